@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Secrets the local stack needs but a newcomer should not have to invent. Generated once into
+ * .data/dev-secrets.json (git-ignored) and reused, so tokens and encrypted data survive restarts.
+ * Production sets these variables itself; the config schema has no insecure defaults for them.
+ */
+const GENERATORS: Record<string, () => string> = {
+  OPS_TOKEN: () => randomBytes(24).toString('base64url'),
+};
+
+export function loadDevSecrets(dataDir: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  let stored: Record<string, string> = {};
+  try {
+    stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    /* first start */
+  }
+  let changed = false;
+  for (const [name, generate] of Object.entries(GENERATORS)) {
+    if (env[name] || stored[name]) continue;
+    stored[name] = generate();
+    changed = true;
+  }
+  if (changed) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+  }
+  // Values already in the environment win.
+  return Object.fromEntries(Object.entries(stored).filter(([k]) => !env[k]));
+}

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { ConfigError, loadConfig } from '../../services/common/config';
+import { httpOk, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
+import { ensureSearchAttributes, searchAttributeFlags } from '../temporal/search-attributes';
+import { paths } from '../tools-paths';
+import { loadDevSecrets } from './dev-secrets';
+import { prefixer } from './log-prefix';
+
+const EMBEDDED = { databasePort: 27017, temporalPort: 7233, temporalUiPort: 8233 };
+const SERVICES = [
+  { name: 'sandbox', entry: 'services/sandbox/main.ts' },
+  { name: 'api', entry: 'services/api/main.ts' },
+  { name: 'onboarding-worker', entry: 'services/onboarding-worker/main.ts' },
+  { name: 'kyc-worker', entry: 'services/kyc-worker/main.ts' },
+  { name: 'notifications-worker', entry: 'services/notifications-worker/main.ts' },
+];
+
+const started: ManagedProcess[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    process.stdout.write('\n[dev] stopping…\n');
+    // Reverse start order: services first, then Temporal and the database.
+    for (const proc of [...started].reverse()) await proc.stop();
+    process.stdout.write('[dev] all processes stopped\n');
+  }
+  process.exit(code);
+}
+
+function track(proc: ManagedProcess) {
+  started.push(proc);
+  proc.exited.then((code) => {
+    if (stopping) return;
+    process.stderr.write(`[dev] ${proc.name} exited unexpectedly (code ${code}); stopping the stack\n`);
+    void stopAll(1);
+  });
+  return proc;
+}
+
+async function requirePort(port: number, what: string, variable: string) {
+  if (!(await isPortFree(port))) {
+    throw new Error(`port ${port} for ${what} is in use: stop what holds it, or set ${variable} to use an existing server`);
+  }
+}
+
+async function main() {
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  if (fs.existsSync(path.join(paths.root, '.env'))) process.loadEnvFile(path.join(paths.root, '.env'));
+
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+  Object.assign(env, loadDevSecrets(paths.data, env));
+  const config = loadConfig(env); // fail fast, naming the variable, before starting anything
+
+  if (!process.env.MONGODB_URI) {
+    await requirePort(EMBEDDED.databasePort, 'the database', 'MONGODB_URI');
+    const db = await startDatabase({
+      ferretdbPath: paths.ferretdb,
+      dataDir: path.join(paths.data, 'db'),
+      port: EMBEDDED.databasePort,
+      onLine: prefixer('db'),
+    });
+    track(db.proc);
+    env.MONGODB_URI = `${db.uri}/kyc`;
+    process.stdout.write(`[dev] ${db.kind} ready on 127.0.0.1:${EMBEDDED.databasePort} (data in .data/db)\n`);
+  }
+
+  let uiUrl = process.env.TEMPORAL_UI_URL;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    await requirePort(EMBEDDED.temporalPort, 'Temporal', 'TEMPORAL_ADDRESS');
+    await requirePort(EMBEDDED.temporalUiPort, 'the Temporal UI', 'TEMPORAL_ADDRESS');
+    const temporal = await startTemporalDevServer({
+      temporalPath: paths.temporal,
+      port: EMBEDDED.temporalPort,
+      uiPort: EMBEDDED.temporalUiPort,
+      dbFile: path.join(paths.data, 'temporal.db'),
+      searchAttributes: searchAttributeFlags(),
+      onLine: prefixer('temporal'),
+    });
+    track(temporal.proc);
+    env.TEMPORAL_ADDRESS = temporal.address;
+    uiUrl = temporal.uiUrl;
+  }
+  await registerSearchAttributes(env.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
+
+  const tsx = ['--import', 'tsx'];
+  for (const svc of SERVICES) {
+    track(spawnManaged(svc.name, process.execPath, [...tsx, svc.entry], { cwd: paths.root, env, onLine: prefixer(svc.name) }));
+    if (svc.name === 'sandbox') await waitUntil('sandbox', () => httpOk(`${config.SANDBOX_URL}/healthz`), { timeoutMs: 30_000 });
+  }
+  const apiUrl = `http://localhost:${config.PORT}`;
+  await waitUntil('api', () => httpOk(`${apiUrl}/readyz`), { timeoutMs: 60_000 });
+
+  process.stdout.write(
+    [
+      '',
+      '  KYC orchestrator is running',
+      `  API            ${apiUrl}   (docs ${apiUrl}/docs, spec ${apiUrl}/openapi.json)`,
+      `  Temporal UI    ${uiUrl ?? '(external Temporal: see its UI)'}`,
+      `  Sandbox        ${config.SANDBOX_URL}   (outbox ${config.SANDBOX_URL}/outbox)`,
+      `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}`,
+      `  Operator token in .data/dev-secrets.json (OPS_TOKEN)`,
+      '  Ctrl-C stops everything; data is kept in .data/',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+async function registerSearchAttributes(address: string, namespace: string) {
+  const connection = await Connection.connect({ address });
+  try {
+    await waitUntil('temporal search attributes', async () => {
+      const added = await ensureSearchAttributes(connection, namespace);
+      if (added.length) process.stdout.write(`[dev] registered search attributes: ${added.join(', ')}\n`);
+      return true;
+    }, { timeoutMs: 30_000 });
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`[dev] ${err instanceof ConfigError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  void stopAll(1);
+});

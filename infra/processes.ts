@@ -1,0 +1,173 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+
+// Process management shared by the dev stack (`npm start`) and the test harness.
+
+export interface ManagedProcess {
+  name: string;
+  child: ChildProcess;
+  /** Resolves with the exit code once the process has gone. */
+  exited: Promise<number | null>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface SpawnOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Receives each output line (stdout and stderr); default: discard. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+const WATCHDOG = path.join(__dirname, 'watchdog.js');
+
+export function spawnManaged(name: string, cmd: string, args: string[], opts: SpawnOptions = {}): ManagedProcess {
+  // Every child runs under the watchdog, so nothing outlives us even if we are SIGKILLed.
+  const child = spawn(process.execPath, [WATCHDOG, String(process.pid), cmd, ...args], {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const rl = readline.createInterface({ input: child[stream]! });
+    rl.on('line', (line) => opts.onLine?.(line, stream));
+  }
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    name,
+    child,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it resolves true; fails early if `proc` exits first. */
+export async function waitUntil(what: string, probe: () => Promise<boolean>, opts: { timeoutMs: number; proc?: ManagedProcess }): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let exited = false;
+  opts.proc?.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${what}: process exited before it was ready`);
+    if (await probe().catch(() => false)) return;
+    await sleep(200);
+  }
+  throw new Error(`${what}: not ready after ${opts.timeoutMs} ms`);
+}
+
+export const tcpOpen = (port: number, host = '127.0.0.1') =>
+  new Promise<boolean>((resolve) => {
+    const sock = net.connect(port, host);
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+
+export const httpOk = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
+
+export function onPath(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+export interface DatabaseServer {
+  kind: 'ferretdb' | 'mongod';
+  uri: string;
+  proc: ManagedProcess;
+}
+
+/** Starts FerretDB (SQLite) or, when installed, a real mongod, on `port` with data in `dataDir`. */
+export async function startDatabase(opts: {
+  ferretdbPath: string;
+  dataDir: string;
+  port: number;
+  onLine?: SpawnOptions['onLine'];
+}): Promise<DatabaseServer> {
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  let proc: ManagedProcess;
+  let kind: DatabaseServer['kind'];
+  if (onPath('mongod')) {
+    kind = 'mongod';
+    proc = spawnManaged('mongod', 'mongod', ['--dbpath', opts.dataDir, '--port', String(opts.port), '--bind_ip', '127.0.0.1', '--quiet'], { onLine: opts.onLine });
+  } else {
+    kind = 'ferretdb';
+    proc = spawnManaged(
+      'ferretdb',
+      opts.ferretdbPath,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${opts.dataDir}/`,
+        `--listen-addr=127.0.0.1:${opts.port}`,
+        `--state-dir=${opts.dataDir}`,
+        '--telemetry=disable',
+        '--debug-addr=-',
+        '--log-level=warn',
+      ],
+      { onLine: opts.onLine },
+    );
+  }
+  await waitUntil(kind, () => tcpOpen(opts.port), { timeoutMs: 30_000, proc });
+  return { kind, uri: `mongodb://127.0.0.1:${opts.port}`, proc };
+}
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl?: string;
+  proc: ManagedProcess;
+}
+
+/** `temporal server start-dev`: SQLite-backed when `dbFile` is given, in memory otherwise. */
+export async function startTemporalDevServer(opts: {
+  temporalPath: string;
+  port: number;
+  uiPort?: number;
+  dbFile?: string;
+  searchAttributes: Record<string, string>;
+  codecEndpoint?: string;
+  onLine?: SpawnOptions['onLine'];
+}): Promise<TemporalDevServer> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
+  args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
+  if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
+  else args.push('--headless');
+  if (opts.codecEndpoint) args.push('--ui-codec-endpoint', opts.codecEndpoint);
+  if (opts.dbFile) {
+    fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+    args.push('--db-filename', opts.dbFile);
+  }
+  // Registered at first start; an existing database keeps what it has (ensureSearchAttributes adds the rest).
+  for (const [name, type] of Object.entries(opts.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
+  const proc = spawnManaged('temporal', opts.temporalPath, args, { onLine: opts.onLine });
+  await waitUntil('temporal', () => tcpOpen(opts.port), { timeoutMs: 60_000, proc });
+  return { address: `127.0.0.1:${opts.port}`, uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined, proc };
+}

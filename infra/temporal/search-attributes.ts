@@ -1,0 +1,43 @@
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { SearchAttributeType } from '@temporalio/common';
+import { SA } from '../../workflows/search-attributes';
+
+const { IndexedValueType } = temporal.api.enums.v1;
+
+// The CLI's --search-attribute flag names and the gRPC enum, per SDK type.
+const CLI_TYPE: Partial<Record<SearchAttributeType, string>> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.BOOL]: 'Bool',
+};
+const GRPC_TYPE: Partial<Record<SearchAttributeType, number>> = {
+  [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  [SearchAttributeType.DATETIME]: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  [SearchAttributeType.TEXT]: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  [SearchAttributeType.INT]: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  [SearchAttributeType.BOOL]: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+};
+
+/** `{ Name: 'Keyword' }` for `temporal server start-dev --search-attribute`. */
+export function searchAttributeFlags(): Record<string, string> {
+  return Object.fromEntries(Object.values(SA).map((k) => [k.name, CLI_TYPE[k.type]!]));
+}
+
+/**
+ * Registers any missing custom search attribute (idempotent). Works on the dev server and a
+ * self-hosted cluster; Temporal Cloud registers them with `tcld` instead (see README).
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const have = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = Object.values(SA).filter((k) => !have.has(k.name));
+  if (missing.length === 0) return [];
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, GRPC_TYPE[k.type]!])),
+  });
+  return missing.map((k) => k.name);
+}

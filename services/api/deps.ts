@@ -1,0 +1,16 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../common/config';
+import type { Connection } from '../common/database';
+import type { Logger } from '../common/logger';
+import type { Models } from '../common/models';
+
+/** Everything the HTTP layer needs, built once in main.ts (or a test) and passed in. */
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  db: Connection;
+  models: Models;
+  temporal: Client;
+  /** Injected so tests can observe time-based behaviour without sleeping. */
+  now?: () => Date;
+}

@@ -1,0 +1,74 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ZodError } from 'zod';
+import type { Logger } from '../../common/logger';
+import { AppError } from './app-error';
+import { errorBody } from './envelope';
+
+interface Mapped {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+  headers?: Record<string, string>;
+}
+
+// body-parser reports its failures with a `type`; each becomes a precise client error.
+const BODY_PARSER_ERRORS: Record<string, Omit<Mapped, 'details'>> = {
+  'entity.parse.failed': { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'Unsupported content encoding' },
+  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_CHARSET', message: 'Unsupported charset' },
+  'request.aborted': { status: 400, code: 'REQUEST_ABORTED', message: 'The request was aborted' },
+  'request.size.invalid': { status: 400, code: 'INVALID_REQUEST_SIZE', message: 'Request size did not match Content-Length' },
+};
+
+export function zodDetails(err: ZodError) {
+  return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: number; name?: string; message?: string };
+  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4), and mongo server selection failures.
+  return (
+    (e?.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED|14|Failed to connect/i.test(e.message ?? '')) ||
+    e?.name === 'MongoServerSelectionError' ||
+    e?.name === 'MongoNetworkError' ||
+    e?.name === 'TransportError'
+  );
+}
+
+export function mapError(err: unknown): Mapped {
+  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers };
+  if (err instanceof ZodError) return { status: 400, code: 'VALIDATION_ERROR', message: 'The request is invalid', details: zodDetails(err) };
+  const typed = err as { type?: string; status?: number; code?: number | string; name?: string };
+  if (typed?.type && BODY_PARSER_ERRORS[typed.type]) return BODY_PARSER_ERRORS[typed.type];
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 409, code: 'ALREADY_STARTED', message: 'This process is already running' };
+  if (err instanceof WorkflowNotFoundError) return { status: 404, code: 'NOT_FOUND', message: 'Resource not found' };
+  if (typed?.code === 11000) return { status: 409, code: 'CONFLICT', message: 'A record with the same identity already exists' };
+  if (isUnavailable(err)) return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'A dependency is unavailable, try again shortly' };
+  if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {
+    return { status: typed.status, code: 'BAD_REQUEST', message: 'The request could not be processed' };
+  }
+  return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+}
+
+/** The single place errors become HTTP: envelope, status, headers; internals only in logs. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const mapped = mapError(err);
+    const log = (req as { log?: Logger }).log ?? logger;
+    if (mapped.status >= 500) log.error({ err }, 'request failed');
+    else log.debug({ code: mapped.code }, 'request rejected');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    for (const [k, v] of Object.entries(mapped.headers ?? {})) res.setHeader(k, v);
+    res.status(mapped.status).json(errorBody(mapped.code, mapped.message, mapped.details));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError(404, 'ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}`));
+};

@@ -1,0 +1,46 @@
+import { createServer } from 'node:http';
+import { loadConfig } from '../common/config';
+import { connectDatabase } from '../common/database';
+import { createLogger } from '../common/logger';
+import { createModels, ensureIndexes } from '../common/models';
+import { createTemporalClient } from '../common/temporal-client';
+import { createApp } from './app';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  const db = await connectDatabase(config.MONGODB_URI);
+  const models = createModels(db);
+  await ensureIndexes(models);
+  const temporal = createTemporalClient(config);
+  const app = createApp({ config, logger, db, models, temporal });
+
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'api shutting down');
+    // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS).unref();
+    await closed;
+    clearTimeout(timer);
+    await temporal.connection.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    logger.info('api stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+
+export function createOpenApiRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  // Security schemes referenced by route specs' `security` names.
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/v1/auth/login' });
+  registry.registerComponent('securitySchemes', 'opsToken', { type: 'http', scheme: 'bearer', description: 'The OPS_TOKEN configured for operators' });
+  return registry;
+}
+
+export function buildOpenApiDocument(registry: OpenAPIRegistry, serverUrl: string) {
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'KYC orchestrator API',
+      version: '0.1.0',
+      description:
+        'Onboarding and KYC orchestration on Temporal. Every response uses the envelope `{success, data}` or `{success: false, error: {code, message, details?}}`; every response carries `X-Request-Id`.',
+    },
+    servers: [{ url: serverUrl }],
+  });
+}

@@ -1,0 +1,64 @@
+import { Router } from 'express';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { pingDatabase } from '../../common/database';
+import { pingTemporal } from '../../common/temporal-client';
+import type { ApiDeps } from '../deps';
+import type { Metrics } from '../http/metrics';
+import { AppError } from '../http/app-error';
+import { defineRoute, routesRouter } from '../http/route';
+
+const checkSchema = z.object({ status: z.enum(['ok', 'unavailable']), latencyMs: z.number() });
+const readinessSchema = z.object({ status: z.literal('ready'), checks: z.object({ database: checkSchema, temporal: checkSchema }) });
+
+async function timed(fn: () => Promise<void>) {
+  const start = performance.now();
+  try {
+    await fn();
+    return { status: 'ok' as const, latencyMs: Math.round(performance.now() - start) };
+  } catch {
+    return { status: 'unavailable' as const, latencyMs: Math.round(performance.now() - start) };
+  }
+}
+
+export function systemRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: Metrics): Router {
+  const routes = [
+    defineRoute({
+      method: 'get',
+      path: '/healthz',
+      summary: 'Liveness: the process is up',
+      tags: ['Operations'],
+      responses: { 200: { description: 'Alive', data: z.object({ status: z.literal('ok') }) } },
+      handler: () => ({ data: { status: 'ok' } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/readyz',
+      summary: 'Readiness: Temporal and the database answer',
+      tags: ['Operations'],
+      responses: {
+        200: { description: 'Ready', data: readinessSchema },
+        503: { description: 'Not ready: error code NOT_READY, `details.checks` lists each dependency' },
+      },
+      handler: async () => {
+        const [database, temporal] = await Promise.all([timed(() => pingDatabase(deps.db)), timed(() => pingTemporal(deps.temporal))]);
+        const checks = { database, temporal };
+        if (database.status !== 'ok' || temporal.status !== 'ok') {
+          throw new AppError(503, 'NOT_READY', 'A dependency is unavailable', { checks });
+        }
+        return { data: { status: 'ready', checks } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics',
+      tags: ['Operations'],
+      responses: { 200: { description: 'Prometheus text format', raw: { contentType: 'text/plain', schema: z.string() } } },
+      handler: async ({ res }) => {
+        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      },
+    }),
+  ];
+  return routesRouter(registry, '', routes);
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+// Environment strings → typed values. Booleans accept the usual spellings so `.env` files stay readable.
+export const envBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+export const envPort = z.coerce.number().int().min(0).max(65535);
+export const envPositiveInt = z.coerce.number().int().positive();
+export const envUrl = z.url();
+
+/** Core runtime: process, HTTP, infrastructure addresses. Other sections live beside this file. */
+export const coreSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: envPort.default(3000),
+  API_PUBLIC_URL: envUrl.default('http://127.0.0.1:3000'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb')
+    .default('100kb'),
+  TRUST_PROXY: z.string().default('loopback'),
+  SHUTDOWN_GRACE_MS: envPositiveInt.default(10_000),
+
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URI')
+    .default('mongodb://127.0.0.1:27017/kyc'),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: envBoolean.optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+
+  SANDBOX_PORT: envPort.default(4010),
+  SANDBOX_URL: envUrl.default('http://127.0.0.1:4010'),
+
+  OPS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+});

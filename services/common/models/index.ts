@@ -1,0 +1,16 @@
+import type { Connection } from 'mongoose';
+import { systemProbeModel } from './system-probe';
+
+/** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
+export function createModels(conn: Connection) {
+  return {
+    SystemProbe: systemProbeModel(conn),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/** Builds the indexes that uniqueness and idempotency depend on before the process takes traffic. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  await Promise.all(Object.values(models).map((m) => m.createIndexes()));
+}

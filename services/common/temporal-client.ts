@@ -1,0 +1,22 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from './config';
+import { withTimeout } from './database';
+import { createDataConverter } from './data-converter';
+import { temporalConnectionOptions } from './temporal-connection';
+
+/**
+ * A lazy connection lets the API start (and answer /healthz, /readyz = 503) while Temporal is
+ * still coming up; the first real call connects.
+ */
+export function createTemporalClient(config: Config): Client {
+  const connection = Connection.lazy(temporalConnectionOptions(config));
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createDataConverter(config) });
+}
+
+export async function pingTemporal(client: Client, timeoutMs = 2_000): Promise<void> {
+  await withTimeout(
+    client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({})),
+    timeoutMs + 500,
+    'temporal ping timed out',
+  );
+}

@@ -1,0 +1,79 @@
+import os from 'node:os';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from './config';
+import { connectDatabase } from './database';
+import { createDataConverter } from './data-converter';
+import { loadConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { createModels, ensureIndexes, type Models } from './models';
+import { temporalConnectionOptions } from './temporal-connection';
+
+export interface WorkerDeps {
+  config: Config;
+  logger: Logger;
+  models: Models;
+}
+
+export interface WorkerProcessSpec {
+  name: string;
+  taskQueue: string;
+  /** Only the onboarding worker hosts workflow code; the others run activities only. */
+  hostsWorkflows: boolean;
+  buildActivities: (deps: WorkerDeps) => object;
+  /** Provider rate limits live on the task queue, not in hand-written throttles. */
+  maxTaskQueueActivitiesPerSecond?: (config: Config) => number | undefined;
+}
+
+function workflowSource(config: Config): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  // Production starts load the prebuilt bundle (`npm run build`); development bundles from source.
+  if (config.WORKFLOW_BUNDLE_PATH) return { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } };
+  return { workflowsPath: require.resolve('../../workflows') };
+}
+
+function installRuntimeLogger(logger: Logger) {
+  Runtime.install({
+    logger: new DefaultLogger('INFO' as LogLevel, (entry) => {
+      const level = entry.level.toLowerCase() as 'info';
+      const fn = (logger[level] ?? logger.info).bind(logger);
+      fn({ ...entry.meta }, entry.message);
+    }),
+  });
+}
+
+export async function createWorker(spec: WorkerProcessSpec, deps: WorkerDeps, connection: NativeConnection): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: deps.config.TEMPORAL_NAMESPACE,
+    taskQueue: spec.taskQueue,
+    identity: `${spec.name}-${process.pid}@${os.hostname()}`,
+    activities: spec.buildActivities(deps),
+    dataConverter: createDataConverter(deps.config),
+    maxTaskQueueActivitiesPerSecond: spec.maxTaskQueueActivitiesPerSecond?.(deps.config),
+    ...(spec.hostsWorkflows ? workflowSource(deps.config) : {}),
+  });
+}
+
+/** A worker process: config, database, Temporal connection, run until SIGINT/SIGTERM, close. */
+export async function runWorkerProcess(spec: WorkerProcessSpec): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: spec.name });
+  installRuntimeLogger(logger);
+  const db = await connectDatabase(config.MONGODB_URI);
+  const models = createModels(db);
+  await ensureIndexes(models);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const worker = await createWorker(spec, { config, logger, models }, connection);
+  logger.info({ taskQueue: spec.taskQueue }, 'worker started');
+  // Runtime's default shutdown signals (SIGINT, SIGTERM) drain in-flight tasks before run() resolves.
+  await worker.run();
+  await connection.close();
+  await db.close();
+  logger.info('worker stopped');
+}
+
+export function mainWorker(spec: WorkerProcessSpec): void {
+  runWorkerProcess(spec).catch((err) => {
+    process.stderr.write(`${spec.name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

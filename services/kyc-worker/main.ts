@@ -1,0 +1,4 @@
+import { mainWorker } from '../common/worker-runner';
+import { kycWorkerSpec } from './spec';
+
+mainWorker(kycWorkerSpec);

@@ -1,0 +1,4 @@
+import { mainWorker } from '../common/worker-runner';
+import { notificationsWorkerSpec } from './spec';
+
+mainWorker(notificationsWorkerSpec);

@@ -1,0 +1,4 @@
+import { mainWorker } from '../common/worker-runner';
+import { onboardingWorkerSpec } from './spec';
+
+mainWorker(onboardingWorkerSpec);

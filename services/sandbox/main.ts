@@ -1,0 +1,21 @@
+import { createServer } from 'node:http';
+import { loadConfig } from '../common/config';
+import { createLogger } from '../common/logger';
+import { createSandboxApp } from './app';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'sandbox' });
+  const { app } = createSandboxApp({ config, logger });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.SANDBOX_PORT, config.HOST, resolve));
+  logger.info({ port: config.SANDBOX_PORT }, 'sandbox listening');
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`sandbox failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+// Named option profiles so every activity call states its intent. Domain errors are thrown as
+// ApplicationFailure with a `type`; the types listed here are never retried.
+export const NON_RETRYABLE_DOMAIN_ERRORS = ['NotFound', 'ValidationError', 'PermanentProviderError', 'Conflict'];
+
+export const activityProfiles = {
+  /** Database work inside our own service: quick, retried briefly. */
+  fast: {
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
+  },
+  /** Calls to third parties: longer timeouts, patient backoff for outages. */
+  provider: {
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
+  },
+  /** Starting a notification is a local write plus a child workflow: fast but must not be dropped. */
+  notification: {
+    startToCloseTimeout: '15 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
+  },
+} satisfies Record<string, ActivityOptions>;

@@ -131,7 +131,7 @@ export async function startDatabase(opts: {
         `--state-dir=${opts.dataDir}`,
         '--telemetry=disable',
         '--debug-addr=-',
-        '--log-level=warn',
+        '--log-level=error', // its WARN level reports every driver `endSessions` it does not implement
       ],
       { onLine: opts.onLine },
     );

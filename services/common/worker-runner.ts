@@ -6,6 +6,7 @@ import { createDataConverter } from './data-converter';
 import { loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { createModels, ensureIndexes, type Models } from './models';
+import { taskQueues, type QueueName } from './task-queues';
 import { temporalConnectionOptions } from './temporal-connection';
 
 export interface WorkerDeps {
@@ -16,7 +17,7 @@ export interface WorkerDeps {
 
 export interface WorkerProcessSpec {
   name: string;
-  taskQueue: string;
+  queue: QueueName;
   /** Only the onboarding worker hosts workflow code; the others run activities only. */
   hostsWorkflows: boolean;
   buildActivities: (deps: WorkerDeps) => object;
@@ -40,16 +41,23 @@ function installRuntimeLogger(logger: Logger) {
   });
 }
 
-export async function createWorker(spec: WorkerProcessSpec, deps: WorkerDeps, connection: NativeConnection): Promise<Worker> {
+/** `overrides` lets tests share one prebuilt workflow bundle across workers. */
+export async function createWorker(
+  spec: WorkerProcessSpec,
+  deps: WorkerDeps,
+  connection: NativeConnection,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: deps.config.TEMPORAL_NAMESPACE,
-    taskQueue: spec.taskQueue,
+    taskQueue: taskQueues(deps.config.TASK_QUEUE_PREFIX)[spec.queue],
     identity: `${spec.name}-${process.pid}@${os.hostname()}`,
     activities: spec.buildActivities(deps),
     dataConverter: createDataConverter(deps.config),
     maxTaskQueueActivitiesPerSecond: spec.maxTaskQueueActivitiesPerSecond?.(deps.config),
     ...(spec.hostsWorkflows ? workflowSource(deps.config) : {}),
+    ...overrides,
   });
 }
 
@@ -63,7 +71,7 @@ export async function runWorkerProcess(spec: WorkerProcessSpec): Promise<void> {
   await ensureIndexes(models);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker(spec, { config, logger, models }, connection);
-  logger.info({ taskQueue: spec.taskQueue }, 'worker started');
+  logger.info({ taskQueue: worker.options.taskQueue }, 'worker started');
   // Runtime's default shutdown signals (SIGINT, SIGTERM) drain in-flight tasks before run() resolves.
   await worker.run();
   await connection.close();

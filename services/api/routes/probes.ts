@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { TASK_QUEUES } from '../../common/task-queues';
+import { taskQueues } from '../../common/task-queues';
 import { PIPELINE_PROBE_WORKFLOW, pipelineProbeWorkflowId, type PipelineProbeInput } from '../../../workflows/pipeline-probe.contract';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../http/app-error';
@@ -38,9 +38,10 @@ export function probesRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         const probeId = randomUUID();
         const requestedAt = new Date();
         await deps.models.SystemProbe.create({ _id: probeId, requestedAt });
-        const input: PipelineProbeInput = { probeId, taskQueues: Object.values(TASK_QUEUES) };
+        const queues = taskQueues(deps.config.TASK_QUEUE_PREFIX);
+        const input: PipelineProbeInput = { probeId, taskQueues: Object.values(queues) };
         await deps.temporal.workflow.start(PIPELINE_PROBE_WORKFLOW, {
-          taskQueue: TASK_QUEUES.onboarding,
+          taskQueue: queues.onboarding,
           workflowId: pipelineProbeWorkflowId(probeId),
           args: [input],
           workflowExecutionTimeout: '5 minutes',

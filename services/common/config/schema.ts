@@ -34,6 +34,7 @@ export const coreSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  TASK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lowercase letters, digits and dashes only').default(''),
 
   SANDBOX_PORT: envPort.default(4010),
   SANDBOX_URL: envUrl.default('http://127.0.0.1:4010'),

@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../../services/common/config';
+
+export const TEST_OPS_TOKEN = 'test-ops-token-0123456789abcdef';
+
+/**
+ * Config for a test: the harness's throwaway servers, quiet logs, fixed test secrets and a task
+ * queue prefix unique to this test file so parallel files never run each other's tasks.
+ */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const uri = process.env.TEST_MONGODB_URI;
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!uri || !address) throw new Error('test infrastructure not started: run the tests with `npm test`');
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    MONGODB_URI: uri,
+    TEMPORAL_ADDRESS: address,
+    OPS_TOKEN: TEST_OPS_TOKEN,
+    TASK_QUEUE_PREFIX: fileQueuePrefix,
+    ...overrides,
+  });
+}
+
+// Module scope = one per test file (jest isolates modules per file).
+const fileQueuePrefix = `t${randomBytes(4).toString('hex')}-`;

@@ -1,0 +1,51 @@
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../../services/api/app';
+import type { ApiDeps } from '../../services/api/deps';
+import { createLogger } from '../../services/common/logger';
+import { createTemporalClient } from '../../services/common/temporal-client';
+import { createWorker, type WorkerProcessSpec } from '../../services/common/worker-runner';
+import { testConfig } from './config';
+import { createTestDatabase } from './database';
+import { listen } from './http';
+import { connectTestTemporal, workflowBundle } from './temporal';
+
+export interface TestStack {
+  url: string;
+  deps: ApiDeps;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real system in one process: API on a free port, the given workers polling this file's
+ * task queues on the harness's Temporal server, a database of its own.
+ */
+export async function startTestStack(opts: { workers?: WorkerProcessSpec[]; config?: Record<string, string> } = {}): Promise<TestStack> {
+  const config = testConfig(opts.config);
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'test' });
+  const db = await createTestDatabase(config.MONGODB_URI);
+  const temporalConn = await connectTestTemporal(config.TEMPORAL_ADDRESS);
+  const deps: ApiDeps = { config, logger, db: db.conn, models: db.models, temporal: createTemporalClient(config) };
+
+  const workers: Worker[] = [];
+  for (const spec of opts.workers ?? []) {
+    const overrides = spec.hostsWorkflows ? { workflowBundle: await workflowBundle(), workflowsPath: undefined } : {};
+    workers.push(await createWorker(spec, deps, temporalConn.nativeConnection, overrides));
+  }
+  const running = workers.map((w) => w.run());
+  const server = await listen(createApp(deps));
+
+  return {
+    url: server.url,
+    deps,
+    workers,
+    async close() {
+      await server.close();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.allSettled(running);
+      await deps.temporal.connection.close();
+      await temporalConn.close();
+      await db.close();
+    },
+  };
+}

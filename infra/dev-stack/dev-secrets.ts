@@ -9,6 +9,8 @@ import path from 'node:path';
  */
 const GENERATORS: Record<string, () => string> = {
   OPS_TOKEN: () => randomBytes(24).toString('base64url'),
+  JWT_SIGNING_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
+  PII_ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
 };
 
 export function loadDevSecrets(dataDir: string, env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,4 +1,6 @@
 import express, { type Express } from 'express';
+import { createAccessTokens } from './auth/access-tokens';
+import { authenticate } from './auth/auth-context';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { createMetrics } from './http/metrics';
@@ -13,6 +15,10 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   const registry = createOpenApiRegistry();
   const metrics = createMetrics();
+  // Routers that need a signed-in caller put `requireUser` in their routes' `before`.
+  const accessTokens = createAccessTokens(deps.config);
+  const requireUser = authenticate({ models: deps.models, accessTokens });
+  void requireUser;
 
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);

@@ -3,6 +3,12 @@ import { loadConfig, type Config } from '../../services/common/config';
 
 export const TEST_OPS_TOKEN = 'test-ops-token-0123456789abcdef';
 
+/** Fixed secrets for tests (never used outside them). */
+export const TEST_SECRETS = Object.freeze({
+  JWT_SIGNING_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
+  PII_ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 9).toString('base64')}`,
+});
+
 /**
  * Config for a test: the harness's throwaway servers, quiet logs, fixed test secrets and a task
  * queue prefix unique to this test file so parallel files never run each other's tasks.
@@ -17,6 +23,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     MONGODB_URI: uri,
     TEMPORAL_ADDRESS: address,
     OPS_TOKEN: TEST_OPS_TOKEN,
+    ...TEST_SECRETS,
     TASK_QUEUE_PREFIX: fileQueuePrefix,
     ...overrides,
   });

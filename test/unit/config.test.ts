@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../services/common/config';
+import { ConfigError, loadConfig as load } from '../../services/common/config';
+import { TEST_SECRETS } from '../helpers/config';
+
+const loadConfig = (env: Record<string, string>) => load({ ...TEST_SECRETS, ...env });
 
 describe('configuration', () => {
   it('defaults to the embedded stack and sandbox providers', () => {
@@ -27,6 +30,14 @@ describe('configuration', () => {
     expect(message).toMatch(/MONGODB_URI:/);
     expect(message).toMatch(/LOG_LEVEL:/);
     expect(message).not.toMatch(/secret-host/);
+  });
+
+  it('refuses to start without secrets, naming them', () => {
+    expect(() => load({})).toThrow(/JWT_SIGNING_KEYS:[\s\S]*PII_ENCRYPTION_KEYS:/);
+  });
+
+  it('rejects a key that is too short for its cipher', () => {
+    expect(() => loadConfig({ PII_ENCRYPTION_KEYS: `k1:${Buffer.alloc(8).toString('base64')}` })).toThrow(/PII_ENCRYPTION_KEYS: key k1 must decode to at least 32 bytes/);
   });
 
   it('treats empty strings as unset', () => {

@@ -1,10 +1,14 @@
 import type { Connection } from 'mongoose';
+import { organizationModel } from './organization';
 import { systemProbeModel } from './system-probe';
+import { userModel } from './user';
 
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {
   return {
+    Organization: organizationModel(conn),
     SystemProbe: systemProbeModel(conn),
+    User: userModel(conn),
   };
 }
 

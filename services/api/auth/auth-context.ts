@@ -1,0 +1,66 @@
+import type { RequestHandler, Response } from 'express';
+import type { Models } from '../../common/models';
+import type { StaffRole, UserRole, UserType } from '../../common/models/user-enums';
+import { forbidden, unauthorized } from '../http/app-error';
+import { InvalidAccessToken, type AccessTokens } from './access-tokens';
+
+/** Who is calling, as read from the user record (not just the token) on every request. */
+export interface AuthContext {
+  userId: string;
+  tenantId: string | null;
+  role: UserRole;
+  userType: UserType;
+  staffRole: StaffRole | null;
+  sessionId: string;
+}
+
+export function getAuth(res: Response): AuthContext {
+  const auth = res.locals.auth as AuthContext | undefined;
+  if (!auth) throw unauthorized();
+  return auth;
+}
+
+export const isInternalAdmin = (a: AuthContext) => a.userType === 'internal-admin';
+
+/**
+ * Bearer access token → AuthContext. The user is re-read so deactivation, a role change or a
+ * status change (all bump tokenVersion) cut existing tokens off immediately.
+ */
+export function authenticate(deps: { models: Pick<Models, 'User'>; accessTokens: AccessTokens }): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token) return next(unauthorized('A bearer access token is required', 'UNAUTHORIZED'));
+    try {
+      const claims = await deps.accessTokens.verify(token);
+      const user = await deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1 }).lean();
+      if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion) {
+        return next(unauthorized('This token is no longer valid', 'TOKEN_REVOKED'));
+      }
+      res.locals.auth = {
+        userId: user._id,
+        tenantId: user.tenantId ?? null,
+        role: user.role,
+        userType: user.userType,
+        staffRole: user.staffRole ?? null,
+        sessionId: claims.sessionId,
+      } satisfies AuthContext;
+      next();
+    } catch (err) {
+      if (err instanceof InvalidAccessToken) {
+        return next(unauthorized(err.reason === 'expired' ? 'The access token has expired' : 'The access token is invalid', err.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN'));
+      }
+      next(err);
+    }
+  };
+}
+
+/** `roles_required`: the caller must be an internal admin or hold one of the staff roles listed. */
+export function requireRoles(opts: { staffRoles?: StaffRole[]; userTypes?: UserType[] }): RequestHandler {
+  return (_req, res, next) => {
+    const auth = getAuth(res);
+    const ok =
+      (opts.userTypes ?? []).includes(auth.userType) || (auth.staffRole !== null && (opts.staffRoles ?? []).includes(auth.staffRole));
+    next(ok ? undefined : forbidden('Your role does not allow this', 'INSUFFICIENT_ROLE'));
+  };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { parseKeyring } from '../crypto/keyring';
+
+const keyring = (minBytes: number) =>
+  z.string().transform((value, ctx) => {
+    try {
+      return parseKeyring(value, minBytes);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
+/** Secrets have no defaults: `npm start` generates local ones into .data/dev-secrets.json. */
+export const securitySchema = z.object({
+  /** HMAC keys for access tokens (HS256), `kid:base64[,kid:base64]`, first one signs. */
+  JWT_SIGNING_KEYS: keyring(32),
+  JWT_ISSUER: z.string().min(1).default('kyc-orchestrator'),
+  JWT_AUDIENCE: z.string().min(1).default('kyc-orchestrator-api'),
+  /** AES-256-GCM keys for PII at rest and in Temporal payloads, `kid:base64(32 bytes)[,…]`. */
+  PII_ENCRYPTION_KEYS: keyring(32),
+});

@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+// Organizations are the tenants: seed 000's org and seed 002's tenant are the same record.
+const organizationSchema = new Schema(
+  {
+    _id: { type: String, default: () => randomUUID() },
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    slug: { type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 64 },
+    logoUrl: { type: String, default: null },
+    primaryColor: { type: String, default: null },
+    /** Per-tenant behaviour; absent keys fall back to service defaults. */
+    settings: { type: Schema.Types.Mixed, default: {} },
+  },
+  { collection: 'organizations', timestamps: true, versionKey: false },
+);
+
+export type OrganizationDoc = InferSchemaType<typeof organizationSchema>;
+
+export function organizationModel(conn: Connection) {
+  return conn.model('Organization', organizationSchema);
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { ID_TYPES, KYC_LEVELS, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES } from './user-enums';
+
+const addressSchema = new Schema(
+  { line1: String, line2: String, city: String, state: String, postalCode: String, country: String },
+  { _id: false },
+);
+
+// ID document numbers are PII: only the sealed value (field cipher) and the last 3 digits are stored.
+const idDocumentSchema = new Schema(
+  {
+    type: { type: String, enum: ID_TYPES, required: true },
+    numberSealed: { type: String, required: true },
+    numberLast3: { type: String, required: true },
+    issuingCountry: { type: String },
+    expiresOn: { type: String },
+  },
+  { _id: false },
+);
+
+/** One user store for everyone: retail users, tenant staff and internal admins. */
+const userSchema = new Schema(
+  {
+    _id: { type: String, default: () => randomUUID() },
+    /** Organization (tenant) id; null for retail users without an org and for internal admins. */
+    tenantId: { type: String, default: null, index: true },
+    email: { type: String, required: true, unique: true, lowercase: true, trim: true },
+    passwordHash: { type: String, default: null },
+    firstName: { type: String, default: '' },
+    lastName: { type: String, default: '' },
+    phone: { type: String, default: null },
+    country: { type: String, default: null },
+    dateOfBirth: { type: String, default: null },
+    address: { type: addressSchema, default: null },
+    idDocuments: { type: [idDocumentSchema], default: [] },
+    status: { type: String, enum: USER_STATUSES, default: 'not_verified', index: true },
+    role: { type: String, enum: USER_ROLES, default: 'retail' },
+    userType: { type: String, enum: USER_TYPES, default: 'user' },
+    staffRole: { type: String, enum: [...STAFF_ROLES, null], default: null },
+    kycLevel: { type: String, enum: KYC_LEVELS, default: 'none' },
+    /** Provider-side KYC state, one sub-object per provider (veriff, bridge, identityNumbers …). */
+    kyc: { type: Schema.Types.Mixed, default: {} },
+    timezone: { type: String, default: 'Africa/Lagos' },
+    locale: { type: String, default: 'en' },
+    /** Bumped on deactivation, role or status change: tokens carrying an older value stop working. */
+    tokenVersion: { type: Number, default: 0 },
+    lastLoginAt: { type: Date, default: null },
+  },
+  { collection: 'users', timestamps: true, versionKey: false, minimize: false },
+);
+userSchema.index({ tenantId: 1, staffRole: 1 });
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string; createdAt: Date; updatedAt: Date };
+
+export function userModel(conn: Connection) {
+  return conn.model('User', userSchema);
+}

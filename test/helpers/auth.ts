@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { createAccessTokens } from '../../services/api/auth/access-tokens';
+import type { Config } from '../../services/common/config';
+import type { Models } from '../../services/common/models';
+import type { UserDoc } from '../../services/common/models/user';
+
+/** Creates a user straight in the database and mints an access token for it. */
+export async function userWithToken(models: Models, config: Config, fields: Partial<UserDoc> = {}) {
+  const user = await models.User.create({
+    email: `${randomUUID()}@example.test`,
+    firstName: 'Ada',
+    lastName: 'Obi',
+    status: 'active',
+    ...fields,
+  });
+  const { token } = await createAccessTokens(config).issue({
+    userId: user._id,
+    tenantId: user.tenantId ?? null,
+    tokenVersion: user.tokenVersion,
+    sessionId: randomUUID(),
+  });
+  return { user, token, headers: { authorization: `Bearer ${token}` } };
+}

@@ -1,0 +1,46 @@
+// Contract of the notifications workflow, shared by every workflow that sends a message, the
+// notifications worker and the API. Pure types and constants: safe inside the workflow sandbox.
+export const NOTIFY_WORKFLOW = 'notify';
+export const notifyWorkflowId = (notificationId: string) => `notify-${notificationId}`;
+
+export const NOTIFICATION_EVENTS = [
+  'verification_code',
+  'confirm_reminder',
+  'kyc_approved',
+  'kyc_declined',
+  'kyc_resubmission',
+  'kyc_session_expired',
+  'kyc_status_update',
+  'account_activated',
+  'identity_number_request',
+  'identity_number_reminder',
+  'identity_number_verified',
+  'identity_number_failed',
+  'compliance_digest',
+] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export const CHANNELS = ['email', 'sms', 'push'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface NotificationRequest {
+  /**
+   * Idempotency key: the same id never sends twice. Callers derive it from their own business
+   * key (e.g. `${workflowId}.code.1`), so a retried activity or a replay cannot duplicate a message.
+   */
+  notificationId: string;
+  userId: string;
+  event: NotificationEvent;
+  /** Template placeholders (strings only). */
+  data: Record<string, string>;
+  /** Restrict to these channels (e.g. only email for a verification code); default: the user's preferences. */
+  channels?: Channel[];
+}
+
+/**
+ * The one activity other workflows call to send a message: it starts `notify-<notificationId>`
+ * on the notifications task queue (already started = success) and returns at once.
+ */
+export interface NotificationRequestActivities {
+  requestNotification(req: NotificationRequest): Promise<{ notificationId: string }>;
+}

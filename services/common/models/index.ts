@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { auditEventModel } from './audit-event';
 import { organizationModel } from './organization';
 import { systemProbeModel } from './system-probe';
 import { userModel } from './user';
@@ -6,6 +7,7 @@ import { userModel } from './user';
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {
   return {
+    AuditEvent: auditEventModel(conn),
     Organization: organizationModel(conn),
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),

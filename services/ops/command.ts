@@ -1,0 +1,16 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Config } from '../common/config';
+import type { Models } from '../common/models';
+
+export interface OpsCommand {
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Returns what to print. Throw an Error with a one-line message for bad input. */
+  run(ctx: { config: Config; models: Models; args: Record<string, string | boolean | undefined> }): Promise<string>;
+}
+
+export function requireArg(args: Record<string, string | boolean | undefined>, name: string): string {
+  const v = args[name];
+  if (typeof v !== 'string' || v.trim() === '') throw new Error(`--${name} is required`);
+  return v.trim();
+}

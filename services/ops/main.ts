@@ -1,0 +1,32 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../common/config';
+import { connectDatabase } from '../common/database';
+import { createModels, ensureIndexes } from '../common/models';
+import { COMMANDS } from './commands';
+
+/** `npm run ops -- <command> [--flags]`: operator tasks against the configured database. */
+async function main() {
+  const [name, ...rest] = process.argv.slice(2);
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    const list = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(24)} ${c.usage}`);
+    process.stderr.write(`usage: npm run ops -- <command> [options]\n\ncommands:\n${list.join('\n')}\n`);
+    process.exit(name ? 2 : 0);
+  }
+  const { values } = parseArgs({ args: rest, options: command.options, strict: true });
+  const config = loadConfig();
+  const db = await connectDatabase(config.MONGODB_URI);
+  try {
+    const models = createModels(db);
+    await ensureIndexes(models);
+    const output = await command.run({ config, models, args: values as Record<string, string | boolean | undefined> });
+    process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`ops: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

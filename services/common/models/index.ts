@@ -1,14 +1,22 @@
 import type { Connection } from 'mongoose';
+import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
+import { authSessionModel } from './auth-session';
 import { organizationModel } from './organization';
+import { rateLimitWindowModel } from './rate-limit-window';
+import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
 import { userModel } from './user';
 
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {
   return {
+    ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
+    AuthSession: authSessionModel(conn),
     Organization: organizationModel(conn),
+    RateLimitWindow: rateLimitWindowModel(conn),
+    RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),
   };

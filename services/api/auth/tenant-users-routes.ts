@@ -13,7 +13,6 @@ import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserV
 import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth, requireRoles, type AuthContext } from './auth-context';
 
-const idParams = z.object({ id: z.uuid() });
 const name = z.string().trim().min(1).max(100);
 const REASON = 'tenant user management (seed 002)';
 
@@ -23,6 +22,7 @@ const REASON = 'tenant user management (seed 002)';
  */
 export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
   const { models } = deps;
+  const idParams = z.object({ id: z.uuid() });
   const guard = [kit.requireUser, requireRoles({ staffRoles: ['BANK_ADMIN'] })];
   const common = { tags: ['Auth'], security: ['bearer'], before: guard };
 
@@ -45,7 +45,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
       method: 'get',
       path: '/api/v1/auth/users',
       summary: 'List the users of your tenant',
-      request: { query: pageQuerySchema.extend({ role: z.enum(STAFF_ROLES).optional() }) },
+      request: { query: pageQuerySchema().extend({ role: z.enum(STAFF_ROLES).optional() }) },
       responses: { 200: { description: 'One page of users', data: pageOf(tenantUserSchema) }, 403: { description: 'INSUFFICIENT_ROLE: BANK_ADMIN only' } },
       handler: async ({ query, res }) => {
         const auth = getAuth(res);

@@ -32,7 +32,7 @@ export function auditRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthK
       security: ['bearer'],
       before: [kit.requireUser, requireRoles({ userTypes: ['internal-admin'], staffRoles: ['AUDITOR'] })],
       request: {
-        query: pageQuerySchema.extend({
+        query: pageQuerySchema().extend({
           subject: z.string().max(100).optional(),
           actor: z.string().max(100).optional(),
           action: z.string().max(100).optional(),

@@ -15,7 +15,6 @@ import { changeUserStatus } from './change-user-status';
 import { findVisibleUser, visibleScope } from './user-access';
 import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
 
-const userParams = z.object({ userId: z.uuid() });
 const reason = z.string().trim().min(3).max(500);
 
 const profileUpdateSchema = z.object({
@@ -68,6 +67,7 @@ function assertMayChangeRoles(auth: AuthContext, target: UserDoc, to: RoleFields
 /** Seed 000 profile surface. Mount LAST among /users routers: `/users/:userId` would capture siblings. */
 export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
   const { models } = deps;
+  const userParams = z.object({ userId: z.uuid() });
   const cipher = createFieldCipher(deps.config.PII_ENCRYPTION_KEYS);
   const common = { tags: ['Users'], security: ['bearer'] };
   const anyStaff = requireRoles({ userTypes: ['internal-admin'], staffRoles: [...STAFF_ROLES] });
@@ -80,7 +80,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       summary: 'List users (internal admins: all; tenant staff: their tenant)',
       before: [kit.requireUser, anyStaff],
       request: {
-        query: pageQuerySchema.extend({
+        query: pageQuerySchema().extend({
           status: z.enum(USER_STATUSES).optional(),
           role: z.enum(USER_ROLES).optional(),
           userType: z.enum(USER_TYPES).optional(),

@@ -92,7 +92,8 @@ export function profileView(u: UserDoc): z.infer<typeof profileSchema> {
   };
 }
 
-export const pageQuerySchema = z.object({
+/** A function, not a constant: parameter schemas must be built after the OpenAPI zod extension. */
+export const pageQuerySchema = () => z.object({
   page: z.coerce.number().int().min(1).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -30,6 +30,8 @@ export function userTokensRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       security: ['clientId'],
       before: [
         requireApiClient(models),
+        (_req, res, next) =>
+          next(getApiClient(res).userTokensEnabled ? undefined : forbidden('User token generation is not enabled for this client', 'USER_TOKENS_DISABLED')),
         rateLimit(kit.limiter, { bucket: 'user-tokens', limit: config.RATE_LIMIT_USER_TOKENS_PER_CLIENT, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, key: (_req, res) => getApiClient(res).clientId }),
       ],
       request: {
@@ -46,7 +48,6 @@ export function userTokensRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       },
       handler: async ({ body, req, res }) => {
         const client = getApiClient(res);
-        if (!client.userTokensEnabled) throw forbidden('User token generation is not enabled for this client', 'USER_TOKENS_DISABLED');
         const email = body.email.toLowerCase();
         let user = (await models.User.findOne({ email }).lean()) as UserDoc | null;
         if (!user) {

@@ -39,6 +39,8 @@ const userSchema = new Schema(
     userType: { type: String, enum: USER_TYPES, default: 'user' },
     staffRole: { type: String, enum: [...STAFF_ROLES, null], default: null },
     kycLevel: { type: String, enum: KYC_LEVELS, default: 'none' },
+    /** Set by the onboarding workflow when the emailed code is confirmed. */
+    emailVerifiedAt: { type: Date, default: null },
     /** Provider-side KYC state, one sub-object per provider (veriff, bridge, identityNumbers …). */
     kyc: { type: Schema.Types.Mixed, default: {} },
     timezone: { type: String, default: 'Africa/Lagos' },

@@ -63,6 +63,8 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   });
 
   const iso = (ms: number) => new Date(ms).toISOString();
+  // Reminder and abandonment count from the registration itself.
+  const startedAt = Date.now();
   const s: OnboardingState = {
     userId,
     tenantId: null,
@@ -73,7 +75,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     bridge: { required: null, kycLinkId: null, customerId: null, kycStatus: null, tosStatus: null, rejectionReasons: [], updatedAt: null },
     kycLevel: 'none',
     rejectionReason: null,
-    timestamps: { registeredAt: iso(Date.now()), confirmedAt: null, kycApprovedAt: null, activatedAt: null, closedAt: null },
+    timestamps: { registeredAt: iso(startedAt), confirmedAt: null, kycApprovedAt: null, activatedAt: null, closedAt: null },
     nextReminderAt: null,
   };
   let registration: { ok: true } | { ok: false; reason: 'EMAIL_TAKEN' | 'ORG_NOT_FOUND' } | undefined;
@@ -287,7 +289,6 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
 
   try {
     // ---- 2. email confirmation: code, reminder with a fresh code, abandonment -------------
-    const startedAt = Date.now();
     setStep('awaiting_confirmation', 'none');
     s.nextReminderAt = iso(startedAt + policy.confirmReminderAfterMs);
     await sendCode('verification_code');

@@ -21,7 +21,7 @@ export interface SandboxDeps {
  * Provider simulators speaking the real wire shapes (see docs/providers.md). Each simulator is a
  * router mounted here; the outbox and control endpoints let a person or a test drive them.
  */
-export function createSandboxApp(deps: SandboxDeps): { app: Express; outbox: Outbox } {
+export function createSandboxApp(deps: SandboxDeps) {
   const outbox = deps.outbox ?? new Outbox();
   const app = express();
   app.disable('x-powered-by');
@@ -52,5 +52,5 @@ export function createSandboxApp(deps: SandboxDeps): { app: Express; outbox: Out
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
-  return { app, outbox };
+  return { app: app as Express, outbox, veriffSessions: veriff.sessions, bridgeLinks: bridge.links };
 }

@@ -367,10 +367,11 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
       case 'review':
         // A late `submitted` after a `review` changes nothing; either means "wait for a decision".
         if (s.step !== 'awaiting_kyc_submission' && !(ev.status === 'review' && s.step === 'awaiting_kyc_decision')) return null;
-        v.status = ev.status;
-        setStep('awaiting_kyc_decision', `veriff:${ev.status}`);
+        // Database first, so a reader who sees the new step also sees the new user status.
         await setStatus('pending_verification', `pending.${v.sessionId}.${v.resubmissions}`, { reason: `veriff ${ev.status}` });
         await users.recordKycState({ userId, provider: 'veriff', state: { status: ev.status } });
+        v.status = ev.status;
+        setStep('awaiting_kyc_decision', `veriff:${ev.status}`);
         return null;
       case 'approved':
         v.status = 'approved';

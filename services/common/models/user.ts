@@ -52,6 +52,9 @@ const userSchema = new Schema(
   { collection: 'users', timestamps: true, versionKey: false, minimize: false },
 );
 userSchema.index({ tenantId: 1, staffRole: 1 });
+// Bridge webhooks name the KYC link or the customer; these find the user they belong to.
+userSchema.index({ 'kyc.bridge.kycLinkId': 1 }, { sparse: true });
+userSchema.index({ 'kyc.bridge.customerId': 1 }, { sparse: true });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 

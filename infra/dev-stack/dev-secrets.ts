@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -11,7 +11,25 @@ const GENERATORS: Record<string, () => string> = {
   OPS_TOKEN: () => randomBytes(24).toString('base64url'),
   JWT_SIGNING_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
   PII_ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
+  VERIFF_API_KEY: () => `sandbox-${randomBytes(12).toString('hex')}`,
+  VERIFF_SHARED_SECRET: () => randomBytes(24).toString('base64url'),
+  BRIDGE_API_KEY: () => `sk-sandbox-${randomBytes(12).toString('hex')}`,
 };
+
+/** Secrets that only make sense together: the sandbox signs Bridge webhooks, the API verifies. */
+const PAIR_GENERATORS: { names: [string, string]; generate: () => [string, string] }[] = [
+  {
+    names: ['BRIDGE_WEBHOOK_PUBLIC_KEY', 'SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY'],
+    generate: () => {
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      });
+      return [publicKey, privateKey];
+    },
+  },
+];
 
 export function loadDevSecrets(dataDir: string, env: NodeJS.ProcessEnv): Record<string, string> {
   const file = path.join(dataDir, 'dev-secrets.json');
@@ -25,6 +43,11 @@ export function loadDevSecrets(dataDir: string, env: NodeJS.ProcessEnv): Record<
   for (const [name, generate] of Object.entries(GENERATORS)) {
     if (env[name] || stored[name]) continue;
     stored[name] = generate();
+    changed = true;
+  }
+  for (const { names, generate } of PAIR_GENERATORS) {
+    if (names.some((n) => env[n] || stored[n])) continue;
+    [stored[names[0]], stored[names[1]]] = generate();
     changed = true;
   }
   if (changed) {

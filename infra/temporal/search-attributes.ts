@@ -35,9 +35,14 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   const have = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = Object.values(SA).filter((k) => !have.has(k.name));
   if (missing.length === 0) return [];
+  await addSearchAttributes(connection, namespace, missing);
+  return missing.map((k) => k.name);
+}
+
+/** Adds the given keys (default: all). The time-skipping test server can add but not list them. */
+export async function addSearchAttributes(connection: Connection, namespace: string, keys = Object.values(SA)): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, GRPC_TYPE[k.type]!])),
+    searchAttributes: Object.fromEntries(keys.map((k) => [k.name, GRPC_TYPE[k.type]!])),
   });
-  return missing.map((k) => k.name);
 }

@@ -8,6 +8,8 @@ import { createMetrics } from './http/metrics';
 import { requestContext } from './http/request-context';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document';
 import { docsRouter } from './openapi/docs-page';
+import { kycWebhooksRouter } from './routes/kyc-webhooks';
+import { onboardingRouter } from './routes/onboarding';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
 import { userTokensRouter } from './partner/user-tokens-routes';
@@ -32,6 +34,7 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   // Webhook routers that need the raw body for signature checks mount before the JSON parser.
+  app.use(kycWebhooksRouter(deps, registry));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   app.use(systemRouter(deps, registry, metrics));
@@ -40,6 +43,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(tenantUsersRouter(deps, registry, auth));
   app.use(userTokensRouter(deps, registry, auth));
   app.use(auditRouter(deps, registry, auth));
+  app.use(onboardingRouter(deps, registry, auth.requireUser));
   // Other /users routers go ABOVE this line: `/users/:userId` would capture `/users/<anything>`.
   app.use(profileRouter(deps, registry, auth));
 

@@ -1,11 +1,13 @@
 import { createSystemActivities } from '../../activities/system/create-system-activities';
+import { createKycActivities } from '../../activities/kyc/create-kyc-activities';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
 export const kycWorkerSpec: WorkerProcessSpec = {
   name: 'kyc-worker',
   queue: 'kycProviders',
   hostsWorkflows: false,
-  buildActivities: ({ models }) => ({
+  buildActivities: ({ config, models }) => ({
     ...createSystemActivities({ models }),
+    ...createKycActivities({ config, models }),
   }),
 };

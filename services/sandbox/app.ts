@@ -1,22 +1,43 @@
 import express, { type Express } from 'express';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
+import { bridgeSimulator } from './bridge-simulator';
+import { dashboardPage } from './dashboard-page';
 import { Outbox } from './outbox';
+import { veriffSimulator } from './veriff-simulator';
+import type { WebhookDelivery } from './webhook-sender';
 
 export interface SandboxDeps {
   config: Config;
   logger: Logger;
   outbox?: Outbox;
+  /** Where provider webhooks go; default API_PUBLIC_URL (tests pass the API's random port). */
+  apiUrl?: () => string;
+  /** Webhook delivery; default the retrying sender. */
+  deliver?: (d: WebhookDelivery) => Promise<unknown>;
 }
 
 /**
  * Provider simulators speaking the real wire shapes (see docs/providers.md). Each simulator is a
  * router mounted here; the outbox and control endpoints let a person or a test drive them.
  */
-export function createSandboxApp(deps: SandboxDeps): { app: Express; outbox: Outbox } {
+export function createSandboxApp(deps: SandboxDeps) {
   const outbox = deps.outbox ?? new Outbox();
   const app = express();
   app.disable('x-powered-by');
+  const simulatorDeps = { ...deps, apiUrl: deps.apiUrl ?? (() => deps.config.API_PUBLIC_URL) };
+  const veriff = veriffSimulator(simulatorDeps);
+  const bridge = bridgeSimulator(simulatorDeps);
+  app.use(veriff.router);
+  app.use(bridge.router);
+  app.get('/', (_req, res) => {
+    res.type('html').send(dashboardPage({ messages: outbox.list({ limit: 100 }), sessions: [...veriff.sessions.values()], links: [...bridge.links.values()] }));
+  });
+  // Where users are sent (session and link URLs): here, the dashboard plays their part.
+  app.get(['/veriff/session/:id', '/bridge/kyc/:id', '/bridge/tos/:id'], (_req, res) => res.redirect('/'));
+  app.get('/sessions', (_req, res) => {
+    res.json({ veriff: [...veriff.sessions.values()], bridge: [...bridge.links.values()] });
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -31,5 +52,5 @@ export function createSandboxApp(deps: SandboxDeps): { app: Express; outbox: Out
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
-  return { app, outbox };
+  return { app: app as Express, outbox, veriffSessions: veriff.sessions, bridgeLinks: bridge.links };
 }

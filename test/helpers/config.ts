@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../services/common/config';
+import { TEST_BRIDGE_WEBHOOK_PRIVATE_KEY, TEST_BRIDGE_WEBHOOK_PUBLIC_KEY } from './bridge-test-keys';
 
 export const TEST_OPS_TOKEN = 'test-ops-token-0123456789abcdef';
 
@@ -7,6 +8,11 @@ export const TEST_OPS_TOKEN = 'test-ops-token-0123456789abcdef';
 export const TEST_SECRETS = Object.freeze({
   JWT_SIGNING_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
   PII_ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 9).toString('base64')}`,
+  VERIFF_API_KEY: 'test-veriff-api-key',
+  VERIFF_SHARED_SECRET: 'test-veriff-shared-secret-0123456789',
+  BRIDGE_API_KEY: 'test-bridge-api-key',
+  BRIDGE_WEBHOOK_PUBLIC_KEY: TEST_BRIDGE_WEBHOOK_PUBLIC_KEY,
+  SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY: TEST_BRIDGE_WEBHOOK_PRIVATE_KEY,
 });
 
 /**

@@ -1,13 +1,19 @@
 import { Connection, Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { addSearchAttributes } from '../../infra/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
 
-/** Time-skipping environment on the installed test server binary (no download). */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+/**
+ * Time-skipping environment on the installed test server binary (no download), with the
+ * custom search attributes registered so workflows that upsert them can run.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: paths.temporalTestServer } },
   });
+  await addSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

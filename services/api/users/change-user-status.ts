@@ -1,4 +1,6 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Models } from '../../common/models';
+import { adminStatusChangedSignal, onboardingWorkflowId } from '../../../workflows/onboarding.contract';
 import type { UserDoc } from '../../common/models/user';
 import type { UserStatus } from '../../common/models/user-enums';
 import { conflict, notFound } from '../http/app-error';
@@ -17,10 +19,10 @@ export const reactivationStatus = (u: Pick<UserDoc, 'statusBeforeDeactivation'>)
 /**
  * The ONE place a user's status changes outside the onboarding workflow: compare-and-set update,
  * tokenVersion bump (existing tokens stop working at once) and an audit event. Deactivation keeps
- * the previous status so reactivation restores it. (After merging issue 4: also tell the
- * onboarding workflow here.)
+ * the previous status so reactivation restores it. The user's onboarding workflow, if still
+ * running, is told, so it closes instead of overwriting the admin's decision.
  */
-export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'AuditEvent'> }, change: StatusChange): Promise<UserDoc> {
+export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'AuditEvent'>; temporal: Client }, change: StatusChange): Promise<UserDoc> {
   const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
   if (!user) throw notFound('User');
   if (user.status === change.to) return user;
@@ -43,5 +45,11 @@ export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'Au
     reason: change.reason,
     requestId: change.requestId,
   });
+  try {
+    await deps.temporal.workflow.getHandle(onboardingWorkflowId(user._id)).signal(adminStatusChangedSignal, { status: change.to, actor: change.actorId, reason: change.reason });
+  } catch (err) {
+    // Staff, partner-created and finished users have no running onboarding: nothing to tell.
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
   return updated;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authSchema } from './auth';
+import { onboardingSchema } from './onboarding';
 import { coreSchema } from './schema';
 import { securitySchema } from './security';
 
@@ -8,6 +9,7 @@ import { securitySchema } from './security';
 export const configSchema = coreSchema
   .extend(securitySchema.shape)
   .extend(authSchema.shape)
+  .extend(onboardingSchema.shape)
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together' });

@@ -14,13 +14,13 @@ export function createPasswordHasher(config: PasswordConfig) {
     parallelism: config.ARGON2_PARALLELISM,
   };
   // Verified against when the account does not exist, so unknown emails cost the same time.
-  const dummy = hash('dummy-password-for-timing', options);
+  let dummy: Promise<string> | undefined;
   return {
     hash: (password: string) => hash(password, options),
     async verify(passwordHash: string | null | undefined, password: string): Promise<boolean> {
       try {
         if (!passwordHash) {
-          await verify(await dummy, password);
+          await verify(await (dummy ??= hash('dummy-password-for-timing', options)), password);
           return false;
         }
         return await verify(passwordHash, password);

@@ -7,6 +7,7 @@ import { rateLimitWindowModel } from './rate-limit-window';
 import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
 import { userModel } from './user';
+import { webhookEventModel } from './webhook-event';
 
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {
@@ -19,6 +20,7 @@ export function createModels(conn: Connection) {
     RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),
+    WebhookEvent: webhookEventModel(conn),
   };
 }
 

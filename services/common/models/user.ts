@@ -41,6 +41,8 @@ const userSchema = new Schema(
     userType: { type: String, enum: USER_TYPES, default: 'user' },
     staffRole: { type: String, enum: [...STAFF_ROLES, null], default: null },
     kycLevel: { type: String, enum: KYC_LEVELS, default: 'none' },
+    /** Set by the onboarding workflow when the emailed code is confirmed. */
+    emailVerifiedAt: { type: Date, default: null },
     /** Provider-side KYC state, one sub-object per provider (veriff, bridge, identityNumbers …). */
     kyc: { type: Schema.Types.Mixed, default: {} },
     timezone: { type: String, default: 'Africa/Lagos' },
@@ -52,6 +54,9 @@ const userSchema = new Schema(
   { collection: 'users', timestamps: true, versionKey: false, minimize: false },
 );
 userSchema.index({ tenantId: 1, staffRole: 1 });
+// Bridge webhooks name the KYC link or the customer; these find the user they belong to.
+userSchema.index({ 'kyc.bridge.kycLinkId': 1 }, { sparse: true });
+userSchema.index({ 'kyc.bridge.customerId': 1 }, { sparse: true });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 

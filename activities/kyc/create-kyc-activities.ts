@@ -1,0 +1,58 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Config } from '../../services/common/config';
+import type { Models } from '../../services/common/models';
+import { veriffSignature } from '../../services/common/providers/veriff-signature';
+import type { BridgeLinkResult, KycSessionResult } from '../../workflows/onboarding.contract';
+import { postProviderJson } from './provider-http';
+
+export interface KycActivityDeps {
+  config: Config;
+  models: Pick<Models, 'User'>;
+}
+
+interface VeriffSessionResponse {
+  status: string;
+  verification: { id: string; url: string; vendorData?: string; status?: string };
+}
+
+interface BridgeKycLinkResponse {
+  id: string;
+  kyc_link: string;
+  tos_link: string;
+  customer_id: string;
+  kyc_status: string;
+  tos_status: string;
+}
+
+/** Veriff and Bridge adapters on the kyc worker; base URLs and keys come from config only. */
+export function createKycActivities({ config, models }: KycActivityDeps) {
+  return {
+    /** POST /v1/sessions with vendorData = our user id (how webhooks find their workflow). */
+    async createVeriffSession(input: { userId: string }): Promise<KycSessionResult> {
+      const body = JSON.stringify({ verification: { vendorData: input.userId, endUserId: input.userId } });
+      const res = await postProviderJson<VeriffSessionResponse>(
+        'veriff',
+        `${config.VERIFF_BASE_URL}/v1/sessions`,
+        { 'X-AUTH-CLIENT': config.VERIFF_API_KEY, 'X-HMAC-SIGNATURE': veriffSignature(config.VERIFF_SHARED_SECRET, body) },
+        body,
+      );
+      return { sessionId: res.verification.id, url: res.verification.url };
+    },
+
+    /** POST /v0/kyc_links; the Idempotency-Key makes a retried call return the same link. */
+    async createBridgeKycLink(input: { userId: string; idempotencyKey: string }): Promise<BridgeLinkResult> {
+      const user = await models.User.findById(input.userId, { email: 1, firstName: 1, lastName: 1 }).lean();
+      if (!user) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+      const body = JSON.stringify({ type: 'individual', full_name: `${user.firstName} ${user.lastName}`.trim(), email: user.email });
+      const res = await postProviderJson<BridgeKycLinkResponse>(
+        'bridge',
+        `${config.BRIDGE_BASE_URL}/kyc_links`,
+        { 'Api-Key': config.BRIDGE_API_KEY, 'Idempotency-Key': input.idempotencyKey },
+        body,
+      );
+      return { kycLinkId: res.id, kycLink: res.kyc_link, tosLink: res.tos_link, customerId: res.customer_id };
+    },
+  };
+}
+
+export type KycActivities = ReturnType<typeof createKycActivities>;

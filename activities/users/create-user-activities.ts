@@ -1,0 +1,129 @@
+import { randomInt } from 'node:crypto';
+import type { Config } from '../../services/common/config';
+import { confirmationCodeDigest } from '../../services/common/crypto/onboarding-digests';
+import type { Models } from '../../services/common/models';
+import type { KycLevel, UserStatus } from '../../services/common/models/user-enums';
+import type { OnboardingInput } from '../../workflows/onboarding.contract';
+import { bridgeRequiredFor } from './bridge-policy';
+
+export interface UserActivityDeps {
+  config: Config;
+  models: Pick<Models, 'User' | 'Organization' | 'AuditEvent'>;
+}
+
+export type CreateUserResult =
+  | { ok: true; tenantId: string | null; bridgeRequired: boolean }
+  | { ok: false; reason: 'EMAIL_TAKEN' | 'ORG_NOT_FOUND' };
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
+
+function slugFor(name: string, userId: string) {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'org';
+  return `${base}-${userId.slice(0, 8)}`;
+}
+
+/** Users and their status on the onboarding worker. Every write is idempotent under retries. */
+export function createUserActivities({ config, models }: UserActivityDeps) {
+  /** Audit ids are derived from the caller's business key, so a retried activity writes once. */
+  async function audit(entry: { id: string; subject: string; tenantId: string | null; action: string; from: unknown; to: unknown; reason?: string | null }) {
+    try {
+      await models.AuditEvent.create({
+        _id: entry.id,
+        actor: 'system:onboarding',
+        subject: entry.subject,
+        tenantId: entry.tenantId,
+        action: entry.action,
+        from: entry.from,
+        to: entry.to,
+        reason: entry.reason ?? null,
+        requestId: null,
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  return {
+    /** First step of onboarding: the workflow creates its own user, so none exists without one. */
+    async createOnboardingUser(input: Omit<OnboardingInput, 'policy' | 'requestFingerprint'>): Promise<CreateUserResult> {
+      let tenantId: string | null = null;
+      let orgSettings: unknown = null;
+      let creatorOfOrg = false;
+      if (input.org && 'id' in input.org) {
+        const org = await models.Organization.findById(input.org.id).lean();
+        if (!org) return { ok: false, reason: 'ORG_NOT_FOUND' };
+        tenantId = org._id;
+        orgSettings = org.settings;
+      } else if (input.org && 'name' in input.org) {
+        // Slug carries the user id: a retried activity finds the organization it already made.
+        const slug = slugFor(input.org.name, input.userId);
+        const org = await models.Organization.findOneAndUpdate(
+          { slug },
+          { $setOnInsert: { name: input.org.name, slug } },
+          { upsert: true, new: true },
+        ).lean();
+        tenantId = org!._id;
+        orgSettings = org!.settings;
+        creatorOfOrg = true;
+      }
+      try {
+        await models.User.create({
+          _id: input.userId,
+          email: input.email,
+          passwordHash: input.passwordHash,
+          firstName: input.firstName,
+          lastName: input.lastName,
+          phone: input.phone ?? null,
+          country: input.country ?? null,
+          tenantId,
+          status: 'not_verified',
+          ...(creatorOfOrg ? { role: 'admin', userType: 'org-admin' } : {}),
+        });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // Same id and email: this activity already ran (retry). Anything else: the email is taken.
+        const existing = await models.User.findById(input.userId, { email: 1 }).lean();
+        if (!existing || existing.email !== input.email.toLowerCase()) return { ok: false, reason: 'EMAIL_TAKEN' };
+      }
+      return { ok: true, tenantId, bridgeRequired: bridgeRequiredFor(config, input.country ?? null, orgSettings) };
+    },
+
+    /** A fresh 6-digit code; only its keyed digest is kept (in the workflow state). */
+    async issueConfirmationCode(input: { userId: string }): Promise<{ code: string; digest: string }> {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      return { code, digest: confirmationCodeDigest(config, input.userId, code) };
+    },
+
+    async markEmailConfirmed(input: { userId: string; at: string }): Promise<void> {
+      await models.User.updateOne({ _id: input.userId, emailVerifiedAt: null }, { $set: { emailVerifiedAt: new Date(input.at) } });
+    },
+
+    /** Provider state mirrored on the user (`kyc.veriff`, `kyc.bridge`) for reads and webhook routing. */
+    async recordKycState(input: { userId: string; provider: 'veriff' | 'bridge'; state: Record<string, unknown> }): Promise<void> {
+      const set = Object.fromEntries(Object.entries(input.state).map(([k, v]) => [`kyc.${input.provider}.${k}`, v]));
+      await models.User.updateOne({ _id: input.userId }, { $set: set });
+    },
+
+    /** Status transitions the workflow owns, each with an audit event keyed by `auditId`. */
+    async setUserStatus(input: { userId: string; status: UserStatus; kycLevel?: KycLevel; reason?: string | null; auditId: string }): Promise<void> {
+      const before = await models.User.findById(input.userId, { status: 1, tenantId: 1, kycLevel: 1 }).lean();
+      if (!before) return;
+      const set: Record<string, unknown> = { status: input.status };
+      if (input.kycLevel) set.kycLevel = input.kycLevel;
+      // Losing access cuts existing tokens off; gaining it (activation) keeps the session.
+      const revoke = input.status === 'rejected' || input.status === 'inactive';
+      await models.User.updateOne({ _id: input.userId }, { $set: set, ...(revoke && before.status !== input.status ? { $inc: { tokenVersion: 1 } } : {}) });
+      await audit({
+        id: input.auditId,
+        subject: input.userId,
+        tenantId: before.tenantId ?? null,
+        action: 'user.status_changed',
+        from: { status: before.status, kycLevel: before.kycLevel },
+        to: { status: input.status, kycLevel: input.kycLevel ?? before.kycLevel },
+        reason: input.reason,
+      });
+    },
+  };
+}
+
+export type UserActivities = ReturnType<typeof createUserActivities>;

@@ -1,0 +1,249 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../common/crypto/onboarding-digests';
+import { createPasswordHasher } from '../../common/crypto/passwords';
+import { taskQueues } from '../../common/task-queues';
+import type { onboarding } from '../../../workflows/onboarding';
+import {
+  ONBOARDING_STEPS,
+  ONBOARDING_WORKFLOW,
+  confirmEmailUpdate,
+  createBridgeLinkUpdate,
+  createKycSessionUpdate,
+  onboardingStateQuery,
+  onboardingWorkflowId,
+  registerUpdate,
+  resendCodeUpdate,
+  type OnboardingInput,
+} from '../../../workflows/onboarding.contract';
+import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context';
+import type { ApiDeps } from '../deps';
+import { badRequest, conflict, notFound } from '../http/app-error';
+import { defineRoute, routesRouter } from '../http/route';
+import { onboardingFailure } from './onboarding-failures';
+
+const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
+const registerBody = z
+  .object({
+    email,
+    password: z.string().min(8).max(128),
+    firstName: z.string().trim().min(1).max(100),
+    lastName: z.string().trim().min(1).max(100),
+    phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, e.g. +2348012345678').optional(),
+    country: z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2').transform((c) => c.toUpperCase()).optional(),
+    org_name: z.string().trim().min(2).max(200).optional(),
+    org_id: z.uuid().optional(),
+  })
+  .refine((b) => !(b.org_name && b.org_id), { message: 'Give org_name or org_id, not both', path: ['org_id'] })
+  .meta({ id: 'RegisterRequest' });
+
+const userIdParams = z.object({ userId: z.uuid() });
+const onboardingStateSchema = z
+  .object({
+    userId: z.string(),
+    tenantId: z.string().nullable(),
+    step: z.enum(ONBOARDING_STEPS),
+    outcome: z.string().nullable(),
+    email: z.object({ confirmedAt: z.string().nullable(), codeExpiresAt: z.string().nullable(), attemptsLeft: z.number(), resendsLeft: z.number() }),
+    veriff: z.object({ sessionId: z.string().nullable(), url: z.string().nullable(), status: z.string().nullable(), resubmissions: z.number(), reason: z.string().nullable(), updatedAt: z.string().nullable() }),
+    bridge: z.object({
+      required: z.boolean().nullable(),
+      kycLinkId: z.string().nullable(),
+      customerId: z.string().nullable(),
+      kycStatus: z.string().nullable(),
+      tosStatus: z.string().nullable(),
+      rejectionReasons: z.array(z.string()),
+      updatedAt: z.string().nullable(),
+    }),
+    kycLevel: z.enum(['none', 'basic', 'advanced']),
+    rejectionReason: z.string().nullable(),
+    timestamps: z.record(z.string(), z.string().nullable()),
+    nextReminderAt: z.string().nullable(),
+  })
+  .meta({ id: 'OnboardingState' });
+
+/** The caller's own onboarding, or one an internal admin / staff of the same tenant may see. */
+async function canSee(deps: ApiDeps, auth: AuthContext, userId: string, staffAllowed: boolean) {
+  if (auth.userId === userId) return true;
+  if (!staffAllowed) return false;
+  if (isInternalAdmin(auth)) return true;
+  if (!auth.staffRole || !auth.tenantId) return false;
+  return (await deps.models.User.exists({ _id: userId, tenantId: auth.tenantId })) !== null;
+}
+
+/** Registration, email confirmation, KYC session, Bridge link and the onboarding read. */
+export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
+  const { config, temporal, models } = deps;
+  const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  // argon2id with the configured OWASP cost, shared with login (services/common/crypto/passwords.ts).
+  const passwords = createPasswordHasher(config);
+  const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
+  const policy: OnboardingInput['policy'] = {
+    codeTtlMs: config.CONFIRM_CODE_TTL_MINUTES * 60_000,
+    codeMaxAttempts: config.CONFIRM_CODE_MAX_ATTEMPTS,
+    codeMaxResends: config.CONFIRM_CODE_MAX_RESENDS,
+    resendCooldownMs: config.CONFIRM_CODE_RESEND_COOLDOWN_SECONDS * 1000,
+    confirmReminderAfterMs: config.CONFIRM_REMINDER_AFTER_HOURS * 3_600_000,
+    confirmAbandonAfterMs: config.CONFIRM_ABANDON_AFTER_HOURS * 3_600_000,
+    veriffMaxResubmissions: config.VERIFF_MAX_RESUBMISSIONS,
+  };
+  const mapped = async <T>(p: Promise<T>) => {
+    try {
+      return await p;
+    } catch (err) {
+      throw onboardingFailure(err);
+    }
+  };
+  const selfOnly = (staffAllowed: boolean) => async (userId: string, auth: AuthContext) => {
+    // Someone else's onboarding answers 404, so ids do not leak.
+    if (!(await canSee(deps, auth, userId, staffAllowed))) throw notFound('Onboarding');
+  };
+
+  const routes = [
+    defineRoute({
+      method: 'post',
+      path: '/users/register',
+      summary: 'Register: creates the user and starts its onboarding (safe to retry)',
+      description:
+        'The onboarding workflow creates the user in its first step, so a user never exists without its workflow. ' +
+        'The workflow id derives from the email (keyed, not readable), so retrying the same request after a timeout ' +
+        'returns the same user; a different request for a registered email answers 409.',
+      tags: ['Onboarding'],
+      request: { body: registerBody },
+      responses: {
+        201: { description: 'Registered; a 6-digit code was emailed', data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }) },
+        404: { description: 'org_id does not exist (ORG_NOT_FOUND)' },
+        409: { description: 'The email is already registered (EMAIL_TAKEN)' },
+      },
+      handler: async ({ body }) => {
+        const userId = registrationUserId(config, body.email);
+        const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+        // Registered some other way (staff, ops CLI): no workflow to ask, the answer is clear.
+        if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
+        const input: OnboardingInput = {
+          userId,
+          email: body.email,
+          passwordHash: await passwords.hash(body.password),
+          firstName: body.firstName,
+          lastName: body.lastName,
+          phone: body.phone ?? null,
+          country: body.country ?? null,
+          org: body.org_name ? { name: body.org_name } : body.org_id ? { id: body.org_id } : null,
+          requestFingerprint: registrationFingerprint(config, body),
+          policy,
+        };
+        const start = new WithStartWorkflowOperation(ONBOARDING_WORKFLOW, {
+          workflowId: onboardingWorkflowId(userId),
+          taskQueue: queues.onboarding,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        const result = await mapped(
+          temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint: input.requestFingerprint }], startWorkflowOperation: start }),
+        );
+        return { status: 201, data: result };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/users/confirm',
+      summary: 'Confirm the email with the 6-digit code',
+      tags: ['Onboarding'],
+      request: { body: z.object({ email, code: z.string().regex(/^[0-9]{6}$/, 'six digits') }).meta({ id: 'ConfirmRequest' }) },
+      responses: {
+        200: { description: 'Confirmed: sign in with POST /api/v1/auth/login', data: z.object({ userId: z.uuid(), confirmedAt: z.iso.datetime() }) },
+        400: { description: 'INVALID_CODE (details.remainingAttempts) or CODE_EXPIRED (request a new code)' },
+        409: { description: 'ALREADY_CONFIRMED, or ONBOARDING_CLOSED' },
+        429: { description: 'TOO_MANY_ATTEMPTS: the code is locked, request a new one' },
+      },
+      handler: async ({ body }) => {
+        const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+        // Unknown email looks exactly like a wrong code.
+        if (!user) throw badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
+        const codeDigest = confirmationCodeDigest(config, user._id, body.code);
+        const { confirmedAt } = await mapped(handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] }));
+        return { data: { userId: user._id, confirmedAt } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/users/confirm/resend',
+      summary: 'Send a new confirmation code (limited in number and frequency)',
+      tags: ['Onboarding'],
+      request: { body: z.object({ email }).meta({ id: 'ResendCodeRequest' }) },
+      responses: {
+        202: { description: 'A new code is on its way', data: z.object({ sent: z.literal(true) }) },
+        409: { description: 'ALREADY_CONFIRMED or ONBOARDING_CLOSED' },
+        429: { description: 'RESEND_LIMIT (see Retry-After)' },
+      },
+      handler: async ({ body }) => {
+        const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+        if (user) await mapped(handle(user._id).executeUpdate(resendCodeUpdate));
+        return { status: 202, data: { sent: true as const } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/users/:userId/kyc-session',
+      summary: 'Start (or resume) the identity verification session with Veriff',
+      tags: ['Onboarding'],
+      security: ['bearer'],
+      before: [requireUser],
+      request: { params: userIdParams },
+      responses: {
+        201: { description: 'Send the user to `url`', data: z.object({ sessionId: z.string(), url: z.url() }) },
+        404: { description: 'Not your onboarding' },
+        409: { description: 'WRONG_ONBOARDING_STEP (e.g. email not confirmed yet)' },
+      },
+      handler: async ({ params, res }) => {
+        await selfOnly(false)(params.userId, getAuth(res));
+        return { status: 201, data: await mapped(handle(params.userId).executeUpdate(createKycSessionUpdate)) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/users/:userId/bridge-kyc',
+      summary: 'Create the Bridge KYC link and terms-of-service link',
+      tags: ['Onboarding'],
+      security: ['bearer'],
+      before: [requireUser],
+      request: { params: userIdParams, headers: z.object({ 'idempotency-key': z.string().min(8).max(255) }) },
+      responses: {
+        200: { description: 'Links to send the user to', data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }) },
+        404: { description: 'Not your onboarding' },
+        409: { description: 'WRONG_ONBOARDING_STEP (Veriff not approved yet, or Bridge not required)' },
+        502: { description: 'PROVIDER_ERROR' },
+      },
+      handler: async ({ params, req, res }) => {
+        const key = req.header('idempotency-key') ?? '';
+        if (key.length < 8 || key.length > 255) throw badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header (8-255 characters) is required');
+        await selfOnly(false)(params.userId, getAuth(res));
+        // Scoped to the user, so two users' keys can never meet at the provider.
+        const idempotencyKey = `${params.userId}:${key}`;
+        return { data: await mapped(handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] })) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/users/:userId/onboarding',
+      summary: 'Where the onboarding stands (step, provider statuses, timestamps, next reminder)',
+      tags: ['Onboarding'],
+      security: ['bearer'],
+      before: [requireUser],
+      request: { params: userIdParams },
+      responses: { 200: { description: 'Live state from the workflow', data: onboardingStateSchema }, 404: { description: 'Unknown or not visible to you' } },
+      handler: async ({ params, res }) => {
+        await selfOnly(true)(params.userId, getAuth(res));
+        try {
+          return { data: await handle(params.userId).query(onboardingStateQuery) };
+        } catch (err) {
+          const mappedErr = onboardingFailure(err);
+          throw (mappedErr as { code?: string }).code === 'ONBOARDING_CLOSED' ? notFound('Onboarding') : mappedErr;
+        }
+      },
+    }),
+  ];
+  return routesRouter(registry, '', routes);
+}

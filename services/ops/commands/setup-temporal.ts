@@ -1,0 +1,19 @@
+import { Connection } from '@temporalio/client';
+import { temporalConnectionOptions } from '../../common/temporal-connection';
+import { ensureSearchAttributes } from '../../../infra/temporal/search-attributes';
+import type { OpsCommand } from '../command';
+
+/** Registers the project's custom search attributes on a self-hosted cluster (idempotent). */
+export const setupTemporal: OpsCommand = {
+  usage: 'register custom search attributes on the configured Temporal namespace',
+  options: {},
+  async run({ config }) {
+    const connection = await Connection.connect(temporalConnectionOptions(config));
+    try {
+      const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+      return added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered';
+    } finally {
+      await connection.close();
+    }
+  },
+};

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import express, { Router } from 'express';
+import type { Config } from '../common/config';
+import type { Logger } from '../common/logger';
+import { isValidVeriffSignature, veriffSignature } from '../common/providers/veriff-signature';
+import { deliverWebhook, type WebhookDelivery } from './webhook-sender';
+
+export interface VeriffSession {
+  id: string;
+  vendorData: string;
+  endUserId: string | null;
+  status: string;
+  attemptId: string;
+  createdAt: string;
+}
+
+// Status → Veriff code (https://devdocs.veriff.com/docs/verification-session-status-codes-table).
+const EVENT_CODES: Record<string, number> = { started: 7001, submitted: 7002 };
+const DECISION_CODES: Record<string, number> = { approved: 9001, declined: 9102, resubmission_requested: 9103, expired: 9104, abandoned: 9104, review: 9121 };
+
+export interface SimulatorDeps {
+  config: Config;
+  logger: Logger;
+  /** Where webhooks go (the API's public URL). */
+  apiUrl: () => string;
+  deliver?: (d: WebhookDelivery) => Promise<unknown>;
+}
+
+/**
+ * Veriff as its API looks from outside: `POST /v1/sessions` (X-AUTH-CLIENT + X-HMAC-SIGNATURE),
+ * and a control endpoint that plays the user and the reviewer, sending signed event and
+ * decision webhooks to POST /users/webhook-kyc.
+ */
+export function veriffSimulator(deps: SimulatorDeps) {
+  const sessions = new Map<string, VeriffSession>();
+  const router = Router();
+  const secret = deps.config.VERIFF_SHARED_SECRET;
+  const deliver = deps.deliver ?? ((d) => deliverWebhook(d, { logger: deps.logger }));
+
+  router.post('/veriff/v1/sessions', express.raw({ type: '*/*' }), (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (req.header('x-auth-client') !== deps.config.VERIFF_API_KEY || !isValidVeriffSignature(secret, body, req.header('x-hmac-signature'))) {
+      res.status(401).json({ status: 'fail', code: '1102', message: 'Mandatory X-HMAC-SIGNATURE header containing the SHA256 hash of the payload.' });
+      return;
+    }
+    let verification: { vendorData?: string; endUserId?: string };
+    try {
+      verification = JSON.parse(body.toString('utf8')).verification ?? {};
+    } catch {
+      res.status(400).json({ status: 'fail', code: '1101', message: 'Invalid JSON' });
+      return;
+    }
+    const id = randomUUID();
+    const session: VeriffSession = { id, vendorData: verification.vendorData ?? '', endUserId: verification.endUserId ?? null, status: 'created', attemptId: randomUUID(), createdAt: new Date().toISOString() };
+    sessions.set(id, session);
+    const url = `${deps.config.SANDBOX_URL}/veriff/session/${id}`;
+    res.status(201).json({ status: 'success', verification: { id, url, vendorData: session.vendorData, host: deps.config.SANDBOX_URL, status: 'created', sessionToken: randomUUID() } });
+  });
+
+  router.post('/veriff/sessions/:sessionId/decision', express.json(), async (req, res) => {
+    const session = sessions.get(req.params.sessionId);
+    const status = String((req.body as { status?: unknown })?.status ?? '');
+    if (!session) return void res.status(404).json({ error: 'unknown session' });
+    if (!EVENT_CODES[status] && !DECISION_CODES[status]) {
+      return void res.status(400).json({ error: `status must be one of ${[...Object.keys(EVENT_CODES), ...Object.keys(DECISION_CODES)].join(', ')}` });
+    }
+    session.status = status;
+    const payload = EVENT_CODES[status]
+      ? { id: session.id, attemptId: session.attemptId, feature: 'selfid', code: EVENT_CODES[status], action: status, vendorData: session.vendorData, endUserId: session.endUserId }
+      : {
+          status: 'success',
+          verification: {
+            id: session.id,
+            attemptId: session.attemptId,
+            code: DECISION_CODES[status],
+            status,
+            vendorData: session.vendorData,
+            endUserId: session.endUserId,
+            reason: status === 'declined' ? 'Physical document not used' : status === 'resubmission_requested' ? 'Video and/or photos missing' : null,
+            reasonCode: status === 'declined' ? 102 : status === 'resubmission_requested' ? 201 : null,
+            decisionTime: new Date().toISOString(),
+            acceptanceTime: session.createdAt,
+          },
+          technicalData: { ip: null },
+        };
+    // A new attempt follows a resubmission request, as in Veriff.
+    if (status === 'resubmission_requested') session.attemptId = randomUUID();
+    const body = JSON.stringify(payload);
+    const result = await deliver({
+      url: `${deps.apiUrl()}/users/webhook-kyc`,
+      headers: { 'X-AUTH-CLIENT': deps.config.VERIFF_API_KEY, 'X-HMAC-SIGNATURE': veriffSignature(secret, body) },
+      body,
+    });
+    res.json({ session, webhook: result });
+  });
+
+  return { router, sessions };
+}

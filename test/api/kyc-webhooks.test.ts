@@ -1,0 +1,123 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { signBridgeWebhook } from '../../services/common/providers/bridge-signature';
+import { veriffSignature } from '../../services/common/providers/veriff-signature';
+import { onboardingWorkflowId } from '../../workflows/onboarding.contract';
+import { TEST_BRIDGE_WEBHOOK_PRIVATE_KEY } from '../helpers/bridge-test-keys';
+import { TEST_SECRETS } from '../helpers/config';
+import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
+
+// Provider webhooks against the real API, workflow and database: signatures, staleness,
+// duplicates and out-of-order delivery.
+describe('KYC webhooks', () => {
+  let t: OnboardingStack;
+  beforeAll(async () => {
+    t = await startOnboardingStack();
+  });
+  afterAll(() => t?.close());
+
+  const postVeriff = (payload: unknown, sign = veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, JSON.stringify(payload))) =>
+    t.api('/users/webhook-kyc', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-client': TEST_SECRETS.VERIFF_API_KEY, 'x-hmac-signature': sign },
+      body: JSON.stringify(payload),
+    });
+  const postBridge = (payload: unknown, opts: { key?: string; t?: number } = {}) => {
+    const body = JSON.stringify(payload);
+    return t.api('/users/webhook/kyc', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-signature': signBridgeWebhook(opts.key ?? TEST_BRIDGE_WEBHOOK_PRIVATE_KEY, body, opts.t ?? Date.now()) },
+      body,
+    });
+  };
+  const veriffEvent = (sessionId: string, userId: string, action: 'started' | 'submitted') => ({
+    id: sessionId, attemptId: 'att-1', feature: 'selfid', code: action === 'started' ? 7001 : 7002, action, vendorData: userId, endUserId: userId,
+  });
+  const veriffDecision = (sessionId: string, userId: string, status: string) => ({
+    status: 'success', verification: { id: sessionId, attemptId: 'att-1', code: 9001, status, vendorData: userId, reason: null, decisionTime: '2026-01-01T00:00:00.000Z' },
+  });
+  const bridgeEvent = (kycLinkId: string, at: number, kyc: string, tos: string) => ({
+    api_version: 'v0', event_id: `wh_${randomUUID()}`, event_category: 'kyc_link', event_type: 'kyc_link.updated.status_transitioned',
+    event_object_id: kycLinkId, event_object_status: kyc, event_object: { id: kycLinkId, kyc_status: kyc, tos_status: tos }, event_created_at: new Date(at).toISOString(),
+  });
+  const inboxCount = () => t.stack.deps.models.WebhookEvent.countDocuments();
+
+  /** A confirmed user with a Veriff session (created through the API and the sandbox). */
+  async function withSession() {
+    const u = await t.confirmedUser();
+    const session = await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers });
+    return { ...u, sessionId: session.json.data.sessionId as string };
+  }
+
+  it('refuses forged Veriff webhooks before anything is stored', async () => {
+    const { userId, sessionId } = await withSession();
+    const before = await inboxCount();
+    const payload = veriffDecision(sessionId, userId, 'approved');
+    expect((await postVeriff(payload, veriffSignature('not-the-shared-secret-at-all', JSON.stringify(payload)))).json.error.code).toBe('INVALID_SIGNATURE');
+    expect((await postVeriff(payload, '')).status).toBe(401);
+    // A valid signature over a different body (tampered in transit).
+    const other = veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, JSON.stringify(veriffDecision(sessionId, userId, 'declined')));
+    expect((await postVeriff(payload, other)).status).toBe(401);
+    expect(await inboxCount()).toBe(before);
+    expect((await t.onboarding(userId, (await t.tokenFor(userId)))).veriff.status).toBe('created');
+  });
+
+  it('refuses forged and stale Bridge webhooks', async () => {
+    const before = await inboxCount();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const forged = await postBridge(bridgeEvent('kl-x', Date.now(), 'approved', 'approved'), { key: privateKey });
+    expect([forged.status, forged.json.error.code]).toEqual([401, 'INVALID_SIGNATURE']);
+    const stale = await postBridge(bridgeEvent('kl-x', Date.now(), 'approved', 'approved'), { t: Date.now() - 11 * 60_000 });
+    expect([stale.status, stale.json.error.code]).toEqual([400, 'STALE_WEBHOOK']);
+    const noHeader = await t.api('/users/webhook/kyc', { method: 'POST', json: bridgeEvent('kl-x', Date.now(), 'approved', 'approved') });
+    expect(noHeader.status).toBe(401);
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('takes a webhook delivered three times once', async () => {
+    const { userId, sessionId } = await withSession();
+    const payload = veriffEvent(sessionId, userId, 'submitted');
+    const answers = [await postVeriff(payload), await postVeriff(payload), await postVeriff(payload)];
+    expect(answers.map((a) => [a.status, a.json.data.duplicate])).toEqual([[200, false], [200, true], [200, true]]);
+    const inbox = await t.stack.deps.models.WebhookEvent.find({ workflowId: onboardingWorkflowId(userId) }).lean();
+    expect(inbox.map((e) => [e.eventType, e.deliveries])).toEqual([['event.submitted', 3]]);
+    const headers = await t.tokenFor(userId);
+    await t.waitFor(() => t.onboarding(userId, headers), (o) => o.step === 'awaiting_kyc_decision');
+    const history = await t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)).fetchHistory();
+    expect(history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(1);
+    expect(await t.stack.deps.models.AuditEvent.countDocuments({ subject: userId })).toBe(1);
+  });
+
+  it('answers 2xx for events about unknown users and keeps them for operators', async () => {
+    const stranger = randomUUID();
+    const res = await postVeriff(veriffDecision(randomUUID(), stranger, 'approved'));
+    expect(res.status).toBe(200);
+    const doc = await t.stack.deps.models.WebhookEvent.findOne({ workflowId: onboardingWorkflowId(stranger) }).lean();
+    expect(doc).toMatchObject({ unroutable: true, signaledAt: null });
+  });
+
+  it('settles on the same final state whether events arrive in order or shuffled and repeated', async () => {
+    async function run(shuffle: <T>(xs: T[]) => T[]) {
+      const { userId, sessionId, headers } = await withSession();
+      for (const p of shuffle([veriffEvent(sessionId, userId, 'started'), veriffEvent(sessionId, userId, 'submitted'), veriffDecision(sessionId, userId, 'approved')])) {
+        expect((await postVeriff(p)).status).toBe(200);
+      }
+      await t.waitFor(() => t.onboarding(userId, headers), (o) => o.step === 'awaiting_bridge_link');
+      const link = await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: { ...headers, 'idempotency-key': `key-${userId}` } });
+      const id = link.json.data.kycLinkId;
+      const base = Date.now() - 60_000;
+      const events = [bridgeEvent(id, base, 'under_review', 'pending'), bridgeEvent(id, base + 1000, 'under_review', 'approved'), bridgeEvent(id, base + 2000, 'approved', 'approved')];
+      for (const p of shuffle(events)) expect((await postBridge(p)).status).toBe(200);
+      const o = await t.waitFor(() => t.onboarding(userId, headers), (s) => s.outcome !== null);
+      const user = (await t.stack.deps.models.User.findById(userId).lean())!;
+      const kyc = user.kyc as { veriff: { status: string }; bridge: { kycStatus: string; tosStatus: string } };
+      return {
+        step: o.step, outcome: o.outcome, kycLevel: o.kycLevel, veriff: o.veriff.status, resubmissions: o.veriff.resubmissions,
+        bridge: [o.bridge.kycStatus, o.bridge.tosStatus], user: [user.status, user.kycLevel, kyc.veriff.status, kyc.bridge.kycStatus, kyc.bridge.tosStatus],
+      };
+    }
+    const inOrder = await run((xs) => xs);
+    const shuffled = await run((xs) => [...xs].reverse().flatMap((x) => [x, x]));
+    expect(inOrder).toEqual({ step: 'active', outcome: 'active', kycLevel: 'advanced', veriff: 'approved', resubmissions: 0, bridge: ['approved', 'approved'], user: ['active', 'advanced', 'approved', 'approved', 'approved'] });
+    expect(shuffled).toEqual(inOrder);
+  });
+});

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { createAccessTokens } from '../../services/api/auth/access-tokens';
+import { createLogger } from '../../services/common/logger';
+import type { WorkerProcessSpec } from '../../services/common/worker-runner';
+import { kycWorkerSpec } from '../../services/kyc-worker/spec';
+import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
+import { createSandboxApp } from '../../services/sandbox/app';
+import type { NotificationRequest } from '../../workflows/notify.contract';
+import { testConfig } from './config';
+import { listen, request, type RunningServer } from './http';
+import { startTestStack, type TestStack } from './stack';
+
+/**
+ * API + onboarding and kyc workers + the provider sandbox, wired to each other on free ports.
+ * `requestNotification` is a recording test double until the notifications worker lands.
+ */
+export async function startOnboardingStack(opts: { config?: Record<string, string> } = {}) {
+  const notifications: NotificationRequest[] = [];
+  let apiUrl = '';
+  const sandboxConfig = testConfig(opts.config);
+  const sandbox = createSandboxApp({
+    config: sandboxConfig,
+    logger: createLogger({ level: sandboxConfig.LOG_LEVEL, name: 'sandbox' }),
+    apiUrl: () => apiUrl,
+  });
+  const sandboxServer: RunningServer = await listen(sandbox.app);
+  const onboardingWithRecorder: WorkerProcessSpec = {
+    ...onboardingWorkerSpec,
+    buildActivities: (deps) => ({
+      ...onboardingWorkerSpec.buildActivities(deps),
+      async requestNotification(req: NotificationRequest) {
+        notifications.push(req);
+        return { notificationId: req.notificationId };
+      },
+    }),
+  };
+  const stack: TestStack = await startTestStack({
+    workers: [onboardingWithRecorder, kycWorkerSpec],
+    config: {
+      VERIFF_BASE_URL: `${sandboxServer.url}/veriff`,
+      BRIDGE_BASE_URL: `${sandboxServer.url}/bridge/v0`,
+      SANDBOX_URL: sandboxServer.url,
+      ...opts.config,
+    },
+  });
+  apiUrl = stack.url;
+
+  async function waitFor<T>(read: () => Promise<T> | T, check: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await read();
+      if (check(v)) return v;
+      if (Date.now() > until) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  const api = (path: string, init: Parameters<typeof request>[1] = {}) => request(`${stack.url}${path}`, init);
+  const ctl = (path: string, json: unknown = {}) => request(`${sandboxServer.url}${path}`, { method: 'POST', json });
+
+  return {
+    stack,
+    sandbox: { url: sandboxServer.url, ...sandbox },
+    notifications,
+    api,
+    ctl,
+    waitFor,
+    /** The latest code sent to a user (from the recording notifications double). */
+    async codeFor(userId: string, after = 0): Promise<string> {
+      const sent = await waitFor(
+        () => notifications.filter((n) => n.userId === userId && n.data.code),
+        (list) => list.length > after,
+      );
+      return sent[sent.length - 1].data.code;
+    },
+    /** A bearer token as login (identity issue) would mint it. */
+    async tokenFor(userId: string) {
+      const user = await stack.deps.models.User.findById(userId).lean();
+      const { token } = await createAccessTokens(stack.deps.config).issue({ userId, tenantId: user!.tenantId ?? null, tokenVersion: user!.tokenVersion, sessionId: randomUUID() });
+      return { authorization: `Bearer ${token}` };
+    },
+    /** Registered, confirmed and signed in: ready for the KYC steps. */
+    async confirmedUser(body: Record<string, unknown> = {}) {
+      const email = `${randomUUID()}@example.test`;
+      const reg = await api('/users/register', { method: 'POST', json: { email, password: 'correct horse battery', firstName: 'Ada', lastName: 'Obi', country: 'NG', ...body } });
+      if (reg.status !== 201) throw new Error(`register failed: ${reg.text}`);
+      const userId: string = reg.json.data.userId;
+      const conf = await api('/users/confirm', { method: 'POST', json: { email, code: await this.codeFor(userId) } });
+      if (conf.status !== 200) throw new Error(`confirm failed: ${conf.text}`);
+      return { userId, email, headers: await this.tokenFor(userId) };
+    },
+    onboarding: (userId: string, headers: Record<string, string>) => api(`/users/${userId}/onboarding`, { headers }).then((r) => r.json.data),
+    async close() {
+      await stack.close();
+      await sandboxServer.close();
+    },
+  };
+}
+
+export type OnboardingStack = Awaited<ReturnType<typeof startOnboardingStack>>;

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { KycActivities } from '../../activities/kyc/create-kyc-activities';
+import type { CreateUserResult, UserActivities } from '../../activities/users/create-user-activities';
+import { onboarding } from '../../workflows/onboarding';
+import {
+  onboardingStateQuery,
+  onboardingWorkflowId,
+  registerUpdate,
+  type OnboardingInput,
+  type OnboardingPolicy,
+} from '../../workflows/onboarding.contract';
+import type { NotificationRequest, NotificationRequestActivities } from '../../workflows/notify.contract';
+
+export const HOUR = 3_600_000;
+
+export const POLICY: OnboardingPolicy = {
+  codeTtlMs: 24 * HOUR,
+  codeMaxAttempts: 5,
+  codeMaxResends: 3,
+  resendCooldownMs: 60_000,
+  confirmReminderAfterMs: 24 * HOUR,
+  confirmAbandonAfterMs: 72 * HOUR,
+  veriffMaxResubmissions: 9,
+};
+
+/** What the fake activities saw, per user id, with the workflow time each call was scheduled at. */
+export interface Recorded {
+  notifications: (NotificationRequest & { at: number })[];
+  statuses: { status: string; kycLevel?: string; reason?: string | null; at: number }[];
+  kyc: { provider: string; state: Record<string, unknown> }[];
+  sessions: number;
+  links: number;
+}
+
+/** Test doubles with the real factories' types; behaviour keyed by user id. */
+export function fakeActivities() {
+  const byUser = new Map<string, Recorded>();
+  const createResult = new Map<string, CreateUserResult>();
+  const rec = (userId: string) => {
+    if (!byUser.has(userId)) byUser.set(userId, { notifications: [], statuses: [], kyc: [], sessions: 0, links: 0 });
+    return byUser.get(userId)!;
+  };
+  const at = () => Context.current().info.scheduledTimestampMs;
+  let codes = 100_000;
+
+  const users: UserActivities = {
+    async createOnboardingUser(input) {
+      return createResult.get(input.userId) ?? { ok: true, tenantId: null, bridgeRequired: true };
+    },
+    async issueConfirmationCode() {
+      const code = String(++codes);
+      return { code, digest: `digest:${code}` };
+    },
+    async markEmailConfirmed() {},
+    async recordKycState({ userId, provider, state }) {
+      rec(userId).kyc.push({ provider, state });
+    },
+    async setUserStatus({ userId, status, kycLevel, reason }) {
+      rec(userId).statuses.push({ status, kycLevel, reason, at: at() });
+    },
+  };
+  const notify: NotificationRequestActivities = {
+    async requestNotification(req) {
+      rec(req.userId).notifications.push({ ...req, at: at() });
+      return { notificationId: req.notificationId };
+    },
+  };
+  const kyc: KycActivities = {
+    async createVeriffSession({ userId }) {
+      const n = ++rec(userId).sessions;
+      return { sessionId: `sess-${userId}-${n}`, url: `https://veriff.test/s/${n}` };
+    },
+    async createBridgeKycLink({ userId }) {
+      rec(userId).links += 1;
+      return { kycLinkId: `kl-${userId}`, kycLink: 'https://bridge.test/kyc', tosLink: 'https://bridge.test/tos', customerId: `cus-${userId}` };
+    },
+  };
+  return { onboardingActivities: { ...users, ...notify }, kycActivities: kyc, rec, createResult };
+}
+
+export type Fakes = ReturnType<typeof fakeActivities>;
+
+/** Starts an onboarding run and waits for its registration to answer. */
+export async function startOnboarding(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  overrides: Partial<OnboardingInput> = {},
+): Promise<{ userId: string; handle: WorkflowHandle<typeof onboarding> }> {
+  const userId = overrides.userId ?? randomUUID();
+  const input: OnboardingInput = {
+    userId,
+    email: `${userId}@example.test`,
+    passwordHash: '$argon2id$fake',
+    firstName: 'Ada',
+    lastName: 'Obi',
+    country: 'NG',
+    requestFingerprint: 'fp-1',
+    policy: POLICY,
+    ...overrides,
+  };
+  const handle = await env.client.workflow.start(onboarding, { taskQueue, workflowId: onboardingWorkflowId(userId), args: [input] });
+  return { userId, handle };
+}
+
+export const state = (handle: WorkflowHandle) => handle.query(onboardingStateQuery);
+export const register = (handle: WorkflowHandle, requestFingerprint = 'fp-1') => handle.executeUpdate(registerUpdate, { args: [{ requestFingerprint }] });
+
+/** Polls (in real time) until `check` holds; workflow state moves asynchronously to the test. */
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (check(v)) return v;
+    if (Date.now() > until) throw new Error(`condition not met; last value: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The update failure's ApplicationFailure type (validator rejection or handler failure). */
+export async function failureType(p: Promise<unknown>): Promise<{ type?: string; details?: unknown[] }> {
+  try {
+    await p;
+  } catch (err) {
+    const cause = (err as { cause?: { type?: string; details?: unknown[] } }).cause;
+    return { type: cause?.type, details: cause?.details };
+  }
+  throw new Error('expected the update to fail');
+}

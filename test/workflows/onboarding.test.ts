@@ -1,0 +1,262 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import {
+  adminStatusChangedSignal,
+  bridgeEventSignal,
+  confirmEmailUpdate,
+  createBridgeLinkUpdate,
+  createKycSessionUpdate,
+  resendCodeUpdate,
+  veriffEventSignal,
+  type VeriffEventSignal,
+} from '../../workflows/onboarding.contract';
+import { SA } from '../../workflows/search-attributes';
+import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import { HOUR, POLICY, eventually, failureType, fakeActivities, register, startOnboarding, state, type Fakes } from './onboarding-fakes';
+
+// Every branch of the onboarding workflow on the time-skipping server, activities faked with
+// the real factories' types. Queue names end like the real ones so siblingQueue() resolves.
+describe('onboarding workflow', () => {
+  let env: TestWorkflowEnvironment;
+  let fakes: Fakes;
+  let workers: Worker[];
+  let running: Promise<void>[];
+  const queue = 'obwf-onboarding';
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    fakes = fakeActivities();
+    workers = [
+      await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: await workflowBundle(), activities: fakes.onboardingActivities }),
+      await Worker.create({ connection: env.nativeConnection, taskQueue: 'obwf-kyc-providers', activities: fakes.kycActivities }),
+    ];
+    running = workers.map((w) => w.run());
+  });
+  afterAll(async () => {
+    workers?.forEach((w) => w.shutdown());
+    await Promise.allSettled(running ?? []);
+    await env?.teardown();
+  });
+
+  const lastCode = (userId: string) => {
+    const n = fakes.rec(userId).notifications.filter((x) => x.data.code);
+    return n[n.length - 1]?.data.code;
+  };
+  const confirm = (h: WorkflowHandle, code: string) => h.executeUpdate(confirmEmailUpdate, { args: [{ codeDigest: `digest:${code}` }] });
+  let eventSeq = 0;
+  const veriff = (h: WorkflowHandle, sessionId: string, status: VeriffEventSignal['status'], reason: string | null = null) =>
+    h.signal(veriffEventSignal, { eventKey: `e${++eventSeq}`, sessionId, kind: status === 'started' || status === 'submitted' ? 'event' : 'decision', status, code: null, reason });
+  const bridge = (h: WorkflowHandle, createdAtMs: number, kycStatus: string | null, tosStatus: string | null) =>
+    h.signal(bridgeEventSignal, { eventId: `wh_${++eventSeq}`, createdAtMs, kycStatus, tosStatus, rejectionReasons: [] });
+  const stepIs = (h: WorkflowHandle, step: string) => eventually(() => state(h), (s) => s.step === step);
+
+  /** Registered and confirmed, with a Veriff session: the common start of the KYC branches. */
+  async function toKycSubmission(overrides = {}) {
+    const { userId, handle } = await startOnboarding(env, queue, overrides);
+    await register(handle);
+    await eventually(async () => lastCode(userId), Boolean);
+    await confirm(handle, lastCode(userId)!);
+    await stepIs(handle, 'awaiting_kyc_session');
+    const session = await handle.executeUpdate(createKycSessionUpdate);
+    return { userId, handle, session };
+  }
+
+  it('runs the whole journey to active with Bridge, keeping search attributes current', async () => {
+    const { userId, handle } = await startOnboarding(env, queue);
+    expect(await register(handle)).toEqual({ userId, tenantId: null, status: 'not_verified' });
+    // A retry of the same request gets the same answer; any other request for this id is a duplicate.
+    expect(await register(handle)).toEqual({ userId, tenantId: null, status: 'not_verified' });
+    expect((await failureType(register(handle, 'other'))).type).toBe('EMAIL_TAKEN');
+
+    await eventually(async () => lastCode(userId), Boolean);
+    const wrong = await failureType(confirm(handle, '000000'));
+    expect(wrong).toEqual({ type: 'INVALID_CODE', details: [{ remainingAttempts: 4 }] });
+    await confirm(handle, lastCode(userId)!);
+    expect((await failureType(confirm(handle, lastCode(userId)!))).type).toBe('ALREADY_CONFIRMED');
+
+    const session = await handle.executeUpdate(createKycSessionUpdate);
+    expect(session).toEqual({ sessionId: `sess-${userId}-1`, url: 'https://veriff.test/s/1' });
+    // Asking again hands out the same session, not a new one.
+    expect(await handle.executeUpdate(createKycSessionUpdate)).toEqual(session);
+    expect((await failureType(handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'k' }] }))).type).toBe('WRONG_STEP');
+
+    await veriff(handle, session.sessionId, 'started');
+    await veriff(handle, session.sessionId, 'submitted');
+    await stepIs(handle, 'awaiting_kyc_decision');
+    expect(fakes.rec(userId).statuses.map((s) => s.status)).toEqual(['pending_verification']);
+    await veriff(handle, session.sessionId, 'approved');
+    await stepIs(handle, 'awaiting_bridge_link');
+
+    const link = await handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'idem-1' }] });
+    expect(link).toEqual({ kycLinkId: `kl-${userId}`, kycLink: 'https://bridge.test/kyc', tosLink: 'https://bridge.test/tos', customerId: `cus-${userId}` });
+    expect(await handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'idem-1' }] })).toEqual(link);
+    expect(fakes.rec(userId).links).toBe(1);
+    await stepIs(handle, 'awaiting_bridge_approval');
+
+    await bridge(handle, 1000, 'under_review', 'pending');
+    const visible = await eventually(() => state(handle), (s) => s.bridge.kycStatus === 'under_review');
+    expect(visible.bridge.tosStatus).toBe('pending');
+    const desc = await handle.describe();
+    expect(desc.typedSearchAttributes.get(SA.OnboardingStep)).toBe('awaiting_bridge_approval');
+    expect(desc.typedSearchAttributes.get(SA.KycStatus)).toBe('bridge:under_review');
+    expect(desc.typedSearchAttributes.get(SA.TenantId)).toBe('none');
+
+    await bridge(handle, 2000, 'under_review', 'approved');
+    await bridge(handle, 3000, 'approved', 'approved');
+    expect(await handle.result()).toEqual({ outcome: 'active' });
+
+    const final = await state(handle);
+    expect(final).toMatchObject({ step: 'active', outcome: 'active', kycLevel: 'advanced' });
+    expect(final.timestamps.activatedAt).not.toBeNull();
+    const rec = fakes.rec(userId);
+    expect(rec.statuses.map((s) => [s.status, s.kycLevel])).toEqual([['pending_verification', undefined], ['active', 'advanced']]);
+    const activated = rec.notifications.find((n) => n.event === 'account_activated')!;
+    expect(activated.channels).toEqual(['email', 'sms', 'push']);
+    expect(rec.notifications.map((n) => n.event)).toEqual(['verification_code', 'account_activated']);
+    // Deterministic ids: the run's id plus the step, so a retry can never send twice.
+    expect(activated.notificationId).toMatch(new RegExp(`^onboarding-${userId}\\.[0-9a-f-]+\\.activated$`));
+    expect((await handle.describe()).typedSearchAttributes.get(SA.OnboardingStep)).toBe('active');
+  });
+
+  it('activates right after Veriff approval when the Bridge step is switched off', async () => {
+    const userId = 'c0ffee00-0000-4000-8000-000000000001';
+    fakes.createResult.set(userId, { ok: true, tenantId: 'tenant-1', bridgeRequired: false });
+    const { handle, session } = await toKycSubmission({ userId });
+    await veriff(handle, session.sessionId, 'approved');
+    expect(await handle.result()).toEqual({ outcome: 'active' });
+    expect((await state(handle)).kycLevel).toBe('basic');
+    expect(fakes.rec(userId).statuses.map((s) => [s.status, s.kycLevel])).toEqual([['active', 'basic']]);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.TenantId)).toBe('tenant-1');
+  });
+
+  it('sends a reminder at exactly 24 h and abandons at exactly 72 h without confirmation', async () => {
+    const { userId, handle } = await startOnboarding(env, queue);
+    await register(handle);
+    await eventually(async () => lastCode(userId), Boolean);
+    const registeredAt = Date.parse((await state(handle)).timestamps.registeredAt);
+    expect((await state(handle)).nextReminderAt).toBe(new Date(registeredAt + 24 * HOUR).toISOString());
+
+    await env.sleep(24 * HOUR - 60_000);
+    expect(fakes.rec(userId).notifications.map((n) => n.event)).toEqual(['verification_code']);
+    await env.sleep(120_000);
+    const reminder = await eventually(async () => fakes.rec(userId).notifications.find((n) => n.event === 'confirm_reminder'), Boolean);
+    expect(Math.abs(reminder!.at - (registeredAt + 24 * HOUR))).toBeLessThan(2_000);
+    expect(reminder!.data.code).toBeDefined();
+
+    await env.sleep(48 * HOUR - 120_000);
+    expect((await state(handle)).step).toBe('awaiting_confirmation');
+    await env.sleep(120_000);
+    expect(await handle.result()).toEqual({ outcome: 'abandoned' });
+    const final = await state(handle);
+    expect(Math.abs(Date.parse(final.timestamps.closedAt!) - (registeredAt + 72 * HOUR))).toBeLessThan(2_000);
+    // The user stays not_verified: the workflow never touched the status.
+    expect(fakes.rec(userId).statuses).toEqual([]);
+  });
+
+  it('rejects an expired code, rate-limits resends and accepts the new code', async () => {
+    const { userId, handle } = await startOnboarding(env, queue, { policy: { ...POLICY, codeTtlMs: HOUR } });
+    await register(handle);
+    await eventually(async () => lastCode(userId), Boolean);
+    const first = lastCode(userId)!;
+    expect((await failureType(handle.executeUpdate(resendCodeUpdate))).type).toBe('RESEND_LIMIT'); // cooldown
+    await env.sleep(2 * HOUR);
+    expect((await failureType(confirm(handle, first))).type).toBe('CODE_EXPIRED');
+    const resent = await handle.executeUpdate(resendCodeUpdate);
+    expect(resent.resendsLeft).toBe(2);
+    const second = lastCode(userId)!;
+    expect(second).not.toBe(first);
+    expect((await failureType(confirm(handle, first))).type).toBe('INVALID_CODE');
+    await confirm(handle, second);
+    await stepIs(handle, 'awaiting_kyc_session');
+  });
+
+  it('locks the code after too many wrong attempts and stops resends at the limit', async () => {
+    const { userId, handle } = await startOnboarding(env, queue, { policy: { ...POLICY, resendCooldownMs: 1 } });
+    await register(handle);
+    await eventually(async () => lastCode(userId), Boolean);
+    for (let i = 4; i >= 1; i--) expect(await failureType(confirm(handle, 'nope'))).toEqual({ type: 'INVALID_CODE', details: [{ remainingAttempts: i }] });
+    expect((await failureType(confirm(handle, 'nope'))).type).toBe('TOO_MANY_ATTEMPTS');
+    // Locked: even the right code is refused until a new one is sent.
+    expect((await failureType(confirm(handle, lastCode(userId)!))).type).toBe('TOO_MANY_ATTEMPTS');
+    for (let i = 0; i < 3; i++) await handle.executeUpdate(resendCodeUpdate);
+    expect((await failureType(handle.executeUpdate(resendCodeUpdate))).type).toBe('RESEND_LIMIT');
+    await confirm(handle, lastCode(userId)!);
+    expect((await state(handle)).email.confirmedAt).not.toBeNull();
+  });
+
+  it('rejects with the reason when Veriff declines', async () => {
+    const { userId, handle, session } = await toKycSubmission();
+    await veriff(handle, session.sessionId, 'submitted');
+    await veriff(handle, session.sessionId, 'declined', 'Physical document not used');
+    expect(await handle.result()).toEqual({ outcome: 'rejected' });
+    expect(await state(handle)).toMatchObject({ step: 'rejected', rejectionReason: 'Physical document not used', veriff: { status: 'declined' } });
+    expect(fakes.rec(userId).statuses.map((s) => s.status)).toEqual(['pending_verification', 'rejected']);
+    expect(fakes.rec(userId).notifications.map((n) => n.event)).toContain('kyc_declined');
+  });
+
+  it('goes back to waiting on resubmission and declines past the resubmission limit', async () => {
+    const { userId, handle, session } = await toKycSubmission({ policy: { ...POLICY, veriffMaxResubmissions: 2 } });
+    await veriff(handle, session.sessionId, 'submitted');
+    await veriff(handle, session.sessionId, 'resubmission_requested', 'Document not readable');
+    const back = await eventually(() => state(handle), (s) => s.veriff.resubmissions === 1);
+    expect(back.step).toBe('awaiting_kyc_submission');
+    // The same session is handed out again for the new attempt.
+    expect(await handle.executeUpdate(createKycSessionUpdate)).toEqual(session);
+    await veriff(handle, session.sessionId, 'submitted');
+    await veriff(handle, session.sessionId, 'resubmission_requested');
+    await veriff(handle, session.sessionId, 'resubmission_requested');
+    expect(await handle.result()).toEqual({ outcome: 'rejected' });
+    expect((await state(handle)).rejectionReason).toBe('Resubmission limit reached');
+    expect(fakes.rec(userId).notifications.filter((n) => n.event === 'kyc_resubmission')).toHaveLength(2);
+  });
+
+  it('reminds on an expired or abandoned session, starts a new one on request, and waits on review', async () => {
+    const { userId, handle, session } = await toKycSubmission();
+    await veriff(handle, session.sessionId, 'expired');
+    await stepIs(handle, 'awaiting_kyc_session');
+    await eventually(async () => fakes.rec(userId).notifications.map((n) => n.event), (e) => e.includes('kyc_session_expired'));
+    const second = await handle.executeUpdate(createKycSessionUpdate);
+    expect(second.sessionId).not.toBe(session.sessionId);
+    // Late news about the old session is ignored.
+    await veriff(handle, session.sessionId, 'approved');
+    await veriff(handle, second.sessionId, 'abandoned');
+    await stepIs(handle, 'awaiting_kyc_session');
+    await eventually(async () => fakes.rec(userId).notifications.filter((n) => n.event === 'kyc_session_expired').length, (n) => n === 2);
+    const third = await handle.executeUpdate(createKycSessionUpdate);
+    await veriff(handle, third.sessionId, 'review');
+    const waiting = await stepIs(handle, 'awaiting_kyc_decision');
+    expect(waiting.veriff.status).toBe('review');
+    await veriff(handle, third.sessionId, 'approved');
+    await stepIs(handle, 'awaiting_bridge_link');
+  });
+
+  it.each(['rejected', 'offboarded'])('rejects when Bridge KYC is %s', async (status) => {
+    const { handle, session } = await toKycSubmission();
+    await veriff(handle, session.sessionId, 'approved');
+    await stepIs(handle, 'awaiting_bridge_link');
+    await handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'k1' }] });
+    await bridge(handle, 1000, 'awaiting_questionnaire', 'approved');
+    await eventually(() => state(handle), (s) => s.bridge.kycStatus === 'awaiting_questionnaire');
+    await bridge(handle, 2000, status, 'approved');
+    expect(await handle.result()).toEqual({ outcome: 'rejected' });
+    expect((await state(handle)).rejectionReason).toBe(`Bridge KYC ${status}`);
+  });
+
+  it('ends with registration_failed when the email is taken or the organization is unknown', async () => {
+    for (const reason of ['EMAIL_TAKEN', 'ORG_NOT_FOUND'] as const) {
+      const userId = `dead0000-0000-4000-8000-00000000000${reason.length}`;
+      fakes.createResult.set(userId, { ok: false, reason });
+      const { handle } = await startOnboarding(env, queue, { userId });
+      expect((await failureType(register(handle))).type).toBe(reason);
+      expect(await handle.result()).toEqual({ outcome: 'registration_failed' });
+    }
+  });
+
+  it('ends when the admin status endpoint closes the account', async () => {
+    const { handle } = await toKycSubmission();
+    await handle.signal(adminStatusChangedSignal, { status: 'inactive', actor: 'admin-1', reason: 'fraud' });
+    expect(await handle.result()).toEqual({ outcome: 'closed_by_admin' });
+    expect((await state(handle)).step).toBe('closed_by_admin');
+  });
+});

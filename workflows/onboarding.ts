@@ -1,0 +1,429 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { KycActivities } from '../activities/kyc/create-kyc-activities';
+import type { UserActivities } from '../activities/users/create-user-activities';
+import type { KycLevel, UserStatus } from '../services/common/models/user-enums';
+import { siblingQueue } from '../services/common/task-queues';
+import { activityProfiles } from './activity-profiles';
+import type { NotificationEvent, NotificationRequestActivities } from './notify.contract';
+import {
+  OnboardingErrors as E,
+  adminStatusChangedSignal,
+  bridgeEventSignal,
+  confirmEmailUpdate,
+  createBridgeLinkUpdate,
+  createKycSessionUpdate,
+  onboardingStateQuery,
+  registerUpdate,
+  resendCodeUpdate,
+  veriffEventSignal,
+  type BridgeEventSignal,
+  type BridgeLinkResult,
+  type KycSessionResult,
+  type OnboardingInput,
+  type OnboardingOutcome,
+  type OnboardingState,
+  type OnboardingStep,
+  type VeriffEventSignal,
+} from './onboarding.contract';
+import { SA } from './search-attributes';
+
+const fail = (type: string, message: string, details?: Record<string, unknown>) =>
+  ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
+
+/** Thrown out of any wait when the audited admin endpoint closed the onboarding. */
+class ClosedByAdmin extends Error {}
+
+const BRIDGE_REJECTED = ['rejected', 'offboarded'];
+
+/**
+ * register → confirm the emailed code → Veriff session and decision → Bridge KYC link + ToS →
+ * activation. The workflow owns the user's status transitions; webhooks reach it as signals,
+ * user actions as updates (validated, so a wrong code is an error to the caller, not the run).
+ */
+export async function onboarding(input: OnboardingInput): Promise<{ outcome: OnboardingOutcome }> {
+  const { policy, userId } = input;
+  const { workflowId, runId, taskQueue } = workflowInfo();
+  // Notification ids are derived from the run, so retries and replays never send twice.
+  const notificationKey = (step: string) => `${workflowId}.${runId}.${step}`;
+  const users = proxyActivities<UserActivities>(activityProfiles.fast);
+  const notifier = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
+  // Provider calls made while a user waits on an update: bounded, so the request cannot hang.
+  const kyc = proxyActivities<KycActivities>({
+    ...activityProfiles.provider,
+    scheduleToCloseTimeout: '1 minute',
+    taskQueue: siblingQueue(taskQueue, 'kycProviders'),
+  });
+
+  const iso = (ms: number) => new Date(ms).toISOString();
+  // Reminder and abandonment count from the registration itself.
+  const startedAt = Date.now();
+  const s: OnboardingState = {
+    userId,
+    tenantId: null,
+    step: 'registering',
+    outcome: null,
+    email: { confirmedAt: null, codeExpiresAt: null, attemptsLeft: policy.codeMaxAttempts, resendsLeft: policy.codeMaxResends },
+    veriff: { sessionId: null, url: null, status: null, resubmissions: 0, reason: null, updatedAt: null },
+    bridge: { required: null, kycLinkId: null, customerId: null, kycStatus: null, tosStatus: null, rejectionReasons: [], updatedAt: null },
+    kycLevel: 'none',
+    rejectionReason: null,
+    timestamps: { registeredAt: iso(startedAt), confirmedAt: null, kycApprovedAt: null, activatedAt: null, closedAt: null },
+    nextReminderAt: null,
+  };
+  let registration: { ok: true } | { ok: false; reason: 'EMAIL_TAKEN' | 'ORG_NOT_FOUND' } | undefined;
+  let codeDigest: string | null = null;
+  let codeExpiresAtMs = 0;
+  let codesIssued = 0;
+  let codeInEffect = 0;
+  let lastCodeAtMs = 0;
+  let creatingSession: Promise<KycSessionResult> | null = null;
+  let creatingLink: Promise<BridgeLinkResult> | null = null;
+  let adminClose: { status: string; reason: string | null } | null = null;
+  const veriffQueue: VeriffEventSignal[] = [];
+  const bridgeQueue: BridgeEventSignal[] = [];
+  const seenEvents = new Set<string>();
+  const bridgeFieldAt = { kyc: 0, tos: 0 };
+  // Link URLs are handed back to the caller but kept out of the query (they are bearer links).
+  const linkUrls = { kycLink: '', tosLink: '' };
+
+  function setStep(step: OnboardingStep, kycStatus?: string) {
+    s.step = step;
+    upsertSearchAttributes([
+      { key: SA.OnboardingStep, value: step },
+      ...(kycStatus ? [{ key: SA.KycStatus, value: kycStatus }] : []),
+    ]);
+  }
+
+  const notify = (step: string, event: NotificationEvent, data: Record<string, string> = {}, channels?: ('email' | 'sms' | 'push')[]) =>
+    notifier.requestNotification({ notificationId: notificationKey(step), userId, event, data, channels });
+
+  async function setStatus(status: UserStatus, key: string, extra: { kycLevel?: KycLevel; reason?: string | null } = {}) {
+    await users.setUserStatus({ userId, status, ...extra, auditId: `${workflowId}.${runId}.${key}` });
+  }
+
+  /** Waits for `done`; wakes early (and stops the run) if an admin closed the onboarding. */
+  async function waitFor(done: () => boolean, timeoutMs?: number): Promise<boolean> {
+    const pred = () => done() || adminClose !== null;
+    const ok = timeoutMs === undefined ? (await condition(pred), true) : await condition(pred, Math.max(timeoutMs, 1));
+    if (adminClose) throw new ClosedByAdmin();
+    return ok;
+  }
+
+  async function sendCode(event: 'verification_code' | 'confirm_reminder') {
+    const n = ++codesIssued;
+    lastCodeAtMs = Date.now();
+    const { code, digest } = await users.issueConfirmationCode({ userId });
+    // A later code (resend racing the reminder) always wins over an earlier one.
+    if (n > codeInEffect) {
+      codeInEffect = n;
+      codeDigest = digest;
+      codeExpiresAtMs = Date.now() + policy.codeTtlMs;
+      s.email.codeExpiresAt = iso(codeExpiresAtMs);
+      s.email.attemptsLeft = policy.codeMaxAttempts;
+    }
+    const hours = String(Math.round(policy.codeTtlMs / 3_600_000));
+    await notify(`code.${n}`, event, { code, expiresInHours: hours }, ['email']);
+  }
+
+  // ---- user actions (updates) -------------------------------------------------------------
+  setHandler(registerUpdate, async ({ requestFingerprint }) => {
+    await condition(() => registration !== undefined);
+    // Same workflow id but a different request: someone else already registered this email.
+    if (requestFingerprint !== input.requestFingerprint) throw fail(E.EMAIL_TAKEN, 'This email is already registered');
+    if (!registration!.ok) {
+      const reason = registration!.reason;
+      throw fail(reason, reason === 'EMAIL_TAKEN' ? 'This email is already registered' : 'Organization not found');
+    }
+    return { userId, tenantId: s.tenantId, status: 'not_verified' as const };
+  });
+
+  const requireConfirmationStep = () => {
+    if (s.email.confirmedAt) throw fail(E.ALREADY_CONFIRMED, 'The email is already confirmed');
+    if (s.step !== 'awaiting_confirmation') throw fail(E.WRONG_STEP, 'This account is not waiting for a code');
+  };
+
+  setHandler(
+    confirmEmailUpdate,
+    async ({ codeDigest: attempt }) => {
+      if (attempt !== codeDigest) {
+        s.email.attemptsLeft = Math.max(0, s.email.attemptsLeft - 1);
+        if (s.email.attemptsLeft === 0) throw fail(E.TOO_MANY_ATTEMPTS, 'Too many wrong codes: request a new one');
+        throw fail(E.INVALID_CODE, 'The code is not correct', { remainingAttempts: s.email.attemptsLeft });
+      }
+      const at = iso(Date.now());
+      await users.markEmailConfirmed({ userId, at });
+      s.email.confirmedAt = at;
+      s.timestamps.confirmedAt = at;
+      return { confirmedAt: at };
+    },
+    {
+      validator: ({ codeDigest: attempt }) => {
+        requireConfirmationStep();
+        if (typeof attempt !== 'string' || !codeDigest) throw fail(E.INVALID_CODE, 'The code is not correct');
+        if (s.email.attemptsLeft <= 0) throw fail(E.TOO_MANY_ATTEMPTS, 'Too many wrong codes: request a new one');
+        if (Date.now() > codeExpiresAtMs) throw fail(E.CODE_EXPIRED, 'The code has expired: request a new one');
+      },
+    },
+  );
+
+  setHandler(
+    resendCodeUpdate,
+    async () => {
+      s.email.resendsLeft -= 1;
+      await sendCode('verification_code');
+      return { codeExpiresAt: s.email.codeExpiresAt!, resendsLeft: s.email.resendsLeft };
+    },
+    {
+      validator: () => {
+        requireConfirmationStep();
+        if (s.email.resendsLeft <= 0) throw fail(E.RESEND_LIMIT, 'No more codes can be sent for this registration');
+        const waitMs = lastCodeAtMs + policy.resendCooldownMs - Date.now();
+        if (waitMs > 0) throw fail(E.RESEND_LIMIT, 'A code was sent moments ago', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
+      },
+    },
+  );
+
+  setHandler(
+    createKycSessionUpdate,
+    async () => {
+      // The current session stays valid through resubmissions: hand it out again.
+      if (s.veriff.sessionId && s.veriff.url) return { sessionId: s.veriff.sessionId, url: s.veriff.url };
+      creatingSession ??= (async () => {
+        try {
+          const session = await kyc.createVeriffSession({ userId });
+          Object.assign(s.veriff, { sessionId: session.sessionId, url: session.url, status: 'created', updatedAt: iso(Date.now()) });
+          setStep('awaiting_kyc_submission', 'veriff:created');
+          await users.recordKycState({ userId, provider: 'veriff', state: { sessionId: session.sessionId, status: 'created' } });
+          return session;
+        } finally {
+          creatingSession = null;
+        }
+      })();
+      return creatingSession;
+    },
+    {
+      validator: () => {
+        if (s.step !== 'awaiting_kyc_session' && s.step !== 'awaiting_kyc_submission') {
+          throw fail(E.WRONG_STEP, `No identity session can be started at step ${s.step}`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    createBridgeLinkUpdate,
+    async ({ idempotencyKey }) => {
+      const b = s.bridge;
+      if (b.kycLinkId) return { kycLinkId: b.kycLinkId, kycLink: linkUrls.kycLink, tosLink: linkUrls.tosLink, customerId: b.customerId! };
+      creatingLink ??= (async () => {
+        try {
+          const link = await kyc.createBridgeKycLink({ userId, idempotencyKey });
+          Object.assign(linkUrls, { kycLink: link.kycLink, tosLink: link.tosLink });
+          Object.assign(b, { kycLinkId: link.kycLinkId, customerId: link.customerId, kycStatus: 'not_started', tosStatus: 'pending', updatedAt: iso(Date.now()) });
+          await users.recordKycState({ userId, provider: 'bridge', state: { kycLinkId: link.kycLinkId, customerId: link.customerId, kycStatus: 'not_started', tosStatus: 'pending' } });
+          return link;
+        } finally {
+          creatingLink = null;
+        }
+      })();
+      return creatingLink;
+    },
+    {
+      validator: ({ idempotencyKey }) => {
+        if (s.step !== 'awaiting_bridge_link' && s.step !== 'awaiting_bridge_approval') {
+          throw fail(E.WRONG_STEP, `No Bridge link can be created at step ${s.step}`);
+        }
+        if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) throw fail(E.WRONG_STEP, 'An idempotency key is required');
+      },
+    },
+  );
+
+  // ---- provider events and admin changes (signals) ----------------------------------------
+  setHandler(veriffEventSignal, (ev) => {
+    veriffQueue.push(ev);
+  });
+  setHandler(bridgeEventSignal, (ev) => {
+    bridgeQueue.push(ev);
+  });
+  setHandler(adminStatusChangedSignal, ({ status, reason }) => {
+    if (['active', 'rejected', 'inactive'].includes(status)) adminClose ??= { status, reason };
+  });
+  setHandler(onboardingStateQuery, () => s);
+
+  async function finish(outcome: OnboardingOutcome, step: OnboardingStep) {
+    s.outcome = outcome;
+    s.nextReminderAt = null;
+    s.timestamps.closedAt = iso(Date.now());
+    setStep(step);
+    await condition(allHandlersFinished);
+    return { outcome };
+  }
+
+  // ---- 1. the user record, created by the workflow itself ----------------------------------
+  const created = await users.createOnboardingUser({
+    userId,
+    email: input.email,
+    passwordHash: input.passwordHash,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    phone: input.phone ?? null,
+    country: input.country ?? null,
+    org: input.org ?? null,
+  });
+  if (!created.ok) {
+    registration = { ok: false, reason: created.reason };
+    return finish('registration_failed', 'registration_failed');
+  }
+  registration = { ok: true };
+  s.tenantId = created.tenantId;
+  s.bridge.required = created.bridgeRequired;
+  upsertSearchAttributes([{ key: SA.TenantId, value: created.tenantId ?? 'none' }]);
+
+  try {
+    // ---- 2. email confirmation: code, reminder with a fresh code, abandonment -------------
+    setStep('awaiting_confirmation', 'none');
+    s.nextReminderAt = iso(startedAt + policy.confirmReminderAfterMs);
+    await sendCode('verification_code');
+    const confirmed = () => s.email.confirmedAt !== null;
+    if (!(await waitFor(confirmed, startedAt + policy.confirmReminderAfterMs - Date.now()))) {
+      s.nextReminderAt = null;
+      await sendCode('confirm_reminder');
+      if (!(await waitFor(confirmed, startedAt + policy.confirmAbandonAfterMs - Date.now()))) {
+        return await finish('abandoned', 'abandoned');
+      }
+    }
+    s.nextReminderAt = null;
+
+    // ---- 3. Veriff: sessions on request, events until a final decision --------------------
+    setStep('awaiting_kyc_session', 'veriff:none');
+    let decision: 'approved' | 'declined' | null = null;
+    while (!decision) {
+      await waitFor(() => veriffQueue.length > 0 && creatingSession === null);
+      const ev = veriffQueue.shift()!;
+      if (seenEvents.has(ev.eventKey) || ev.sessionId !== s.veriff.sessionId) continue;
+      seenEvents.add(ev.eventKey);
+      decision = await applyVeriffEvent(ev);
+    }
+    if (decision === 'declined') return await reject(s.veriff.reason ?? 'Identity verification declined', 'kyc-declined');
+    s.timestamps.kycApprovedAt = iso(Date.now());
+    s.kycLevel = 'basic';
+
+    // ---- 4. Bridge: link on request, KYC + ToS approval (unless switched off) ------------
+    if (s.bridge.required) {
+      setStep('awaiting_bridge_link', 'bridge:none');
+      await waitFor(() => s.bridge.kycLinkId !== null);
+      setStep('awaiting_bridge_approval', 'bridge:not_started');
+      for (;;) {
+        await waitFor(() => bridgeQueue.length > 0);
+        const ev = bridgeQueue.shift()!;
+        if (seenEvents.has(ev.eventId)) continue;
+        seenEvents.add(ev.eventId);
+        applyBridgeEvent(ev);
+        await users.recordKycState({ userId, provider: 'bridge', state: { kycStatus: s.bridge.kycStatus, tosStatus: s.bridge.tosStatus } });
+        if (BRIDGE_REJECTED.includes(s.bridge.kycStatus ?? '')) {
+          return await reject(`Bridge KYC ${s.bridge.kycStatus}`, 'bridge-rejected');
+        }
+        if (s.bridge.kycStatus === 'approved' && s.bridge.tosStatus === 'approved') break;
+      }
+      s.kycLevel = 'advanced';
+    }
+
+    // ---- 5. activation --------------------------------------------------------------------
+    await setStatus('active', 'activated', { kycLevel: s.kycLevel, reason: 'onboarding completed' });
+    s.timestamps.activatedAt = iso(Date.now());
+    await notify('activated', 'account_activated', { kycLevel: s.kycLevel }, ['email', 'sms', 'push']);
+    return await finish('active', 'active');
+  } catch (err) {
+    if (!(err instanceof ClosedByAdmin)) throw err;
+    // The admin endpoint already wrote the status and its audit event; the run just ends.
+    const close = adminClose!;
+    return finish(close.status === 'active' ? 'active' : 'closed_by_admin', close.status === 'active' ? 'active' : 'closed_by_admin');
+  }
+
+  async function reject(reason: string, key: string) {
+    s.rejectionReason = reason;
+    await setStatus('rejected', key, { reason });
+    await notify(key, 'kyc_declined', {}, ['email']);
+    return finish('rejected', 'rejected');
+  }
+
+  /** One Veriff event or decision for the current session; returns a final decision if any. */
+  async function applyVeriffEvent(ev: VeriffEventSignal): Promise<'approved' | 'declined' | null> {
+    const v = s.veriff;
+    v.updatedAt = iso(Date.now());
+    switch (ev.status) {
+      case 'started':
+        if (s.step === 'awaiting_kyc_submission') v.status = 'started';
+        return null;
+      case 'submitted':
+      case 'review':
+        // A late `submitted` after a `review` changes nothing; either means "wait for a decision".
+        if (s.step !== 'awaiting_kyc_submission' && !(ev.status === 'review' && s.step === 'awaiting_kyc_decision')) return null;
+        // Database first, so a reader who sees the new step also sees the new user status.
+        await setStatus('pending_verification', `pending.${v.sessionId}.${v.resubmissions}`, { reason: `veriff ${ev.status}` });
+        await users.recordKycState({ userId, provider: 'veriff', state: { status: ev.status } });
+        v.status = ev.status;
+        setStep('awaiting_kyc_decision', `veriff:${ev.status}`);
+        return null;
+      case 'approved':
+        v.status = 'approved';
+        upsertSearchAttributes([{ key: SA.KycStatus, value: 'veriff:approved' }]);
+        await users.recordKycState({ userId, provider: 'veriff', state: { status: 'approved', decidedAt: v.updatedAt } });
+        return 'approved';
+      case 'declined':
+        v.status = 'declined';
+        v.reason = ev.reason ?? 'declined';
+        upsertSearchAttributes([{ key: SA.KycStatus, value: 'veriff:declined' }]);
+        await users.recordKycState({ userId, provider: 'veriff', state: { status: 'declined', reason: v.reason } });
+        return 'declined';
+      case 'resubmission_requested':
+        v.resubmissions += 1;
+        if (v.resubmissions > policy.veriffMaxResubmissions) {
+          v.status = 'declined';
+          v.reason = 'Resubmission limit reached';
+          await users.recordKycState({ userId, provider: 'veriff', state: { status: 'declined', reason: v.reason } });
+          return 'declined';
+        }
+        v.status = 'resubmission_requested';
+        v.reason = ev.reason;
+        setStep('awaiting_kyc_submission', 'veriff:resubmission_requested');
+        await users.recordKycState({ userId, provider: 'veriff', state: { status: v.status, resubmissions: v.resubmissions } });
+        await notify(`kyc-resubmission.${v.resubmissions}`, 'kyc_resubmission', { reason: ev.reason ?? '' });
+        return null;
+      case 'expired':
+      case 'abandoned': {
+        const sessionId = v.sessionId!;
+        Object.assign(v, { status: ev.status, sessionId: null, url: null });
+        setStep('awaiting_kyc_session', `veriff:${ev.status}`);
+        await users.recordKycState({ userId, provider: 'veriff', state: { status: ev.status, sessionId: null } });
+        // The reminder: the user can ask for a new session at any time.
+        await notify(`kyc-expired.${sessionId}`, 'kyc_session_expired', {});
+        return null;
+      }
+    }
+  }
+
+  /** Newer provider news wins per field, so shuffled deliveries settle on the same state. */
+  function applyBridgeEvent(ev: BridgeEventSignal) {
+    const b = s.bridge;
+    if (ev.kycStatus && ev.createdAtMs >= bridgeFieldAt.kyc) {
+      bridgeFieldAt.kyc = ev.createdAtMs;
+      b.kycStatus = ev.kycStatus;
+      b.rejectionReasons = ev.rejectionReasons;
+    }
+    if (ev.tosStatus && ev.createdAtMs >= bridgeFieldAt.tos) {
+      bridgeFieldAt.tos = ev.createdAtMs;
+      b.tosStatus = ev.tosStatus;
+    }
+    b.updatedAt = iso(Date.now());
+    upsertSearchAttributes([{ key: SA.KycStatus, value: `bridge:${b.kycStatus}` }]);
+  }
+}

@@ -204,6 +204,14 @@ describe('sessions: rotation, reuse detection, logout, deactivation cut-off', ()
     expect((await me((await login(stack.url, email)).json.data.accessToken)).status).toBe(200);
   });
 
+  it('two concurrent refreshes with one token: exactly one wins, the other is treated as reuse', async () => {
+    const { email } = await userWithPassword(stack.deps.models, stack.deps.config, staffFields(tenantId, 'ANALYST'));
+    const pair = (await login(stack.url, email)).json.data;
+    const results = await Promise.all([refresh(pair.refreshToken), refresh(pair.refreshToken), refresh(pair.refreshToken)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401]);
+    expect(await stack.deps.models.RefreshToken.countDocuments({ parentId: (await stack.deps.models.RefreshToken.findOne({ parentId: /^root:/, userId: (await stack.deps.models.User.findOne({ email }).lean())!._id }).lean())!._id })).toBe(1);
+  });
+
   it('logout revokes the session: access and refresh tokens stop working', async () => {
     const { email } = await userWithPassword(stack.deps.models, stack.deps.config, staffFields(tenantId, 'AUDITOR'));
     const pair = (await login(stack.url, email)).json.data;
@@ -299,6 +307,20 @@ describe('abuse resistance: lockout and rate limits in the database', () => {
       const res = await request(`${servers[1].url}/api/v1/auth/login`, { method: 'POST', json: {} });
       expect(res.json.error.code).toBe('RATE_LIMITED');
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
+  it('counts concurrent hits from two instances exactly (unique slot inserts, no lost updates)', async () => {
+    const config = { ...stack.deps.config, RATE_LIMIT_REFRESH_PER_IP: 5 };
+    const now = () => new Date(windowStart + 180_000);
+    const servers = [await listen(createApp({ ...stack.deps, config, now })), await listen(createApp({ ...stack.deps, config, now }))];
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 14 }, (_, i) => request(`${servers[i % 2].url}/api/v1/auth/refresh`, { method: 'POST', json: {} }).then((r) => r.status)),
+      );
+      expect(statuses.filter((s) => s !== 429)).toHaveLength(5);
     } finally {
       await Promise.all(servers.map((s) => s.close()));
     }

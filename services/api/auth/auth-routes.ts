@@ -51,7 +51,8 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         }
         await kit.lockout.clear(email);
         if (user.status === 'inactive') throw forbidden('This account has been deactivated', 'ACCOUNT_DEACTIVATED');
-        if (user.status === 'not_verified') throw forbidden('Confirm your email address before signing in', 'EMAIL_NOT_CONFIRMED');
+        // Self-registered users confirm their email first (issue 4 sets emailVerifiedAt; status stays not_verified until KYC).
+        if (user.status === 'not_verified' && !user.emailVerifiedAt) throw forbidden('Confirm your email address before signing in', 'EMAIL_NOT_CONFIRMED');
         await models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: now() } });
         return { data: await kit.sessions.start(user, 'password') };
       },

@@ -5,11 +5,13 @@ import { tooManyRequests } from '../http/app-error';
 const SWEEP_EVERY_MS = 60_000;
 
 /**
- * Fixed-window counters in the database (not process memory), so a limit holds across every
- * API instance: each hit is one atomic upsert-$inc on `<bucket>:<key>:<windowStart>`.
+ * Fixed-window counters in the database (not process memory), so a limit holds across every API
+ * instance. A hit claims the next free slot `<window>#<n>` by insert; the unique `_id` decides
+ * races, so exactly `limit` hits pass per window however many instances race.
  */
-export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitWindow'>; now?: () => Date }) {
+export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
+  const { RateLimitSlot } = deps.models;
   let lastSweep = 0;
 
   const windowOf = (bucket: string, key: string, windowSeconds: number) => {
@@ -19,46 +21,39 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitWindow'
     return { id: `${bucket}:${key}:${start}`, expiresAt: new Date(start + size), retryAfterSeconds: (start + size - nowMs) / 1000 };
   };
 
-  // No TTL indexes on FerretDB 1.x: expired windows are swept here, at most once a minute per process.
+  // No TTL indexes on FerretDB 1.x: expired slots are swept here, at most once a minute per process.
   const sweep = () => {
     const t = now().getTime();
     if (t - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = t;
-    deps.models.RateLimitWindow.deleteMany({ expiresAt: { $lt: new Date(t) } }).catch(() => undefined);
+    RateLimitSlot.deleteMany({ expiresAt: { $lt: new Date(t) } }).catch(() => undefined);
   };
 
-  async function increment(id: string, expiresAt: Date): Promise<number> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const doc = await deps.models.RateLimitWindow.findOneAndUpdate(
-          { _id: id },
-          { $inc: { count: 1 }, $setOnInsert: { expiresAt } },
-          { upsert: true, new: true, lean: true },
-        );
-        return doc!.count;
-      } catch (err) {
-        // Two instances inserting the same new window at once: the loser retries as an update.
-        if ((err as { code?: number }).code !== 11000 || attempt >= 2) throw err;
-      }
-    }
-  }
+  const count = (window: string) => RateLimitSlot.countDocuments({ window });
 
   return {
-    /** Counts one hit; `limited` once the window's count exceeds `limit`. */
+    /** Counts one hit; `limited` once the window's count exceeds `limit` (hits past limit+1 are not stored). */
     async hit(bucket: string, key: string, limit: number, windowSeconds: number) {
       const w = windowOf(bucket, key, windowSeconds);
-      const count = await increment(w.id, w.expiresAt);
       sweep();
-      return { count, limited: count > limit, retryAfterSeconds: w.retryAfterSeconds };
+      let n = (await count(w.id)) + 1;
+      for (; n <= limit + 1; n++) {
+        try {
+          await RateLimitSlot.create({ _id: `${w.id}#${n}`, window: w.id, expiresAt: w.expiresAt });
+          break;
+        } catch (err) {
+          if ((err as { code?: number }).code !== 11000) throw err;
+        }
+      }
+      return { count: n, limited: n > limit, retryAfterSeconds: w.retryAfterSeconds };
     },
     /** The current window's count without counting. */
     async peek(bucket: string, key: string, windowSeconds: number) {
       const w = windowOf(bucket, key, windowSeconds);
-      const doc = await deps.models.RateLimitWindow.findById(w.id, { count: 1 }).lean();
-      return { count: doc?.count ?? 0, retryAfterSeconds: w.retryAfterSeconds };
+      return { count: await count(w.id), retryAfterSeconds: w.retryAfterSeconds };
     },
     async reset(bucket: string, key: string, windowSeconds: number) {
-      await deps.models.RateLimitWindow.deleteOne({ _id: windowOf(bucket, key, windowSeconds).id });
+      await RateLimitSlot.deleteMany({ window: windowOf(bucket, key, windowSeconds).id });
     },
   };
 }

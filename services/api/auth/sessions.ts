@@ -34,11 +34,13 @@ export function createSessions(deps: {
   const now = deps.now ?? (() => new Date());
   const { AuthSession, RefreshToken, User } = deps.models;
 
-  async function issuePair(user: SessionUser, sessionId: string, at: Date): Promise<TokenPair> {
+  /** Throws a duplicate-key error (11000) if `parentId` already has a successor. */
+  async function issuePair(user: SessionUser, sessionId: string, parentId: string, at: Date): Promise<TokenPair> {
     const refreshToken = newOpaqueToken('rt');
     await RefreshToken.create({
       tokenHash: tokenDigest(refreshToken),
       familyId: sessionId,
+      parentId,
       userId: user._id,
       createdAt: at,
       expiresAt: new Date(at.getTime() + deps.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
@@ -57,33 +59,38 @@ export function createSessions(deps: {
       const at = now();
       const sessionId = randomUUID();
       await AuthSession.create({ _id: sessionId, userId: user._id, tenantId: user.tenantId ?? null, tokenVersion: user.tokenVersion, origin, createdAt: at });
-      return issuePair(user, sessionId, at);
+      return issuePair(user, sessionId, `root:${sessionId}`, at);
     },
 
     async refresh(presented: string): Promise<TokenPair> {
       const at = now();
-      const tokenHash = tokenDigest(presented);
-      // Atomic spend: of two concurrent refreshes with one token, exactly one wins.
-      const spent = await RefreshToken.findOneAndUpdate({ tokenHash, usedAt: null }, { $set: { usedAt: at } }, { new: true, lean: true });
-      if (!spent) {
-        const reused = await RefreshToken.findOne({ tokenHash }, { familyId: 1 }).lean();
-        if (reused) {
-          await revoke(reused.familyId, 'refresh_token_reuse');
-          deps.logger.warn({ sessionId: reused.familyId }, 'refresh token reused: session revoked');
-        }
-        throw invalidRefresh();
-      }
-      if (spent.expiresAt <= at) throw invalidRefresh();
-      const session = await AuthSession.findById(spent.familyId).lean();
+      const token = await RefreshToken.findOne({ tokenHash: tokenDigest(presented) }).lean();
+      if (!token || token.expiresAt <= at) throw invalidRefresh();
+      const reuse = async () => {
+        await revoke(token.familyId, 'refresh_token_reuse');
+        deps.logger.warn({ sessionId: token.familyId }, 'refresh token reused: session revoked');
+        return invalidRefresh();
+      };
+      if (token.usedAt) throw await reuse();
+      const session = await AuthSession.findById(token.familyId).lean();
       if (!session || session.revokedAt) throw invalidRefresh();
-      const user = await User.findById(spent.userId, { tenantId: 1, status: 1, tokenVersion: 1 }).lean();
+      const user = await User.findById(token.userId, { tenantId: 1, status: 1, tokenVersion: 1 }).lean();
       // Deactivation, a role or a status change since login ends the session.
       if (!user || user.status === 'inactive' || user.tokenVersion !== session.tokenVersion) {
         await revoke(session._id, 'user_changed');
         throw invalidRefresh();
       }
+      let pair: TokenPair;
+      try {
+        // Of two concurrent refreshes with one token, exactly one creates the successor.
+        pair = await issuePair(user, session._id, token._id, at);
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) throw await reuse();
+        throw err;
+      }
+      await RefreshToken.updateOne({ _id: token._id }, { $set: { usedAt: at } });
       await AuthSession.updateOne({ _id: session._id }, { $set: { lastRefreshedAt: at } });
-      return issuePair(user, session._id, at);
+      return pair;
     },
 
     revoke,

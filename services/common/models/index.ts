@@ -3,7 +3,7 @@ import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
 import { organizationModel } from './organization';
-import { rateLimitWindowModel } from './rate-limit-window';
+import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
 import { userModel } from './user';
@@ -16,7 +16,7 @@ export function createModels(conn: Connection) {
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
     Organization: organizationModel(conn),
-    RateLimitWindow: rateLimitWindowModel(conn),
+    RateLimitSlot: rateLimitSlotModel(conn),
     RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),

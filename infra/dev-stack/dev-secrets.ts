@@ -11,6 +11,7 @@ const GENERATORS: Record<string, () => string> = {
   OPS_TOKEN: () => randomBytes(24).toString('base64url'),
   JWT_SIGNING_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
   PII_ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
+  SMILE_ID_API_KEY: () => randomBytes(24).toString('base64url'),
 };
 
 export function loadDevSecrets(dataDir: string, env: NodeJS.ProcessEnv): Record<string, string> {

@@ -26,6 +26,11 @@ export function searchAttributeFlags(): Record<string, string> {
   return Object.fromEntries(Object.values(SA).map((k) => [k.name, CLI_TYPE[k.type]!]));
 }
 
+/** `{ Name: IndexedValueType }` for operatorService.addSearchAttributes. */
+export function searchAttributeIndexTypes(names: string[] = Object.values(SA).map((k) => k.name)): Record<string, number> {
+  return Object.fromEntries(Object.values(SA).filter((k) => names.includes(k.name)).map((k) => [k.name, GRPC_TYPE[k.type]!]));
+}
+
 /**
  * Registers any missing custom search attribute (idempotent). Works on the dev server and a
  * self-hosted cluster; Temporal Cloud registers them with `tcld` instead (see README).
@@ -37,7 +42,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   if (missing.length === 0) return [];
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, GRPC_TYPE[k.type]!])),
+    searchAttributes: searchAttributeIndexTypes(missing.map((k) => k.name)),
   });
   return missing.map((k) => k.name);
 }

@@ -1,3 +1,4 @@
+import { createIdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
@@ -5,7 +6,8 @@ export const kycWorkerSpec: WorkerProcessSpec = {
   name: 'kyc-worker',
   queue: 'kycProviders',
   hostsWorkflows: false,
-  buildActivities: ({ models }) => ({
+  buildActivities: ({ config, models }) => ({
     ...createSystemActivities({ models }),
+    ...createIdentityNumberActivities({ config, models }),
   }),
 };

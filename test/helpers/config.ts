@@ -7,6 +7,7 @@ export const TEST_OPS_TOKEN = 'test-ops-token-0123456789abcdef';
 export const TEST_SECRETS = Object.freeze({
   JWT_SIGNING_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
   PII_ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 9).toString('base64')}`,
+  SMILE_ID_API_KEY: 'test-smile-api-key-0123456789',
 });
 
 /**

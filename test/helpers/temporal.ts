@@ -1,13 +1,31 @@
 import { Connection, Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { searchAttributeIndexTypes } from '../../infra/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
+import { parseKeyring } from '../../services/common/crypto/keyring';
+import { createDataConverter } from '../../services/common/data-converter';
+import { TEST_SECRETS } from './config';
 
-/** Time-skipping environment on the installed test server binary (no download). */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+/** The production data converter (payload encryption) with the fixed test keys. */
+export function testDataConverter(): DataConverter {
+  return createDataConverter({ PII_ENCRYPTION_KEYS: parseKeyring(TEST_SECRETS.PII_ENCRYPTION_KEYS, 32) });
+}
+
+/**
+ * Time-skipping environment on the installed test server binary (no download). Pass
+ * `dataConverter` (e.g. testDataConverter()) to encrypt payloads like production; workers of
+ * that environment must then use the same converter.
+ */
+export async function createTimeSkippingEnv(opts: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: paths.temporalTestServer } },
+    client: opts.dataConverter ? { dataConverter: opts.dataConverter } : undefined,
   });
+  // The test server starts without our custom search attributes (it cannot list them, only add).
+  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: searchAttributeIndexTypes() });
+  return env;
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -23,7 +41,8 @@ const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, e
 export async function connectTestTemporal(address = process.env.TEST_TEMPORAL_ADDRESS!) {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection });
+  // Same payload encryption as the services, so this client can read what they wrote.
+  const client = new Client({ connection, dataConverter: testDataConverter() });
   return {
     client,
     nativeConnection,

@@ -3,6 +3,7 @@ import { auditEventModel } from './audit-event';
 import { organizationModel } from './organization';
 import { systemProbeModel } from './system-probe';
 import { userModel } from './user';
+import { verificationRequestModel } from './verification-request';
 
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {
@@ -11,6 +12,7 @@ export function createModels(conn: Connection) {
     Organization: organizationModel(conn),
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),
+    VerificationRequest: verificationRequestModel(conn),
   };
 }
 

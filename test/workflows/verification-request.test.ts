@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowUpdateStage } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { IdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
@@ -17,6 +18,10 @@ import { verificationRequest } from '../../workflows/verification-request';
 import { createTimeSkippingEnv, testDataConverter, workflowBundle } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
+async function until(check: () => boolean) {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!check()) throw new Error('condition not reached');
+}
 const SEALED = { bvn: { sealed: 'v1.test1.iv.body', last3: '901' } };
 
 /** A whole-hour zone (Etc/GMT±N, sign inverted) in which `at` is 12:xx local time. */
@@ -103,6 +108,10 @@ describe('verificationRequest workflow', () => {
     return { h, out, createdAt };
   }
 
+  // The test server can miss the completion of an update that finishes in the same task as
+  // other work when long-polled with executeUpdate; waiting for ACCEPTED first is reliable.
+  const submit = async (handle: Handle) =>
+    (await handle.startUpdate(submitNumbersUpdate, { args: [SEALED], waitForStage: WorkflowUpdateStage.ACCEPTED })).result();
   const statuses = (h: Harness) => h.transitions.map((t) => t.to);
   const reminders = (h: Harness) => h.notifications.filter((n) => n.event === 'identity_number_reminder');
   const noMatch: LookupResult = { outcome: 'no_match', results: [{ type: 'bvn', outcome: 'no_match', resultCode: '1012' }] };
@@ -136,7 +145,7 @@ describe('verificationRequest workflow', () => {
   });
 
   it('stops the ladder at once when staff cancel mid-way', async () => {
-    const { h, out } = await run({ plan: () => ({ ladder: [{ channel: 'email', afterMinutes: 60 }, { channel: 'sms', afterMinutes: 72 * 60 }] }) }, async ({ handle }) => {
+    const { h, out } = await run({ plan: () => ({ ladder: [{ channel: 'email', afterMinutes: 60 }, { channel: 'sms', afterMinutes: 72 * 60 }] }) }, async ({ handle, h }) => {
       while (reminders(h).length === 0) await env.sleep('10 minutes');
       await handle.signal(cancelVerificationSignal, { actor: 'staff-1', reason: 'customer closed account' });
       return handle.result();
@@ -155,7 +164,7 @@ describe('verificationRequest workflow', () => {
         },
       },
       async ({ handle }) => {
-        const ack = await handle.executeUpdate(submitNumbersUpdate, { args: [SEALED] });
+        const ack = await submit(handle);
         expect(ack).toEqual({ attempt: 1, status: 'submitted' });
         return handle.result();
       },
@@ -169,10 +178,10 @@ describe('verificationRequest workflow', () => {
   });
 
   it('fails a mismatch with an actionable reason and accepts a resubmission', async () => {
-    const { h, out } = await run({ lookup: async (n) => (n === 1 ? noMatch : { outcome: 'match', results: [] }) }, async ({ handle }) => {
-      await handle.executeUpdate(submitNumbersUpdate, { args: [SEALED] });
-      await env.sleep('1 minute');
-      const second = await handle.executeUpdate(submitNumbersUpdate, { args: [SEALED] });
+    const { h, out } = await run({ lookup: async (n) => (n === 1 ? noMatch : { outcome: 'match', results: [] }) }, async ({ handle, h }) => {
+      await submit(handle);
+      await until(() => statuses(h).includes('failed'));
+      const second = await submit(handle);
       expect(second.attempt).toBe(2);
       return handle.result();
     });
@@ -183,12 +192,13 @@ describe('verificationRequest workflow', () => {
   });
 
   it('closes the request when the resubmission limit is reached', async () => {
-    const { h, out } = await run({ plan: () => ({ maxSubmissions: 2 }), lookup: async () => noMatch }, async ({ handle }) => {
-      await handle.executeUpdate(submitNumbersUpdate, { args: [SEALED] });
-      await env.sleep('1 minute');
-      await handle.executeUpdate(submitNumbersUpdate, { args: [SEALED] });
+    const { h, out } = await run({ plan: () => ({ maxSubmissions: 2 }), lookup: async () => noMatch }, async ({ handle, h }) => {
+      await submit(handle);
+      await until(() => statuses(h).includes('failed'));
+      console.error('failed seen');
+      await submit(handle);
       const result = await handle.result();
-      await expect(handle.executeUpdate(submitNumbersUpdate, { args: [SEALED] })).rejects.toThrow();
+      await expect(submit(handle)).rejects.toThrow();
       return result;
     });
     expect(out).toEqual({ status: 'failed', attempts: 2 });
@@ -202,8 +212,8 @@ describe('verificationRequest workflow', () => {
     const { out } = await run(
       { lookup: async () => (await gate, { outcome: 'match', results: [] }) },
       async ({ handle }) => {
-        await handle.executeUpdate(submitNumbersUpdate, { args: [SEALED] });
-        const err = await handle.executeUpdate(submitNumbersUpdate, { args: [SEALED] }).catch((e) => e);
+        await submit(handle);
+        const err = await submit(handle).catch((e) => e);
         expect(err.cause?.type).toBe(SubmitRejection.inProgress);
         release();
         return handle.result();

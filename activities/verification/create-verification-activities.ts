@@ -1,6 +1,7 @@
 import type { Config } from '../../services/common/config';
 import type { Models } from '../../services/common/models';
 import { closedLock } from '../../services/common/models/verification-request';
+import { verificationRequestWorkflowId } from '../../workflows/verification-request.contract';
 import type { OrganizationDoc } from '../../services/common/models/organization';
 import {
   TERMINAL_STATUSES,
@@ -84,7 +85,7 @@ export function createVerificationActivities({ config, models }: VerificationAct
           from: before.status,
           to: input.to,
           reason: input.failure?.code ?? input.reason ?? null,
-          requestId: input.requestId,
+          requestId: verificationRequestWorkflowId(input.requestId),
         });
       }
     },
@@ -108,7 +109,7 @@ export function createVerificationActivities({ config, models }: VerificationAct
             from: 'none',
             to: 'basic',
             reason: `identity numbers verified: ${input.types.join('+')}`,
-            requestId: input.requestId,
+            requestId: verificationRequestWorkflowId(input.requestId),
           });
         }
       }

@@ -7,8 +7,10 @@ import { createMetrics } from './http/metrics';
 import { requestContext } from './http/request-context';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document';
 import { docsRouter } from './openapi/docs-page';
+import { codecRouter } from './routes/codec';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
+import { verificationRequestsRouter } from './routes/verification-requests';
 
 /** Builds the Express app. It never listens: main.ts (or a test) decides where. */
 export function createApp(deps: ApiDeps): Express {
@@ -18,7 +20,6 @@ export function createApp(deps: ApiDeps): Express {
   // Routers that need a signed-in caller put `requireUser` in their routes' `before`.
   const accessTokens = createAccessTokens(deps.config);
   const requireUser = authenticate({ models: deps.models, accessTokens });
-  void requireUser;
 
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -34,6 +35,8 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use(systemRouter(deps, registry, metrics));
   app.use(probesRouter(deps, registry));
+  app.use(verificationRequestsRouter(deps, registry, requireUser));
+  app.use(codecRouter(deps, registry, requireUser));
 
   // The document is generated once, after every router has registered its routes.
   const openApiDocument = buildOpenApiDocument(registry, deps.config.API_PUBLIC_URL);

@@ -1,4 +1,4 @@
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import type { Config } from './config';
 import { createPayloadCodec } from './crypto/payload-codec';
 
@@ -7,6 +7,13 @@ import { createPayloadCodec } from './crypto/payload-codec';
  * AES-256-GCM) with PAYLOAD_CODEC_KEYS, or PII_ENCRYPTION_KEYS when that is unset.
  * Search attributes are not payloads of the codec: they never carry PII.
  */
-export function createDataConverter(config: Pick<Config, 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'>): DataConverter {
-  return { payloadCodecs: [createPayloadCodec(config.PAYLOAD_CODEC_KEYS ?? config.PII_ENCRYPTION_KEYS)] };
+export function createDataConverter(config: CodecKeys): DataConverter {
+  return { payloadCodecs: [payloadCodecFor(config)] };
+}
+
+type CodecKeys = Pick<Config, 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'>;
+
+/** The codec alone, for the codec server endpoint the Temporal Web UI calls. */
+export function payloadCodecFor(config: CodecKeys): PayloadCodec {
+  return createPayloadCodec(config.PAYLOAD_CODEC_KEYS ?? config.PII_ENCRYPTION_KEYS);
 }

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { Outbox } from './outbox';
+import { smileIdSimulator } from './smile-id';
 
 export interface SandboxDeps {
   config: Config;
@@ -27,6 +28,8 @@ export function createSandboxApp(deps: SandboxDeps): { app: Express; outbox: Out
     const limit = Math.min(Number(req.query.limit) || 200, 100_000);
     res.json({ messages: outbox.list({ to, channel, limit }), total: outbox.count() });
   });
+
+  app.use(smileIdSimulator(deps.config));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -3,7 +3,7 @@ import type { Config } from '../../services/common/config';
 import { createFieldCipher } from '../../services/common/crypto/field-cipher';
 import type { Models } from '../../services/common/models';
 import type { IdentityNumberType, LookupOutcome, LookupResult, SealedNumbers } from '../../workflows/verification-request.contract';
-import { matchIdentity } from './match-identity';
+import { matchIdentity, normaliseDate } from './match-identity';
 import { SMILE_ID_TYPES, SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from './smile-id-client';
 
 export interface IdentityNumberActivityDeps {
@@ -59,7 +59,7 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
               idNumber: cipher.decrypt(sealed.sealed, input.requestId),
               firstName: profile.firstName,
               lastName: profile.lastName,
-              dob: profile.dateOfBirth,
+              dob: normaliseDate(profile.dateOfBirth),
               // Stable across retries of one lookup, so the provider can deduplicate them.
               jobId: `${input.requestId}-${type}-${Context.current().info.activityId}`,
               userId: input.userId,

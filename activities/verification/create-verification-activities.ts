@@ -73,7 +73,7 @@ export function createVerificationActivities({ config, models }: VerificationAct
           $push: { transitions: { status: input.to, at, reason: input.failure?.code ?? input.reason ?? null } },
           ...(input.to === 'submitted' ? { $inc: { submissions: 1 } } : {}),
         },
-        { projection: { status: 1, tenantId: 1, userId: 1 } },
+        // No projection: FerretDB's findAndModify does not support one.
       ).lean();
       if (!before) return; // already applied by an earlier attempt
       if (closing || input.to === 'failed') {
@@ -97,7 +97,7 @@ export function createVerificationActivities({ config, models }: VerificationAct
       for (const type of input.types) {
         set[`kyc.identityNumbers.${type}`] = { verifiedAt: new Date(input.at), last3: request?.numbers?.[type]?.last3 ?? null, requestId: input.requestId };
       }
-      const before = await models.User.findOneAndUpdate({ _id: input.userId }, { $set: set }, { projection: { kycLevel: 1 } }).lean();
+      const before = await models.User.findOneAndUpdate({ _id: input.userId }, { $set: set }).lean();
       if (before?.kycLevel === 'none') {
         const raised = await models.User.updateOne({ _id: input.userId, kycLevel: 'none' }, { $set: { kycLevel: 'basic' } });
         if (raised.modifiedCount === 1) {

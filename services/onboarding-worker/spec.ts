@@ -1,5 +1,7 @@
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import { createVerificationActivities } from '../../activities/verification/create-verification-activities';
+import { createVerificationSweepActivities } from '../../activities/verification/create-verification-sweep-activities';
+import { ensureSchedulesOnce } from '../common/schedules';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
 export const onboardingWorkerSpec: WorkerProcessSpec = {
@@ -9,5 +11,10 @@ export const onboardingWorkerSpec: WorkerProcessSpec = {
   buildActivities: ({ config, models }) => ({
     ...createSystemActivities({ models }),
     ...createVerificationActivities({ config, models }),
+    ...createVerificationSweepActivities({ config, models }),
   }),
+  // The daily verification sweep Schedule exists wherever the workflows run.
+  onStart: async ({ config, logger }) => {
+    logger.info({ schedules: await ensureSchedulesOnce(config) }, 'schedules ensured');
+  },
 };

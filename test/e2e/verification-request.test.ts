@@ -4,12 +4,11 @@ import { createSandboxApp } from '../../services/sandbox/app';
 import { createLogger } from '../../services/common/logger';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
-import type { WorkerProcessSpec } from '../../services/common/worker-runner';
-import type { NotificationRequest } from '../../workflows/notify.contract';
 import { verificationRequestWorkflowId } from '../../workflows/verification-request.contract';
 import { userWithToken } from '../helpers/auth';
 import { TEST_OPS_TOKEN, testConfig } from '../helpers/config';
 import { listen, request, type RunningServer } from '../helpers/http';
+import { withRecordedNotifications } from '../helpers/notifications';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 /** Any 11 digits outside the simulator's special numbers verify as a full match. */
@@ -26,18 +25,8 @@ function allText(value: unknown, out: string[] = []): string[] {
 describe('BVN/NIN verification requests end to end', () => {
   let sandbox: RunningServer;
   let stack: TestStack;
-  const sent: NotificationRequest[] = [];
   // The notifications engineer owns the real activity; this double records what would be sent.
-  const onboardingWithRecorder: WorkerProcessSpec = {
-    ...onboardingWorkerSpec,
-    buildActivities: (deps) => ({
-      ...onboardingWorkerSpec.buildActivities(deps),
-      async requestNotification(req: NotificationRequest) {
-        sent.push(req);
-        return { notificationId: req.notificationId };
-      },
-    }),
-  };
+  const { spec: onboardingWithRecorder, sent } = withRecordedNotifications(onboardingWorkerSpec);
 
   beforeAll(async () => {
     const config = testConfig();

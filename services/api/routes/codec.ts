@@ -26,11 +26,13 @@ const toJson = (p: Payload): JsonPayload => ({
 function requireOpsOrInternalAdmin(deps: ApiDeps, requireUser: RequestHandler): RequestHandler {
   const ops = requireOpsToken(deps.config);
   const admin = requireRoles({ userTypes: ['internal-admin'] });
-  return (req, res, next) =>
+  return (req, res, next) => {
+    if (deps.config.CODEC_ALLOW_ANONYMOUS) return next();
     ops(req, res, (opsErr?: unknown) => {
       if (!opsErr) return next();
       requireUser(req, res, (userErr?: unknown) => (userErr ? next(userErr) : admin(req, res, next)));
     });
+  };
 }
 
 /** Browsers (the Temporal Web UI) call the codec cross-origin: allow only the configured origins. */

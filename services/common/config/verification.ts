@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envPositiveInt, envUrl } from './schema';
+import { envBoolean, envPositiveInt, envUrl } from './schema';
 import { keyring } from './security';
 
 // "email@24h,sms@72h,push@120h": channel@hours after the request was created.
@@ -41,4 +41,9 @@ export const verificationSchema = z.object({
   PAYLOAD_CODEC_KEYS: keyring(32).optional(),
   /** Origins (comma-separated) allowed to call /codec/* from a browser: the Temporal Web UI. */
   CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
+  /**
+   * Local development only: the dev server's Web UI has no login to forward, so `npm start` sets
+   * this and the UI can decode. Refused in production (see the config refinement).
+   */
+  CODEC_ALLOW_ANONYMOUS: envBoolean.default(false),
 });

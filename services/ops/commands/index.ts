@@ -1,4 +1,7 @@
 import type { OpsCommand } from '../command';
+import { setupSchedules } from './setup-schedules';
 
 // One file per command; register it here.
-export const COMMANDS: Record<string, OpsCommand> = {};
+export const COMMANDS: Record<string, OpsCommand> = {
+  'setup-schedules': setupSchedules,
+};

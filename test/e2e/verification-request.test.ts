@@ -108,6 +108,16 @@ describe('BVN/NIN verification requests end to end', () => {
       await connection.close();
     }
 
+    // Operators find requests by search attributes (the README's queries): status, tenant, type, due date.
+    const query = `WorkflowType = 'verificationRequest' AND TenantId = '${user.user.tenantId}' AND VerificationStatus = 'verified' AND VerificationType = 'bvn' AND DueAt > '${new Date().toISOString()}'`;
+    let found: string[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      found = [];
+      for await (const wf of stack.deps.temporal.workflow.list({ query })) found.push(wf.workflowId);
+      if (!found.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toEqual([verificationRequestWorkflowId(requestId)]);
+
     const closed = await submit(user.headers, { requestId, bvn });
     expect(closed.status).toBe(409);
     expect(closed.json.error.code).toBe('VERIFICATION_REQUEST_CLOSED');

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { Keyring } from './keyring';
+import { aesKey, type Keyring } from './keyring';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -17,11 +17,7 @@ const dec = new TextDecoder();
  * Data layout: iv(12) | ciphertext | tag(16).
  */
 export function createPayloadCodec(keyring: Keyring): PayloadCodec {
-  const key = (kid: string) => {
-    const k = keyring.keys.get(kid);
-    if (!k) throw new Error(`unknown payload key id ${kid}`);
-    return k.subarray(0, 32);
-  };
+  const key = (kid: string) => aesKey(keyring, kid);
   return {
     async encode(payloads: Payload[]): Promise<Payload[]> {
       return payloads.map((payload) => {

@@ -65,7 +65,7 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
       const attempt = attempts + pending.length;
       await condition(() => acknowledged >= attempt || closed);
       if (acknowledged < attempt) throw ApplicationFailure.create({ type: SubmitRejection.closed, message: 'The request was closed', nonRetryable: true });
-      return { attempt, status };
+      return { attempt, status: 'submitted' as const };
     },
     {
       validator: (_numbers: SealedNumbers) => {
@@ -81,8 +81,9 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
 
   const transition = async (to: VerificationStatus, extra: Omit<TransitionInput, 'requestId' | 'seq' | 'to' | 'at'> = {}) => {
     seq += 1;
-    await db.recordVerificationTransition({ requestId: input.requestId, seq, to, at: new Date().toISOString(), ...extra });
+    // The workflow's own status moves first: once the record shows a status, updates see it too.
     status = to;
+    await db.recordVerificationTransition({ requestId: input.requestId, seq, to, at: new Date().toISOString(), ...extra });
     upsertSearchAttributes([{ key: SA.VerificationStatus, value: to }]);
   };
   const notify = (step: string, event: Parameters<typeof requestNotification>[0]['event'], data: Record<string, string>, channels?: ('email' | 'sms' | 'push')[]) =>

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../../services/common/config';
 import type { Models } from '../../services/common/models';
 import { closedLock } from '../../services/common/models/verification-request';
@@ -37,7 +38,7 @@ export function createVerificationActivities({ config, models }: VerificationAct
     /** Service defaults overlaid with the tenant's settings.verification, plus the user's time zone. */
     async getVerificationPlan(input: { requestId: string }): Promise<VerificationPlan> {
       const request = await models.VerificationRequest.findById(input.requestId, { userId: 1, tenantId: 1, maxSubmissions: 1 }).lean();
-      if (!request) throw new Error('verification request not found');
+      if (!request) throw ApplicationFailure.create({ type: 'NotFound', message: 'verification request not found', nonRetryable: true });
       const [user, org] = await Promise.all([
         models.User.findById(request.userId, { timezone: 1 }).lean(),
         request.tenantId ? models.Organization.findById(request.tenantId, { settings: 1 }).lean() : null,

@@ -82,6 +82,8 @@ describe('BVN/NIN verification requests end to end', () => {
     const profile = await stack.deps.models.User.findById(user.user._id).lean();
     expect(profile?.kycLevel).toBe('basic');
     expect(await stack.deps.models.AuditEvent.countDocuments({ subject: user.user._id, action: 'user.kyc_level', to: 'basic' })).toBe(1);
+    // The "verified" message is sent after the status is persisted: wait for the workflow to finish.
+    expect(await stack.deps.temporal.workflow.getHandle(verificationRequestWorkflowId(requestId)).result()).toEqual({ status: 'verified', attempts: 1 });
     expect(sent.filter((n) => n.notificationId.startsWith(verificationRequestWorkflowId(requestId))).map((n) => n.event)).toEqual([
       'identity_number_request',
       'identity_number_verified',

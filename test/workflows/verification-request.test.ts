@@ -195,7 +195,6 @@ describe('verificationRequest workflow', () => {
     const { h, out } = await run({ plan: () => ({ maxSubmissions: 2 }), lookup: async () => noMatch }, async ({ handle, h }) => {
       await submit(handle);
       await until(() => statuses(h).includes('failed'));
-      console.error('failed seen');
       await submit(handle);
       const result = await handle.result();
       await expect(submit(handle)).rejects.toThrow();

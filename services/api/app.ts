@@ -9,8 +9,10 @@ import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document'
 import { docsRouter } from './openapi/docs-page';
 import { kycWebhooksRouter } from './routes/kyc-webhooks';
 import { onboardingRouter } from './routes/onboarding';
+import { codecRouter } from './routes/codec';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
+import { verificationRequestsRouter } from './routes/verification-requests';
 
 /** Builds the Express app. It never listens: main.ts (or a test) decides where. */
 export function createApp(deps: ApiDeps): Express {
@@ -37,6 +39,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(systemRouter(deps, registry, metrics));
   app.use(probesRouter(deps, registry));
   app.use(onboardingRouter(deps, registry, requireUser));
+  app.use(verificationRequestsRouter(deps, registry, requireUser));
+  app.use(codecRouter(deps, registry, requireUser));
 
   // The document is generated once, after every router has registered its routes.
   const openApiDocument = buildOpenApiDocument(registry, deps.config.API_PUBLIC_URL);

@@ -1,3 +1,5 @@
 // Every workflow the onboarding worker hosts. The worker bundles this file (and only its imports).
 export { pipelineProbe } from './pipeline-probe';
 export { onboarding } from './onboarding';
+export { verificationRequest } from './verification-request';
+export { verificationSweep } from './verification-sweep';

@@ -14,6 +14,7 @@ const GENERATORS: Record<string, () => string> = {
   VERIFF_API_KEY: () => `sandbox-${randomBytes(12).toString('hex')}`,
   VERIFF_SHARED_SECRET: () => randomBytes(24).toString('base64url'),
   BRIDGE_API_KEY: () => `sk-sandbox-${randomBytes(12).toString('hex')}`,
+  SMILE_ID_API_KEY: () => randomBytes(24).toString('base64url'),
 };
 
 /** Secrets that only make sense together: the sandbox signs Bridge webhooks, the API verifies. */

@@ -79,10 +79,13 @@ async function main() {
       uiPort: EMBEDDED.temporalUiPort,
       dbFile: path.join(paths.data, 'temporal.db'),
       searchAttributes: searchAttributeFlags(),
+      // The UI decrypts payloads through the API's codec server (anonymous on this local stack only).
+      codecEndpoint: `http://localhost:${config.PORT}/codec`,
       onLine: prefixer('temporal'),
     });
     track(temporal.proc);
     env.TEMPORAL_ADDRESS = temporal.address;
+    env.CODEC_ALLOW_ANONYMOUS ??= 'true';
     uiUrl = temporal.uiUrl;
   }
   await registerSearchAttributes(env.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);

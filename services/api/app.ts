@@ -10,8 +10,10 @@ import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document'
 import { docsRouter } from './openapi/docs-page';
 import { kycWebhooksRouter } from './routes/kyc-webhooks';
 import { onboardingRouter } from './routes/onboarding';
+import { codecRouter } from './routes/codec';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
+import { verificationRequestsRouter } from './routes/verification-requests';
 import { userTokensRouter } from './partner/user-tokens-routes';
 import { auditRouter } from './users/audit-routes';
 import { profileRouter } from './users/profile-routes';
@@ -44,6 +46,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(userTokensRouter(deps, registry, auth));
   app.use(auditRouter(deps, registry, auth));
   app.use(onboardingRouter(deps, registry, auth.requireUser));
+  app.use(verificationRequestsRouter(deps, registry, auth.requireUser));
+  app.use(codecRouter(deps, registry, auth.requireUser));
   // Other /users routers go ABOVE this line: `/users/:userId` would capture `/users/<anything>`.
   app.use(profileRouter(deps, registry, auth));
 

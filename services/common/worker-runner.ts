@@ -23,6 +23,8 @@ export interface WorkerProcessSpec {
   buildActivities: (deps: WorkerDeps) => object;
   /** Provider rate limits live on the task queue, not in hand-written throttles. */
   maxTaskQueueActivitiesPerSecond?: (config: Config) => number | undefined;
+  /** Start-up work of a worker process (not run by tests' createWorker), e.g. ensuring Schedules. */
+  onStart?: (deps: WorkerDeps) => Promise<void>;
 }
 
 function workflowSource(config: Config): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -72,6 +74,8 @@ export async function runWorkerProcess(spec: WorkerProcessSpec): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker(spec, { config, logger, models }, connection);
   logger.info({ taskQueue: worker.options.taskQueue }, 'worker started');
+  // Failing here must not stop the worker: the ops command can do the same later.
+  spec.onStart?.({ config, logger, models }).catch((err) => logger.warn({ err }, 'worker start-up task failed'));
   // Runtime's default shutdown signals (SIGINT, SIGTERM) drain in-flight tasks before run() resolves.
   await worker.run();
   await connection.close();

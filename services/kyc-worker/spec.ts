@@ -1,3 +1,4 @@
+import { createIdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import { createKycActivities } from '../../activities/kyc/create-kyc-activities';
 import type { WorkerProcessSpec } from '../common/worker-runner';
@@ -9,5 +10,6 @@ export const kycWorkerSpec: WorkerProcessSpec = {
   buildActivities: ({ config, models }) => ({
     ...createSystemActivities({ models }),
     ...createKycActivities({ config, models }),
+    ...createIdentityNumberActivities({ config, models }),
   }),
 };

@@ -1,5 +1,8 @@
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import { createUserActivities } from '../../activities/users/create-user-activities';
+import { createVerificationActivities } from '../../activities/verification/create-verification-activities';
+import { createVerificationSweepActivities } from '../../activities/verification/create-verification-sweep-activities';
+import { ensureSchedulesOnce } from '../common/schedules';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
 export const onboardingWorkerSpec: WorkerProcessSpec = {
@@ -9,5 +12,11 @@ export const onboardingWorkerSpec: WorkerProcessSpec = {
   buildActivities: ({ config, models }) => ({
     ...createSystemActivities({ models }),
     ...createUserActivities({ config, models }),
+    ...createVerificationActivities({ config, models }),
+    ...createVerificationSweepActivities({ config, models }),
   }),
+  // The daily verification sweep Schedule exists wherever the workflows run.
+  onStart: async ({ config, logger }) => {
+    logger.info({ schedules: await ensureSchedulesOnce(config) }, 'schedules ensured');
+  },
 };

@@ -6,6 +6,7 @@ import { dashboardPage } from './dashboard-page';
 import { Outbox } from './outbox';
 import { veriffSimulator } from './veriff-simulator';
 import type { WebhookDelivery } from './webhook-sender';
+import { smileIdSimulator } from './smile-id';
 
 export interface SandboxDeps {
   config: Config;
@@ -48,6 +49,8 @@ export function createSandboxApp(deps: SandboxDeps) {
     const limit = Math.min(Number(req.query.limit) || 200, 100_000);
     res.json({ messages: outbox.list({ to, channel, limit }), total: outbox.count() });
   });
+
+  app.use(smileIdSimulator(deps.config));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createAccessTokens } from '../../services/api/auth/access-tokens';
 import { createLogger } from '../../services/common/logger';
-import type { WorkerProcessSpec } from '../../services/common/worker-runner';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createSandboxApp } from '../../services/sandbox/app';
-import type { NotificationRequest } from '../../workflows/notify.contract';
 import { testConfig } from './config';
 import { listen, request, type RunningServer } from './http';
+import { withRecordedNotifications } from './notifications';
 import { startTestStack, type TestStack } from './stack';
 
 /**
@@ -15,7 +14,6 @@ import { startTestStack, type TestStack } from './stack';
  * `requestNotification` is a recording test double until the notifications worker lands.
  */
 export async function startOnboardingStack(opts: { config?: Record<string, string> } = {}) {
-  const notifications: NotificationRequest[] = [];
   let apiUrl = '';
   const sandboxConfig = testConfig(opts.config);
   const sandbox = createSandboxApp({
@@ -24,16 +22,7 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
     apiUrl: () => apiUrl,
   });
   const sandboxServer: RunningServer = await listen(sandbox.app);
-  const onboardingWithRecorder: WorkerProcessSpec = {
-    ...onboardingWorkerSpec,
-    buildActivities: (deps) => ({
-      ...onboardingWorkerSpec.buildActivities(deps),
-      async requestNotification(req: NotificationRequest) {
-        notifications.push(req);
-        return { notificationId: req.notificationId };
-      },
-    }),
-  };
+  const { spec: onboardingWithRecorder, sent: notifications } = withRecordedNotifications(onboardingWorkerSpec);
   const stack: TestStack = await startTestStack({
     workers: [onboardingWithRecorder, kycWorkerSpec],
     config: {

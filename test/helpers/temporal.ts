@@ -1,17 +1,30 @@
 import { Connection, Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { addSearchAttributes } from '../../infra/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
+import { parseKeyring } from '../../services/common/crypto/keyring';
+import { createDataConverter } from '../../services/common/data-converter';
+import { TEST_SECRETS } from './config';
+
+/** The production data converter (payload encryption) with the fixed test keys. */
+export function testDataConverter(): DataConverter {
+  return createDataConverter({ PII_ENCRYPTION_KEYS: parseKeyring(TEST_SECRETS.PII_ENCRYPTION_KEYS, 32) });
+}
 
 /**
  * Time-skipping environment on the installed test server binary (no download), with the
- * custom search attributes registered so workflows that upsert them can run.
+ * custom search attributes registered so workflows that upsert them can run. Pass
+ * `dataConverter` (e.g. testDataConverter()) to encrypt payloads like production; workers of
+ * that environment must then use the same converter.
  */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(opts: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: paths.temporalTestServer } },
+    client: opts.dataConverter ? { dataConverter: opts.dataConverter } : undefined,
   });
+  // The test server starts without our custom search attributes (it cannot list them, only add).
   await addSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
@@ -29,7 +42,8 @@ const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, e
 export async function connectTestTemporal(address = process.env.TEST_TEMPORAL_ADDRESS!) {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection });
+  // Same payload encryption as the services, so this client can read what they wrote.
+  const client = new Client({ connection, dataConverter: testDataConverter() });
   return {
     client,
     nativeConnection,

@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { workflowBundle } from '../helpers/temporal';
+import { testDataConverter, workflowBundle } from '../helpers/temporal';
 
 // Saved histories of real runs. A change to workflow code that would break a running workflow
 // (non-determinism) fails here. Record new ones with:
 //   .tools/venv/bin/temporal workflow show -w <workflowId> -o json > test/replay/histories/<name>.json
+// or `historyToJSON(await handle.fetchHistory())` in a test. Payloads may be encrypted with the
+// test keys (TEST_SECRETS): replay uses the same codec as the services.
 const dir = path.join(__dirname, 'histories');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
 
@@ -18,7 +20,7 @@ describe('workflow replay', () => {
   it.each(files)('replays %s deterministically', async (file) => {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.replace(/\.json$/, '')),
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter() }, history, file.replace(/\.json$/, '')),
     ).resolves.toBeUndefined();
   });
 });

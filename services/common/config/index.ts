@@ -3,6 +3,7 @@ import { authSchema } from './auth';
 import { onboardingSchema } from './onboarding';
 import { coreSchema } from './schema';
 import { securitySchema } from './security';
+import { verificationSchema } from './verification';
 
 // One schema for the whole process environment. Feature sections are merged here so a
 // variable is declared once, with its default, and `.env.example` documents the same list.
@@ -10,9 +11,13 @@ export const configSchema = coreSchema
   .extend(securitySchema.shape)
   .extend(authSchema.shape)
   .extend(onboardingSchema.shape)
+  .extend(verificationSchema.shape)
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together' });
+    }
+    if (c.CODEC_ALLOW_ANONYMOUS && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['CODEC_ALLOW_ANONYMOUS'], message: 'must not be enabled in production' });
     }
   });
 

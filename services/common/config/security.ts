@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseKeyring } from '../crypto/keyring';
 
-const keyring = (minBytes: number) =>
+export const keyring = (minBytes: number) =>
   z.string().transform((value, ctx) => {
     try {
       return parseKeyring(value, minBytes);

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Keyring } from './keyring';
+import { aesKey, type Keyring } from './keyring';
 
 /**
  * Application-level AES-256-GCM for PII at rest (BVN/NIN, ID document numbers). Output is
@@ -15,11 +15,7 @@ export interface FieldCipher {
 }
 
 export function createFieldCipher(keyring: Keyring): FieldCipher {
-  const key = (kid: string) => {
-    const k = keyring.keys.get(kid);
-    if (!k) throw new Error(`unknown encryption key id ${kid}`);
-    return k.subarray(0, 32);
-  };
+  const key = (kid: string) => aesKey(keyring, kid);
   return {
     encrypt(plaintext, aad) {
       const iv = randomBytes(12);

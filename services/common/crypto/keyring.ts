@@ -21,3 +21,10 @@ export function parseKeyring(value: string, minBytes: number): Keyring {
   if (!activeKid) throw new Error('at least one key is required');
   return { activeKid, keys };
 }
+
+/** The 32-byte AES-256 key for `kid`; an unknown id (a value sealed with a retired key) throws. */
+export function aesKey(keyring: Keyring, kid: string): Buffer {
+  const k = keyring.keys.get(kid);
+  if (!k) throw new Error(`unknown encryption key id ${kid}`);
+  return k.subarray(0, 32);
+}

@@ -8,6 +8,7 @@ import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
 import { userModel } from './user';
 import { webhookEventModel } from './webhook-event';
+import { verificationRequestModel } from './verification-request';
 
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {
@@ -21,6 +22,7 @@ export function createModels(conn: Connection) {
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),
     WebhookEvent: webhookEventModel(conn),
+    VerificationRequest: verificationRequestModel(conn),
   };
 }
 

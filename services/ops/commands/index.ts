@@ -2,10 +2,12 @@ import type { OpsCommand } from '../command';
 import { createApiClient } from './create-api-client';
 import { createInternalAdmin } from './create-internal-admin';
 import { createTenant } from './create-tenant';
+import { setupSchedules } from './setup-schedules';
 import { setupTemporal } from './setup-temporal';
 
 // One file per command; register it here.
 export const COMMANDS: Record<string, OpsCommand> = {
+  'setup-schedules': setupSchedules,
   'setup-temporal': setupTemporal,
   'create-tenant': createTenant,
   'create-internal-admin': createInternalAdmin,

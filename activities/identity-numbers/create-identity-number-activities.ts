@@ -1,0 +1,83 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Config } from '../../services/common/config';
+import { createFieldCipher } from '../../services/common/crypto/field-cipher';
+import type { Models } from '../../services/common/models';
+import type { IdentityNumberType, LookupOutcome, LookupResult, SealedNumbers } from '../../workflows/verification-request.contract';
+import { matchIdentity, normaliseDate } from './match-identity';
+import { SMILE_ID_TYPES, SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from './smile-id-client';
+
+export interface IdentityNumberActivityDeps {
+  config: Config;
+  models: Pick<Models, 'User'>;
+  fetch?: typeof fetch;
+}
+
+// Worst outcome wins when a request asked for both numbers.
+const SEVERITY: LookupOutcome[] = ['match', 'partial', 'no_match', 'not_found', 'invalid_number'];
+
+/** BVN/NIN lookups against the identity provider (Smile ID shape); hosted on the kyc worker. */
+export function createIdentityNumberActivities({ config, models, fetch: fetchFn = fetch }: IdentityNumberActivityDeps) {
+  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
+  const creds = { baseUrl: config.SMILE_ID_BASE_URL ?? config.SANDBOX_URL, partnerId: config.SMILE_ID_PARTNER_ID, apiKey: config.SMILE_ID_API_KEY };
+
+  function outcomeOf(res: SmileLookupResponse, profile: { firstName: string; lastName: string; dateOfBirth: string | null }): LookupOutcome {
+    switch (res.ResultCode) {
+      case SMILE_RESULT_CODES.notFound:
+        return 'not_found';
+      case SMILE_RESULT_CODES.unsupportedFormat:
+        return 'invalid_number';
+      case SMILE_RESULT_CODES.authorityUnavailable:
+        // Retryable: the activity's retry policy backs off and tries again.
+        throw ApplicationFailure.create({ type: 'ProviderUnavailable', message: 'The identity authority is unavailable (1015)' });
+      case SMILE_RESULT_CODES.noMatch:
+        return 'no_match';
+      case SMILE_RESULT_CODES.validated:
+      case SMILE_RESULT_CODES.exactMatch:
+      case SMILE_RESULT_CODES.partialMatch: {
+        // Our own rules decide (match-identity.ts), on what the authority returned.
+        const fullName = res.FullName ?? [res.FirstName, res.MiddleName, res.LastName].filter(Boolean).join(' ');
+        return matchIdentity(profile, { fullName, dateOfBirth: res.DOB });
+      }
+      default:
+        throw ApplicationFailure.create({ type: 'PermanentProviderError', message: `Unexpected Smile ID result code ${res.ResultCode}`, nonRetryable: true });
+    }
+  }
+
+  return {
+    async lookupIdentityNumbers(input: { requestId: string; userId: string; numbers: SealedNumbers }): Promise<LookupResult> {
+      const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1, dateOfBirth: 1 }).lean();
+      if (!user) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+      const profile = { firstName: user.firstName ?? '', lastName: user.lastName ?? '', dateOfBirth: user.dateOfBirth ?? null };
+      const results: LookupResult['results'] = [];
+      for (const [type, sealed] of Object.entries(input.numbers) as [IdentityNumberType, { sealed: string }][]) {
+        let res: SmileLookupResponse;
+        try {
+          res = await smileIdLookup(
+            creds,
+            {
+              idType: SMILE_ID_TYPES[type],
+              idNumber: cipher.decrypt(sealed.sealed, input.requestId),
+              firstName: profile.firstName,
+              lastName: profile.lastName,
+              dob: normaliseDate(profile.dateOfBirth),
+              // Stable across retries of one lookup, so the provider can deduplicate them.
+              jobId: `${input.requestId}-${type}-${Context.current().info.activityId}`,
+              userId: input.userId,
+            },
+            fetchFn,
+          );
+        } catch (err) {
+          if (err instanceof SmileHttpError && (err.status === 401 || err.status === 403)) {
+            throw ApplicationFailure.create({ type: 'PermanentProviderError', message: 'Smile ID rejected our credentials', nonRetryable: true });
+          }
+          throw err; // network errors and 5xx: retried
+        }
+        results.push({ type, outcome: outcomeOf(res, profile), resultCode: res.ResultCode });
+      }
+      const outcome = results.reduce<LookupOutcome>((worst, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(worst) ? r.outcome : worst), 'match');
+      return { outcome, results };
+    },
+  };
+}
+
+export type IdentityNumberActivities = ReturnType<typeof createIdentityNumberActivities>;

@@ -1,0 +1,121 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Config } from '../../services/common/config';
+import type { Models } from '../../services/common/models';
+import { closedLock } from '../../services/common/models/verification-request';
+import { verificationRequestWorkflowId } from '../../workflows/verification-request.contract';
+import type { OrganizationDoc } from '../../services/common/models/organization';
+import {
+  TERMINAL_STATUSES,
+  type IdentityNumberType,
+  type SealedNumbers,
+  type VerificationPlan,
+  type VerificationStatus,
+} from '../../workflows/verification-request.contract';
+import { resolveVerificationSettings } from './verification-settings';
+
+export interface VerificationActivityDeps {
+  config: Config;
+  models: Pick<Models, 'VerificationRequest' | 'User' | 'Organization' | 'AuditEvent'>;
+}
+
+export interface TransitionInput {
+  requestId: string;
+  /** Workflow step counter: a retried activity with the same seq changes nothing. */
+  seq: number;
+  to: VerificationStatus;
+  /** Workflow time of the transition (ISO). */
+  at: string;
+  reason?: string;
+  actor?: string;
+  numbers?: SealedNumbers;
+  failure?: { code: string; message: string };
+  canResubmit?: boolean;
+}
+
+/** Database side of verification requests; hosted on the onboarding worker. */
+export function createVerificationActivities({ config, models }: VerificationActivityDeps) {
+  return {
+    /** Service defaults overlaid with the tenant's settings.verification, plus the user's time zone. */
+    async getVerificationPlan(input: { requestId: string }): Promise<VerificationPlan> {
+      const request = await models.VerificationRequest.findById(input.requestId, { userId: 1, tenantId: 1, maxSubmissions: 1 }).lean();
+      if (!request) throw ApplicationFailure.create({ type: 'NotFound', message: 'verification request not found', nonRetryable: true });
+      const [user, org] = await Promise.all([
+        models.User.findById(request.userId, { timezone: 1 }).lean(),
+        request.tenantId ? models.Organization.findById(request.tenantId, { settings: 1 }).lean() : null,
+      ]);
+      const settings = resolveVerificationSettings(config, (org as OrganizationDoc | null)?.settings);
+      return {
+        timezone: user?.timezone || 'Africa/Lagos',
+        quietHours: settings.quietHours,
+        ladder: settings.ladder,
+        maxSubmissions: request.maxSubmissions,
+      };
+    },
+
+    /** Applies one status change atomically and idempotently, appending it to the history. */
+    async recordVerificationTransition(input: TransitionInput): Promise<void> {
+      const at = new Date(input.at);
+      const closing = TERMINAL_STATUSES.includes(input.to) || (input.to === 'failed' && !input.canResubmit);
+      const set: Record<string, unknown> = { status: input.to, statusAt: at, lastSeq: input.seq };
+      if (input.to === 'failed') {
+        set.failure = input.failure ?? null;
+        set.canResubmit = Boolean(input.canResubmit);
+      }
+      if (input.to === 'submitted') {
+        set.failure = null;
+        set.canResubmit = false;
+        for (const [type, n] of Object.entries(input.numbers ?? {})) set[`numbers.${type}`] = n;
+      }
+      if (closing) Object.assign(set, { canResubmit: false, lockBvn: closedLock(input.requestId), lockNin: closedLock(input.requestId) });
+      const before = await models.VerificationRequest.findOneAndUpdate(
+        { _id: input.requestId, lastSeq: { $lt: input.seq } },
+        {
+          $set: set,
+          $push: { transitions: { status: input.to, at, reason: input.failure?.code ?? input.reason ?? null } },
+          ...(input.to === 'submitted' ? { $inc: { submissions: 1 } } : {}),
+        },
+        // No projection: FerretDB's findAndModify does not support one.
+      ).lean();
+      if (!before) return; // already applied by an earlier attempt
+      if (closing || input.to === 'failed') {
+        await models.AuditEvent.create({
+          actor: input.actor ?? 'system:verification-request',
+          subject: before.userId,
+          tenantId: before.tenantId ?? null,
+          action: `verification_request.${input.to}`,
+          from: before.status,
+          to: input.to,
+          reason: input.failure?.code ?? input.reason ?? null,
+          requestId: verificationRequestWorkflowId(input.requestId),
+        });
+      }
+    },
+
+    /** On a verified request: raise the user's KYC level to basic (never lower it) and record the check. */
+    async completeIdentityVerification(input: { requestId: string; userId: string; types: IdentityNumberType[]; at: string }): Promise<void> {
+      const request = await models.VerificationRequest.findById(input.requestId, { numbers: 1, tenantId: 1 }).lean();
+      const set: Record<string, unknown> = {};
+      for (const type of input.types) {
+        set[`kyc.identityNumbers.${type}`] = { verifiedAt: new Date(input.at), last3: request?.numbers?.[type]?.last3 ?? null, requestId: input.requestId };
+      }
+      const before = await models.User.findOneAndUpdate({ _id: input.userId }, { $set: set }).lean();
+      if (before?.kycLevel === 'none') {
+        const raised = await models.User.updateOne({ _id: input.userId, kycLevel: 'none' }, { $set: { kycLevel: 'basic' } });
+        if (raised.modifiedCount === 1) {
+          await models.AuditEvent.create({
+            actor: 'system:verification-request',
+            subject: input.userId,
+            tenantId: request?.tenantId ?? null,
+            action: 'user.kyc_level',
+            from: 'none',
+            to: 'basic',
+            reason: `identity numbers verified: ${input.types.join('+')}`,
+            requestId: verificationRequestWorkflowId(input.requestId),
+          });
+        }
+      }
+    },
+  };
+}
+
+export type VerificationActivities = ReturnType<typeof createVerificationActivities>;

@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { resolveVerificationSettings } from '../../../activities/verification/verification-settings';
+import { SA } from '../../../workflows/search-attributes';
+import {
+  IDENTITY_NUMBER_TYPES,
+  SubmitRejection,
+  TERMINAL_STATUSES,
+  VERIFICATION_REQUEST_WORKFLOW,
+  VERIFICATION_STATUSES,
+  cancelVerificationSignal,
+  submitNumbersUpdate,
+  verificationRequestWorkflowId,
+  verificationTypeKeyword,
+  type SealedNumbers,
+  type VerificationRequestInput,
+} from '../../../workflows/verification-request.contract';
+import { createFieldCipher } from '../../common/crypto/field-cipher';
+import { openLock, unusedLock, type VerificationRequestDoc } from '../../common/models/verification-request';
+import { taskQueues } from '../../common/task-queues';
+import { findOverdueAndStuck, overdueFilter } from '../../common/verification-queries';
+import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';
+import type { ApiDeps } from '../deps';
+import { badRequest, conflict, notFound } from '../http/app-error';
+import { defineRoute, routesRouter } from '../http/route';
+import { toVerificationRequestView, verificationRequestSchema } from './verification-request-view';
+
+const identityNumber = z.string().regex(/^[0-9]{11}$/, 'must be exactly 11 digits');
+const requestIdParams = z.object({ requestId: z.uuid() });
+
+/**
+ * Who may create and cancel requests: tenant compliance officers and bank admins, internal
+ * admins. The one place to swap in the user-or-service-token combinator (service-auth.ts).
+ */
+export const verificationStaffGuard = (requireUser: RequestHandler): RequestHandler[] => [
+  requireUser,
+  requireRoles({ staffRoles: ['COMPLIANCE_OFFICER', 'BANK_ADMIN'], userTypes: ['internal-admin'] }),
+];
+
+/** What a caller may see: internal admins everything, tenant staff their tenant, users their own. */
+function visibleTo(auth: AuthContext): Record<string, unknown> {
+  if (isInternalAdmin(auth)) return {};
+  if (auth.staffRole && auth.tenantId) return { tenantId: auth.tenantId };
+  return { userId: auth.userId };
+}
+
+const isClosed = (doc: Pick<VerificationRequestDoc, 'status' | 'canResubmit'>) =>
+  TERMINAL_STATUSES.includes(doc.status as never) || (doc.status === 'failed' && !doc.canResubmit);
+
+/** Submit rejections from the workflow (validator or closed meanwhile) → 409 codes. */
+function mapSubmitError(err: unknown): never {
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+  if (type === SubmitRejection.inProgress) throw conflict('VERIFICATION_IN_PROGRESS', 'A submission for this request is being verified');
+  if (type === SubmitRejection.limitReached) throw conflict('RESUBMISSION_LIMIT_REACHED', 'No submissions are left for this request');
+  if (type === SubmitRejection.closed || err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error)?.message ?? '')) {
+    throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
+  }
+  throw err;
+}
+
+export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
+  const { models, config, temporal } = deps;
+  const now = () => deps.now?.() ?? new Date();
+  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
+  const staffOnly = verificationStaffGuard(requireUser);
+  const view = (doc: VerificationRequestDoc) => toVerificationRequestView(doc, now());
+
+  async function findVisible(requestId: string, auth: AuthContext) {
+    const doc = await models.VerificationRequest.findOne({ _id: requestId, ...visibleTo(auth) }).lean<VerificationRequestDoc>();
+    if (!doc) throw notFound('Verification request');
+    return doc;
+  }
+
+  const routes = [
+    defineRoute({
+      method: 'post',
+      path: '/users/notifications/verification-request',
+      summary: 'Ask a user for their BVN and/or NIN',
+      description:
+        'Creates a VerificationRequest and starts its workflow: the user is notified, reminded on the tenant ladder (outside quiet hours) and the request expires at the due date. One open request per user and number type.',
+      tags: ['Verification requests'],
+      security: ['bearer'],
+      before: staffOnly,
+      request: {
+        body: z.object({
+          userId: z.string().min(1).max(64),
+          types: z.array(z.enum(IDENTITY_NUMBER_TYPES)).min(1).max(2).refine((t) => new Set(t).size === t.length, 'types must not repeat'),
+          reason: z.string().trim().min(1).max(500).optional(),
+          dueAt: z.iso.datetime({ offset: true }).optional(),
+        }),
+      },
+      responses: {
+        202: { description: 'Request created; the user is being notified', data: verificationRequestSchema },
+        403: { description: 'Not staff of a permitted role' },
+        404: { description: 'No such user in your tenant' },
+        409: { description: 'VERIFICATION_REQUEST_ALREADY_OPEN: an open request of that type exists' },
+      },
+      handler: async ({ body, req, res }) => {
+        const auth = getAuth(res);
+        const user = await models.User.findById(body.userId, { tenantId: 1 }).lean();
+        if (!user || (!isInternalAdmin(auth) && (user.tenantId ?? null) !== auth.tenantId)) throw notFound('User');
+        const tenantId = user.tenantId ?? null;
+        const org = tenantId ? await models.Organization.findById(tenantId, { settings: 1 }).lean() : null;
+        const settings = resolveVerificationSettings(config, org?.settings);
+        const createdAt = now();
+        const dueAt = body.dueAt ? new Date(body.dueAt) : new Date(createdAt.getTime() + settings.dueDays * 86_400_000);
+        if (dueAt.getTime() < createdAt.getTime() + 3_600_000 || dueAt.getTime() > createdAt.getTime() + 90 * 86_400_000) {
+          throw badRequest('INVALID_DUE_DATE', 'dueAt must be between 1 hour and 90 days from now');
+        }
+        const requestId = randomUUID();
+        const has = (t: (typeof IDENTITY_NUMBER_TYPES)[number]) => body.types.includes(t);
+        let doc;
+        try {
+          doc = await models.VerificationRequest.create({
+            _id: requestId,
+            tenantId,
+            userId: body.userId,
+            types: IDENTITY_NUMBER_TYPES.filter(has),
+            reason: body.reason ?? null,
+            dueAt,
+            createdBy: auth.userId,
+            status: 'created',
+            statusAt: createdAt,
+            transitions: [{ status: 'created', at: createdAt, reason: null }],
+            maxSubmissions: settings.maxSubmissions,
+            lockBvn: has('bvn') ? openLock(body.userId) : unusedLock(requestId),
+            lockNin: has('nin') ? openLock(body.userId) : unusedLock(requestId),
+          });
+        } catch (err) {
+          if ((err as { code?: number }).code === 11000) {
+            throw conflict('VERIFICATION_REQUEST_ALREADY_OPEN', 'This user already has an open request for one of these numbers');
+          }
+          throw err;
+        }
+        const input: VerificationRequestInput = {
+          requestId,
+          userId: body.userId,
+          tenantId,
+          types: doc.types as VerificationRequestInput['types'],
+          createdAt: createdAt.toISOString(),
+          dueAt: dueAt.toISOString(),
+        };
+        try {
+          await temporal.workflow.start(VERIFICATION_REQUEST_WORKFLOW, {
+            taskQueue: taskQueues(config.TASK_QUEUE_PREFIX).onboarding,
+            workflowId: verificationRequestWorkflowId(requestId),
+            args: [input],
+            typedSearchAttributes: [
+              { key: SA.TenantId, value: tenantId ?? 'none' },
+              { key: SA.VerificationStatus, value: 'created' },
+              { key: SA.VerificationType, value: verificationTypeKeyword(input.types) },
+              { key: SA.DueAt, value: dueAt },
+            ],
+          });
+        } catch (err) {
+          // Without its workflow the record would hold the user's lock forever.
+          await models.VerificationRequest.deleteOne({ _id: requestId });
+          throw err;
+        }
+        await models.AuditEvent.create({
+          actor: auth.userId,
+          subject: body.userId,
+          tenantId,
+          action: 'verification_request.created',
+          from: null,
+          to: 'created',
+          reason: body.reason ?? null,
+          requestId: String(req.id),
+        });
+        return { status: 202, data: view(doc.toObject() as VerificationRequestDoc) };
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/users/verification-requests/submit',
+      summary: 'Submit the BVN/NIN a verification request asked for',
+      description: 'Only for your own requests. Numbers are 11 digits; they are encrypted before they are stored or enter the workflow, and only the last 3 digits are ever shown.',
+      tags: ['Verification requests'],
+      security: ['bearer'],
+      before: [requireUser],
+      request: { body: z.object({ requestId: z.uuid(), bvn: identityNumber.optional(), nin: identityNumber.optional() }) },
+      responses: {
+        202: { description: 'Accepted; verification runs in the background', data: z.object({ requestId: z.uuid(), status: z.enum(VERIFICATION_STATUSES), attempt: z.number().int() }) },
+        400: { description: 'MISSING_IDENTITY_NUMBER / UNEXPECTED_IDENTITY_NUMBER / VALIDATION_ERROR' },
+        404: { description: 'No such request of yours' },
+        409: { description: 'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS or RESUBMISSION_LIMIT_REACHED' },
+      },
+      handler: async ({ body, res }) => {
+        const auth = getAuth(res);
+        const doc = await models.VerificationRequest.findOne({ _id: body.requestId, userId: auth.userId }).lean<VerificationRequestDoc>();
+        if (!doc) throw notFound('Verification request');
+        const given = IDENTITY_NUMBER_TYPES.filter((t) => body[t] !== undefined);
+        const missing = doc.types.filter((t) => !given.includes(t as never));
+        const unexpected = given.filter((t) => !doc.types.includes(t));
+        if (missing.length) throw badRequest('MISSING_IDENTITY_NUMBER', 'This request needs every number it asked for', { missing });
+        if (unexpected.length) throw badRequest('UNEXPECTED_IDENTITY_NUMBER', 'This request did not ask for these numbers', { unexpected });
+        if (isClosed(doc)) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
+        if (doc.status === 'submitted' || doc.status === 'verifying') throw conflict('VERIFICATION_IN_PROGRESS', 'A submission for this request is being verified');
+        const sealed: SealedNumbers = {};
+        for (const t of given) sealed[t] = { sealed: cipher.encrypt(body[t]!, doc._id), last3: body[t]!.slice(-3) };
+        try {
+          const ack = await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).executeUpdate(submitNumbersUpdate, { args: [sealed] });
+          return { status: 202, data: { requestId: doc._id, status: ack.status, attempt: ack.attempt } };
+        } catch (err) {
+          mapSubmitError(err);
+        }
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/users/verification-requests',
+      summary: 'List verification requests',
+      description: 'Users see their own; tenant staff their tenant’s; internal admins all. `overdue=true`: still waiting for the user past the due date.',
+      tags: ['Verification requests'],
+      security: ['bearer'],
+      before: [requireUser],
+      request: {
+        query: z.object({
+          status: z.enum(VERIFICATION_STATUSES).optional(),
+          type: z.enum(IDENTITY_NUMBER_TYPES).optional(),
+          userId: z.string().min(1).max(64).optional(),
+          overdue: z.enum(['true', 'false']).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(50),
+          offset: z.coerce.number().int().min(0).max(10_000).default(0),
+        }),
+      },
+      responses: {
+        200: { description: 'Newest first', data: z.object({ items: z.array(verificationRequestSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }) },
+      },
+      handler: async ({ query, res }) => {
+        const auth = getAuth(res);
+        const filter: Record<string, unknown> = { ...(query.userId ? { userId: query.userId } : {}), ...visibleTo(auth) };
+        if (query.status) filter.status = query.status;
+        if (query.type) filter.types = query.type;
+        if (query.overdue === 'true') Object.assign(filter, overdueFilter(now()));
+        const [docs, total] = await Promise.all([
+          models.VerificationRequest.find(filter).sort({ createdAt: -1 }).skip(query.offset).limit(query.limit).lean<VerificationRequestDoc[]>(),
+          models.VerificationRequest.countDocuments(filter),
+        ]);
+        return { data: { items: docs.map(view), total, limit: query.limit, offset: query.offset } };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/users/verification-requests/:requestId',
+      summary: 'Read one verification request (numbers masked to the last 3 digits)',
+      tags: ['Verification requests'],
+      security: ['bearer'],
+      before: [requireUser],
+      request: { params: requestIdParams },
+      responses: { 200: { description: 'The request and its transitions', data: verificationRequestSchema }, 404: { description: 'Unknown, or not visible to you' } },
+      handler: async ({ params, res }) => ({ data: view(await findVisible(params.requestId, getAuth(res))) }),
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/users/verification-requests/:requestId/cancel',
+      summary: 'Cancel an open verification request (staff)',
+      tags: ['Verification requests'],
+      security: ['bearer'],
+      before: staffOnly,
+      request: { params: requestIdParams, body: z.object({ reason: z.string().trim().min(1).max(500).optional() }) },
+      responses: {
+        202: { description: 'Cancellation sent; reminders stop at once', data: z.object({ requestId: z.uuid(), cancelRequested: z.literal(true) }) },
+        404: { description: 'Unknown, or not in your tenant' },
+        409: { description: 'VERIFICATION_REQUEST_CLOSED' },
+      },
+      handler: async ({ params, body, res }) => {
+        const auth = getAuth(res);
+        const doc = await findVisible(params.requestId, auth);
+        if (isClosed(doc)) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
+        try {
+          await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).signal(cancelVerificationSignal, { actor: auth.userId, reason: body.reason });
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
+          throw err;
+        }
+        return { status: 202, data: { requestId: doc._id, cancelRequested: true as const } };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/admin/verification-requests/stuck',
+      summary: 'Overdue and stuck verification requests (internal admins)',
+      description: 'overdue: waiting for the user past the due date; stuck: submitted/verifying longer than VERIFICATION_STUCK_AFTER_MINUTES. Same list as the Temporal UI queries in the README.',
+      tags: ['Verification requests', 'Operations'],
+      security: ['bearer'],
+      before: [requireUser, requireRoles({ userTypes: ['internal-admin'] })],
+      request: { query: z.object({ tenantId: z.string().min(1).max(64).optional(), stuckAfterMinutes: z.coerce.number().int().min(1).max(100_000).optional() }) },
+      responses: {
+        200: {
+          description: 'Oldest first',
+          data: z.object({ overdue: z.array(verificationRequestSchema), stuck: z.array(verificationRequestSchema), stuckAfterMinutes: z.number().int() }),
+        },
+      },
+      handler: async ({ query }) => {
+        const stuckAfterMinutes = query.stuckAfterMinutes ?? config.VERIFICATION_STUCK_AFTER_MINUTES;
+        const ids = await findOverdueAndStuck(models, { now: now(), stuckAfterMinutes, tenantId: query.tenantId, limit: 200 });
+        const load = async (list: { _id: string }[]) =>
+          (await models.VerificationRequest.find({ _id: { $in: list.map((d) => d._id) } }).lean<VerificationRequestDoc[]>()).map(view);
+        return { data: { overdue: await load(ids.overdue), stuck: await load(ids.stuck), stuckAfterMinutes } };
+      },
+    }),
+  ];
+  return routesRouter(registry, '', routes);
+}

@@ -1,0 +1,155 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { IdentityNumberActivities } from '../activities/identity-numbers/create-identity-number-activities';
+import type { TransitionInput, VerificationActivities } from '../activities/verification/create-verification-activities';
+import { siblingQueue } from '../services/common/task-queues';
+import { activityProfiles } from './activity-profiles';
+import type { NotificationRequestActivities } from './notify.contract';
+import { planReminders } from './quiet-hours';
+import { SA } from './search-attributes';
+import {
+  FAILURE_REASONS,
+  SubmitRejection,
+  cancelVerificationSignal,
+  submitNumbersUpdate,
+  verificationStateQuery,
+  type CancelRequest,
+  type LookupResult,
+  type SealedNumbers,
+  type VerificationRequestInput,
+  type VerificationResult,
+  type VerificationStatus,
+} from './verification-request.contract';
+
+const db = proxyActivities<VerificationActivities>(activityProfiles.fast);
+const { requestNotification } = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
+
+/**
+ * One BVN/NIN request: notify → reminder ladder (durable timers, quiet hours) → the user's
+ * submission (update) → provider lookup on the kyc worker → verified | failed (resubmission up to
+ * the limit) | expired at the due date | cancelled by staff. Every transition is persisted and
+ * mirrored in the VerificationStatus search attribute.
+ */
+export async function verificationRequest(input: VerificationRequestInput): Promise<VerificationResult> {
+  const { workflowId, taskQueue } = workflowInfo();
+  const { lookupIdentityNumbers } = proxyActivities<IdentityNumberActivities>({
+    ...activityProfiles.provider,
+    taskQueue: siblingQueue(taskQueue, 'kycProviders'),
+  });
+
+  let status: VerificationStatus = 'created';
+  let seq = 0;
+  let attempts = 0;
+  let acknowledged = 0;
+  let remindersSent = 0;
+  let maxSubmissions = Infinity;
+  let closed = false;
+  let cancel = null as CancelRequest | null; // set by the signal handler
+  const pending: SealedNumbers[] = [];
+
+  setHandler(verificationStateQuery, () => ({ status, attempts, remindersSent }));
+  setHandler(cancelVerificationSignal, (req) => {
+    if (!closed) cancel ??= req;
+  });
+  setHandler(
+    submitNumbersUpdate,
+    async (numbers) => {
+      pending.push(numbers);
+      const attempt = attempts + pending.length;
+      await condition(() => acknowledged >= attempt || closed);
+      if (acknowledged < attempt) throw ApplicationFailure.create({ type: SubmitRejection.closed, message: 'The request was closed', nonRetryable: true });
+      return { attempt, status: 'submitted' as const };
+    },
+    {
+      validator: (_numbers: SealedNumbers) => {
+        const reject = (type: string, message: string) => {
+          throw ApplicationFailure.create({ type, message, nonRetryable: true });
+        };
+        if (closed || cancel) reject(SubmitRejection.closed, 'The request is closed');
+        if (pending.length > 0 || status === 'submitted' || status === 'verifying') reject(SubmitRejection.inProgress, 'A submission is being verified');
+        if (attempts >= maxSubmissions) reject(SubmitRejection.limitReached, 'No submissions left');
+      },
+    },
+  );
+
+  const transition = async (to: VerificationStatus, extra: Omit<TransitionInput, 'requestId' | 'seq' | 'to' | 'at'> = {}) => {
+    seq += 1;
+    // The workflow's own status moves first: once the record shows a status, updates see it too.
+    status = to;
+    await db.recordVerificationTransition({ requestId: input.requestId, seq, to, at: new Date().toISOString(), ...extra });
+    upsertSearchAttributes([{ key: SA.VerificationStatus, value: to }]);
+  };
+  const notify = (step: string, event: Parameters<typeof requestNotification>[0]['event'], data: Record<string, string>, channels?: ('email' | 'sms' | 'push')[]) =>
+    requestNotification({ notificationId: `${workflowId}.${step}`, userId: input.userId, event, data: { requestId: input.requestId, ...data }, channels });
+  const finish = (final: VerificationResult['status']): VerificationResult => {
+    closed = true;
+    return { status: final, attempts };
+  };
+
+  const plan = await db.getVerificationPlan({ requestId: input.requestId });
+  maxSubmissions = plan.maxSubmissions;
+  const dueAt = new Date(input.dueAt);
+  const reminders = planReminders(new Date(input.createdAt), dueAt, plan);
+  const common = { types: input.types.join(','), dueAt: input.dueAt };
+
+  await notify('request', 'identity_number_request', common);
+  await transition('notified');
+
+  let next = 0;
+  for (;;) {
+    const wakeAt = next < reminders.length ? reminders[next].at.getTime() : dueAt.getTime();
+    const woken = await condition(() => cancel !== null || pending.length > 0, Math.max(1, wakeAt - Date.now()));
+    if (cancel) {
+      await transition('cancelled', { actor: cancel.actor, reason: cancel.reason });
+      return finish('cancelled');
+    }
+    if (woken) {
+      const numbers = pending.shift()!;
+      attempts += 1;
+      await transition('submitted', { numbers, actor: input.userId });
+      acknowledged = attempts;
+      await transition('verifying');
+      const result = await lookup(numbers);
+      if (result.outcome === 'match') {
+        await db.completeIdentityVerification({ requestId: input.requestId, userId: input.userId, types: input.types, at: new Date().toISOString() });
+        await transition('verified');
+        await notify('verified', 'identity_number_verified', { types: common.types });
+        return finish('verified');
+      }
+      const failure = FAILURE_REASONS[result.outcome];
+      const canResubmit = attempts < maxSubmissions && Date.now() < dueAt.getTime();
+      await transition('failed', { failure, canResubmit });
+      await notify(`failed.${attempts}`, 'identity_number_failed', { reasonCode: failure.code, reason: failure.message, canResubmit: String(canResubmit) });
+      if (!canResubmit) return finish('failed');
+      // Reminders that fell due while the lookup ran are skipped: the failure message just asked again.
+      while (next < reminders.length && reminders[next].at.getTime() <= Date.now()) next += 1;
+      continue;
+    }
+    if (next < reminders.length) {
+      const r = reminders[next];
+      await notify(`reminder.${r.index + 1}`, 'identity_number_reminder', common, [r.channel]);
+      remindersSent += 1;
+      next += 1;
+      continue;
+    }
+    await transition('expired');
+    return finish('expired');
+  }
+
+  /** Provider outages are retried by the activity's policy; when even that gives up, the user may submit again. */
+  async function lookup(numbers: SealedNumbers): Promise<LookupResult | { outcome: 'provider_unavailable' }> {
+    try {
+      return await lookupIdentityNumbers({ requestId: input.requestId, userId: input.userId, numbers });
+    } catch (err) {
+      if (err instanceof ActivityFailure) return { outcome: 'provider_unavailable' };
+      throw err;
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
-import { createAccessTokens } from './auth/access-tokens';
-import { authenticate } from './auth/auth-context';
+import { createAuthKit } from './auth/auth-kit';
+import { authRouter } from './auth/auth-routes';
+import { tenantUsersRouter } from './auth/tenant-users-routes';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { createMetrics } from './http/metrics';
@@ -13,15 +14,17 @@ import { codecRouter } from './routes/codec';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
 import { verificationRequestsRouter } from './routes/verification-requests';
+import { userTokensRouter } from './partner/user-tokens-routes';
+import { auditRouter } from './users/audit-routes';
+import { profileRouter } from './users/profile-routes';
 
 /** Builds the Express app. It never listens: main.ts (or a test) decides where. */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   const registry = createOpenApiRegistry();
   const metrics = createMetrics();
-  // Routers that need a signed-in caller put `requireUser` in their routes' `before`.
-  const accessTokens = createAccessTokens(deps.config);
-  const requireUser = authenticate({ models: deps.models, accessTokens });
+  // Routers that need a signed-in caller put `auth.requireUser` in their routes' `before`.
+  const auth = createAuthKit(deps);
 
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -38,9 +41,15 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use(systemRouter(deps, registry, metrics));
   app.use(probesRouter(deps, registry));
-  app.use(onboardingRouter(deps, registry, requireUser));
-  app.use(verificationRequestsRouter(deps, registry, requireUser));
-  app.use(codecRouter(deps, registry, requireUser));
+  app.use(authRouter(deps, registry, auth));
+  app.use(tenantUsersRouter(deps, registry, auth));
+  app.use(userTokensRouter(deps, registry, auth));
+  app.use(auditRouter(deps, registry, auth));
+  app.use(onboardingRouter(deps, registry, auth.requireUser));
+  app.use(verificationRequestsRouter(deps, registry, auth.requireUser));
+  app.use(codecRouter(deps, registry, auth.requireUser));
+  // Other /users routers go ABOVE this line: `/users/:userId` would capture `/users/<anything>`.
+  app.use(profileRouter(deps, registry, auth));
 
   // The document is generated once, after every router has registered its routes.
   const openApiDocument = buildOpenApiDocument(registry, deps.config.API_PUBLIC_URL);

@@ -24,17 +24,21 @@ export const isInternalAdmin = (a: AuthContext) => a.userType === 'internal-admi
 
 /**
  * Bearer access token → AuthContext. The user is re-read so deactivation, a role change or a
- * status change (all bump tokenVersion) cut existing tokens off immediately.
+ * status change (all bump tokenVersion) cut existing tokens off immediately; so does revoking
+ * the token's session (logout, refresh-token reuse).
  */
-export function authenticate(deps: { models: Pick<Models, 'User'>; accessTokens: AccessTokens }): RequestHandler {
+export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'>; accessTokens: AccessTokens }): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token) return next(unauthorized('A bearer access token is required', 'UNAUTHORIZED'));
     try {
       const claims = await deps.accessTokens.verify(token);
-      const user = await deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1 }).lean();
-      if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion) {
+      const [user, session] = await Promise.all([
+        deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1 }).lean(),
+        deps.models.AuthSession.findById(claims.sessionId, { revokedAt: 1 }).lean(),
+      ]);
+      if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion || session?.revokedAt) {
         return next(unauthorized('This token is no longer valid', 'TOKEN_REVOKED'));
       }
       res.locals.auth = {

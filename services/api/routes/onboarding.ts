@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/cli
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../common/crypto/onboarding-digests';
-import { hashPassword } from '../../common/passwords';
+import { createPasswordHasher } from '../../common/crypto/passwords';
 import { taskQueues } from '../../common/task-queues';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
@@ -77,6 +77,8 @@ async function canSee(deps: ApiDeps, auth: AuthContext, userId: string, staffAll
 export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
   const { config, temporal, models } = deps;
   const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  // argon2id with the configured OWASP cost, shared with login (services/common/crypto/passwords.ts).
+  const passwords = createPasswordHasher(config);
   const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
   const policy: OnboardingInput['policy'] = {
     codeTtlMs: config.CONFIRM_CODE_TTL_MINUTES * 60_000,
@@ -123,7 +125,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         const input: OnboardingInput = {
           userId,
           email: body.email,
-          passwordHash: await hashPassword(body.password),
+          passwordHash: await passwords.hash(body.password),
           firstName: body.firstName,
           lastName: body.lastName,
           phone: body.phone ?? null,

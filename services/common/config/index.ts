@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authSchema } from './auth';
 import { onboardingSchema } from './onboarding';
 import { coreSchema } from './schema';
 import { securitySchema } from './security';
@@ -8,6 +9,7 @@ import { verificationSchema } from './verification';
 // variable is declared once, with its default, and `.env.example` documents the same list.
 export const configSchema = coreSchema
   .extend(securitySchema.shape)
+  .extend(authSchema.shape)
   .extend(onboardingSchema.shape)
   .extend(verificationSchema.shape)
   .superRefine((c, ctx) => {

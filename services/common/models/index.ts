@@ -1,6 +1,10 @@
 import type { Connection } from 'mongoose';
+import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
+import { authSessionModel } from './auth-session';
 import { organizationModel } from './organization';
+import { rateLimitSlotModel } from './rate-limit-slot';
+import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
 import { userModel } from './user';
 import { webhookEventModel } from './webhook-event';
@@ -9,8 +13,12 @@ import { verificationRequestModel } from './verification-request';
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {
   return {
+    ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
+    AuthSession: authSessionModel(conn),
     Organization: organizationModel(conn),
+    RateLimitSlot: rateLimitSlotModel(conn),
+    RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),
     WebhookEvent: webhookEventModel(conn),

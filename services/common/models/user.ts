@@ -35,6 +35,8 @@ const userSchema = new Schema(
     address: { type: addressSchema, default: null },
     idDocuments: { type: [idDocumentSchema], default: [] },
     status: { type: String, enum: USER_STATUSES, default: 'not_verified', index: true },
+    /** Set while status is `inactive`: reactivation restores it (isActive ⇔ status !== 'inactive'). */
+    statusBeforeDeactivation: { type: String, enum: [...USER_STATUSES, null], default: null },
     role: { type: String, enum: USER_ROLES, default: 'retail' },
     userType: { type: String, enum: USER_TYPES, default: 'user' },
     staffRole: { type: String, enum: [...STAFF_ROLES, null], default: null },

@@ -1,4 +1,7 @@
 import type { OpsCommand } from '../command';
+import { createApiClient } from './create-api-client';
+import { createInternalAdmin } from './create-internal-admin';
+import { createTenant } from './create-tenant';
 import { setupSchedules } from './setup-schedules';
 import { setupTemporal } from './setup-temporal';
 
@@ -6,4 +9,7 @@ import { setupTemporal } from './setup-temporal';
 export const COMMANDS: Record<string, OpsCommand> = {
   'setup-schedules': setupSchedules,
   'setup-temporal': setupTemporal,
+  'create-tenant': createTenant,
+  'create-internal-admin': createInternalAdmin,
+  'create-api-client': createApiClient,
 };

@@ -1,0 +1,74 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Models } from '../../common/models';
+import { tooManyRequests } from '../http/app-error';
+
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * Fixed-window counters in the database (not process memory), so a limit holds across every API
+ * instance. A hit claims the next free slot `<window>#<n>` by insert; the unique `_id` decides
+ * races, so exactly `limit` hits pass per window however many instances race.
+ */
+export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
+  const { RateLimitSlot } = deps.models;
+  let lastSweep = 0;
+
+  const windowOf = (bucket: string, key: string, windowSeconds: number) => {
+    const nowMs = now().getTime();
+    const size = windowSeconds * 1000;
+    const start = Math.floor(nowMs / size) * size;
+    return { id: `${bucket}:${key}:${start}`, expiresAt: new Date(start + size), retryAfterSeconds: (start + size - nowMs) / 1000 };
+  };
+
+  // No TTL indexes on FerretDB 1.x: expired slots are swept here, at most once a minute per process.
+  const sweep = () => {
+    const t = now().getTime();
+    if (t - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = t;
+    RateLimitSlot.deleteMany({ expiresAt: { $lt: new Date(t) } }).catch(() => undefined);
+  };
+
+  const count = (window: string) => RateLimitSlot.countDocuments({ window });
+
+  return {
+    /** Counts one hit; `limited` once the window's count exceeds `limit` (hits past limit+1 are not stored). */
+    async hit(bucket: string, key: string, limit: number, windowSeconds: number) {
+      const w = windowOf(bucket, key, windowSeconds);
+      sweep();
+      let n = (await count(w.id)) + 1;
+      for (; n <= limit + 1; n++) {
+        try {
+          await RateLimitSlot.create({ _id: `${w.id}#${n}`, window: w.id, expiresAt: w.expiresAt });
+          break;
+        } catch (err) {
+          if ((err as { code?: number }).code !== 11000) throw err;
+        }
+      }
+      return { count: n, limited: n > limit, retryAfterSeconds: w.retryAfterSeconds };
+    },
+    /** The current window's count without counting. */
+    async peek(bucket: string, key: string, windowSeconds: number) {
+      const w = windowOf(bucket, key, windowSeconds);
+      return { count: await count(w.id), retryAfterSeconds: w.retryAfterSeconds };
+    },
+    async reset(bucket: string, key: string, windowSeconds: number) {
+      await RateLimitSlot.deleteMany({ window: windowOf(bucket, key, windowSeconds).id });
+    },
+  };
+}
+export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** Route guard: 429 RATE_LIMITED with Retry-After once `key(req)` exceeds `limit` in the window. */
+export function rateLimit(limiter: RateLimiter, opts: { bucket: string; limit: number; windowSeconds: number; key: (req: Request, res: Response) => string }): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const r = await limiter.hit(opts.bucket, opts.key(req, res), opts.limit, opts.windowSeconds);
+      next(r.limited ? tooManyRequests(r.retryAfterSeconds) : undefined);
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';

@@ -1,0 +1,138 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { EmailTakenError, createUser } from '../../common/identity/create-user';
+import type { UserDoc } from '../../common/models/user';
+import { STAFF_ROLES } from '../../common/models/user-enums';
+import type { ApiDeps } from '../deps';
+import { conflict, notFound } from '../http/app-error';
+import { defineRoute, routesRouter } from '../http/route';
+import { changeUserRole } from '../users/change-user-role';
+import { changeUserStatus, reactivationStatus } from '../users/change-user-status';
+import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserView } from '../users/user-views';
+import { requestIdOf, type AuthKit } from './auth-kit';
+import { getAuth, requireRoles, type AuthContext } from './auth-context';
+
+const name = z.string().trim().min(1).max(100);
+const REASON = 'tenant user management (seed 002)';
+
+/**
+ * Seed 002 tenant user management: BANK_ADMIN only, inside its own tenant. The users managed
+ * here are the tenant's staff (users holding a staff role); anyone else answers 404.
+ */
+export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
+  const { models } = deps;
+  const idParams = z.object({ id: z.uuid() });
+  const guard = [kit.requireUser, requireRoles({ staffRoles: ['BANK_ADMIN'] })];
+  const common = { tags: ['Auth'], security: ['bearer'], before: guard };
+
+  async function findStaff(auth: AuthContext, id: string): Promise<UserDoc> {
+    const user = (await models.User.findOne({ _id: id, tenantId: auth.tenantId ?? '\0', staffRole: { $ne: null } }).lean()) as UserDoc | null;
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  async function setActive(req: Request, auth: AuthContext, user: UserDoc, active: boolean): Promise<UserDoc> {
+    if (active === isActive(user)) return user;
+    if (!active && user._id === auth.userId) throw conflict('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate your own account');
+    const to = active ? reactivationStatus(user) : 'inactive';
+    return changeUserStatus(deps, { actorId: auth.userId, userId: user._id, to, reason: REASON, requestId: requestIdOf(req) });
+  }
+
+  const routes = [
+    defineRoute({
+      ...common,
+      method: 'get',
+      path: '/api/v1/auth/users',
+      summary: 'List the users of your tenant',
+      request: { query: pageQuerySchema().extend({ role: z.enum(STAFF_ROLES).optional() }) },
+      responses: { 200: { description: 'One page of users', data: pageOf(tenantUserSchema) }, 403: { description: 'INSUFFICIENT_ROLE: BANK_ADMIN only' } },
+      handler: async ({ query, res }) => {
+        const auth = getAuth(res);
+        const filter = { tenantId: auth.tenantId, staffRole: query.role ?? { $ne: null } };
+        const [items, total] = await Promise.all([
+          models.User.find(filter).sort({ createdAt: 1, _id: 1 }).skip((query.page - 1) * query.limit).limit(query.limit).lean(),
+          models.User.countDocuments(filter),
+        ]);
+        return { data: paged((items as UserDoc[]).map(tenantUserView), total, query.page, query.limit) };
+      },
+    }),
+    defineRoute({
+      ...common,
+      method: 'post',
+      path: '/api/v1/auth/users',
+      summary: 'Create a user in your tenant',
+      request: {
+        body: z.object({ email: z.email().max(254), password: z.string().min(8).max(256), firstName: name, lastName: name, role: z.enum(STAFF_ROLES) }),
+      },
+      responses: { 201: { description: 'Created', data: tenantUserSchema }, 409: { description: 'USER_ALREADY_EXISTS' } },
+      handler: async ({ body, req, res }) => {
+        const auth = getAuth(res);
+        let user: UserDoc;
+        try {
+          user = await createUser(models, {
+            email: body.email,
+            passwordHash: await kit.passwords.hash(body.password),
+            firstName: body.firstName,
+            lastName: body.lastName,
+            tenantId: auth.tenantId,
+            staffRole: body.role,
+            userType: 'staff',
+            role: 'org-staff',
+            status: 'active',
+          });
+        } catch (err) {
+          if (err instanceof EmailTakenError) throw conflict('USER_ALREADY_EXISTS', 'A user with this email already exists');
+          throw err;
+        }
+        await models.AuditEvent.create({
+          actor: auth.userId,
+          subject: user._id,
+          tenantId: auth.tenantId,
+          action: 'user.created',
+          from: null,
+          to: { staffRole: body.role, status: 'active' },
+          reason: REASON,
+          requestId: requestIdOf(req),
+        });
+        return { status: 201, data: tenantUserView(user) };
+      },
+    }),
+    defineRoute({
+      ...common,
+      method: 'patch',
+      path: '/api/v1/auth/users/:id',
+      summary: 'Update a user’s details or role',
+      request: {
+        params: idParams,
+        body: z.object({ firstName: name.optional(), lastName: name.optional(), role: z.enum(STAFF_ROLES).optional(), isActive: z.boolean().optional() }).strict(),
+      },
+      responses: { 200: { description: 'Updated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' } },
+      handler: async ({ params, body, req, res }) => {
+        const auth = getAuth(res);
+        let user = await findStaff(auth, params.id);
+        if (body.role && body.role !== 'BANK_ADMIN' && user._id === auth.userId) {
+          throw conflict('CANNOT_DEMOTE_SELF', 'You cannot remove your own BANK_ADMIN role');
+        }
+        const names = Object.fromEntries(Object.entries({ firstName: body.firstName, lastName: body.lastName }).filter(([, v]) => v !== undefined));
+        if (Object.keys(names).length) user = (await models.User.findByIdAndUpdate(user._id, { $set: names }, { new: true, lean: true })) as UserDoc;
+        if (body.role) user = await changeUserRole(deps, { actorId: auth.userId, userId: user._id, to: { staffRole: body.role }, reason: REASON, requestId: requestIdOf(req) });
+        if (body.isActive !== undefined) user = await setActive(req, auth, user, body.isActive);
+        return { data: tenantUserView(user) };
+      },
+    }),
+    defineRoute({
+      ...common,
+      method: 'delete',
+      path: '/api/v1/auth/users/:id',
+      summary: 'Deactivate a user (soft delete; history is kept)',
+      request: { params: idParams },
+      responses: { 200: { description: 'Deactivated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' } },
+      handler: async ({ params, req, res }) => {
+        const auth = getAuth(res);
+        return { data: tenantUserView(await setActive(req, auth, await findStaff(auth, params.id), false)) };
+      },
+    }),
+  ];
+  return routesRouter(registry, '', routes);
+}

@@ -1,0 +1,188 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { createFieldCipher } from '../../common/crypto/field-cipher';
+import type { UserDoc } from '../../common/models/user';
+import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES } from '../../common/models/user-enums';
+import type { AuthKit } from '../auth/auth-kit';
+import { requestIdOf } from '../auth/auth-kit';
+import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';
+import type { ApiDeps } from '../deps';
+import { badRequest, forbidden } from '../http/app-error';
+import { defineRoute, routesRouter } from '../http/route';
+import { changeUserRole, type RoleFields } from './change-user-role';
+import { changeUserStatus } from './change-user-status';
+import { findVisibleUser, visibleScope } from './user-access';
+import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
+
+const reason = z.string().trim().min(3).max(500);
+
+const profileUpdateSchema = z.object({
+  firstName: z.string().trim().min(1).max(100).optional(),
+  lastName: z.string().trim().min(1).max(100).optional(),
+  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +2348012345678').nullable().optional(),
+  address: addressInputSchema.nullable().optional(),
+  idDocuments: z
+    .array(
+      z.object({
+        type: z.enum(ID_TYPES),
+        number: z.string().trim().regex(/^[A-Za-z0-9 -]{4,40}$/),
+        issuingCountry: z.string().length(2).optional(),
+        expiresOn: z.iso.date().optional(),
+      }),
+    )
+    .max(10)
+    .optional(),
+});
+const MUTABLE = new Set(Object.keys(profileUpdateSchema.shape));
+
+/** PUT takes profile fields only; role, status and the rest have their own audited endpoints. */
+const rejectImmutableFields: RequestHandler = (req, _res, next) => {
+  const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+  const rejected = Object.keys(body).filter((k) => !MUTABLE.has(k));
+  if (rejected.length === 0) return next();
+  next(badRequest('FIELD_NOT_MUTABLE', `Field "${rejected[0]}" cannot be changed here`, { fields: rejected, mutable: [...MUTABLE] }));
+};
+
+const ELEVATED_ROLES: readonly string[] = ['admin', 'super-admin'];
+
+/**
+ * Who may change roles (docs/roles.md): internal admins change anything, but only a super-admin
+ * grants or touches admin/super-admin/internal-admin; a BANK_ADMIN changes the staff role of
+ * other staff of its own tenant, nothing else.
+ */
+function assertMayChangeRoles(auth: AuthContext, target: UserDoc, to: RoleFields) {
+  if (isInternalAdmin(auth)) {
+    const elevated =
+      target.userType === 'internal-admin' || ELEVATED_ROLES.includes(target.role) || to.userType === 'internal-admin' || ELEVATED_ROLES.includes(to.role ?? '');
+    if (elevated && auth.role !== 'super-admin') throw forbidden('Only a super-admin can grant or change administrator roles', 'SUPER_ADMIN_REQUIRED');
+    return;
+  }
+  const tenantAdmin = auth.staffRole === 'BANK_ADMIN' && auth.tenantId !== null && target.tenantId === auth.tenantId;
+  const staffRoleOnly = to.role === undefined && to.userType === undefined && Boolean(to.staffRole) && target.staffRole !== null;
+  if (!tenantAdmin || !staffRoleOnly) throw forbidden('Your role does not allow this change', 'INSUFFICIENT_ROLE');
+  if (target._id === auth.userId) throw forbidden('You cannot change your own role', 'CANNOT_CHANGE_OWN_ROLE');
+}
+
+/** Seed 000 profile surface. Mount LAST among /users routers: `/users/:userId` would capture siblings. */
+export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
+  const { models } = deps;
+  const userParams = z.object({ userId: z.uuid() });
+  const cipher = createFieldCipher(deps.config.PII_ENCRYPTION_KEYS);
+  const common = { tags: ['Users'], security: ['bearer'] };
+  const anyStaff = requireRoles({ userTypes: ['internal-admin'], staffRoles: [...STAFF_ROLES] });
+
+  const routes = [
+    defineRoute({
+      ...common,
+      method: 'get',
+      path: '/users',
+      summary: 'List users (internal admins: all; tenant staff: their tenant)',
+      before: [kit.requireUser, anyStaff],
+      request: {
+        query: pageQuerySchema().extend({
+          status: z.enum(USER_STATUSES).optional(),
+          role: z.enum(USER_ROLES).optional(),
+          userType: z.enum(USER_TYPES).optional(),
+          staffRole: z.enum(STAFF_ROLES).optional(),
+          country: z.string().length(2).toUpperCase().optional(),
+          email: z.email().toLowerCase().optional(),
+          tenantId: z.uuid().optional().meta({ description: 'Internal admins only; ignored for tenant staff' }),
+        }),
+      },
+      responses: { 200: { description: 'One page of users', data: pageOf(profileSchema) } },
+      handler: async ({ query, res }) => {
+        const auth = getAuth(res);
+        const { page, limit, ...filters } = query;
+        const filter = { ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), ...visibleScope(auth) };
+        const [items, total] = await Promise.all([
+          models.User.find(filter).sort({ createdAt: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean(),
+          models.User.countDocuments(filter),
+        ]);
+        return { data: paged((items as UserDoc[]).map(profileView), total, page, limit) };
+      },
+    }),
+    defineRoute({
+      ...common,
+      method: 'get',
+      path: '/users/:userId',
+      summary: 'Read a user profile (self, staff of the same tenant, internal admins)',
+      before: [kit.requireUser],
+      request: { params: userParams },
+      responses: { 200: { description: 'The profile', data: profileSchema }, 404: { description: 'No such user visible to you' } },
+      handler: async ({ params, res }) => ({ data: profileView(await findVisibleUser(models, getAuth(res), params.userId)) }),
+    }),
+    defineRoute({
+      ...common,
+      method: 'put',
+      path: '/users/:userId',
+      summary: 'Update profile fields (name, phone, address, ID documents)',
+      description: 'Any other field (role, status, email, …) is rejected with 400 FIELD_NOT_MUTABLE naming it. Self, internal admins and the tenant’s BANK_ADMIN may update.',
+      before: [kit.requireUser, rejectImmutableFields],
+      request: { params: userParams, body: profileUpdateSchema },
+      responses: { 200: { description: 'Updated profile', data: profileSchema }, 404: { description: 'No such user visible to you' } },
+      handler: async ({ params, body, res }) => {
+        const auth = getAuth(res);
+        const user = await findVisibleUser(models, auth, params.userId);
+        const mayEdit = auth.userId === user._id || isInternalAdmin(auth) || auth.staffRole === 'BANK_ADMIN';
+        if (!mayEdit) throw forbidden('Your role does not allow editing this profile', 'INSUFFICIENT_ROLE');
+        const { idDocuments, ...plain } = body;
+        const set: Record<string, unknown> = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
+        if (idDocuments) {
+          // Numbers are sealed and bound to this user; only the last 3 characters stay readable.
+          set.idDocuments = idDocuments.map((d) => ({
+            type: d.type,
+            numberSealed: cipher.encrypt(d.number, `${user._id}:idDocument`),
+            numberLast3: d.number.slice(-3),
+            issuingCountry: d.issuingCountry,
+            expiresOn: d.expiresOn,
+          }));
+        }
+        const updated = (await models.User.findByIdAndUpdate(user._id, { $set: set }, { new: true, lean: true, runValidators: true })) as UserDoc;
+        return { data: profileView(updated) };
+      },
+    }),
+    defineRoute({
+      ...common,
+      method: 'put',
+      path: '/users/:userId/role',
+      summary: 'Change a user’s platform role, user type or tenant staff role (audited)',
+      description: 'Internal admins (super-admin for administrator roles) or the tenant’s BANK_ADMIN for staff roles. Existing tokens of the user stop working.',
+      before: [kit.requireUser],
+      request: {
+        params: userParams,
+        body: z
+          .object({ role: z.enum(USER_ROLES).optional(), userType: z.enum(USER_TYPES).optional(), staffRole: z.enum(STAFF_ROLES).nullable().optional(), reason })
+          .strict()
+          .refine((b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined, 'give role, userType or staffRole'),
+      },
+      responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE, SUPER_ADMIN_REQUIRED or CANNOT_CHANGE_OWN_ROLE' }, 404: { description: 'No such user visible to you' } },
+      handler: async ({ params, body, req, res }) => {
+        const auth = getAuth(res);
+        const user = await findVisibleUser(models, auth, params.userId);
+        const { reason: why, ...to } = body;
+        assertMayChangeRoles(auth, user, to);
+        const updated = await changeUserRole(deps, { actorId: auth.userId, userId: user._id, to, reason: why, requestId: requestIdOf(req) });
+        return { data: profileView(updated) };
+      },
+    }),
+    defineRoute({
+      ...common,
+      method: 'put',
+      path: '/users/:userId/status',
+      summary: 'Change a user’s status (internal admins, audited)',
+      description: '`inactive` deactivates (tokens stop working at once); any other status reactivates or moves the user.',
+      before: [kit.requireUser, requireRoles({ userTypes: ['internal-admin'] })],
+      request: { params: userParams, body: z.object({ status: z.enum(USER_STATUSES), reason }).strict() },
+      responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE: internal admins only' } },
+      handler: async ({ params, body, req, res }) => {
+        const auth = getAuth(res);
+        const user = await findVisibleUser(models, auth, params.userId);
+        if (user._id === auth.userId) throw forbidden('You cannot change your own status', 'CANNOT_CHANGE_OWN_STATUS');
+        const updated = await changeUserStatus(deps, { actorId: auth.userId, userId: user._id, to: body.status, reason: body.reason, requestId: requestIdOf(req) });
+        return { data: profileView(updated) };
+      },
+    }),
+  ];
+  return routesRouter(registry, '', routes);
+}

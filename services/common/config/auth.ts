@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { envPositiveInt } from './schema';
+
+/**
+ * Sessions, password hashing and abuse limits. Defaults follow seed 002 (refresh 7 days),
+ * OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane) and ASVS 2.2.1 (≤ 100 failures/hour/account).
+ */
+export const authSchema = z.object({
+  REFRESH_TOKEN_TTL_SECONDS: envPositiveInt.default(7 * 24 * 3600),
+  ARGON2_MEMORY_KIB: envPositiveInt.min(19_456).default(19_456),
+  ARGON2_ITERATIONS: envPositiveInt.min(2).default(2),
+  ARGON2_PARALLELISM: envPositiveInt.default(1),
+  /** Failed logins per account within the window before it is locked until the window ends. */
+  AUTH_LOCKOUT_MAX_FAILURES: envPositiveInt.max(100).default(10),
+  AUTH_LOCKOUT_WINDOW_SECONDS: envPositiveInt.default(900),
+  /** Fixed-window request limits, stored in the database so they hold across API instances. */
+  RATE_LIMIT_WINDOW_SECONDS: envPositiveInt.default(60),
+  RATE_LIMIT_LOGIN_PER_IP: envPositiveInt.default(30),
+  RATE_LIMIT_REFRESH_PER_IP: envPositiveInt.default(60),
+  RATE_LIMIT_USER_TOKENS_PER_CLIENT: envPositiveInt.default(120),
+});

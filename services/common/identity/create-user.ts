@@ -1,0 +1,29 @@
+import type { Models } from '../models';
+import type { UserDoc } from '../models/user';
+
+export class EmailTakenError extends Error {
+  constructor() {
+    super('a user with this email already exists');
+    this.name = 'EmailTakenError';
+  }
+}
+
+/** Inserts a user; the unique email index (not a prior lookup) decides races between creators. */
+export async function createUser(models: Pick<Models, 'User'>, fields: Partial<UserDoc> & { email: string }): Promise<UserDoc> {
+  try {
+    const doc = await models.User.create({ ...fields, email: fields.email.trim().toLowerCase() });
+    return doc.toObject() as UserDoc;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new EmailTakenError();
+    throw err;
+  }
+}
+
+/** Organization slugs from names: lowercase ASCII words joined by dashes. */
+export const slugify = (name: string) =>
+  name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/**
+ * Refresh tokens, stored only as SHA-256 digests. Each is usable once: refreshing issues its
+ * successor in the same family; presenting a spent one again is theft. "Spent" is decided by the
+ * unique `parentId` (a token has at most one successor), not by a compare-and-set update, because
+ * FerretDB 1.x does not make findAndModify atomic under concurrency.
+ */
+const refreshTokenSchema = new Schema(
+  {
+    _id: { type: String, default: () => randomUUID() },
+    tokenHash: { type: String, required: true, unique: true },
+    familyId: { type: String, required: true, index: true },
+    /** The token this one replaced, or `root:<familyId>` for the first of a family. */
+    parentId: { type: String, required: true, unique: true },
+    userId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true, index: true },
+    usedAt: { type: Date, default: null },
+  },
+  { collection: 'refreshTokens', versionKey: false },
+);
+
+export type RefreshTokenDoc = InferSchemaType<typeof refreshTokenSchema>;
+
+export function refreshTokenModel(conn: Connection) {
+  return conn.model('RefreshToken', refreshTokenSchema);
+}

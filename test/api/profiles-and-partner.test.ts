@@ -1,0 +1,174 @@
+import { createApp } from '../../services/api/app';
+import { createFieldCipher } from '../../services/common/crypto/field-cipher';
+import { createApiClient } from '../../services/ops/commands/create-api-client';
+import { createInternalAdmin } from '../../services/ops/commands/create-internal-admin';
+import { createTenant } from '../../services/ops/commands/create-tenant';
+import { userWithToken } from '../helpers/auth';
+import { listen, request } from '../helpers/http';
+import { bearer, createTenantRecord, login, staffFields } from '../helpers/identity';
+import { startTestStack, type TestStack } from '../helpers/stack';
+
+describe('seed 000 profiles: PUT takes profile fields only; role and status have audited endpoints', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack.close());
+
+  it.each(['role', 'status', 'userType', 'staffRole', 'email', 'tenantId', 'tokenVersion'])('PUT rejects "%s" with a 400 naming the field', async (field) => {
+    const { user, headers } = await userWithToken(stack.deps.models, stack.deps.config);
+    const res = await request(`${stack.url}/users/${user._id}`, { method: 'PUT', headers, json: { firstName: 'Ada', [field]: 'admin' } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('FIELD_NOT_MUTABLE');
+    expect(res.json.error.message).toContain(`"${field}"`);
+    expect(res.json.error.details.fields).toEqual([field]);
+    const stored = await stack.deps.models.User.findById(user._id).lean();
+    expect(stored).toMatchObject({ firstName: 'Ada', role: 'retail', status: 'active', tokenVersion: 0 });
+  });
+
+  it('PUT updates name, phone, address and ID documents; document numbers are sealed at rest', async () => {
+    const { user, headers } = await userWithToken(stack.deps.models, stack.deps.config);
+    const res = await request(`${stack.url}/users/${user._id}`, {
+      method: 'PUT',
+      headers,
+      json: { firstName: 'Chioma', phone: '+2348012345678', address: { line1: '1 Marina', city: 'Lagos', country: 'NG' }, idDocuments: [{ type: 'passport', number: 'A12345678', issuingCountry: 'NG' }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.data).toMatchObject({ firstName: 'Chioma', phone: '+2348012345678', address: { line1: '1 Marina', city: 'Lagos', country: 'NG' }, idDocuments: [{ type: 'passport', numberLast3: '678', issuingCountry: 'NG', expiresOn: null }] });
+    expect(res.text).not.toContain('A12345678');
+    const stored = await stack.deps.models.User.findById(user._id).lean();
+    expect(JSON.stringify(stored)).not.toContain('A12345678');
+    expect(createFieldCipher(stack.deps.config.PII_ENCRYPTION_KEYS).decrypt(stored!.idDocuments[0].numberSealed, `${user._id}:idDocument`)).toBe('A12345678');
+    const bad = await request(`${stack.url}/users/${user._id}`, { method: 'PUT', headers, json: { phone: '0801' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details[0].path).toBe('phone');
+  });
+
+  it('status change: internal admins only, audited, tokens cut off, reactivation restores the previous status', async () => {
+    const { models, config } = stack.deps;
+    const admin = await userWithToken(models, config, { userType: 'internal-admin', role: 'admin' });
+    const subject = await userWithToken(models, config, { status: 'pending_verification' });
+    const put = (status: string) => request(`${stack.url}/users/${subject.user._id}/status`, { method: 'PUT', headers: { ...admin.headers, 'x-request-id': 'req-status-0001' }, json: { status, reason: 'fraud review' } });
+    const off = await put('inactive');
+    expect(off.status).toBe(200);
+    expect(off.json.data).toMatchObject({ status: 'inactive', isActive: false });
+    expect((await request(`${stack.url}/api/v1/auth/me`, { headers: subject.headers })).status).toBe(401);
+    const event = await models.AuditEvent.findOne({ subject: subject.user._id }).lean();
+    expect(event).toMatchObject({ actor: admin.user._id, action: 'user.status_changed', from: 'pending_verification', to: 'inactive', reason: 'fraud review', requestId: 'req-status-0001' });
+    const reason = await request(`${stack.url}/users/${subject.user._id}/status`, { method: 'PUT', headers: admin.headers, json: { status: 'active' } });
+    expect(reason.status).toBe(400); // a reason is required
+    // Reactivating through seed 002's isActive restores the status held before deactivation.
+    const org = await createTenantRecord(models);
+    await models.User.updateOne({ _id: subject.user._id }, { $set: { ...staffFields(org._id, 'ANALYST') } });
+    const bankAdmin = await userWithToken(models, config, staffFields(org._id, 'BANK_ADMIN'));
+    const back = await request(`${stack.url}/api/v1/auth/users/${subject.user._id}`, { method: 'PATCH', headers: bankAdmin.headers, json: { isActive: true } });
+    expect(back.json.data.isActive).toBe(true);
+    expect((await models.User.findById(subject.user._id).lean())!.status).toBe('pending_verification');
+  });
+
+  it('role change: only a super-admin grants administrator roles; every change is audited', async () => {
+    const { models, config } = stack.deps;
+    const admin = await userWithToken(models, config, { userType: 'internal-admin', role: 'admin' });
+    const superAdmin = await userWithToken(models, config, { userType: 'internal-admin', role: 'super-admin' });
+    const subject = await userWithToken(models, config);
+    const body = { userType: 'internal-admin', role: 'admin', reason: 'new operator' };
+    const denied = await request(`${stack.url}/users/${subject.user._id}/role`, { method: 'PUT', headers: admin.headers, json: body });
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.code).toBe('SUPER_ADMIN_REQUIRED');
+    const ok = await request(`${stack.url}/users/${subject.user._id}/role`, { method: 'PUT', headers: superAdmin.headers, json: body });
+    expect(ok.status).toBe(200);
+    expect(ok.json.data).toMatchObject({ userType: 'internal-admin', role: 'admin' });
+    const event = await models.AuditEvent.findOne({ subject: subject.user._id, action: 'user.role_changed' }).lean();
+    expect(event).toMatchObject({ actor: superAdmin.user._id, from: { role: 'retail', userType: 'user' }, to: { role: 'admin', userType: 'internal-admin' }, reason: 'new operator' });
+    // Append-only: the model refuses updates.
+    await expect(models.AuditEvent.updateOne({ _id: event!._id }, { $set: { reason: 'x' } })).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('partner surface (seed 003) and ops commands', () => {
+  let stack: TestStack;
+  let enabledKey: string;
+  let disabledKey: string;
+  let tenantId: string;
+
+  const clientIdOf = (output: string) => /x-client-id: (\S+)/.exec(output)![1];
+  const tokens = (key: string | undefined, json: unknown, url = stack.url) =>
+    request(`${url}/api/user/tokens`, { method: 'POST', headers: key ? { 'x-client-id': key } : {}, json });
+
+  beforeAll(async () => {
+    stack = await startTestStack({ config: { RATE_LIMIT_LOGIN_PER_IP: '1000' } });
+    const ctx = { config: stack.deps.config, models: stack.deps.models };
+    const out = await createTenant.run({ ...ctx, args: { name: 'Partner Bank', 'admin-email': 'Admin@Partner.test', 'admin-password': 'SecurePass123!' } });
+    expect(out).toMatch(/slug partner-bank/);
+    tenantId = (await stack.deps.models.Organization.findOne({ slug: 'partner-bank' }).lean())!._id;
+    enabledKey = clientIdOf(await createApiClient.run({ ...ctx, args: { tenant: 'partner-bank', name: 'wallet app', 'enable-user-tokens': true } }));
+    disabledKey = clientIdOf(await createApiClient.run({ ...ctx, args: { tenant: 'partner-bank', name: 'other app' } }));
+  });
+  afterAll(() => stack.close());
+
+  it('ops: the tenant’s first BANK_ADMIN and an internal admin can sign in; client ids are stored hashed', async () => {
+    const admin = await login(stack.url, 'admin@partner.test');
+    expect(admin.status).toBe(200);
+    const me = await request(`${stack.url}/api/v1/auth/me`, { headers: bearer(admin.json.data.accessToken) });
+    expect(me.json.data).toMatchObject({ role: 'BANK_ADMIN', tenant: { slug: 'partner-bank', name: 'Partner Bank' } });
+    await createInternalAdmin.run({ config: stack.deps.config, models: stack.deps.models, args: { email: 'ops@platform.test', password: 'LongEnoughPass123!' } });
+    expect((await login(stack.url, 'ops@platform.test', 'LongEnoughPass123!')).status).toBe(200);
+    const stored = await stack.deps.models.ApiClient.find({}).lean();
+    expect(JSON.stringify(stored)).not.toContain(enabledKey);
+    await expect(createApiClient.run({ config: stack.deps.config, models: stack.deps.models, args: { tenant: 'nope', name: 'x' } })).rejects.toThrow(/no tenant/);
+  });
+
+  it('issues tokens for a new user of the client’s tenant, then for the same user again', async () => {
+    const first = await tokens(enabledKey, { email: 'Buyer@Example.com', countryIsoCode: 'NG' });
+    expect(first.status).toBe(200);
+    expect(Object.keys(first.json.data).sort()).toEqual(['accessToken', 'refreshToken']);
+    const user = await stack.deps.models.User.findOne({ email: 'buyer@example.com' }).lean();
+    expect(user).toMatchObject({ tenantId, country: 'NG', userType: 'user', role: 'retail' });
+    const me = await request(`${stack.url}/api/v1/auth/me`, { headers: bearer(first.json.data.accessToken) });
+    expect(me.json.data).toMatchObject({ id: user!._id, tenant: { id: tenantId } });
+    const refreshed = await request(`${stack.url}/api/v1/auth/refresh`, { method: 'POST', json: { refreshToken: first.json.data.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    const second = await tokens(enabledKey, { email: 'buyer@example.com', countryIsoCode: 'NG' });
+    expect(second.status).toBe(200);
+    expect(await stack.deps.models.User.countDocuments({ email: 'buyer@example.com' })).toBe(1);
+  });
+
+  it('refuses unknown clients (401), disabled clients (403 USER_TOKENS_DISABLED) and bad input (400)', async () => {
+    expect((await tokens(undefined, { email: 'a@b.co', countryIsoCode: 'NG' })).json.error.code).toBe('INVALID_CLIENT');
+    expect((await tokens('ck_wrong', { email: 'a@b.co', countryIsoCode: 'NG' })).status).toBe(401);
+    const disabled = await tokens(disabledKey, { email: 'a@b.co', countryIsoCode: 'NG' });
+    expect(disabled.status).toBe(403);
+    expect(disabled.json.error.code).toBe('USER_TOKENS_DISABLED');
+    for (const body of [{ email: 'not-an-email', countryIsoCode: 'NG' }, { email: 'a@b.co', countryIsoCode: 'XX' }, { email: 'a@b.co', countryIsoCode: 'UK' }, { email: 'a@b.co', countryIsoCode: 'ng' }, { email: 'a@b.co' }]) {
+      const res = await tokens(enabledKey, body);
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('VALIDATION_ERROR');
+    }
+    expect(await stack.deps.models.User.countDocuments({ email: 'a@b.co' })).toBe(0);
+  });
+
+  it('never mints tokens for staff or for another tenant’s users', async () => {
+    const { models, config } = stack.deps;
+    const other = await createTenantRecord(models);
+    const foreign = await userWithToken(models, config, { tenantId: other._id });
+    for (const email of ['admin@partner.test', foreign.user.email, 'ops@platform.test']) {
+      const res = await tokens(enabledKey, { email, countryIsoCode: 'NG' });
+      expect(res.status).toBe(409);
+      expect(res.json.error.code).toBe('EMAIL_UNAVAILABLE');
+    }
+  });
+
+  it('limits token generation per client across instances', async () => {
+    const config = { ...stack.deps.config, RATE_LIMIT_USER_TOKENS_PER_CLIENT: 2 };
+    const now = () => new Date(Math.floor(Date.now() / 60_000) * 60_000 + 3_600_000); // a window no other test uses
+    const [a, b] = [await listen(createApp({ ...stack.deps, config, now })), await listen(createApp({ ...stack.deps, config, now }))];
+    try {
+      const statuses = [];
+      for (const url of [a.url, b.url, a.url]) statuses.push((await tokens(enabledKey, {}, url)).status);
+      expect(statuses).toEqual([400, 400, 429]);
+      expect((await tokens(disabledKey, {}, b.url)).status).toBe(403); // per client
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

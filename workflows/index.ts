@@ -1,2 +1,3 @@
 // Every workflow the onboarding worker hosts. The worker bundles this file (and only its imports).
 export { pipelineProbe } from './pipeline-probe';
+export { notify } from './notify';

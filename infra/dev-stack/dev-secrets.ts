@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -7,10 +7,27 @@ import path from 'node:path';
  * .data/dev-secrets.json (git-ignored) and reused, so tokens and encrypted data survive restarts.
  * Production sets these variables itself; the config schema has no insecure defaults for them.
  */
+// The SendGrid event-webhook key pair is generated once per start and both halves stored together.
+let eventKeys: { publicKey: string; privateKey: string } | undefined;
+function sendgridEventKeys() {
+  if (!eventKeys) {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    eventKeys = {
+      publicKey: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+    };
+  }
+  return eventKeys;
+}
+
 const GENERATORS: Record<string, () => string> = {
   OPS_TOKEN: () => randomBytes(24).toString('base64url'),
   JWT_SIGNING_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
   PII_ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
+  SENDGRID_API_KEY: () => `SG.dev-${randomBytes(24).toString('base64url')}`,
+  TWILIO_AUTH_TOKEN: () => randomBytes(16).toString('hex'),
+  SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY: () => sendgridEventKeys().publicKey,
+  SANDBOX_SENDGRID_EVENT_SIGNING_KEY: () => sendgridEventKeys().privateKey,
 };
 
 export function loadDevSecrets(dataDir: string, env: NodeJS.ProcessEnv): Record<string, string> {

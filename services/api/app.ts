@@ -7,6 +7,9 @@ import { createMetrics } from './http/metrics';
 import { requestContext } from './http/request-context';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document';
 import { docsRouter } from './openapi/docs-page';
+import { notificationSettingsRouter } from './routes/notification-settings';
+import { notificationWebhooksRouter } from './routes/notification-webhooks';
+import { notificationsRouter } from './routes/notifications';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
 
@@ -18,7 +21,6 @@ export function createApp(deps: ApiDeps): Express {
   // Routers that need a signed-in caller put `requireUser` in their routes' `before`.
   const accessTokens = createAccessTokens(deps.config);
   const requireUser = authenticate({ models: deps.models, accessTokens });
-  void requireUser;
 
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -30,10 +32,13 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   // Webhook routers that need the raw body for signature checks mount before the JSON parser.
+  app.use(notificationWebhooksRouter(deps, registry));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   app.use(systemRouter(deps, registry, metrics));
   app.use(probesRouter(deps, registry));
+  app.use(notificationsRouter(deps, registry, requireUser));
+  app.use(notificationSettingsRouter(deps, registry, requireUser));
 
   // The document is generated once, after every router has registered its routes.
   const openApiDocument = buildOpenApiDocument(registry, deps.config.API_PUBLIC_URL);

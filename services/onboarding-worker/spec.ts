@@ -1,3 +1,4 @@
+import { createNotificationRequestActivities } from '../../activities/notifications/create-notification-request-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
@@ -7,5 +8,6 @@ export const onboardingWorkerSpec: WorkerProcessSpec = {
   hostsWorkflows: true,
   buildActivities: ({ models }) => ({
     ...createSystemActivities({ models }),
+    ...createNotificationRequestActivities(),
   }),
 };

@@ -2,6 +2,9 @@ import express, { type Express } from 'express';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { Outbox } from './outbox';
+import { pushRouter } from './push';
+import { sendgridRouter } from './sendgrid';
+import { twilioRouter } from './twilio';
 
 export interface SandboxDeps {
   config: Config;
@@ -27,6 +30,10 @@ export function createSandboxApp(deps: SandboxDeps): { app: Express; outbox: Out
     const limit = Math.min(Number(req.query.limit) || 200, 100_000);
     res.json({ messages: outbox.list({ to, channel, limit }), total: outbox.count() });
   });
+
+  app.use(sendgridRouter({ ...deps, outbox }));
+  app.use(twilioRouter({ ...deps, outbox }));
+  app.use(pushRouter({ outbox }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -7,6 +7,13 @@ export const TEST_OPS_TOKEN = 'test-ops-token-0123456789abcdef';
 export const TEST_SECRETS = Object.freeze({
   JWT_SIGNING_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
   PII_ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 9).toString('base64')}`,
+  SENDGRID_API_KEY: 'SG.test-sendgrid-key-0123456789',
+  TWILIO_AUTH_TOKEN: 'test-twilio-auth-token-0123456789',
+  // A fixed P-256 pair: the sandbox signs SendGrid events with the private half, the API verifies.
+  SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY:
+    'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEO7w11xTsEekCc5pjfYS2yfvGAKzqhjkPKIEDvq6ETrpQ5Auhht8kr116m6o4zM5VXO7xtsEigJ07uiQL80Ih/Q==',
+  SANDBOX_SENDGRID_EVENT_SIGNING_KEY:
+    'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFvkY8C+Lz5QXayycHGhvNIixKXTC615SVr5qm8vVAAihRANCAAQ7vDXXFOwR6QJzmmN9hLbJ+8YArOqGOQ8ogQO+roROulDkC6GG3ySvXXqbqjjMzlVc7vG2wSKAnTu6JAvzQiH9',
 });
 
 /**

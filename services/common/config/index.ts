@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notificationsSchema } from './notifications';
 import { coreSchema } from './schema';
 import { securitySchema } from './security';
 
@@ -6,6 +7,7 @@ import { securitySchema } from './security';
 // variable is declared once, with its default, and `.env.example` documents the same list.
 export const configSchema = coreSchema
   .extend(securitySchema.shape)
+  .extend(notificationsSchema.shape)
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together' });

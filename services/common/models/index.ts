@@ -1,5 +1,10 @@
 import type { Connection } from 'mongoose';
 import { auditEventModel } from './audit-event';
+import { deviceModel } from './device';
+import { notificationModel } from './notification';
+import { notificationDeliveryModel } from './notification-delivery';
+import { notificationPreferenceModel } from './notification-preference';
+import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
 import { systemProbeModel } from './system-probe';
 import { userModel } from './user';
@@ -8,6 +13,11 @@ import { userModel } from './user';
 export function createModels(conn: Connection) {
   return {
     AuditEvent: auditEventModel(conn),
+    Device: deviceModel(conn),
+    Notification: notificationModel(conn),
+    NotificationDelivery: notificationDeliveryModel(conn),
+    NotificationPreference: notificationPreferenceModel(conn),
+    ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),

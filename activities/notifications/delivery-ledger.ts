@@ -1,0 +1,101 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Models } from '../../services/common/models';
+import type { DeliveryStatus } from '../../services/common/models/notification-delivery';
+import type { Channel } from '../../workflows/notify.contract';
+import { PermanentChannelError, RejectedByProvider, type SentMessage } from './channels/channel';
+
+export const deliveryKey = (notificationId: string, channel: Channel) => `${notificationId}.${channel}`;
+
+const DONE: DeliveryStatus[] = ['sent', 'delivered'];
+
+export interface LedgerDeps {
+  models: Pick<Models, 'NotificationDelivery'>;
+  reconcileWindowMs: number;
+  now?: () => Date;
+}
+
+/**
+ * Exactly-once around one provider call. The delivery record (unique `_id` = delivery key) is
+ * set to `sending` by compare-and-set BEFORE the call and to `sent` AFTER it. A retry that finds:
+ *  - `sent`/`delivered`: the earlier attempt got through; return without calling the provider;
+ *  - `sending`: an attempt died between the call and the record (crash, lost response). The
+ *    provider's status callback carries our delivery key and moves the record to sent/delivered,
+ *    so we wait (retryable AwaitingConfirmation) for up to the reconcile window; only if no
+ *    callback came do we resend. A provider that deduplicates (`idempotent`) is resent at once.
+ */
+export async function sendOnce(
+  deps: LedgerDeps,
+  d: { key: string; notificationId: string; userId: string; channel: Channel; fallbackFor?: Channel[]; idempotentProvider: boolean },
+  send: () => Promise<SentMessage>,
+): Promise<{ providerMessageId: string | null; alreadySent: boolean }> {
+  const { NotificationDelivery } = deps.models;
+  const now = deps.now ?? (() => new Date());
+  await NotificationDelivery.updateOne(
+    { _id: d.key },
+    { $setOnInsert: { notificationId: d.notificationId, userId: d.userId, channel: d.channel, status: 'pending', fallbackFor: d.fallbackFor?.join(',') ?? null } },
+    { upsert: true },
+  ).catch((err) => {
+    if ((err as { code?: number }).code !== 11000) throw err; // a concurrent attempt inserted it first
+  });
+  const current = await NotificationDelivery.findById(d.key).lean();
+  if (!current) throw new Error('delivery record vanished');
+  if (DONE.includes(current.status)) return { providerMessageId: current.providerMessageId ?? null, alreadySent: true };
+  if (current.status === 'failed') {
+    throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: current.error?.message ?? 'failed', details: [current.error?.code ?? 'FAILED'] });
+  }
+  if (current.status === 'sending' && !d.idempotentProvider) {
+    const age = now().getTime() - (current.sendingAt?.getTime() ?? 0);
+    if (age < deps.reconcileWindowMs) {
+      throw ApplicationFailure.create({ type: 'AwaitingConfirmation', message: 'An earlier attempt may have reached the provider; waiting for its callback' });
+    }
+  }
+  // Compare-and-set on the state we read: of two racing attempts only one gets to call the provider.
+  const claimed = await NotificationDelivery.updateOne(
+    { _id: d.key, status: current.status, attempts: current.attempts },
+    { $set: { status: 'sending', sendingAt: now() }, $inc: { attempts: 1 } },
+  );
+  if (claimed.modifiedCount !== 1) throw ApplicationFailure.create({ type: 'ConcurrentAttempt', message: 'Another attempt holds this delivery' });
+
+  let sent: SentMessage;
+  try {
+    sent = await send();
+  } catch (err) {
+    if (err instanceof PermanentChannelError) {
+      await NotificationDelivery.updateOne({ _id: d.key }, { $set: { status: 'failed', error: { code: err.code, message: err.message } } });
+      throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: err.message, details: [err.code] });
+    }
+    // The provider answered "no": nothing was sent, so the next attempt need not reconcile.
+    if (err instanceof RejectedByProvider) await NotificationDelivery.updateOne({ _id: d.key, status: 'sending' }, { $set: { status: 'pending' } });
+    throw err;
+  }
+  // A fast status callback may already have moved the record on; never move it back.
+  const recorded = await NotificationDelivery.updateOne(
+    { _id: d.key, status: 'sending' },
+    { $set: { status: 'sent', sentAt: now(), providerMessageId: sent.providerMessageId } },
+  );
+  if (recorded.modifiedCount === 0) {
+    await NotificationDelivery.updateOne({ _id: d.key, providerMessageId: null }, { $set: { providerMessageId: sent.providerMessageId, sentAt: now() } });
+  }
+  return { providerMessageId: sent.providerMessageId, alreadySent: false };
+}
+
+/** Order of delivery states: a callback only ever moves a record forward (out-of-order safe). */
+const RANK: Record<DeliveryStatus, number> = { pending: 0, skipped: 0, sending: 1, sent: 2, delivered: 3, failed: 3 };
+
+/**
+ * The other half of the protocol: a signed provider callback (Twilio status, SendGrid event)
+ * confirms or fails a delivery by its key. Repeated and out-of-order callbacks converge.
+ */
+export async function recordProviderStatus(
+  models: Pick<Models, 'NotificationDelivery'>,
+  key: string,
+  update: { status: 'sent' | 'delivered' | 'failed'; providerStatus: string; providerMessageId?: string; error?: { code: string; message: string } },
+): Promise<boolean> {
+  const lower = (Object.keys(RANK) as DeliveryStatus[]).filter((s) => RANK[s] < RANK[update.status]);
+  const $set: Record<string, unknown> = { status: update.status, providerStatus: update.providerStatus, providerStatusAt: new Date() };
+  if (update.error) $set.error = update.error;
+  const res = await models.NotificationDelivery.updateOne({ _id: key, status: { $in: lower } }, { $set });
+  // The provider's id is filled in if the worker never got to record it (crash after the call).
+  if (update.providerMessageId) await models.NotificationDelivery.updateOne({ _id: key, providerMessageId: null }, { $set: { providerMessageId: update.providerMessageId } });
+  return res.modifiedCount === 1;
+}

@@ -10,12 +10,13 @@ import {
   type NotificationRequest,
 } from '../../workflows/notify.contract';
 import { PermanentChannelError, type EmailChannel, type PushChannel, type SentMessage, type SmsChannel } from './channels/channel';
+import { editUserDevices } from '../../services/common/models/device';
 import { deliveryKey, sendOnce } from './delivery-ledger';
 import { renderTemplate, TemplateError, validatePlaceholders } from './templates';
 
 export interface NotificationActivityDeps {
   config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'>;
-  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationPreference' | 'Device'>;
+  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationPreference' | 'UserDevices'>;
   channels: { email: EmailChannel; sms: SmsChannel; push: PushChannel };
 }
 
@@ -30,6 +31,9 @@ async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const ignoreDuplicate = (err: unknown) => {
+  if ((err as { code?: number }).code !== 11000) throw err;
+};
 const notFound = (what: string) => ApplicationFailure.create({ type: 'NotFound', nonRetryable: true, message: `${what} not found` });
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
@@ -69,16 +73,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       }
       const user = await models.User.findById(req.userId, { email: 1, phone: 1 }).lean();
       if (!user) throw notFound('User');
-      await models.Notification.updateOne(
-        { _id: req.notificationId },
-        { $setOnInsert: { userId: req.userId, event: req.event, requestedChannels: req.channels ?? null, source: req.source ?? 'workflow' } },
-        { upsert: true },
-      ).catch((err) => {
-        if ((err as { code?: number }).code !== 11000) throw err;
-      });
+      // Insert, not upsert: a retry finds it there (duplicate key) and that is fine.
+      await models.Notification.create({ _id: req.notificationId, userId: req.userId, event: req.event, requestedChannels: req.channels ?? null, source: req.source ?? 'workflow' }).catch(ignoreDuplicate);
       const prefs = await models.NotificationPreference.findById(req.userId).lean();
       const transactional = TRANSACTIONAL_EVENTS.includes(req.event);
-      const hasDevice = (await models.Device.countDocuments({ userId: req.userId })) > 0;
+      const hasDevice = Boolean((await models.UserDevices.findById(req.userId, { devices: 1 }).lean())?.devices.length);
       const reachable: Record<Channel, boolean> = { email: Boolean(user.email), sms: Boolean(user.phone), push: hasDevice };
       const eligible = CHANNELS.filter((c) => reachable[c] && (transactional || (prefs?.[c] ?? true)));
       const selected = eligible.filter((c) => !req.channels || req.channels.includes(c));
@@ -108,7 +107,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const d = delivery(input, 'push', channels.push.idempotent);
       return withHeartbeat(() =>
         sendOnce(ledger, d, async () => {
-          const devices = await models.Device.find({ userId: input.userId }, { token: 1 }).lean();
+          const devices = (await models.UserDevices.findById(input.userId, { devices: 1 }).lean())?.devices ?? [];
           const sent: SentMessage[] = [];
           let lastPermanent: PermanentChannelError | undefined;
           for (const device of devices) {
@@ -118,7 +117,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
             } catch (err) {
               if (!(err instanceof PermanentChannelError)) throw err;
               lastPermanent = err;
-              if (err.code === 'UNREGISTERED' || err.code === 'INVALID_TOKEN') await models.Device.deleteOne({ _id: device._id });
+              if (err.code === 'UNREGISTERED' || err.code === 'INVALID_TOKEN') await editUserDevices(models.UserDevices, input.userId, (list) => list.filter((x) => x._id !== device._id));
             }
           }
           if (sent.length) return { providerMessageId: sent.map((s) => s.providerMessageId).join(',') };

@@ -14,47 +14,65 @@ export interface LedgerDeps {
   now?: () => Date;
 }
 
+interface DeliveryRef {
+  key: string;
+  notificationId: string;
+  userId: string;
+  channel: Channel;
+  fallbackFor?: Channel[];
+  idempotentProvider: boolean;
+}
+
+type Claim = { claimed: true } | { claimed: false; providerMessageId: string | null };
+
+/**
+ * Decides whether this attempt may call the provider. No record yet (the common case): inserting
+ * it as `sending` is the claim, the unique key arbitrating between racing attempts. Otherwise
+ * the record's state decides; a compare-and-set on that state is the claim.
+ */
+async function claim(deps: LedgerDeps, d: DeliveryRef): Promise<Claim> {
+  const { NotificationDelivery } = deps.models;
+  const now = deps.now ?? (() => new Date());
+  try {
+    await NotificationDelivery.create({
+      _id: d.key, notificationId: d.notificationId, userId: d.userId, channel: d.channel,
+      status: 'sending', sendingAt: now(), attempts: 1, fallbackFor: d.fallbackFor?.join(',') ?? null,
+    });
+    return { claimed: true };
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+  }
+  const current = await NotificationDelivery.findById(d.key).lean();
+  if (!current) throw new Error('delivery record vanished');
+  if (DONE.includes(current.status)) return { claimed: false, providerMessageId: current.providerMessageId ?? null };
+  if (current.status === 'failed') {
+    throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: current.error?.message ?? 'failed', details: [current.error?.code ?? 'FAILED'] });
+  }
+  if (current.status === 'sending' && !d.idempotentProvider && now().getTime() - (current.sendingAt?.getTime() ?? 0) < deps.reconcileWindowMs) {
+    throw ApplicationFailure.create({ type: 'AwaitingConfirmation', message: 'An earlier attempt may have reached the provider; waiting for its callback' });
+  }
+  const won = await NotificationDelivery.updateOne(
+    { _id: d.key, status: current.status, attempts: current.attempts },
+    { $set: { status: 'sending', sendingAt: now() }, $inc: { attempts: 1 } },
+  );
+  if (won.modifiedCount !== 1) throw ApplicationFailure.create({ type: 'ConcurrentAttempt', message: 'Another attempt holds this delivery' });
+  return { claimed: true };
+}
+
 /**
  * Exactly-once around one provider call. The delivery record (unique `_id` = delivery key) is
- * set to `sending` by compare-and-set BEFORE the call and to `sent` AFTER it. A retry that finds:
+ * `sending` BEFORE the call and `sent` (with the provider's id) AFTER it. A retry that finds:
  *  - `sent`/`delivered`: the earlier attempt got through; return without calling the provider;
  *  - `sending`: an attempt died between the call and the record (crash, lost response). The
  *    provider's status callback carries our delivery key and moves the record to sent/delivered,
  *    so we wait (retryable AwaitingConfirmation) for up to the reconcile window; only if no
  *    callback came do we resend. A provider that deduplicates (`idempotent`) is resent at once.
  */
-export async function sendOnce(
-  deps: LedgerDeps,
-  d: { key: string; notificationId: string; userId: string; channel: Channel; fallbackFor?: Channel[]; idempotentProvider: boolean },
-  send: () => Promise<SentMessage>,
-): Promise<{ providerMessageId: string | null; alreadySent: boolean }> {
+export async function sendOnce(deps: LedgerDeps, d: DeliveryRef, send: () => Promise<SentMessage>): Promise<{ providerMessageId: string | null; alreadySent: boolean }> {
   const { NotificationDelivery } = deps.models;
   const now = deps.now ?? (() => new Date());
-  await NotificationDelivery.updateOne(
-    { _id: d.key },
-    { $setOnInsert: { notificationId: d.notificationId, userId: d.userId, channel: d.channel, status: 'pending', fallbackFor: d.fallbackFor?.join(',') ?? null } },
-    { upsert: true },
-  ).catch((err) => {
-    if ((err as { code?: number }).code !== 11000) throw err; // a concurrent attempt inserted it first
-  });
-  const current = await NotificationDelivery.findById(d.key).lean();
-  if (!current) throw new Error('delivery record vanished');
-  if (DONE.includes(current.status)) return { providerMessageId: current.providerMessageId ?? null, alreadySent: true };
-  if (current.status === 'failed') {
-    throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: current.error?.message ?? 'failed', details: [current.error?.code ?? 'FAILED'] });
-  }
-  if (current.status === 'sending' && !d.idempotentProvider) {
-    const age = now().getTime() - (current.sendingAt?.getTime() ?? 0);
-    if (age < deps.reconcileWindowMs) {
-      throw ApplicationFailure.create({ type: 'AwaitingConfirmation', message: 'An earlier attempt may have reached the provider; waiting for its callback' });
-    }
-  }
-  // Compare-and-set on the state we read: of two racing attempts only one gets to call the provider.
-  const claimed = await NotificationDelivery.updateOne(
-    { _id: d.key, status: current.status, attempts: current.attempts },
-    { $set: { status: 'sending', sendingAt: now() }, $inc: { attempts: 1 } },
-  );
-  if (claimed.modifiedCount !== 1) throw ApplicationFailure.create({ type: 'ConcurrentAttempt', message: 'Another attempt holds this delivery' });
+  const c = await claim(deps, d);
+  if (!c.claimed) return { providerMessageId: c.providerMessageId, alreadySent: true };
 
   let sent: SentMessage;
   try {
@@ -94,8 +112,9 @@ export async function recordProviderStatus(
   const lower = (Object.keys(RANK) as DeliveryStatus[]).filter((s) => RANK[s] < RANK[update.status]);
   const $set: Record<string, unknown> = { status: update.status, providerStatus: update.providerStatus, providerStatusAt: new Date() };
   if (update.error) $set.error = update.error;
+  // The provider's id also fills the gap when the worker died before recording it. (It is the
+  // same id the worker records, so setting it again is harmless; one write per callback.)
+  if (update.providerMessageId) $set.providerMessageId = update.providerMessageId;
   const res = await models.NotificationDelivery.updateOne({ _id: key, status: { $in: lower } }, { $set });
-  // The provider's id is filled in if the worker never got to record it (crash after the call).
-  if (update.providerMessageId) await models.NotificationDelivery.updateOne({ _id: key, providerMessageId: null }, { $set: { providerMessageId: update.providerMessageId } });
   return res.modifiedCount === 1;
 }

@@ -74,7 +74,7 @@ describe('notifications end to end', () => {
   it('records permanent failures without retrying and falls back push → SMS → email', async () => {
     const { user } = await newUser({ phone: '+15005550001' }); // Twilio's magic invalid number (21211)
     const stale = `unregistered-${user._id}`;
-    await n.stack.deps.models.Device.create({ userId: user._id, token: stale, platform: 'ios' });
+    await n.stack.deps.models.UserDevices.create({ _id: user._id, devices: [{ _id: 'd1', token: stale, platform: 'ios', createdAt: new Date() }] });
 
     const res = await request(`${url}/users/notifications/kyc`, { method: 'POST', headers: svc(), json: { userIds: [user._id], status: 'review', channels: ['push'] } });
     const done = await finished(res.json.data.notifications[0].notificationId);
@@ -87,7 +87,7 @@ describe('notifications end to end', () => {
     expect(n.outbox.list({ to: user.email })).toHaveLength(1);
     expect(n.outbox.list({ to: '+15005550001' })).toHaveLength(0);
     // The provider said the token is stale: it is forgotten.
-    expect(await n.stack.deps.models.Device.countDocuments({ token: stale })).toBe(0);
+    expect((await n.stack.deps.models.UserDevices.findById(user._id).lean())!.devices).toEqual([]);
   });
 
   it('treats an unsubscribed email as permanent and honours channel opt-outs except for transactional messages', async () => {
@@ -112,6 +112,24 @@ describe('notifications end to end', () => {
     await finished(code.notificationId);
     expect(n.outbox.list({ to: opted.user.phone! })).toEqual([expect.objectContaining({ body: expect.stringContaining('482913') })]);
     expect(headers).toBeDefined();
+  });
+
+  it('registers, moves and removes push devices, for the owner only', async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const token = `shared-device-${a.user._id}`;
+    const post = (u: typeof a) => request(`${url}/users/${u.user._id}/devices`, { method: 'POST', headers: u.headers, json: { token, platform: 'ios' } });
+    const first = await post(a);
+    expect(first.status).toBe(201);
+    expect((await post(a)).json.data.deviceId).toBe(first.json.data.deviceId); // idempotent
+    expect((await request(`${url}/users/${a.user._id}/devices`, { method: 'POST', headers: b.headers, json: { token, platform: 'ios' } })).status).toBe(404);
+    await post(b); // the same token signed in as b moves to b
+    const devices = async (u: typeof a) => (await n.stack.deps.models.UserDevices.findById(u.user._id).lean())?.devices.map((d) => d.token) ?? [];
+    expect(await devices(a)).toEqual([]);
+    expect(await devices(b)).toEqual([token]);
+    const del = await request(`${url}/users/${b.user._id}/devices`, { method: 'DELETE', headers: b.headers, json: { token } });
+    expect(del.json.data).toEqual({ removed: true });
+    expect(await devices(b)).toEqual([]);
   });
 
   it('rejects callers without the right service credentials', async () => {

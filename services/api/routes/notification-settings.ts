@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { TRANSACTIONAL_EVENTS } from '../../../workflows/notify.contract';
 import { getAuth, isInternalAdmin } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
-import { notFound } from '../http/app-error';
+import { editUserDevices, MAX_DEVICES_PER_USER, type DeviceEntry } from '../../common/models/device';
+import { conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 
 const userParams = z.object({ userId: z.string().min(1).max(64) });
@@ -104,12 +106,20 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       responses: { 201: { description: 'Registered', data: deviceSchema }, 404: { description: 'Unknown user' } },
       handler: async ({ params, body, res }) => {
         ownUser(res, params.userId);
-        const doc = await deps.models.Device.findOneAndUpdate(
-          { token: body.token },
-          { $set: { userId: params.userId, platform: body.platform } },
-          { upsert: true, new: true, lean: true },
-        );
-        return { status: 201, data: { deviceId: doc!._id, platform: doc!.platform, createdAt: doc!.createdAt.toISOString() } };
+        if (!(await deps.models.User.exists({ _id: params.userId }))) throw notFound('User');
+        const { UserDevices } = deps.models;
+        // A token registered by another account (reinstall, shared device) moves to this one.
+        const others = await UserDevices.find({ 'devices.token': body.token, _id: { $ne: params.userId } }, { _id: 1 }).lean();
+        for (const o of others) await editUserDevices(UserDevices, o._id, (list) => list.filter((d) => d.token !== body.token));
+        let device: DeviceEntry | undefined;
+        await editUserDevices(UserDevices, params.userId, (list) => {
+          device = list.find((d) => d.token === body.token);
+          if (device) return null;
+          if (list.length >= MAX_DEVICES_PER_USER) throw conflict('TOO_MANY_DEVICES', `At most ${MAX_DEVICES_PER_USER} devices per user`);
+          device = { _id: randomUUID(), token: body.token, platform: body.platform, createdAt: new Date() };
+          return [...list, device];
+        });
+        return { status: 201, data: { deviceId: device!._id, platform: device!.platform, createdAt: device!.createdAt.toISOString() } };
       },
     }),
     defineRoute({
@@ -123,8 +133,12 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       responses: { 200: { description: 'Removed (or was not registered)', data: z.object({ removed: z.boolean() }) }, 404: { description: 'Unknown user' } },
       handler: async ({ params, body, res }) => {
         ownUser(res, params.userId);
-        const r = await deps.models.Device.deleteOne({ token: body.token, userId: params.userId });
-        return { data: { removed: r.deletedCount === 1 } };
+        let removed = false;
+        await editUserDevices(deps.models.UserDevices, params.userId, (list) => {
+          removed = list.some((d) => d.token === body.token);
+          return removed ? list.filter((d) => d.token !== body.token) : null;
+        });
+        return { data: { removed } };
       },
     }),
   ];

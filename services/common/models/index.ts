@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { auditEventModel } from './audit-event';
-import { deviceModel } from './device';
+import { userDevicesModel } from './device';
 import { notificationModel } from './notification';
 import { notificationDeliveryModel } from './notification-delivery';
 import { notificationPreferenceModel } from './notification-preference';
@@ -13,7 +13,6 @@ import { userModel } from './user';
 export function createModels(conn: Connection) {
   return {
     AuditEvent: auditEventModel(conn),
-    Device: deviceModel(conn),
     Notification: notificationModel(conn),
     NotificationDelivery: notificationDeliveryModel(conn),
     NotificationPreference: notificationPreferenceModel(conn),
@@ -21,6 +20,7 @@ export function createModels(conn: Connection) {
     Organization: organizationModel(conn),
     SystemProbe: systemProbeModel(conn),
     User: userModel(conn),
+    UserDevices: userDevicesModel(conn),
   };
 }
 

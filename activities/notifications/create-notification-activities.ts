@@ -20,7 +20,7 @@ export interface NotificationActivityDeps {
   channels: { email: EmailChannel; sms: SmsChannel; push: PushChannel };
 }
 
-/** Keeps the heartbeat going while a provider call is in flight: a dead worker is noticed in seconds. */
+/** Heartbeats every second for the whole send: a dead worker is noticed in seconds, a slow database is not mistaken for one. */
 async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
   heartbeat();
   const timer = setInterval(() => heartbeat(), 1_000);
@@ -85,28 +85,28 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       return { selected, fallback };
     },
 
-    async sendEmail(input: ChannelSendInput): Promise<{ providerMessageId: string | null }> {
-      const { user, message } = await render(input);
-      const d = delivery(input, 'email', false);
-      return withHeartbeat(() =>
-        sendOnce(ledger, d, () => channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key })),
-      );
-    },
+    sendEmail: (input: ChannelSendInput) =>
+      withHeartbeat(async () => {
+        const { user, message } = await render(input);
+        const d = delivery(input, 'email', false);
+        return sendOnce(ledger, d, () => channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key }));
+      }),
 
-    async sendSms(input: ChannelSendInput): Promise<{ providerMessageId: string | null }> {
-      const { user, message } = await render(input);
-      if (!user.phone) throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: 'No phone number', details: ['NO_ADDRESS'] });
-      const d = delivery(input, 'sms', false);
-      const statusCallback = `${config.API_PUBLIC_URL}/webhooks/twilio/status/${encodeURIComponent(d.key)}`;
-      return withHeartbeat(() => sendOnce(ledger, d, () => channels.sms.send({ to: user.phone!, body: message.sms, deliveryKey: d.key, statusCallback })));
-    },
+    sendSms: (input: ChannelSendInput) =>
+      withHeartbeat(async () => {
+        const { user, message } = await render(input);
+        if (!user.phone) throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: 'No phone number', details: ['NO_ADDRESS'] });
+        const d = delivery(input, 'sms', false);
+        const statusCallback = `${config.API_PUBLIC_URL}/webhooks/twilio/status/${encodeURIComponent(d.key)}`;
+        return sendOnce(ledger, d, () => channels.sms.send({ to: user.phone!, body: message.sms, deliveryKey: d.key, statusCallback }));
+      }),
 
     /** Every registered device; tokens the provider calls stale are removed. */
-    async sendPush(input: ChannelSendInput): Promise<{ providerMessageId: string | null }> {
-      const { message } = await render(input);
-      const d = delivery(input, 'push', channels.push.idempotent);
-      return withHeartbeat(() =>
-        sendOnce(ledger, d, async () => {
+    sendPush: (input: ChannelSendInput) =>
+      withHeartbeat(async () => {
+        const { message } = await render(input);
+        const d = delivery(input, 'push', channels.push.idempotent);
+        return sendOnce(ledger, d, async () => {
           const devices = (await models.UserDevices.findById(input.userId, { devices: 1 }).lean())?.devices ?? [];
           const sent: SentMessage[] = [];
           let lastPermanent: PermanentChannelError | undefined;
@@ -122,9 +122,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           }
           if (sent.length) return { providerMessageId: sent.map((s) => s.providerMessageId).join(',') };
           throw lastPermanent ?? new PermanentChannelError('NO_DEVICE', 'No registered device');
-        }),
-      );
-    },
+        });
+      }),
 
     async completeNotification(input: { notificationId: string; status: 'sent' | 'failed' }): Promise<void> {
       await models.Notification.updateOne({ _id: input.notificationId }, { $set: { status: input.status, completedAt: new Date() } });

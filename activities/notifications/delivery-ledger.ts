@@ -109,6 +109,9 @@ export async function recordProviderStatus(
   key: string,
   update: { status: 'sent' | 'delivered' | 'failed'; providerStatus: string; providerMessageId?: string; error?: { code: string; message: string } },
 ): Promise<boolean> {
+  // Most callbacks change nothing (repeats, `sent` after the worker recorded it): a read is cheaper than a write.
+  const current = await models.NotificationDelivery.findById(key, { status: 1 }).lean();
+  if (!current || RANK[current.status] >= RANK[update.status]) return false;
   const lower = (Object.keys(RANK) as DeliveryStatus[]).filter((s) => RANK[s] < RANK[update.status]);
   const $set: Record<string, unknown> = { status: update.status, providerStatus: update.providerStatus, providerStatusAt: new Date() };
   if (update.error) $set.error = update.error;

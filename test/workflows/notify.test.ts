@@ -23,7 +23,7 @@ describe('notify workflow', () => {
       attempts[channel] = (attempts[channel] ?? 0) + 1;
       calls.push(`${channel}${input.fallbackFor ? `(fallback for ${input.fallbackFor.join('+')})` : ''}`);
       behaviour[channel]?.(attempts[channel]);
-      return { providerMessageId: `${channel}-id` };
+      return { providerMessageId: `${channel}-id`, alreadySent: false };
     };
     const activities: NotificationActivities = {
       planNotification: async () => plan,

@@ -5,7 +5,6 @@ import { PermanentChannelError, RejectedByProvider, isTransientStatus, type Emai
 
 interface SendGridError {
   code?: number;
-  response?: { body?: { errors?: { message?: string }[] } };
 }
 
 /** SendGrid through its own SDK; the base URL decides sandbox or api.sendgrid.com. */
@@ -21,7 +20,8 @@ export function createSendGridEmailChannel(
   const rethrow = (err: unknown): never => {
     const e = err as SendGridError;
     if (typeof e.code === 'number') {
-      const message = e.response?.body?.errors?.[0]?.message ?? `SendGrid answered ${e.code}`;
+      // Only the status: SendGrid's messages can quote the address (no PII in histories or logs).
+      const message = `SendGrid refused the request (HTTP ${e.code})`;
       if (isTransientStatus(e.code) || e.code === 401 || e.code === 403) throw new RejectedByProvider(e.code, message);
       throw new PermanentChannelError(`SENDGRID_${e.code}`, message);
     }

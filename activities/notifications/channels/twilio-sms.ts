@@ -36,11 +36,13 @@ export function createTwilioSmsChannel(
         const m = await client.messages.create({ to: msg.to, from: config.TWILIO_FROM_NUMBER, body: msg.body, statusCallback: msg.statusCallback });
         return { providerMessageId: m.sid };
       } catch (err) {
-        const e = err as { status?: number; code?: number; message?: string };
+        const e = err as { status?: number; code?: number };
         if (typeof e.status !== 'number') throw err; // network error or timeout: ambiguous
-        if (e.code && PERMANENT_CODES.has(e.code)) throw new PermanentChannelError(`TWILIO_${e.code}`, e.message ?? 'rejected');
-        if (isTransientStatus(e.status) || e.status === 401) throw new RejectedByProvider(e.status, e.message ?? 'rejected');
-        throw new PermanentChannelError(`TWILIO_${e.code ?? e.status}`, e.message ?? 'rejected');
+        // Twilio's messages quote the phone number: keep only the code (no PII in histories or logs).
+        const message = `Twilio refused the message (HTTP ${e.status}, error ${e.code ?? 'unknown'})`;
+        if (e.code && PERMANENT_CODES.has(e.code)) throw new PermanentChannelError(`TWILIO_${e.code}`, message);
+        if (isTransientStatus(e.status) || e.status === 401) throw new RejectedByProvider(e.status, message);
+        throw new PermanentChannelError(`TWILIO_${e.code ?? e.status}`, message);
       }
     },
   };

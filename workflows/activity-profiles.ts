@@ -20,4 +20,13 @@ export const activityProfiles = {
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
   },
+  /**
+   * One provider send (notifications worker). Heartbeats every second, so a dead worker is noticed
+   * in seconds; AwaitingConfirmation (an ambiguous earlier send) is retried until a callback lands.
+   */
+  channel: {
+    startToCloseTimeout: '30 seconds',
+    heartbeatTimeout: '5 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
+  },
 } satisfies Record<string, ActivityOptions>;

@@ -3,3 +3,4 @@ export { pipelineProbe } from './pipeline-probe';
 export { onboarding } from './onboarding';
 export { verificationRequest } from './verification-request';
 export { verificationSweep } from './verification-sweep';
+export { notify } from './notify';

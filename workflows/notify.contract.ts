@@ -44,3 +44,35 @@ export interface NotificationRequest {
 export interface NotificationRequestActivities {
   requestNotification(req: NotificationRequest): Promise<{ notificationId: string }>;
 }
+
+/**
+ * Transactional messages a user cannot opt out of: security codes and regulator-mandated
+ * identity-number requests. They go to the selected channels whatever the user's preferences say.
+ */
+export const TRANSACTIONAL_EVENTS: readonly NotificationEvent[] = ['verification_code', 'identity_number_request', 'identity_number_reminder'];
+
+export type ChannelOutcome = 'sent' | 'failed' | 'skipped';
+
+export interface NotifyResult {
+  notificationId: string;
+  status: 'sent' | 'failed';
+  channels: Partial<Record<Channel, ChannelOutcome>>;
+  /** Channels used because every selected one failed permanently, in the order tried. */
+  fallbackUsed: Channel[];
+}
+
+/** What the notifications worker decided to attempt for one request (no PII: no addresses). */
+export interface NotificationPlan {
+  selected: Channel[];
+  /** Eligible channels not selected, in the configured fallback order. */
+  fallback: Channel[];
+}
+
+export interface ChannelSendInput {
+  notificationId: string;
+  userId: string;
+  event: NotificationEvent;
+  data: Record<string, string>;
+  /** Set when this channel is a fallback for failed ones. */
+  fallbackFor?: Channel[];
+}

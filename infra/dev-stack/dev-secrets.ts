@@ -7,6 +7,19 @@ import path from 'node:path';
  * .data/dev-secrets.json (git-ignored) and reused, so tokens and encrypted data survive restarts.
  * Production sets these variables itself; the config schema has no insecure defaults for them.
  */
+// The SendGrid event-webhook key pair is generated once per start and both halves stored together.
+let eventKeys: { publicKey: string; privateKey: string } | undefined;
+function sendgridEventKeys() {
+  if (!eventKeys) {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    eventKeys = {
+      publicKey: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+    };
+  }
+  return eventKeys;
+}
+
 const GENERATORS: Record<string, () => string> = {
   OPS_TOKEN: () => randomBytes(24).toString('base64url'),
   JWT_SIGNING_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
@@ -15,6 +28,10 @@ const GENERATORS: Record<string, () => string> = {
   VERIFF_SHARED_SECRET: () => randomBytes(24).toString('base64url'),
   BRIDGE_API_KEY: () => `sk-sandbox-${randomBytes(12).toString('hex')}`,
   SMILE_ID_API_KEY: () => randomBytes(24).toString('base64url'),
+  SENDGRID_API_KEY: () => `SG.dev-${randomBytes(24).toString('base64url')}`,
+  TWILIO_AUTH_TOKEN: () => randomBytes(16).toString('hex'),
+  SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY: () => sendgridEventKeys().publicKey,
+  SANDBOX_SENDGRID_EVENT_SIGNING_KEY: () => sendgridEventKeys().privateKey,
 };
 
 /** Secrets that only make sense together: the sandbox signs Bridge webhooks, the API verifies. */

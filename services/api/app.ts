@@ -11,6 +11,9 @@ import { docsRouter } from './openapi/docs-page';
 import { kycWebhooksRouter } from './routes/kyc-webhooks';
 import { onboardingRouter } from './routes/onboarding';
 import { codecRouter } from './routes/codec';
+import { notificationSettingsRouter } from './routes/notification-settings';
+import { notificationWebhooksRouter } from './routes/notification-webhooks';
+import { notificationsRouter } from './routes/notifications';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
 import { verificationRequestsRouter } from './routes/verification-requests';
@@ -37,6 +40,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   // Webhook routers that need the raw body for signature checks mount before the JSON parser.
   app.use(kycWebhooksRouter(deps, registry));
+  app.use(notificationWebhooksRouter(deps, registry));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   app.use(systemRouter(deps, registry, metrics));
@@ -48,6 +52,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(onboardingRouter(deps, registry, auth.requireUser));
   app.use(verificationRequestsRouter(deps, registry, auth.requireUser));
   app.use(codecRouter(deps, registry, auth.requireUser));
+  app.use(notificationsRouter(deps, registry, auth.requireUser));
+  app.use(notificationSettingsRouter(deps, registry, auth.requireUser));
   // Other /users routers go ABOVE this line: `/users/:userId` would capture `/users/<anything>`.
   app.use(profileRouter(deps, registry, auth));
 

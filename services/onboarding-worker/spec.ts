@@ -1,3 +1,4 @@
+import { createNotificationRequestActivities } from '../../activities/notifications/create-notification-request-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import { createUserActivities } from '../../activities/users/create-user-activities';
 import { createVerificationActivities } from '../../activities/verification/create-verification-activities';
@@ -14,6 +15,7 @@ export const onboardingWorkerSpec: WorkerProcessSpec = {
     ...createUserActivities({ config, models }),
     ...createVerificationActivities({ config, models }),
     ...createVerificationSweepActivities({ config, models }),
+    ...createNotificationRequestActivities(),
   }),
   // The daily verification sweep Schedule exists wherever the workflows run.
   onStart: async ({ config, logger }) => {

@@ -7,6 +7,9 @@ import { Outbox } from './outbox';
 import { veriffSimulator } from './veriff-simulator';
 import type { WebhookDelivery } from './webhook-sender';
 import { smileIdSimulator } from './smile-id';
+import { pushRouter } from './push';
+import { sendgridRouter } from './sendgrid';
+import { twilioRouter } from './twilio';
 
 export interface SandboxDeps {
   config: Config;
@@ -51,6 +54,9 @@ export function createSandboxApp(deps: SandboxDeps) {
   });
 
   app.use(smileIdSimulator(deps.config));
+  app.use(sendgridRouter({ ...deps, outbox }));
+  app.use(twilioRouter({ ...deps, outbox }));
+  app.use(pushRouter({ outbox }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -8,7 +8,8 @@ import { verificationRequestWorkflowId } from '../../workflows/verification-requ
 import { userWithToken } from '../helpers/auth';
 import { TEST_OPS_TOKEN, testConfig } from '../helpers/config';
 import { listen, request, type RunningServer } from '../helpers/http';
-import { withRecordedNotifications } from '../helpers/notifications';
+import { createServiceToken } from '../../services/api/auth/service-auth';
+import { withRecordedNotifications } from '../helpers/recorded-notifications';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 /** Any 11 digits outside the simulator's special numbers verify as a full match. */
@@ -187,5 +188,20 @@ describe('BVN/NIN verification requests end to end', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
     const foreign = await fetch(`${stack.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://evil.test' } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('lets an internal system create a request with a scoped service token, and only with that scope', async () => {
+    const { user } = await tenantWithPeople();
+    const scoped = await createServiceToken(stack.deps.models, { name: 'core-banking', scopes: ['verification-requests:create'] });
+    const unscoped = await createServiceToken(stack.deps.models, { name: 'mailer', scopes: ['notifications:send'] });
+    const denied = await create({ authorization: `Bearer ${unscoped.token}` }, { userId: user.user._id, types: ['nin'] });
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.code).toBe('INSUFFICIENT_SCOPE');
+    const created = await create({ authorization: `Bearer ${scoped.token}` }, { userId: user.user._id, types: ['nin'] });
+    expect(created.status).toBe(202);
+    const record = await stack.deps.models.VerificationRequest.findById(created.json.data.requestId).lean();
+    expect(record?.createdBy).toBe('service:core-banking');
+    const audit = await stack.deps.models.AuditEvent.findOne({ subject: user.user._id, action: 'verification_request.created' }).lean();
+    expect(audit?.actor).toBe('service:core-banking');
   });
 });

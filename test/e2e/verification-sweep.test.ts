@@ -3,7 +3,7 @@ import { ensureSchedules } from '../../services/common/schedules';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { verificationSweepScheduleId } from '../../workflows/verification-sweep.contract';
 import { userWithToken } from '../helpers/auth';
-import { withRecordedNotifications } from '../helpers/notifications';
+import { withRecordedNotifications } from '../helpers/recorded-notifications';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 describe('daily verification sweep (Temporal Schedule)', () => {

@@ -8,9 +8,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express): Promise<RunningServer> {
+/** `port` 0 = any free port; a fixed one when the URL must be known before the app is built. */
+export async function listen(app: Express, listenPort = 0): Promise<RunningServer> {
   const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

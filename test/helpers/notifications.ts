@@ -1,23 +1,58 @@
+import { freePort } from '../../infra/processes';
+import { createServiceToken, SERVICE_SCOPES } from '../../services/api/auth/service-auth';
+import { createLogger } from '../../services/common/logger';
 import type { WorkerProcessSpec } from '../../services/common/worker-runner';
-import type { NotificationRequest } from '../../workflows/notify.contract';
+import { createSandboxApp } from '../../services/sandbox/app';
+import { Outbox } from '../../services/sandbox/outbox';
+import { testConfig } from './config';
+import { listen, type RunningServer } from './http';
+import { startTestStack, type TestStack } from './stack';
+
+export interface NotificationsStack {
+  stack: TestStack;
+  sandbox: RunningServer;
+  outbox: Outbox;
+  /** Service token with every scope. */
+  serviceToken: string;
+  close(): Promise<void>;
+}
 
 /**
- * A worker spec that also hosts a recording `requestNotification` (the notifications contract's
- * activity), for end-to-end tests of workflows that send messages.
+ * API + sandbox wired to each other: the API's public URL must be known before the sandbox is
+ * built (it posts signed callbacks there), so the API gets a port chosen up front.
  */
-export function withRecordedNotifications(spec: WorkerProcessSpec): { spec: WorkerProcessSpec; sent: NotificationRequest[] } {
-  const sent: NotificationRequest[] = [];
+export async function startNotificationsStack(
+  opts: { workers?: WorkerProcessSpec[]; config?: Record<string, string>; outbox?: Outbox } = {},
+): Promise<NotificationsStack> {
+  const apiUrl = `http://127.0.0.1:${await freePort()}`;
+  const sandboxConfig = testConfig({ API_PUBLIC_URL: apiUrl, ...opts.config });
+  const outbox = opts.outbox ?? new Outbox();
+  const sandbox = await listen(createSandboxApp({ config: sandboxConfig, logger: createLogger({ level: 'silent', name: 'sandbox' }), outbox }).app);
+  const stack = await startTestStack({
+    port: Number(new URL(apiUrl).port),
+    workers: opts.workers,
+    config: { API_PUBLIC_URL: apiUrl, SANDBOX_URL: sandbox.url, ...opts.config },
+  });
+  const { token } = await createServiceToken(stack.deps.models, { name: 'test-system', scopes: [...SERVICE_SCOPES] });
   return {
-    sent,
-    spec: {
-      ...spec,
-      buildActivities: (deps) => ({
-        ...spec.buildActivities(deps),
-        async requestNotification(req: NotificationRequest) {
-          sent.push(req);
-          return { notificationId: req.notificationId };
-        },
-      }),
+    stack,
+    sandbox,
+    outbox,
+    serviceToken: token,
+    async close() {
+      await stack.close();
+      await sandbox.close();
     },
   };
+}
+
+/** Polls until `probe` returns a truthy value (returned), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

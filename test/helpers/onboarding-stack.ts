@@ -6,7 +6,7 @@ import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createSandboxApp } from '../../services/sandbox/app';
 import { testConfig } from './config';
 import { listen, request, type RunningServer } from './http';
-import { withRecordedNotifications } from './notifications';
+import { withRecordedNotifications } from './recorded-notifications';
 import { startTestStack, type TestStack } from './stack';
 
 /**

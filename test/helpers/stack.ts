@@ -20,7 +20,9 @@ export interface TestStack {
  * The real system in one process: API on a free port, the given workers polling this file's
  * task queues on the harness's Temporal server, a database of its own.
  */
-export async function startTestStack(opts: { workers?: WorkerProcessSpec[]; config?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(
+  opts: { workers?: WorkerProcessSpec[]; config?: Record<string, string>; port?: number } = {},
+): Promise<TestStack> {
   const config = testConfig(opts.config);
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'test' });
   const db = await createTestDatabase(config.MONGODB_URI);
@@ -33,7 +35,7 @@ export async function startTestStack(opts: { workers?: WorkerProcessSpec[]; conf
     workers.push(await createWorker(spec, deps, temporalConn.nativeConnection, overrides));
   }
   const running = workers.map((w) => w.run());
-  const server = await listen(createApp(deps));
+  const server = await listen(createApp(deps), opts.port);
 
   return {
     url: server.url,

@@ -9,6 +9,7 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   // Security schemes referenced by route specs' `security` names.
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/v1/auth/login' });
   registry.registerComponent('securitySchemes', 'clientId', { type: 'apiKey', in: 'header', name: 'x-client-id', description: 'Partner API client id (from `npm run ops -- create-api-client`)' });
+  registry.registerComponent('securitySchemes', 'serviceToken', { type: 'http', scheme: 'bearer', description: 'Service token (`svc_…`) from `npm run ops -- create-service-token`' });
   registry.registerComponent('securitySchemes', 'opsToken', { type: 'http', scheme: 'bearer', description: 'The OPS_TOKEN configured for operators' });
   return registry;
 }

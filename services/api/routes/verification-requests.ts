@@ -24,6 +24,7 @@ import { openLock, unusedLock, type VerificationRequestDoc } from '../../common/
 import { taskQueues } from '../../common/task-queues';
 import { findOverdueAndStuck, overdueFilter } from '../../common/verification-queries';
 import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';
+import { getService, userOrService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
@@ -36,10 +37,22 @@ const requestIdParams = z.object({ requestId: z.uuid() });
  * Who may create and cancel requests: tenant compliance officers and bank admins, internal
  * admins. The one place to swap in the user-or-service-token combinator (service-auth.ts).
  */
-export const verificationStaffGuard = (requireUser: RequestHandler): RequestHandler[] => [
-  requireUser,
-  requireRoles({ staffRoles: ['COMPLIANCE_OFFICER', 'BANK_ADMIN'], userTypes: ['internal-admin'] }),
+export const verificationStaffGuard = (requireUser: RequestHandler): RequestHandler[] => [requireUser, staffRoles];
+const staffRoles = requireRoles({ staffRoles: ['COMPLIANCE_OFFICER', 'BANK_ADMIN'], userTypes: ['internal-admin'] });
+
+/** Creating a request: permitted staff, or an internal system with a scoped service token. */
+const verificationCreatorGuard = (requireUser: RequestHandler, models: ApiDeps['models']): RequestHandler[] => [
+  userOrService({ requireUser, models, scopes: ['verification-requests:create'] }),
+  (req, res, next) => (getService(res) ? next() : staffRoles(req, res, next)),
 ];
+
+/** Who created it, for the record and the audit trail; services act across tenants like internal admins. */
+function creator(res: Parameters<RequestHandler>[1]): { actor: string; allTenants: boolean; tenantId: string | null } {
+  const service = getService(res);
+  if (service) return { actor: `service:${service.name}`, allTenants: true, tenantId: null };
+  const auth = getAuth(res);
+  return { actor: auth.userId, allTenants: isInternalAdmin(auth), tenantId: auth.tenantId };
+}
 
 /** What a caller may see: internal admins everything, tenant staff their tenant, users their own. */
 function visibleTo(auth: AuthContext): Record<string, unknown> {
@@ -84,8 +97,8 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
       description:
         'Creates a VerificationRequest and starts its workflow: the user is notified, reminded on the tenant ladder (outside quiet hours) and the request expires at the due date. One open request per user and number type.',
       tags: ['Verification requests'],
-      security: ['bearer'],
-      before: staffOnly,
+      security: ['bearer', 'serviceToken'],
+      before: verificationCreatorGuard(requireUser, models),
       request: {
         body: z.object({
           userId: z.string().min(1).max(64),
@@ -101,9 +114,9 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
         409: { description: 'VERIFICATION_REQUEST_ALREADY_OPEN: an open request of that type exists' },
       },
       handler: async ({ body, req, res }) => {
-        const auth = getAuth(res);
+        const by = creator(res);
         const user = await models.User.findById(body.userId, { tenantId: 1 }).lean();
-        if (!user || (!isInternalAdmin(auth) && (user.tenantId ?? null) !== auth.tenantId)) throw notFound('User');
+        if (!user || (!by.allTenants && (user.tenantId ?? null) !== by.tenantId)) throw notFound('User');
         const tenantId = user.tenantId ?? null;
         const org = tenantId ? await models.Organization.findById(tenantId, { settings: 1 }).lean() : null;
         const settings = resolveVerificationSettings(config, org?.settings);
@@ -123,7 +136,7 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
             types: IDENTITY_NUMBER_TYPES.filter(has),
             reason: body.reason ?? null,
             dueAt,
-            createdBy: auth.userId,
+            createdBy: by.actor,
             status: 'created',
             statusAt: createdAt,
             transitions: [{ status: 'created', at: createdAt, reason: null }],
@@ -163,7 +176,7 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
           throw err;
         }
         await models.AuditEvent.create({
-          actor: auth.userId,
+          actor: by.actor,
           subject: body.userId,
           tenantId,
           action: 'verification_request.created',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authSchema } from './auth';
 import { onboardingSchema } from './onboarding';
+import { notificationsSchema } from './notifications';
 import { coreSchema } from './schema';
 import { securitySchema } from './security';
 import { verificationSchema } from './verification';
@@ -12,6 +13,7 @@ export const configSchema = coreSchema
   .extend(authSchema.shape)
   .extend(onboardingSchema.shape)
   .extend(verificationSchema.shape)
+  .extend(notificationsSchema.shape)
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together' });

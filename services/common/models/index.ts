@@ -2,6 +2,11 @@ import type { Connection } from 'mongoose';
 import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
+import { userDevicesModel } from './device';
+import { notificationModel } from './notification';
+import { notificationDeliveryModel } from './notification-delivery';
+import { notificationPreferenceModel } from './notification-preference';
+import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
 import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
@@ -16,6 +21,10 @@ export function createModels(conn: Connection) {
     ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
+    Notification: notificationModel(conn),
+    NotificationDelivery: notificationDeliveryModel(conn),
+    NotificationPreference: notificationPreferenceModel(conn),
+    ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),
     RateLimitSlot: rateLimitSlotModel(conn),
     RefreshToken: refreshTokenModel(conn),
@@ -23,6 +32,7 @@ export function createModels(conn: Connection) {
     User: userModel(conn),
     WebhookEvent: webhookEventModel(conn),
     VerificationRequest: verificationRequestModel(conn),
+    UserDevices: userDevicesModel(conn),
   };
 }
 

@@ -1,7 +1,9 @@
 import type { OpsCommand } from '../command';
 import { createApiClient } from './create-api-client';
 import { createInternalAdmin } from './create-internal-admin';
+import { createServiceTokenCommand } from './create-service-token';
 import { createTenant } from './create-tenant';
+import { revokeServiceTokenCommand } from './revoke-service-token';
 import { setupSchedules } from './setup-schedules';
 import { setupTemporal } from './setup-temporal';
 
@@ -12,4 +14,6 @@ export const COMMANDS: Record<string, OpsCommand> = {
   'create-tenant': createTenant,
   'create-internal-admin': createInternalAdmin,
   'create-api-client': createApiClient,
+  'create-service-token': createServiceTokenCommand,
+  'revoke-service-token': revokeServiceTokenCommand,
 };

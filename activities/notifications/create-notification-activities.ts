@@ -1,0 +1,134 @@
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import type { Config } from '../../services/common/config';
+import type { Models } from '../../services/common/models';
+import {
+  CHANNELS,
+  TRANSACTIONAL_EVENTS,
+  type Channel,
+  type ChannelSendInput,
+  type NotificationPlan,
+  type NotificationRequest,
+} from '../../workflows/notify.contract';
+import { PermanentChannelError, type EmailChannel, type PushChannel, type SentMessage, type SmsChannel } from './channels/channel';
+import { editUserDevices } from '../../services/common/models/device';
+import { deliveryKey, sendOnce } from './delivery-ledger';
+import { renderTemplate, TemplateError, validatePlaceholders } from './templates';
+
+export interface NotificationActivityDeps {
+  config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'>;
+  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationPreference' | 'UserDevices'>;
+  channels: { email: EmailChannel; sms: SmsChannel; push: PushChannel };
+}
+
+/** Heartbeats every second for the whole send: a dead worker is noticed in seconds, a slow database is not mistaken for one. */
+async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
+  heartbeat();
+  const timer = setInterval(() => heartbeat(), 1_000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const ignoreDuplicate = (err: unknown) => {
+  if ((err as { code?: number }).code !== 11000) throw err;
+};
+const notFound = (what: string) => ApplicationFailure.create({ type: 'NotFound', nonRetryable: true, message: `${what} not found` });
+
+export function createNotificationActivities(deps: NotificationActivityDeps) {
+  const { models, channels, config } = deps;
+  const ledger = { models, reconcileWindowMs: config.NOTIFY_RECONCILE_WINDOW_MS };
+
+  async function recipient(userId: string) {
+    const user = await models.User.findById(userId, { email: 1, phone: 1, firstName: 1, locale: 1 }).lean();
+    if (!user) throw notFound('User');
+    const prefs = await models.NotificationPreference.findById(userId).lean();
+    return { user, language: prefs?.language ?? user.locale ?? 'en' };
+  }
+
+  async function render(input: ChannelSendInput) {
+    const { user, language } = await recipient(input.userId);
+    const data = { ...input.data, ...(user.firstName ? { firstName: user.firstName } : {}) };
+    return { user, message: renderTemplate(input.event, language, data) };
+  }
+
+  const delivery = (input: ChannelSendInput, channel: Channel, idempotentProvider: boolean) => ({
+    key: deliveryKey(input.notificationId, channel),
+    notificationId: input.notificationId,
+    userId: input.userId,
+    channel,
+    fallbackFor: input.fallbackFor,
+    idempotentProvider,
+  });
+
+  return {
+    /** Records the notification and decides the channels: consent, contact details, devices. */
+    async planNotification(req: NotificationRequest & { source?: string }): Promise<NotificationPlan> {
+      try {
+        validatePlaceholders(req.event, req.data);
+      } catch (err) {
+        if (err instanceof TemplateError) throw ApplicationFailure.create({ type: 'ValidationError', nonRetryable: true, message: err.message });
+        throw err;
+      }
+      const user = await models.User.findById(req.userId, { email: 1, phone: 1 }).lean();
+      if (!user) throw notFound('User');
+      // Insert, not upsert: a retry finds it there (duplicate key) and that is fine.
+      await models.Notification.create({ _id: req.notificationId, userId: req.userId, event: req.event, requestedChannels: req.channels ?? null, source: req.source ?? 'workflow' }).catch(ignoreDuplicate);
+      const prefs = await models.NotificationPreference.findById(req.userId).lean();
+      const transactional = TRANSACTIONAL_EVENTS.includes(req.event);
+      const hasDevice = Boolean((await models.UserDevices.findById(req.userId, { devices: 1 }).lean())?.devices.length);
+      const reachable: Record<Channel, boolean> = { email: Boolean(user.email), sms: Boolean(user.phone), push: hasDevice };
+      const eligible = CHANNELS.filter((c) => reachable[c] && (transactional || (prefs?.[c] ?? true)));
+      const selected = eligible.filter((c) => !req.channels || req.channels.includes(c));
+      const fallback = config.NOTIFY_FALLBACK_ORDER.filter((c) => eligible.includes(c) && !selected.includes(c));
+      return { selected, fallback };
+    },
+
+    sendEmail: (input: ChannelSendInput) =>
+      withHeartbeat(async () => {
+        const { user, message } = await render(input);
+        const d = delivery(input, 'email', false);
+        return sendOnce(ledger, d, () => channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key }));
+      }),
+
+    sendSms: (input: ChannelSendInput) =>
+      withHeartbeat(async () => {
+        const { user, message } = await render(input);
+        if (!user.phone) throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: 'No phone number', details: ['NO_ADDRESS'] });
+        const d = delivery(input, 'sms', false);
+        const statusCallback = `${config.API_PUBLIC_URL}/webhooks/twilio/status/${encodeURIComponent(d.key)}`;
+        return sendOnce(ledger, d, () => channels.sms.send({ to: user.phone!, body: message.sms, deliveryKey: d.key, statusCallback }));
+      }),
+
+    /** Every registered device; tokens the provider calls stale are removed. */
+    sendPush: (input: ChannelSendInput) =>
+      withHeartbeat(async () => {
+        const { message } = await render(input);
+        const d = delivery(input, 'push', channels.push.idempotent);
+        return sendOnce(ledger, d, async () => {
+          const devices = (await models.UserDevices.findById(input.userId, { devices: 1 }).lean())?.devices ?? [];
+          const sent: SentMessage[] = [];
+          let lastPermanent: PermanentChannelError | undefined;
+          for (const device of devices) {
+            try {
+              const data = { notificationId: input.notificationId, event: input.event };
+              sent.push(await channels.push.send({ token: device.token, ...message.push, data, idempotencyKey: `${d.key}.${device._id}` }));
+            } catch (err) {
+              if (!(err instanceof PermanentChannelError)) throw err;
+              lastPermanent = err;
+              if (err.code === 'UNREGISTERED' || err.code === 'INVALID_TOKEN') await editUserDevices(models.UserDevices, input.userId, (list) => list.filter((x) => x._id !== device._id));
+            }
+          }
+          if (sent.length) return { providerMessageId: sent.map((s) => s.providerMessageId).join(',') };
+          throw lastPermanent ?? new PermanentChannelError('NO_DEVICE', 'No registered device');
+        });
+      }),
+
+    async completeNotification(input: { notificationId: string; status: 'sent' | 'failed' }): Promise<void> {
+      await models.Notification.updateOne({ _id: input.notificationId }, { $set: { status: input.status, completedAt: new Date() } });
+    },
+  };
+}
+
+export type NotificationActivities = ReturnType<typeof createNotificationActivities>;

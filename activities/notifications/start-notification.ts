@@ -1,0 +1,22 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { NOTIFY_WORKFLOW, notifyWorkflowId, type NotificationRequest } from '../../workflows/notify.contract';
+
+/**
+ * Starts `notify-<notificationId>`; an id that already ran (or runs) is success, and a closed one
+ * is never run again (REJECT_DUPLICATE), so repeating a request cannot send twice.
+ */
+export async function startNotification(client: Client, taskQueue: string, req: NotificationRequest & { source?: string }): Promise<{ notificationId: string; started: boolean }> {
+  try {
+    await client.workflow.start(NOTIFY_WORKFLOW, {
+      workflowId: notifyWorkflowId(req.notificationId),
+      taskQueue,
+      args: [req],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return { notificationId: req.notificationId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { notificationId: req.notificationId, started: false };
+    throw err;
+  }
+}

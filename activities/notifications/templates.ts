@@ -1,0 +1,198 @@
+import type { NotificationEvent } from '../../workflows/notify.contract';
+
+/** What one event looks like on every channel, in one language. `{{name}}` marks a placeholder. */
+export interface EventTemplate {
+  /** Placeholders the caller must supply (besides `firstName`, which the sender fills in). */
+  required: string[];
+  /** Placeholders that may be omitted, with the text used instead. */
+  optional?: Record<string, string>;
+  email: { subject: string; text: string; html: string };
+  sms: string;
+  push: { title: string; body: string };
+}
+
+export interface RenderedMessage {
+  language: string;
+  email: { subject: string; text: string; html: string };
+  sms: string;
+  push: { title: string; body: string };
+}
+
+export class TemplateError extends Error {}
+
+const para = (...lines: string[]) => lines.map((l) => `<p>${l}</p>`).join('');
+
+const EN: Record<NotificationEvent, EventTemplate> = {
+  verification_code: {
+    required: ['code'],
+    email: {
+      subject: 'Your verification code',
+      text: 'Hello {{firstName}},\n\nYour verification code is {{code}}. It expires soon; do not share it with anyone.',
+      html: para('Hello {{firstName}},', 'Your verification code is <strong>{{code}}</strong>.', 'It expires soon; do not share it with anyone.'),
+    },
+    sms: 'Your verification code is {{code}}. Do not share it.',
+    push: { title: 'Verification code', body: 'Your code is {{code}}' },
+  },
+  confirm_reminder: {
+    required: [],
+    email: {
+      subject: 'Confirm your email address',
+      text: 'Hello {{firstName}},\n\nYou have not confirmed your email address yet. Open the app to finish signing up.',
+      html: para('Hello {{firstName}},', 'You have not confirmed your email address yet. Open the app to finish signing up.'),
+    },
+    sms: 'Reminder: confirm your email address to finish signing up.',
+    push: { title: 'Finish signing up', body: 'Confirm your email address to continue.' },
+  },
+  kyc_approved: {
+    required: [],
+    email: {
+      subject: 'Your identity is verified',
+      text: 'Hello {{firstName}},\n\nGood news: your identity verification was approved.',
+      html: para('Hello {{firstName}},', 'Good news: your identity verification was approved.'),
+    },
+    sms: 'Your identity verification was approved.',
+    push: { title: 'Verification approved', body: 'Your identity is verified.' },
+  },
+  kyc_declined: {
+    required: [],
+    optional: { reason: 'no reason was given' },
+    email: {
+      subject: 'Your identity verification was declined',
+      text: 'Hello {{firstName}},\n\nYour identity verification was declined ({{reason}}). Contact support if you think this is a mistake.',
+      html: para('Hello {{firstName}},', 'Your identity verification was declined ({{reason}}).', 'Contact support if you think this is a mistake.'),
+    },
+    sms: 'Your identity verification was declined. Check your email for details.',
+    push: { title: 'Verification declined', body: 'Your identity verification was declined.' },
+  },
+  kyc_resubmission: {
+    required: [],
+    optional: { reason: 'a document could not be read' },
+    email: {
+      subject: 'Please resubmit your documents',
+      text: 'Hello {{firstName}},\n\nWe need you to resubmit your verification ({{reason}}). Open the app to try again.',
+      html: para('Hello {{firstName}},', 'We need you to resubmit your verification ({{reason}}).', 'Open the app to try again.'),
+    },
+    sms: 'Please resubmit your identity verification in the app.',
+    push: { title: 'Resubmission needed', body: 'Please resubmit your identity verification.' },
+  },
+  kyc_session_expired: {
+    required: [],
+    email: {
+      subject: 'Your verification session expired',
+      text: 'Hello {{firstName}},\n\nYour verification session expired before it was finished. Open the app to start again.',
+      html: para('Hello {{firstName}},', 'Your verification session expired before it was finished.', 'Open the app to start again.'),
+    },
+    sms: 'Your verification session expired. Open the app to start again.',
+    push: { title: 'Session expired', body: 'Start your verification again in the app.' },
+  },
+  kyc_status_update: {
+    required: ['status'],
+    email: {
+      subject: 'Your verification status changed',
+      text: 'Hello {{firstName}},\n\nYour verification status is now: {{status}}.',
+      html: para('Hello {{firstName}},', 'Your verification status is now: <strong>{{status}}</strong>.'),
+    },
+    sms: 'Your verification status is now: {{status}}.',
+    push: { title: 'Verification update', body: 'Status: {{status}}' },
+  },
+  account_activated: {
+    required: [],
+    email: {
+      subject: 'Your account is active',
+      text: 'Hello {{firstName}},\n\nYour account is now active. Welcome!',
+      html: para('Hello {{firstName}},', 'Your account is now active. Welcome!'),
+    },
+    sms: 'Your account is now active. Welcome!',
+    push: { title: 'Account active', body: 'Welcome! Your account is ready.' },
+  },
+  identity_number_request: {
+    required: ['idType'],
+    optional: { dueDate: 'soon' },
+    email: {
+      subject: 'Please provide your {{idType}}',
+      text: 'Hello {{firstName}},\n\nTo keep your account in good standing, please submit your {{idType}} in the app by {{dueDate}}.',
+      html: para('Hello {{firstName}},', 'To keep your account in good standing, please submit your {{idType}} in the app by {{dueDate}}.'),
+    },
+    sms: 'Please submit your {{idType}} in the app by {{dueDate}}.',
+    push: { title: '{{idType}} needed', body: 'Please submit your {{idType}} by {{dueDate}}.' },
+  },
+  identity_number_reminder: {
+    required: ['idType'],
+    optional: { dueDate: 'soon' },
+    email: {
+      subject: 'Reminder: your {{idType}} is still needed',
+      text: 'Hello {{firstName}},\n\nWe still need your {{idType}}. Please submit it in the app by {{dueDate}}.',
+      html: para('Hello {{firstName}},', 'We still need your {{idType}}. Please submit it in the app by {{dueDate}}.'),
+    },
+    sms: 'Reminder: submit your {{idType}} in the app by {{dueDate}}.',
+    push: { title: 'Reminder', body: 'Your {{idType}} is still needed.' },
+  },
+  identity_number_verified: {
+    required: ['idType'],
+    email: {
+      subject: 'Your {{idType}} is verified',
+      text: 'Hello {{firstName}},\n\nThank you: your {{idType}} was verified.',
+      html: para('Hello {{firstName}},', 'Thank you: your {{idType}} was verified.'),
+    },
+    sms: 'Your {{idType}} was verified. Thank you.',
+    push: { title: '{{idType}} verified', body: 'Thank you, all done.' },
+  },
+  identity_number_failed: {
+    required: ['idType'],
+    optional: { reason: 'the details did not match your profile' },
+    email: {
+      subject: 'We could not verify your {{idType}}',
+      text: 'Hello {{firstName}},\n\nWe could not verify your {{idType}}: {{reason}}. Please check it and try again.',
+      html: para('Hello {{firstName}},', 'We could not verify your {{idType}}: {{reason}}.', 'Please check it and try again.'),
+    },
+    sms: 'We could not verify your {{idType}}. Check your email for details.',
+    push: { title: '{{idType}} not verified', body: 'Please check your details and try again.' },
+  },
+  compliance_digest: {
+    required: ['period', 'summary'],
+    email: {
+      subject: 'Compliance digest for {{period}}',
+      text: 'Hello {{firstName}},\n\nCompliance digest for {{period}}:\n{{summary}}',
+      html: para('Hello {{firstName}},', 'Compliance digest for {{period}}:', '{{summary}}'),
+    },
+    sms: 'Your compliance digest for {{period}} is in your email.',
+    push: { title: 'Compliance digest', body: 'The digest for {{period}} is ready.' },
+  },
+};
+
+/** Translations plug in here, keyed by language; anything missing falls back to English. */
+export const TEMPLATES: Record<string, Partial<Record<NotificationEvent, EventTemplate>>> = { en: EN };
+
+const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Placeholders a template's texts use: checked by the unit tests against `required`/`optional`. */
+export function placeholdersOf(t: EventTemplate): Set<string> {
+  const texts = [t.email.subject, t.email.text, t.email.html, t.sms, t.push.title, t.push.body];
+  return new Set(texts.flatMap((x) => [...x.matchAll(PLACEHOLDER)].map((m) => m[1])));
+}
+
+/** Missing required or unknown placeholders are a caller bug: TemplateError (not retried). */
+export function validatePlaceholders(event: NotificationEvent, data: Record<string, string>): void {
+  const t = EN[event];
+  const missing = t.required.filter((k) => !data[k]);
+  const known = new Set([...t.required, ...Object.keys(t.optional ?? {}), 'firstName']);
+  const unknown = Object.keys(data).filter((k) => !known.has(k));
+  if (missing.length) throw new TemplateError(`${event}: missing placeholders ${missing.join(', ')}`);
+  if (unknown.length) throw new TemplateError(`${event}: unknown placeholders ${unknown.join(', ')}`);
+}
+
+export function renderTemplate(event: NotificationEvent, language: string, data: Record<string, string>): RenderedMessage {
+  validatePlaceholders(event, data);
+  const lang = TEMPLATES[language]?.[event] ? language : 'en';
+  const t = TEMPLATES[lang][event]!;
+  const values: Record<string, string> = { firstName: 'there', ...t.optional, ...data };
+  const fill = (s: string, esc = (v: string) => v) => s.replace(PLACEHOLDER, (_m, k: string) => esc(values[k] ?? ''));
+  return {
+    language: lang,
+    email: { subject: fill(t.email.subject), text: fill(t.email.text), html: fill(t.email.html, escapeHtml) },
+    sms: fill(t.sms),
+    push: { title: fill(t.push.title), body: fill(t.push.body) },
+  };
+}

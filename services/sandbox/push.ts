@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import express, { Router } from 'express';
+import type { Outbox } from './outbox';
+
+/** Documented magic device tokens: `unregistered…` answers UNREGISTERED (a stale token). */
+export const SANDBOX_UNREGISTERED_TOKEN = /^unregistered/;
+
+/**
+ * Push provider for the sandbox push channel, in the FCM v1 `messages:send` wire shape. Unlike
+ * FCM it honours an Idempotency-Key header: a repeated key returns the first message's name.
+ */
+export function pushRouter(deps: { outbox: Outbox }): Router {
+  const router = Router();
+  const seen = new Map<string, string>();
+  const fcmError = (code: number, status: string, message: string, errorCode: string) => ({
+    error: { code, message, status, details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] },
+  });
+
+  router.post('/v1/projects/:project/messages\\:send', express.json({ limit: '256kb' }), (req, res) => {
+    if (!req.headers.authorization?.startsWith('Bearer ')) return void res.status(401).json({ error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } });
+    const message = (req.body as { message?: { token?: string; notification?: { title?: string; body?: string }; data?: Record<string, string> } }).message;
+    if (!message?.token) return void res.status(400).json(fcmError(400, 'INVALID_ARGUMENT', 'The registration token is not a valid FCM registration token', 'INVALID_ARGUMENT'));
+    if (SANDBOX_UNREGISTERED_TOKEN.test(message.token)) return void res.status(404).json(fcmError(404, 'NOT_FOUND', 'Requested entity was not found.', 'UNREGISTERED'));
+    const key = req.headers['idempotency-key'];
+    const previous = typeof key === 'string' ? seen.get(key) : undefined;
+    if (previous) return void res.json({ name: previous });
+    const name = `projects/${req.params.project}/messages/${randomUUID()}`;
+    if (typeof key === 'string') {
+      seen.set(key, name);
+      if (seen.size > 100_000) seen.delete(seen.keys().next().value!); // bounded, oldest first
+    }
+    deps.outbox.add({
+      id: randomUUID(), channel: 'push', to: message.token, subject: message.notification?.title, body: message.notification?.body ?? '',
+      meta: { provider: 'push', name, data: message.data }, createdAt: new Date().toISOString(),
+    });
+    res.json({ name });
+  });
+  return router;
+}

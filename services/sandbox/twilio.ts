@@ -1,0 +1,58 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import express, { Router } from 'express';
+import twilio from 'twilio';
+import type { Config } from '../common/config';
+import type { Logger } from '../common/logger';
+import type { Outbox } from './outbox';
+import { deliverWebhook } from './webhook-sender';
+
+/**
+ * Twilio's own magic test numbers (https://www.twilio.com/docs/iam/test-credentials), with the
+ * same errors the real API returns for them.
+ */
+export const SANDBOX_SMS_FAILURES: Record<string, { code: number; message: string }> = {
+  '+15005550001': { code: 21211, message: "The 'To' number +15005550001 is not a valid phone number." },
+  '+15005550004': { code: 21610, message: 'Attempt to send to unsubscribed recipient' },
+};
+
+/** Twilio Messages API simulator; status callbacks are signed with X-Twilio-Signature. */
+export function twilioRouter(deps: { config: Config; logger: Logger; outbox: Outbox }): Router {
+  const router = Router();
+  const { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token } = deps.config;
+  const expectedAuth = `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
+  const error = (status: number, code: number, message: string) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+
+  router.post('/2010-04-01/Accounts/:sid/Messages.json', express.urlencoded({ extended: false }), (req, res) => {
+    if (req.params.sid !== sid || req.headers.authorization !== expectedAuth) return void res.status(401).json(error(401, 20003, 'Authenticate'));
+    const { To, From, Body, StatusCallback } = req.body as Record<string, string | undefined>;
+    if (!To) return void res.status(400).json(error(400, 21604, "A 'To' phone number is required."));
+    if (!From) return void res.status(400).json(error(400, 21603, "A 'From' phone number is required."));
+    if (!Body) return void res.status(400).json(error(400, 21602, 'Message body is required.'));
+    const failure = SANDBOX_SMS_FAILURES[To];
+    if (failure || !/^\+[1-9]\d{6,14}$/.test(To)) {
+      const f = failure ?? { code: 21211, message: `The 'To' number ${To} is not a valid phone number.` };
+      return void res.status(400).json(error(400, f.code, f.message));
+    }
+    const messageSid = `SM${randomBytes(16).toString('hex')}`;
+    const now = new Date();
+    deps.outbox.add({ id: randomUUID(), channel: 'sms', to: To, body: Body, meta: { provider: 'twilio', sid: messageSid, statusCallback: StatusCallback }, createdAt: now.toISOString() });
+    res.status(201).json({
+      sid: messageSid, account_sid: sid, to: To, from: From, body: Body, status: 'queued', num_segments: '1', direction: 'outbound-api',
+      date_created: now.toUTCString(), date_updated: now.toUTCString(), date_sent: null, error_code: null, error_message: null, price: null, price_unit: 'USD',
+      api_version: '2010-04-01', uri: `/2010-04-01/Accounts/${sid}/Messages/${messageSid}.json`,
+    });
+    if (StatusCallback) void sendStatusCallbacks(StatusCallback, { MessageSid: messageSid, SmsSid: messageSid, AccountSid: sid, From, To, ApiVersion: '2010-04-01' });
+  });
+
+  async function sendStatusCallbacks(url: string, base: Record<string, string>) {
+    for (const status of ['sent', 'delivered']) {
+      const params = { ...base, MessageStatus: status, SmsStatus: status };
+      const signature = twilio.getExpectedTwilioSignature(token, url, params);
+      await deliverWebhook(
+        { url, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() },
+        { logger: deps.logger, baseDelayMs: 500 },
+      );
+    }
+  }
+  return router;
+}

@@ -25,20 +25,22 @@ const para = (...lines: string[]) => lines.map((l) => `<p>${l}</p>`).join('');
 const EN: Record<NotificationEvent, EventTemplate> = {
   verification_code: {
     required: ['code'],
+    optional: { expiresInHours: '24' },
     email: {
       subject: 'Your verification code',
-      text: 'Hello {{firstName}},\n\nYour verification code is {{code}}. It expires soon; do not share it with anyone.',
-      html: para('Hello {{firstName}},', 'Your verification code is <strong>{{code}}</strong>.', 'It expires soon; do not share it with anyone.'),
+      text: 'Hello {{firstName}},\n\nYour verification code is {{code}}. It expires in {{expiresInHours}} hours; do not share it with anyone.',
+      html: para('Hello {{firstName}},', 'Your verification code is <strong>{{code}}</strong>.', 'It expires in {{expiresInHours}} hours; do not share it with anyone.'),
     },
     sms: 'Your verification code is {{code}}. Do not share it.',
     push: { title: 'Verification code', body: 'Your code is {{code}}' },
   },
   confirm_reminder: {
-    required: [],
+    required: ['code'],
+    optional: { expiresInHours: '24' },
     email: {
       subject: 'Confirm your email address',
-      text: 'Hello {{firstName}},\n\nYou have not confirmed your email address yet. Open the app to finish signing up.',
-      html: para('Hello {{firstName}},', 'You have not confirmed your email address yet. Open the app to finish signing up.'),
+      text: 'Hello {{firstName}},\n\nYou have not confirmed your email address yet. Your new code is {{code}} (valid {{expiresInHours}} hours); do not share it.',
+      html: para('Hello {{firstName}},', 'You have not confirmed your email address yet.', 'Your new code is <strong>{{code}}</strong> (valid {{expiresInHours}} hours); do not share it.'),
     },
     sms: 'Reminder: confirm your email address to finish signing up.',
     push: { title: 'Finish signing up', body: 'Confirm your email address to continue.' },
@@ -97,6 +99,7 @@ const EN: Record<NotificationEvent, EventTemplate> = {
   },
   account_activated: {
     required: [],
+    optional: { kycLevel: 'basic' },
     email: {
       subject: 'Your account is active',
       text: 'Hello {{firstName}},\n\nYour account is now active. Welcome!',
@@ -106,8 +109,8 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     push: { title: 'Account active', body: 'Welcome! Your account is ready.' },
   },
   identity_number_request: {
-    required: ['idType'],
-    optional: { dueDate: 'soon' },
+    required: ['types'],
+    optional: { requestId: '', dueAt: '' },
     email: {
       subject: 'Please provide your {{idType}}',
       text: 'Hello {{firstName}},\n\nTo keep your account in good standing, please submit your {{idType}} in the app by {{dueDate}}.',
@@ -117,8 +120,8 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     push: { title: '{{idType}} needed', body: 'Please submit your {{idType}} by {{dueDate}}.' },
   },
   identity_number_reminder: {
-    required: ['idType'],
-    optional: { dueDate: 'soon' },
+    required: ['types'],
+    optional: { requestId: '', dueAt: '' },
     email: {
       subject: 'Reminder: your {{idType}} is still needed',
       text: 'Hello {{firstName}},\n\nWe still need your {{idType}}. Please submit it in the app by {{dueDate}}.',
@@ -128,7 +131,8 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     push: { title: 'Reminder', body: 'Your {{idType}} is still needed.' },
   },
   identity_number_verified: {
-    required: ['idType'],
+    required: ['types'],
+    optional: { requestId: '' },
     email: {
       subject: 'Your {{idType}} is verified',
       text: 'Hello {{firstName}},\n\nThank you: your {{idType}} was verified.',
@@ -138,8 +142,8 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     push: { title: '{{idType}} verified', body: 'Thank you, all done.' },
   },
   identity_number_failed: {
-    required: ['idType'],
-    optional: { reason: 'the details did not match your profile' },
+    required: [],
+    optional: { requestId: '', types: '', reasonCode: '', canResubmit: 'true', reason: 'the details did not match your profile' },
     email: {
       subject: 'We could not verify your {{idType}}',
       text: 'Hello {{firstName}},\n\nWe could not verify your {{idType}}: {{reason}}. Please check it and try again.',
@@ -149,14 +153,15 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     push: { title: '{{idType}} not verified', body: 'Please check your details and try again.' },
   },
   compliance_digest: {
-    required: ['period', 'summary'],
+    required: ['overdue', 'stuck'],
+    optional: { sampleRequestIds: 'none' },
     email: {
-      subject: 'Compliance digest for {{period}}',
-      text: 'Hello {{firstName}},\n\nCompliance digest for {{period}}:\n{{summary}}',
-      html: para('Hello {{firstName}},', 'Compliance digest for {{period}}:', '{{summary}}'),
+      subject: 'Compliance digest: {{overdue}} overdue, {{stuck}} stuck verification requests',
+      text: 'Hello {{firstName}},\n\nBVN/NIN verification requests needing attention: {{overdue}} overdue, {{stuck}} stuck in verification.\nExamples: {{sampleRequestIds}}',
+      html: para('Hello {{firstName}},', 'BVN/NIN verification requests needing attention: {{overdue}} overdue, {{stuck}} stuck in verification.', 'Examples: {{sampleRequestIds}}'),
     },
-    sms: 'Your compliance digest for {{period}} is in your email.',
-    push: { title: 'Compliance digest', body: 'The digest for {{period}} is ready.' },
+    sms: 'Compliance digest: {{overdue}} overdue, {{stuck}} stuck verification requests. Details in your email.',
+    push: { title: 'Compliance digest', body: '{{overdue}} overdue, {{stuck}} stuck verification requests.' },
   },
 };
 
@@ -174,6 +179,19 @@ export function placeholdersOf(t: EventTemplate): Set<string> {
 }
 
 /** Missing required or unknown placeholders are a caller bug: TemplateError (not retried). */
+/**
+ * Values computed from what callers send, so callers pass facts (`types: 'bvn,nin'`, an ISO
+ * `dueAt`) and templates read words (`idType: 'BVN and NIN'`, `dueDate: '2026-11-29'`).
+ */
+export const DERIVED_PLACEHOLDERS = ['idType', 'dueDate'] as const;
+function derive(data: Record<string, string>): Record<string, string> {
+  const names = (data.types ?? '').split(',').filter(Boolean).map((t) => t.toUpperCase());
+  return {
+    idType: names.length ? names.join(' and ') : 'identity number',
+    dueDate: data.dueAt ? data.dueAt.slice(0, 10) : 'soon',
+  };
+}
+
 export function validatePlaceholders(event: NotificationEvent, data: Record<string, string>): void {
   const t = EN[event];
   const missing = t.required.filter((k) => !data[k]);
@@ -187,7 +205,9 @@ export function renderTemplate(event: NotificationEvent, language: string, data:
   validatePlaceholders(event, data);
   const lang = TEMPLATES[language]?.[event] ? language : 'en';
   const t = TEMPLATES[lang][event]!;
-  const values: Record<string, string> = { firstName: 'there', ...t.optional, ...data };
+  // An empty optional value falls back to the template's wording rather than leaving a gap.
+  const given = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== ''));
+  const values: Record<string, string> = { firstName: 'there', ...t.optional, ...given, ...derive(data) };
   const fill = (s: string, esc = (v: string) => v) => s.replace(PLACEHOLDER, (_m, k: string) => esc(values[k] ?? ''));
   return {
     language: lang,

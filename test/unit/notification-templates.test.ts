@@ -1,10 +1,10 @@
-import { placeholdersOf, renderTemplate, TEMPLATES, TemplateError } from '../../activities/notifications/templates';
+import { DERIVED_PLACEHOLDERS, placeholdersOf, renderTemplate, TEMPLATES, TemplateError } from '../../activities/notifications/templates';
 import { NOTIFICATION_EVENTS } from '../../workflows/notify.contract';
 
 describe('notification templates', () => {
   it.each(NOTIFICATION_EVENTS)('%s has every channel and declares exactly the placeholders it uses', (event) => {
     const t = TEMPLATES.en[event]!;
-    const declared = new Set([...t.required, ...Object.keys(t.optional ?? {}), 'firstName']);
+    const declared = new Set([...t.required, ...Object.keys(t.optional ?? {}), 'firstName', ...DERIVED_PLACEHOLDERS]);
     for (const p of placeholdersOf(t)) expect(declared).toContain(p);
     const data = Object.fromEntries(t.required.map((k) => [k, `v-${k}`]));
     const out = renderTemplate(event, 'en', data);
@@ -25,5 +25,37 @@ describe('notification templates', () => {
     expect(out.language).toBe('en');
     expect(out.email.html).toContain('&lt;script&gt;');
     expect(out.email.text).toContain('<script>x</script>');
+  });
+});
+
+// The exact data shapes the producing workflows send (workflows/onboarding.ts, verification-request.ts,
+// verification-sweep.ts). A template that refuses one of these would fail every such message.
+describe('templates accept what the workflows send', () => {
+  const produced: [Parameters<typeof renderTemplate>[0], Record<string, string>][] = [
+    ['verification_code', { code: '123456', expiresInHours: '24' }],
+    ['confirm_reminder', { code: '654321', expiresInHours: '24' }],
+    ['account_activated', { kycLevel: 'advanced' }],
+    ['kyc_declined', {}],
+    ['kyc_resubmission', { reason: '' }],
+    ['kyc_session_expired', {}],
+    ['identity_number_request', { requestId: 'r1', types: 'bvn,nin', dueAt: '2026-11-29T10:00:00.000Z' }],
+    ['identity_number_reminder', { requestId: 'r1', types: 'bvn', dueAt: '2026-11-29T10:00:00.000Z' }],
+    ['identity_number_verified', { requestId: 'r1', types: 'nin' }],
+    ['identity_number_failed', { requestId: 'r1', reasonCode: 'NO_MATCH', reason: 'the name did not match', canResubmit: 'true' }],
+    ['compliance_digest', { overdue: '2', stuck: '1', sampleRequestIds: 'a,b' }],
+  ];
+  it.each(produced)('%s', (event, data) => {
+    const out = renderTemplate(event, 'en', data);
+    expect(out.email.text).not.toMatch(/\{\{|\}\}|\(\)/);
+  });
+
+  it('writes identity number types and due dates in words', () => {
+    const out = renderTemplate('identity_number_request', 'en', { requestId: 'r1', types: 'bvn,nin', dueAt: '2026-11-29T10:00:00.000Z' });
+    expect(out.email.subject).toBe('Please provide your BVN and NIN');
+    expect(out.sms).toContain('by 2026-11-29');
+  });
+
+  it('uses the template wording when an optional value is empty', () => {
+    expect(renderTemplate('kyc_resubmission', 'en', { reason: '' }).email.text).toContain('a document could not be read');
   });
 });

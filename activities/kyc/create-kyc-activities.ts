@@ -26,13 +26,15 @@ interface BridgeKycLinkResponse {
 
 /** Veriff and Bridge adapters on the kyc worker; base URLs and keys come from config only. */
 export function createKycActivities({ config, models }: KycActivityDeps) {
+  const veriffBase = config.VERIFF_BASE_URL ?? `${config.SANDBOX_URL}/veriff`;
+  const bridgeBase = config.BRIDGE_BASE_URL ?? `${config.SANDBOX_URL}/bridge/v0`;
   return {
     /** POST /v1/sessions with vendorData = our user id (how webhooks find their workflow). */
     async createVeriffSession(input: { userId: string }): Promise<KycSessionResult> {
       const body = JSON.stringify({ verification: { vendorData: input.userId, endUserId: input.userId } });
       const res = await postProviderJson<VeriffSessionResponse>(
         'veriff',
-        `${config.VERIFF_BASE_URL}/v1/sessions`,
+        `${veriffBase}/v1/sessions`,
         { 'X-AUTH-CLIENT': config.VERIFF_API_KEY, 'X-HMAC-SIGNATURE': veriffSignature(config.VERIFF_SHARED_SECRET, body) },
         body,
       );
@@ -46,7 +48,7 @@ export function createKycActivities({ config, models }: KycActivityDeps) {
       const body = JSON.stringify({ type: 'individual', full_name: `${user.firstName} ${user.lastName}`.trim(), email: user.email });
       const res = await postProviderJson<BridgeKycLinkResponse>(
         'bridge',
-        `${config.BRIDGE_BASE_URL}/kyc_links`,
+        `${bridgeBase}/kyc_links`,
         { 'Api-Key': config.BRIDGE_API_KEY, 'Idempotency-Key': input.idempotencyKey },
         body,
       );

@@ -29,11 +29,13 @@ export const onboardingSchema = z.object({
   /** Veriff allows 9 resubmissions; the 10th attempt is declined. */
   VERIFF_MAX_RESUBMISSIONS: envPositiveInt.default(9),
 
-  VERIFF_BASE_URL: envUrl.default('http://127.0.0.1:4010/veriff'),
+  /** Unset = the sandbox (`${SANDBOX_URL}/veriff`), like every provider base URL. */
+  VERIFF_BASE_URL: envUrl.optional(),
   VERIFF_API_KEY: z.string().min(8),
   VERIFF_SHARED_SECRET: z.string().min(16),
 
-  BRIDGE_BASE_URL: envUrl.default('http://127.0.0.1:4010/bridge/v0'),
+  /** Unset = the sandbox (`${SANDBOX_URL}/bridge/v0`). */
+  BRIDGE_BASE_URL: envUrl.optional(),
   BRIDGE_API_KEY: z.string().min(8),
   /** PEM public key of the Bridge webhook endpoint (X-Webhook-Signature, RSA-SHA256). */
   BRIDGE_WEBHOOK_PUBLIC_KEY: pem('PUBLIC KEY'),

@@ -18,7 +18,7 @@ export interface WorkerDeps {
 export interface WorkerProcessSpec {
   name: string;
   queue: QueueName;
-  /** Only the onboarding worker hosts workflow code; the others run activities only. */
+  /** The onboarding and notifications workers host workflow code (one shared bundle); the kyc worker runs activities only. */
   hostsWorkflows: boolean;
   buildActivities: (deps: WorkerDeps) => object;
   /** Provider rate limits live on the task queue, not in hand-written throttles. */

@@ -61,7 +61,7 @@ async function run() {
   // Which operations the run issues, per collection (FerretDB's cost is in the scans).
   const dbOps = new Map<string, number>();
   n.stack.deps.db.set('debug', (collection: string, method: string, filter?: Record<string, unknown>) => {
-    const key = `${collection}.${method}(${Object.keys(filter ?? {}).join(',')})`;
+    const key = `${collection}.${method}(${Array.isArray(filter) ? 'batch' : Object.keys(filter ?? {}).join(',')})`;
     dbOps.set(key, (dbOps.get(key) ?? 0) + 1);
   });
   // Everything but the database and Temporal shares this event loop: its lag is worth reporting.

@@ -1,7 +1,8 @@
 import type { Models } from '../../common/models';
 import type { UserDoc } from '../../common/models/user';
 import type { StaffRole, UserRole, UserType } from '../../common/models/user-enums';
-import { badRequest, conflict, notFound } from '../http/app-error';
+import { badRequest, notFound } from '../http/app-error';
+import { auditedUserUpdate } from './audited-user-update';
 
 export interface RoleFields {
   role?: UserRole;
@@ -38,21 +39,8 @@ export async function changeUserRole(deps: { models: Pick<Models, 'User' | 'Audi
   if (Object.keys(to).length === 0) return user;
   const next = { ...current, ...to };
   if (next.staffRole && !user.tenantId) throw badRequest('STAFF_ROLE_REQUIRES_TENANT', 'Only members of a tenant can hold a staff role');
-  const updated = (await deps.models.User.findOneAndUpdate(
-    { _id: user._id, tokenVersion: user.tokenVersion },
-    { $set: to, $inc: { tokenVersion: 1 } },
-    { new: true, lean: true },
-  )) as UserDoc | null;
-  if (!updated) throw conflict('CONCURRENT_UPDATE', 'The user was changed at the same time; read it again and retry');
-  await deps.models.AuditEvent.create({
-    actor: change.actorId,
-    subject: user._id,
-    tenantId: user.tenantId ?? null,
-    action: 'user.role_changed',
-    from,
-    to,
-    reason: change.reason,
-    requestId: change.requestId,
+  return auditedUserUpdate(deps.models, user, {
+    set: to,
+    audit: { actorId: change.actorId, action: 'user.role_changed', from, to, reason: change.reason, requestId: change.requestId },
   });
-  return updated;
 }

@@ -3,7 +3,8 @@ import type { Models } from '../../common/models';
 import { adminStatusChangedSignal, onboardingWorkflowId } from '../../../workflows/onboarding.contract';
 import type { UserDoc } from '../../common/models/user';
 import type { UserStatus } from '../../common/models/user-enums';
-import { conflict, notFound } from '../http/app-error';
+import { notFound } from '../http/app-error';
+import { auditedUserUpdate } from './audited-user-update';
 
 export interface StatusChange {
   actorId: string;
@@ -26,24 +27,10 @@ export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'Au
   const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
   if (!user) throw notFound('User');
   if (user.status === change.to) return user;
-  const updated = (await deps.models.User.findOneAndUpdate(
-    { _id: user._id, status: user.status, tokenVersion: user.tokenVersion },
-    {
-      $set: { status: change.to, statusBeforeDeactivation: change.to === 'inactive' ? user.status : null },
-      $inc: { tokenVersion: 1 },
-    },
-    { new: true, lean: true },
-  )) as UserDoc | null;
-  if (!updated) throw conflict('CONCURRENT_UPDATE', 'The user was changed at the same time; read it again and retry');
-  await deps.models.AuditEvent.create({
-    actor: change.actorId,
-    subject: user._id,
-    tenantId: user.tenantId ?? null,
-    action: 'user.status_changed',
-    from: user.status,
-    to: change.to,
-    reason: change.reason,
-    requestId: change.requestId,
+  const updated = await auditedUserUpdate(deps.models, user, {
+    expect: { status: user.status },
+    set: { status: change.to, statusBeforeDeactivation: change.to === 'inactive' ? user.status : null },
+    audit: { actorId: change.actorId, action: 'user.status_changed', from: user.status, to: change.to, reason: change.reason, requestId: change.requestId },
   });
   try {
     await deps.temporal.workflow.getHandle(onboardingWorkflowId(user._id)).signal(adminStatusChangedSignal, { status: change.to, actor: change.actorId, reason: change.reason });

@@ -1,0 +1,35 @@
+import type { Models } from '../../common/models';
+import type { UserDoc } from '../../common/models/user';
+import { conflict } from '../http/app-error';
+
+export interface AuditedUserUpdate {
+  /** Extra conditions for the compare-and-set besides the tokenVersion read with `user`. */
+  expect?: Record<string, unknown>;
+  set: object;
+  audit: { actorId: string; action: string; from: unknown; to: unknown; reason: string | null; requestId: string | null };
+}
+
+/**
+ * Compare-and-set on the user (the tokenVersion read earlier must still hold, so two admins cannot
+ * silently overwrite each other), a tokenVersion bump that cuts existing tokens off at once, and the
+ * audit event. Shared by the role and status changes so both stay audited the same way.
+ */
+export async function auditedUserUpdate(models: Pick<Models, 'User' | 'AuditEvent'>, user: UserDoc, change: AuditedUserUpdate): Promise<UserDoc> {
+  const updated = (await models.User.findOneAndUpdate(
+    { _id: user._id, tokenVersion: user.tokenVersion, ...change.expect },
+    { $set: change.set, $inc: { tokenVersion: 1 } },
+    { new: true, lean: true },
+  )) as UserDoc | null;
+  if (!updated) throw conflict('CONCURRENT_UPDATE', 'The user was changed at the same time; read it again and retry');
+  await models.AuditEvent.create({
+    actor: change.audit.actorId,
+    subject: user._id,
+    tenantId: user.tenantId ?? null,
+    action: change.audit.action,
+    from: change.audit.from,
+    to: change.audit.to,
+    reason: change.audit.reason,
+    requestId: change.audit.requestId,
+  });
+  return updated;
+}

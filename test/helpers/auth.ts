@@ -13,11 +13,16 @@ export async function userWithToken(models: Models, config: Config, fields: Part
     status: 'active',
     ...fields,
   });
+  return { user, ...(await accessTokenFor(config, user)) };
+}
+
+/** An access token for an existing user, as login would mint it (without a stored session). */
+export async function accessTokenFor(config: Config, user: Pick<UserDoc, '_id' | 'tenantId' | 'tokenVersion'>) {
   const { token } = await createAccessTokens(config).issue({
     userId: user._id,
     tenantId: user.tenantId ?? null,
     tokenVersion: user.tokenVersion,
     sessionId: randomUUID(),
   });
-  return { user, token, headers: { authorization: `Bearer ${token}` } };
+  return { token, headers: { authorization: `Bearer ${token}` } };
 }

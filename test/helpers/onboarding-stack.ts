@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { createAccessTokens } from '../../services/api/auth/access-tokens';
 import { createLogger } from '../../services/common/logger';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createSandboxApp } from '../../services/sandbox/app';
 import { testConfig } from './config';
+import { accessTokenFor } from './auth';
 import { listen, request, type RunningServer } from './http';
+import { waitFor as waitUntil } from './wait';
 import { withRecordedNotifications } from './recorded-notifications';
 import { startTestStack, type TestStack } from './stack';
 
 /**
  * API + onboarding and kyc workers + the provider sandbox, wired to each other on free ports.
- * `requestNotification` is a recording test double until the notifications worker lands.
+ * `requestNotification` is a recording test double (test/e2e/whole-system.test.ts uses the real one).
  */
 export async function startOnboardingStack(opts: { config?: Record<string, string> } = {}) {
   let apiUrl = '';
@@ -26,23 +27,13 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
   const stack: TestStack = await startTestStack({
     workers: [onboardingWithRecorder, kycWorkerSpec],
     config: {
-      VERIFF_BASE_URL: `${sandboxServer.url}/veriff`,
-      BRIDGE_BASE_URL: `${sandboxServer.url}/bridge/v0`,
       SANDBOX_URL: sandboxServer.url,
       ...opts.config,
     },
   });
   apiUrl = stack.url;
 
-  async function waitFor<T>(read: () => Promise<T> | T, check: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await read();
-      if (check(v)) return v;
-      if (Date.now() > until) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const waitFor = <T>(read: () => Promise<T> | T, check: (v: T) => boolean, timeoutMs = 15_000) => waitUntil(read, check, timeoutMs);
 
   const api = (path: string, init: Parameters<typeof request>[1] = {}) => request(`${stack.url}${path}`, init);
   const ctl = (path: string, json: unknown = {}) => request(`${sandboxServer.url}${path}`, { method: 'POST', json });
@@ -65,8 +56,7 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
     /** A bearer token as login (identity issue) would mint it. */
     async tokenFor(userId: string) {
       const user = await stack.deps.models.User.findById(userId).lean();
-      const { token } = await createAccessTokens(stack.deps.config).issue({ userId, tenantId: user!.tenantId ?? null, tokenVersion: user!.tokenVersion, sessionId: randomUUID() });
-      return { authorization: `Bearer ${token}` };
+      return (await accessTokenFor(stack.deps.config, user!)).headers;
     },
     /** Registered, confirmed and signed in: ready for the KYC steps. */
     async confirmedUser(body: Record<string, unknown> = {}) {

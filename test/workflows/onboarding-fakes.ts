@@ -108,16 +108,8 @@ export async function startOnboarding(
 export const state = (handle: WorkflowHandle) => handle.query(onboardingStateQuery);
 export const register = (handle: WorkflowHandle, requestFingerprint = 'fp-1') => handle.executeUpdate(registerUpdate, { args: [{ requestFingerprint }] });
 
-/** Polls (in real time) until `check` holds; workflow state moves asynchronously to the test. */
-export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (check(v)) return v;
-    if (Date.now() > until) throw new Error(`condition not met; last value: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Polls in real time: workflow state moves asynchronously to the test. */
+export { waitFor as eventually } from '../helpers/wait';
 
 /** The update failure's ApplicationFailure type (validator rejection or handler failure). */
 export async function failureType(p: Promise<unknown>): Promise<{ type?: string; details?: unknown[] }> {

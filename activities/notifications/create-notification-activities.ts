@@ -16,7 +16,7 @@ import { renderTemplate, TemplateError, validatePlaceholders } from './templates
 
 export interface NotificationActivityDeps {
   config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'>;
-  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationPreference' | 'UserDevices'>;
+  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationDeliveryEvent' | 'NotificationPreference' | 'UserDevices'>;
   channels: { email: EmailChannel; sms: SmsChannel; push: PushChannel };
 }
 

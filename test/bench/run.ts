@@ -118,13 +118,13 @@ async function run() {
       }
     }
     await new Promise((r) => setTimeout(r, 1_000)); // let the last callbacks land
-    const deliveries = await models.NotificationDelivery.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]);
+    const outcomes = await models.NotificationDeliveryEvent.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$kind', n: { $sum: 1 } } }]);
     const seconds = (end - start) / 1000;
     log(`completed ${done}/${COUNT} notifications (${finished.filter((f) => f.status === 'sent').length} sent) in ${seconds.toFixed(1)} s`);
     log(`outbox: ${n.outbox.count()} messages, expected ${COUNT * CHOSEN.length}; lost = ${lost}, duplicated = ${duplicated}`);
     log(`throughput: ${(COUNT / seconds).toFixed(1)} notifications/s (${((COUNT * CHOSEN.length) / seconds).toFixed(1)} messages/s)`);
     log(`latency request→all channels done: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${latencies.at(-1)} ms`);
-    log(`delivery records: ${deliveries.map((d) => `${d._id} ${d.n}`).join(', ')}`);
+    log(`delivery outcomes recorded: ${outcomes.map((d) => `${d._id} ${d.n}`).join(', ')}`);
     const ops = [...dbOps].sort((a, b) => b[1] - a[1]);
     log(`database operations per notification: ${ops.map(([k, c]) => `${k} ${(c / COUNT).toFixed(2)}`).join('; ')}`);
     log(`max event-loop lag (API + sandbox + workers in one process): ${Math.round(maxLagMs)} ms`);

@@ -1,6 +1,7 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import twilio from 'twilio';
 import { startNotification } from '../../activities/notifications/start-notification';
+import { readDelivery } from '../../activities/notifications/delivery-ledger';
 import { taskQueues } from '../../services/common/task-queues';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
@@ -153,7 +154,7 @@ describe('notifications end to end', () => {
   it('rejects forged Twilio and SendGrid callbacks and accepts genuine ones', async () => {
     const { TWILIO_AUTH_TOKEN, API_PUBLIC_URL } = n.stack.deps.config;
     const key = 'forged-test.sms';
-    await n.stack.deps.models.NotificationDelivery.create({ _id: key, notificationId: 'forged-test', userId: 'u', channel: 'sms', status: 'sent' });
+    await n.stack.deps.models.NotificationDelivery.create({ _id: key, notificationId: 'forged-test', userId: 'u', channel: 'sms', status: 'sending', attempts: 1 });
     const path = `/webhooks/twilio/status/${key}`;
     const params = { MessageSid: 'SM123', MessageStatus: 'undelivered', ErrorCode: '30003' };
     const form = new URLSearchParams(params).toString();
@@ -164,12 +165,12 @@ describe('notifications end to end', () => {
     expect((await twilioPost(twilio.getExpectedTwilioSignature('wrong-token-0123456789', `${API_PUBLIC_URL}${path}`, params))).status).toBe(401);
     const forged = await twilioPost(twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, `${API_PUBLIC_URL}${path}`, { ...params, MessageStatus: 'delivered' }));
     expect(forged.json.error.code).toBe('INVALID_SIGNATURE');
-    expect((await n.stack.deps.models.NotificationDelivery.findById(key).lean())!.status).toBe('sent');
+    expect((await readDelivery(n.stack.deps.models, key))!.status).toBe('sending');
     expect((await twilioPost(twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, `${API_PUBLIC_URL}${path}`, params))).status).toBe(200);
-    expect((await n.stack.deps.models.NotificationDelivery.findById(key).lean())!.status).toBe('failed');
+    expect((await readDelivery(n.stack.deps.models, key))!.status).toBe('failed');
 
     const emailKey = 'forged-test.email';
-    await n.stack.deps.models.NotificationDelivery.create({ _id: emailKey, notificationId: 'forged-test', userId: 'u', channel: 'email', status: 'sent' });
+    await n.stack.deps.models.NotificationDelivery.create({ _id: emailKey, notificationId: 'forged-test', userId: 'u', channel: 'email', status: 'sending', attempts: 1 });
     const body = JSON.stringify([{ email: 'x@example.test', event: 'delivered', sg_event_id: 'e1', sg_message_id: 'm1.x', timestamp: 1, deliveryKey: emailKey }]);
     const ts = String(Math.floor(Date.now() / 1000));
     const sendgridPost = (signature: string, timestamp = ts, raw = body) =>
@@ -185,9 +186,9 @@ describe('notifications end to end', () => {
     expect((await sendgridPost(genuine, ts, body.replace('delivered', 'bounce'))).status).toBe(401); // tampered body
     const old = String(Number(ts) - 3600);
     expect((await sendgridPost(signSendGridEvents(TEST_SECRETS.SANDBOX_SENDGRID_EVENT_SIGNING_KEY, old, body), old)).status).toBe(401); // replayed
-    expect((await n.stack.deps.models.NotificationDelivery.findById(emailKey).lean())!.status).toBe('sent');
+    expect((await readDelivery(n.stack.deps.models, emailKey))!.status).toBe('sending');
     const ok = await sendgridPost(genuine);
     expect(ok.status).toBe(200);
-    expect((await n.stack.deps.models.NotificationDelivery.findById(emailKey).lean())!.status).toBe('delivered');
+    expect((await readDelivery(n.stack.deps.models, emailKey))!.status).toBe('delivered');
   });
 });

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { PermanentChannelError, RejectedByProvider } from '../../activities/notifications/channels/channel';
-import { recordProviderStatus, sendOnce } from '../../activities/notifications/delivery-ledger';
+import { readDelivery, recordProviderStatus, sendOnce } from '../../activities/notifications/delivery-ledger';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 // The exactly-once protocol against the real database, one crash shape per test.
@@ -58,7 +58,7 @@ describe('delivery ledger', () => {
 
     const rejected = delivery();
     await expect(sendOnce(ledger(), rejected, () => Promise.reject(new RejectedByProvider(503, 'busy')))).rejects.toThrow('busy');
-    expect((await db.models.NotificationDelivery.findById(rejected.key).lean())!.status).toBe('pending');
+    expect((await readDelivery(db.models, rejected.key))!.status).toBe('pending');
     expect(await sendOnce(ledger(), rejected, counting().send)).toMatchObject({ alreadySent: false });
   });
 
@@ -69,7 +69,7 @@ describe('delivery ledger', () => {
     const { calls, send } = counting();
     expect(await failureType(sendOnce(ledger(), d, send))).toBe('PermanentProviderError');
     expect(calls.n).toBe(0);
-    expect(await db.models.NotificationDelivery.findById(d.key).lean()).toMatchObject({ status: 'failed', error: { code: 'TWILIO_21211' } });
+    expect(await readDelivery(db.models, d.key)).toMatchObject({ status: 'failed', error: { code: 'TWILIO_21211' } });
   });
 
   it('lets only one of two racing attempts call the provider', async () => {
@@ -85,12 +85,38 @@ describe('delivery ledger', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 
+  it('lets only one of two retries racing to resend after the reconcile window call the provider', async () => {
+    const d = delivery();
+    await expect(sendOnce(ledger(), d, () => Promise.reject(new Error('timeout')))).rejects.toThrow('timeout');
+    const later = () => new Date(Date.now() + 61_000);
+    const calls = { n: 0 };
+    const slow = async () => {
+      calls.n++;
+      await new Promise((r) => setTimeout(r, 50));
+      return { providerMessageId: 'SM-resent' };
+    };
+    const results = await Promise.allSettled([sendOnce(ledger(later), d, slow), sendOnce(ledger(later), d, slow)]);
+    expect(calls.n).toBe(1);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await readDelivery(db.models, d.key)).toMatchObject({ status: 'sent', attempts: 2, providerMessageId: 'SM-resent' });
+  });
+
+  it('keeps the first final outcome when a provider contradicts itself, and ignores unknown keys', async () => {
+    const d = delivery();
+    await sendOnce(ledger(), d, counting().send);
+    expect(await recordProviderStatus(db.models, d.key, { status: 'delivered', providerStatus: 'delivered' })).toBe(true);
+    expect(await recordProviderStatus(db.models, d.key, { status: 'failed', providerStatus: 'undelivered', error: { code: 'TWILIO_30003', message: 'x' } })).toBe(true);
+    expect(await readDelivery(db.models, d.key)).toMatchObject({ status: 'delivered', error: null, providerMessageId: 'SM1' });
+    expect(await recordProviderStatus(db.models, 'never-claimed.sms', { status: 'delivered', providerStatus: 'delivered' })).toBe(false);
+    expect(await readDelivery(db.models, 'never-claimed.sms')).toBeNull();
+  });
+
   it('moves a record only forward on out-of-order and repeated callbacks', async () => {
     const d = delivery();
     await sendOnce(ledger(), d, counting().send);
     await recordProviderStatus(db.models, d.key, { status: 'delivered', providerStatus: 'delivered' });
     await recordProviderStatus(db.models, d.key, { status: 'sent', providerStatus: 'sent' }); // late, older event
     await recordProviderStatus(db.models, d.key, { status: 'delivered', providerStatus: 'delivered' }); // repeated
-    expect(await db.models.NotificationDelivery.findById(d.key).lean()).toMatchObject({ status: 'delivered', providerStatus: 'delivered' });
+    expect(await readDelivery(db.models, d.key)).toMatchObject({ status: 'delivered', providerStatus: 'delivered' });
   });
 });

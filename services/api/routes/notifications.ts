@@ -3,6 +3,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { startNotification } from '../../../activities/notifications/start-notification';
+import { readNotificationDeliveries } from '../../../activities/notifications/delivery-ledger';
+import { DELIVERY_STATUSES } from '../../common/models/notification-delivery';
 import { taskQueues } from '../../common/task-queues';
 import { CHANNELS, type NotificationEvent, type NotificationRequest } from '../../../workflows/notify.contract';
 import { isInternalAdmin, getAuth } from '../auth/auth-context';
@@ -50,7 +52,7 @@ const kycBody = z
 
 const deliverySchema = z.object({
   channel: z.enum(CHANNELS),
-  status: z.enum(['pending', 'sending', 'sent', 'delivered', 'failed', 'skipped']),
+  status: z.enum(DELIVERY_STATUSES),
   attempts: z.number().int(),
   providerStatus: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
@@ -126,7 +128,7 @@ export function notificationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, re
           const auth = getAuth(res);
           if (doc.userId !== auth.userId && !isInternalAdmin(auth)) throw notFound('Notification');
         }
-        const deliveries = await deps.models.NotificationDelivery.find({ notificationId: doc._id }).sort({ _id: 1 }).lean();
+        const deliveries = await readNotificationDeliveries(deps.models, doc._id);
         return {
           data: {
             notificationId: doc._id,
@@ -137,11 +139,11 @@ export function notificationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, re
             completedAt: doc.completedAt ? doc.completedAt.toISOString() : null,
             channels: deliveries.map((d) => ({
               channel: d.channel,
-              status: d.status ?? 'pending',
-              attempts: d.attempts ?? 0,
-              providerStatus: d.providerStatus ?? null,
-              error: d.error?.code ? { code: d.error.code, message: d.error.message ?? '' } : null,
-              fallbackFor: d.fallbackFor ? (d.fallbackFor.split(',') as (typeof CHANNELS)[number][]) : null,
+              status: d.status,
+              attempts: d.attempts,
+              providerStatus: d.providerStatus,
+              error: d.error,
+              fallbackFor: d.fallbackFor,
               sentAt: d.sentAt ? d.sentAt.toISOString() : null,
               updatedAt: d.updatedAt.toISOString(),
             })),

@@ -5,6 +5,7 @@ import { authSessionModel } from './auth-session';
 import { userDevicesModel } from './device';
 import { notificationModel } from './notification';
 import { notificationDeliveryModel } from './notification-delivery';
+import { notificationDeliveryEventModel } from './notification-delivery-event';
 import { notificationPreferenceModel } from './notification-preference';
 import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
@@ -23,6 +24,7 @@ export function createModels(conn: Connection) {
     AuthSession: authSessionModel(conn),
     Notification: notificationModel(conn),
     NotificationDelivery: notificationDeliveryModel(conn),
+    NotificationDeliveryEvent: notificationDeliveryEventModel(conn),
     NotificationPreference: notificationPreferenceModel(conn),
     ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),

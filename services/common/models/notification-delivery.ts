@@ -1,14 +1,18 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { CHANNELS } from '../../../workflows/notify.contract';
 
+/** What a reader sees for one delivery: the attempt state, overridden by any recorded outcome. */
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
- * One channel of one notification. `_id` is the delivery key `<notificationId>.<channel>`: the
- * unique index that makes retries and crashed workers converge on a single provider send.
- * `sending` is written before the provider call and `sent` (with the provider's id) after it;
- * a `sending` record found by a retry is reconciled against provider callbacks before any resend.
+ * One channel of one notification: the *attempt* half of the ledger. `_id` is the delivery key
+ * `<notificationId>.<channel>`; inserting it is the first attempt's claim on the provider call.
+ * Only the attempt holding the claim writes this document afterwards (`sending` → `pending` when
+ * the provider refused, `attempts`/`sendingAt` when a retry re-claims). What happened at the
+ * provider (sent, delivered, failed) is never written here: those are immutable facts in
+ * `notificationDeliveryEvents`, so a worker and a racing status callback never write the same
+ * document (FerretDB's read-modify-write would lose one of them).
  */
 const notificationDeliverySchema = new Schema(
   {
@@ -16,23 +20,16 @@ const notificationDeliverySchema = new Schema(
     notificationId: { type: String, required: true, index: true },
     userId: { type: String, required: true },
     channel: { type: String, enum: CHANNELS, required: true },
+    /** `sending` while an attempt holds the claim, `pending` after the provider refused it. */
     status: { type: String, enum: DELIVERY_STATUSES, default: 'pending' },
     attempts: { type: Number, default: 0 },
     sendingAt: { type: Date, default: null },
-    sentAt: { type: Date, default: null },
-    providerMessageId: { type: String, default: null },
-    /** Last status reported by the provider's callback (Twilio MessageStatus, SendGrid event). */
-    providerStatus: { type: String, default: null },
-    providerStatusAt: { type: Date, default: null },
-    /** Set when the provider refused for good (invalid number, unsubscribed, unregistered token). */
-    error: { type: new Schema({ code: String, message: String }, { _id: false }), default: null },
     fallbackFor: { type: String, default: null },
   },
   { collection: 'notificationDeliveries', timestamps: true, versionKey: false },
 );
-notificationDeliverySchema.index({ providerMessageId: 1 });
 
-export type NotificationDeliveryDoc = InferSchemaType<typeof notificationDeliverySchema> & { _id: string; updatedAt: Date };
+export type NotificationDeliveryDoc = InferSchemaType<typeof notificationDeliverySchema> & { _id: string; createdAt: Date; updatedAt: Date };
 
 export function notificationDeliveryModel(conn: Connection) {
   return conn.model('NotificationDelivery', notificationDeliverySchema);

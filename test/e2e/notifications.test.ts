@@ -190,5 +190,15 @@ describe('notifications end to end', () => {
     const ok = await sendgridPost(genuine);
     expect(ok.status).toBe(200);
     expect((await readDelivery(n.stack.deps.models, emailKey))!.status).toBe('delivered');
+
+    // A genuine batch with entries we cannot use: skipped, the usable ones recorded, never a 500.
+    const bounceKey = 'forged-test-2.email';
+    await n.stack.deps.models.NotificationDelivery.create({ _id: bounceKey, notificationId: 'forged-test-2', userId: 'u', channel: 'email', status: 'sending', attempts: 1 });
+    const mixed = JSON.stringify([null, 7, { event: 'constructor', deliveryKey: bounceKey }, { event: 'open', deliveryKey: bounceKey }, { event: 'bounce', deliveryKey: bounceKey, sg_message_id: 42 }, { event: 'delivered', deliveryKey: emailKey }]);
+    const mixedRes = await sendgridPost(signSendGridEvents(TEST_SECRETS.SANDBOX_SENDGRID_EVENT_SIGNING_KEY, ts, mixed), ts, mixed);
+    expect(mixedRes.status).toBe(200);
+    expect(mixedRes.json.data.received).toBe(2);
+    expect(await readDelivery(n.stack.deps.models, bounceKey)).toMatchObject({ status: 'failed', error: { code: 'SENDGRID_BOUNCE' } });
+    expect((await readDelivery(n.stack.deps.models, emailKey))!.status).toBe('delivered');
   });
 });

@@ -4,6 +4,7 @@ import express from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import { recordProviderStatus } from '../../../activities/notifications/delivery-ledger';
+import { forEachBounded } from '../../common/bounded-parallel';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
@@ -53,7 +54,7 @@ export function notificationWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegis
         if (!signature || !twilio.validateRequest(deps.config.TWILIO_AUTH_TOKEN, signature, url, form)) throw invalidSignature();
         const providerStatus = form.MessageStatus ?? form.SmsStatus;
         if (!providerStatus) throw badRequest('MISSING_STATUS', 'MessageStatus is required');
-        const status = TWILIO_STATUS[providerStatus] ?? 'sent';
+        const status = Object.hasOwn(TWILIO_STATUS, providerStatus) ? TWILIO_STATUS[providerStatus] : 'sent';
         await recordProviderStatus(deps.models, params.deliveryKey, {
           status,
           providerStatus,
@@ -83,18 +84,25 @@ export function notificationWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegis
           throw badRequest('INVALID_JSON', 'The request body is not valid JSON');
         }
         if (!Array.isArray(events)) throw badRequest('VALIDATION_ERROR', 'Expected an array of events');
-        let n = 0;
-        for (const e of events as { event?: string; deliveryKey?: string; sg_message_id?: string; reason?: string }[]) {
-          const status = e.event ? SENDGRID_EVENT[e.event] : undefined;
-          if (!status || typeof e.deliveryKey !== 'string') continue;
-          await recordProviderStatus(deps.models, e.deliveryKey, {
-            status,
-            providerStatus: e.event!,
-            providerMessageId: e.sg_message_id?.split('.')[0],
-            error: status === 'failed' ? { code: `SENDGRID_${e.event!.toUpperCase()}`, message: 'SendGrid could not deliver the email' } : undefined,
-          });
-          n++;
-        }
+        const changes = events.flatMap((raw: unknown) => {
+          const e = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+          const event = typeof e.event === 'string' && Object.hasOwn(SENDGRID_EVENT, e.event) ? e.event : undefined;
+          const key = typeof e.deliveryKey === 'string' && e.deliveryKey.length <= 200 ? e.deliveryKey : undefined;
+          // Opens, clicks, deferrals and events for mail we did not send change no delivery.
+          if (!event || !key) return [];
+          return [{ status: SENDGRID_EVENT[event], event, deliveryKey: key, messageId: typeof e.sg_message_id === 'string' ? e.sg_message_id : undefined }];
+        });
+        // SendGrid posts up to thousands of events per batch and retries the whole batch when the
+        // answer is slow, so events are recorded side by side (each is idempotent, order-free).
+        await forEachBounded(changes, 16, (e) =>
+          recordProviderStatus(deps.models, e.deliveryKey, {
+            status: e.status,
+            providerStatus: e.event,
+            providerMessageId: e.messageId?.split('.')[0],
+            error: e.status === 'failed' ? { code: `SENDGRID_${e.event.toUpperCase()}`, message: 'SendGrid could not deliver the email' } : undefined,
+          }),
+        );
+        const n = changes.length;
         return { data: { received: n } };
       },
     }),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { startNotification } from '../../../activities/notifications/start-notification';
 import { readNotificationDeliveries } from '../../../activities/notifications/delivery-ledger';
 import { DELIVERY_STATUSES } from '../../common/models/notification-delivery';
+import { forEachBounded } from '../../common/bounded-parallel';
 import { taskQueues } from '../../common/task-queues';
 import { CHANNELS, type NotificationEvent, type NotificationRequest } from '../../../workflows/notify.contract';
 import { isInternalAdmin, getAuth } from '../auth/auth-context';
@@ -105,9 +106,7 @@ export function notificationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, re
           channels: body.channels,
           source: `service:${service.name}`,
         }));
-        for (let i = 0; i < requests.length; i += 25) {
-          await Promise.all(requests.slice(i, i + 25).map((r) => startNotification(deps.temporal, queue, r)));
-        }
+        await forEachBounded(requests, 25, (r) => startNotification(deps.temporal, queue, r));
         return { status: 202, data: { notifications: requests.map((r) => ({ userId: r.userId, notificationId: r.notificationId })) } };
       },
     }),

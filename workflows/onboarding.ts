@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -98,6 +99,8 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     s.step = step;
     upsertSearchAttributes([
       { key: SA.OnboardingStep, value: step },
+      // Lets operators ask "in this step for 3 days". Patched: runs started before it replay without it.
+      ...(patched('step-entered-at') ? [{ key: SA.StepEnteredAt, value: new Date() }] : []),
       ...(kycStatus ? [{ key: SA.KycStatus, value: kycStatus }] : []),
     ]);
   }

@@ -4,6 +4,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const SA = {
   OnboardingStep: defineSearchAttributeKey('OnboardingStep', SearchAttributeType.KEYWORD),
   KycStatus: defineSearchAttributeKey('KycStatus', SearchAttributeType.KEYWORD),
+  /** When the run entered its current `OnboardingStep` (workflow time). */
+  StepEnteredAt: defineSearchAttributeKey('StepEnteredAt', SearchAttributeType.DATETIME),
   TenantId: defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD),
   VerificationStatus: defineSearchAttributeKey('VerificationStatus', SearchAttributeType.KEYWORD),
   VerificationType: defineSearchAttributeKey('VerificationType', SearchAttributeType.KEYWORD),

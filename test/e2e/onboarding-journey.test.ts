@@ -32,6 +32,15 @@ describe('onboarding journey end to end', () => {
     await veriff('submitted');
     await step('awaiting_kyc_decision');
     expect((await t.stack.deps.models.User.findById(userId).lean())!.status).toBe('pending_verification');
+    // The operator's "in this step for N days" query (README) goes by when the run entered the step.
+    const inDecisionSince = async (before: Date) => {
+      const query = `WorkflowId = '${onboardingWorkflowId(userId)}' AND OnboardingStep = 'awaiting_kyc_decision' AND StepEnteredAt < '${before.toISOString()}'`;
+      let n = 0;
+      for await (const _ of t.stack.deps.temporal.workflow.list({ query })) n++;
+      return n;
+    };
+    await t.waitFor(() => inDecisionSince(new Date(Date.now() + 60_000)), (n) => n === 1);
+    expect(await inDecisionSince(new Date(Date.now() - 3 * 86_400_000))).toBe(0);
     await veriff('approved');
     await step('awaiting_bridge_link');
 

@@ -101,6 +101,9 @@ describe('onboarding workflow', () => {
     expect(desc.typedSearchAttributes.get(SA.OnboardingStep)).toBe('awaiting_bridge_approval');
     expect(desc.typedSearchAttributes.get(SA.KycStatus)).toBe('bridge:under_review');
     expect(desc.typedSearchAttributes.get(SA.TenantId)).toBe('none');
+    const enteredAt = desc.typedSearchAttributes.get(SA.StepEnteredAt);
+    expect(enteredAt).toBeInstanceOf(Date);
+    expect(enteredAt!.getTime()).toBeGreaterThanOrEqual(desc.startTime.getTime());
 
     await bridge(handle, 2000, 'under_review', 'approved');
     await bridge(handle, 3000, 'approved', 'approved');

@@ -66,10 +66,12 @@ async function run() {
   });
   // Everything but the database and Temporal shares this event loop: its lag is worth reporting.
   let maxLagMs = 0;
+  let peakRss = 0;
   let last = performance.now();
   const lagTimer = setInterval(() => {
     const now = performance.now();
     maxLagMs = Math.max(maxLagMs, now - last - 100);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     last = now;
   }, 100);
   try {
@@ -127,7 +129,7 @@ async function run() {
     log(`delivery outcomes recorded: ${outcomes.map((d) => `${d._id} ${d.n}`).join(', ')}`);
     const ops = [...dbOps].sort((a, b) => b[1] - a[1]);
     log(`database operations per notification: ${ops.map(([k, c]) => `${k} ${(c / COUNT).toFixed(2)}`).join('; ')}`);
-    log(`max event-loop lag (API + sandbox + workers in one process): ${Math.round(maxLagMs)} ms`);
+    log(`max event-loop lag (API + sandbox + workers in one process): ${Math.round(maxLagMs)} ms; peak RSS ${Math.round(peakRss / 2 ** 20)} MiB`);
     if (lost || duplicated || done < COUNT) process.exitCode = 1;
   } finally {
     clearInterval(lagTimer);

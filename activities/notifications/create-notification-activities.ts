@@ -13,6 +13,7 @@ import { PermanentChannelError, type EmailChannel, type PushChannel, type SentMe
 import { editUserDevices } from '../../services/common/models/device';
 import { deliveryKey, sendOnce } from './delivery-ledger';
 import { renderTemplate, TemplateError, validatePlaceholders } from './templates';
+import { isDuplicateKeyError } from '../../services/common/models/duplicate-key';
 
 export interface NotificationActivityDeps {
   config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'>;
@@ -32,7 +33,7 @@ async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const ignoreDuplicate = (err: unknown) => {
-  if ((err as { code?: number }).code !== 11000) throw err;
+  if (!isDuplicateKeyError(err)) throw err;
 };
 const notFound = (what: string) => ApplicationFailure.create({ type: 'NotFound', nonRetryable: true, message: `${what} not found` });
 

@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '../../services/common/models/notification-d
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, type NotificationDeliveryEventDoc } from '../../services/common/models/notification-delivery-event';
 import { CHANNELS, type Channel } from '../../workflows/notify.contract';
 import { PermanentChannelError, RejectedByProvider, type SentMessage } from './channels/channel';
+import { isDuplicateKeyError } from '../../services/common/models/duplicate-key';
 
 export const deliveryKey = (notificationId: string, channel: Channel) => `${notificationId}.${channel}`;
 
@@ -42,15 +43,13 @@ export interface DeliveryView {
 
 type Fact = Pick<NotificationDeliveryEventDoc, 'source'> & Partial<Pick<NotificationDeliveryEventDoc, 'providerMessageId' | 'providerStatus' | 'error'>>;
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
-
 /** Records a fact once; false when it was already there (the first reporter's version stands). */
 async function recordFact(models: LedgerModels, key: string, kind: DeliveryOutcome | `claim.${number}`, fact: Fact): Promise<boolean> {
   try {
     await models.NotificationDeliveryEvent.create({ _id: `${key}:${kind}`, deliveryKey: key, kind: kind.split('.')[0], ...fact });
     return true;
   } catch (err) {
-    if (isDuplicateKey(err)) return false;
+    if (isDuplicateKeyError(err)) return false;
     throw err;
   }
 }
@@ -66,7 +65,6 @@ export async function readDelivery(models: LedgerModels, key: string): Promise<D
   // `delivered` and `failed` are both final: the first one reported stands, a later contradiction does not.
   const final = [delivered, failed].filter((f) => f !== null).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
   const latest = final ?? sent;
-  const times = [doc.updatedAt, ...facts.map((f) => f?.createdAt)].filter((t): t is Date => Boolean(t)).map((t) => t.getTime());
   return {
     key,
     channel: doc.channel,
@@ -78,7 +76,7 @@ export async function readDelivery(models: LedgerModels, key: string): Promise<D
     providerStatus: latest?.providerStatus ?? null,
     error: final?.kind === 'failed' && final.error?.code ? { code: final.error.code, message: final.error.message ?? '' } : null,
     fallbackFor: doc.fallbackFor ? (doc.fallbackFor.split(',') as Channel[]) : null,
-    updatedAt: new Date(Math.max(...times)),
+    updatedAt: new Date(Math.max(doc.updatedAt.getTime(), ...facts.map((f) => f?.createdAt.getTime() ?? 0))),
   };
 }
 
@@ -107,7 +105,7 @@ async function claim(deps: LedgerDeps, d: DeliveryRef): Promise<Claim> {
     });
     return { claimed: true };
   } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
   const current = await readDelivery(deps.models, d.key);
   if (!current) throw new Error('delivery record vanished');

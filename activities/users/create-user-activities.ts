@@ -5,6 +5,7 @@ import type { Models } from '../../services/common/models';
 import type { KycLevel, UserStatus } from '../../services/common/models/user-enums';
 import type { OnboardingInput } from '../../workflows/onboarding.contract';
 import { bridgeRequiredFor } from './bridge-policy';
+import { isDuplicateKeyError } from '../../services/common/models/duplicate-key';
 
 export interface UserActivityDeps {
   config: Config;
@@ -14,8 +15,6 @@ export interface UserActivityDeps {
 export type CreateUserResult =
   | { ok: true; tenantId: string | null; bridgeRequired: boolean }
   | { ok: false; reason: 'EMAIL_TAKEN' | 'ORG_NOT_FOUND' };
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 function slugFor(name: string, userId: string) {
   const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'org';
@@ -39,7 +38,7 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
         requestId: null,
       });
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
     }
   }
 
@@ -80,7 +79,7 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
           ...(creatorOfOrg ? { role: 'admin', userType: 'org-admin' } : {}),
         });
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
         // Same id and email: this activity already ran (retry). Anything else: the email is taken.
         const existing = await models.User.findById(input.userId, { email: 1 }).lean();
         if (!existing || existing.email !== input.email.toLowerCase()) return { ok: false, reason: 'EMAIL_TAKEN' };

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../common/models';
 import { tooManyRequests } from '../http/app-error';
+import { isDuplicateKeyError } from '../../common/models/duplicate-key';
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -42,7 +43,7 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
           await RateLimitSlot.create({ _id: `${w.id}#${n}`, window: w.id, expiresAt: w.expiresAt });
           break;
         } catch (err) {
-          if ((err as { code?: number }).code !== 11000) throw err;
+          if (!isDuplicateKeyError(err)) throw err;
         }
       }
       return { count: n, limited: n > limit, retryAfterSeconds: w.retryAfterSeconds };

@@ -5,6 +5,7 @@ import type { Logger } from '../../common/logger';
 import type { Models } from '../../common/models';
 import { unauthorized } from '../http/app-error';
 import type { AccessTokens } from './access-tokens';
+import { isDuplicateKeyError } from '../../common/models/duplicate-key';
 
 export interface TokenPair {
   accessToken: string;
@@ -85,7 +86,7 @@ export function createSessions(deps: {
         // Of two concurrent refreshes with one token, exactly one creates the successor.
         pair = await issuePair(user, session._id, token._id, at);
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) throw await reuse();
+        if (isDuplicateKeyError(err)) throw await reuse();
         throw err;
       }
       await RefreshToken.updateOne({ _id: token._id }, { $set: { usedAt: at } });

@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import type { Logger } from '../../common/logger';
 import { AppError } from './app-error';
 import { errorBody } from './envelope';
+import { isDuplicateKeyError } from '../../common/models/duplicate-key';
 
 interface Mapped {
   status: number;
@@ -45,7 +46,7 @@ export function mapError(err: unknown): Mapped {
   if (typed?.type && BODY_PARSER_ERRORS[typed.type]) return BODY_PARSER_ERRORS[typed.type];
   if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 409, code: 'ALREADY_STARTED', message: 'This process is already running' };
   if (err instanceof WorkflowNotFoundError) return { status: 404, code: 'NOT_FOUND', message: 'Resource not found' };
-  if (typed?.code === 11000) return { status: 409, code: 'CONFLICT', message: 'A record with the same identity already exists' };
+  if (isDuplicateKeyError(err)) return { status: 409, code: 'CONFLICT', message: 'A record with the same identity already exists' };
   if (isUnavailable(err)) return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'A dependency is unavailable, try again shortly' };
   if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {
     return { status: typed.status, code: 'BAD_REQUEST', message: 'The request could not be processed' };

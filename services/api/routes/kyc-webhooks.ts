@@ -15,6 +15,7 @@ import {
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
+import { isDuplicateKeyError } from '../../common/models/duplicate-key';
 
 const VERIFF_STATUSES = new Set<VeriffEventSignal['status']>(['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,7 +77,7 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         payloadSealed: cipher.encrypt(e.raw.toString('utf8'), e.id),
       });
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       duplicate = true;
       const prior = await models.WebhookEvent.findOneAndUpdate({ _id: e.id }, { $inc: { deliveries: 1 } }, { new: true }).lean();
       if (prior?.signaledAt || prior?.unroutable) return { received: true as const, duplicate };

@@ -102,8 +102,7 @@ export function notificationWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegis
             error: e.status === 'failed' ? { code: `SENDGRID_${e.event.toUpperCase()}`, message: 'SendGrid could not deliver the email' } : undefined,
           }),
         );
-        const n = changes.length;
-        return { data: { received: n } };
+        return { data: { received: changes.length } };
       },
     }),
   ];

@@ -29,6 +29,7 @@ import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { toVerificationRequestView, verificationRequestSchema } from './verification-request-view';
+import { isDuplicateKeyError } from '../../common/models/duplicate-key';
 
 const identityNumber = z.string().regex(/^[0-9]{11}$/, 'must be exactly 11 digits');
 const requestIdParams = z.object({ requestId: z.uuid() });
@@ -145,7 +146,7 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
             lockNin: has('nin') ? openLock(body.userId) : unusedLock(requestId),
           });
         } catch (err) {
-          if ((err as { code?: number }).code === 11000) {
+          if (isDuplicateKeyError(err)) {
             throw conflict('VERIFICATION_REQUEST_ALREADY_OPEN', 'This user already has an open request for one of these numbers');
           }
           throw err;

@@ -1,5 +1,6 @@
 import type { Models } from '../models';
 import type { UserDoc } from '../models/user';
+import { isDuplicateKeyError } from '../models/duplicate-key';
 
 export class EmailTakenError extends Error {
   constructor() {
@@ -14,7 +15,7 @@ export async function createUser(models: Pick<Models, 'User'>, fields: Partial<U
     const doc = await models.User.create({ ...fields, email: fields.email.trim().toLowerCase() });
     return doc.toObject() as UserDoc;
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new EmailTakenError();
+    if (isDuplicateKeyError(err)) throw new EmailTakenError();
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { isDuplicateKeyError } from './duplicate-key';
 
 const deviceSchema = new Schema(
   {
@@ -51,7 +52,7 @@ export async function editUserDevices(model: UserDevicesModel, userId: string, e
         : await model.create({ _id: userId, devices: next, version: 1 }).then(() => ({ modifiedCount: 1 }));
       if (res.modifiedCount === 1) return next;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err; // created concurrently: read again
+      if (!isDuplicateKeyError(err)) throw err; // created concurrently: read again
     }
   }
   throw new Error('device list is being edited concurrently, try again');

@@ -1,6 +1,7 @@
 import { createPasswordHasher } from '../../common/crypto/passwords';
 import { createUser, slugify } from '../../common/identity/create-user';
 import { requireArg, type OpsCommand } from '../command';
+import { isDuplicateKeyError } from '../../common/models/duplicate-key';
 
 /** A tenant (organization) and its first BANK_ADMIN, who then manages the rest via /api/v1/auth/users. */
 export const createTenant: OpsCommand = {
@@ -23,7 +24,7 @@ export const createTenant: OpsCommand = {
     if (color && !/^#[0-9a-fA-F]{6}$/.test(color)) throw new Error('--primary-color must look like #0F172A');
     if (await models.User.exists({ email: email.toLowerCase() })) throw new Error('a user with this email already exists');
     const org = await models.Organization.create({ name, slug, primaryColor: color }).catch((err) => {
-      throw (err as { code?: number }).code === 11000 ? new Error(`slug "${slug}" is taken; pass --slug`) : err;
+      throw isDuplicateKeyError(err) ? new Error(`slug "${slug}" is taken; pass --slug`) : err;
     });
     const admin = await createUser(models, {
       email,

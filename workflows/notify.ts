@@ -1,7 +1,7 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { NotificationActivities } from '../activities/notifications/create-notification-activities';
 import { activityProfiles } from './activity-profiles';
-import type { Channel, ChannelOutcome, NotificationRequest, NotifyResult } from './notify.contract';
+import type { Channel, ChannelOutcome, NotificationRequest, NotifyResult } from '../domain/contracts/notify.contract';
 
 const book = proxyActivities<Pick<NotificationActivities, 'planNotification' | 'completeNotification'>>(activityProfiles.fast);
 const send = proxyActivities<Pick<NotificationActivities, 'sendEmail' | 'sendSms' | 'sendPush'>>(activityProfiles.channel);

@@ -10,10 +10,10 @@ import {
 } from '@temporalio/workflow';
 import type { KycActivities } from '../activities/kyc/create-kyc-activities';
 import type { UserActivities } from '../activities/users/create-user-activities';
-import type { KycLevel, UserStatus } from '../services/common/models/user-enums';
-import { siblingQueue } from '../services/common/task-queues';
+import type { KycLevel, UserStatus } from '../domain/vocabulary/users';
+import { siblingQueue } from '../domain/task-queues';
 import { activityProfiles } from './activity-profiles';
-import type { NotificationEvent, NotificationRequestActivities } from './notify.contract';
+import type { NotificationEvent, NotificationRequestActivities } from '../domain/contracts/notify.contract';
 import {
   OnboardingErrors as E,
   adminStatusChangedSignal,
@@ -33,8 +33,8 @@ import {
   type OnboardingState,
   type OnboardingStep,
   type VeriffEventSignal,
-} from './onboarding.contract';
-import { SA } from './search-attributes';
+} from '../domain/contracts/onboarding.contract';
+import { SA } from '../domain/search-attributes';
 
 const fail = (type: string, message: string, details?: Record<string, unknown>) =>
   ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });

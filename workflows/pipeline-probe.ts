@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { SystemActivities } from '../activities/system/create-system-activities';
 import { activityProfiles } from './activity-profiles';
-import type { PipelineProbeInput, PipelineProbeResult } from './pipeline-probe.contract';
+import type { PipelineProbeInput, PipelineProbeResult } from '../domain/contracts/pipeline-probe.contract';
 
 /**
  * Visits every worker's task queue once. A queue with no live worker fails the probe after a

@@ -9,11 +9,11 @@ import {
 } from '@temporalio/workflow';
 import type { IdentityNumberActivities } from '../activities/identity-numbers/create-identity-number-activities';
 import type { TransitionInput, VerificationActivities } from '../activities/verification/create-verification-activities';
-import { siblingQueue } from '../services/common/task-queues';
+import { siblingQueue } from '../domain/task-queues';
 import { activityProfiles } from './activity-profiles';
-import type { NotificationRequestActivities } from './notify.contract';
-import { planReminders } from './quiet-hours';
-import { SA } from './search-attributes';
+import type { NotificationRequestActivities } from '../domain/contracts/notify.contract';
+import { planReminders } from '../domain/rules/quiet-hours';
+import { SA } from '../domain/search-attributes';
 import {
   FAILURE_REASONS,
   SubmitRejection,
@@ -26,7 +26,7 @@ import {
   type VerificationRequestInput,
   type VerificationResult,
   type VerificationStatus,
-} from './verification-request.contract';
+} from '../domain/contracts/verification-request.contract';
 
 const db = proxyActivities<VerificationActivities>(activityProfiles.fast);
 const { requestNotification } = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);

@@ -1,8 +1,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { VerificationSweepActivities } from '../activities/verification/create-verification-sweep-activities';
 import { activityProfiles } from './activity-profiles';
-import type { NotificationRequestActivities } from './notify.contract';
-import type { VerificationSweepResult } from './verification-sweep.contract';
+import type { NotificationRequestActivities } from '../domain/contracts/notify.contract';
+import type { VerificationSweepResult } from '../domain/contracts/verification-sweep.contract';
 
 const { buildVerificationDigests } = proxyActivities<VerificationSweepActivities>(activityProfiles.fast);
 const { requestNotification } = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);

@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Config } from '../../services/common/config';
-import { createFieldCipher } from '../../services/common/crypto/field-cipher';
-import type { Models } from '../../services/common/models';
-import type { IdentityNumberType, LookupOutcome, LookupResult, SealedNumbers } from '../../workflows/verification-request.contract';
-import { matchIdentity, normaliseDate } from './match-identity';
-import { SMILE_ID_TYPES, SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from './smile-id-client';
+import type { Config } from '../../adapters/config';
+import { createFieldCipher } from '../../adapters/crypto/field-cipher';
+import type { Models } from '../../adapters/models';
+import type { IdentityNumberType, LookupOutcome, LookupResult, SealedNumbers } from '../../domain/contracts/verification-request.contract';
+import { matchIdentity, normaliseDate } from '../../domain/rules/match-identity';
+import { SMILE_ID_TYPES, SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from '../../adapters/providers/smile-id-client';
 
 export interface IdentityNumberActivityDeps {
   config: Config;

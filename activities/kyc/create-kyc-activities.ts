@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Config } from '../../services/common/config';
-import type { Models } from '../../services/common/models';
-import { veriffSignature } from '../../services/common/providers/veriff-signature';
-import type { BridgeLinkResult, KycSessionResult } from '../../workflows/onboarding.contract';
+import type { Config } from '../../adapters/config';
+import type { Models } from '../../adapters/models';
+import { veriffSignature } from '../../adapters/providers/veriff-signature';
+import type { BridgeLinkResult, KycSessionResult } from '../../domain/contracts/onboarding.contract';
 import { postProviderJson } from './provider-http';
 
 export interface KycActivityDeps {

@@ -1,6 +1,6 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import type { Config } from '../../services/common/config';
-import type { Models } from '../../services/common/models';
+import type { Config } from '../../adapters/config';
+import type { Models } from '../../adapters/models';
 import {
   CHANNELS,
   TRANSACTIONAL_EVENTS,
@@ -8,12 +8,12 @@ import {
   type ChannelSendInput,
   type NotificationPlan,
   type NotificationRequest,
-} from '../../workflows/notify.contract';
-import { PermanentChannelError, type EmailChannel, type PushChannel, type SentMessage, type SmsChannel } from './channels/channel';
-import { editUserDevices } from '../../services/common/models/device';
-import { deliveryKey, sendOnce } from './delivery-ledger';
+} from '../../domain/contracts/notify.contract';
+import { PermanentChannelError, type EmailChannel, type PushChannel, type SentMessage, type SmsChannel } from '../../adapters/notifications/channel';
+import { editUserDevices } from '../../adapters/models/device';
+import { deliveryKey, sendOnce } from '../../adapters/notifications/delivery-ledger';
 import { renderTemplate, TemplateError, validatePlaceholders } from './templates';
-import { isDuplicateKeyError } from '../../services/common/models/duplicate-key';
+import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 
 export interface NotificationActivityDeps {
   config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'>;

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { siblingQueue } from '../../services/common/task-queues';
-import type { NotificationRequest, NotificationRequestActivities } from '../../workflows/notify.contract';
-import { startNotification } from './start-notification';
+import { siblingQueue } from '../../domain/task-queues';
+import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
+import { startNotification } from '../../adapters/notifications/start-notification';
 
 /** Hosted on the onboarding worker: how every other workflow sends a message. */
 export function createNotificationRequestActivities(): NotificationRequestActivities {

@@ -1,4 +1,4 @@
-import type { NotificationEvent } from '../../workflows/notify.contract';
+import type { NotificationEvent } from '../../domain/contracts/notify.contract';
 
 /** What one event looks like on every channel, in one language. `{{name}}` marks a placeholder. */
 export interface EventTemplate {

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Context } from '@temporalio/activity';
-import type { Models } from '../../services/common/models';
+import type { Models } from '../../adapters/models';
 
 export interface SystemActivityDeps {
   models: Pick<Models, 'SystemProbe'>;

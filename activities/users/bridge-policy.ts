@@ -1,4 +1,4 @@
-import type { Config } from '../../services/common/config';
+import type { Config } from '../../adapters/config';
 
 /**
  * Whether onboarding includes the Bridge step: on unless switched off globally, for the

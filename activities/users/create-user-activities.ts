@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import type { Config } from '../../services/common/config';
-import { confirmationCodeDigest } from '../../services/common/crypto/onboarding-digests';
-import type { Models } from '../../services/common/models';
-import type { KycLevel, UserStatus } from '../../services/common/models/user-enums';
-import type { OnboardingInput } from '../../workflows/onboarding.contract';
+import type { Config } from '../../adapters/config';
+import { confirmationCodeDigest } from '../../adapters/crypto/onboarding-digests';
+import type { Models } from '../../adapters/models';
+import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
+import type { OnboardingInput } from '../../domain/contracts/onboarding.contract';
 import { bridgeRequiredFor } from './bridge-policy';
-import { isDuplicateKeyError } from '../../services/common/models/duplicate-key';
+import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 
 export interface UserActivityDeps {
   config: Config;

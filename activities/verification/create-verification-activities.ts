@@ -1,17 +1,17 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Config } from '../../services/common/config';
-import type { Models } from '../../services/common/models';
-import { closedLock } from '../../services/common/models/verification-request';
-import { verificationRequestWorkflowId } from '../../workflows/verification-request.contract';
-import type { OrganizationDoc } from '../../services/common/models/organization';
+import type { Config } from '../../adapters/config';
+import type { Models } from '../../adapters/models';
+import { closedLock } from '../../adapters/models/verification-request';
+import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
+import type { OrganizationDoc } from '../../adapters/models/organization';
 import {
   TERMINAL_STATUSES,
   type IdentityNumberType,
   type SealedNumbers,
   type VerificationPlan,
   type VerificationStatus,
-} from '../../workflows/verification-request.contract';
-import { resolveVerificationSettings } from './verification-settings';
+} from '../../domain/contracts/verification-request.contract';
+import { resolveVerificationSettings } from '../../domain/rules/verification-settings';
 
 export interface VerificationActivityDeps {
   config: Config;

@@ -1,7 +1,7 @@
-import type { Config } from '../../services/common/config';
-import type { Models } from '../../services/common/models';
-import { findOverdueAndStuck } from '../../services/common/verification-queries';
-import type { TenantDigest } from '../../workflows/verification-sweep.contract';
+import type { Config } from '../../adapters/config';
+import type { Models } from '../../adapters/models';
+import { findOverdueAndStuck } from '../../adapters/verification-queries';
+import type { TenantDigest } from '../../domain/contracts/verification-sweep.contract';
 
 export interface VerificationSweepDeps {
   config: Config;

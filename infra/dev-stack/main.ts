@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ConfigError, loadConfig } from '../../services/common/config';
+import { ConfigError, loadConfig } from '../../adapters/config';
 import { httpOk, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
-import { ensureSearchAttributes, searchAttributeFlags } from '../temporal/search-attributes';
+import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../tools-paths';
 import { loadDevSecrets } from './dev-secrets';
 import { prefixer } from './log-prefix';

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
-import type { Config } from '../common/config';
-import type { Connection } from '../common/database';
-import type { Logger } from '../common/logger';
-import type { Models } from '../common/models';
+import type { Config } from '../../adapters/config';
+import type { Connection } from '../../adapters/database';
+import type { Logger } from '../../adapters/logger';
+import type { Models } from '../../adapters/models';
 
 /** Everything the HTTP layer needs, built once in main.ts (or a test) and passed in. */
 export interface ApiDeps {

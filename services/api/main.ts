@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
-import { loadConfig } from '../common/config';
-import { connectDatabase } from '../common/database';
-import { createLogger } from '../common/logger';
-import { createModels, ensureIndexes } from '../common/models';
-import { createTemporalClient } from '../common/temporal-client';
+import { loadConfig } from '../../adapters/config';
+import { connectDatabase } from '../../adapters/database';
+import { createLogger } from '../../adapters/logger';
+import { createModels, ensureIndexes } from '../../adapters/models';
+import { createTemporalClient } from '../../adapters/temporal-client';
 import { createApp } from './app';
 
 async function main() {

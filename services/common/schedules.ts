@@ -1,8 +1,8 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { VERIFICATION_SWEEP_WORKFLOW, verificationSweepScheduleId } from '../../workflows/verification-sweep.contract';
-import type { Config } from './config';
-import { createTemporalClient } from './temporal-client';
-import { taskQueues } from './task-queues';
+import { VERIFICATION_SWEEP_WORKFLOW, verificationSweepScheduleId } from '../../domain/contracts/verification-sweep.contract';
+import type { Config } from '../../adapters/config';
+import { createTemporalClient } from '../../adapters/temporal-client';
+import { taskQueues } from '../../domain/task-queues';
 
 /**
  * Creates the daily verification sweep Schedule, or brings an existing one's cron in line with

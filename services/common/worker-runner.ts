@@ -1,13 +1,13 @@
 import os from 'node:os';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
-import type { Config } from './config';
-import { connectDatabase } from './database';
-import { createDataConverter } from './data-converter';
-import { loadConfig } from './config';
-import { createLogger, type Logger } from './logger';
-import { createModels, ensureIndexes, type Models } from './models';
-import { taskQueues, type QueueName } from './task-queues';
-import { temporalConnectionOptions } from './temporal-connection';
+import type { Config } from '../../adapters/config';
+import { connectDatabase } from '../../adapters/database';
+import { createDataConverter } from '../../adapters/data-converter';
+import { loadConfig } from '../../adapters/config';
+import { createLogger, type Logger } from '../../adapters/logger';
+import { createModels, ensureIndexes, type Models } from '../../adapters/models';
+import { taskQueues, type QueueName } from '../../domain/task-queues';
+import { temporalConnectionOptions } from '../../adapters/temporal-connection';
 
 export interface WorkerDeps {
   config: Config;

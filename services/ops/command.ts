@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Config } from '../common/config';
-import type { Models } from '../common/models';
+import type { Config } from '../../adapters/config';
+import type { Models } from '../../adapters/models';
 
 export interface OpsCommand {
   usage: string;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../common/config';
-import { connectDatabase } from '../common/database';
-import { createModels, ensureIndexes } from '../common/models';
+import { loadConfig } from '../../adapters/config';
+import { connectDatabase } from '../../adapters/database';
+import { createModels, ensureIndexes } from '../../adapters/models';
 import { COMMANDS } from './commands';
 
 /** `npm run ops -- <command> [--flags]`: operator tasks against the configured database. */

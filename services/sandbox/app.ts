@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
-import type { Config } from '../common/config';
-import type { Logger } from '../common/logger';
+import type { Config } from '../../adapters/config';
+import type { Logger } from '../../adapters/logger';
 import { bridgeSimulator } from './bridge-simulator';
 import { dashboardPage } from './dashboard-page';
 import { Outbox } from './outbox';

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
-import { signBridgeWebhook } from '../common/providers/bridge-signature';
+import { signBridgeWebhook } from '../../adapters/providers/bridge-signature';
 import type { SimulatorDeps } from './veriff-simulator';
 import { deliverWebhook } from './webhook-sender';
 

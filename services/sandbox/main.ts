@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import { loadConfig } from '../common/config';
-import { createLogger } from '../common/logger';
+import { loadConfig } from '../../adapters/config';
+import { createLogger } from '../../adapters/logger';
 import { createSandboxApp } from './app';
 
 async function main() {

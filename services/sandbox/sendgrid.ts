@@ -1,7 +1,7 @@
 import { createPrivateKey, createSign, randomBytes, randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
-import type { Config } from '../common/config';
-import type { Logger } from '../common/logger';
+import type { Config } from '../../adapters/config';
+import type { Logger } from '../../adapters/logger';
 import type { Outbox } from './outbox';
 import { deliverWebhook } from './webhook-sender';
 

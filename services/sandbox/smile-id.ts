@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
-import { SMILE_RESULT_CODES, smileSignature } from '../../activities/identity-numbers/smile-id-client';
-import type { Config } from '../common/config';
+import { SMILE_RESULT_CODES, smileSignature } from '../../adapters/providers/smile-id-client';
+import type { Config } from '../../adapters/config';
 
 /**
  * Smile ID Enhanced KYC simulator (POST /v1/id_verification), with test numbers per outcome.

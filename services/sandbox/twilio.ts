@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import twilio from 'twilio';
-import type { Config } from '../common/config';
-import type { Logger } from '../common/logger';
+import type { Config } from '../../adapters/config';
+import type { Logger } from '../../adapters/logger';
 import type { Outbox } from './outbox';
 import { deliverWebhook } from './webhook-sender';
 

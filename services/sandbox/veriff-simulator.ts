@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
-import type { Config } from '../common/config';
-import type { Logger } from '../common/logger';
-import { isValidVeriffSignature, veriffSignature } from '../common/providers/veriff-signature';
+import type { Config } from '../../adapters/config';
+import type { Logger } from '../../adapters/logger';
+import { isValidVeriffSignature, veriffSignature } from '../../adapters/providers/veriff-signature';
 import { deliverWebhook, type WebhookDelivery } from './webhook-sender';
 
 export interface VeriffSession {

@@ -1,5 +1,5 @@
-import type { Models } from '../../services/common/models';
-import type { UserDoc } from '../../services/common/models/user';
+import type { Models } from '../../adapters/models';
+import type { UserDoc } from '../../adapters/models/user';
 import { userWithToken } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { createTenantRecord, staffFields } from '../helpers/identity';

@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createIdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
-import { createFieldCipher } from '../../services/common/crypto/field-cipher';
-import { createLogger } from '../../services/common/logger';
+import { createFieldCipher } from '../../adapters/crypto/field-cipher';
+import { createLogger } from '../../adapters/logger';
 import { createSandboxApp } from '../../services/sandbox/app';
 import { userWithToken } from '../helpers/auth';
 import { testConfig } from '../helpers/config';

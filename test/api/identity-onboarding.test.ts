@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { onboardingStateQuery, onboardingWorkflowId } from '../../workflows/onboarding.contract';
+import { onboardingStateQuery, onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { userWithToken } from '../helpers/auth';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
 import { bearer, login } from '../helpers/identity';

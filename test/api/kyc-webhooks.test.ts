@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { signBridgeWebhook } from '../../services/common/providers/bridge-signature';
-import { veriffSignature } from '../../services/common/providers/veriff-signature';
-import { onboardingWorkflowId } from '../../workflows/onboarding.contract';
+import { signBridgeWebhook } from '../../adapters/providers/bridge-signature';
+import { veriffSignature } from '../../adapters/providers/veriff-signature';
+import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { TEST_BRIDGE_WEBHOOK_PRIVATE_KEY } from '../helpers/bridge-test-keys';
 import { TEST_SECRETS } from '../helpers/config';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';

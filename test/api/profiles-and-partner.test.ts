@@ -1,5 +1,5 @@
 import { createApp } from '../../services/api/app';
-import { createFieldCipher } from '../../services/common/crypto/field-cipher';
+import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import { createApiClient } from '../../services/ops/commands/create-api-client';
 import { createInternalAdmin } from '../../services/ops/commands/create-internal-admin';
 import { createTenant } from '../../services/ops/commands/create-tenant';

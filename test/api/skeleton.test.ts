@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createApp } from '../../services/api/app';
-import { createLogger } from '../../services/common/logger';
-import { createTemporalClient } from '../../services/common/temporal-client';
+import { createLogger } from '../../adapters/logger';
+import { createTemporalClient } from '../../adapters/temporal-client';
 import { TEST_OPS_TOKEN, testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { listen, request, type RunningServer } from '../helpers/http';

@@ -8,11 +8,11 @@ import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { freePort, startDatabase, startTemporalDevServer, waitUntil } from '../../infra/processes';
-import { ensureSearchAttributes, searchAttributeFlags } from '../../infra/temporal/search-attributes';
+import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
-import { CHANNELS, type Channel } from '../../workflows/notify.contract';
+import { CHANNELS, type Channel } from '../../domain/contracts/notify.contract';
 import { request } from '../helpers/http';
 import { startNotificationsStack } from '../helpers/notifications';
 

@@ -5,7 +5,7 @@ import { createWorker } from '../../services/common/worker-runner';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { Outbox, type OutboxMessage } from '../../services/sandbox/outbox';
-import { readDelivery } from '../../activities/notifications/delivery-ledger';
+import { readDelivery } from '../../adapters/notifications/delivery-ledger';
 import { userWithToken } from '../helpers/auth';
 import { TEST_SECRETS } from '../helpers/config';
 import { request } from '../helpers/http';

@@ -1,8 +1,8 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import twilio from 'twilio';
-import { startNotification } from '../../activities/notifications/start-notification';
-import { readDelivery } from '../../activities/notifications/delivery-ledger';
-import { taskQueues } from '../../services/common/task-queues';
+import { startNotification } from '../../adapters/notifications/start-notification';
+import { readDelivery } from '../../adapters/notifications/delivery-ledger';
+import { taskQueues } from '../../domain/task-queues';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { signSendGridEvents } from '../../services/sandbox/sendgrid';
@@ -138,7 +138,7 @@ describe('notifications end to end', () => {
     const body = { userIds: [user._id], status: 'approved' };
     expect((await request(`${url}/users/notifications/kyc`, { method: 'POST', json: body })).status).toBe(401);
     expect((await request(`${url}/users/notifications/kyc`, { method: 'POST', headers, json: body })).status).toBe(401);
-    const { createServiceToken } = await import('../../services/api/auth/service-auth');
+    const { createServiceToken } = await import('../../adapters/identity/service-tokens');
     const readOnly = await createServiceToken(n.stack.deps.models, { name: 'reader', scopes: ['notifications:read'] });
     const forbidden = await request(`${url}/users/notifications/kyc`, { method: 'POST', headers: { authorization: `Bearer ${readOnly.token}` }, json: body });
     expect(forbidden.status).toBe(403);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { onboardingWorkflowId } from '../../workflows/onboarding.contract';
-import { SA } from '../../workflows/search-attributes';
+import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
+import { SA } from '../../domain/search-attributes';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
 
 // The whole journey over HTTP: API, real workflow and activities, real Veriff/Bridge sandbox

@@ -1,14 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createSandboxApp } from '../../services/sandbox/app';
-import { createLogger } from '../../services/common/logger';
+import { createLogger } from '../../adapters/logger';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
-import { verificationRequestWorkflowId } from '../../workflows/verification-request.contract';
+import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
 import { userWithToken } from '../helpers/auth';
 import { TEST_OPS_TOKEN, testConfig } from '../helpers/config';
 import { listen, request, type RunningServer } from '../helpers/http';
-import { createServiceToken } from '../../services/api/auth/service-auth';
+import { createServiceToken } from '../../adapters/identity/service-tokens';
 import { withRecordedNotifications } from '../helpers/recorded-notifications';
 import { startTestStack, type TestStack } from '../helpers/stack';
 

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ensureSchedules } from '../../services/common/schedules';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
-import { verificationSweepScheduleId } from '../../workflows/verification-sweep.contract';
+import { verificationSweepScheduleId } from '../../domain/contracts/verification-sweep.contract';
 import { userWithToken } from '../helpers/auth';
 import { withRecordedNotifications } from '../helpers/recorded-notifications';
 import { startTestStack, type TestStack } from '../helpers/stack';

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
-import { onboardingWorkflowId } from '../../workflows/onboarding.contract';
+import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { userWithToken } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { eventually, startNotificationsStack, type NotificationsStack } from '../helpers/notifications';

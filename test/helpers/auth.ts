@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createAccessTokens } from '../../services/api/auth/access-tokens';
-import type { Config } from '../../services/common/config';
-import type { Models } from '../../services/common/models';
-import type { UserDoc } from '../../services/common/models/user';
+import type { Config } from '../../adapters/config';
+import type { Models } from '../../adapters/models';
+import type { UserDoc } from '../../adapters/models/user';
 
 /** Creates a user straight in the database and mints an access token for it. */
 export async function userWithToken(models: Models, config: Config, fields: Partial<UserDoc> = {}) {

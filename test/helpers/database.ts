@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connectDatabase, type Connection } from '../../services/common/database';
-import { createModels, ensureIndexes, type Models } from '../../services/common/models';
+import { connectDatabase, type Connection } from '../../adapters/database';
+import { createModels, ensureIndexes, type Models } from '../../adapters/models';
 
 export interface TestDatabase {
   conn: Connection;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../../services/common/config';
-import { createPasswordHasher, type PasswordHasher } from '../../services/common/crypto/passwords';
-import type { Models } from '../../services/common/models';
-import type { UserDoc } from '../../services/common/models/user';
-import type { StaffRole } from '../../services/common/models/user-enums';
+import type { Config } from '../../adapters/config';
+import { createPasswordHasher, type PasswordHasher } from '../../adapters/crypto/passwords';
+import type { Models } from '../../adapters/models';
+import type { UserDoc } from '../../adapters/models/user';
+import type { StaffRole } from '../../domain/vocabulary/users';
 import { request } from './http';
 
 export const TEST_PASSWORD = 'SecurePass123!';

@@ -1,6 +1,6 @@
 import { freePort } from '../../infra/processes';
-import { createServiceToken, SERVICE_SCOPES } from '../../services/api/auth/service-auth';
-import { createLogger } from '../../services/common/logger';
+import { createServiceToken, SERVICE_SCOPES } from '../../adapters/identity/service-tokens';
+import { createLogger } from '../../adapters/logger';
 import type { WorkerProcessSpec } from '../../services/common/worker-runner';
 import { createSandboxApp } from '../../services/sandbox/app';
 import { Outbox } from '../../services/sandbox/outbox';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '../../services/common/logger';
+import { createLogger } from '../../adapters/logger';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createSandboxApp } from '../../services/sandbox/app';

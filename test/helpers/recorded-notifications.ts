@@ -1,5 +1,5 @@
 import type { WorkerProcessSpec } from '../../services/common/worker-runner';
-import type { NotificationRequest } from '../../workflows/notify.contract';
+import type { NotificationRequest } from '../../domain/contracts/notify.contract';
 
 /**
  * A worker spec that also hosts a recording `requestNotification` (the notifications contract's

@@ -1,8 +1,8 @@
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../services/api/app';
 import type { ApiDeps } from '../../services/api/deps';
-import { createLogger } from '../../services/common/logger';
-import { createTemporalClient } from '../../services/common/temporal-client';
+import { createLogger } from '../../adapters/logger';
+import { createTemporalClient } from '../../adapters/temporal-client';
 import { createWorker, type WorkerProcessSpec } from '../../services/common/worker-runner';
 import { testConfig } from './config';
 import { createTestDatabase } from './database';

@@ -2,10 +2,10 @@ import { Connection, Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import { addSearchAttributes } from '../../infra/temporal/search-attributes';
+import { addSearchAttributes } from '../../adapters/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
-import { parseKeyring } from '../../services/common/crypto/keyring';
-import { createDataConverter } from '../../services/common/data-converter';
+import { parseKeyring } from '../../adapters/crypto/keyring';
+import { createDataConverter } from '../../adapters/data-converter';
 import { TEST_SECRETS } from './config';
 
 /** The production data converter (payload encryption) with the fixed test keys. */

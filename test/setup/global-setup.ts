@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../../infra/processes';
-import { ensureSearchAttributes, searchAttributeFlags } from '../../infra/temporal/search-attributes';
+import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
 
 // Throwaway servers on free ports: tests never touch a developer's running stack.

@@ -1,4 +1,4 @@
-import { forEachBounded } from '../../services/common/bounded-parallel';
+import { forEachBounded } from '../../adapters/bounded-parallel';
 
 describe('forEachBounded', () => {
   const tick = () => new Promise((r) => setTimeout(r, 5));

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig as load } from '../../services/common/config';
+import { ConfigError, loadConfig as load } from '../../adapters/config';
 import { TEST_SECRETS } from '../helpers/config';
 
 const loadConfig = (env: Record<string, string>) => load({ ...TEST_SECRETS, ...env });

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { PermanentChannelError, RejectedByProvider } from '../../activities/notifications/channels/channel';
-import { readDelivery, recordProviderStatus, sendOnce } from '../../activities/notifications/delivery-ledger';
+import { PermanentChannelError, RejectedByProvider } from '../../adapters/notifications/channel';
+import { readDelivery, recordProviderStatus, sendOnce } from '../../adapters/notifications/delivery-ledger';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 // The exactly-once protocol against the real database, one crash shape per test.

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import http from 'node:http';
 import { createFcmPushChannel } from '../../activities/notifications/channels/push';
-import { PermanentChannelError } from '../../activities/notifications/channels/channel';
+import { PermanentChannelError } from '../../adapters/notifications/channel';
 import { pushRouter } from '../../services/sandbox/push';
 import { Outbox } from '../../services/sandbox/outbox';
 import express from 'express';

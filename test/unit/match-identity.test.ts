@@ -1,4 +1,4 @@
-import { matchIdentity, nameTokens, normaliseDate } from '../../activities/identity-numbers/match-identity';
+import { matchIdentity, nameTokens, normaliseDate } from '../../domain/rules/match-identity';
 
 describe('identity matching rules', () => {
   const profile = { firstName: 'Adá', lastName: 'Obi-Okafor', dateOfBirth: '12/03/1991' };

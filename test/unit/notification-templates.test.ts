@@ -1,5 +1,5 @@
 import { DERIVED_PLACEHOLDERS, placeholdersOf, renderTemplate, TEMPLATES, TemplateError } from '../../activities/notifications/templates';
-import { NOTIFICATION_EVENTS } from '../../workflows/notify.contract';
+import { NOTIFICATION_EVENTS } from '../../domain/contracts/notify.contract';
 
 describe('notification templates', () => {
   it.each(NOTIFICATION_EVENTS)('%s has every channel and declares exactly the placeholders it uses', (event) => {

@@ -1,5 +1,5 @@
-import { createPasswordHasher } from '../../services/common/crypto/passwords';
-import { loadConfig } from '../../services/common/config';
+import { createPasswordHasher } from '../../adapters/crypto/passwords';
+import { loadConfig } from '../../adapters/config';
 import { TEST_SECRETS } from '../helpers/config';
 
 describe('password hashing (argon2id, OWASP floor)', () => {

@@ -1,6 +1,6 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { createPayloadCodec } from '../../services/common/crypto/payload-codec';
-import { parseKeyring } from '../../services/common/crypto/keyring';
+import { createPayloadCodec } from '../../adapters/crypto/payload-codec';
+import { parseKeyring } from '../../adapters/crypto/keyring';
 
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
 

@@ -1,4 +1,4 @@
-import { isQuiet, outsideQuietHours, planReminders } from '../../workflows/quiet-hours';
+import { isQuiet, outsideQuietHours, planReminders } from '../../domain/rules/quiet-hours';
 
 const quiet = { start: '21:00', end: '08:00' };
 

@@ -1,5 +1,5 @@
-import { resolveVerificationSettings } from '../../activities/verification/verification-settings';
-import { loadConfig } from '../../services/common/config';
+import { resolveVerificationSettings } from '../../domain/rules/verification-settings';
+import { loadConfig } from '../../adapters/config';
 import { TEST_SECRETS } from '../helpers/config';
 
 describe('verification settings', () => {

@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { NotificationActivities } from '../../activities/notifications/create-notification-activities';
 import { notify } from '../../workflows/notify';
-import type { Channel, ChannelSendInput, NotificationPlan } from '../../workflows/notify.contract';
+import type { Channel, ChannelSendInput, NotificationPlan } from '../../domain/contracts/notify.contract';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 
 describe('notify workflow', () => {

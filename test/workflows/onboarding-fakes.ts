@@ -11,8 +11,8 @@ import {
   registerUpdate,
   type OnboardingInput,
   type OnboardingPolicy,
-} from '../../workflows/onboarding.contract';
-import type { NotificationRequest, NotificationRequestActivities } from '../../workflows/notify.contract';
+} from '../../domain/contracts/onboarding.contract';
+import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
 
 export const HOUR = 3_600_000;
 

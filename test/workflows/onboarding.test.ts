@@ -10,8 +10,8 @@ import {
   resendCodeUpdate,
   veriffEventSignal,
   type VeriffEventSignal,
-} from '../../workflows/onboarding.contract';
-import { SA } from '../../workflows/search-attributes';
+} from '../../domain/contracts/onboarding.contract';
+import { SA } from '../../domain/search-attributes';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 import { HOUR, POLICY, eventually, failureType, fakeActivities, register, startOnboarding, state, type Fakes } from './onboarding-fakes';
 

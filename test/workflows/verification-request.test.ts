@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { IdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
 import type { TransitionInput, VerificationActivities } from '../../activities/verification/create-verification-activities';
-import type { NotificationRequest, NotificationRequestActivities } from '../../workflows/notify.contract';
+import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
 import {
   SubmitRejection,
   cancelVerificationSignal,
@@ -13,7 +13,7 @@ import {
   verificationRequestWorkflowId,
   type LookupResult,
   type VerificationPlan,
-} from '../../workflows/verification-request.contract';
+} from '../../domain/contracts/verification-request.contract';
 import { verificationRequest } from '../../workflows/verification-request';
 import { createTimeSkippingEnv, testDataConverter, workflowBundle } from '../helpers/temporal';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { cert, initializeApp, type App, type Credential } from 'firebase-admin/app';
 import { getMessaging } from 'firebase-admin/messaging';
-import type { Config } from '../../../services/common/config';
-import { PermanentChannelError, RejectedByProvider, isTransientStatus, type PushChannel, type PushMessage } from './channel';
+import type { Config } from '../../../adapters/config';
+import { PermanentChannelError, RejectedByProvider, isTransientStatus, type PushChannel, type PushMessage } from '../../../adapters/notifications/channel';
 
 // FCM errors that mean "this token will never work again": the device must be forgotten.
 const STALE_TOKEN_CODES = new Set(['UNREGISTERED', 'messaging/registration-token-not-registered']);

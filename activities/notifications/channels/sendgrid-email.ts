@@ -1,7 +1,7 @@
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import type { Config } from '../../../services/common/config';
-import { PermanentChannelError, RejectedByProvider, isTransientStatus, type EmailChannel } from './channel';
+import type { Config } from '../../../adapters/config';
+import { PermanentChannelError, RejectedByProvider, isTransientStatus, type EmailChannel } from '../../../adapters/notifications/channel';
 
 interface SendGridError {
   code?: number;

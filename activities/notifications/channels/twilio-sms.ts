@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
-import type { Config } from '../../../services/common/config';
-import { PermanentChannelError, RejectedByProvider, isTransientStatus, type SmsChannel } from './channel';
+import type { Config } from '../../../adapters/config';
+import { PermanentChannelError, RejectedByProvider, isTransientStatus, type SmsChannel } from '../../../adapters/notifications/channel';
 
 // Twilio error codes that no retry can fix: invalid or non-mobile number, recipient opted out,
 // region not enabled. https://www.twilio.com/docs/api/errors

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import type { Config } from '../../common/config';
+import type { Config } from '../../../adapters/config';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 900; // 15 minutes (seed 002)
 

@@ -1,5 +1,5 @@
-import type { Config } from '../../common/config';
-import { tokenDigest } from '../../common/crypto/token-digest';
+import type { Config } from '../../../adapters/config';
+import { tokenDigest } from '../../../adapters/crypto/token-digest';
 import { tooManyRequests } from '../http/app-error';
 import type { RateLimiter } from './rate-limiter';
 

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
-import type { Models } from '../../common/models';
-import type { StaffRole, UserRole, UserType } from '../../common/models/user-enums';
+import type { Models } from '../../../adapters/models';
+import type { StaffRole, UserRole, UserType } from '../../../domain/vocabulary/users';
 import { forbidden, unauthorized } from '../http/app-error';
 import { InvalidAccessToken, type AccessTokens } from './access-tokens';
 

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { createPasswordHasher } from '../../common/crypto/passwords';
+import { createPasswordHasher } from '../../../adapters/crypto/passwords';
 import type { ApiDeps } from '../deps';
 import { createAccessTokens } from './access-tokens';
 import { createAccountLockout } from './account-lockout';

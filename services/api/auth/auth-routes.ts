@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import type { UserDoc } from '../../common/models/user';
+import type { UserDoc } from '../../../adapters/models/user';
 import type { ApiDeps } from '../deps';
 import { AppError, forbidden, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { Models } from '../../common/models';
+import type { Models } from '../../../adapters/models';
 import { tooManyRequests } from '../http/app-error';
-import { isDuplicateKeyError } from '../../common/models/duplicate-key';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 const SWEEP_EVERY_MS = 60_000;
 

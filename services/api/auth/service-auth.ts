@@ -1,28 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import type { Models } from '../../common/models';
+import type { Models } from '../../../adapters/models';
 import { forbidden, unauthorized } from '../http/app-error';
 
-/** Scopes a service token can carry; a route names the ones it needs. */
-export const SERVICE_SCOPES = ['notifications:send', 'notifications:read', 'verification-requests:create'] as const;
-export type ServiceScope = (typeof SERVICE_SCOPES)[number];
-
-/** Service tokens are recognisable (and greppable in leaked logs) by their prefix. */
-const PREFIX = 'svc_';
+import { SERVICE_TOKEN_PREFIX as PREFIX, hashServiceToken, type ServiceScope } from '../../../adapters/identity/service-tokens';
 
 export interface ServiceContext {
   tokenId: string;
   name: string;
   scopes: string[];
-}
-
-/** The token is 32 random bytes, so a fast hash is enough: nothing to brute-force. */
-export const hashServiceToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-export async function createServiceToken(models: Pick<Models, 'ServiceToken'>, input: { name: string; scopes: string[] }) {
-  const token = `${PREFIX}${randomBytes(32).toString('base64url')}`;
-  const doc = await models.ServiceToken.create({ name: input.name, scopes: input.scopes, tokenHash: hashServiceToken(token) });
-  return { token, id: doc._id };
 }
 
 export function getService(res: Response): ServiceContext | undefined {

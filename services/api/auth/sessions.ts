@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../../common/config';
-import { newOpaqueToken, tokenDigest } from '../../common/crypto/token-digest';
-import type { Logger } from '../../common/logger';
-import type { Models } from '../../common/models';
+import type { Config } from '../../../adapters/config';
+import { newOpaqueToken, tokenDigest } from '../../../adapters/crypto/token-digest';
+import type { Logger } from '../../../adapters/logger';
+import type { Models } from '../../../adapters/models';
 import { unauthorized } from '../http/app-error';
 import type { AccessTokens } from './access-tokens';
-import { isDuplicateKeyError } from '../../common/models/duplicate-key';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 export interface TokenPair {
   accessToken: string;

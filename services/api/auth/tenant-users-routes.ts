@@ -1,9 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { EmailTakenError, createUser } from '../../common/identity/create-user';
-import type { UserDoc } from '../../common/models/user';
-import { STAFF_ROLES } from '../../common/models/user-enums';
+import { EmailTakenError, createUser } from '../../../adapters/identity/create-user';
+import type { UserDoc } from '../../../adapters/models/user';
+import { STAFF_ROLES } from '../../../domain/vocabulary/users';
 import type { ApiDeps } from '../deps';
 import { conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';

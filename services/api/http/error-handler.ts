@@ -1,10 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ZodError } from 'zod';
-import type { Logger } from '../../common/logger';
+import type { Logger } from '../../../adapters/logger';
 import { AppError } from './app-error';
 import { errorBody } from './envelope';
-import { isDuplicateKeyError } from '../../common/models/duplicate-key';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 interface Mapped {
   status: number;

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Config } from '../../common/config';
+import type { Config } from '../../../adapters/config';
 import { AppError, unauthorized } from './app-error';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pinoHttp from 'pino-http';
-import type { Logger } from '../../common/logger';
+import type { Logger } from '../../../adapters/logger';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
-import { tokenDigest } from '../../common/crypto/token-digest';
-import type { Models } from '../../common/models';
+import { tokenDigest } from '../../../adapters/crypto/token-digest';
+import type { Models } from '../../../adapters/models';
 import { unauthorized } from '../http/app-error';
 
 export interface ApiClientContext {

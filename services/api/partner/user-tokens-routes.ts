@@ -1,8 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { EmailTakenError, createUser } from '../../common/identity/create-user';
-import { isIsoCountryCode } from '../../common/identity/country-codes';
-import type { UserDoc } from '../../common/models/user';
+import { EmailTakenError, createUser } from '../../../adapters/identity/create-user';
+import { isIsoCountryCode } from '../../../adapters/identity/country-codes';
+import type { UserDoc } from '../../../adapters/models/user';
 import type { AuthKit } from '../auth/auth-kit';
 import { requestIdOf } from '../auth/auth-kit';
 import { rateLimit } from '../auth/rate-limiter';

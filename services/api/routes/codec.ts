@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Payload } from '@temporalio/common';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { payloadCodecFor } from '../../common/data-converter';
+import { payloadCodecFor } from '../../../adapters/data-converter';
 import { requireRoles } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
 import { requireOpsToken } from '../http/ops-auth';

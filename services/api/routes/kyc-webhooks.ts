@@ -2,20 +2,20 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import express from 'express';
 import { z } from 'zod';
-import { createFieldCipher } from '../../common/crypto/field-cipher';
-import { verifyBridgeWebhook } from '../../common/providers/bridge-signature';
-import { isValidVeriffSignature } from '../../common/providers/veriff-signature';
+import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
+import { verifyBridgeWebhook } from '../../../adapters/providers/bridge-signature';
+import { isValidVeriffSignature } from '../../../adapters/providers/veriff-signature';
 import {
   bridgeEventSignal,
   onboardingWorkflowId,
   veriffEventSignal,
   type BridgeEventSignal,
   type VeriffEventSignal,
-} from '../../../workflows/onboarding.contract';
+} from '../../../domain/contracts/onboarding.contract';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { isDuplicateKeyError } from '../../common/models/duplicate-key';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 const VERIFF_STATUSES = new Set<VeriffEventSignal['status']>(['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

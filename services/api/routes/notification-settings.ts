@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { TRANSACTIONAL_EVENTS } from '../../../workflows/notify.contract';
+import { TRANSACTIONAL_EVENTS } from '../../../domain/contracts/notify.contract';
 import { getAuth, isInternalAdmin } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
-import { editUserDevices, MAX_DEVICES_PER_USER, type DeviceEntry } from '../../common/models/device';
+import { editUserDevices, MAX_DEVICES_PER_USER, type DeviceEntry } from '../../../adapters/models/device';
 import { conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 

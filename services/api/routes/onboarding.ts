@@ -2,9 +2,9 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../common/crypto/onboarding-digests';
-import { createPasswordHasher } from '../../common/crypto/passwords';
-import { taskQueues } from '../../common/task-queues';
+import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
+import { createPasswordHasher } from '../../../adapters/crypto/passwords';
+import { taskQueues } from '../../../domain/task-queues';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
   ONBOARDING_STEPS,
@@ -17,7 +17,7 @@ import {
   registerUpdate,
   resendCodeUpdate,
   type OnboardingInput,
-} from '../../../workflows/onboarding.contract';
+} from '../../../domain/contracts/onboarding.contract';
 import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
@@ -77,7 +77,7 @@ async function canSee(deps: ApiDeps, auth: AuthContext, userId: string, staffAll
 export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
   const { config, temporal, models } = deps;
   const queues = taskQueues(config.TASK_QUEUE_PREFIX);
-  // argon2id with the configured OWASP cost, shared with login (services/common/crypto/passwords.ts).
+  // argon2id with the configured OWASP cost, shared with login (adapters/crypto/passwords.ts).
   const passwords = createPasswordHasher(config);
   const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
   const policy: OnboardingInput['policy'] = {

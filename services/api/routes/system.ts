@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { pingDatabase } from '../../common/database';
-import { pingTemporal } from '../../common/temporal-client';
+import { pingDatabase } from '../../../adapters/database';
+import { pingTemporal } from '../../../adapters/temporal-client';
 import type { ApiDeps } from '../deps';
 import type { Metrics } from '../http/metrics';
 import { AppError } from '../http/app-error';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { VerificationRequestDoc } from '../../common/models/verification-request';
-import { IDENTITY_NUMBER_TYPES, VERIFICATION_STATUSES } from '../../../workflows/verification-request.contract';
+import type { VerificationRequestDoc } from '../../../adapters/models/verification-request';
+import { IDENTITY_NUMBER_TYPES, VERIFICATION_STATUSES } from '../../../domain/contracts/verification-request.contract';
 
 /** Numbers are only ever shown as their last 3 digits. */
 export const maskNumber = (last3: string) => `********${last3}`;

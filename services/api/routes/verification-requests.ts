@@ -4,8 +4,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { resolveVerificationSettings } from '../../../activities/verification/verification-settings';
-import { SA } from '../../../workflows/search-attributes';
+import { resolveVerificationSettings } from '../../../domain/rules/verification-settings';
+import { SA } from '../../../domain/search-attributes';
 import {
   IDENTITY_NUMBER_TYPES,
   SubmitRejection,
@@ -18,18 +18,18 @@ import {
   verificationTypeKeyword,
   type SealedNumbers,
   type VerificationRequestInput,
-} from '../../../workflows/verification-request.contract';
-import { createFieldCipher } from '../../common/crypto/field-cipher';
-import { openLock, unusedLock, type VerificationRequestDoc } from '../../common/models/verification-request';
-import { taskQueues } from '../../common/task-queues';
-import { findOverdueAndStuck, overdueFilter } from '../../common/verification-queries';
+} from '../../../domain/contracts/verification-request.contract';
+import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
+import { openLock, unusedLock, type VerificationRequestDoc } from '../../../adapters/models/verification-request';
+import { taskQueues } from '../../../domain/task-queues';
+import { findOverdueAndStuck, overdueFilter } from '../../../adapters/verification-queries';
 import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';
 import { getService, userOrService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { toVerificationRequestView, verificationRequestSchema } from './verification-request-view';
-import { isDuplicateKeyError } from '../../common/models/duplicate-key';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 const identityNumber = z.string().regex(/^[0-9]{11}$/, 'must be exactly 11 digits');
 const requestIdParams = z.object({ requestId: z.uuid() });

@@ -1,5 +1,5 @@
-import type { Models } from '../../common/models';
-import type { UserDoc } from '../../common/models/user';
+import type { Models } from '../../../adapters/models';
+import type { UserDoc } from '../../../adapters/models/user';
 import { conflict } from '../http/app-error';
 
 export interface AuditedUserUpdate {

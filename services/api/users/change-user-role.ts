@@ -1,6 +1,6 @@
-import type { Models } from '../../common/models';
-import type { UserDoc } from '../../common/models/user';
-import type { StaffRole, UserRole, UserType } from '../../common/models/user-enums';
+import type { Models } from '../../../adapters/models';
+import type { UserDoc } from '../../../adapters/models/user';
+import type { StaffRole, UserRole, UserType } from '../../../domain/vocabulary/users';
 import { badRequest, notFound } from '../http/app-error';
 import { auditedUserUpdate } from './audited-user-update';
 

@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Models } from '../../common/models';
-import { adminStatusChangedSignal, onboardingWorkflowId } from '../../../workflows/onboarding.contract';
-import type { UserDoc } from '../../common/models/user';
-import type { UserStatus } from '../../common/models/user-enums';
+import type { Models } from '../../../adapters/models';
+import { adminStatusChangedSignal, onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
+import type { UserDoc } from '../../../adapters/models/user';
+import type { UserStatus } from '../../../domain/vocabulary/users';
 import { notFound } from '../http/app-error';
 import { auditedUserUpdate } from './audited-user-update';
 

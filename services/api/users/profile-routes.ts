@@ -1,9 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { createFieldCipher } from '../../common/crypto/field-cipher';
-import type { UserDoc } from '../../common/models/user';
-import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES } from '../../common/models/user-enums';
+import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
+import type { UserDoc } from '../../../adapters/models/user';
+import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES } from '../../../domain/vocabulary/users';
 import type { AuthKit } from '../auth/auth-kit';
 import { requestIdOf } from '../auth/auth-kit';
 import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';

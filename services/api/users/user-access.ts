@@ -1,5 +1,5 @@
-import type { Models } from '../../common/models';
-import type { UserDoc } from '../../common/models/user';
+import type { Models } from '../../../adapters/models';
+import type { UserDoc } from '../../../adapters/models/user';
 import { isInternalAdmin, type AuthContext } from '../auth/auth-context';
 import { notFound } from '../http/app-error';
 

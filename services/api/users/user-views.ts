@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES, KYC_LEVELS } from '../../common/models/user-enums';
-import type { UserDoc } from '../../common/models/user';
+import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES, KYC_LEVELS } from '../../../domain/vocabulary/users';
+import type { UserDoc } from '../../../adapters/models/user';
 
 /** Seed 002's `isActive` is derived from the platform status (docs/roles.md). */
 export const isActive = (u: Pick<UserDoc, 'status'>) => u.status !== 'inactive';

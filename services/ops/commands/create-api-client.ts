@@ -1,4 +1,4 @@
-import { newOpaqueToken, tokenDigest } from '../../common/crypto/token-digest';
+import { newOpaqueToken, tokenDigest } from '../../../adapters/crypto/token-digest';
 import { requireArg, type OpsCommand } from '../command';
 
 /** A partner API client for a tenant. The client id is printed once; only its digest is stored. */

@@ -1,5 +1,5 @@
-import { createPasswordHasher } from '../../common/crypto/passwords';
-import { EmailTakenError, createUser } from '../../common/identity/create-user';
+import { createPasswordHasher } from '../../../adapters/crypto/passwords';
+import { EmailTakenError, createUser } from '../../../adapters/identity/create-user';
 import { requireArg, type OpsCommand } from '../command';
 
 /** A platform operator: userType internal-admin, no tenant. `--super` makes a super-admin (may grant admin roles). */

@@ -1,4 +1,4 @@
-import { createServiceToken, SERVICE_SCOPES } from '../../api/auth/service-auth';
+import { createServiceToken, SERVICE_SCOPES } from '../../../adapters/identity/service-tokens';
 import { requireArg, type OpsCommand } from '../command';
 
 /** Prints a new service token once; only its hash is stored. */

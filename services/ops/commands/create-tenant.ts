@@ -1,7 +1,7 @@
-import { createPasswordHasher } from '../../common/crypto/passwords';
-import { createUser, slugify } from '../../common/identity/create-user';
+import { createPasswordHasher } from '../../../adapters/crypto/passwords';
+import { createUser, slugify } from '../../../adapters/identity/create-user';
 import { requireArg, type OpsCommand } from '../command';
-import { isDuplicateKeyError } from '../../common/models/duplicate-key';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 /** A tenant (organization) and its first BANK_ADMIN, who then manages the rest via /api/v1/auth/users. */
 export const createTenant: OpsCommand = {

@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
-import { temporalConnectionOptions } from '../../common/temporal-connection';
-import { ensureSearchAttributes } from '../../../infra/temporal/search-attributes';
+import { temporalConnectionOptions } from '../../../adapters/temporal-connection';
+import { ensureSearchAttributes } from '../../../adapters/temporal/search-attributes';
 import type { OpsCommand } from '../command';
 
 /** Registers the project's custom search attributes on a self-hosted cluster (idempotent). */

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { CHANNELS } from '../../../workflows/notify.contract';
+import { CHANNELS } from '../../domain/contracts/notify.contract';
 
 /** What a reader sees for one delivery: the attempt state, overridden by any recorded outcome. */
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'failed', 'skipped'] as const;

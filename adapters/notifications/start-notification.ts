@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { NOTIFY_WORKFLOW, notifyWorkflowId, type NotificationRequest } from '../../workflows/notify.contract';
+import { NOTIFY_WORKFLOW, notifyWorkflowId, type NotificationRequest } from '../../domain/contracts/notify.contract';
 
 /**
  * Starts `notify-<notificationId>`; an id that already ran (or runs) is success, and a closed one

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-import { IDENTITY_NUMBER_TYPES, VERIFICATION_STATUSES, type VerificationStatus } from '../../../workflows/verification-request.contract';
+import { IDENTITY_NUMBER_TYPES, VERIFICATION_STATUSES, type VerificationStatus } from '../../domain/contracts/verification-request.contract';
 /** Waiting for the user: a submission is accepted in these (failed only while canResubmit). */
 export const AWAITING_STATUSES: VerificationStatus[] = ['created', 'notified', 'failed'];
 export const IN_PROGRESS_STATUSES: VerificationStatus[] = ['submitted', 'verifying'];

@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
-import { SA } from '../../workflows/search-attributes';
+import { SA } from '../../domain/search-attributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 

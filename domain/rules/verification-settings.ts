@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Config } from '../../services/common/config';
-import type { ReminderStep } from '../../workflows/verification-request.contract';
+import type { ReminderStep } from '../contracts/verification-request.contract';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 
@@ -22,7 +21,15 @@ export interface VerificationSettings {
   maxSubmissions: number;
 }
 
-export function resolveVerificationSettings(config: Config, orgSettings: unknown): VerificationSettings {
+/** The service-wide defaults (parsed config values) that a tenant's settings override. */
+export interface VerificationDefaults {
+  VERIFICATION_QUIET_HOURS: string;
+  VERIFICATION_REMINDER_LADDER: ReminderStep[];
+  VERIFICATION_DUE_DAYS: number;
+  VERIFICATION_MAX_SUBMISSIONS: number;
+}
+
+export function resolveVerificationSettings(config: VerificationDefaults, orgSettings: unknown): VerificationSettings {
   const raw = (orgSettings as { verification?: unknown } | null | undefined)?.verification;
   const parsed = tenantVerificationSettings.safeParse(raw ?? {});
   const t = parsed.success ? parsed.data : {};

@@ -1,7 +1,7 @@
 // Reminder timing: pure functions (no Temporal imports) shared by the workflow and its tests.
 // Quiet hours are wall-clock times in the user's time zone; a reminder that falls inside them
 // is moved to the end of the window. Time zones with DST shift by their offset at send time.
-import type { ReminderStep, VerificationPlan } from './verification-request.contract';
+import type { ReminderStep, VerificationPlan } from '../contracts/verification-request.contract';
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 

@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Models } from '../../services/common/models';
-import type { DeliveryStatus } from '../../services/common/models/notification-delivery';
-import { DELIVERY_OUTCOMES, type DeliveryOutcome, type NotificationDeliveryEventDoc } from '../../services/common/models/notification-delivery-event';
-import { CHANNELS, type Channel } from '../../workflows/notify.contract';
-import { PermanentChannelError, RejectedByProvider, type SentMessage } from './channels/channel';
-import { isDuplicateKeyError } from '../../services/common/models/duplicate-key';
+import type { Models } from '../models';
+import type { DeliveryStatus } from '../models/notification-delivery';
+import { DELIVERY_OUTCOMES, type DeliveryOutcome, type NotificationDeliveryEventDoc } from '../models/notification-delivery-event';
+import { CHANNELS, type Channel } from '../../domain/contracts/notify.contract';
+import { PermanentChannelError, RejectedByProvider, type SentMessage } from './channel';
+import { isDuplicateKeyError } from '../models/duplicate-key';
 
 export const deliveryKey = (notificationId: string, channel: Channel) => `${notificationId}.${channel}`;
 

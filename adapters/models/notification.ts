@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { CHANNELS, NOTIFICATION_EVENTS } from '../../../workflows/notify.contract';
+import { CHANNELS, NOTIFICATION_EVENTS } from '../../domain/contracts/notify.contract';
 
 /** One requested message (event + recipient); its per-channel outcomes live in notificationDeliveries. */
 const notificationSchema = new Schema(

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { analyticsOutboxModel } from './analytics-outbox';
 import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
@@ -12,6 +13,7 @@ import { organizationModel } from './organization';
 import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
+import { transactionModel } from './transaction';
 import { userModel } from './user';
 import { webhookEventModel } from './webhook-event';
 import { verificationRequestModel } from './verification-request';
@@ -19,6 +21,7 @@ import { verificationRequestModel } from './verification-request';
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {
   return {
+    AnalyticsOutbox: analyticsOutboxModel(conn),
     ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
@@ -31,6 +34,7 @@ export function createModels(conn: Connection) {
     RateLimitSlot: rateLimitSlotModel(conn),
     RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),
+    Transaction: transactionModel(conn),
     User: userModel(conn),
     WebhookEvent: webhookEventModel(conn),
     VerificationRequest: verificationRequestModel(conn),

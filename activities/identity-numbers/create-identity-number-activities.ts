@@ -7,7 +7,7 @@ import { matchIdentity, normaliseDate } from '../../domain/rules/match-identity'
 import { SMILE_ID_TYPES, SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from '../../adapters/providers/smile-id-client';
 
 export interface IdentityNumberActivityDeps {
-  config: Config;
+  config: Pick<Config, 'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'>;
   models: Pick<Models, 'User'>;
   fetch?: typeof fetch;
 }

@@ -6,7 +6,7 @@ import type { BridgeLinkResult, KycSessionResult } from '../../domain/contracts/
 import { postProviderJson } from './provider-http';
 
 export interface KycActivityDeps {
-  config: Config;
+  config: Pick<Config, 'BRIDGE_API_KEY' | 'BRIDGE_BASE_URL' | 'SANDBOX_URL' | 'VERIFF_API_KEY' | 'VERIFF_BASE_URL' | 'VERIFF_SHARED_SECRET'>;
   models: Pick<Models, 'User'>;
 }
 

@@ -8,7 +8,7 @@ import { bridgeRequiredFor } from './bridge-policy';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 
 export interface UserActivityDeps {
-  config: Config;
+  config: Pick<Config, 'BRIDGE_ENABLED' | 'BRIDGE_SKIP_COUNTRIES' | 'PII_ENCRYPTION_KEYS'>;
   models: Pick<Models, 'User' | 'Organization' | 'AuditEvent'>;
 }
 

@@ -1,5 +1,4 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import { closedLock } from '../../adapters/models/verification-request';
 import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
@@ -11,10 +10,10 @@ import {
   type VerificationPlan,
   type VerificationStatus,
 } from '../../domain/contracts/verification-request.contract';
-import { resolveVerificationSettings } from '../../domain/rules/verification-settings';
+import { resolveVerificationSettings, type VerificationDefaults } from '../../domain/rules/verification-settings';
 
 export interface VerificationActivityDeps {
-  config: Config;
+  config: VerificationDefaults;
   models: Pick<Models, 'VerificationRequest' | 'User' | 'Organization' | 'AuditEvent'>;
 }
 

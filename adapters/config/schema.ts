@@ -8,6 +8,14 @@ export const envPort = z.coerce.number().int().min(0).max(65535);
 export const envPositiveInt = z.coerce.number().int().positive();
 export const envUrl = z.url();
 
+/** A PEM from the environment: real newlines or `\n` escapes (one-line .env values) both work. */
+export const pem = (label: string) =>
+  z
+    .string()
+    .transform((v) => v.replace(/\\n/g, '\n').trim())
+    .refine((v) => v.includes(`-----BEGIN ${label}-----`), `expected a PEM ${label}`);
+
+
 /** Core runtime: process, HTTP, infrastructure addresses. Other sections live beside this file. */
 export const coreSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),

@@ -3,7 +3,7 @@ import { createSystemActivities } from '../../activities/system/create-system-ac
 import { createKycActivities } from '../../activities/kyc/create-kyc-activities';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
-export const kycWorkerSpec: WorkerProcessSpec = {
+export const kycWorkerSpec: WorkerProcessSpec<'kyc-worker'> = {
   name: 'kyc-worker',
   queue: 'kycProviders',
   hostsWorkflows: false,

@@ -6,7 +6,7 @@ import { createVerificationSweepActivities } from '../../activities/verification
 import { ensureSchedulesOnce } from '../common/schedules';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
-export const onboardingWorkerSpec: WorkerProcessSpec = {
+export const onboardingWorkerSpec: WorkerProcessSpec<'onboarding-worker'> = {
   name: 'onboarding-worker',
   queue: 'onboarding',
   hostsWorkflows: true,

@@ -14,7 +14,7 @@ async function main() {
     process.exit(name ? 2 : 0);
   }
   const { values } = parseArgs({ args: rest, options: command.options, strict: true });
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'ops');
   const db = await connectDatabase(config.MONGODB_URI);
   try {
     const models = createModels(db);

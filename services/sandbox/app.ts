@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { Config } from '../../adapters/config';
+import type { ProcessConfig } from '../../adapters/config';
 import type { Logger } from '../../adapters/logger';
 import { bridgeSimulator } from './bridge-simulator';
 import { dashboardPage } from './dashboard-page';
@@ -12,7 +12,7 @@ import { sendgridRouter } from './sendgrid';
 import { twilioRouter } from './twilio';
 
 export interface SandboxDeps {
-  config: Config;
+  config: ProcessConfig<'sandbox'>;
   logger: Logger;
   outbox?: Outbox;
   /** Where provider webhooks go; default API_PUBLIC_URL (tests pass the API's random port). */

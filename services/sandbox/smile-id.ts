@@ -19,7 +19,7 @@ import type { Config } from '../../adapters/config';
  *
  * Bad partner id or signature: HTTP 401 `{ code: "2205", error: ... }` as Smile does.
  */
-export function smileIdSimulator(config: Config): Router {
+export function smileIdSimulator(config: Pick<Config, 'SMILE_ID_API_KEY' | 'SMILE_ID_PARTNER_ID'>): Router {
   const router = Router();
   const calls = new Map<string, number>();
 

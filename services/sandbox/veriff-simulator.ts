@@ -19,7 +19,7 @@ const EVENT_CODES: Record<string, number> = { started: 7001, submitted: 7002 };
 const DECISION_CODES: Record<string, number> = { approved: 9001, declined: 9102, resubmission_requested: 9103, expired: 9104, abandoned: 9104, review: 9121 };
 
 export interface SimulatorDeps {
-  config: Config;
+  config: Pick<Config, 'SANDBOX_URL' | 'VERIFF_API_KEY' | 'VERIFF_SHARED_SECRET' | 'BRIDGE_API_KEY' | 'SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY'>;
   logger: Logger;
   /** Where webhooks go (the API's public URL). */
   apiUrl: () => string;

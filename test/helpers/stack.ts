@@ -1,5 +1,6 @@
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../services/api/app';
+import type { Config } from '../../adapters/config';
 import type { ApiDeps } from '../../services/api/deps';
 import { createLogger } from '../../adapters/logger';
 import { createTemporalClient } from '../../adapters/temporal-client';
@@ -9,9 +10,13 @@ import { createTestDatabase } from './database';
 import { listen } from './http';
 import { connectTestTemporal, workflowBundle } from './temporal';
 
+/** Tests hold the whole configuration: the API and the workers they start each take their part. */
+export type TestDeps = Omit<ApiDeps, 'config'> & { config: Config };
+
 export interface TestStack {
   url: string;
-  deps: ApiDeps;
+  /** The API's deps, with every config section (the test stack runs every process in one place). */
+  deps: TestDeps;
   workers: Worker[];
   close(): Promise<void>;
 }
@@ -27,7 +32,7 @@ export async function startTestStack(
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'test' });
   const db = await createTestDatabase(config.MONGODB_URI);
   const temporalConn = await connectTestTemporal(config.TEMPORAL_ADDRESS);
-  const deps: ApiDeps = { config, logger, db: db.conn, models: db.models, temporal: createTemporalClient(config) };
+  const deps: TestDeps = { config, logger, db: db.conn, models: db.models, temporal: createTemporalClient(config) };
 
   const workers: Worker[] = [];
   for (const spec of opts.workers ?? []) {

@@ -12,12 +12,12 @@ import type { SectionName } from './sections';
  * - ops: the operator CLI (database, Temporal, field cipher for PII it writes).
  */
 export const PROCESS_SECTIONS = {
-  api: ['core', 'security', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'veriff', 'bridgeWebhooks', 'sendgridWebhooks', 'twilio'],
-  'onboarding-worker': ['core', 'security', 'codec', 'auth', 'onboarding', 'verification', 'notifications'],
-  'kyc-worker': ['core', 'security', 'codec', 'onboarding', 'veriff', 'bridge', 'smileId'],
-  'notifications-worker': ['core', 'security', 'codec', 'notifications', 'sendgrid', 'twilio', 'push'],
+  api: ['core', 'jwt', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'veriff', 'bridgeWebhooks', 'sendgridWebhooks', 'twilio'],
+  'onboarding-worker': ['core', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications'],
+  'kyc-worker': ['core', 'pii', 'codec', 'onboarding', 'veriff', 'bridge', 'smileId'],
+  'notifications-worker': ['core', 'pii', 'codec', 'notifications', 'sendgrid', 'twilio', 'push'],
   sandbox: ['core', 'veriff', 'bridge', 'smileId', 'sendgrid', 'twilio', 'push', 'sandboxSigning'],
-  ops: ['core', 'security', 'codec', 'auth', 'verification'],
+  ops: ['core', 'pii', 'codec', 'auth', 'verification'],
 } as const satisfies Record<string, readonly SectionName[]>;
 
 export type ProcessName = keyof typeof PROCESS_SECTIONS;

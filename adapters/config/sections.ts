@@ -6,7 +6,7 @@ import { onboardingSchema } from './onboarding';
 import { pushSchema } from './push';
 import { sandboxSigningSchema } from './sandbox';
 import { coreSchema } from './schema';
-import { securitySchema } from './security';
+import { jwtSchema, piiSchema } from './security';
 import { sendgridSchema, sendgridWebhooksSchema } from './sendgrid';
 import { smileIdSchema } from './smile-id';
 import { twilioSchema } from './twilio';
@@ -20,7 +20,8 @@ import { verificationSchema } from './verification';
  */
 export const SECTIONS = {
   core: coreSchema,
-  security: securitySchema,
+  jwt: jwtSchema,
+  pii: piiSchema,
   codec: codecSchema,
   auth: authSchema,
   onboarding: onboardingSchema,

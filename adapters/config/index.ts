@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authSchema } from './auth';
 import { onboardingSchema } from './onboarding';
+import { partnerKycSchema } from './partner-kyc';
 import { notificationsSchema } from './notifications';
 import { coreSchema } from './schema';
 import { securitySchema } from './security';
@@ -14,6 +15,7 @@ export const configSchema = coreSchema
   .extend(onboardingSchema.shape)
   .extend(verificationSchema.shape)
   .extend(notificationsSchema.shape)
+  .extend(partnerKycSchema.shape)
   .superRefine((c, ctx) => {
     if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together' });

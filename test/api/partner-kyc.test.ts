@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
 import { imagesFor, partnerTenant } from '../helpers/partner-kyc';
+import { kycCatalogList, kycCatalogSet } from '../../services/ops/commands/kyc-catalog';
 
 const seed = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/seed-003-kyc-status.json'), 'utf8'));
 const seedRules = seed.advancedDocuments[6].requiredFields.kycRules;
@@ -140,4 +141,46 @@ describe('partner KYC API (seed 003) over HTTP', () => {
     expect(submits.map((r) => r.status)).toEqual(Array(10).fill(200));
     await waitStatus(a.key, email, (r) => r.passedKycType === 'basic' && r.kycStatus === 'approved');
   }, 120_000);
+
+  it('other id types and countries through the Smile ID sandbox: partial match per catalog policy, not found, no match', async () => {
+    const cases = [
+      // NG accepts partial matches (the seed shows approved / Partial Match); GH does not.
+      { country: 'NG', doc: '67da909b739fc481aa525c4b', id: 'ABC-000000002', expect: { passedKycType: 'basic', kycStatus: 'approved', kycStatusDescription: 'Partial Match' } },
+      { country: 'GH', doc: '67e0a1000000000000000101', id: 'GHA-000000000-2', expect: { passedKycType: 'none', kycStatus: 'rejected', kycStatusDescription: 'Partial Match' } },
+      { country: 'KE', doc: '67e0a1000000000000000201', id: '10000004', expect: { passedKycType: 'none', kycStatus: 'rejected', kycStatusDescription: 'Not Found' } },
+      { country: 'ZA', doc: '67e0a1000000000000000301', id: '9001015800085', expect: { passedKycType: 'basic', kycStatus: 'approved', kycStatusDescription: 'Exact Match' } },
+      { country: 'NG', doc: '67da909b739fc481aa525c43', id: 'VIN 0000003', expect: { passedKycType: 'none', kycStatus: 'rejected', kycStatusDescription: 'No Match' } },
+    ];
+    await Promise.all(
+      cases.map(async (c) => {
+        const email = `${c.country}-${randomUUID()}@example.com`;
+        await status(a.key, email, c.country);
+        const res = await submit(a.key, email, c.doc, { ...person, id_number: c.id });
+        expect([res.status, res.json]).toEqual([200, { success: true }]);
+        const body = await s.waitFor(() => status(a.key, email, c.country).then((r) => r.json), (r) => r.kycStatus !== 'not_submitted' && r.kycStatus !== 'pending', 60_000);
+        expect({ c: c.id, ...body }).toMatchObject({ c: c.id, ...c.expect });
+      }),
+    );
+  }, 120_000);
+
+  it('ops: kyc-catalog-set stores a validated, audited new version (rules only or whole); partners see it at once', async () => {
+    const ctx = { config: s.stack.deps.config, models: s.stack.deps.models };
+    const file = path.join(fs.mkdtempSync('/tmp/kyc-catalog-'), 'rules.json');
+    const rules = { onramp: [{ min: 0, max: 5, type: 'none' }, { min: 5, max: 'Infinity', type: 'basic' }], offramp: seedRules.offramp };
+    fs.writeFileSync(file, JSON.stringify({ kycRules: rules }));
+    expect(await kycCatalogSet.run({ ...ctx, args: { country: 'KE', file, reason: 'lower KE limits', actor: 'ops@test' } })).toMatch(/KE catalog v2 stored/);
+    expect(await kycCatalogList.run({ ...ctx, args: {} })).toMatch(/KE v2 .* onramp 0-5:none 5-Infinity:basic/);
+    const ke = await status(a.key, `ke-${randomUUID()}@example.com`, 'KE');
+    expect(ke.json.kycRules.onramp).toEqual(rules.onramp);
+    const event = await s.stack.deps.models.AuditEvent.findOne({ subject: 'KE:2', action: 'kyc_catalog.version_created' }).lean();
+    expect(event).toMatchObject({ actor: 'ops:ops@test', from: { version: 1 }, to: { version: 2 }, reason: 'lower KE limits' });
+    // A catastrophic pattern or a gap in the rules is refused and nothing is stored.
+    fs.writeFileSync(file, JSON.stringify({ kycRules: { ...rules, onramp: [{ min: 0, max: 5, type: 'none' }, { min: 6, max: 'Infinity', type: 'basic' }] } }));
+    await expect(kycCatalogSet.run({ ...ctx, args: { country: 'KE', file } })).rejects.toThrow(/min 6 should be 5/);
+    const whole = JSON.parse(await kycCatalogList.run({ ...ctx, args: { country: 'KE' } }));
+    whole.documents[0].requiredFields.id_number.regexp = '^([0-9]+)+$';
+    fs.writeFileSync(file, JSON.stringify(whole));
+    await expect(kycCatalogSet.run({ ...ctx, args: { country: 'KE', file } })).rejects.toThrow(/backtrack/);
+    expect(await s.stack.deps.models.KycCatalog.countDocuments({ country: 'KE' })).toBe(1);
+  });
 });

@@ -48,6 +48,13 @@ describe('partner KYC API (seed 003) over HTTP', () => {
     });
     const user = await s.stack.deps.models.User.findOne({ email: `new-${email}` }).lean();
     expect(user).toMatchObject({ tenantId: a.tenantId, country: 'NG', kycLevel: 'none' });
+    // /openapi.json documents the bare shapes with the seed's examples.
+    const doc = (await s.api('/openapi.json')).json;
+    const ok = (p: string) => doc.paths[p].post.responses['200'].content['application/json'].schema;
+    expect(ok('/api/user/kyc/status')).toEqual({ $ref: '#/components/schemas/PartnerKycStatus' });
+    expect(doc.components.schemas.PartnerKycStatus.example.advancedDocuments.map((d: { _id: string }) => d._id)).toEqual(seed.advancedDocuments.map((d: { _id: string }) => d._id));
+    expect(JSON.stringify(ok('/api/user/kyc/submit'))).toContain('"success"');
+    expect(JSON.stringify(ok('/api/user/tokens'))).not.toContain('"data"');
   });
 
   it('refuses disabled clients, unknown countries (naming the supported ones) and unknown users on submit', async () => {

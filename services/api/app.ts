@@ -44,7 +44,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(kycWebhooksRouter(deps, registry));
   app.use(notificationWebhooksRouter(deps, registry));
   // Partner KYC submits carry images: its routes parse their own bodies (PARTNER_KYC_BODY_LIMIT).
-  app.use(partnerKycRouter(deps, registry));
+  app.use(partnerKycRouter(deps, registry, auth));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   app.use(systemRouter(deps, registry, metrics));

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createApp } from '../../services/api/app';
+import { listen, request } from '../helpers/http';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
 import { imagesFor, partnerTenant } from '../helpers/partner-kyc';
 import { kycCatalogList, kycCatalogSet } from '../../services/ops/commands/kyc-catalog';
@@ -189,5 +191,21 @@ describe('partner KYC API (seed 003) over HTTP', () => {
     fs.writeFileSync(file, JSON.stringify(whole));
     await expect(kycCatalogSet.run({ ...ctx, args: { country: 'KE', file } })).rejects.toThrow(/backtrack/);
     expect(await s.stack.deps.models.KycCatalog.countDocuments({ country: 'KE' })).toBe(1);
+  });
+
+  it('limits submits per client across instances (429)', async () => {
+    const config = { ...s.stack.deps.config, RATE_LIMIT_PARTNER_KYC_SUBMITS_PER_CLIENT: 2 };
+    const now = () => new Date(Math.floor(Date.now() / 60_000) * 60_000 + 7_200_000); // a window no other test uses
+    const [x, y] = [await listen(createApp({ ...s.stack.deps, config, now })), await listen(createApp({ ...s.stack.deps, config, now }))];
+    try {
+      const codes = [];
+      for (const url of [x.url, y.url, x.url]) {
+        const r = await request(`${url}/api/user/kyc/submit`, { method: 'POST', headers: { 'x-client-id': b.key }, json: { email: 'nobody@example.com', documentId: BVN, userFields: {} } });
+        codes.push(r.status);
+      }
+      expect(codes).toEqual([404, 404, 429]);
+    } finally {
+      await Promise.all([x.close(), y.close()]);
+    }
   });
 });

@@ -12,6 +12,8 @@ import { validateUserFields } from '../../../domain/partner-kyc/fields';
 import { covers, tierNeeded } from '../../../domain/partner-kyc/tiers';
 import { DIRECTIONS, FIELD_TYPES, KYC_TIERS, type KycTier } from '../../../domain/partner-kyc/types';
 import { taskQueues } from '../../../domain/task-queues';
+import type { AuthKit } from '../auth/auth-kit';
+import { rateLimit } from '../auth/rate-limiter';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
@@ -72,7 +74,7 @@ const json = (schema: z.ZodType) => ({ contentType: 'application/json', schema }
  * submission into a durable workflow, "may this user do X?" and the state of held transactions.
  * Enabled per API client (`create-api-client --enable-partner-kyc`); answers the seed's bare shapes.
  */
-export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
+export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
   const { models, config, temporal } = deps;
   const now = () => deps.now?.() ?? new Date();
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
@@ -113,7 +115,11 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         'Validates `userFields` against the document\'s `requiredFields` (400 INVALID_USER_FIELDS with one entry per bad field, nothing stored), then starts or signals the durable verification and answers at once. Follow the outcome with /api/user/kyc/status. `userFields.email` defaults to `email`. Images (`smile-identity-images`) are `[{image_type_id, image}]` with base64 JPEG/PNG: 2 selfie and 3 document front are required, 7 back and 6 liveness optional.',
       tags: ['Partner KYC'],
       security: ['clientId'],
-      before: [express.json({ limit: config.PARTNER_KYC_BODY_LIMIT, strict: true }), ...guard.slice(1)],
+      before: [
+        express.json({ limit: config.PARTNER_KYC_BODY_LIMIT, strict: true }),
+        ...guard.slice(1),
+        rateLimit(kit.limiter, { bucket: 'partner-kyc-submit', limit: config.RATE_LIMIT_PARTNER_KYC_SUBMITS_PER_CLIENT, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, key: (_req, res) => getApiClient(res).clientId }),
+      ],
       request: {
         body: z
           .object({ email: z.email().max(254), documentId: z.string().min(1).max(64), userFields: z.record(z.string().max(64), z.unknown()) })

@@ -4,3 +4,5 @@ export { onboarding } from './onboarding';
 export { verificationRequest } from './verification-request';
 export { verificationSweep } from './verification-sweep';
 export { notify } from './notify';
+export { partnerKyc } from './partner-kyc';
+export { transactionHold } from './transaction-hold';

@@ -3,6 +3,7 @@ import { bridgeSchema, bridgeWebhooksSchema } from './bridge';
 import { codecSchema } from './codec';
 import { notificationsSchema } from './notifications';
 import { onboardingSchema } from './onboarding';
+import { partnerKycSchema } from './partner-kyc';
 import { pushSchema } from './push';
 import { sandboxSigningSchema } from './sandbox';
 import { coreSchema } from './schema';
@@ -27,6 +28,7 @@ export const SECTIONS = {
   onboarding: onboardingSchema,
   verification: verificationSchema,
   notifications: notificationsSchema,
+  partnerKyc: partnerKycSchema,
   veriff: veriffSchema,
   bridge: bridgeSchema,
   bridgeWebhooks: bridgeWebhooksSchema,

@@ -4,12 +4,14 @@ import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
 import { userDevicesModel } from './device';
+import { kycCatalogModel } from './kyc-catalog';
 import { notificationModel } from './notification';
 import { notificationDeliveryModel } from './notification-delivery';
 import { notificationDeliveryEventModel } from './notification-delivery-event';
 import { notificationPreferenceModel } from './notification-preference';
 import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
+import { partnerKycSubmissionModel } from './partner-kyc-submission';
 import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
@@ -25,12 +27,14 @@ export function createModels(conn: Connection) {
     ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
+    KycCatalog: kycCatalogModel(conn),
     Notification: notificationModel(conn),
     NotificationDelivery: notificationDeliveryModel(conn),
     NotificationDeliveryEvent: notificationDeliveryEventModel(conn),
     NotificationPreference: notificationPreferenceModel(conn),
     ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),
+    PartnerKycSubmission: partnerKycSubmissionModel(conn),
     RateLimitSlot: rateLimitSlotModel(conn),
     RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),

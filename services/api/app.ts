@@ -17,7 +17,9 @@ import { notificationsRouter } from './routes/notifications';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
 import { verificationRequestsRouter } from './routes/verification-requests';
+import { partnerKycRouter } from './partner/partner-kyc-routes';
 import { userTokensRouter } from './partner/user-tokens-routes';
+import { transactionsRouter } from './routes/transactions';
 import { auditRouter } from './users/audit-routes';
 import { profileRouter } from './users/profile-routes';
 
@@ -41,6 +43,8 @@ export function createApp(deps: ApiDeps): Express {
   // Webhook routers that need the raw body for signature checks mount before the JSON parser.
   app.use(kycWebhooksRouter(deps, registry));
   app.use(notificationWebhooksRouter(deps, registry));
+  // Partner KYC submits carry images: its routes parse their own bodies (PARTNER_KYC_BODY_LIMIT).
+  app.use(partnerKycRouter(deps, registry, auth));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   app.use(systemRouter(deps, registry, metrics));
@@ -48,6 +52,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(authRouter(deps, registry, auth));
   app.use(tenantUsersRouter(deps, registry, auth));
   app.use(userTokensRouter(deps, registry, auth));
+  app.use(transactionsRouter(deps, registry));
   app.use(auditRouter(deps, registry, auth));
   app.use(onboardingRouter(deps, registry, auth.requireUser));
   app.use(verificationRequestsRouter(deps, registry, auth.requireUser));

@@ -1,4 +1,5 @@
 import { createNotificationRequestActivities } from '../../activities/notifications/create-notification-request-activities';
+import { createPartnerKycActivities } from '../../activities/partner-kyc/create-partner-kyc-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import { createUserActivities } from '../../activities/users/create-user-activities';
 import { createVerificationActivities } from '../../activities/verification/create-verification-activities';
@@ -15,6 +16,7 @@ export const onboardingWorkerSpec: WorkerProcessSpec<'onboarding-worker'> = {
     ...createUserActivities({ config, models }),
     ...createVerificationActivities({ config, models }),
     ...createVerificationSweepActivities({ config, models }),
+    ...createPartnerKycActivities({ models }),
     ...createNotificationRequestActivities(),
   }),
   // The daily verification sweep Schedule exists wherever the workflows run.

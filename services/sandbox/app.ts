@@ -7,6 +7,7 @@ import { Outbox } from './outbox';
 import { veriffSimulator } from './veriff-simulator';
 import type { WebhookDelivery } from './webhook-sender';
 import { smileIdSimulator } from './smile-id';
+import { smileIdDocumentSimulator } from './smile-id-documents';
 import { pushRouter } from './push';
 import { sendgridRouter } from './sendgrid';
 import { twilioRouter } from './twilio';
@@ -54,6 +55,7 @@ export function createSandboxApp(deps: SandboxDeps) {
   });
 
   app.use(smileIdSimulator(deps.config));
+  app.use(smileIdDocumentSimulator(deps.config));
   app.use(sendgridRouter({ ...deps, outbox }));
   app.use(twilioRouter({ ...deps, outbox }));
   app.use(pushRouter({ outbox }));

@@ -10,6 +10,8 @@ export interface Reply {
   status?: number;
   data: unknown;
   headers?: Record<string, string>;
+  /** Send `data` as the whole body, without the envelope (seed 003 partner routes; document with `raw`). */
+  bare?: boolean;
 }
 
 export interface RouteContext<B, Q, P> {
@@ -103,7 +105,7 @@ export function routesRouter(registry: OpenAPIRegistry, prefix: string, specs: R
       const reply = await spec.handler({ body, query, params, req, res });
       if (!reply) return;
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-      res.status(reply.status ?? 200).json({ success: true, data: reply.data });
+      res.status(reply.status ?? 200).json(reply.bare ? reply.data : { success: true, data: reply.data });
     };
     router[spec.method](spec.path, ...(spec.before ?? []), handler);
   }

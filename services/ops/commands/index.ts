@@ -3,6 +3,7 @@ import { createApiClient } from './create-api-client';
 import { createInternalAdmin } from './create-internal-admin';
 import { createServiceTokenCommand } from './create-service-token';
 import { createTenant } from './create-tenant';
+import { kycCatalogList, kycCatalogSet } from './kyc-catalog';
 import { revokeServiceTokenCommand } from './revoke-service-token';
 import { setupSchedules } from './setup-schedules';
 import { setupTemporal } from './setup-temporal';
@@ -16,4 +17,6 @@ export const COMMANDS: Record<string, OpsCommand> = {
   'create-api-client': createApiClient,
   'create-service-token': createServiceTokenCommand,
   'revoke-service-token': revokeServiceTokenCommand,
+  'kyc-catalog-list': kycCatalogList,
+  'kyc-catalog-set': kycCatalogSet,
 };

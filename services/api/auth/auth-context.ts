@@ -25,7 +25,7 @@ export const isInternalAdmin = (a: AuthContext) => a.userType === 'internal-admi
 /**
  * Bearer access token → AuthContext. The user is re-read so deactivation, a role change or a
  * status change (all bump tokenVersion) cut existing tokens off immediately; so does revoking
- * the token's session (logout, refresh-token reuse).
+ * the token's session (logout, refresh-token reuse), and a token whose session does not exist.
  */
 export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'>; accessTokens: AccessTokens }): RequestHandler {
   return async (req, res, next) => {
@@ -36,9 +36,11 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
       const claims = await deps.accessTokens.verify(token);
       const [user, session] = await Promise.all([
         deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1 }).lean(),
-        deps.models.AuthSession.findById(claims.sessionId, { revokedAt: 1 }).lean(),
+        deps.models.AuthSession.findById(claims.sessionId, { revokedAt: 1, userId: 1 }).lean(),
       ]);
-      if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion || session?.revokedAt) {
+      // A token counts only inside a live session of the same user: no record, no access.
+      const liveSession = session !== null && !session.revokedAt && session.userId === claims.userId;
+      if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion || !liveSession) {
         return next(unauthorized('This token is no longer valid', 'TOKEN_REVOKED'));
       }
       res.locals.auth = {

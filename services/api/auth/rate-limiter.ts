@@ -48,6 +48,28 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
       }
       return { count: n, limited: n > limit, retryAfterSeconds: w.retryAfterSeconds };
     },
+    /**
+     * Claims one of the window's `limit` slots (lowest free first, so released slots are reused),
+     * or `null` when all are taken. Unlike `hit`, a claim can be handed back with `release`: the
+     * caller reserves before doing the expensive or dangerous thing, so at most `limit` of them
+     * run per window however many requests arrive at once.
+     */
+    async claim(bucket: string, key: string, limit: number, windowSeconds: number) {
+      const w = windowOf(bucket, key, windowSeconds);
+      sweep();
+      for (let n = 1; n <= limit; n++) {
+        try {
+          await RateLimitSlot.create({ _id: `${w.id}#${n}`, window: w.id, expiresAt: w.expiresAt });
+          return { slotId: `${w.id}#${n}`, retryAfterSeconds: w.retryAfterSeconds };
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+      }
+      return { slotId: null, retryAfterSeconds: w.retryAfterSeconds };
+    },
+    async release(slotId: string) {
+      await RateLimitSlot.deleteOne({ _id: slotId });
+    },
     /** The current window's count without counting. */
     async peek(bucket: string, key: string, windowSeconds: number) {
       const w = windowOf(bucket, key, windowSeconds);

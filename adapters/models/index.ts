@@ -15,6 +15,7 @@ import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
 import { transactionModel } from './transaction';
 import { userModel } from './user';
+import { webhookDeliveryModel } from './webhook-delivery';
 import { webhookEventModel } from './webhook-event';
 import { verificationRequestModel } from './verification-request';
 
@@ -37,6 +38,7 @@ export function createModels(conn: Connection) {
     Transaction: transactionModel(conn),
     User: userModel(conn),
     WebhookEvent: webhookEventModel(conn),
+    WebhookDelivery: webhookDeliveryModel(conn),
     VerificationRequest: verificationRequestModel(conn),
     UserDevices: userDevicesModel(conn),
   };

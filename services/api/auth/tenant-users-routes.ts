@@ -12,8 +12,9 @@ import { changeUserStatus, reactivationStatus } from '../users/change-user-statu
 import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserView } from '../users/user-views';
 import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth, requireRoles, type AuthContext } from './auth-context';
+import { personName } from '../http/safe-text';
 
-const name = z.string().trim().min(1).max(100);
+const name = personName;
 const REASON = 'tenant user management (seed 002)';
 
 /**

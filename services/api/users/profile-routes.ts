@@ -14,12 +14,13 @@ import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
 import { findVisibleUser, visibleScope } from './user-access';
 import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
+import { personName } from '../http/safe-text';
 
 const reason = z.string().trim().min(3).max(500);
 
 const profileUpdateSchema = z.object({
-  firstName: z.string().trim().min(1).max(100).optional(),
-  lastName: z.string().trim().min(1).max(100).optional(),
+  firstName: personName.optional(),
+  lastName: personName.optional(),
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +2348012345678').nullable().optional(),
   address: addressInputSchema.nullable().optional(),
   idDocuments: z

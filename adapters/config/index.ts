@@ -18,8 +18,8 @@ export const configSchema = coreSchema
     if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together' });
     }
-    if (c.CODEC_ALLOW_ANONYMOUS && c.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['CODEC_ALLOW_ANONYMOUS'], message: 'must not be enabled in production' });
+    if (c.CODEC_UI_KEY && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['CODEC_UI_KEY'], message: 'is for the local stack only: in production the Temporal UI forwards the user\'s token' });
     }
   });
 

@@ -79,13 +79,14 @@ async function main() {
       uiPort: EMBEDDED.temporalUiPort,
       dbFile: path.join(paths.data, 'temporal.db'),
       searchAttributes: searchAttributeFlags(),
-      // The UI decrypts payloads through the API's codec server (anonymous on this local stack only).
-      codecEndpoint: `http://localhost:${config.PORT}/codec`,
+      // The UI decrypts payloads through the API's codec server; it cannot send a token, so its
+      // endpoint carries this stack's secret key (.data/dev-secrets.json), which other local
+      // processes do not know. Every other codec request needs an operator's token.
+      codecEndpoint: `http://localhost:${config.PORT}/codec${config.CODEC_UI_KEY ? `/ui/${config.CODEC_UI_KEY}` : ''}`,
       onLine: prefixer('temporal'),
     });
     track(temporal.proc);
     env.TEMPORAL_ADDRESS = temporal.address;
-    env.CODEC_ALLOW_ANONYMOUS ??= 'true';
     uiUrl = temporal.uiUrl;
   }
   await registerSearchAttributes(env.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);

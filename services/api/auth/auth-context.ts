@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Models } from '../../../adapters/models';
 import type { StaffRole, UserRole, UserType } from '../../../domain/vocabulary/users';
 import { forbidden, unauthorized } from '../http/app-error';
+import { guardDocumenting } from '../http/route';
 import { InvalidAccessToken, type AccessTokens } from './access-tokens';
 
 /** Who is calling, as read from the user record (not just the token) on every request. */
@@ -63,10 +64,11 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
 
 /** `roles_required`: the caller must be an internal admin or hold one of the staff roles listed. */
 export function requireRoles(opts: { staffRoles?: StaffRole[]; userTypes?: UserType[] }): RequestHandler {
-  return (_req, res, next) => {
+  const who = [...(opts.userTypes ?? []), ...(opts.staffRoles ?? [])].join(', ');
+  return guardDocumenting((_req, res, next) => {
     const auth = getAuth(res);
     const ok =
       (opts.userTypes ?? []).includes(auth.userType) || (auth.staffRole !== null && (opts.staffRoles ?? []).includes(auth.staffRole));
     next(ok ? undefined : forbidden('Your role does not allow this', 'INSUFFICIENT_ROLE'));
-  };
+  }, { 403: `INSUFFICIENT_ROLE: only ${who}` });
 }

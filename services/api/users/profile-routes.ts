@@ -175,7 +175,11 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       description: '`inactive` deactivates (tokens stop working at once); any other status reactivates or moves the user.',
       before: [kit.requireUser, requireRoles({ userTypes: ['internal-admin'] })],
       request: { params: userParams, body: z.object({ status: z.enum(USER_STATUSES), reason }).strict() },
-      responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE: internal admins only' } },
+      responses: {
+        200: { description: 'Updated profile', data: profileSchema },
+        403: { description: 'INSUFFICIENT_ROLE: internal admins only, or CANNOT_CHANGE_OWN_STATUS' },
+        404: { description: 'No such user' },
+      },
       handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         const user = await findVisibleUser(models, auth, params.userId);

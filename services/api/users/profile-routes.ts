@@ -155,7 +155,9 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
         body: z
           .object({ role: z.enum(USER_ROLES).optional(), userType: z.enum(USER_TYPES).optional(), staffRole: z.enum(STAFF_ROLES).nullable().optional(), reason })
           .strict()
-          .refine((b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined, 'give role, userType or staffRole'),
+          .refine((b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined, 'give role, userType or staffRole')
+          // The "at least one of" rule, stated in the spec too (a refine alone is invisible there).
+          .openapi({ anyOf: [{ required: ['role'] }, { required: ['userType'] }, { required: ['staffRole'] }] } as never),
       },
       responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE, SUPER_ADMIN_REQUIRED or CANNOT_CHANGE_OWN_ROLE' }, 404: { description: 'No such user visible to you' } },
       handler: async ({ params, body, req, res }) => {

@@ -1,4 +1,5 @@
 import type { NotificationEvent } from '../../domain/contracts/notify.contract';
+import { stripUnsafeText } from '../../domain/rules/safe-text';
 
 /** What one event looks like on every channel, in one language. `{{name}}` marks a placeholder. */
 export interface EventTemplate {
@@ -208,7 +209,9 @@ export function renderTemplate(event: NotificationEvent, language: string, data:
   // An empty optional value falls back to the template's wording rather than leaving a gap.
   const given = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== ''));
   const values: Record<string, string> = { firstName: 'there', ...t.optional, ...given, ...derive(data) };
-  const fill = (s: string, esc = (v: string) => v) => s.replace(PLACEHOLDER, (_m, k: string) => esc(values[k] ?? ''));
+  // Values never carry control characters or bidi overrides into a message (a name with CR/LF
+  // could forge lines in the text part; one with U+202E could disguise a link): stripped first.
+  const fill = (s: string, esc = (v: string) => v) => s.replace(PLACEHOLDER, (_m, k: string) => esc(stripUnsafeText(values[k] ?? '')));
   return {
     language: lang,
     email: { subject: fill(t.email.subject), text: fill(t.email.text), html: fill(t.email.html, escapeHtml) },

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { envBoolean } from './schema';
 import { keyring } from './security';
 
 /** Temporal payload encryption and the codec endpoint operators decode through. */
@@ -12,8 +11,10 @@ export const codecSchema = z.object({
   /** Origins (comma-separated) allowed to call /codec/* from a browser: the Temporal Web UI. */
   CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
   /**
-   * Local development only: the dev server's Web UI has no login to forward, so `npm start` sets
-   * this and the UI can decode. Refused in production (see the config refinement).
+   * Secret path segment for a Temporal UI that cannot send credentials (the dev server's UI only
+   * takes an endpoint URL): `/codec/ui/<key>/decode` answers without a token. `npm start`
+   * generates one per stack; unset = that path is a 404. Refused in production, where the UI
+   * forwards the signed-in user's token (TEMPORAL_CODEC_PASS_ACCESS_TOKEN).
    */
-  CODEC_ALLOW_ANONYMOUS: envBoolean.default(false),
+  CODEC_UI_KEY: z.string().min(32, 'must be at least 32 characters').regex(/^[A-Za-z0-9_-]+$/, 'URL-safe characters only').optional(),
 });

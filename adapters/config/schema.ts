@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustProxySchema } from './trust-proxy';
 
 // Environment strings → typed values. Booleans accept the usual spellings so `.env` files stay readable.
 export const envBoolean = z
@@ -27,7 +28,7 @@ export const coreSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb')
     .default('100kb'),
-  TRUST_PROXY: z.string().default('loopback'),
+  TRUST_PROXY: trustProxySchema,
   SHUTDOWN_GRACE_MS: envPositiveInt.default(10_000),
 
   MONGODB_URI: z

@@ -17,6 +17,7 @@ import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
 import { transactionModel } from './transaction';
 import { userModel } from './user';
+import { webhookDeliveryModel } from './webhook-delivery';
 import { webhookEventModel } from './webhook-event';
 import { verificationRequestModel } from './verification-request';
 
@@ -41,6 +42,7 @@ export function createModels(conn: Connection) {
     Transaction: transactionModel(conn),
     User: userModel(conn),
     WebhookEvent: webhookEventModel(conn),
+    WebhookDelivery: webhookDeliveryModel(conn),
     VerificationRequest: verificationRequestModel(conn),
     UserDevices: userDevicesModel(conn),
   };

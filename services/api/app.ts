@@ -5,6 +5,7 @@ import { tenantUsersRouter } from './auth/tenant-users-routes';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { createMetrics } from './http/metrics';
+import { methodNotAllowed } from './http/method-not-allowed';
 import { requestContext } from './http/request-context';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document';
 import { docsRouter } from './openapi/docs-page';
@@ -40,6 +41,8 @@ export function createApp(deps: ApiDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // 405 + Allow for a known path with a method it does not serve (reads the finished spec lazily).
+  app.use(methodNotAllowed(() => openApiDocument));
   // Webhook routers that need the raw body for signature checks mount before the JSON parser.
   app.use(kycWebhooksRouter(deps, registry));
   app.use(notificationWebhooksRouter(deps, registry));

@@ -41,15 +41,13 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       },
       handler: async ({ body }) => {
         const email = body.email.toLowerCase();
-        await kit.lockout.assertNotLocked(email);
+        // The guess is counted before it is evaluated, so a burst cannot outrun the lockout.
+        const guess = await kit.lockout.reserveGuess(email);
         const user = (await models.User.findOne({ email }).lean()) as UserDoc | null;
         // An unknown email still costs one argon2 verification (dummy hash): no timing oracle.
         const ok = await kit.passwords.verify(user?.passwordHash, body.password);
-        if (!user || !ok) {
-          await kit.lockout.recordFailure(email);
-          throw invalidCredentials();
-        }
-        await kit.lockout.clear(email);
+        if (!user || !ok) throw invalidCredentials();
+        await kit.lockout.succeeded(guess);
         if (user.status === 'inactive') throw forbidden('This account has been deactivated', 'ACCOUNT_DEACTIVATED');
         // Self-registered users confirm their email first (issue 4 sets emailVerifiedAt; status stays not_verified until KYC).
         if (user.status === 'not_verified' && !user.emailVerifiedAt) throw forbidden('Confirm your email address before signing in', 'EMAIL_NOT_CONFIRMED');

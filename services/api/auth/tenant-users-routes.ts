@@ -12,8 +12,9 @@ import { changeUserStatus, reactivationStatus } from '../users/change-user-statu
 import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserView } from '../users/user-views';
 import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth, requireRoles, type AuthContext } from './auth-context';
+import { personName } from '../http/safe-text';
 
-const name = z.string().trim().min(1).max(100);
+const name = personName;
 const REASON = 'tenant user management (seed 002)';
 
 /**
@@ -107,7 +108,11 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         params: idParams,
         body: z.object({ firstName: name.optional(), lastName: name.optional(), role: z.enum(STAFF_ROLES).optional(), isActive: z.boolean().optional() }).strict(),
       },
-      responses: { 200: { description: 'Updated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' } },
+      responses: {
+        200: { description: 'Updated', data: tenantUserSchema },
+        404: { description: 'No such user in your tenant' },
+        409: { description: 'CANNOT_DEACTIVATE_SELF (isActive: false on yourself) or CANNOT_DEMOTE_SELF (your own BANK_ADMIN role)' },
+      },
       handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         let user = await findStaff(auth, params.id);
@@ -127,7 +132,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
       path: '/api/v1/auth/users/:id',
       summary: 'Deactivate a user (soft delete; history is kept)',
       request: { params: idParams },
-      responses: { 200: { description: 'Deactivated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' } },
+      responses: { 200: { description: 'Deactivated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' }, 409: { description: 'CANNOT_DEACTIVATE_SELF' } },
       handler: async ({ params, req, res }) => {
         const auth = getAuth(res);
         return { data: tenantUserView(await setActive(req, auth, await findStaff(auth, params.id), false)) };

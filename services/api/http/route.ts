@@ -47,6 +47,15 @@ export function defineRoute<B extends z.ZodType = z.ZodUndefined, Q extends AnyO
   return spec as unknown as RouteSpec;
 }
 
+/**
+ * A guard that can refuse (a role check, say) carries the responses it gives, so every route
+ * that puts it in `before` documents them without repeating it (issue 16: the spec must list
+ * every status a route can return).
+ */
+export function guardDocumenting<H extends RequestHandler>(handler: H, responses: Record<number, string>): H & { documents: Record<number, string> } {
+  return Object.assign(handler, { documents: responses });
+}
+
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'Invalid request (code VALIDATION_ERROR, INVALID_JSON or a domain code)',
   429: 'Rate limited (see Retry-After)',
@@ -64,7 +73,8 @@ function document(registry: OpenAPIRegistry, prefix: string, spec: RouteSpec) {
     else if (r.data) responses[status] = { description: r.description, content: { 'application/json': { schema: dataEnvelope(r.data) } } };
     else responses[status] = { description: r.description };
   }
-  const errorStatuses = { ...ERROR_RESPONSES, ...(spec.security?.length ? { 401: 'Missing or invalid credentials' } : {}) };
+  const guarded: Record<number, string> = Object.assign({}, ...(spec.before ?? []).map((h) => (h as { documents?: Record<number, string> }).documents ?? {}));
+  const errorStatuses = { ...ERROR_RESPONSES, ...guarded, ...(spec.security?.length ? { 401: 'Missing or invalid credentials' } : {}) };
   for (const [status, description] of Object.entries(errorStatuses)) {
     if (!responses[status]) responses[status] = { description, content: { 'application/json': { schema: errorEnvelopeSchema } } };
   }

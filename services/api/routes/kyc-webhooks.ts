@@ -16,6 +16,7 @@ import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { insertNextSlot } from '../../../adapters/models/slots';
 
 const VERIFF_STATUSES = new Set<VeriffEventSignal['status']>(['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -79,7 +80,10 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       duplicate = true;
-      const prior = await models.WebhookEvent.findOneAndUpdate({ _id: e.id }, { $inc: { deliveries: 1 } }, { new: true }).lean();
+      // Counted by insert (webhookDeliveries), not $inc: concurrent duplicates would lose increments.
+      const repeats = await models.WebhookDelivery.countDocuments({ eventId: e.id });
+      await insertNextSlot(models.WebhookDelivery, e.id, { from: repeats + 2, fields: { eventId: e.id, receivedAt: now() } });
+      const prior = await models.WebhookEvent.findById(e.id, { signaledAt: 1, unroutable: 1 }).lean();
       if (prior?.signaledAt || prior?.unroutable) return { received: true as const, duplicate };
     }
     if (!workflowId) return { received: true as const, duplicate };

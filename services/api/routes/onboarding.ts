@@ -22,15 +22,17 @@ import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
+import { personName } from '../http/safe-text';
 import { onboardingFailure } from './onboarding-failures';
+import { signupLimits } from './onboarding-limits';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 const registerBody = z
   .object({
     email,
     password: z.string().min(8).max(128),
-    firstName: z.string().trim().min(1).max(100),
-    lastName: z.string().trim().min(1).max(100),
+    firstName: personName,
+    lastName: personName,
     phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, e.g. +2348012345678').optional(),
     country: z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2').transform((c) => c.toUpperCase()).optional(),
     org_name: z.string().trim().min(2).max(200).optional(),
@@ -77,6 +79,7 @@ async function canSee(deps: ApiDeps, auth: AuthContext, userId: string, staffAll
 export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
   const { config, temporal, models } = deps;
   const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  const limits = signupLimits(deps);
   // argon2id with the configured OWASP cost, shared with login (adapters/crypto/passwords.ts).
   const passwords = createPasswordHasher(config);
   const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
@@ -111,8 +114,10 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         'The workflow id derives from the email (keyed, not readable), so retrying the same request after a timeout ' +
         'returns the same user; a different request for a registered email answers 409.',
       tags: ['Onboarding'],
+      before: limits.register,
       request: { body: registerBody },
       responses: {
+        429: { description: 'RATE_LIMITED: too many registrations from this client IP or for this email address (see Retry-After)' },
         201: { description: 'Registered; a 6-digit code was emailed', data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }) },
         404: { description: 'org_id does not exist (ORG_NOT_FOUND)' },
         409: { description: 'The email is already registered (EMAIL_TAKEN)' },
@@ -172,11 +177,12 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       path: '/users/confirm/resend',
       summary: 'Send a new confirmation code (limited in number and frequency)',
       tags: ['Onboarding'],
+      before: limits.resend,
       request: { body: z.object({ email }).meta({ id: 'ResendCodeRequest' }) },
       responses: {
         202: { description: 'A new code is on its way', data: z.object({ sent: z.literal(true) }) },
         409: { description: 'ALREADY_CONFIRMED or ONBOARDING_CLOSED' },
-        429: { description: 'RESEND_LIMIT (see Retry-After)' },
+        429: { description: 'RESEND_LIMIT (this code, see Retry-After), or RATE_LIMITED: too many resends from this client IP or for this address' },
       },
       handler: async ({ body }) => {
         const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();

@@ -14,12 +14,13 @@ import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
 import { findVisibleUser, visibleScope } from './user-access';
 import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
+import { personName } from '../http/safe-text';
 
 const reason = z.string().trim().min(3).max(500);
 
 const profileUpdateSchema = z.object({
-  firstName: z.string().trim().min(1).max(100).optional(),
-  lastName: z.string().trim().min(1).max(100).optional(),
+  firstName: personName.optional(),
+  lastName: personName.optional(),
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +2348012345678').nullable().optional(),
   address: addressInputSchema.nullable().optional(),
   idDocuments: z
@@ -154,7 +155,9 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
         body: z
           .object({ role: z.enum(USER_ROLES).optional(), userType: z.enum(USER_TYPES).optional(), staffRole: z.enum(STAFF_ROLES).nullable().optional(), reason })
           .strict()
-          .refine((b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined, 'give role, userType or staffRole'),
+          .refine((b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined, 'give role, userType or staffRole')
+          // The "at least one of" rule, stated in the spec too (a refine alone is invisible there).
+          .openapi({ anyOf: [{ required: ['role'] }, { required: ['userType'] }, { required: ['staffRole'] }] } as never),
       },
       responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE, SUPER_ADMIN_REQUIRED or CANNOT_CHANGE_OWN_ROLE' }, 404: { description: 'No such user visible to you' } },
       handler: async ({ params, body, req, res }) => {
@@ -174,7 +177,11 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       description: '`inactive` deactivates (tokens stop working at once); any other status reactivates or moves the user.',
       before: [kit.requireUser, requireRoles({ userTypes: ['internal-admin'] })],
       request: { params: userParams, body: z.object({ status: z.enum(USER_STATUSES), reason }).strict() },
-      responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE: internal admins only' } },
+      responses: {
+        200: { description: 'Updated profile', data: profileSchema },
+        403: { description: 'INSUFFICIENT_ROLE: internal admins only, or CANNOT_CHANGE_OWN_STATUS' },
+        404: { description: 'No such user' },
+      },
       handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         const user = await findVisibleUser(models, auth, params.userId);

@@ -4,6 +4,7 @@ import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { allowedOrigins, cors } from './http/cors';
 import { createMetrics } from './http/metrics';
 import { requestContext } from './http/request-context';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document';
@@ -33,6 +34,8 @@ export function createApp(deps: ApiDeps): Express {
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(requestContext(deps.logger));
   app.use(metrics.middleware);
+  // Before every router, so preflights are answered; /codec keeps its own policy (Temporal UI).
+  app.use(cors(allowedOrigins(deps.config), (path) => path.startsWith('/codec')));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
@@ -58,7 +61,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(profileRouter(deps, registry, auth));
 
   // The document is generated once, after every router has registered its routes.
-  const openApiDocument = buildOpenApiDocument(registry, deps.config.API_PUBLIC_URL);
+  const openApiDocument = buildOpenApiDocument(registry);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

@@ -209,18 +209,27 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       tags: ['Onboarding'],
       security: ['bearer'],
       before: [requireUser],
-      request: { params: userIdParams, headers: z.object({ 'idempotency-key': z.string().min(8).max(255) }) },
+      description:
+        'An onboarding has one Bridge link: repeating the call returns the same link. The `Idempotency-Key` header is optional; ' +
+        'without it the key is derived from the onboarding (its workflow run), so retries from seed 000 clients converge too.',
+      request: {
+        params: userIdParams,
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(255).optional().meta({ description: 'Optional; default: one key per onboarding' }) }),
+      },
       responses: {
         200: { description: 'Links to send the user to', data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }) },
+        400: { description: 'IDEMPOTENCY_KEY_INVALID: a header was given but is not 8-255 characters' },
         404: { description: 'Not your onboarding' },
         409: { description: 'WRONG_ONBOARDING_STEP (Veriff not approved yet, or Bridge not required)' },
         502: { description: 'PROVIDER_ERROR' },
       },
       handler: async ({ params, req, res }) => {
-        const key = req.header('idempotency-key') ?? '';
-        if (key.length < 8 || key.length > 255) throw badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header (8-255 characters) is required');
+        const given = req.header('idempotency-key');
+        if (given !== undefined && (given.length < 8 || given.length > 255)) throw badRequest('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 8-255 characters');
         await selfOnly(false)(params.userId, getAuth(res));
-        // Scoped to the user, so two users' keys can never meet at the provider.
+        // Scoped to the user, so two users' keys can never meet at the provider. Without a header the
+        // key names this onboarding run: a later onboarding of the same user gets its own link.
+        const key = given ?? `onboarding-run:${(await mapped(handle(params.userId).describe())).runId}`;
         const idempotencyKey = `${params.userId}:${key}`;
         return { data: await mapped(handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] })) };
       },

@@ -152,6 +152,23 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     sms: 'We could not verify your {{idType}}. Check your email for details.',
     push: { title: '{{idType}} not verified', body: 'Please check your details and try again.' },
   },
+  staff_welcome: {
+    // No password in it, ever: a single-use, expiring link to choose one (docs/roles.md).
+    required: ['tenantName', 'setPasswordUrl'],
+    optional: { expiresInHours: '72' },
+    email: {
+      subject: 'Welcome to {{tenantName}}',
+      text: 'Hello {{firstName}},\n\nAn administrator of {{tenantName}} created an account for you. Choose your password here (the link works once, for {{expiresInHours}} hours):\n\n{{setPasswordUrl}}\n\nThen sign in with your email address and that password. If you did not expect this, ignore this email.',
+      html: para(
+        'Hello {{firstName}},',
+        'An administrator of {{tenantName}} created an account for you.',
+        '<a href="{{setPasswordUrl}}">Choose your password</a> (the link works once, for {{expiresInHours}} hours), then sign in with your email address and that password.',
+        'If you did not expect this, ignore this email.',
+      ),
+    },
+    sms: 'An account at {{tenantName}} was created for you: check your email to choose your password.',
+    push: { title: 'Welcome to {{tenantName}}', body: 'Check your email to choose your password.' },
+  },
   compliance_digest: {
     required: ['overdue', 'stuck'],
     optional: { sampleRequestIds: 'none' },

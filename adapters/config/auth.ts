@@ -18,4 +18,8 @@ export const authSchema = z.object({
   RATE_LIMIT_LOGIN_PER_IP: envPositiveInt.default(30),
   RATE_LIMIT_REFRESH_PER_IP: envPositiveInt.default(60),
   RATE_LIMIT_USER_TOKENS_PER_CLIENT: envPositiveInt.default(120),
+  /** How long the set-password link in a staff welcome email works (it works once). */
+  PASSWORD_SETUP_TTL_HOURS: envPositiveInt.max(24 * 14).default(72),
+  /** The page the welcome email links to (`?token=…` is appended); unset: the API's own /set-password page. */
+  PASSWORD_SETUP_URL: z.url().optional(),
 });

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { createAuthKit } from './auth/auth-kit';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
+import { passwordSetupRouter } from './auth/password-setup-routes';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { allowedOrigins, cors } from './http/cors';
@@ -50,6 +51,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(probesRouter(deps, registry));
   app.use(authRouter(deps, registry, auth));
   app.use(tenantUsersRouter(deps, registry, auth));
+  app.use(passwordSetupRouter(deps, registry, auth));
   app.use(userTokensRouter(deps, registry, auth));
   app.use(auditRouter(deps, registry, auth));
   app.use(onboardingRouter(deps, registry, auth.requireUser));

@@ -19,10 +19,15 @@ import {
   type OnboardingInput,
 } from '../../../domain/contracts/onboarding.contract';
 import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context';
+import { requestIdOf } from '../auth/auth-kit';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { onboardingFailure } from './onboarding-failures';
+import { organizationForRegistration } from './org-signup';
+import { dateOfBirthSchema, setDateOfBirth } from '../users/date-of-birth-field';
+import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
+import type { UserDoc } from '../../../adapters/models/user';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 const registerBody = z
@@ -33,6 +38,7 @@ const registerBody = z
     lastName: z.string().trim().min(1).max(100),
     phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, e.g. +2348012345678').optional(),
     country: z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2').transform((c) => c.toUpperCase()).optional(),
+    dateOfBirth: dateOfBirthSchema().optional(),
     org_name: z.string().trim().min(2).max(200).optional(),
     org_id: z.uuid().optional(),
   })
@@ -79,6 +85,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
   const queues = taskQueues(config.TASK_QUEUE_PREFIX);
   // argon2id with the configured OWASP cost, shared with login (adapters/crypto/passwords.ts).
   const passwords = createPasswordHasher(config);
+  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
   const policy: OnboardingInput['policy'] = {
     codeTtlMs: config.CONFIRM_CODE_TTL_MINUTES * 60_000,
@@ -109,19 +116,23 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       description:
         'The onboarding workflow creates the user in its first step, so a user never exists without its workflow. ' +
         'The workflow id derives from the email (keyed, not readable), so retrying the same request after a timeout ' +
-        'returns the same user; a different request for a registered email answers 409.',
+        'returns the same user; a different request for a registered email answers 409. ' +
+        '`org_name` creates a new organization whose administrator (staff role BANK_ADMIN) the registrant becomes, only if its slug is free ' +
+        '(else 409 ORG_NAME_TAKEN); `org_id` (joining an existing organization) is refused with 403 ORG_INVITATION_REQUIRED. See docs/onboarding.md.',
       tags: ['Onboarding'],
       request: { body: registerBody },
       responses: {
         201: { description: 'Registered; a 6-digit code was emailed', data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }) },
-        404: { description: 'org_id does not exist (ORG_NOT_FOUND)' },
-        409: { description: 'The email is already registered (EMAIL_TAKEN)' },
+        400: { description: 'VALIDATION_ERROR (e.g. dateOfBirth not a past date, age outside 16..120), ORG_NAME_INVALID' },
+        403: { description: 'ORG_INVITATION_REQUIRED: org_id is refused; staff join through their administrator (POST /api/v1/auth/users)' },
+        409: { description: 'EMAIL_TAKEN (the email is already registered) or ORG_NAME_TAKEN (an organization with that name exists)' },
       },
-      handler: async ({ body }) => {
+      handler: async ({ body, req }) => {
         const userId = registrationUserId(config, body.email);
         const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
         // Registered some other way (staff, ops CLI): no workflow to ask, the answer is clear.
         if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
+        const org = await organizationForRegistration(models, body, userId, Boolean(existing));
         const input: OnboardingInput = {
           userId,
           email: body.email,
@@ -130,7 +141,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
           lastName: body.lastName,
           phone: body.phone ?? null,
           country: body.country ?? null,
-          org: body.org_name ? { name: body.org_name } : body.org_id ? { id: body.org_id } : null,
+          org,
           requestFingerprint: registrationFingerprint(config, body),
           policy,
         };
@@ -143,6 +154,12 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         const result = await mapped(
           temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint: input.requestFingerprint }], startWorkflowOperation: start }),
         );
+        // The date of birth stays out of the workflow (and its history): the user exists now, so it is
+        // sealed onto the record here. A retried request (same fingerprint) sets the same value again.
+        if (body.dateOfBirth) {
+          const user = (await models.User.findById(userId, { tenantId: 1, dateOfBirthSealed: 1, dateOfBirthVerifiedAt: 1 }).lean()) as UserDoc | null;
+          if (user) await setDateOfBirth(models, cipher, user, body.dateOfBirth, { actorId: userId, requestId: requestIdOf(req), reason: 'registration' });
+        }
         return { status: 201, data: result };
       },
     }),

@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Config } from '../../adapters/config';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
+import { openDateOfBirth } from '../../adapters/identity/date-of-birth';
 import type { Models } from '../../adapters/models';
 import type { IdentityNumberType, LookupOutcome, LookupResult, SealedNumbers } from '../../domain/contracts/verification-request.contract';
 import { matchIdentity, normaliseDate } from '../../domain/rules/match-identity';
@@ -45,9 +46,9 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
 
   return {
     async lookupIdentityNumbers(input: { requestId: string; userId: string; numbers: SealedNumbers }): Promise<LookupResult> {
-      const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1, dateOfBirth: 1 }).lean();
+      const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1, dateOfBirthSealed: 1 }).lean();
       if (!user) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
-      const profile = { firstName: user.firstName ?? '', lastName: user.lastName ?? '', dateOfBirth: user.dateOfBirth ?? null };
+      const profile = { firstName: user.firstName ?? '', lastName: user.lastName ?? '', dateOfBirth: openDateOfBirth(cipher, user) };
       const results: LookupResult['results'] = [];
       for (const [type, sealed] of Object.entries(input.numbers) as [IdentityNumberType, { sealed: string }][]) {
         let res: SmileLookupResponse;
@@ -75,6 +76,12 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
         results.push({ type, outcome: outcomeOf(res, profile), resultCode: res.ResultCode });
       }
       const outcome = results.reduce<LookupOutcome>((worst, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(worst) ? r.outcome : worst), 'match');
+      // A full match includes the date of birth (match-identity.ts): the authority confirmed it, so
+      // the profile stops accepting changes to it (PUT /users/{id} answers DATE_OF_BIRTH_LOCKED).
+      // Filtered by _id only (the one fast filter on FerretDB); a retry just sets it again.
+      if (outcome === 'match' && user.dateOfBirthSealed) {
+        await models.User.updateOne({ _id: input.userId }, { $set: { dateOfBirthVerifiedAt: new Date() } });
+      }
       return { outcome, results };
     },
   };

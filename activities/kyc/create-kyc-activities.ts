@@ -31,7 +31,10 @@ export function createKycActivities({ config, models }: KycActivityDeps) {
   return {
     /** POST /v1/sessions with vendorData = our user id (how webhooks find their workflow). */
     async createVeriffSession(input: { userId: string }): Promise<KycSessionResult> {
-      const body = JSON.stringify({ verification: { vendorData: input.userId, endUserId: input.userId } });
+      // The person's name pre-fills Veriff's flow (and lets the sandbox page show whose session it is).
+      const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1 }).lean();
+      const person = user?.firstName || user?.lastName ? { person: { firstName: user.firstName ?? '', lastName: user.lastName ?? '' } } : {};
+      const body = JSON.stringify({ verification: { vendorData: input.userId, endUserId: input.userId, ...person } });
       const res = await postProviderJson<VeriffSessionResponse>(
         'veriff',
         `${veriffBase}/v1/sessions`,

@@ -53,6 +53,8 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
         if (!org) return { ok: false, reason: 'ORG_NOT_FOUND' };
         tenantId = org._id;
         orgSettings = org.settings;
+        // The API claimed this organization for this registrant (org_name): they administer it.
+        creatorOfOrg = org.createdBy === input.userId;
       } else if (input.org && 'name' in input.org) {
         // Slug carries the user id: a retried activity finds the organization it already made.
         const slug = slugFor(input.org.name, input.userId);
@@ -76,7 +78,9 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
           country: input.country ?? null,
           tenantId,
           status: 'not_verified',
-          ...(creatorOfOrg ? { role: 'admin', userType: 'org-admin' } : {}),
+          // BANK_ADMIN is what lets them manage their staff through /api/v1/auth/users (seed 002). The
+          // platform role stays org-staff: `admin` is reserved for platform operators (docs/roles.md).
+          ...(creatorOfOrg ? { role: 'org-staff', userType: 'org-admin', staffRole: 'BANK_ADMIN' } : {}),
         });
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;

@@ -24,6 +24,15 @@ export const coreSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: envPort.default(3000),
   API_PUBLIC_URL: envUrl.default('http://127.0.0.1:3000'),
+  /**
+   * Browser origins allowed to call the API cross-origin, comma-separated (`*` is refused).
+   * Unset: none in production; in development and test the API's own origins (localhost and
+   * 127.0.0.1 on PORT, and API_PUBLIC_URL), so the docs page works however it was opened.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .refine((v) => v.split(',').every((o) => { const t = o.trim(); if (!t) return true; try { return new URL(t).origin === t; } catch { return false; } }), 'comma-separated origins such as https://app.example.com (no path, no *)')
+    .optional(),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb')

@@ -12,6 +12,7 @@ import { notificationPreferenceModel } from './notification-preference';
 import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
 import { partnerKycSubmissionModel } from './partner-kyc-submission';
+import { passwordSetupTokenModel } from './password-setup-token';
 import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
@@ -36,6 +37,7 @@ export function createModels(conn: Connection) {
     ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),
     PartnerKycSubmission: partnerKycSubmissionModel(conn),
+    PasswordSetupToken: passwordSetupTokenModel(conn),
     RateLimitSlot: rateLimitSlotModel(conn),
     RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),

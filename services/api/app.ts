@@ -2,8 +2,10 @@ import express, { type Express } from 'express';
 import { createAuthKit } from './auth/auth-kit';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
+import { passwordSetupRouter } from './auth/password-setup-routes';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { allowedOrigins, cors } from './http/cors';
 import { createMetrics } from './http/metrics';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { requestContext } from './http/request-context';
@@ -36,6 +38,8 @@ export function createApp(deps: ApiDeps): Express {
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(requestContext(deps.logger));
   app.use(metrics.middleware);
+  // Before every router, so preflights are answered; /codec keeps its own policy (Temporal UI).
+  app.use(cors(allowedOrigins(deps.config), (path) => path.startsWith('/codec')));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
@@ -54,6 +58,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(probesRouter(deps, registry));
   app.use(authRouter(deps, registry, auth));
   app.use(tenantUsersRouter(deps, registry, auth));
+  app.use(passwordSetupRouter(deps, registry, auth));
   app.use(userTokensRouter(deps, registry, auth));
   app.use(transactionsRouter(deps, registry));
   app.use(auditRouter(deps, registry, auth));
@@ -66,7 +71,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(profileRouter(deps, registry, auth));
 
   // The document is generated once, after every router has registered its routes.
-  const openApiDocument = buildOpenApiDocument(registry, deps.config.API_PUBLIC_URL);
+  const openApiDocument = buildOpenApiDocument(registry);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

@@ -13,6 +13,7 @@ import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserV
 import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth, requireRoles, type AuthContext } from './auth-context';
 import { personName } from '../http/safe-text';
+import { sendStaffWelcome } from './staff-welcome';
 
 const name = personName;
 const REASON = 'tenant user management (seed 002)';
@@ -62,9 +63,13 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
       ...common,
       method: 'post',
       path: '/api/v1/auth/users',
-      summary: 'Create a user in your tenant',
+      summary: 'Create a user in your tenant; they get a welcome email with a set-password link',
+      description:
+        'The new user receives a welcome email (notification `staff-welcome-<userId>`) with a single-use link, valid PASSWORD_SETUP_TTL_HOURS, ' +
+        'to choose their password (POST /api/v1/auth/password/set). The email never contains a password. `password` is optional (seed 002 ' +
+        'compatibility): without it the account cannot sign in until the link is used.',
       request: {
-        body: z.object({ email: z.email().max(254), password: z.string().min(8).max(256), firstName: name, lastName: name, role: z.enum(STAFF_ROLES) }),
+        body: z.object({ email: z.email().max(254), password: z.string().min(8).max(256).optional(), firstName: name, lastName: name, role: z.enum(STAFF_ROLES) }),
       },
       responses: { 201: { description: 'Created', data: tenantUserSchema }, 409: { description: 'USER_ALREADY_EXISTS' } },
       handler: async ({ body, req, res }) => {
@@ -73,7 +78,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         try {
           user = await createUser(models, {
             email: body.email,
-            passwordHash: await kit.passwords.hash(body.password),
+            passwordHash: body.password ? await kit.passwords.hash(body.password) : null,
             firstName: body.firstName,
             lastName: body.lastName,
             tenantId: auth.tenantId,
@@ -96,6 +101,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
           reason: REASON,
           requestId: requestIdOf(req),
         });
+        await sendStaffWelcome(deps, { userId: user._id, tenantId: auth.tenantId, actorId: auth.userId });
         return { status: 201, data: tenantUserView(user) };
       },
     }),

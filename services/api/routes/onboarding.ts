@@ -19,12 +19,17 @@ import {
   type OnboardingInput,
 } from '../../../domain/contracts/onboarding.contract';
 import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context';
+import { requestIdOf } from '../auth/auth-kit';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { personName } from '../http/safe-text';
 import { onboardingFailure } from './onboarding-failures';
 import { signupLimits } from './onboarding-limits';
+import { organizationForRegistration } from './org-signup';
+import { dateOfBirthSchema, setDateOfBirth } from '../users/date-of-birth-field';
+import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
+import type { UserDoc } from '../../../adapters/models/user';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 const registerBody = z
@@ -35,6 +40,7 @@ const registerBody = z
     lastName: personName,
     phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, e.g. +2348012345678').optional(),
     country: z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2').transform((c) => c.toUpperCase()).optional(),
+    dateOfBirth: dateOfBirthSchema().optional(),
     org_name: z.string().trim().min(2).max(200).optional(),
     org_id: z.uuid().optional(),
   })
@@ -82,6 +88,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
   const limits = signupLimits(deps);
   // argon2id with the configured OWASP cost, shared with login (adapters/crypto/passwords.ts).
   const passwords = createPasswordHasher(config);
+  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
   const policy: OnboardingInput['policy'] = {
     codeTtlMs: config.CONFIRM_CODE_TTL_MINUTES * 60_000,
@@ -112,21 +119,25 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       description:
         'The onboarding workflow creates the user in its first step, so a user never exists without its workflow. ' +
         'The workflow id derives from the email (keyed, not readable), so retrying the same request after a timeout ' +
-        'returns the same user; a different request for a registered email answers 409.',
+        'returns the same user; a different request for a registered email answers 409. ' +
+        '`org_name` creates a new organization whose administrator (staff role BANK_ADMIN) the registrant becomes, only if its slug is free ' +
+        '(else 409 ORG_NAME_TAKEN); `org_id` (joining an existing organization) is refused with 403 ORG_INVITATION_REQUIRED. See docs/onboarding.md.',
       tags: ['Onboarding'],
       before: limits.register,
       request: { body: registerBody },
       responses: {
         429: { description: 'RATE_LIMITED: too many registrations from this client IP or for this email address (see Retry-After)' },
         201: { description: 'Registered; a 6-digit code was emailed', data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }) },
-        404: { description: 'org_id does not exist (ORG_NOT_FOUND)' },
-        409: { description: 'The email is already registered (EMAIL_TAKEN)' },
+        400: { description: 'VALIDATION_ERROR (e.g. dateOfBirth not a past date, age outside 16..120), ORG_NAME_INVALID' },
+        403: { description: 'ORG_INVITATION_REQUIRED: org_id is refused; staff join through their administrator (POST /api/v1/auth/users)' },
+        409: { description: 'EMAIL_TAKEN (the email is already registered) or ORG_NAME_TAKEN (an organization with that name exists)' },
       },
-      handler: async ({ body }) => {
+      handler: async ({ body, req }) => {
         const userId = registrationUserId(config, body.email);
         const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
         // Registered some other way (staff, ops CLI): no workflow to ask, the answer is clear.
         if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
+        const org = await organizationForRegistration(models, body, userId, Boolean(existing));
         const input: OnboardingInput = {
           userId,
           email: body.email,
@@ -135,7 +146,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
           lastName: body.lastName,
           phone: body.phone ?? null,
           country: body.country ?? null,
-          org: body.org_name ? { name: body.org_name } : body.org_id ? { id: body.org_id } : null,
+          org,
           requestFingerprint: registrationFingerprint(config, body),
           policy,
         };
@@ -148,6 +159,12 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         const result = await mapped(
           temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint: input.requestFingerprint }], startWorkflowOperation: start }),
         );
+        // The date of birth stays out of the workflow (and its history): the user exists now, so it is
+        // sealed onto the record here. A retried request (same fingerprint) sets the same value again.
+        if (body.dateOfBirth) {
+          const user = (await models.User.findById(userId, { tenantId: 1, dateOfBirthSealed: 1, dateOfBirthVerifiedAt: 1 }).lean()) as UserDoc | null;
+          if (user) await setDateOfBirth(models, cipher, user, body.dateOfBirth, { actorId: userId, requestId: requestIdOf(req), reason: 'registration' });
+        }
         return { status: 201, data: result };
       },
     }),
@@ -215,18 +232,27 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       tags: ['Onboarding'],
       security: ['bearer'],
       before: [requireUser],
-      request: { params: userIdParams, headers: z.object({ 'idempotency-key': z.string().min(8).max(255) }) },
+      description:
+        'An onboarding has one Bridge link: repeating the call returns the same link. The `Idempotency-Key` header is optional; ' +
+        'without it the key is derived from the onboarding (its workflow run), so retries from seed 000 clients converge too.',
+      request: {
+        params: userIdParams,
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(255).optional().meta({ description: 'Optional; default: one key per onboarding' }) }),
+      },
       responses: {
         200: { description: 'Links to send the user to', data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }) },
+        400: { description: 'IDEMPOTENCY_KEY_INVALID: a header was given but is not 8-255 characters' },
         404: { description: 'Not your onboarding' },
         409: { description: 'WRONG_ONBOARDING_STEP (Veriff not approved yet, or Bridge not required)' },
         502: { description: 'PROVIDER_ERROR' },
       },
       handler: async ({ params, req, res }) => {
-        const key = req.header('idempotency-key') ?? '';
-        if (key.length < 8 || key.length > 255) throw badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header (8-255 characters) is required');
+        const given = req.header('idempotency-key');
+        if (given !== undefined && (given.length < 8 || given.length > 255)) throw badRequest('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 8-255 characters');
         await selfOnly(false)(params.userId, getAuth(res));
-        // Scoped to the user, so two users' keys can never meet at the provider.
+        // Scoped to the user, so two users' keys can never meet at the provider. Without a header the
+        // key names this onboarding run: a later onboarding of the same user gets its own link.
+        const key = given ?? `onboarding-run:${(await mapped(handle(params.userId).describe())).runId}`;
         const idempotencyKey = `${params.userId}:${key}`;
         return { data: await mapped(handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] })) };
       },

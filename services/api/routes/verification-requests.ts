@@ -28,7 +28,7 @@ import { getService, userOrService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { toVerificationRequestView, verificationRequestSchema } from './verification-request-view';
+import { stuckRequestSchema, toVerificationRequestView, verificationRequestSchema, withStuckFor, type VerificationRequestView } from './verification-request-view';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 const identityNumber = z.string().regex(/^[0-9]{11}$/, 'must be exactly 11 digits');
@@ -312,16 +312,19 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
       request: { query: z.object({ tenantId: z.string().min(1).max(64).optional(), stuckAfterMinutes: z.coerce.number().int().min(1).max(100_000).optional() }) },
       responses: {
         200: {
-          description: 'Oldest first',
-          data: z.object({ overdue: z.array(verificationRequestSchema), stuck: z.array(verificationRequestSchema), stuckAfterMinutes: z.number().int() }),
+          description: 'Oldest first; each entry says since when (`stuckSince`: the due date for overdue, `statusAt` for stuck) and for how long (`stuckForSeconds`)',
+          data: z.object({ overdue: z.array(stuckRequestSchema), stuck: z.array(stuckRequestSchema), stuckAfterMinutes: z.number().int() }),
         },
       },
       handler: async ({ query }) => {
         const stuckAfterMinutes = query.stuckAfterMinutes ?? config.VERIFICATION_STUCK_AFTER_MINUTES;
         const ids = await findOverdueAndStuck(models, { now: now(), stuckAfterMinutes, tenantId: query.tenantId, limit: 200 });
-        const load = async (list: { _id: string }[]) =>
-          (await models.VerificationRequest.find({ _id: { $in: list.map((d) => d._id) } }).lean<VerificationRequestDoc[]>()).map(view);
-        return { data: { overdue: await load(ids.overdue), stuck: await load(ids.stuck), stuckAfterMinutes } };
+        const at = now();
+        const load = async (list: { _id: string }[], since: (v: VerificationRequestView) => string) =>
+          (await models.VerificationRequest.find({ _id: { $in: list.map((d) => d._id) } }).lean<VerificationRequestDoc[]>())
+            .map(view)
+            .map((v) => withStuckFor(v, since(v), at));
+        return { data: { overdue: await load(ids.overdue, (v) => v.dueAt), stuck: await load(ids.stuck, (v) => v.statusAt), stuckAfterMinutes } };
       },
     }),
   ];

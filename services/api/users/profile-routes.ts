@@ -13,6 +13,7 @@ import { defineRoute, routesRouter } from '../http/route';
 import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
 import { findVisibleUser, visibleScope } from './user-access';
+import { dateOfBirthShown, dateOfBirthSchema, setDateOfBirth } from './date-of-birth-field';
 import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
 import { personName } from '../http/safe-text';
 
@@ -22,6 +23,7 @@ const profileUpdateSchema = z.object({
   firstName: personName.optional(),
   lastName: personName.optional(),
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +2348012345678').nullable().optional(),
+  dateOfBirth: dateOfBirthSchema().optional(),
   address: addressInputSchema.nullable().optional(),
   idDocuments: z
     .array(
@@ -72,6 +74,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
   const cipher = createFieldCipher(deps.config.PII_ENCRYPTION_KEYS);
   const common = { tags: ['Users'], security: ['bearer'] };
   const anyStaff = requireRoles({ userTypes: ['internal-admin'], staffRoles: [...STAFF_ROLES] });
+  const view = (u: UserDoc, auth: AuthContext) => profileView(u, dateOfBirthShown(cipher, u, auth.userId));
 
   const routes = [
     defineRoute({
@@ -100,7 +103,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
           models.User.find(filter).sort({ createdAt: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean(),
           models.User.countDocuments(filter),
         ]);
-        return { data: paged((items as UserDoc[]).map(profileView), total, page, limit) };
+        return { data: paged((items as UserDoc[]).map((u) => view(u, auth)), total, page, limit) };
       },
     }),
     defineRoute({
@@ -111,23 +114,36 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       before: [kit.requireUser],
       request: { params: userParams },
       responses: { 200: { description: 'The profile', data: profileSchema }, 404: { description: 'No such user visible to you' } },
-      handler: async ({ params, res }) => ({ data: profileView(await findVisibleUser(models, getAuth(res), params.userId)) }),
+      handler: async ({ params, res }) => {
+        const auth = getAuth(res);
+        return { data: view(await findVisibleUser(models, auth, params.userId), auth) };
+      },
     }),
     defineRoute({
       ...common,
       method: 'put',
       path: '/users/:userId',
-      summary: 'Update profile fields (name, phone, address, ID documents)',
-      description: 'Any other field (role, status, email, …) is rejected with 400 FIELD_NOT_MUTABLE naming it. Self, internal admins and the tenant’s BANK_ADMIN may update.',
+      summary: 'Update profile fields (name, phone, date of birth, address, ID documents)',
+      description:
+        'Any other field (role, status, email, …) is rejected with 400 FIELD_NOT_MUTABLE naming it. Self, internal admins and the tenant’s BANK_ADMIN may update. ' +
+        'The date of birth (needed to match BVN/NIN) is stored encrypted, every change is audited (`user.date_of_birth_changed`, without the date), ' +
+        'and once an identity check verified it, changing it answers 409 DATE_OF_BIRTH_LOCKED.',
       before: [kit.requireUser, rejectImmutableFields],
       request: { params: userParams, body: profileUpdateSchema },
-      responses: { 200: { description: 'Updated profile', data: profileSchema }, 404: { description: 'No such user visible to you' } },
-      handler: async ({ params, body, res }) => {
+      responses: {
+        200: { description: 'Updated profile', data: profileSchema },
+        404: { description: 'No such user visible to you' },
+        409: { description: 'DATE_OF_BIRTH_LOCKED: an identity check verified the date of birth' },
+      },
+      handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         const user = await findVisibleUser(models, auth, params.userId);
         const mayEdit = auth.userId === user._id || isInternalAdmin(auth) || auth.staffRole === 'BANK_ADMIN';
         if (!mayEdit) throw forbidden('Your role does not allow editing this profile', 'INSUFFICIENT_ROLE');
-        const { idDocuments, ...plain } = body;
+        const { idDocuments, dateOfBirth, ...plain } = body;
+        if (dateOfBirth !== undefined) {
+          await setDateOfBirth(models, cipher, user, dateOfBirth, { actorId: auth.userId, requestId: requestIdOf(req), reason: 'profile update' });
+        }
         const set: Record<string, unknown> = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
         if (idDocuments) {
           // Numbers are sealed and bound to this user; only the last 3 characters stay readable.
@@ -140,7 +156,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
           }));
         }
         const updated = (await models.User.findByIdAndUpdate(user._id, { $set: set }, { new: true, lean: true, runValidators: true })) as UserDoc;
-        return { data: profileView(updated) };
+        return { data: view(updated, auth) };
       },
     }),
     defineRoute({

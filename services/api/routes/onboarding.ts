@@ -119,9 +119,14 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ body }) => {
         const userId = registrationUserId(config, body.email);
-        const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
-        // Registered some other way (staff, ops CLI): no workflow to ask, the answer is clear.
-        if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
+        // An email registered some other way (staff, ops CLI) is refused by the workflow's insert
+        // (unique email index) with the same 409, so the common path skips the lookup: on FerretDB
+        // a filter other than `_id` decodes every user. Only a registration that would create an
+        // organization looks first, so a taken email never leaves a stray organization behind.
+        if (body.org_name) {
+          const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+          if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
+        }
         const input: OnboardingInput = {
           userId,
           email: body.email,

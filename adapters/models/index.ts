@@ -3,6 +3,7 @@ import { analyticsOutboxModel } from './analytics-outbox';
 import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
+import { bridgeObjectOwnerModel } from './bridge-object-owner';
 import { userDevicesModel } from './device';
 import { notificationModel } from './notification';
 import { notificationDeliveryModel } from './notification-delivery';
@@ -25,6 +26,7 @@ export function createModels(conn: Connection) {
     ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
+    BridgeObjectOwner: bridgeObjectOwnerModel(conn),
     Notification: notificationModel(conn),
     NotificationDelivery: notificationDeliveryModel(conn),
     NotificationDeliveryEvent: notificationDeliveryEventModel(conn),

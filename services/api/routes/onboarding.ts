@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
+import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
 import { taskQueues } from '../../../domain/task-queues';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
@@ -124,7 +125,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         // a filter other than `_id` decodes every user. Only a registration that would create an
         // organization looks first, so a taken email never leaves a stray organization behind.
         if (body.org_name) {
-          const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+          const existing = await findUserByEmail(models, config, body.email, { _id: 1 });
           if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
         }
         const input: OnboardingInput = {
@@ -164,7 +165,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         429: { description: 'TOO_MANY_ATTEMPTS: the code is locked, request a new one' },
       },
       handler: async ({ body }) => {
-        const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+        const user = await findUserByEmail(models, config, body.email, { _id: 1 });
         // Unknown email looks exactly like a wrong code.
         if (!user) throw badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
         const codeDigest = confirmationCodeDigest(config, user._id, body.code);
@@ -184,7 +185,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         429: { description: 'RESEND_LIMIT (see Retry-After)' },
       },
       handler: async ({ body }) => {
-        const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+        const user = await findUserByEmail(models, config, body.email, { _id: 1 });
         if (user) await mapped(handle(user._id).executeUpdate(resendCodeUpdate));
         return { status: 202, data: { sent: true as const } };
       },

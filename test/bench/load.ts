@@ -107,7 +107,14 @@ export async function closedLoop(opts: {
 }
 
 /** Open loop: requests at a fixed rate whatever the answers' speed (latency includes queueing). */
-export async function openLoop(opts: { base: string; ratePerSecond: number; count: number; next: (i: number) => HttpCall; expect: number }): Promise<Outcome> {
+export async function openLoop(opts: {
+  base: string;
+  ratePerSecond: number;
+  count: number;
+  next: (i: number) => HttpCall;
+  expect: number;
+  onResult?: (i: number, status: number) => void;
+}): Promise<Outcome> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
@@ -124,6 +131,7 @@ export async function openLoop(opts: { base: string; ratePerSecond: number; coun
       send(agent, opts.base, call).then(
         (res) => {
           latencies.push(performance.now() - t0);
+          opts.onResult?.(i, res.status);
           if (res.status === opts.expect) ok++;
           else errors[String(res.status)] = (errors[String(res.status)] ?? 0) + 1;
         },

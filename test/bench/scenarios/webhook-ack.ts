@@ -25,7 +25,7 @@ export const scenario: Scenario = {
     // Half wait in Veriff's submission step, half in Bridge's approval step.
     const veriffUsers = await pool(Array.from({ length: o.users }), 4, () => s.withVeriffSession('wh-veriff'));
     const bridgeUsers = await pool(Array.from({ length: o.users }), 4, () => s.withBridgeLink('wh-bridge'));
-    const sent = new Map<string, number>(); // workflowId → webhooks acknowledged for it
+    const sent = new Map<string, number>(); // workflowId → webhooks acknowledged (200) for it
     const make = (i: number): { call: HttpCall; workflowId: string } => {
       if (i % 2 === 0) {
         const u = veriffUsers[(i / 2) % veriffUsers.length];
@@ -55,13 +55,17 @@ export const scenario: Scenario = {
     const rounds: Pair[] = [];
     for (let r = 0; r < o.rounds; r++) {
       const calls = Array.from({ length: o.count }, (_, i) => make(i));
-      for (const c of calls) sent.set(c.workflowId, (sent.get(c.workflowId) ?? 0) + 1);
-      const project = await openLoop({ base: app.apiUrl, ratePerSecond: o.rate, count: o.count, expect: 200, next: (i) => calls[i].call });
+      // Only acknowledged webhooks must arrive; one answered otherwise is the provider's to retry.
+      const acked = (i: number, status: number) => {
+        if (status === 200) sent.set(calls[i].workflowId, (sent.get(calls[i].workflowId) ?? 0) + 1);
+      };
+      const project = await openLoop({ base: app.apiUrl, ratePerSecond: o.rate, count: o.count, expect: 200, next: (i) => calls[i].call, onResult: acked });
       const baseline = await openLoop({ base: app.bareUrl, ratePerSecond: o.rate, count: o.count, expect: 200, next: (i) => ({ ...calls[i].call, path: '/echo' }) });
       rounds.push({ project, baseline });
     }
     let received = 0;
     let expected = 0;
+    let lost = 0;
     for (const [workflowId, n] of sent) {
       expected += n;
       let got = 0;
@@ -71,14 +75,14 @@ export const scenario: Scenario = {
         if (got < n) await new Promise((res) => setTimeout(res, 500));
       } while (got < n && Date.now() < deadline);
       received += got;
+      lost += Math.max(0, n - got); // per workflow: extra signals elsewhere cannot hide a loss
     }
     await connection.close();
-    const lost = Math.max(0, expected - received);
     return {
       name: 'webhook-ack',
       rows: [
         ...pairRows(`${o.rate} req/s`, rounds).slice(1),
-        { metric: 'webhooks acknowledged / signals received by the workflows', project: `${expected} / ${received}`, unit: 'count' },
+        { metric: 'webhooks acknowledged (200) / signals received by the workflows', project: `${expected} / ${received}`, unit: 'count (signals ≥ acks: a 5xx may still have signalled)' },
         { metric: 'lost (acknowledged, never signalled)', project: lost, unit: 'count (must be 0)' },
       ],
       notes: [...errorNotes('webhooks', rounds), `cells: min / median / max over ${o.rounds} rounds of ${o.count} requests per side (open loop, latency includes queueing); goal p99 ≤ 25 ms`],

@@ -1,7 +1,7 @@
 import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
 import { appStack } from '../app-stack';
 import { historyLength, runBareWorkflows } from '../bare-workflows';
-import { pool, steps } from '../journey-steps';
+import { pool, serverErrors, steps } from '../journey-steps';
 import { spread } from '../load';
 import { options } from '../scenario-kit';
 import type { Scenario } from '../scenario';
@@ -46,7 +46,7 @@ export const scenario: Scenario = {
         { metric: 'history events/s', project: spread(eventsPerSecond), baseline: spread(bare.map((b) => b.eventsPerSecond)), ratio: spread(ratio(eventsPerSecond, bare.map((b) => b.eventsPerSecond))), unit: 'events/s (higher better)' },
         { metric: 'one journey, wall time', project: spread(each.map((x) => x / 1000)), unit: 's (min / median / max over journeys)' },
       ],
-      notes: [`cells: min / median / max over ${o.rounds} interleaved rounds`],
+      notes: [`cells: min / median / max over ${o.rounds} interleaved rounds`, ...(serverErrors.size ? [`5xx while polling the onboarding state (so far in this run): ${JSON.stringify(Object.fromEntries(serverErrors))}`] : [])],
     };
   },
 };

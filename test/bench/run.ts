@@ -11,6 +11,7 @@ import { freePort, startDatabase, startTemporalDevServer, waitUntil } from '../.
 import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
 import { closeAppStack } from './app-stack';
+import { closeJourneyClient } from './journey-steps';
 import type { BenchInfra, BenchRow, Scenario, ScenarioResult } from './scenario';
 
 /** Run order when all are asked for; a scenario not listed here (added later) runs after these. */
@@ -87,6 +88,7 @@ async function main() {
       }
     }
   } finally {
+    await closeJourneyClient();
     await closeAppStack();
     for (const p of [temporal.proc, db.proc]) await p.stop(5_000);
     fs.rmSync(dataDir, { recursive: true, force: true });

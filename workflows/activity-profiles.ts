@@ -1,4 +1,4 @@
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions } from '@temporalio/workflow';
 
 // Named option profiles so every activity call states its intent. Domain errors are thrown as
 // ApplicationFailure with a `type`; the types listed here are never retried.
@@ -30,16 +30,3 @@ export const activityProfiles = {
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
   },
 } satisfies Record<string, ActivityOptions>;
-
-/**
- * Short database bookkeeping run as local activities, inside the workflow task of the worker
- * that hosts the workflow: no activity task and no extra workflow task per call (each costs the
- * server ~4 ms of CPU and a round trip, docs/performance.md). Only for idempotent steps on the
- * worker's own database (inserts with a deterministic `_id`, `$set` by `_id`).
- */
-export const localActivityProfiles = {
-  bookkeeping: {
-    startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
-  },
-} satisfies Record<string, LocalActivityOptions>;

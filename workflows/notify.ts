@@ -1,11 +1,9 @@
-import { ActivityFailure, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { NotificationActivities } from '../activities/notifications/create-notification-activities';
-import { activityProfiles, localActivityProfiles } from './activity-profiles';
+import { activityProfiles } from './activity-profiles';
 import type { Channel, ChannelOutcome, NotificationRequest, NotifyResult } from '../domain/contracts/notify.contract';
 
-type Bookkeeping = Pick<NotificationActivities, 'planNotification' | 'completeNotification'>;
-const bookAsTasks = proxyActivities<Bookkeeping>(activityProfiles.fast);
-const bookLocally = proxyLocalActivities<Bookkeeping>(localActivityProfiles.bookkeeping);
+const book = proxyActivities<Pick<NotificationActivities, 'planNotification' | 'completeNotification'>>(activityProfiles.fast);
 const send = proxyActivities<Pick<NotificationActivities, 'sendEmail' | 'sendSms' | 'sendPush'>>(activityProfiles.channel);
 
 const SENDERS: Record<Channel, (typeof send)['sendEmail']> = { email: send.sendEmail, sms: send.sendSms, push: send.sendPush };
@@ -16,9 +14,6 @@ const SENDERS: Record<Channel, (typeof send)['sendEmail']> = { email: send.sendE
  * time in the configured order. Permanent provider failures are recorded and never retried.
  */
 export async function notify(req: NotificationRequest & { source?: string }): Promise<NotifyResult> {
-  // Planning and completing are local activities (two activity tasks and two workflow tasks
-  // fewer per notification); runs started before this change replay with activity tasks.
-  const book = patched('notify-local-bookkeeping') ? bookLocally : bookAsTasks;
   const plan = await book.planNotification(req);
   const channels: Partial<Record<Channel, ChannelOutcome>> = {};
 

@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { NotificationActivities } from '../../activities/notifications/create-notification-activities';
@@ -74,20 +71,5 @@ describe('notify workflow', () => {
     const f = fakes({ selected: ['email'], fallback: [] }, { email: () => { throw permanent('UNSUBSCRIBED'); } });
     expect(await run('nothing', f.activities)).toMatchObject({ status: 'failed', channels: { email: 'failed' } });
     expect(f.calls).toEqual(['email', 'complete:failed']);
-  });
-
-  it('books the notification with local activities: only the channel sends are activity tasks', async () => {
-    const f = fakes({ selected: ['email', 'sms'], fallback: [] }, {});
-    expect(await run('local-bookkeeping', f.activities)).toMatchObject({ status: 'sent' });
-    expect(f.calls.sort()).toEqual(['complete:sent', 'email', 'sms']);
-    const history = await env.client.workflow.getHandle('notify-local-bookkeeping').fetchHistory();
-    const events = history.events ?? [];
-    const scheduled = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
-    expect(scheduled.sort()).toEqual(['sendEmail', 'sendSms']);
-    expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(2);
-    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes).length).toBeLessThanOrEqual(3);
-    // The saved history (test/replay) is this run: RECORD_HISTORIES=1 refreshes it.
-    if (process.env.RECORD_HISTORIES) fs.writeFileSync(path.join(__dirname, '../replay/histories/notify-local-bookkeeping.json'), historyToJSON(history));
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history)).resolves.toBeUndefined();
   });
 });

@@ -6,10 +6,11 @@ import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
 import type { OnboardingInput } from '../../domain/contracts/onboarding.contract';
 import { bridgeRequiredFor } from './bridge-policy';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
+import { bridgeObjectOwnerId } from '../../adapters/models/bridge-object-owner';
 
 export interface UserActivityDeps {
   config: Pick<Config, 'BRIDGE_ENABLED' | 'BRIDGE_SKIP_COUNTRIES' | 'PII_ENCRYPTION_KEYS'>;
-  models: Pick<Models, 'User' | 'Organization' | 'AuditEvent'>;
+  models: Pick<Models, 'User' | 'Organization' | 'AuditEvent' | 'BridgeObjectOwner'>;
 }
 
 export type CreateUserResult =
@@ -105,6 +106,16 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
     async recordKycState(input: { userId: string; provider: 'veriff' | 'bridge'; state: Record<string, unknown> }): Promise<void> {
       const set = Object.fromEntries(Object.entries(input.state).map(([k, v]) => [`kyc.${input.provider}.${k}`, v]));
       await models.User.updateOne({ _id: input.userId }, { $set: set });
+      if (input.provider === 'bridge') {
+        // Webhooks find the user by these ids: an `_id` read instead of a scan of users.
+        const owned = (['kycLinkId', 'customerId'] as const).filter((k) => typeof input.state[k] === 'string');
+        for (const k of owned) {
+          const _id = bridgeObjectOwnerId(k === 'kycLinkId' ? 'kyc_link' : 'customer', input.state[k] as string);
+          await models.BridgeObjectOwner.create({ _id, userId: input.userId }).catch((err) => {
+            if (!isDuplicateKeyError(err)) throw err;
+          });
+        }
+      }
     },
 
     /** Status transitions the workflow owns, each with an audit event keyed by `auditId`. */

@@ -3,6 +3,7 @@ import { analyticsOutboxModel } from './analytics-outbox';
 import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
+import { bridgeObjectOwnerModel } from './bridge-object-owner';
 import { userDevicesModel } from './device';
 import { kycCatalogModel } from './kyc-catalog';
 import { notificationModel } from './notification';
@@ -30,6 +31,7 @@ export function createModels(conn: Connection) {
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
     KycCatalog: kycCatalogModel(conn),
+    BridgeObjectOwner: bridgeObjectOwnerModel(conn),
     Notification: notificationModel(conn),
     NotificationDelivery: notificationDeliveryModel(conn),
     NotificationDeliveryEvent: notificationDeliveryEventModel(conn),

@@ -105,6 +105,9 @@ describe('KYC webhooks', () => {
       await t.waitFor(() => t.onboarding(userId, headers), (o) => o.step === 'awaiting_bridge_link');
       const link = await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: { ...headers, 'idempotency-key': `key-${userId}` } });
       const id = link.json.data.kycLinkId;
+      // Bridge webhooks reach the user through an `_id`-keyed owner record, not a scan of users.
+      const owners = await t.stack.deps.models.BridgeObjectOwner.find({ userId }).lean();
+      expect(owners.map((x) => x._id).sort()).toEqual([`customer:${link.json.data.customerId}`, `kyc_link:${id}`]);
       const base = Date.now() - 60_000;
       const events = [bridgeEvent(id, base, 'under_review', 'pending'), bridgeEvent(id, base + 1000, 'under_review', 'approved'), bridgeEvent(id, base + 2000, 'approved', 'approved')];
       for (const p of shuffle(events)) expect((await postBridge(p)).status).toBe(200);

@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
 import type { UserDoc } from '../../../adapters/models/user';
 import type { ApiDeps } from '../deps';
 import { AppError, forbidden, unauthorized } from '../http/app-error';
@@ -43,7 +44,7 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         const email = body.email.toLowerCase();
         // The guess is counted before it is evaluated, so a burst cannot outrun the lockout.
         const guess = await kit.lockout.reserveGuess(email);
-        const user = (await models.User.findOne({ email }).lean()) as UserDoc | null;
+        const user = (await findUserByEmail(models, config, email)) as UserDoc | null;
         // An unknown email still costs one argon2 verification (dummy hash): no timing oracle.
         const ok = await kit.passwords.verify(user?.passwordHash, body.password);
         if (!user || !ok) throw invalidCredentials();

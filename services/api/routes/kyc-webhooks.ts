@@ -17,6 +17,7 @@ import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 import { insertNextSlot } from '../../../adapters/models/slots';
+import { bridgeObjectOwnerId } from '../../../adapters/models/bridge-object-owner';
 
 const VERIFF_STATUSES = new Set<VeriffEventSignal['status']>(['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -157,8 +158,10 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         const objectId = String(event.event_object_id ?? obj.id ?? '');
         if (typeof event.event_id !== 'string' || !objectId) throw badRequest('UNSUPPORTED_EVENT', 'Not a Bridge event');
         // kyc_link events name the link, customer events the customer: both were stored on the user.
+        // The owner record is an `_id` read; links recorded before it existed are found on the user.
         const field = category === 'customer' ? 'kyc.bridge.customerId' : 'kyc.bridge.kycLinkId';
-        const user = await models.User.findOne({ [field]: objectId }, { _id: 1 }).lean();
+        const owner = await models.BridgeObjectOwner.findById(bridgeObjectOwnerId(category === 'customer' ? 'customer' : 'kyc_link', objectId)).lean();
+        const user = owner ? { _id: owner.userId } : await models.User.findOne({ [field]: objectId }, { _id: 1 }).lean();
         const signal: BridgeEventSignal = {
           eventId: event.event_id,
           createdAtMs: Date.parse(String(event.event_created_at ?? '')) || check.timestampMs,

@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
+import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
 import { taskQueues } from '../../../domain/task-queues';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
@@ -134,8 +135,11 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ body, req }) => {
         const userId = registrationUserId(config, body.email);
-        const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
-        // Registered some other way (staff, ops CLI): no workflow to ask, the answer is clear.
+        // An email registered some other way (staff, ops CLI) is refused by the workflow's insert
+        // (unique email index) with the same 409, so the common path skips the lookup: on FerretDB
+        // a filter other than `_id` decodes every user. Only a registration that would create an
+        // organization looks first, so a taken email never leaves a stray organization behind.
+        const existing = body.org_name ? await findUserByEmail(models, config, body.email, { _id: 1 }) : null;
         if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
         const org = await organizationForRegistration(models, body, userId, Boolean(existing));
         const input: OnboardingInput = {
@@ -181,7 +185,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         429: { description: 'TOO_MANY_ATTEMPTS: the code is locked, request a new one' },
       },
       handler: async ({ body }) => {
-        const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+        const user = await findUserByEmail(models, config, body.email, { _id: 1 });
         // Unknown email looks exactly like a wrong code.
         if (!user) throw badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
         const codeDigest = confirmationCodeDigest(config, user._id, body.code);
@@ -202,7 +206,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         429: { description: 'RESEND_LIMIT (this code, see Retry-After), or RATE_LIMITED: too many resends from this client IP or for this address' },
       },
       handler: async ({ body }) => {
-        const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+        const user = await findUserByEmail(models, config, body.email, { _id: 1 });
         if (user) await mapped(handle(user._id).executeUpdate(resendCodeUpdate));
         return { status: 202, data: { sent: true as const } };
       },

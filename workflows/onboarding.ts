@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   patched,
@@ -15,7 +14,6 @@ import { siblingQueue } from '../domain/task-queues';
 import { activityProfiles } from './activity-profiles';
 import type { NotificationEvent, NotificationRequestActivities } from '../domain/contracts/notify.contract';
 import {
-  OnboardingErrors as E,
   adminStatusChangedSignal,
   bridgeEventSignal,
   confirmEmailUpdate,
@@ -29,15 +27,27 @@ import {
   type BridgeLinkResult,
   type KycSessionResult,
   type OnboardingInput,
+  type RegistrationDetails,
   type OnboardingOutcome,
   type OnboardingState,
   type OnboardingStep,
   type VeriffEventSignal,
 } from '../domain/contracts/onboarding.contract';
 import { SA } from '../domain/search-attributes';
+import { OnboardingFailures } from '../domain/failures/catalog';
 
-const fail = (type: string, message: string, details?: Record<string, unknown>) =>
-  ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
+const fail = OnboardingFailures.create;
+
+/** Registration details from the input of a run started before they moved out of history. */
+const legacyRegistration = (i: RegistrationDetails): RegistrationDetails => ({
+  email: i.email,
+  passwordHash: i.passwordHash,
+  firstName: i.firstName,
+  lastName: i.lastName,
+  phone: i.phone ?? null,
+  country: i.country ?? null,
+  org: i.org ?? null,
+});
 
 /** Thrown out of any wait when the audited admin endpoint closed the onboarding. */
 class ClosedByAdmin extends Error {}
@@ -140,17 +150,17 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   setHandler(registerUpdate, async ({ requestFingerprint }) => {
     await condition(() => registration !== undefined);
     // Same workflow id but a different request: someone else already registered this email.
-    if (requestFingerprint !== input.requestFingerprint) throw fail(E.EMAIL_TAKEN, 'This email is already registered');
+    if (requestFingerprint !== input.requestFingerprint) throw fail('EMAIL_TAKEN', 'This email is already registered');
     if (!registration!.ok) {
       const reason = registration!.reason;
-      throw fail(reason, reason === 'EMAIL_TAKEN' ? 'This email is already registered' : 'Organization not found');
+      throw reason === 'EMAIL_TAKEN' ? fail('EMAIL_TAKEN', 'This email is already registered') : fail('ORG_NOT_FOUND', 'Organization not found');
     }
     return { userId, tenantId: s.tenantId, status: 'not_verified' as const };
   });
 
   const requireConfirmationStep = () => {
-    if (s.email.confirmedAt) throw fail(E.ALREADY_CONFIRMED, 'The email is already confirmed');
-    if (s.step !== 'awaiting_confirmation') throw fail(E.WRONG_STEP, 'This account is not waiting for a code');
+    if (s.email.confirmedAt) throw fail('ALREADY_CONFIRMED', 'The email is already confirmed');
+    if (s.step !== 'awaiting_confirmation') throw fail('WRONG_STEP', 'This account is not waiting for a code', { step: s.step });
   };
 
   setHandler(
@@ -158,8 +168,8 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     async ({ codeDigest: attempt }) => {
       if (attempt !== codeDigest) {
         s.email.attemptsLeft = Math.max(0, s.email.attemptsLeft - 1);
-        if (s.email.attemptsLeft === 0) throw fail(E.TOO_MANY_ATTEMPTS, 'Too many wrong codes: request a new one');
-        throw fail(E.INVALID_CODE, 'The code is not correct', { remainingAttempts: s.email.attemptsLeft });
+        if (s.email.attemptsLeft === 0) throw fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one');
+        throw fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: s.email.attemptsLeft });
       }
       const at = iso(Date.now());
       await users.markEmailConfirmed({ userId, at });
@@ -170,9 +180,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     {
       validator: ({ codeDigest: attempt }) => {
         requireConfirmationStep();
-        if (typeof attempt !== 'string' || !codeDigest) throw fail(E.INVALID_CODE, 'The code is not correct');
-        if (s.email.attemptsLeft <= 0) throw fail(E.TOO_MANY_ATTEMPTS, 'Too many wrong codes: request a new one');
-        if (Date.now() > codeExpiresAtMs) throw fail(E.CODE_EXPIRED, 'The code has expired: request a new one');
+        if (typeof attempt !== 'string' || !codeDigest) throw fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
+        if (s.email.attemptsLeft <= 0) throw fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one');
+        if (Date.now() > codeExpiresAtMs) throw fail('CODE_EXPIRED', 'The code has expired: request a new one');
       },
     },
   );
@@ -187,9 +197,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     {
       validator: () => {
         requireConfirmationStep();
-        if (s.email.resendsLeft <= 0) throw fail(E.RESEND_LIMIT, 'No more codes can be sent for this registration');
+        if (s.email.resendsLeft <= 0) throw fail('RESEND_LIMIT', 'No more codes can be sent for this registration', { retryAfterSeconds: null });
         const waitMs = lastCodeAtMs + policy.resendCooldownMs - Date.now();
-        if (waitMs > 0) throw fail(E.RESEND_LIMIT, 'A code was sent moments ago', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
+        if (waitMs > 0) throw fail('RESEND_LIMIT', 'A code was sent moments ago', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
       },
     },
   );
@@ -215,7 +225,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     {
       validator: () => {
         if (s.step !== 'awaiting_kyc_session' && s.step !== 'awaiting_kyc_submission') {
-          throw fail(E.WRONG_STEP, `No identity session can be started at step ${s.step}`);
+          throw fail('WRONG_STEP', `No identity session can be started at step ${s.step}`, { step: s.step });
         }
       },
     },
@@ -242,9 +252,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     {
       validator: ({ idempotencyKey }) => {
         if (s.step !== 'awaiting_bridge_link' && s.step !== 'awaiting_bridge_approval') {
-          throw fail(E.WRONG_STEP, `No Bridge link can be created at step ${s.step}`);
+          throw fail('WRONG_STEP', `No Bridge link can be created at step ${s.step}`, { step: s.step });
         }
-        if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) throw fail(E.WRONG_STEP, 'An idempotency key is required');
+        if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) throw fail('IDEMPOTENCY_KEY_REQUIRED', 'An idempotency key is required');
       },
     },
   );
@@ -271,16 +281,13 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   }
 
   // ---- 1. the user record, created by the workflow itself ----------------------------------
-  const created = await users.createOnboardingUser({
-    userId,
-    email: input.email,
-    passwordHash: input.passwordHash,
-    firstName: input.firstName,
-    lastName: input.lastName,
-    phone: input.phone ?? null,
-    country: input.country ?? null,
-    org: input.org ?? null,
-  });
+  // The details (and the password hash) come from the pending registration the API stored, never
+  // through this workflow's history; only runs started before that change carry them in the input.
+  const created = await users.createOnboardingUser(
+    input.passwordHash !== undefined
+      ? { userId, registration: legacyRegistration(input as OnboardingInput & RegistrationDetails) }
+      : { userId, requestFingerprint: input.requestFingerprint },
+  );
   if (!created.ok) {
     registration = { ok: false, reason: created.reason };
     return finish('registration_failed', 'registration_failed');

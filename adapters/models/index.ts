@@ -10,6 +10,7 @@ import { notificationDeliveryEventModel } from './notification-delivery-event';
 import { notificationPreferenceModel } from './notification-preference';
 import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
+import { pendingRegistrationModel } from './pending-registration';
 import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
@@ -31,6 +32,7 @@ export function createModels(conn: Connection) {
     NotificationPreference: notificationPreferenceModel(conn),
     ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),
+    PendingRegistration: pendingRegistrationModel(conn),
     RateLimitSlot: rateLimitSlotModel(conn),
     RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),

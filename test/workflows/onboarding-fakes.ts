@@ -92,11 +92,6 @@ export async function startOnboarding(
   const userId = overrides.userId ?? randomUUID();
   const input: OnboardingInput = {
     userId,
-    email: `${userId}@example.test`,
-    passwordHash: '$argon2id$fake',
-    firstName: 'Ada',
-    lastName: 'Obi',
-    country: 'NG',
     requestFingerprint: 'fp-1',
     policy: POLICY,
     ...overrides,

@@ -1,9 +1,11 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { pendingRegistrationId } from '../../../adapters/models/pending-registration';
 import { taskQueues } from '../../../domain/task-queues';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
@@ -22,7 +24,6 @@ import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { onboardingFailure } from './onboarding-failures';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 const registerBody = z
@@ -89,13 +90,6 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
     confirmAbandonAfterMs: config.CONFIRM_ABANDON_AFTER_HOURS * 3_600_000,
     veriffMaxResubmissions: config.VERIFF_MAX_RESUBMISSIONS,
   };
-  const mapped = async <T>(p: Promise<T>) => {
-    try {
-      return await p;
-    } catch (err) {
-      throw onboardingFailure(err);
-    }
-  };
   const selfOnly = (staffAllowed: boolean) => async (userId: string, auth: AuthContext) => {
     // Someone else's onboarding answers 404, so ids do not leak.
     if (!(await canSee(deps, auth, userId, staffAllowed))) throw notFound('Onboarding');
@@ -122,28 +116,43 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
         // Registered some other way (staff, ops CLI): no workflow to ask, the answer is clear.
         if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
-        const input: OnboardingInput = {
-          userId,
-          email: body.email,
-          passwordHash: await passwords.hash(body.password),
-          firstName: body.firstName,
-          lastName: body.lastName,
-          phone: body.phone ?? null,
-          country: body.country ?? null,
-          org: body.org_name ? { name: body.org_name } : body.org_id ? { id: body.org_id } : null,
-          requestFingerprint: registrationFingerprint(config, body),
-          policy,
-        };
+        const requestFingerprint = registrationFingerprint(config, body);
+        // The details (with the password hash) go to the database, not into workflow history: the
+        // workflow's first activity reads them by this id. A retry of the same request finds its own.
+        const pendingId = pendingRegistrationId(userId, requestFingerprint);
+        try {
+          await models.PendingRegistration.create({
+            _id: pendingId,
+            email: body.email,
+            passwordHash: await passwords.hash(body.password),
+            firstName: body.firstName,
+            lastName: body.lastName,
+            phone: body.phone ?? null,
+            country: body.country ?? null,
+            org: body.org_name ? { name: body.org_name } : body.org_id ? { id: body.org_id } : null,
+            createdAt: new Date(),
+          });
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+        const input: OnboardingInput = { userId, requestFingerprint, policy };
         const start = new WithStartWorkflowOperation(ONBOARDING_WORKFLOW, {
           workflowId: onboardingWorkflowId(userId),
           taskQueue: queues.onboarding,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
         });
-        const result = await mapped(
-          temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint: input.requestFingerprint }], startWorkflowOperation: start }),
-        );
-        return { status: 201, data: result };
+        try {
+          const result = await temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint }], startWorkflowOperation: start });
+          // The update answers after the user exists; a retry of a finished request re-wrote its details.
+          await models.PendingRegistration.deleteOne({ _id: pendingId });
+          return { status: 201, data: result };
+        } catch (err) {
+          // Refused (e.g. EMAIL_TAKEN by another request): no run will ever read these details. On a
+          // timeout they stay, for the run that may still read them.
+          if (err instanceof WorkflowUpdateFailedError) await models.PendingRegistration.deleteOne({ _id: pendingId });
+          throw err;
+        }
       },
     }),
     defineRoute({
@@ -163,7 +172,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         // Unknown email looks exactly like a wrong code.
         if (!user) throw badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
         const codeDigest = confirmationCodeDigest(config, user._id, body.code);
-        const { confirmedAt } = await mapped(handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] }));
+        const { confirmedAt } = await handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] });
         return { data: { userId: user._id, confirmedAt } };
       },
     }),
@@ -180,7 +189,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ body }) => {
         const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
-        if (user) await mapped(handle(user._id).executeUpdate(resendCodeUpdate));
+        if (user) await handle(user._id).executeUpdate(resendCodeUpdate);
         return { status: 202, data: { sent: true as const } };
       },
     }),
@@ -199,7 +208,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ params, res }) => {
         await selfOnly(false)(params.userId, getAuth(res));
-        return { status: 201, data: await mapped(handle(params.userId).executeUpdate(createKycSessionUpdate)) };
+        return { status: 201, data: await handle(params.userId).executeUpdate(createKycSessionUpdate) };
       },
     }),
     defineRoute({
@@ -222,7 +231,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         await selfOnly(false)(params.userId, getAuth(res));
         // Scoped to the user, so two users' keys can never meet at the provider.
         const idempotencyKey = `${params.userId}:${key}`;
-        return { data: await mapped(handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] })) };
+        return { data: await handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] }) };
       },
     }),
     defineRoute({
@@ -239,8 +248,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         try {
           return { data: await handle(params.userId).query(onboardingStateQuery) };
         } catch (err) {
-          const mappedErr = onboardingFailure(err);
-          throw (mappedErr as { code?: string }).code === 'ONBOARDING_CLOSED' ? notFound('Onboarding') : mappedErr;
+          throw err instanceof WorkflowNotFoundError ? notFound('Onboarding') : err;
         }
       },
     }),

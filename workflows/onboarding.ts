@@ -38,21 +38,19 @@ import { OnboardingFailures } from '../domain/failures/catalog';
 
 const fail = OnboardingFailures.create;
 
-/** Registration details from the input of a run started before they moved out of history. */
-const legacyRegistration = (i: RegistrationDetails): RegistrationDetails => ({
-  email: i.email,
-  passwordHash: i.passwordHash,
-  firstName: i.firstName,
-  lastName: i.lastName,
-  phone: i.phone ?? null,
-  country: i.country ?? null,
-  org: i.org ?? null,
-});
-
 /** Thrown out of any wait when the audited admin endpoint closed the onboarding. */
 class ClosedByAdmin extends Error {}
 
 const BRIDGE_REJECTED = ['rejected', 'offboarded'];
+
+/** What the reminder of a KYC wait tells the user (kyc_status_update's `status`). */
+const STEP_REMINDERS: Partial<Record<OnboardingStep, string>> = {
+  awaiting_kyc_session: 'waiting for you to start identity verification',
+  awaiting_kyc_submission: 'waiting for you to finish identity verification',
+  awaiting_kyc_decision: 'under review; we will tell you the result',
+  awaiting_bridge_link: 'waiting for you to start the banking partner check',
+  awaiting_bridge_approval: 'waiting for the banking partner check and terms',
+};
 
 /**
  * register → confirm the emailed code → Veriff session and decision → Bridge KYC link + ToS →
@@ -105,8 +103,15 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // Link URLs are handed back to the caller but kept out of the query (they are bearer links).
   const linkUrls = { kycLink: '', tosLink: '' };
 
+  // Each entry into a step counts; deadlines run from the entry, reminders are sent once per entry.
+  let stepEntry = 0;
+  let stepEnteredAtMs = Date.now();
+  let remindedEntry = -1;
+
   function setStep(step: OnboardingStep, kycStatus?: string) {
     s.step = step;
+    stepEntry += 1;
+    stepEnteredAtMs = Date.now();
     upsertSearchAttributes([
       { key: SA.OnboardingStep, value: step },
       // Lets operators ask "in this step for 3 days". Patched: runs started before it replay without it.
@@ -128,6 +133,29 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     const ok = timeoutMs === undefined ? (await condition(pred), true) : await condition(pred, Math.max(timeoutMs, 1));
     if (adminClose) throw new ClosedByAdmin();
     return ok;
+  }
+
+  /**
+   * Waits in a KYC step for `done`. From the `kyc-deadlines` patch on, each entry into a step gets a
+   * reminder and then an end (policy.kycStep*); a step change restarts the clock. Returns false when
+   * the step's time ran out. Runs started before the patch wait without a deadline, as they did.
+   */
+  async function waitInStep(done: () => boolean, deadlines: boolean): Promise<boolean> {
+    const { kycStepReminderAfterMs: remindAfter, kycStepAbandonAfterMs: endAfter } = policy;
+    if (!deadlines || remindAfter === undefined || endAfter === undefined) return waitFor(done);
+    for (;;) {
+      const entry = stepEntry;
+      const reminderDue = remindedEntry !== entry;
+      s.nextReminderAt = reminderDue ? iso(stepEnteredAtMs + remindAfter) : null;
+      const at = stepEnteredAtMs + (reminderDue ? remindAfter : endAfter);
+      if (await waitFor(() => done() || stepEntry !== entry, at - Date.now())) {
+        if (done()) return true;
+        continue;
+      }
+      if (!reminderDue) return false;
+      remindedEntry = entry;
+      await notify(`reminder.${s.step}.${entry}`, 'kyc_status_update', { status: STEP_REMINDERS[s.step] ?? 'waiting for you' });
+    }
   }
 
   async function sendCode(event: 'verification_code' | 'confirm_reminder') {
@@ -175,6 +203,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
       await users.markEmailConfirmed({ userId, at });
       s.email.confirmedAt = at;
       s.timestamps.confirmedAt = at;
+      // Read-your-writes: once this update answers, the next call (kyc-session) must find the
+      // new step, even if the main flow is still busy (e.g. sending the reminder code).
+      if (patched('confirm-enters-kyc-step')) enterKycSessionStep();
       return { confirmedAt: at };
     },
     {
@@ -285,7 +316,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // through this workflow's history; only runs started before that change carry them in the input.
   const created = await users.createOnboardingUser(
     input.passwordHash !== undefined
-      ? { userId, registration: legacyRegistration(input as OnboardingInput & RegistrationDetails) }
+      ? { userId, registration: input as OnboardingInput & RegistrationDetails }
       : { userId, requestFingerprint: input.requestFingerprint },
   );
   if (!created.ok) {
@@ -310,13 +341,13 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
         return await finish('abandoned', 'abandoned');
       }
     }
-    s.nextReminderAt = null;
+    if (s.step === 'awaiting_confirmation') enterKycSessionStep();
+    const deadlines = patched('kyc-deadlines');
 
     // ---- 3. Veriff: sessions on request, events until a final decision --------------------
-    setStep('awaiting_kyc_session', 'veriff:none');
     let decision: 'approved' | 'declined' | null = null;
     while (!decision) {
-      await waitFor(() => veriffQueue.length > 0 && creatingSession === null);
+      if (!(await waitInStep(() => veriffQueue.length > 0 && creatingSession === null, deadlines))) return await finish('abandoned', 'abandoned');
       const ev = veriffQueue.shift()!;
       if (seenEvents.has(ev.eventKey) || ev.sessionId !== s.veriff.sessionId) continue;
       seenEvents.add(ev.eventKey);
@@ -329,10 +360,10 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     // ---- 4. Bridge: link on request, KYC + ToS approval (unless switched off) ------------
     if (s.bridge.required) {
       setStep('awaiting_bridge_link', 'bridge:none');
-      await waitFor(() => s.bridge.kycLinkId !== null);
+      if (!(await waitInStep(() => s.bridge.kycLinkId !== null, deadlines))) return await finish('abandoned', 'abandoned');
       setStep('awaiting_bridge_approval', 'bridge:not_started');
       for (;;) {
-        await waitFor(() => bridgeQueue.length > 0);
+        if (!(await waitInStep(() => bridgeQueue.length > 0, deadlines))) return await finish('abandoned', 'abandoned');
         const ev = bridgeQueue.shift()!;
         if (seenEvents.has(ev.eventId)) continue;
         seenEvents.add(ev.eventId);
@@ -356,6 +387,11 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     // The admin endpoint already wrote the status and its audit event; the run just ends.
     const close = adminClose!;
     return finish(close.status === 'active' ? 'active' : 'closed_by_admin', close.status === 'active' ? 'active' : 'closed_by_admin');
+  }
+
+  function enterKycSessionStep() {
+    s.nextReminderAt = null;
+    setStep('awaiting_kyc_session', 'veriff:none');
   }
 
   async function reject(reason: string, key: string) {

@@ -32,6 +32,9 @@ export interface OnboardingPolicy {
   confirmReminderAfterMs: number;
   confirmAbandonAfterMs: number;
   veriffMaxResubmissions: number;
+  /** Reminder and end of every KYC wait, from the step's start (absent in runs started before the `kyc-deadlines` patch). */
+  kycStepReminderAfterMs?: number;
+  kycStepAbandonAfterMs?: number;
 }
 
 /** What the person typed at registration (the password only as its argon2id hash). */

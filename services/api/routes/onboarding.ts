@@ -89,6 +89,8 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
     confirmReminderAfterMs: config.CONFIRM_REMINDER_AFTER_HOURS * 3_600_000,
     confirmAbandonAfterMs: config.CONFIRM_ABANDON_AFTER_HOURS * 3_600_000,
     veriffMaxResubmissions: config.VERIFF_MAX_RESUBMISSIONS,
+    kycStepReminderAfterMs: config.KYC_STEP_REMINDER_AFTER_HOURS * 3_600_000,
+    kycStepAbandonAfterMs: config.KYC_STEP_ABANDON_AFTER_HOURS * 3_600_000,
   };
   const selfOnly = (staffAllowed: boolean) => async (userId: string, auth: AuthContext) => {
     // Someone else's onboarding answers 404, so ids do not leak.
@@ -218,19 +220,22 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       tags: ['Onboarding'],
       security: ['bearer'],
       before: [requireUser],
-      request: { params: userIdParams, headers: z.object({ 'idempotency-key': z.string().min(8).max(255) }) },
+      request: {
+        params: userIdParams,
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(255) }),
+        headersError: () => badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header (8-255 characters) is required'),
+      },
       responses: {
+        400: { description: 'IDEMPOTENCY_KEY_REQUIRED: the Idempotency-Key header is missing or not 8-255 characters' },
         200: { description: 'Links to send the user to', data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }) },
         404: { description: 'Not your onboarding' },
         409: { description: 'WRONG_ONBOARDING_STEP (Veriff not approved yet, or Bridge not required)' },
         502: { description: 'PROVIDER_ERROR' },
       },
-      handler: async ({ params, req, res }) => {
-        const key = req.header('idempotency-key') ?? '';
-        if (key.length < 8 || key.length > 255) throw badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header (8-255 characters) is required');
+      handler: async ({ params, headers, res }) => {
         await selfOnly(false)(params.userId, getAuth(res));
         // Scoped to the user, so two users' keys can never meet at the provider.
-        const idempotencyKey = `${params.userId}:${key}`;
+        const idempotencyKey = `${params.userId}:${headers['idempotency-key']}`;
         return { data: await handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] }) };
       },
     }),

@@ -85,6 +85,12 @@ const ERROR_RESPONSES: Record<number, string> = {
   500: 'Unexpected error (details are never returned)',
 };
 
+/** What the body parser answers before a route with a body runs. */
+const BODY_ERROR_RESPONSES: Record<number, string> = {
+  413: 'PAYLOAD_TOO_LARGE: the body is over the limit',
+  415: 'UNSUPPORTED_ENCODING or UNSUPPORTED_CHARSET',
+};
+
 function toOpenApiPath(path: string) {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
@@ -96,7 +102,11 @@ function document(registry: OpenAPIRegistry, prefix: string, spec: RouteSpec) {
     else if (r.data) responses[status] = { description: r.description, content: { 'application/json': { schema: dataEnvelope(r.data) } } };
     else responses[status] = { description: r.description };
   }
-  const errorStatuses = { ...ERROR_RESPONSES, ...(spec.security?.length ? { 401: 'Missing or invalid credentials' } : {}) };
+  const errorStatuses = {
+    ...ERROR_RESPONSES,
+    ...(spec.request?.body ? BODY_ERROR_RESPONSES : {}),
+    ...(spec.security?.length ? { 401: 'Missing or invalid credentials' } : {}),
+  };
   for (const [status, description] of Object.entries(errorStatuses)) {
     if (!responses[status]) responses[status] = { description, content: { 'application/json': { schema: errorEnvelopeSchema } } };
   }

@@ -107,7 +107,11 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         params: idParams,
         body: z.object({ firstName: name.optional(), lastName: name.optional(), role: z.enum(STAFF_ROLES).optional(), isActive: z.boolean().optional() }).strict(),
       },
-      responses: { 200: { description: 'Updated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' } },
+      responses: {
+        200: { description: 'Updated', data: tenantUserSchema },
+        404: { description: 'No such user in your tenant' },
+        409: { description: 'CANNOT_DEMOTE_SELF or CANNOT_DEACTIVATE_SELF' },
+      },
       handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         let user = await findStaff(auth, params.id);
@@ -127,7 +131,11 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
       path: '/api/v1/auth/users/:id',
       summary: 'Deactivate a user (soft delete; history is kept)',
       request: { params: idParams },
-      responses: { 200: { description: 'Deactivated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' } },
+      responses: {
+        200: { description: 'Deactivated', data: tenantUserSchema },
+        404: { description: 'No such user in your tenant' },
+        409: { description: 'CANNOT_DEACTIVATE_SELF' },
+      },
       handler: async ({ params, req, res }) => {
         const auth = getAuth(res);
         return { data: tenantUserView(await setActive(req, auth, await findStaff(auth, params.id), false)) };

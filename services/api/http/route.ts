@@ -105,7 +105,7 @@ function document(registry: OpenAPIRegistry, prefix: string, spec: RouteSpec) {
   const errorStatuses = {
     ...ERROR_RESPONSES,
     ...(spec.request?.body ? BODY_ERROR_RESPONSES : {}),
-    ...(spec.security?.length ? { 401: 'Missing or invalid credentials' } : {}),
+    ...(spec.security?.length ? { 401: 'Missing or invalid credentials', 403: 'Not allowed for your role or tenant (INSUFFICIENT_ROLE, FORBIDDEN)' } : {}),
   };
   for (const [status, description] of Object.entries(errorStatuses)) {
     if (!responses[status]) responses[status] = { description, content: { 'application/json': { schema: errorEnvelopeSchema } } };

@@ -1,4 +1,5 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Config } from '../../adapters/config';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import { openDateOfBirth } from '../../adapters/identity/date-of-birth';
@@ -29,7 +30,7 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
         return 'invalid_number';
       case SMILE_RESULT_CODES.authorityUnavailable:
         // Retryable: the activity's retry policy backs off and tries again.
-        throw ApplicationFailure.create({ type: 'ProviderUnavailable', message: 'The identity authority is unavailable (1015)' });
+        throw ActivityFailures.create('ProviderUnavailable', 'The identity authority is unavailable (1015)');
       case SMILE_RESULT_CODES.noMatch:
         return 'no_match';
       case SMILE_RESULT_CODES.validated:
@@ -40,14 +41,14 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
         return matchIdentity(profile, { fullName, dateOfBirth: res.DOB });
       }
       default:
-        throw ApplicationFailure.create({ type: 'PermanentProviderError', message: `Unexpected Smile ID result code ${res.ResultCode}`, nonRetryable: true });
+        throw ActivityFailures.create('PermanentProviderError', `Unexpected Smile ID result code ${res.ResultCode}`, { provider: 'smile-id' });
     }
   }
 
   return {
     async lookupIdentityNumbers(input: { requestId: string; userId: string; numbers: SealedNumbers }): Promise<LookupResult> {
       const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1, dateOfBirthSealed: 1 }).lean();
-      if (!user) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+      if (!user) throw ActivityFailures.create('NotFound', 'user not found');
       const profile = { firstName: user.firstName ?? '', lastName: user.lastName ?? '', dateOfBirth: openDateOfBirth(cipher, user) };
       const results: LookupResult['results'] = [];
       for (const [type, sealed] of Object.entries(input.numbers) as [IdentityNumberType, { sealed: string }][]) {
@@ -69,7 +70,7 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
           );
         } catch (err) {
           if (err instanceof SmileHttpError && (err.status === 401 || err.status === 403)) {
-            throw ApplicationFailure.create({ type: 'PermanentProviderError', message: 'Smile ID rejected our credentials', nonRetryable: true });
+            throw ActivityFailures.create('PermanentProviderError', 'Smile ID rejected our credentials', { provider: 'smile-id' });
           }
           throw err; // network errors and 5xx: retried
         }

@@ -18,6 +18,12 @@ export const onboardingSchema = z.object({
   /** No confirmation after this long → a reminder with a fresh code; after the next → abandoned. */
   CONFIRM_REMINDER_AFTER_HOURS: envPositiveInt.default(24),
   CONFIRM_ABANDON_AFTER_HOURS: envPositiveInt.default(72),
+  /**
+   * Every KYC wait (Veriff session, submission, decision; Bridge link, approval) reminds the user
+   * this long after the step began, and ends the onboarding as `abandoned` after the second.
+   */
+  KYC_STEP_REMINDER_AFTER_HOURS: envPositiveInt.default(72),
+  KYC_STEP_ABANDON_AFTER_HOURS: envPositiveInt.default(30 * 24),
   /** Veriff allows 9 resubmissions; the 10th attempt is declined. */
   VERIFF_MAX_RESUBMISSIONS: envPositiveInt.default(9),
 

@@ -14,6 +14,7 @@ import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
 import { partnerKycSubmissionModel } from './partner-kyc-submission';
 import { passwordSetupTokenModel } from './password-setup-token';
+import { pendingRegistrationModel } from './pending-registration';
 import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
@@ -40,6 +41,7 @@ export function createModels(conn: Connection) {
     Organization: organizationModel(conn),
     PartnerKycSubmission: partnerKycSubmissionModel(conn),
     PasswordSetupToken: passwordSetupTokenModel(conn),
+    PendingRegistration: pendingRegistrationModel(conn),
     RateLimitSlot: rateLimitSlotModel(conn),
     RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),

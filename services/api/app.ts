@@ -33,6 +33,8 @@ export function createApp(deps: ApiDeps): Express {
   const metrics = createMetrics();
   // Routers that need a signed-in caller put `auth.requireUser` in their routes' `before`.
   const auth = createAuthKit(deps);
+  // The documented routes, for tests that check every response against its schema.
+  app.locals.openApiRegistry = registry;
 
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);

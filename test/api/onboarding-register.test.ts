@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { userWithToken } from '../helpers/auth';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
+import { decodedHistoryText } from '../helpers/history-text';
 
 // Registration, confirmation and the guarded onboarding endpoints over HTTP.
 describe('onboarding API', () => {
@@ -35,6 +36,22 @@ describe('onboarding API', () => {
     const desc = await handle.describe();
     expect(JSON.stringify([desc.workflowId, desc.searchAttributes])).not.toContain(req.email.toLowerCase().split('@')[0]);
     expect(t.notifications.filter((n) => n.userId === userId && n.event === 'verification_code')).toHaveLength(1);
+  });
+
+  it('keeps the password hash, email, phone and names out of the workflow history', async () => {
+    const req = body({ phone: '+2348012345678', firstName: 'Zebulon', lastName: 'Quarrington' });
+    const { userId } = (await register(req)).json.data;
+    const ok = await t.api('/users/confirm', { method: 'POST', json: { email: req.email.toLowerCase(), code: await t.codeFor(userId) } });
+    expect(ok.status).toBe(200);
+    const user = (await t.stack.deps.models.User.findById(userId).lean())!;
+    expect(user).toMatchObject({ phone: '+2348012345678', firstName: 'Zebulon' });
+    const text = await decodedHistoryText(t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)));
+    expect(text).toContain(userId); // the scan does read the decrypted payloads
+    for (const secret of [user.passwordHash!, '$argon2id$', req.email.toLowerCase(), '2348012345678', 'Zebulon', 'Quarrington', req.password]) {
+      expect(text).not.toContain(secret);
+    }
+    // The pending registration that carried them to the first activity is gone.
+    expect(await t.stack.deps.models.PendingRegistration.countDocuments({})).toBe(0);
   });
 
   it('answers 409 for a registered email and refuses org_id (no joining without an invitation)', async () => {

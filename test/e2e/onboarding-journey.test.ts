@@ -17,7 +17,8 @@ describe('onboarding journey end to end', () => {
   async function saveHistory(userId: string, name: string) {
     if (!process.env.RECORD_HISTORIES) return;
     const history = await t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)).fetchHistory();
-    fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}.json`), historyToJSON(history));
+    // Suffixed with the workflow's latest patches, so a new recording never replaces an older history.
+    fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}-pii-free-deadlines.json`), historyToJSON(history));
   }
 
   it('register → confirm → Veriff approves → Bridge ToS + KYC approve → active', async () => {

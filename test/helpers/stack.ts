@@ -1,6 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../services/api/app';
 import type { Config } from '../../adapters/config';
+import { checkResponsesOf } from './response-conformance';
 import type { ApiDeps } from '../../services/api/deps';
 import { createLogger } from '../../adapters/logger';
 import { createTemporalClient } from '../../adapters/temporal-client';
@@ -40,7 +41,10 @@ export async function startTestStack(
     workers.push(await createWorker(spec, deps, temporalConn.nativeConnection, overrides));
   }
   const running = workers.map((w) => w.run());
-  const server = await listen(createApp(deps), opts.port);
+  const app = createApp(deps);
+  const server = await listen(app, opts.port);
+  // Every response this API gives in a test is checked against its documented schema (helpers/http.ts).
+  checkResponsesOf(server.url, app.locals.openApiRegistry);
 
   return {
     url: server.url,

@@ -81,7 +81,7 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       responses: { 200: { description: 'Signed out', data: z.object({ revoked: z.literal(true) }) } },
       handler: async ({ res }) => {
         await kit.sessions.revoke(getAuth(res).sessionId, 'logout');
-        return { data: { revoked: true } };
+        return { data: { revoked: true as const } };
       },
     }),
     defineRoute({

@@ -99,6 +99,7 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
     return { received: true as const, duplicate };
   }
 
+  const invalidSignature = () => unauthorized('The webhook signature is not valid', 'INVALID_SIGNATURE');
   const routes = [
     defineRoute({
       method: 'post',
@@ -106,13 +107,13 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       summary: 'Veriff event and decision webhooks (X-HMAC-SIGNATURE over the raw body)',
       tags: ['Webhooks'],
       before: [raw],
-      request: { headers: z.object({ 'x-hmac-signature': z.string(), 'x-auth-client': z.string().optional() }) },
+      request: { headers: z.object({ 'x-hmac-signature': z.string(), 'x-auth-client': z.string().optional() }), headersError: invalidSignature },
       responses: { 200: { description: 'Accepted (also for duplicates)', data: ackSchema }, 401: { description: 'INVALID_SIGNATURE' } },
-      handler: async ({ req }) => {
+      handler: async ({ req, headers }) => {
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const client = req.header('x-auth-client');
-        if ((client && client !== config.VERIFF_API_KEY) || !isValidVeriffSignature(config.VERIFF_SHARED_SECRET, body, req.header('x-hmac-signature'))) {
-          throw unauthorized('The webhook signature is not valid', 'INVALID_SIGNATURE');
+        const client = headers['x-auth-client'];
+        if ((client && client !== config.VERIFF_API_KEY) || !isValidVeriffSignature(config.VERIFF_SHARED_SECRET, body, headers['x-hmac-signature'])) {
+          throw invalidSignature();
         }
         const { userId, signal } = normaliseVeriff(parseJson(body));
         const data = await inboxThenSignal({
@@ -132,17 +133,17 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       summary: 'Bridge webhooks (X-Webhook-Signature: RSA-SHA256 over "<t>.<raw body>", stale events refused)',
       tags: ['Webhooks'],
       before: [raw],
-      request: { headers: z.object({ 'x-webhook-signature': z.string() }) },
+      request: { headers: z.object({ 'x-webhook-signature': z.string() }), headersError: invalidSignature },
       responses: {
         200: { description: 'Accepted (also for duplicates)', data: ackSchema },
         400: { description: 'STALE_WEBHOOK or an unreadable event' },
         401: { description: 'INVALID_SIGNATURE' },
       },
-      handler: async ({ req }) => {
+      handler: async ({ req, headers }) => {
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const check = verifyBridgeWebhook({
           publicKeyPem: config.BRIDGE_WEBHOOK_PUBLIC_KEY,
-          header: req.header('x-webhook-signature'),
+          header: headers['x-webhook-signature'],
           body,
           nowMs: now().getTime(),
           maxAgeMs: config.BRIDGE_WEBHOOK_MAX_AGE_SECONDS * 1000,
@@ -150,7 +151,7 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         if (!check.ok) {
           throw check.reason === 'STALE_WEBHOOK'
             ? new AppError(400, 'STALE_WEBHOOK', 'The webhook timestamp is too old')
-            : unauthorized('The webhook signature is not valid', 'INVALID_SIGNATURE');
+            : invalidSignature();
         }
         const event = parseJson(body);
         const obj = (event.event_object ?? {}) as Record<string, unknown>;

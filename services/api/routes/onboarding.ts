@@ -1,10 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
 import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { pendingRegistrationId } from '../../../adapters/models/pending-registration';
 import { taskQueues } from '../../../domain/task-queues';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
@@ -25,7 +27,6 @@ import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { personName } from '../http/safe-text';
-import { onboardingFailure } from './onboarding-failures';
 import { signupLimits } from './onboarding-limits';
 import { organizationForRegistration } from './org-signup';
 import { dateOfBirthSchema, setDateOfBirth } from '../users/date-of-birth-field';
@@ -99,13 +100,8 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
     confirmReminderAfterMs: config.CONFIRM_REMINDER_AFTER_HOURS * 3_600_000,
     confirmAbandonAfterMs: config.CONFIRM_ABANDON_AFTER_HOURS * 3_600_000,
     veriffMaxResubmissions: config.VERIFF_MAX_RESUBMISSIONS,
-  };
-  const mapped = async <T>(p: Promise<T>) => {
-    try {
-      return await p;
-    } catch (err) {
-      throw onboardingFailure(err);
-    }
+    kycStepReminderAfterMs: config.KYC_STEP_REMINDER_AFTER_HOURS * 3_600_000,
+    kycStepAbandonAfterMs: config.KYC_STEP_ABANDON_AFTER_HOURS * 3_600_000,
   };
   const selfOnly = (staffAllowed: boolean) => async (userId: string, auth: AuthContext) => {
     // Someone else's onboarding answers 404, so ids do not leak.
@@ -142,27 +138,43 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         const existing = body.org_name ? await findUserByEmail(models, config, body.email, { _id: 1 }) : null;
         if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
         const org = await organizationForRegistration(models, body, userId, Boolean(existing));
-        const input: OnboardingInput = {
-          userId,
-          email: body.email,
-          passwordHash: await passwords.hash(body.password),
-          firstName: body.firstName,
-          lastName: body.lastName,
-          phone: body.phone ?? null,
-          country: body.country ?? null,
-          org,
-          requestFingerprint: registrationFingerprint(config, body),
-          policy,
-        };
+        const requestFingerprint = registrationFingerprint(config, body);
+        // The details (with the password hash) go to the database, not into workflow history: the
+        // workflow's first activity reads them by this id. A retry of the same request finds its own.
+        const pendingId = pendingRegistrationId(userId, requestFingerprint);
+        try {
+          await models.PendingRegistration.create({
+            _id: pendingId,
+            email: body.email,
+            passwordHash: await passwords.hash(body.password),
+            firstName: body.firstName,
+            lastName: body.lastName,
+            phone: body.phone ?? null,
+            country: body.country ?? null,
+            org,
+            createdAt: new Date(),
+          });
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+        const input: OnboardingInput = { userId, requestFingerprint, policy };
         const start = new WithStartWorkflowOperation(ONBOARDING_WORKFLOW, {
           workflowId: onboardingWorkflowId(userId),
           taskQueue: queues.onboarding,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
         });
-        const result = await mapped(
-          temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint: input.requestFingerprint }], startWorkflowOperation: start }),
-        );
+        let result;
+        try {
+          result = await temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint }], startWorkflowOperation: start });
+          // The update answers after the user exists; a retry of a finished request re-wrote its details.
+          await models.PendingRegistration.deleteOne({ _id: pendingId });
+        } catch (err) {
+          // Refused (e.g. EMAIL_TAKEN by another request): no run will ever read these details. On a
+          // timeout they stay, for the run that may still read them.
+          if (err instanceof WorkflowUpdateFailedError) await models.PendingRegistration.deleteOne({ _id: pendingId });
+          throw err;
+        }
         // The date of birth stays out of the workflow (and its history): the user exists now, so it is
         // sealed onto the record here. A retried request (same fingerprint) sets the same value again.
         if (body.dateOfBirth) {
@@ -189,7 +201,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         // Unknown email looks exactly like a wrong code.
         if (!user) throw badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
         const codeDigest = confirmationCodeDigest(config, user._id, body.code);
-        const { confirmedAt } = await mapped(handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] }));
+        const { confirmedAt } = await handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] });
         return { data: { userId: user._id, confirmedAt } };
       },
     }),
@@ -207,7 +219,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ body }) => {
         const user = await findUserByEmail(models, config, body.email, { _id: 1 });
-        if (user) await mapped(handle(user._id).executeUpdate(resendCodeUpdate));
+        if (user) await handle(user._id).executeUpdate(resendCodeUpdate);
         return { status: 202, data: { sent: true as const } };
       },
     }),
@@ -226,7 +238,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ params, res }) => {
         await selfOnly(false)(params.userId, getAuth(res));
-        return { status: 201, data: await mapped(handle(params.userId).executeUpdate(createKycSessionUpdate)) };
+        return { status: 201, data: await handle(params.userId).executeUpdate(createKycSessionUpdate) };
       },
     }),
     defineRoute({
@@ -242,23 +254,23 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       request: {
         params: userIdParams,
         headers: z.object({ 'idempotency-key': z.string().min(8).max(255).optional().meta({ description: 'Optional; default: one key per onboarding' }) }),
+        headersError: () => badRequest('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 8-255 characters'),
       },
       responses: {
+        400: { description: 'IDEMPOTENCY_KEY_INVALID: an Idempotency-Key header that is not 8-255 characters' },
         200: { description: 'Links to send the user to', data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }) },
         400: { description: 'IDEMPOTENCY_KEY_INVALID: a header was given but is not 8-255 characters' },
         404: { description: 'Not your onboarding' },
         409: { description: 'WRONG_ONBOARDING_STEP (Veriff not approved yet, or Bridge not required)' },
         502: { description: 'PROVIDER_ERROR' },
       },
-      handler: async ({ params, req, res }) => {
-        const given = req.header('idempotency-key');
-        if (given !== undefined && (given.length < 8 || given.length > 255)) throw badRequest('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 8-255 characters');
+      handler: async ({ params, headers, res }) => {
         await selfOnly(false)(params.userId, getAuth(res));
         // Scoped to the user, so two users' keys can never meet at the provider. Without a header the
         // key names this onboarding run: a later onboarding of the same user gets its own link.
-        const key = given ?? `onboarding-run:${(await mapped(handle(params.userId).describe())).runId}`;
+        const key = headers['idempotency-key'] ?? `onboarding-run:${(await handle(params.userId).describe()).runId}`;
         const idempotencyKey = `${params.userId}:${key}`;
-        return { data: await mapped(handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] })) };
+        return { data: await handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] }) };
       },
     }),
     defineRoute({
@@ -275,8 +287,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         try {
           return { data: await handle(params.userId).query(onboardingStateQuery) };
         } catch (err) {
-          const mappedErr = onboardingFailure(err);
-          throw (mappedErr as { code?: string }).code === 'ONBOARDING_CLOSED' ? notFound('Onboarding') : mappedErr;
+          throw err instanceof WorkflowNotFoundError ? notFound('Onboarding') : err;
         }
       },
     }),

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { resolveVerificationSettings } from '../../../domain/rules/verification-settings';
 import { SA } from '../../../domain/search-attributes';
 import {
   IDENTITY_NUMBER_TYPES,
-  SubmitRejection,
   TERMINAL_STATUSES,
   VERIFICATION_REQUEST_WORKFLOW,
   VERIFICATION_STATUSES,
@@ -64,18 +61,6 @@ function visibleTo(auth: AuthContext): Record<string, unknown> {
 
 const isClosed = (doc: Pick<VerificationRequestDoc, 'status' | 'canResubmit'>) =>
   TERMINAL_STATUSES.includes(doc.status as never) || (doc.status === 'failed' && !doc.canResubmit);
-
-/** Submit rejections from the workflow (validator or closed meanwhile) → 409 codes. */
-function mapSubmitError(err: unknown): never {
-  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
-  if (type === SubmitRejection.inProgress) throw conflict('VERIFICATION_IN_PROGRESS', 'A submission for this request is being verified');
-  if (type === SubmitRejection.limitReached) throw conflict('RESUBMISSION_LIMIT_REACHED', 'No submissions are left for this request');
-  if (type === SubmitRejection.closed || err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error)?.message ?? '')) {
-    throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
-  }
-  throw err;
-}
 
 export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
   const { models, config, temporal } = deps;
@@ -218,12 +203,9 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
         if (doc.status === 'submitted' || doc.status === 'verifying') throw conflict('VERIFICATION_IN_PROGRESS', 'A submission for this request is being verified');
         const sealed: SealedNumbers = {};
         for (const t of given) sealed[t] = { sealed: cipher.encrypt(body[t]!, doc._id), last3: body[t]!.slice(-3) };
-        try {
-          const ack = await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).executeUpdate(submitNumbersUpdate, { args: [sealed] });
-          return { status: 202, data: { requestId: doc._id, status: ack.status, attempt: ack.attempt } };
-        } catch (err) {
-          mapSubmitError(err);
-        }
+        // Rejections (closed, in progress, limit) become 409s through the failure table.
+        const ack = await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).executeUpdate(submitNumbersUpdate, { args: [sealed] });
+        return { status: 202, data: { requestId: doc._id, status: ack.status, attempt: ack.attempt } };
       },
     }),
 
@@ -291,12 +273,8 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
         const auth = getAuth(res);
         const doc = await findVisible(params.requestId, auth);
         if (isClosed(doc)) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
-        try {
-          await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).signal(cancelVerificationSignal, { actor: auth.userId, reason: body.reason });
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
-          throw err;
-        }
+        // A workflow that already ended answers 409 VERIFICATION_REQUEST_CLOSED (failure table).
+        await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).signal(cancelVerificationSignal, { actor: auth.userId, reason: body.reason });
         return { status: 202, data: { requestId: doc._id, cancelRequested: true as const } };
       },
     }),

@@ -15,7 +15,10 @@ export interface ResponseSpec {
 type Responses = Record<number, ResponseSpec>;
 
 /** The `data` a handler may reply with: what one of the route's documented `data` schemas accepts. */
-type ReplyData<R extends Responses> = { [S in keyof R]: R[S] extends { data: infer D extends z.ZodType } ? z.input<D> : never }[keyof R];
+// `data` schemas type enveloped replies; `raw` JSON schemas type the `bare` ones (seed 003's shapes).
+type ReplyData<R extends Responses> = {
+  [S in keyof R]: R[S] extends { data: infer D extends z.ZodType } ? z.input<D> : R[S] extends { raw: { schema: infer D extends z.ZodType } } ? z.input<D> : never;
+}[keyof R];
 
 export interface Reply<D = unknown> {
   status?: number;

@@ -257,7 +257,6 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         headersError: () => badRequest('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 8-255 characters'),
       },
       responses: {
-        400: { description: 'IDEMPOTENCY_KEY_INVALID: an Idempotency-Key header that is not 8-255 characters' },
         200: { description: 'Links to send the user to', data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }) },
         400: { description: 'IDEMPOTENCY_KEY_INVALID: a header was given but is not 8-255 characters' },
         404: { description: 'Not your onboarding' },

@@ -4,3 +4,4 @@ export { onboarding } from './onboarding';
 export { verificationRequest } from './verification-request';
 export { verificationSweep } from './verification-sweep';
 export { notify } from './notify';
+export { analyticsRoller } from './analytics-roller';

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { analyticsRouter } from './analytics/analytics-routes';
 import { createAuthKit } from './auth/auth-kit';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
@@ -54,6 +55,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(codecRouter(deps, registry, auth.requireUser));
   app.use(notificationsRouter(deps, registry, auth.requireUser));
   app.use(notificationSettingsRouter(deps, registry, auth.requireUser));
+  app.use(analyticsRouter(deps, registry, auth));
   // Other /users routers go ABOVE this line: `/users/:userId` would capture `/users/<anything>`.
   app.use(profileRouter(deps, registry, auth));
 

@@ -3,6 +3,7 @@ import type { Models } from '../../../adapters/models';
 import type { StaffRole, UserRole, UserType } from '../../../domain/vocabulary/users';
 import { forbidden, unauthorized } from '../http/app-error';
 import { InvalidAccessToken, type AccessTokens } from './access-tokens';
+import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 
 /** Who is calling, as read from the user record (not just the token) on every request. */
 export interface AuthContext {
@@ -27,7 +28,7 @@ export const isInternalAdmin = (a: AuthContext) => a.userType === 'internal-admi
  * status change (all bump tokenVersion) cut existing tokens off immediately; so does revoking
  * the token's session (logout, refresh-token reuse).
  */
-export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'>; accessTokens: AccessTokens }): RequestHandler {
+export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession' | 'AnalyticsOutbox'>; accessTokens: AccessTokens; now?: () => Date }): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
@@ -35,12 +36,13 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
     try {
       const claims = await deps.accessTokens.verify(token);
       const [user, session] = await Promise.all([
-        deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1 }).lean(),
+        deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1, lastActiveAt: 1 }).lean(),
         deps.models.AuthSession.findById(claims.sessionId, { revokedAt: 1 }).lean(),
       ]);
       if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion || session?.revokedAt) {
         return next(unauthorized('This token is no longer valid', 'TOKEN_REVOKED'));
       }
+      await recordActivity(deps, user._id, user.lastActiveAt ?? null);
       res.locals.auth = {
         userId: user._id,
         tenantId: user.tenantId ?? null,
@@ -57,6 +59,17 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
       next(err);
     }
   };
+}
+
+/**
+ * API activity for active-user analytics: at most one write (and one outbox note) per user per
+ * UTC day, so authenticated traffic does not turn into database writes.
+ */
+async function recordActivity(deps: { models: Pick<Models, 'User' | 'AnalyticsOutbox'>; now?: () => Date }, userId: string, last: Date | null) {
+  const at = deps.now?.() ?? new Date();
+  if (last && last.toISOString().slice(0, 10) === at.toISOString().slice(0, 10)) return;
+  await deps.models.User.updateOne({ _id: userId }, { $set: { lastActiveAt: at } });
+  await noteAnalyticsChange(deps.models, 'activity', userId);
 }
 
 /** `roles_required`: the caller must be an internal admin or hold one of the staff roles listed. */

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { analyticsRouter } from './analytics/analytics-routes';
+import { analyticsDashboardRouter } from './analytics/dashboard-router';
 import { createAuthKit } from './auth/auth-kit';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
@@ -65,6 +66,7 @@ export function createApp(deps: ApiDeps): Express {
     res.json(openApiDocument);
   });
   app.use(docsRouter());
+  app.use(analyticsDashboardRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -5,15 +5,16 @@ import { badRequest, forbidden } from '../http/app-error';
 import type { Filter, Range } from './analytics-queries';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const day = z.string().regex(DAY, 'a UTC calendar day, YYYY-MM-DD');
+const day = () => z.string().regex(DAY, 'a UTC calendar day, YYYY-MM-DD');
 
-export const scopeQuery = z.object({
+// Built on call, not at import: zod-to-openapi extends zod when the OpenAPI document module loads.
+export const scopeQuerySchema = () => z.object({
   tenantId: z.string().min(1).max(100).optional().meta({ description: 'Internal admins: one tenant (default all). Tenant staff: only their own.' }),
   country: z.string().min(2).max(3).optional().meta({ description: 'ISO country code as stored on the user' }),
 });
-export const rangeQuery = scopeQuery.extend({
-  from: day.optional().meta({ description: 'First UTC day (inclusive); default 29 days before `to`' }),
-  to: day.optional().meta({ description: 'Last UTC day (inclusive); default today' }),
+export const rangeQuerySchema = () => scopeQuerySchema().extend({
+  from: day().optional().meta({ description: 'First UTC day (inclusive); default 29 days before `to`' }),
+  to: day().optional().meta({ description: 'Last UTC day (inclusive); default today' }),
   interval: z.enum(INTERVALS).default('day').meta({ description: 'UTC calendar buckets: days, ISO weeks (Monday), months' }),
 });
 
@@ -24,7 +25,7 @@ const MAX_DAYS: Record<Interval, number> = { day: 731, week: 3653, month: 3653 }
  * The tenant a caller reads: internal admins choose (or see all); BANK_ADMIN/ANALYST/AUDITOR
  * are pinned to their own tenant and get 403 for any other.
  */
-export function filterFor(auth: AuthContext, q: z.infer<typeof scopeQuery>): Filter {
+export function filterFor(auth: AuthContext, q: z.infer<ReturnType<typeof scopeQuerySchema>>): Filter {
   const country = q.country ? keyPart(q.country.toUpperCase()) : null;
   if (isInternalAdmin(auth)) return { scope: q.tenantId ? `t:${q.tenantId}` : 'all', country };
   if (!auth.tenantId || (q.tenantId && q.tenantId !== auth.tenantId)) throw forbidden('You can only read your own tenant', 'FORBIDDEN_TENANT');

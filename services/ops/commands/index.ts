@@ -1,9 +1,11 @@
 import type { OpsCommand } from '../command';
+import { analyticsRebuild } from './analytics-rebuild';
 import { createApiClient } from './create-api-client';
 import { createInternalAdmin } from './create-internal-admin';
 import { createServiceTokenCommand } from './create-service-token';
 import { createTenant } from './create-tenant';
 import { revokeServiceTokenCommand } from './revoke-service-token';
+import { seedDemo } from './seed-demo';
 import { setupSchedules } from './setup-schedules';
 import { setupTemporal } from './setup-temporal';
 
@@ -16,4 +18,6 @@ export const COMMANDS: Record<string, OpsCommand> = {
   'create-api-client': createApiClient,
   'create-service-token': createServiceTokenCommand,
   'revoke-service-token': revokeServiceTokenCommand,
+  'seed-demo': seedDemo,
+  'analytics-rebuild': analyticsRebuild,
 };

@@ -52,7 +52,8 @@ export const analyticsScenario: Scenario = {
       const seedSecs = (Date.now() - t) / 1000;
       t = Date.now();
       const total = size.users + size.requests + size.transactions;
-      const built = await rebuildAnalytics(models, (done) => progressBar('read models')(done, total));
+      const bar = progressBar('read models');
+      const built = await rebuildAnalytics(models, (done) => bar(done, total));
       const buildSecs = (Date.now() - t) / 1000;
       log(`seeded in ${seedSecs.toFixed(0)} s; read models (${built.counterDocs} counter docs) built in ${buildSecs.toFixed(0)} s`);
 

@@ -3,7 +3,7 @@
 
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Onboarding analytics</title><link rel="stylesheet" href="/admin/analytics/app.css"></head>
+<title>Onboarding analytics</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/analytics/app.css"></head>
 <body>
 <header><h1>Onboarding analytics</h1><span id="who"></span><button id="logout" hidden>Sign out</button></header>
 <form id="login" hidden>
@@ -82,12 +82,14 @@ export const DASHBOARD_JS = String.raw`'use strict';
     return t;
   }
   function countsTable(obj, title) { return table(Object.keys(obj).map(function (k) { return [k, obj[k]]; }), [title, 'users']); }
-  function bars(items, opts) {
+  // Width through the CSSOM: a style attribute would be blocked by the page's CSP.
+  function fill(pct) { var f = el('div', { class: 'fill' }); f.style.width = pct.toFixed(1) + '%'; return f; }
+  function bars(items) {
     var max = Math.max.apply(null, items.map(function (i) { return i.value; }).concat([1]));
     return el('div', {}, items.map(function (i) {
       return el('div', { class: 'bar', 'data-key': i.label }, [
         el('span', { class: 'label', text: i.label }),
-        el('span', { class: 'track' }, [el('div', { class: 'fill', style: 'width:' + (100 * i.value / max).toFixed(1) + '%' })]),
+        el('span', { class: 'track' }, [fill(100 * i.value / max)]),
         el('span', { class: 'v', text: fmt(i.value) + (i.extra ? ' ' + i.extra : '') }),
       ]);
     }));

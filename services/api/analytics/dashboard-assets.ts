@@ -36,6 +36,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 </body></html>`;
 
 export const DASHBOARD_CSS = `
+[hidden]{display:none !important}
 body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
 header{display:flex;gap:1rem;align-items:center;padding:.75rem 1.5rem;background:#0f172a;color:#fff}
 header h1{font-size:1.2rem;margin:0;flex:1}

@@ -35,18 +35,22 @@ const zeros = <T extends string>(names: readonly T[]) => Object.fromEntries(name
 const inc = (o: Record<string, number>, k: string, n: number) => (o[k] = (o[k] ?? 0) + n);
 const countryOk = (f: Filter, c: string) => f.country === null || f.country === c;
 
-/** Per-dimension totals of the users doc (status, role, type, level, tier): `{value: count}`. */
-async function userDimension(models: ReadModelModels, f: Filter, prefix: 's' | 'r' | 't' | 'k' | 'p', base: Record<string, number>) {
+/** The users counter doc of the scope, read once per request. */
+async function usersDoc(models: ReadModelModels, f: Filter) {
   const id = counterIds.users(f.scope);
-  const m = (await readCounters(models, [id])).get(id)!;
+  return (await readCounters(models, [id])).get(id)!;
+}
+/** Per-dimension totals of the users doc (status, role, type, level, tier): `{value: count}`. */
+function dimension(m: Record<string, number>, f: Filter, prefix: 's' | 'r' | 't' | 'k' | 'p', base: Record<string, number>) {
   const out = { ...base };
   for (const [[c, v], n] of rows(m, prefix)) if (countryOk(f, c)) inc(out, v, n);
-  return { out, m };
+  return out;
 }
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 
 export async function activeUsers(models: ReadModelModels, f: Filter, now: Date) {
-  const { out: byStatus, m } = await userDimension(models, f, 's', zeros(USER_STATUSES));
+  const m = await usersDoc(models, f);
+  const byStatus = dimension(m, f, 's', zeros(USER_STATUSES));
   const today = dayOf(now.getTime());
   const since = (days: number) => dayOf(now.getTime() - (days - 1) * 86_400_000);
   const windows = { daily: since(1), weekly: since(7), monthly: since(30) };
@@ -59,24 +63,26 @@ export async function activeUsers(models: ReadModelModels, f: Filter, now: Date)
 }
 
 export async function statusDistribution(models: ReadModelModels, f: Filter) {
-  const { out } = await userDimension(models, f, 's', zeros(USER_STATUSES));
+  const out = dimension(await usersDoc(models, f), f, 's', zeros(USER_STATUSES));
   return { total: sum(out), byStatus: out };
 }
 
 export async function roleDistribution(models: ReadModelModels, f: Filter) {
-  const { out: byRole } = await userDimension(models, f, 'r', zeros(USER_ROLES));
-  const { out: byUserType } = await userDimension(models, f, 't', zeros(USER_TYPES));
+  const m = await usersDoc(models, f);
+  const byRole = dimension(m, f, 'r', zeros(USER_ROLES));
+  const byUserType = dimension(m, f, 't', zeros(USER_TYPES));
   return { total: sum(byRole), byRole, byUserType };
 }
 
 export async function kycLevels(models: ReadModelModels, f: Filter) {
-  const { out: byLevel } = await userDimension(models, f, 'k', zeros(KYC_LEVELS));
-  const { out: byPartnerTier } = await userDimension(models, f, 'p', { none: 0 });
+  const m = await usersDoc(models, f);
+  const byLevel = dimension(m, f, 'k', zeros(KYC_LEVELS));
+  const byPartnerTier = dimension(m, f, 'p', { none: 0 });
   return { total: sum(byLevel), byLevel, byPartnerTier };
 }
 
 export async function geography(models: ReadModelModels, f: Filter) {
-  const { m } = await userDimension(models, f, 's', {});
+  const m = await usersDoc(models, f);
   const by = new Map<string, Record<string, number>>();
   for (const [[c, status], n] of rows(m, 's')) {
     if (!countryOk(f, c)) continue;

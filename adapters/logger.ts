@@ -15,6 +15,11 @@ const SENSITIVE_KEYS = [
   'nin',
   'idNumber',
   'id_number',
+  // Partner KYC submissions: names, dates of birth and images.
+  'userFields',
+  'dob',
+  'dateOfBirth',
+  'images',
   'secret',
   'apiKey',
   'authorization',

@@ -1,8 +1,9 @@
 import type { ActivityOptions } from '@temporalio/workflow';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failures/catalog';
 
-// Named option profiles so every activity call states its intent. Domain errors are thrown as
-// ApplicationFailure with a `type`; the types listed here are never retried.
-export const NON_RETRYABLE_DOMAIN_ERRORS = ['NotFound', 'ValidationError', 'PermanentProviderError', 'Conflict'];
+// Named option profiles so every activity call states its intent. Activities throw the failures of
+// domain/failures/activity-failures.ts; the catalog says which of them are never retried.
+const NON_RETRYABLE_DOMAIN_ERRORS = NON_RETRYABLE_FAILURE_TYPES;
 
 export const activityProfiles = {
   /** Database work inside our own service: quick, retried briefly. */

@@ -5,7 +5,7 @@ import {
   rebuildAnalyticsSignal,
   type AnalyticsRollerInput,
 } from '../domain/contracts/analytics-roller.contract';
-import { NON_RETRYABLE_DOMAIN_ERRORS } from './activity-profiles';
+import { NON_RETRYABLE_FAILURE_TYPES as NON_RETRYABLE_DOMAIN_ERRORS } from '../domain/failures/catalog';
 
 const { foldAnalytics } = proxyActivities<AnalyticsActivities>({
   startToCloseTimeout: '2 minutes',

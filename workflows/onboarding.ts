@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   patched,
@@ -15,7 +14,6 @@ import { siblingQueue } from '../domain/task-queues';
 import { activityProfiles } from './activity-profiles';
 import type { NotificationEvent, NotificationRequestActivities } from '../domain/contracts/notify.contract';
 import {
-  OnboardingErrors as E,
   adminStatusChangedSignal,
   bridgeEventSignal,
   confirmEmailUpdate,
@@ -29,20 +27,30 @@ import {
   type BridgeLinkResult,
   type KycSessionResult,
   type OnboardingInput,
+  type RegistrationDetails,
   type OnboardingOutcome,
   type OnboardingState,
   type OnboardingStep,
   type VeriffEventSignal,
 } from '../domain/contracts/onboarding.contract';
 import { SA } from '../domain/search-attributes';
+import { OnboardingFailures } from '../domain/failures/catalog';
 
-const fail = (type: string, message: string, details?: Record<string, unknown>) =>
-  ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
+const fail = OnboardingFailures.create;
 
 /** Thrown out of any wait when the audited admin endpoint closed the onboarding. */
 class ClosedByAdmin extends Error {}
 
 const BRIDGE_REJECTED = ['rejected', 'offboarded'];
+
+/** What the reminder of a KYC wait tells the user (kyc_status_update's `status`). */
+const STEP_REMINDERS: Partial<Record<OnboardingStep, string>> = {
+  awaiting_kyc_session: 'waiting for you to start identity verification',
+  awaiting_kyc_submission: 'waiting for you to finish identity verification',
+  awaiting_kyc_decision: 'under review; we will tell you the result',
+  awaiting_bridge_link: 'waiting for you to start the banking partner check',
+  awaiting_bridge_approval: 'waiting for the banking partner check and terms',
+};
 
 /**
  * register → confirm the emailed code → Veriff session and decision → Bridge KYC link + ToS →
@@ -95,8 +103,15 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // Link URLs are handed back to the caller but kept out of the query (they are bearer links).
   const linkUrls = { kycLink: '', tosLink: '' };
 
+  // Each entry into a step counts; deadlines run from the entry, reminders are sent once per entry.
+  let stepEntry = 0;
+  let stepEnteredAtMs = Date.now();
+  let remindedEntry = -1;
+
   function setStep(step: OnboardingStep, kycStatus?: string) {
     s.step = step;
+    stepEntry += 1;
+    stepEnteredAtMs = Date.now();
     upsertSearchAttributes([
       { key: SA.OnboardingStep, value: step },
       // Lets operators ask "in this step for 3 days". Patched: runs started before it replay without it.
@@ -120,6 +135,29 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     return ok;
   }
 
+  /**
+   * Waits in a KYC step for `done`. From the `kyc-deadlines` patch on, each entry into a step gets a
+   * reminder and then an end (policy.kycStep*); a step change restarts the clock. Returns false when
+   * the step's time ran out. Runs started before the patch wait without a deadline, as they did.
+   */
+  async function waitInStep(done: () => boolean, deadlines: boolean): Promise<boolean> {
+    const { kycStepReminderAfterMs: remindAfter, kycStepAbandonAfterMs: endAfter } = policy;
+    if (!deadlines || remindAfter === undefined || endAfter === undefined) return waitFor(done);
+    for (;;) {
+      const entry = stepEntry;
+      const reminderDue = remindedEntry !== entry;
+      s.nextReminderAt = reminderDue ? iso(stepEnteredAtMs + remindAfter) : null;
+      const at = stepEnteredAtMs + (reminderDue ? remindAfter : endAfter);
+      if (await waitFor(() => done() || stepEntry !== entry, at - Date.now())) {
+        if (done()) return true;
+        continue;
+      }
+      if (!reminderDue) return false;
+      remindedEntry = entry;
+      await notify(`reminder.${s.step}.${entry}`, 'kyc_status_update', { status: STEP_REMINDERS[s.step] ?? 'waiting for you' });
+    }
+  }
+
   async function sendCode(event: 'verification_code' | 'confirm_reminder') {
     const n = ++codesIssued;
     lastCodeAtMs = Date.now();
@@ -140,17 +178,17 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   setHandler(registerUpdate, async ({ requestFingerprint }) => {
     await condition(() => registration !== undefined);
     // Same workflow id but a different request: someone else already registered this email.
-    if (requestFingerprint !== input.requestFingerprint) throw fail(E.EMAIL_TAKEN, 'This email is already registered');
+    if (requestFingerprint !== input.requestFingerprint) throw fail('EMAIL_TAKEN', 'This email is already registered');
     if (!registration!.ok) {
       const reason = registration!.reason;
-      throw fail(reason, reason === 'EMAIL_TAKEN' ? 'This email is already registered' : 'Organization not found');
+      throw reason === 'EMAIL_TAKEN' ? fail('EMAIL_TAKEN', 'This email is already registered') : fail('ORG_NOT_FOUND', 'Organization not found');
     }
     return { userId, tenantId: s.tenantId, status: 'not_verified' as const };
   });
 
   const requireConfirmationStep = () => {
-    if (s.email.confirmedAt) throw fail(E.ALREADY_CONFIRMED, 'The email is already confirmed');
-    if (s.step !== 'awaiting_confirmation') throw fail(E.WRONG_STEP, 'This account is not waiting for a code');
+    if (s.email.confirmedAt) throw fail('ALREADY_CONFIRMED', 'The email is already confirmed');
+    if (s.step !== 'awaiting_confirmation') throw fail('WRONG_STEP', 'This account is not waiting for a code', { step: s.step });
   };
 
   setHandler(
@@ -158,21 +196,24 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     async ({ codeDigest: attempt }) => {
       if (attempt !== codeDigest) {
         s.email.attemptsLeft = Math.max(0, s.email.attemptsLeft - 1);
-        if (s.email.attemptsLeft === 0) throw fail(E.TOO_MANY_ATTEMPTS, 'Too many wrong codes: request a new one');
-        throw fail(E.INVALID_CODE, 'The code is not correct', { remainingAttempts: s.email.attemptsLeft });
+        if (s.email.attemptsLeft === 0) throw fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one');
+        throw fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: s.email.attemptsLeft });
       }
       const at = iso(Date.now());
       await users.markEmailConfirmed({ userId, at });
       s.email.confirmedAt = at;
       s.timestamps.confirmedAt = at;
+      // Read-your-writes: once this update answers, the next call (kyc-session) must find the
+      // new step, even if the main flow is still busy (e.g. sending the reminder code).
+      if (patched('confirm-enters-kyc-step')) enterKycSessionStep();
       return { confirmedAt: at };
     },
     {
       validator: ({ codeDigest: attempt }) => {
         requireConfirmationStep();
-        if (typeof attempt !== 'string' || !codeDigest) throw fail(E.INVALID_CODE, 'The code is not correct');
-        if (s.email.attemptsLeft <= 0) throw fail(E.TOO_MANY_ATTEMPTS, 'Too many wrong codes: request a new one');
-        if (Date.now() > codeExpiresAtMs) throw fail(E.CODE_EXPIRED, 'The code has expired: request a new one');
+        if (typeof attempt !== 'string' || !codeDigest) throw fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
+        if (s.email.attemptsLeft <= 0) throw fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one');
+        if (Date.now() > codeExpiresAtMs) throw fail('CODE_EXPIRED', 'The code has expired: request a new one');
       },
     },
   );
@@ -187,9 +228,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     {
       validator: () => {
         requireConfirmationStep();
-        if (s.email.resendsLeft <= 0) throw fail(E.RESEND_LIMIT, 'No more codes can be sent for this registration');
+        if (s.email.resendsLeft <= 0) throw fail('RESEND_LIMIT', 'No more codes can be sent for this registration', { retryAfterSeconds: null });
         const waitMs = lastCodeAtMs + policy.resendCooldownMs - Date.now();
-        if (waitMs > 0) throw fail(E.RESEND_LIMIT, 'A code was sent moments ago', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
+        if (waitMs > 0) throw fail('RESEND_LIMIT', 'A code was sent moments ago', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
       },
     },
   );
@@ -215,7 +256,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     {
       validator: () => {
         if (s.step !== 'awaiting_kyc_session' && s.step !== 'awaiting_kyc_submission') {
-          throw fail(E.WRONG_STEP, `No identity session can be started at step ${s.step}`);
+          throw fail('WRONG_STEP', `No identity session can be started at step ${s.step}`, { step: s.step });
         }
       },
     },
@@ -242,9 +283,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     {
       validator: ({ idempotencyKey }) => {
         if (s.step !== 'awaiting_bridge_link' && s.step !== 'awaiting_bridge_approval') {
-          throw fail(E.WRONG_STEP, `No Bridge link can be created at step ${s.step}`);
+          throw fail('WRONG_STEP', `No Bridge link can be created at step ${s.step}`, { step: s.step });
         }
-        if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) throw fail(E.WRONG_STEP, 'An idempotency key is required');
+        if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) throw fail('IDEMPOTENCY_KEY_REQUIRED', 'An idempotency key is required');
       },
     },
   );
@@ -271,16 +312,13 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   }
 
   // ---- 1. the user record, created by the workflow itself ----------------------------------
-  const created = await users.createOnboardingUser({
-    userId,
-    email: input.email,
-    passwordHash: input.passwordHash,
-    firstName: input.firstName,
-    lastName: input.lastName,
-    phone: input.phone ?? null,
-    country: input.country ?? null,
-    org: input.org ?? null,
-  });
+  // The details (and the password hash) come from the pending registration the API stored, never
+  // through this workflow's history; only runs started before that change carry them in the input.
+  const created = await users.createOnboardingUser(
+    input.passwordHash !== undefined
+      ? { userId, registration: input as OnboardingInput & RegistrationDetails }
+      : { userId, requestFingerprint: input.requestFingerprint },
+  );
   if (!created.ok) {
     registration = { ok: false, reason: created.reason };
     return finish('registration_failed', 'registration_failed');
@@ -303,13 +341,13 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
         return await finish('abandoned', 'abandoned');
       }
     }
-    s.nextReminderAt = null;
+    if (s.step === 'awaiting_confirmation') enterKycSessionStep();
+    const deadlines = patched('kyc-deadlines');
 
     // ---- 3. Veriff: sessions on request, events until a final decision --------------------
-    setStep('awaiting_kyc_session', 'veriff:none');
     let decision: 'approved' | 'declined' | null = null;
     while (!decision) {
-      await waitFor(() => veriffQueue.length > 0 && creatingSession === null);
+      if (!(await waitInStep(() => veriffQueue.length > 0 && creatingSession === null, deadlines))) return await finish('abandoned', 'abandoned');
       const ev = veriffQueue.shift()!;
       if (seenEvents.has(ev.eventKey) || ev.sessionId !== s.veriff.sessionId) continue;
       seenEvents.add(ev.eventKey);
@@ -322,10 +360,10 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     // ---- 4. Bridge: link on request, KYC + ToS approval (unless switched off) ------------
     if (s.bridge.required) {
       setStep('awaiting_bridge_link', 'bridge:none');
-      await waitFor(() => s.bridge.kycLinkId !== null);
+      if (!(await waitInStep(() => s.bridge.kycLinkId !== null, deadlines))) return await finish('abandoned', 'abandoned');
       setStep('awaiting_bridge_approval', 'bridge:not_started');
       for (;;) {
-        await waitFor(() => bridgeQueue.length > 0);
+        if (!(await waitInStep(() => bridgeQueue.length > 0, deadlines))) return await finish('abandoned', 'abandoned');
         const ev = bridgeQueue.shift()!;
         if (seenEvents.has(ev.eventId)) continue;
         seenEvents.add(ev.eventId);
@@ -349,6 +387,11 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     // The admin endpoint already wrote the status and its audit event; the run just ends.
     const close = adminClose!;
     return finish(close.status === 'active' ? 'active' : 'closed_by_admin', close.status === 'active' ? 'active' : 'closed_by_admin');
+  }
+
+  function enterKycSessionStep() {
+    s.nextReminderAt = null;
+    setStep('awaiting_kyc_session', 'veriff:none');
   }
 
   async function reject(reason: string, key: string) {

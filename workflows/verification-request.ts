@@ -1,6 +1,5 @@
 import {
   ActivityFailure,
-  ApplicationFailure,
   condition,
   proxyActivities,
   setHandler,
@@ -14,9 +13,9 @@ import { activityProfiles } from './activity-profiles';
 import type { NotificationRequestActivities } from '../domain/contracts/notify.contract';
 import { planReminders } from '../domain/rules/quiet-hours';
 import { SA } from '../domain/search-attributes';
+import { VerificationRequestFailures } from '../domain/failures/catalog';
 import {
   FAILURE_REASONS,
-  SubmitRejection,
   cancelVerificationSignal,
   submitNumbersUpdate,
   verificationStateQuery,
@@ -64,17 +63,16 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
       pending.push(numbers);
       const attempt = attempts + pending.length;
       await condition(() => acknowledged >= attempt || closed);
-      if (acknowledged < attempt) throw ApplicationFailure.create({ type: SubmitRejection.closed, message: 'The request was closed', nonRetryable: true });
+      if (acknowledged < attempt) throw VerificationRequestFailures.create('VerificationRequestClosed', 'The request was closed');
       return { attempt, status: 'submitted' as const };
     },
     {
       validator: (_numbers: SealedNumbers) => {
-        const reject = (type: string, message: string) => {
-          throw ApplicationFailure.create({ type, message, nonRetryable: true });
-        };
-        if (closed || cancel) reject(SubmitRejection.closed, 'The request is closed');
-        if (pending.length > 0 || status === 'submitted' || status === 'verifying') reject(SubmitRejection.inProgress, 'A submission is being verified');
-        if (attempts >= maxSubmissions) reject(SubmitRejection.limitReached, 'No submissions left');
+        if (closed || cancel) throw VerificationRequestFailures.create('VerificationRequestClosed', 'The request is closed');
+        if (pending.length > 0 || status === 'submitted' || status === 'verifying') {
+          throw VerificationRequestFailures.create('VerificationInProgress', 'A submission is being verified');
+        }
+        if (attempts >= maxSubmissions) throw VerificationRequestFailures.create('ResubmissionLimitReached', 'No submissions left');
       },
     },
   );

@@ -1,13 +1,15 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Config } from '../../adapters/config';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
+import { openDateOfBirth } from '../../adapters/identity/date-of-birth';
 import type { Models } from '../../adapters/models';
 import type { IdentityNumberType, LookupOutcome, LookupResult, SealedNumbers } from '../../domain/contracts/verification-request.contract';
 import { matchIdentity, normaliseDate } from '../../domain/rules/match-identity';
 import { SMILE_ID_TYPES, SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from '../../adapters/providers/smile-id-client';
 
 export interface IdentityNumberActivityDeps {
-  config: Config;
+  config: Pick<Config, 'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'>;
   models: Pick<Models, 'User'>;
   fetch?: typeof fetch;
 }
@@ -28,7 +30,7 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
         return 'invalid_number';
       case SMILE_RESULT_CODES.authorityUnavailable:
         // Retryable: the activity's retry policy backs off and tries again.
-        throw ApplicationFailure.create({ type: 'ProviderUnavailable', message: 'The identity authority is unavailable (1015)' });
+        throw ActivityFailures.create('ProviderUnavailable', 'The identity authority is unavailable (1015)');
       case SMILE_RESULT_CODES.noMatch:
         return 'no_match';
       case SMILE_RESULT_CODES.validated:
@@ -39,15 +41,15 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
         return matchIdentity(profile, { fullName, dateOfBirth: res.DOB });
       }
       default:
-        throw ApplicationFailure.create({ type: 'PermanentProviderError', message: `Unexpected Smile ID result code ${res.ResultCode}`, nonRetryable: true });
+        throw ActivityFailures.create('PermanentProviderError', `Unexpected Smile ID result code ${res.ResultCode}`, { provider: 'smile-id' });
     }
   }
 
   return {
     async lookupIdentityNumbers(input: { requestId: string; userId: string; numbers: SealedNumbers }): Promise<LookupResult> {
-      const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1, dateOfBirth: 1 }).lean();
-      if (!user) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
-      const profile = { firstName: user.firstName ?? '', lastName: user.lastName ?? '', dateOfBirth: user.dateOfBirth ?? null };
+      const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1, dateOfBirthSealed: 1 }).lean();
+      if (!user) throw ActivityFailures.create('NotFound', 'user not found');
+      const profile = { firstName: user.firstName ?? '', lastName: user.lastName ?? '', dateOfBirth: openDateOfBirth(cipher, user) };
       const results: LookupResult['results'] = [];
       for (const [type, sealed] of Object.entries(input.numbers) as [IdentityNumberType, { sealed: string }][]) {
         let res: SmileLookupResponse;
@@ -68,13 +70,19 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
           );
         } catch (err) {
           if (err instanceof SmileHttpError && (err.status === 401 || err.status === 403)) {
-            throw ApplicationFailure.create({ type: 'PermanentProviderError', message: 'Smile ID rejected our credentials', nonRetryable: true });
+            throw ActivityFailures.create('PermanentProviderError', 'Smile ID rejected our credentials', { provider: 'smile-id' });
           }
           throw err; // network errors and 5xx: retried
         }
         results.push({ type, outcome: outcomeOf(res, profile), resultCode: res.ResultCode });
       }
       const outcome = results.reduce<LookupOutcome>((worst, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(worst) ? r.outcome : worst), 'match');
+      // A full match includes the date of birth (match-identity.ts): the authority confirmed it, so
+      // the profile stops accepting changes to it (PUT /users/{id} answers DATE_OF_BIRTH_LOCKED).
+      // Filtered by _id only (the one fast filter on FerretDB); a retry just sets it again.
+      if (outcome === 'match' && user.dateOfBirthSealed) {
+        await models.User.updateOne({ _id: input.userId }, { $set: { dateOfBirthVerifiedAt: new Date() } });
+      }
       return { outcome, results };
     },
   };

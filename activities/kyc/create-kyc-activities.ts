@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import { veriffSignature } from '../../adapters/providers/veriff-signature';
@@ -6,7 +6,7 @@ import type { BridgeLinkResult, KycSessionResult } from '../../domain/contracts/
 import { postProviderJson } from './provider-http';
 
 export interface KycActivityDeps {
-  config: Config;
+  config: Pick<Config, 'BRIDGE_API_KEY' | 'BRIDGE_BASE_URL' | 'SANDBOX_URL' | 'VERIFF_API_KEY' | 'VERIFF_BASE_URL' | 'VERIFF_SHARED_SECRET'>;
   models: Pick<Models, 'User'>;
 }
 
@@ -31,7 +31,10 @@ export function createKycActivities({ config, models }: KycActivityDeps) {
   return {
     /** POST /v1/sessions with vendorData = our user id (how webhooks find their workflow). */
     async createVeriffSession(input: { userId: string }): Promise<KycSessionResult> {
-      const body = JSON.stringify({ verification: { vendorData: input.userId, endUserId: input.userId } });
+      // The person's name pre-fills Veriff's flow (and lets the sandbox page show whose session it is).
+      const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1 }).lean();
+      const person = user?.firstName || user?.lastName ? { person: { firstName: user.firstName ?? '', lastName: user.lastName ?? '' } } : {};
+      const body = JSON.stringify({ verification: { vendorData: input.userId, endUserId: input.userId, ...person } });
       const res = await postProviderJson<VeriffSessionResponse>(
         'veriff',
         `${veriffBase}/v1/sessions`,
@@ -44,7 +47,7 @@ export function createKycActivities({ config, models }: KycActivityDeps) {
     /** POST /v0/kyc_links; the Idempotency-Key makes a retried call return the same link. */
     async createBridgeKycLink(input: { userId: string; idempotencyKey: string }): Promise<BridgeLinkResult> {
       const user = await models.User.findById(input.userId, { email: 1, firstName: 1, lastName: 1 }).lean();
-      if (!user) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+      if (!user) throw ActivityFailures.create('NotFound', 'user not found');
       const body = JSON.stringify({ type: 'individual', full_name: `${user.firstName} ${user.lastName}`.trim(), email: user.email });
       const res = await postProviderJson<BridgeKycLinkResponse>(
         'bridge',

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ActivityFailures } from '../../domain/failures/catalog';
 
 /**
  * JSON POST to a provider. 4xx (except 408/429) is permanent: retrying the same request cannot
@@ -15,7 +15,7 @@ export async function postProviderJson<T>(provider: string, url: string, headers
   if (res.ok) return JSON.parse(text) as T;
   const message = `${provider} answered ${res.status}`;
   if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-    throw ApplicationFailure.create({ type: 'PermanentProviderError', message, nonRetryable: true, details: [{ provider, status: res.status }] });
+    throw ActivityFailures.create('PermanentProviderError', message, { provider, status: res.status });
   }
-  throw new Error(message);
+  throw ActivityFailures.create('ProviderUnavailable', message);
 }

@@ -1,4 +1,5 @@
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { heartbeat } from '@temporalio/activity';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import {
@@ -35,7 +36,7 @@ async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
 const ignoreDuplicate = (err: unknown) => {
   if (!isDuplicateKeyError(err)) throw err;
 };
-const notFound = (what: string) => ApplicationFailure.create({ type: 'NotFound', nonRetryable: true, message: `${what} not found` });
+const notFound = (what: string) => ActivityFailures.create('NotFound', `${what} not found`);
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const { models, channels, config } = deps;
@@ -69,7 +70,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       try {
         validatePlaceholders(req.event, req.data);
       } catch (err) {
-        if (err instanceof TemplateError) throw ApplicationFailure.create({ type: 'ValidationError', nonRetryable: true, message: err.message });
+        if (err instanceof TemplateError) throw ActivityFailures.create('ValidationError', err.message);
         throw err;
       }
       const user = await models.User.findById(req.userId, { email: 1, phone: 1 }).lean();
@@ -96,7 +97,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     sendSms: (input: ChannelSendInput) =>
       withHeartbeat(async () => {
         const { user, message } = await render(input);
-        if (!user.phone) throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: 'No phone number', details: ['NO_ADDRESS'] });
+        if (!user.phone) throw ActivityFailures.create('PermanentProviderError', 'No phone number', 'NO_ADDRESS');
         const d = delivery(input, 'sms', false);
         const statusCallback = `${config.API_PUBLIC_URL}/webhooks/twilio/status/${encodeURIComponent(d.key)}`;
         return sendOnce(ledger, d, () => channels.sms.send({ to: user.phone!, body: message.sms, deliveryKey: d.key, statusCallback }));

@@ -1,4 +1,5 @@
 import type { NotificationEvent } from '../../domain/contracts/notify.contract';
+import { stripUnsafeText } from '../../domain/rules/safe-text';
 
 /** What one event looks like on every channel, in one language. `{{name}}` marks a placeholder. */
 export interface EventTemplate {
@@ -123,22 +124,22 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     required: ['types'],
     optional: { requestId: '', dueAt: '' },
     email: {
-      subject: 'Reminder: your {{idType}} is still needed',
+      subject: 'Reminder: your {{idType}} {{isAre}} still needed',
       text: 'Hello {{firstName}},\n\nWe still need your {{idType}}. Please submit it in the app by {{dueDate}}.',
       html: para('Hello {{firstName}},', 'We still need your {{idType}}. Please submit it in the app by {{dueDate}}.'),
     },
     sms: 'Reminder: submit your {{idType}} in the app by {{dueDate}}.',
-    push: { title: 'Reminder', body: 'Your {{idType}} is still needed.' },
+    push: { title: 'Reminder', body: 'Your {{idType}} {{isAre}} still needed.' },
   },
   identity_number_verified: {
     required: ['types'],
     optional: { requestId: '' },
     email: {
-      subject: 'Your {{idType}} is verified',
-      text: 'Hello {{firstName}},\n\nThank you: your {{idType}} was verified.',
-      html: para('Hello {{firstName}},', 'Thank you: your {{idType}} was verified.'),
+      subject: 'Your {{idType}} {{isAre}} verified',
+      text: 'Hello {{firstName}},\n\nThank you: your {{idType}} {{wasWere}} verified.',
+      html: para('Hello {{firstName}},', 'Thank you: your {{idType}} {{wasWere}} verified.'),
     },
-    sms: 'Your {{idType}} was verified. Thank you.',
+    sms: 'Your {{idType}} {{wasWere}} verified. Thank you.',
     push: { title: '{{idType}} verified', body: 'Thank you, all done.' },
   },
   identity_number_failed: {
@@ -151,6 +152,23 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     },
     sms: 'We could not verify your {{idType}}. Check your email for details.',
     push: { title: '{{idType}} not verified', body: 'Please check your details and try again.' },
+  },
+  staff_welcome: {
+    // No password in it, ever: a single-use, expiring link to choose one (docs/roles.md).
+    required: ['tenantName', 'setPasswordUrl'],
+    optional: { expiresInHours: '72' },
+    email: {
+      subject: 'Welcome to {{tenantName}}',
+      text: 'Hello {{firstName}},\n\nAn administrator of {{tenantName}} created an account for you. Choose your password here (the link works once, for {{expiresInHours}} hours):\n\n{{setPasswordUrl}}\n\nThen sign in with your email address and that password. If you did not expect this, ignore this email.',
+      html: para(
+        'Hello {{firstName}},',
+        'An administrator of {{tenantName}} created an account for you.',
+        '<a href="{{setPasswordUrl}}">Choose your password</a> (the link works once, for {{expiresInHours}} hours), then sign in with your email address and that password.',
+        'If you did not expect this, ignore this email.',
+      ),
+    },
+    sms: 'An account at {{tenantName}} was created for you: check your email to choose your password.',
+    push: { title: 'Welcome to {{tenantName}}', body: 'Check your email to choose your password.' },
   },
   compliance_digest: {
     required: ['overdue', 'stuck'],
@@ -183,11 +201,14 @@ export function placeholdersOf(t: EventTemplate): Set<string> {
  * Values computed from what callers send, so callers pass facts (`types: 'bvn,nin'`, an ISO
  * `dueAt`) and templates read words (`idType: 'BVN and NIN'`, `dueDate: '2026-11-29'`).
  */
-export const DERIVED_PLACEHOLDERS = ['idType', 'dueDate'] as const;
+export const DERIVED_PLACEHOLDERS = ['idType', 'isAre', 'wasWere', 'dueDate'] as const;
 function derive(data: Record<string, string>): Record<string, string> {
   const names = (data.types ?? '').split(',').filter(Boolean).map((t) => t.toUpperCase());
   return {
     idType: names.length ? names.join(' and ') : 'identity number',
+    // "Your BVN and NIN are verified": the verb agrees with how many numbers were asked for.
+    isAre: names.length > 1 ? 'are' : 'is',
+    wasWere: names.length > 1 ? 'were' : 'was',
     dueDate: data.dueAt ? data.dueAt.slice(0, 10) : 'soon',
   };
 }
@@ -208,7 +229,9 @@ export function renderTemplate(event: NotificationEvent, language: string, data:
   // An empty optional value falls back to the template's wording rather than leaving a gap.
   const given = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== ''));
   const values: Record<string, string> = { firstName: 'there', ...t.optional, ...given, ...derive(data) };
-  const fill = (s: string, esc = (v: string) => v) => s.replace(PLACEHOLDER, (_m, k: string) => esc(values[k] ?? ''));
+  // Values never carry control characters or bidi overrides into a message (a name with CR/LF
+  // could forge lines in the text part; one with U+202E could disguise a link): stripped first.
+  const fill = (s: string, esc = (v: string) => v) => s.replace(PLACEHOLDER, (_m, k: string) => esc(stripUnsafeText(values[k] ?? '')));
   return {
     language: lang,
     email: { subject: fill(t.email.subject), text: fill(t.email.text), html: fill(t.email.html, escapeHtml) },

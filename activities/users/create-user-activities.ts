@@ -3,14 +3,17 @@ import type { Config } from '../../adapters/config';
 import { confirmationCodeDigest } from '../../adapters/crypto/onboarding-digests';
 import type { Models } from '../../adapters/models';
 import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
-import type { OnboardingInput } from '../../domain/contracts/onboarding.contract';
+import type { RegistrationDetails } from '../../domain/contracts/onboarding.contract';
+import { pendingRegistrationId } from '../../adapters/models/pending-registration';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import { bridgeRequiredFor } from './bridge-policy';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
+import { bridgeObjectOwnerId } from '../../adapters/models/bridge-object-owner';
 
 export interface UserActivityDeps {
-  config: Config;
-  models: Pick<Models, 'User' | 'Organization' | 'AuditEvent' | 'AnalyticsOutbox'>;
+  config: Pick<Config, 'BRIDGE_ENABLED' | 'BRIDGE_SKIP_COUNTRIES' | 'PII_ENCRYPTION_KEYS'>;
+  models: Pick<Models, 'User' | 'Organization' | 'AuditEvent' | 'BridgeObjectOwner' | 'PendingRegistration' | 'AnalyticsOutbox'>;
 }
 
 export type CreateUserResult =
@@ -43,50 +46,74 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
     }
   }
 
+  async function createUser(input: RegistrationDetails & { userId: string }): Promise<CreateUserResult> {
+    let tenantId: string | null = null;
+    let orgSettings: unknown = null;
+    let creatorOfOrg = false;
+    if (input.org && 'id' in input.org) {
+      const org = await models.Organization.findById(input.org.id).lean();
+      if (!org) return { ok: false, reason: 'ORG_NOT_FOUND' };
+      tenantId = org._id;
+      orgSettings = org.settings;
+      // The API claimed this organization for this registrant (org_name): they administer it.
+      creatorOfOrg = org.createdBy === input.userId;
+    } else if (input.org && 'name' in input.org) {
+      // Slug carries the user id: a retried activity finds the organization it already made.
+      const slug = slugFor(input.org.name, input.userId);
+      const org = await models.Organization.findOneAndUpdate(
+        { slug },
+        { $setOnInsert: { name: input.org.name, slug } },
+        { upsert: true, new: true },
+      ).lean();
+      tenantId = org!._id;
+      orgSettings = org!.settings;
+      creatorOfOrg = true;
+    }
+    try {
+      await models.User.create({
+        _id: input.userId,
+        email: input.email,
+        passwordHash: input.passwordHash,
+        firstName: input.firstName,
+        lastName: input.lastName,
+        phone: input.phone ?? null,
+        country: input.country ?? null,
+        tenantId,
+        status: 'not_verified',
+        // BANK_ADMIN is what lets them manage their staff through /api/v1/auth/users (seed 002). The
+        // platform role stays org-staff: `admin` is reserved for platform operators (docs/roles.md).
+        ...(creatorOfOrg ? { role: 'org-staff', userType: 'org-admin', staffRole: 'BANK_ADMIN' } : {}),
+      });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      // Same id and email: this activity already ran (retry). Anything else: the email is taken.
+      const existing = await models.User.findById(input.userId, { email: 1 }).lean();
+      if (!existing || existing.email !== input.email.toLowerCase()) return { ok: false, reason: 'EMAIL_TAKEN' };
+    }
+    await noteAnalyticsChange(models, 'user', input.userId);
+    return { ok: true, tenantId, bridgeRequired: bridgeRequiredFor(config, input.country ?? null, orgSettings) };
+  }
+
   return {
-    /** First step of onboarding: the workflow creates its own user, so none exists without one. */
-    async createOnboardingUser(input: Omit<OnboardingInput, 'policy' | 'requestFingerprint'>): Promise<CreateUserResult> {
-      let tenantId: string | null = null;
-      let orgSettings: unknown = null;
-      let creatorOfOrg = false;
-      if (input.org && 'id' in input.org) {
-        const org = await models.Organization.findById(input.org.id).lean();
-        if (!org) return { ok: false, reason: 'ORG_NOT_FOUND' };
-        tenantId = org._id;
-        orgSettings = org.settings;
-      } else if (input.org && 'name' in input.org) {
-        // Slug carries the user id: a retried activity finds the organization it already made.
-        const slug = slugFor(input.org.name, input.userId);
-        const org = await models.Organization.findOneAndUpdate(
-          { slug },
-          { $setOnInsert: { name: input.org.name, slug } },
-          { upsert: true, new: true },
-        ).lean();
-        tenantId = org!._id;
-        orgSettings = org!.settings;
-        creatorOfOrg = true;
+    /**
+     * First step of onboarding: the workflow creates its own user, so none exists without one. The
+     * details come from the pending registration the API stored (by `requestFingerprint`); runs
+     * started before that change pass them as `registration`.
+     */
+    async createOnboardingUser(ref: { userId: string; requestFingerprint?: string; registration?: RegistrationDetails }): Promise<CreateUserResult> {
+      const pendingId = ref.requestFingerprint ? pendingRegistrationId(ref.userId, ref.requestFingerprint) : null;
+      const details = ref.registration ?? (pendingId ? await models.PendingRegistration.findById(pendingId).lean() : null);
+      if (!details) {
+        // Consumed by an earlier attempt of this activity that created the user: answer as it did.
+        const user = await models.User.findById(ref.userId, { tenantId: 1, country: 1 }).lean();
+        if (!user) throw ActivityFailures.create('NotFound', 'The registration details are gone');
+        const org = user.tenantId ? await models.Organization.findById(user.tenantId, { settings: 1 }).lean() : null;
+        return { ok: true, tenantId: user.tenantId ?? null, bridgeRequired: bridgeRequiredFor(config, user.country ?? null, org?.settings ?? null) };
       }
-      try {
-        await models.User.create({
-          _id: input.userId,
-          email: input.email,
-          passwordHash: input.passwordHash,
-          firstName: input.firstName,
-          lastName: input.lastName,
-          phone: input.phone ?? null,
-          country: input.country ?? null,
-          tenantId,
-          status: 'not_verified',
-          ...(creatorOfOrg ? { role: 'admin', userType: 'org-admin' } : {}),
-        });
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        // Same id and email: this activity already ran (retry). Anything else: the email is taken.
-        const existing = await models.User.findById(input.userId, { email: 1 }).lean();
-        if (!existing || existing.email !== input.email.toLowerCase()) return { ok: false, reason: 'EMAIL_TAKEN' };
-      }
-      await noteAnalyticsChange(models, 'user', input.userId);
-      return { ok: true, tenantId, bridgeRequired: bridgeRequiredFor(config, input.country ?? null, orgSettings) };
+      const result = await createUser({ ...details, userId: ref.userId });
+      // The hash has done its job (it now lives only on the user, if one was created).
+      if (pendingId) await models.PendingRegistration.deleteOne({ _id: pendingId });
+      return result;
     },
 
     /** A fresh 6-digit code; only its keyed digest is kept (in the workflow state). */
@@ -118,6 +145,16 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       }
       await models.User.updateOne({ _id: input.userId }, { $set: set });
       await noteAnalyticsChange(models, 'user', input.userId);
+      if (input.provider === 'bridge') {
+        // Webhooks find the user by these ids: an `_id` read instead of a scan of users.
+        const owned = (['kycLinkId', 'customerId'] as const).filter((k) => typeof input.state[k] === 'string');
+        for (const k of owned) {
+          const _id = bridgeObjectOwnerId(k === 'kycLinkId' ? 'kyc_link' : 'customer', input.state[k] as string);
+          await models.BridgeObjectOwner.create({ _id, userId: input.userId }).catch((err) => {
+            if (!isDuplicateKeyError(err)) throw err;
+          });
+        }
+      }
     },
 
     /** Status transitions the workflow owns, each with an audit event keyed by `auditId`. */

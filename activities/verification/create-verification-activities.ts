@@ -1,5 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import type { Config } from '../../adapters/config';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Models } from '../../adapters/models';
 import { closedLock } from '../../adapters/models/verification-request';
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
@@ -12,10 +11,10 @@ import {
   type VerificationPlan,
   type VerificationStatus,
 } from '../../domain/contracts/verification-request.contract';
-import { resolveVerificationSettings } from '../../domain/rules/verification-settings';
+import { resolveVerificationSettings, type VerificationDefaults } from '../../domain/rules/verification-settings';
 
 export interface VerificationActivityDeps {
-  config: Config;
+  config: VerificationDefaults;
   models: Pick<Models, 'VerificationRequest' | 'User' | 'Organization' | 'AuditEvent' | 'AnalyticsOutbox'>;
 }
 
@@ -39,7 +38,7 @@ export function createVerificationActivities({ config, models }: VerificationAct
     /** Service defaults overlaid with the tenant's settings.verification, plus the user's time zone. */
     async getVerificationPlan(input: { requestId: string }): Promise<VerificationPlan> {
       const request = await models.VerificationRequest.findById(input.requestId, { userId: 1, tenantId: 1, maxSubmissions: 1 }).lean();
-      if (!request) throw ApplicationFailure.create({ type: 'NotFound', message: 'verification request not found', nonRetryable: true });
+      if (!request) throw ActivityFailures.create('NotFound', 'verification request not found');
       const [user, org] = await Promise.all([
         models.User.findById(request.userId, { timezone: 1 }).lean(),
         request.tenantId ? models.Organization.findById(request.tenantId, { settings: 1 }).lean() : null,

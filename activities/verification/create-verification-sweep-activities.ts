@@ -4,7 +4,7 @@ import { findOverdueAndStuck } from '../../adapters/verification-queries';
 import type { TenantDigest } from '../../domain/contracts/verification-sweep.contract';
 
 export interface VerificationSweepDeps {
-  config: Config;
+  config: Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES'>;
   models: Pick<Models, 'VerificationRequest' | 'User'>;
 }
 

@@ -20,7 +20,9 @@ export type ReadModelModels = Pick<Models, 'AnalyticsOutbox' | 'AnalyticsCounter
 const ms = (d: Date | string | null | undefined) => (d ? new Date(d).getTime() : null);
 
 export function userFactsOf(u: UserDoc): UserFacts {
-  const partnerTier = (u.kyc as { partner?: { tier?: unknown } } | null)?.partner?.tier;
+  // Partner KYC (seed 003) reports the passed tier as the user's KYC level (`passedKycType`); a user
+  // counts in a partner tier once partner KYC has state for them (docs/partner-kyc.md).
+  const partnerTier = (u.kyc as { partner?: unknown } | null)?.partner ? u.kycLevel : null;
   return {
     tenantId: u.tenantId ?? null,
     country: keyPart(u.country),

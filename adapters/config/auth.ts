@@ -18,4 +18,17 @@ export const authSchema = z.object({
   RATE_LIMIT_LOGIN_PER_IP: envPositiveInt.default(30),
   RATE_LIMIT_REFRESH_PER_IP: envPositiveInt.default(60),
   RATE_LIMIT_USER_TOKENS_PER_CLIENT: envPositiveInt.default(120),
+  /**
+   * Sign-up limits (issue 16): registration and code resends send email to an address the caller
+   * chooses, so both are limited per client IP and per email address within their own window.
+   */
+  RATE_LIMIT_SIGNUP_WINDOW_SECONDS: envPositiveInt.default(3600),
+  RATE_LIMIT_REGISTER_PER_IP: envPositiveInt.default(20),
+  RATE_LIMIT_REGISTER_PER_EMAIL: envPositiveInt.default(5),
+  RATE_LIMIT_RESEND_PER_IP: envPositiveInt.default(20),
+  RATE_LIMIT_RESEND_PER_EMAIL: envPositiveInt.default(5),
+  /** How long the set-password link in a staff welcome email works (it works once). */
+  PASSWORD_SETUP_TTL_HOURS: envPositiveInt.max(24 * 14).default(72),
+  /** The page the welcome email links to (`?token=…` is appended); unset: the API's own /set-password page. */
+  PASSWORD_SETUP_URL: z.url().optional(),
 });

@@ -1,45 +1,56 @@
 import { z } from 'zod';
-import { authSchema } from './auth';
-import { onboardingSchema } from './onboarding';
-import { notificationsSchema } from './notifications';
-import { coreSchema } from './schema';
-import { securitySchema } from './security';
-import { verificationSchema } from './verification';
+import { PROCESS_SECTIONS, type ProcessName } from './processes';
+import { SECTIONS, type SectionName } from './sections';
 
-// One schema for the whole process environment. Feature sections are merged here so a
-// variable is declared once, with its default, and `.env.example` documents the same list.
-export const configSchema = coreSchema
-  .extend(securitySchema.shape)
-  .extend(authSchema.shape)
-  .extend(onboardingSchema.shape)
-  .extend(verificationSchema.shape)
-  .extend(notificationsSchema.shape)
-  .superRefine((c, ctx) => {
-    if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
+type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;
+
+/** The typed, frozen configuration made of the given sections. */
+export type ConfigOf<S extends SectionName> = Readonly<UnionToIntersection<{ [K in S]: z.infer<(typeof SECTIONS)[K]> }[S]>>;
+/** What one process parses and holds (processes.ts says which sections). */
+export type ProcessConfig<P extends ProcessName> = ConfigOf<(typeof PROCESS_SECTIONS)[P][number]>;
+/** Every section: the dev stack's supervisor and the tests, which run every process in one place. */
+export type Config = ConfigOf<SectionName>;
+
+export { PROCESS_NAMES, PROCESS_SECTIONS, type ProcessName } from './processes';
+
+function schemaFor(sections: readonly SectionName[]) {
+  const shape = Object.assign({}, ...sections.map((s) => SECTIONS[s].shape)) as z.ZodRawShape;
+  return z.object(shape).superRefine((c: Record<string, unknown>, ctx) => {
+    if ('TEMPORAL_TLS_CERT_PATH' in shape && Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together' });
     }
-    if (c.CODEC_ALLOW_ANONYMOUS && c.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['CODEC_ALLOW_ANONYMOUS'], message: 'must not be enabled in production' });
+    if ('CODEC_UI_KEY' in shape && c.CODEC_UI_KEY && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['CODEC_UI_KEY'], message: 'is for the local stack only: in production the Temporal UI forwards the user\'s token' });
     }
   });
-
-export type Config = Readonly<z.infer<typeof configSchema>>;
+}
 
 export class ConfigError extends Error {
-  constructor(readonly issues: { variable: string; message: string }[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+  constructor(
+    readonly issues: { variable: string; message: string }[],
+    readonly processName?: ProcessName,
+  ) {
+    super(`Invalid configuration${processName ? ` for ${processName}` : ''}:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
 
-/** Parses the environment once, at start-up. Values are never echoed: some are secrets. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses the environment once, at start-up. With a process name, only that process's sections are
+ * read and validated (a kyc worker neither needs nor sees the Twilio token); without one, every
+ * section (the local dev supervisor and tests). Values are never echoed: some are secrets.
+ */
+export function loadConfig(env?: NodeJS.ProcessEnv): Config;
+export function loadConfig<P extends ProcessName>(env: NodeJS.ProcessEnv, processName: P): ProcessConfig<P>;
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, processName?: ProcessName): unknown {
+  const sections: readonly SectionName[] = processName ? PROCESS_SECTIONS[processName] : (Object.keys(SECTIONS) as SectionName[]);
   // Empty strings in .env files mean "not set", not "set to empty".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(cleaned);
+  const parsed = schemaFor(sections).safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(root)'), message: i.message })),
+      processName,
     );
   }
   return Object.freeze(parsed.data);

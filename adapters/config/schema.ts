@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustProxySchema } from './trust-proxy';
 
 // Environment strings → typed values. Booleans accept the usual spellings so `.env` files stay readable.
 export const envBoolean = z
@@ -8,6 +9,14 @@ export const envPort = z.coerce.number().int().min(0).max(65535);
 export const envPositiveInt = z.coerce.number().int().positive();
 export const envUrl = z.url();
 
+/** A PEM from the environment: real newlines or `\n` escapes (one-line .env values) both work. */
+export const pem = (label: string) =>
+  z
+    .string()
+    .transform((v) => v.replace(/\\n/g, '\n').trim())
+    .refine((v) => v.includes(`-----BEGIN ${label}-----`), `expected a PEM ${label}`);
+
+
 /** Core runtime: process, HTTP, infrastructure addresses. Other sections live beside this file. */
 export const coreSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -15,11 +24,20 @@ export const coreSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: envPort.default(3000),
   API_PUBLIC_URL: envUrl.default('http://127.0.0.1:3000'),
+  /**
+   * Browser origins allowed to call the API cross-origin, comma-separated (`*` is refused).
+   * Unset: none in production; in development and test the API's own origins (localhost and
+   * 127.0.0.1 on PORT, and API_PUBLIC_URL), so the docs page works however it was opened.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .refine((v) => v.split(',').every((o) => { const t = o.trim(); if (!t) return true; try { return new URL(t).origin === t; } catch { return false; } }), 'comma-separated origins such as https://app.example.com (no path, no *)')
+    .optional(),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb')
     .default('100kb'),
-  TRUST_PROXY: z.string().default('loopback'),
+  TRUST_PROXY: trustProxySchema,
   SHUTDOWN_GRACE_MS: envPositiveInt.default(10_000),
 
   MONGODB_URI: z

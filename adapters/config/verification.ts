@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { envBoolean, envPositiveInt, envUrl } from './schema';
-import { keyring } from './security';
+import { envPositiveInt } from './schema';
 
 // "email@24h,sms@72h,push@120h": channel@hours after the request was created.
 const ladder = z
@@ -30,22 +29,5 @@ export const verificationSchema = z.object({
   /** Pause of the analytics roller (docs/analytics.md) when the outbox is empty. */
   ANALYTICS_ROLL_INTERVAL_MS: envPositiveInt.max(600_000).default(2000),
 
-  /** Smile ID Enhanced KYC; unset base URL = the sandbox (SANDBOX_URL). */
-  SMILE_ID_BASE_URL: envUrl.optional(),
-  SMILE_ID_PARTNER_ID: z.string().min(1).default('sandbox-partner'),
-  /** Secret: signs requests (base64 HMAC-SHA256 of timestamp + partner_id + "sid_request"). */
-  SMILE_ID_API_KEY: z.string().min(16, 'must be at least 16 characters'),
 
-  /**
-   * AES-256-GCM keys of the Temporal PayloadCodec, `kid:base64(32 bytes)[,…]`, first encrypts.
-   * Unset = PII_ENCRYPTION_KEYS. Kept separate-able so codec-server operators need not hold the at-rest keys.
-   */
-  PAYLOAD_CODEC_KEYS: keyring(32).optional(),
-  /** Origins (comma-separated) allowed to call /codec/* from a browser: the Temporal Web UI. */
-  CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
-  /**
-   * Local development only: the dev server's Web UI has no login to forward, so `npm start` sets
-   * this and the UI can decode. Refused in production (see the config refinement).
-   */
-  CODEC_ALLOW_ANONYMOUS: envBoolean.default(false),
 });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Models } from '../models';
 
 /** Scopes a service token can carry; a route names the ones it needs. */
-export const SERVICE_SCOPES = ['notifications:send', 'notifications:read', 'verification-requests:create'] as const;
+export const SERVICE_SCOPES = ['notifications:send', 'notifications:read', 'verification-requests:create', 'transactions:write'] as const;
 export type ServiceScope = (typeof SERVICE_SCOPES)[number];
 
 /** Service tokens are recognisable (and greppable in leaked logs) by their prefix. */

@@ -14,6 +14,8 @@ const apiClientSchema = new Schema(
     keyPrefix: { type: String, required: true },
     /** POST /api/user/tokens is off unless an operator enables it for this client. */
     userTokensEnabled: { type: Boolean, default: false },
+    /** /api/user/kyc/* (status, submit, limits, transactions) is off unless an operator enables it. */
+    partnerKycEnabled: { type: Boolean, default: false },
     disabledAt: { type: Date, default: null },
   },
   { collection: 'apiClients', timestamps: true, versionKey: false },

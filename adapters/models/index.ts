@@ -4,18 +4,24 @@ import { analyticsCounterModel, analyticsJournalModel, analyticsProjectionModel 
 import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
+import { bridgeObjectOwnerModel } from './bridge-object-owner';
 import { userDevicesModel } from './device';
+import { kycCatalogModel } from './kyc-catalog';
 import { notificationModel } from './notification';
 import { notificationDeliveryModel } from './notification-delivery';
 import { notificationDeliveryEventModel } from './notification-delivery-event';
 import { notificationPreferenceModel } from './notification-preference';
 import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
+import { partnerKycSubmissionModel } from './partner-kyc-submission';
+import { passwordSetupTokenModel } from './password-setup-token';
+import { pendingRegistrationModel } from './pending-registration';
 import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
 import { systemProbeModel } from './system-probe';
 import { transactionModel } from './transaction';
 import { userModel } from './user';
+import { webhookDeliveryModel } from './webhook-delivery';
 import { webhookEventModel } from './webhook-event';
 import { verificationRequestModel } from './verification-request';
 
@@ -29,18 +35,24 @@ export function createModels(conn: Connection) {
     ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
+    KycCatalog: kycCatalogModel(conn),
+    BridgeObjectOwner: bridgeObjectOwnerModel(conn),
     Notification: notificationModel(conn),
     NotificationDelivery: notificationDeliveryModel(conn),
     NotificationDeliveryEvent: notificationDeliveryEventModel(conn),
     NotificationPreference: notificationPreferenceModel(conn),
     ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),
+    PartnerKycSubmission: partnerKycSubmissionModel(conn),
+    PasswordSetupToken: passwordSetupTokenModel(conn),
+    PendingRegistration: pendingRegistrationModel(conn),
     RateLimitSlot: rateLimitSlotModel(conn),
     RefreshToken: refreshTokenModel(conn),
     SystemProbe: systemProbeModel(conn),
     Transaction: transactionModel(conn),
     User: userModel(conn),
     WebhookEvent: webhookEventModel(conn),
+    WebhookDelivery: webhookDeliveryModel(conn),
     VerificationRequest: verificationRequestModel(conn),
     UserDevices: userDevicesModel(conn),
   };

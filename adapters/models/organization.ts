@@ -9,6 +9,8 @@ const organizationSchema = new Schema(
     slug: { type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 64 },
     logoUrl: { type: String, default: null },
     primaryColor: { type: String, default: null },
+    /** The user who registered it with `org_name` (its first BANK_ADMIN); null when made by ops. */
+    createdBy: { type: String, default: null },
     /** Per-tenant behaviour; absent keys fall back to service defaults. */
     settings: { type: Schema.Types.Mixed, default: {} },
   },

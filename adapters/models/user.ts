@@ -31,7 +31,10 @@ const userSchema = new Schema(
     lastName: { type: String, default: '' },
     phone: { type: String, default: null },
     country: { type: String, default: null },
-    dateOfBirth: { type: String, default: null },
+    /** ISO date sealed with the field cipher (adapters/identity/date-of-birth.ts); never stored in clear. */
+    dateOfBirthSealed: { type: String, default: null },
+    /** Set when an identity check matched the date of birth: from then on the user cannot change it. */
+    dateOfBirthVerifiedAt: { type: Date, default: null },
     address: { type: addressSchema, default: null },
     idDocuments: { type: [idDocumentSchema], default: [] },
     status: { type: String, enum: USER_STATUSES, default: 'not_verified', index: true },

@@ -12,6 +12,7 @@ const webhookEventSchema = new Schema(
     eventType: { type: String, required: true },
     workflowId: { type: String, default: null },
     receivedAt: { type: Date, required: true, default: () => new Date() },
+    /** Always 1 (this first delivery); repeats are rows in webhookDeliveries: see webhook-delivery.ts. */
     deliveries: { type: Number, default: 1 },
     signaledAt: { type: Date, default: null },
     /** Routing failed (no such user/workflow): kept for operators, answered 2xx. */

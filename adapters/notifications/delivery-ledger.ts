@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Models } from '../models';
 import type { DeliveryStatus } from '../models/notification-delivery';
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, type NotificationDeliveryEventDoc } from '../models/notification-delivery-event';
@@ -111,14 +111,14 @@ async function claim(deps: LedgerDeps, d: DeliveryRef): Promise<Claim> {
   if (!current) throw new Error('delivery record vanished');
   if (current.status === 'sent' || current.status === 'delivered') return { claimed: false, providerMessageId: current.providerMessageId };
   if (current.status === 'failed') {
-    throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: current.error?.message ?? 'failed', details: [current.error?.code ?? 'FAILED'] });
+    throw ActivityFailures.create('PermanentProviderError', current.error?.message ?? 'failed', current.error?.code ?? 'FAILED');
   }
   if (current.status === 'sending' && !d.idempotentProvider && now().getTime() - (current.sendingAt?.getTime() ?? 0) < deps.reconcileWindowMs) {
-    throw ApplicationFailure.create({ type: 'AwaitingConfirmation', message: 'An earlier attempt may have reached the provider; waiting for its callback' });
+    throw ActivityFailures.create('AwaitingConfirmation', 'An earlier attempt may have reached the provider; waiting for its callback');
   }
   const attempt = current.attempts + 1;
   if (!(await recordFact(deps.models, d.key, `claim.${attempt}`, { source: 'worker' }))) {
-    throw ApplicationFailure.create({ type: 'ConcurrentAttempt', message: 'Another attempt holds this delivery' });
+    throw ActivityFailures.create('ConcurrentAttempt', 'Another attempt holds this delivery');
   }
   // Only the claim holder writes the record from here on, so a plain `_id` write is safe.
   await NotificationDelivery.updateOne({ _id: d.key }, { $set: { status: 'sending', sendingAt: now(), attempts: attempt } });
@@ -147,7 +147,7 @@ export async function sendOnce(deps: LedgerDeps, d: DeliveryRef, send: () => Pro
   } catch (err) {
     if (err instanceof PermanentChannelError) {
       await recordFact(deps.models, d.key, 'failed', { source: 'worker', error: { code: err.code, message: err.message } });
-      throw ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: err.message, details: [err.code] });
+      throw ActivityFailures.create('PermanentProviderError', err.message, err.code);
     }
     // The provider answered "no": nothing was sent, so the next attempt need not reconcile.
     if (err instanceof RejectedByProvider) await deps.models.NotificationDelivery.updateOne({ _id: d.key }, { $set: { status: 'pending' } });

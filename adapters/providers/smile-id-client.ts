@@ -15,6 +15,17 @@ export const SMILE_RESULT_CODES = {
 
 export const SMILE_ID_TYPES = { bvn: 'BVN', nin: 'NIN_V2' } as const;
 
+/**
+ * Every Enhanced KYC id type the service sends, per country (the partner catalogs' basic documents
+ * use these as their `value`). https://docs.usesmileid.com/supported-id-types
+ */
+export const SMILE_LOOKUP_ID_TYPES: Record<string, readonly string[]> = {
+  NG: ['BVN', 'NIN_V2', 'NIN_SLIP', 'V_NIN', 'VOTER_ID', 'DRIVERS_LICENSE'],
+  GH: ['GHANA_CARD', 'SSNIT', 'VOTER_ID', 'DRIVERS_LICENSE'],
+  KE: ['NATIONAL_ID', 'KRA_PIN', 'ALIEN_CARD'],
+  ZA: ['NATIONAL_ID', 'NATIONAL_ID_NO_PHOTO'],
+};
+
 export interface SmileIdCredentials {
   baseUrl: string;
   partnerId: string;
@@ -27,7 +38,9 @@ export function smileSignature(apiKey: string, partnerId: string, timestamp: str
 }
 
 export interface SmileLookupRequest {
-  idType: (typeof SMILE_ID_TYPES)[keyof typeof SMILE_ID_TYPES];
+  idType: string;
+  /** ISO 3166-1 alpha-2; NG unless given. */
+  country?: string;
   idNumber: string;
   firstName: string;
   lastName: string;
@@ -63,7 +76,7 @@ export async function smileIdLookup(creds: SmileIdCredentials, req: SmileLookupR
     source_sdk_version: '1.0.0',
     timestamp,
     signature: smileSignature(creds.apiKey, creds.partnerId, timestamp),
-    country: 'NG',
+    country: req.country ?? 'NG',
     id_type: req.idType,
     id_number: req.idNumber,
     first_name: req.firstName,

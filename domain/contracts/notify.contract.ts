@@ -17,6 +17,7 @@ export const NOTIFICATION_EVENTS = [
   'identity_number_verified',
   'identity_number_failed',
   'compliance_digest',
+  'staff_welcome',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -46,10 +47,10 @@ export interface NotificationRequestActivities {
 }
 
 /**
- * Transactional messages a user cannot opt out of: security codes and regulator-mandated
- * identity-number requests. They go to the selected channels whatever the user's preferences say.
+ * Transactional messages a user cannot opt out of: security codes, regulator-mandated
+ * identity-number requests and the staff welcome (it carries the set-password link). They go to the selected channels whatever the user's preferences say.
  */
-export const TRANSACTIONAL_EVENTS: readonly NotificationEvent[] = ['verification_code', 'identity_number_request', 'identity_number_reminder'];
+export const TRANSACTIONAL_EVENTS: readonly NotificationEvent[] = ['verification_code', 'identity_number_request', 'identity_number_reminder', 'staff_welcome'];
 
 export type ChannelOutcome = 'sent' | 'failed' | 'skipped';
 

@@ -32,34 +32,36 @@ export interface OnboardingPolicy {
   confirmReminderAfterMs: number;
   confirmAbandonAfterMs: number;
   veriffMaxResubmissions: number;
+  /** Reminder and end of every KYC wait, from the step's start (absent in runs started before the `kyc-deadlines` patch). */
+  kycStepReminderAfterMs?: number;
+  kycStepAbandonAfterMs?: number;
 }
 
-export interface OnboardingInput {
-  userId: string;
+/** What the person typed at registration (the password only as its argon2id hash). */
+export interface RegistrationDetails {
   email: string;
-  /** argon2id hash: the password itself never enters Temporal. */
   passwordHash: string;
   firstName: string;
   lastName: string;
   phone?: string | null;
   country?: string | null;
   org?: { name: string } | { id: string } | null;
+}
+
+/**
+ * The workflow input carries no PII and no password hash: the API stores the registration details
+ * in `pendingRegistrations` (adapters/models/pending-registration.ts) and the first activity reads
+ * them from there. Runs started before that change carry the details in their input (optional here
+ * so their histories keep their meaning).
+ */
+export interface OnboardingInput extends Partial<RegistrationDetails> {
+  userId: string;
   /** Keyed digest of the registration request: a retry of the same request matches it. */
   requestFingerprint: string;
   policy: OnboardingPolicy;
 }
 
-/** Domain failure types (ApplicationFailure.type) the API maps to HTTP answers. */
-export const OnboardingErrors = {
-  EMAIL_TAKEN: 'EMAIL_TAKEN',
-  ORG_NOT_FOUND: 'ORG_NOT_FOUND',
-  INVALID_CODE: 'INVALID_CODE',
-  CODE_EXPIRED: 'CODE_EXPIRED',
-  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
-  RESEND_LIMIT: 'RESEND_LIMIT',
-  ALREADY_CONFIRMED: 'ALREADY_CONFIRMED',
-  WRONG_STEP: 'WRONG_STEP',
-} as const;
+// Updates reject with the failures of domain/failures/onboarding-failures.ts.
 
 export interface RegisterResult {
   userId: string;

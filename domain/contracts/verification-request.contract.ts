@@ -55,12 +55,7 @@ export const submitNumbersUpdate = defineUpdate<SubmitNumbersResult, [SealedNumb
 export const cancelVerificationSignal = defineSignal<[CancelRequest]>('cancelVerification');
 export const verificationStateQuery = defineQuery<VerificationState>('verificationState');
 
-/** ApplicationFailure types the submit update is rejected with (the API maps them to 409). */
-export const SubmitRejection = {
-  closed: 'VerificationRequestClosed',
-  inProgress: 'VerificationInProgress',
-  limitReached: 'ResubmissionLimitReached',
-} as const;
+// The submit update rejects with the failures of domain/failures/verification-request-failures.ts.
 
 export interface ReminderStep {
   channel: Channel;

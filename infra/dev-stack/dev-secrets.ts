@@ -22,6 +22,8 @@ function sendgridEventKeys() {
 
 const GENERATORS: Record<string, () => string> = {
   OPS_TOKEN: () => randomBytes(24).toString('base64url'),
+  // The local Temporal UI decodes through /codec/ui/<key>/ (it cannot send a token).
+  CODEC_UI_KEY: () => randomBytes(32).toString('base64url'),
   JWT_SIGNING_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
   PII_ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString('base64')}`,
   VERIFF_API_KEY: () => `sandbox-${randomBytes(12).toString('hex')}`,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../../adapters/config';
 import { httpOk, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
+import { supervise } from '../supervisor';
 import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../tools-paths';
 import { loadDevSecrets } from './dev-secrets';
@@ -17,7 +18,8 @@ const SERVICES = [
   { name: 'notifications-worker', entry: 'services/notifications-worker/main.ts' },
 ];
 
-const started: ManagedProcess[] = [];
+/** Anything the runner stops on the way out, in start order. */
+const started: { stop(graceMs?: number): Promise<void> }[] = [];
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
@@ -31,6 +33,7 @@ async function stopAll(code: number): Promise<never> {
   process.exit(code);
 }
 
+/** Infrastructure (database, Temporal): without it nothing works, so its exit stops the stack. */
 function track(proc: ManagedProcess) {
   started.push(proc);
   proc.exited.then((code) => {
@@ -79,20 +82,24 @@ async function main() {
       uiPort: EMBEDDED.temporalUiPort,
       dbFile: path.join(paths.data, 'temporal.db'),
       searchAttributes: searchAttributeFlags(),
-      // The UI decrypts payloads through the API's codec server (anonymous on this local stack only).
-      codecEndpoint: `http://localhost:${config.PORT}/codec`,
+      // The UI decrypts payloads through the API's codec server; it cannot send a token, so its
+      // endpoint carries this stack's secret key (.data/dev-secrets.json), which other local
+      // processes do not know. Every other codec request needs an operator's token.
+      codecEndpoint: `http://localhost:${config.PORT}/codec${config.CODEC_UI_KEY ? `/ui/${config.CODEC_UI_KEY}` : ''}`,
       onLine: prefixer('temporal'),
     });
     track(temporal.proc);
     env.TEMPORAL_ADDRESS = temporal.address;
-    env.CODEC_ALLOW_ANONYMOUS ??= 'true';
     uiUrl = temporal.uiUrl;
   }
   await registerSearchAttributes(env.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
 
   const tsx = ['--import', 'tsx'];
+  // Services are restarted when they die (with backoff and a [dev] line): a crashed worker never
+  // takes Temporal or the database down, and its workflows resume when it is back.
   for (const svc of SERVICES) {
-    track(spawnManaged(svc.name, process.execPath, [...tsx, svc.entry], { cwd: paths.root, env, onLine: prefixer(svc.name) }));
+    const start = () => spawnManaged(svc.name, process.execPath, [...tsx, svc.entry], { cwd: paths.root, env, onLine: prefixer(svc.name) });
+    started.push(supervise(svc.name, start, { log: (line) => process.stderr.write(`[dev] ${line}\n`) }));
     if (svc.name === 'sandbox') await waitUntil('sandbox', () => httpOk(`${config.SANDBOX_URL}/healthz`), { timeoutMs: 30_000 });
   }
   const apiUrl = `http://localhost:${config.PORT}`;

@@ -4,9 +4,12 @@ import { analyticsDashboardRouter } from './analytics/dashboard-router';
 import { createAuthKit } from './auth/auth-kit';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
+import { passwordSetupRouter } from './auth/password-setup-routes';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { allowedOrigins, cors } from './http/cors';
 import { createMetrics } from './http/metrics';
+import { methodNotAllowed } from './http/method-not-allowed';
 import { requestContext } from './http/request-context';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document';
 import { docsRouter } from './openapi/docs-page';
@@ -19,7 +22,9 @@ import { notificationsRouter } from './routes/notifications';
 import { probesRouter } from './routes/probes';
 import { systemRouter } from './routes/system';
 import { verificationRequestsRouter } from './routes/verification-requests';
+import { partnerKycRouter } from './partner/partner-kyc-routes';
 import { userTokensRouter } from './partner/user-tokens-routes';
+import { transactionsRouter } from './routes/transactions';
 import { auditRouter } from './users/audit-routes';
 import { profileRouter } from './users/profile-routes';
 
@@ -30,26 +35,36 @@ export function createApp(deps: ApiDeps): Express {
   const metrics = createMetrics();
   // Routers that need a signed-in caller put `auth.requireUser` in their routes' `before`.
   const auth = createAuthKit(deps);
+  // The documented routes, for tests that check every response against its schema.
+  app.locals.openApiRegistry = registry;
 
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(requestContext(deps.logger));
   app.use(metrics.middleware);
+  // Before every router, so preflights are answered; /codec keeps its own policy (Temporal UI).
+  app.use(cors(allowedOrigins(deps.config), (path) => path.startsWith('/codec')));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // 405 + Allow for a known path with a method it does not serve (reads the finished spec lazily).
+  app.use(methodNotAllowed(() => openApiDocument));
   // Webhook routers that need the raw body for signature checks mount before the JSON parser.
   app.use(kycWebhooksRouter(deps, registry));
   app.use(notificationWebhooksRouter(deps, registry));
+  // Partner KYC submits carry images: its routes parse their own bodies (PARTNER_KYC_BODY_LIMIT).
+  app.use(partnerKycRouter(deps, registry, auth));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   app.use(systemRouter(deps, registry, metrics));
   app.use(probesRouter(deps, registry));
   app.use(authRouter(deps, registry, auth));
   app.use(tenantUsersRouter(deps, registry, auth));
+  app.use(passwordSetupRouter(deps, registry, auth));
   app.use(userTokensRouter(deps, registry, auth));
+  app.use(transactionsRouter(deps, registry));
   app.use(auditRouter(deps, registry, auth));
   app.use(onboardingRouter(deps, registry, auth.requireUser));
   app.use(verificationRequestsRouter(deps, registry, auth.requireUser));
@@ -61,7 +76,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(profileRouter(deps, registry, auth));
 
   // The document is generated once, after every router has registered its routes.
-  const openApiDocument = buildOpenApiDocument(registry, deps.config.API_PUBLIC_URL);
+  const openApiDocument = buildOpenApiDocument(registry);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

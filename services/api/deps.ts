@@ -1,12 +1,13 @@
 import type { Client } from '@temporalio/client';
-import type { Config } from '../../adapters/config';
+import type { ProcessConfig } from '../../adapters/config';
 import type { Connection } from '../../adapters/database';
 import type { Logger } from '../../adapters/logger';
 import type { Models } from '../../adapters/models';
 
 /** Everything the HTTP layer needs, built once in main.ts (or a test) and passed in. */
 export interface ApiDeps {
-  config: Config;
+  /** Only the api's sections (adapters/config/processes.ts). */
+  config: ProcessConfig<'api'>;
   logger: Logger;
   db: Connection;
   models: Models;

@@ -7,7 +7,7 @@ import { createTemporalClient } from '../../adapters/temporal-client';
 import { createApp } from './app';
 
 async function main() {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'api');
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
   const db = await connectDatabase(config.MONGODB_URI);
   const models = createModels(db);

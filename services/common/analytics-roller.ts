@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../../adapters/config';
-import { createTemporalClient } from '../../adapters/temporal-client';
+import { createTemporalClient, type TemporalClientConfig } from '../../adapters/temporal-client';
 import {
   ANALYTICS_ROLLER_WORKFLOW,
   analyticsRollerStateQuery,
@@ -10,7 +10,7 @@ import {
 import { taskQueues } from '../../domain/task-queues';
 
 /** Starts the analytics roller unless it runs already (onboarding worker start-up, ops CLI). */
-export async function ensureAnalyticsRoller(client: Client, config: Config): Promise<string> {
+export async function ensureAnalyticsRoller(client: Client, config: RollerConfig): Promise<string> {
   const workflowId = analyticsRollerWorkflowId(config.TASK_QUEUE_PREFIX);
   try {
     await client.workflow.start(ANALYTICS_ROLLER_WORKFLOW, {
@@ -25,7 +25,10 @@ export async function ensureAnalyticsRoller(client: Client, config: Config): Pro
   }
 }
 
-export async function ensureAnalyticsRollerOnce(config: Config): Promise<string> {
+/** Where the roller runs and how to reach Temporal. */
+type RollerConfig = Pick<Config, 'ANALYTICS_ROLL_INTERVAL_MS' | 'TASK_QUEUE_PREFIX'> & TemporalClientConfig;
+
+export async function ensureAnalyticsRollerOnce(config: RollerConfig): Promise<string> {
   const client = createTemporalClient(config);
   try {
     return await ensureAnalyticsRoller(client, config);
@@ -35,7 +38,7 @@ export async function ensureAnalyticsRollerOnce(config: Config): Promise<string>
 }
 
 /** Asks the roller to rebuild the read models and waits until it has (reconcile, after seeding). */
-export async function rebuildThroughRoller(client: Client, config: Config, onWait: () => void = () => {}): Promise<void> {
+export async function rebuildThroughRoller(client: Client, config: RollerConfig, onWait: () => void = () => {}): Promise<void> {
   await ensureAnalyticsRoller(client, config);
   const handle = client.workflow.getHandle(analyticsRollerWorkflowId(config.TASK_QUEUE_PREFIX));
   const before = (await handle.query(analyticsRollerStateQuery)).rebuilds;

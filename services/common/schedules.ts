@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { VERIFICATION_SWEEP_WORKFLOW, verificationSweepScheduleId } from '../../domain/contracts/verification-sweep.contract';
 import type { Config } from '../../adapters/config';
-import { createTemporalClient } from '../../adapters/temporal-client';
+import { createTemporalClient, type TemporalClientConfig } from '../../adapters/temporal-client';
 import { taskQueues } from '../../domain/task-queues';
 
 /**
@@ -9,7 +9,7 @@ import { taskQueues } from '../../domain/task-queues';
  * VERIFICATION_SWEEP_CRON. Idempotent: the onboarding worker runs it at start, and so does
  * `npm run ops -- setup-schedules`. Returns what it did.
  */
-export async function ensureSchedules(client: Client, config: Config): Promise<string[]> {
+export async function ensureSchedules(client: Client, config: Pick<Config, 'TASK_QUEUE_PREFIX' | 'VERIFICATION_SWEEP_CRON'>): Promise<string[]> {
   const scheduleId = verificationSweepScheduleId(config.TASK_QUEUE_PREFIX);
   const spec = { cronExpressions: [config.VERIFICATION_SWEEP_CRON] };
   try {
@@ -28,7 +28,7 @@ export async function ensureSchedules(client: Client, config: Config): Promise<s
 }
 
 /** The same with a client of its own, for processes that have none (worker start-up, ops CLI). */
-export async function ensureSchedulesOnce(config: Config): Promise<string[]> {
+export async function ensureSchedulesOnce(config: Pick<Config, 'TASK_QUEUE_PREFIX' | 'VERIFICATION_SWEEP_CRON'> & TemporalClientConfig): Promise<string[]> {
   const client = createTemporalClient(config);
   try {
     return await ensureSchedules(client, config);

@@ -1,33 +1,45 @@
 import os from 'node:os';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
-import type { Config } from '../../adapters/config';
+import { loadConfig, type Config, type ProcessConfig, type ProcessName } from '../../adapters/config';
 import { connectDatabase } from '../../adapters/database';
 import { createDataConverter } from '../../adapters/data-converter';
-import { loadConfig } from '../../adapters/config';
 import { createLogger, type Logger } from '../../adapters/logger';
 import { createModels, ensureIndexes, type Models } from '../../adapters/models';
 import { taskQueues, type QueueName } from '../../domain/task-queues';
-import { temporalConnectionOptions } from '../../adapters/temporal-connection';
+import { temporalConnectionOptions, type TemporalConnectionConfig } from '../../adapters/temporal-connection';
 
-export interface WorkerDeps {
-  config: Config;
+export type WorkerProcessName = Extract<ProcessName, `${string}-worker`>;
+
+/** What every worker needs from config to connect and poll, whichever process it is. */
+type WorkerBaseConfig = Pick<
+  Config,
+  'TEMPORAL_NAMESPACE' | 'TASK_QUEUE_PREFIX' | 'WORKFLOW_BUNDLE_PATH' | 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'
+>;
+
+/** What a worker process needs to start: logging, the database, the Temporal connection. */
+type WorkerRuntimeConfig = Pick<Config, 'LOG_LEVEL' | 'MONGODB_URI'> & TemporalConnectionConfig;
+
+export interface WorkerDeps<C = Config> {
+  /** Only this worker process's sections (adapters/config/processes.ts); tests pass every section. */
+  config: C;
   logger: Logger;
   models: Models;
 }
 
-export interface WorkerProcessSpec {
-  name: string;
+export interface WorkerProcessSpec<P extends WorkerProcessName = WorkerProcessName> {
+  /** Also the process name its configuration is loaded for. */
+  name: P;
   queue: QueueName;
   /** The onboarding and notifications workers host workflow code (one shared bundle); the kyc worker runs activities only. */
   hostsWorkflows: boolean;
-  buildActivities: (deps: WorkerDeps) => object;
+  buildActivities: (deps: WorkerDeps<ProcessConfig<P>>) => object;
   /** Provider rate limits live on the task queue, not in hand-written throttles. */
-  maxTaskQueueActivitiesPerSecond?: (config: Config) => number | undefined;
+  maxTaskQueueActivitiesPerSecond?: (config: ProcessConfig<P>) => number | undefined;
   /** Start-up work of a worker process (not run by tests' createWorker), e.g. ensuring Schedules. */
-  onStart?: (deps: WorkerDeps) => Promise<void>;
+  onStart?: (deps: WorkerDeps<ProcessConfig<P>>) => Promise<void>;
 }
 
-function workflowSource(config: Config): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(config: Pick<Config, 'WORKFLOW_BUNDLE_PATH'>): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   // Production starts load the prebuilt bundle (`npm run build`); development bundles from source.
   if (config.WORKFLOW_BUNDLE_PATH) return { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } };
   return { workflowsPath: require.resolve('../../workflows') };
@@ -44,9 +56,9 @@ function installRuntimeLogger(logger: Logger) {
 }
 
 /** `overrides` lets tests share one prebuilt workflow bundle across workers. */
-export async function createWorker(
-  spec: WorkerProcessSpec,
-  deps: WorkerDeps,
+export async function createWorker<P extends WorkerProcessName>(
+  spec: WorkerProcessSpec<P>,
+  deps: WorkerDeps<ProcessConfig<P> & WorkerBaseConfig>,
   connection: NativeConnection,
   overrides: Partial<WorkerOptions> = {},
 ): Promise<Worker> {
@@ -64,8 +76,9 @@ export async function createWorker(
 }
 
 /** A worker process: config, database, Temporal connection, run until SIGINT/SIGTERM, close. */
-export async function runWorkerProcess(spec: WorkerProcessSpec): Promise<void> {
-  const config = loadConfig();
+export async function runWorkerProcess<P extends WorkerProcessName>(spec: WorkerProcessSpec<P>): Promise<void> {
+  // Every worker's sections include core, security and codec (processes.ts), so these keys exist.
+  const config = loadConfig(process.env, spec.name) as ProcessConfig<P> & WorkerBaseConfig & WorkerRuntimeConfig;
   const logger = createLogger({ level: config.LOG_LEVEL, name: spec.name });
   installRuntimeLogger(logger);
   const db = await connectDatabase(config.MONGODB_URI);
@@ -83,7 +96,7 @@ export async function runWorkerProcess(spec: WorkerProcessSpec): Promise<void> {
   logger.info('worker stopped');
 }
 
-export function mainWorker(spec: WorkerProcessSpec): void {
+export function mainWorker<P extends WorkerProcessName>(spec: WorkerProcessSpec<P>): void {
   runWorkerProcess(spec).catch((err) => {
     process.stderr.write(`${spec.name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

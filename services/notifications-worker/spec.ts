@@ -9,7 +9,7 @@ import type { WorkerProcessSpec } from '../common/worker-runner';
  * Hosts `notify-*` workflows and the channel activities: only this process holds the provider
  * credentials. The provider rate limit is enforced by Temporal on the task queue.
  */
-export const notificationsWorkerSpec: WorkerProcessSpec = {
+export const notificationsWorkerSpec: WorkerProcessSpec<'notifications-worker'> = {
   name: 'notifications-worker',
   queue: 'notifications',
   hostsWorkflows: true,

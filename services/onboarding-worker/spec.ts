@@ -1,4 +1,5 @@
 import { createNotificationRequestActivities } from '../../activities/notifications/create-notification-request-activities';
+import { createPartnerKycActivities } from '../../activities/partner-kyc/create-partner-kyc-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import { createUserActivities } from '../../activities/users/create-user-activities';
 import { createVerificationActivities } from '../../activities/verification/create-verification-activities';
@@ -8,7 +9,7 @@ import { ensureAnalyticsRollerOnce } from '../common/analytics-roller';
 import { ensureSchedulesOnce } from '../common/schedules';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
-export const onboardingWorkerSpec: WorkerProcessSpec = {
+export const onboardingWorkerSpec: WorkerProcessSpec<'onboarding-worker'> = {
   name: 'onboarding-worker',
   queue: 'onboarding',
   hostsWorkflows: true,
@@ -17,6 +18,7 @@ export const onboardingWorkerSpec: WorkerProcessSpec = {
     ...createUserActivities({ config, models }),
     ...createVerificationActivities({ config, models }),
     ...createVerificationSweepActivities({ config, models }),
+    ...createPartnerKycActivities({ models }),
     ...createNotificationRequestActivities(),
     ...createAnalyticsActivities({ models }),
   }),

@@ -1,12 +1,12 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Config } from '../../adapters/config';
+import type { ProcessConfig } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 
 export interface OpsCommand {
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   /** Returns what to print. Throw an Error with a one-line message for bad input. */
-  run(ctx: { config: Config; models: Models; args: Record<string, string | boolean | undefined> }): Promise<string>;
+  run(ctx: { config: ProcessConfig<'ops'>; models: Models; args: Record<string, string | boolean | undefined> }): Promise<string>;
 }
 
 export function requireArg(args: Record<string, string | boolean | undefined>, name: string): string {

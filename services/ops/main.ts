@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../adapters/config';
+import { ConfigError, loadConfig } from '../../adapters/config';
 import { connectDatabase } from '../../adapters/database';
 import { createModels, ensureIndexes } from '../../adapters/models';
 import { COMMANDS } from './commands';
+import { localEnv } from './local-env';
 
 /** `npm run ops -- <command> [--flags]`: operator tasks against the configured database. */
 async function main() {
@@ -14,7 +15,17 @@ async function main() {
     process.exit(name ? 2 : 0);
   }
   const { values } = parseArgs({ args: rest, options: command.options, strict: true });
-  const config = loadConfig();
+  const { env, secretsFile } = localEnv();
+  let config;
+  try {
+    config = loadConfig(env, 'ops');
+  } catch (err) {
+    // The usual cause locally: the stack never started, so there are no generated secrets yet.
+    if (err instanceof ConfigError && !secretsFile && env.NODE_ENV !== 'production') {
+      throw new Error(`${err.message}\nStart the local stack once with \`npm start\` (it writes .data/dev-secrets.json), or set these variables.`);
+    }
+    throw err;
+  }
   const db = await connectDatabase(config.MONGODB_URI);
   try {
     const models = createModels(db);

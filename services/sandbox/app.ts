@@ -1,18 +1,20 @@
 import express, { type Express } from 'express';
-import type { Config } from '../../adapters/config';
+import type { ProcessConfig } from '../../adapters/config';
 import type { Logger } from '../../adapters/logger';
 import { bridgeSimulator } from './bridge-simulator';
 import { dashboardPage } from './dashboard-page';
+import { SANDBOX_DOC } from './sandbox-doc';
 import { Outbox } from './outbox';
 import { veriffSimulator } from './veriff-simulator';
 import type { WebhookDelivery } from './webhook-sender';
 import { smileIdSimulator } from './smile-id';
+import { smileIdDocumentSimulator } from './smile-id-documents';
 import { pushRouter } from './push';
 import { sendgridRouter } from './sendgrid';
 import { twilioRouter } from './twilio';
 
 export interface SandboxDeps {
-  config: Config;
+  config: ProcessConfig<'sandbox'>;
   logger: Logger;
   outbox?: Outbox;
   /** Where provider webhooks go; default API_PUBLIC_URL (tests pass the API's random port). */
@@ -22,8 +24,8 @@ export interface SandboxDeps {
 }
 
 /**
- * Provider simulators speaking the real wire shapes (see docs/providers.md). Each simulator is a
- * router mounted here; the outbox and control endpoints let a person or a test drive them.
+ * Provider simulators speaking the real wire shapes (docs/sandbox.md, also served at /docs). Each
+ * simulator is a router mounted here; the outbox and control endpoints let a person or a test drive them.
  */
 export function createSandboxApp(deps: SandboxDeps) {
   const outbox = deps.outbox ?? new Outbox();
@@ -34,8 +36,12 @@ export function createSandboxApp(deps: SandboxDeps) {
   const bridge = bridgeSimulator(simulatorDeps);
   app.use(veriff.router);
   app.use(bridge.router);
-  app.get('/', (_req, res) => {
-    res.type('html').send(dashboardPage({ messages: outbox.list({ limit: 100 }), sessions: [...veriff.sessions.values()], links: [...bridge.links.values()] }));
+  app.get('/', (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : undefined;
+    res.type('html').send(dashboardPage({ messages: outbox.list({ limit: q ? 1000 : 100 }), sessions: [...veriff.sessions.values()], links: [...bridge.links.values()], q }));
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('text/markdown').send(SANDBOX_DOC);
   });
   // Where users are sent (session and link URLs): here, the dashboard plays their part.
   app.get(['/veriff/session/:id', '/bridge/kyc/:id', '/bridge/tos/:id'], (_req, res) => res.redirect('/'));
@@ -54,6 +60,7 @@ export function createSandboxApp(deps: SandboxDeps) {
   });
 
   app.use(smileIdSimulator(deps.config));
+  app.use(smileIdDocumentSimulator(deps.config));
   app.use(sendgridRouter({ ...deps, outbox }));
   app.use(twilioRouter({ ...deps, outbox }));
   app.use(pushRouter({ outbox }));

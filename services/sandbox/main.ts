@@ -4,7 +4,7 @@ import { createLogger } from '../../adapters/logger';
 import { createSandboxApp } from './app';
 
 async function main() {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'sandbox');
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'sandbox' });
   const { app } = createSandboxApp({ config, logger });
   const server = createServer(app);

@@ -27,7 +27,7 @@ export function signSendGridEvents(privateKeyBase64: string, timestamp: string, 
  * SendGrid v3 simulator: `POST /v3/mail/send` (202 + X-Message-Id) and the global suppression
  * lookup; events (processed, delivered) go back to the API in signed batches, like the real one.
  */
-export function sendgridRouter(deps: { config: Config; logger: Logger; outbox: Outbox }): Router {
+export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | 'SANDBOX_SENDGRID_EVENT_SIGNING_KEY' | 'SENDGRID_API_KEY'>; logger: Logger; outbox: Outbox }): Router {
   const router = Router();
   const pending: SendGridEvent[] = [];
   let flushTimer: NodeJS.Timeout | undefined;

@@ -16,7 +16,7 @@ export const SANDBOX_SMS_FAILURES: Record<string, { code: number; message: strin
 };
 
 /** Twilio Messages API simulator; status callbacks are signed with X-Twilio-Signature. */
-export function twilioRouter(deps: { config: Config; logger: Logger; outbox: Outbox }): Router {
+export function twilioRouter(deps: { config: Pick<Config, 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN'>; logger: Logger; outbox: Outbox }): Router {
   const router = Router();
   const { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token } = deps.config;
   const expectedAuth = `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;

@@ -9,6 +9,8 @@ export interface VeriffSession {
   id: string;
   vendorData: string;
   endUserId: string | null;
+  /** `verification.person` as sent (names only), for the dashboard. */
+  person: { firstName: string; lastName: string } | null;
   status: string;
   attemptId: string;
   createdAt: string;
@@ -19,7 +21,7 @@ const EVENT_CODES: Record<string, number> = { started: 7001, submitted: 7002 };
 const DECISION_CODES: Record<string, number> = { approved: 9001, declined: 9102, resubmission_requested: 9103, expired: 9104, abandoned: 9104, review: 9121 };
 
 export interface SimulatorDeps {
-  config: Config;
+  config: Pick<Config, 'SANDBOX_URL' | 'VERIFF_API_KEY' | 'VERIFF_SHARED_SECRET' | 'BRIDGE_API_KEY' | 'SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY'>;
   logger: Logger;
   /** Where webhooks go (the API's public URL). */
   apiUrl: () => string;
@@ -43,7 +45,7 @@ export function veriffSimulator(deps: SimulatorDeps) {
       res.status(401).json({ status: 'fail', code: '1102', message: 'Mandatory X-HMAC-SIGNATURE header containing the SHA256 hash of the payload.' });
       return;
     }
-    let verification: { vendorData?: string; endUserId?: string };
+    let verification: { vendorData?: string; endUserId?: string; person?: { firstName?: string; lastName?: string } };
     try {
       verification = JSON.parse(body.toString('utf8')).verification ?? {};
     } catch {
@@ -51,7 +53,7 @@ export function veriffSimulator(deps: SimulatorDeps) {
       return;
     }
     const id = randomUUID();
-    const session: VeriffSession = { id, vendorData: verification.vendorData ?? '', endUserId: verification.endUserId ?? null, status: 'created', attemptId: randomUUID(), createdAt: new Date().toISOString() };
+    const session: VeriffSession = { id, vendorData: verification.vendorData ?? '', endUserId: verification.endUserId ?? null, person: verification.person ? { firstName: String(verification.person.firstName ?? ''), lastName: String(verification.person.lastName ?? '') } : null, status: 'created', attemptId: randomUUID(), createdAt: new Date().toISOString() };
     sessions.set(id, session);
     const url = `${deps.config.SANDBOX_URL}/veriff/session/${id}`;
     res.status(201).json({ status: 'success', verification: { id, url, vendorData: session.vendorData, host: deps.config.SANDBOX_URL, status: 'created', sessionToken: randomUUID() } });

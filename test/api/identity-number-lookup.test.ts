@@ -5,27 +5,30 @@ import { createLogger } from '../../adapters/logger';
 import { createSandboxApp } from '../../services/sandbox/app';
 import { userWithToken } from '../helpers/auth';
 import { testConfig } from '../helpers/config';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { listen, type RunningServer } from '../helpers/http';
+import { listen, request, type RunningServer } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/stack';
 
 // The kyc worker's adapter against the Smile ID simulator: real HTTP, real signature, real cipher.
 describe('identity number lookup (Smile ID shape, sandbox)', () => {
   let sandbox: RunningServer;
-  let db: TestDatabase;
+  let stack: TestStack;
   const config = testConfig();
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   beforeAll(async () => {
     sandbox = await listen(createSandboxApp({ config, logger: createLogger({ level: 'silent', name: 'sandbox' }) }).app);
-    db = await createTestDatabase();
+    stack = await startTestStack();
   });
   afterAll(async () => {
     await sandbox?.close();
-    await db?.close();
+    await stack?.close();
   });
 
   async function lookup(number: string, overrides: Record<string, string> = {}) {
-    const { user } = await userWithToken(db.models, config, { firstName: 'Ada', lastName: 'Obi', dateOfBirth: '12/03/1991' });
-    const { lookupIdentityNumbers } = createIdentityNumberActivities({ config: testConfig({ SMILE_ID_BASE_URL: sandbox.url, ...overrides }), models: db.models });
+    const { user, headers } = await userWithToken(stack.deps.models, config, { firstName: 'Ada', lastName: 'Obi' });
+    // The date of birth the matching rules need, given the way a user gives it: on the profile.
+    const put = await request(`${stack.url}/users/${user._id}`, { method: 'PUT', headers, json: { dateOfBirth: '1991-03-12' } });
+    expect(put.status).toBe(200);
+    const { lookupIdentityNumbers } = createIdentityNumberActivities({ config: testConfig({ SMILE_ID_BASE_URL: sandbox.url, ...overrides }), models: stack.deps.models });
     const numbers = { bvn: { sealed: cipher.encrypt(number, 'req-1'), last3: number.slice(-3) } };
     return new MockActivityEnvironment().run(lookupIdentityNumbers, { requestId: 'req-1', userId: user._id, numbers });
   }

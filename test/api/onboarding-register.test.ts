@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { userWithToken } from '../helpers/auth';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
+import { decodedHistoryText } from '../helpers/history-text';
 
 // Registration, confirmation and the guarded onboarding endpoints over HTTP.
 describe('onboarding API', () => {
@@ -37,7 +38,23 @@ describe('onboarding API', () => {
     expect(t.notifications.filter((n) => n.userId === userId && n.event === 'verification_code')).toHaveLength(1);
   });
 
-  it('answers 409 for a registered email and 404 for an unknown organization', async () => {
+  it('keeps the password hash, email, phone and names out of the workflow history', async () => {
+    const req = body({ phone: '+2348012345678', firstName: 'Zebulon', lastName: 'Quarrington' });
+    const { userId } = (await register(req)).json.data;
+    const ok = await t.api('/users/confirm', { method: 'POST', json: { email: req.email.toLowerCase(), code: await t.codeFor(userId) } });
+    expect(ok.status).toBe(200);
+    const user = (await t.stack.deps.models.User.findById(userId).lean())!;
+    expect(user).toMatchObject({ phone: '+2348012345678', firstName: 'Zebulon' });
+    const text = await decodedHistoryText(t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)));
+    expect(text).toContain(userId); // the scan does read the decrypted payloads
+    for (const secret of [user.passwordHash!, '$argon2id$', req.email.toLowerCase(), '2348012345678', 'Zebulon', 'Quarrington', req.password]) {
+      expect(text).not.toContain(secret);
+    }
+    // The pending registration that carried them to the first activity is gone.
+    expect(await t.stack.deps.models.PendingRegistration.countDocuments({})).toBe(0);
+  });
+
+  it('answers 409 for a registered email and refuses org_id (no joining without an invitation)', async () => {
     const req = body();
     await register(req);
     const dup = await register({ ...req, password: 'another password 123' });
@@ -45,20 +62,65 @@ describe('onboarding API', () => {
     const { user } = await userWithToken(t.stack.deps.models, t.stack.deps.config);
     expect((await register(body({ email: user.email }))).json.error.code).toBe('EMAIL_TAKEN');
 
-    const orgReq = body({ org_id: randomUUID() });
-    const noOrg = await register(orgReq);
-    expect([noOrg.status, noOrg.json.error.code]).toEqual([404, 'ORG_NOT_FOUND']);
-    expect(await t.stack.deps.models.User.countDocuments({ email: orgReq.email.toLowerCase() })).toBe(0);
+    // Unknown and existing organizations get the same answer: ids do not leak, nobody joins uninvited.
+    const existingOrg = await t.stack.deps.models.Organization.create({ name: 'Open Bank', slug: `open-bank-${randomUUID().slice(0, 8)}` });
+    for (const orgId of [randomUUID(), existingOrg._id]) {
+      const orgReq = body({ org_id: orgId });
+      const refused = await register(orgReq);
+      expect([refused.status, refused.json.error.code]).toEqual([403, 'ORG_INVITATION_REQUIRED']);
+      expect(await t.stack.deps.models.User.countDocuments({ email: orgReq.email.toLowerCase() })).toBe(0);
+    }
   });
 
-  it('creates the organization from org_name and makes the user its admin', async () => {
-    const res = await register(body({ org_name: 'Acme Microfinance' }));
+  it('creates the organization from org_name and makes the user its BANK_ADMIN, who manages staff', async () => {
+    const name = `Acme Microfinance ${randomUUID().slice(0, 8)}`;
+    const req = body({ org_name: name });
+    const res = await register(req);
     expect(res.status).toBe(201);
-    const user = (await t.stack.deps.models.User.findById(res.json.data.userId).lean())!;
+    const userId = res.json.data.userId;
+    const user = (await t.stack.deps.models.User.findById(userId).lean())!;
     const org = (await t.stack.deps.models.Organization.findById(user.tenantId).lean())!;
-    expect(org.name).toBe('Acme Microfinance');
+    expect(org.name).toBe(name);
     expect(res.json.data.tenantId).toBe(org._id);
-    expect(user).toMatchObject({ userType: 'org-admin', role: 'admin' });
+    expect(user).toMatchObject({ userType: 'org-admin', role: 'org-staff', staffRole: 'BANK_ADMIN' });
+    // A retry of the same registration is the same user in the same organization.
+    expect((await register(req)).json.data).toEqual(res.json.data);
+
+    // Confirm, sign in (over HTTP), and do what the role says: add a staff member (seed 002).
+    expect((await t.api('/users/confirm', { method: 'POST', json: { email: req.email, code: await t.codeFor(userId) } })).status).toBe(200);
+    const login = await t.api('/api/v1/auth/login', { method: 'POST', json: { email: req.email, password: req.password } });
+    expect(login.status).toBe(200);
+    const admin = { authorization: `Bearer ${login.json.data.accessToken}` };
+    const staff = await t.api('/api/v1/auth/users', { method: 'POST', headers: admin, json: { email: `${randomUUID()}@example.test`, firstName: 'Jane', lastName: 'Smith', role: 'ANALYST' } });
+    expect([staff.status, staff.json.data?.role]).toEqual([201, 'ANALYST']);
+    const listed = await t.api('/api/v1/auth/users', { headers: admin });
+    expect(listed.json.data.items.map((u: { role: string }) => u.role).sort()).toEqual(['ANALYST', 'BANK_ADMIN']);
+  });
+
+  it('answers 409 ORG_NAME_TAKEN for a name that exists, however it was written or created', async () => {
+    const name = `Kuda ${randomUUID().slice(0, 8)}`;
+    expect((await register(body({ org_name: name }))).status).toBe(201);
+    for (const again of [name, `  ${name.toUpperCase()} `, name.replace(' ', '-')]) {
+      const taken = await register(body({ org_name: again }));
+      expect([taken.status, taken.json.error.code]).toEqual([409, 'ORG_NAME_TAKEN']);
+    }
+    // A tenant made by the ops CLI holds its slug too.
+    const slug = `first-bank-${randomUUID().slice(0, 8)}`;
+    await t.stack.deps.models.Organization.create({ name: 'First Bank', slug });
+    expect((await register(body({ org_name: slug.replace(/-/g, ' ') }))).json.error.code).toBe('ORG_NAME_TAKEN');
+    expect((await register(body({ org_name: '--' }))).json.error.code).toBe('ORG_NAME_INVALID');
+  });
+
+  it('20 concurrent registrations naming one new organization: exactly one creates it', async () => {
+    const name = `Race Bank ${randomUUID().slice(0, 8)}`;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => register(body({ org_name: name }))));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.json.error.code)).toEqual(Array(19).fill('ORG_NAME_TAKEN'));
+    const winner = answers.find((a) => a.status === 201)!.json.data;
+    const members = await t.stack.deps.models.User.find({ tenantId: winner.tenantId }).lean();
+    expect(members.map((m) => m._id)).toEqual([winner.userId]);
+    expect(await t.stack.deps.models.Organization.countDocuments({ name })).toBe(1);
   });
 
   it('validates the body', async () => {
@@ -93,7 +155,9 @@ describe('onboarding API', () => {
     const other = await userWithToken(t.stack.deps.models, t.stack.deps.config);
     expect((await t.api(`/users/${userId}/kyc-session`, { method: 'POST', headers: other.headers })).status).toBe(404);
     expect((await t.api(`/users/${userId}/onboarding`, { headers: other.headers })).status).toBe(404);
-    expect((await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: own })).json.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    // Seed 000 calls bridge-kyc without an Idempotency-Key: that is accepted (here: too early a step).
+    expect((await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: own })).json.error.code).toBe('WRONG_ONBOARDING_STEP');
+    expect((await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: { ...own, 'idempotency-key': 'short' } })).json.error.code).toBe('IDEMPOTENCY_KEY_INVALID');
 
     const mine = await t.api(`/users/${userId}/onboarding`, { headers: own });
     expect(mine.json.data).toMatchObject({ userId, step: 'awaiting_confirmation', email: { attemptsLeft: 5 }, veriff: { sessionId: null } });

@@ -121,12 +121,13 @@ describe('partner surface (seed 003) and ops commands', () => {
   it('issues tokens for a new user of the client’s tenant, then for the same user again', async () => {
     const first = await tokens(enabledKey, { email: 'Buyer@Example.com', countryIsoCode: 'NG' });
     expect(first.status).toBe(200);
-    expect(Object.keys(first.json.data).sort()).toEqual(['accessToken', 'refreshToken']);
+    // The seed's own shape, without the envelope.
+    expect(Object.keys(first.json).sort()).toEqual(['accessToken', 'refreshToken']);
     const user = await stack.deps.models.User.findOne({ email: 'buyer@example.com' }).lean();
     expect(user).toMatchObject({ tenantId, country: 'NG', userType: 'user', role: 'retail' });
-    const me = await request(`${stack.url}/api/v1/auth/me`, { headers: bearer(first.json.data.accessToken) });
+    const me = await request(`${stack.url}/api/v1/auth/me`, { headers: bearer(first.json.accessToken) });
     expect(me.json.data).toMatchObject({ id: user!._id, tenant: { id: tenantId } });
-    const refreshed = await request(`${stack.url}/api/v1/auth/refresh`, { method: 'POST', json: { refreshToken: first.json.data.refreshToken } });
+    const refreshed = await request(`${stack.url}/api/v1/auth/refresh`, { method: 'POST', json: { refreshToken: first.json.refreshToken } });
     expect(refreshed.status).toBe(200);
     const second = await tokens(enabledKey, { email: 'buyer@example.com', countryIsoCode: 'NG' });
     expect(second.status).toBe(200);

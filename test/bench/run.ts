@@ -1,143 +1,114 @@
-// `npm run bench`: 1,000 notifications through the real stack (API → Temporal → notifications
-// worker → SDKs → sandbox providers → signed callbacks → API), then counted in the sandbox outbox.
-// Starts its own throwaway Temporal dev server and FerretDB; touches nothing else.
+// `npm run bench [-- name …] [--option value …]`: starts a throwaway Temporal dev server (SQLite
+// file, as `npm start` runs it) and database once, runs the named scenarios (all by default),
+// prints each one's table of project vs bare baseline and writes bench/results/<date>.json.
+// Scenarios are the modules in test/bench/scenarios/ exporting a `Scenario` as `scenario`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { freePort, startDatabase, startTemporalDevServer, waitUntil } from '../../infra/processes';
 import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
-import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
-import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
-import { CHANNELS, type Channel } from '../../domain/contracts/notify.contract';
-import { request } from '../helpers/http';
-import { startNotificationsStack } from '../helpers/notifications';
+import { closeAppStack } from './app-stack';
+import { closeJourneyClient } from './journey-steps';
+import type { BenchInfra, BenchRow, Scenario, ScenarioResult } from './scenario';
 
-const { values: opts } = parseArgs({
-  options: {
-    count: { type: 'string', default: '1000' },
-    channels: { type: 'string', default: CHANNELS.join(',') },
-    batch: { type: 'string', default: '100' },
-    /** Overrides NOTIFY_MAX_ACTIVITIES_PER_SECOND (the provider rate limit on the task queue). */
-    rate: { type: 'string' },
-  },
-});
-const COUNT = Number(opts.count);
-const CHOSEN = opts.channels!.split(',') as Channel[];
-const BATCH = Number(opts.batch);
+/** Run order when all are asked for; a scenario not listed here (added later) runs after these. */
+const ORDER = ['register', 'login', 'webhook-ack', 'journey', 'cpu', 'memory', 'notifications'];
+const SCENARIO_DIR = path.join(__dirname, 'scenarios');
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+async function discover(): Promise<Map<string, Scenario>> {
+  const found = new Map<string, Scenario>();
+  for (const file of fs.readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.ts')).sort()) {
+    const mod = await import(path.join(SCENARIO_DIR, file));
+    const scenario: Scenario | undefined = mod.scenario ?? mod.default ?? Object.values(mod).find((v): v is Scenario => typeof (v as Scenario)?.run === 'function');
+    if (scenario) found.set(scenario.name, scenario);
+  }
+  return found;
+}
+
 const log = (s: string) => process.stdout.write(`[bench] ${s}\n`);
+const cell = (v: BenchRow[keyof BenchRow]) => (v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v));
+
+function printTable(result: ScenarioResult) {
+  const head = ['metric', 'project', 'baseline', 'ratio', 'unit'];
+  const rows = result.rows.map((r) => [r.metric, cell(r.project), cell(r.baseline), cell(r.ratio), r.unit ?? '']);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cols: string[]) => '| ' + cols.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  process.stdout.write(`\n## ${result.name}\n${line(head)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
+  for (const n of result.notes ?? []) process.stdout.write(`  - ${n}\n`);
+  process.stdout.write('\n');
+}
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger(process.env.BENCH_LOG_LEVEL === 'WARN' ? 'WARN' : 'ERROR') });
+  const argv = process.argv.slice(2);
+  const firstOption = argv.findIndex((a) => a.startsWith('--'));
+  const names = firstOption === -1 ? argv : argv.slice(0, firstOption);
+  const args = firstOption === -1 ? [] : argv.slice(firstOption);
+  const all = await discover();
+  const unknown = names.filter((n) => !all.has(n));
+  if (unknown.length) {
+    process.stderr.write(`unknown scenario(s) ${unknown.join(', ')}; known: ${[...all.keys()].join(', ')}\n`);
+    process.exit(2);
+  }
+  const ordered = [...all.keys()].sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
+  const chosen = (names.length ? names : ordered).map((n) => all.get(n)!);
+
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyc-bench-'));
   const [db, temporal] = await Promise.all([
     startDatabase({ ferretdbPath: paths.ferretdb, dataDir: path.join(dataDir, 'db'), port: await freePort() }),
-    startTemporalDevServer({ temporalPath: paths.temporal, port: await freePort(), searchAttributes: searchAttributeFlags() }),
+    startTemporalDevServer({ temporalPath: paths.temporal, port: await freePort(), dbFile: path.join(dataDir, 'temporal.db'), searchAttributes: searchAttributeFlags() }),
   ]);
-  const procs = [temporal.proc, db.proc];
+  const results: (ScenarioResult & { seconds: number })[] = [];
+  let failed = false;
   try {
     const conn = await Connection.connect({ address: temporal.address });
     await waitUntil('search attributes', async () => (await ensureSearchAttributes(conn, 'default'), true), { timeoutMs: 30_000 });
     await conn.close();
-    process.env.TEST_MONGODB_URI = db.uri;
-    process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
-    await run();
-  } finally {
-    for (const p of procs) await p.stop(5_000);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function run() {
-  const n = await startNotificationsStack({
-    workers: [onboardingWorkerSpec, notificationsWorkerSpec],
-    config: opts.rate ? { NOTIFY_MAX_ACTIVITIES_PER_SECOND: opts.rate } : {},
-  });
-  // Which operations the run issues, per collection (FerretDB's cost is in the scans).
-  const dbOps = new Map<string, number>();
-  n.stack.deps.db.set('debug', (collection: string, method: string, filter?: Record<string, unknown>) => {
-    const key = `${collection}.${method}(${Array.isArray(filter) ? 'batch' : Object.keys(filter ?? {}).join(',')})`;
-    dbOps.set(key, (dbOps.get(key) ?? 0) + 1);
-  });
-  // Everything but the database and Temporal shares this event loop: its lag is worth reporting.
-  let maxLagMs = 0;
-  let peakRss = 0;
-  let last = performance.now();
-  const lagTimer = setInterval(() => {
-    const now = performance.now();
-    maxLagMs = Math.max(maxLagMs, now - last - 100);
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    last = now;
-  }, 100);
-  try {
-    const { models, config } = n.stack.deps;
-    log(`${COUNT} notifications × channels ${CHOSEN.join(',')}; ${db()} ; task-queue rate limit ${config.NOTIFY_MAX_ACTIVITIES_PER_SECOND} activities/s`);
-    const users = Array.from({ length: COUNT }, (_, i) => ({ email: `bench-${i}@example.test`, phone: `+2348${String(100000000 + i)}`, firstName: 'Bench', status: 'active' }));
-    const created = await models.User.insertMany(users);
-    await models.UserDevices.insertMany(created.map((u, i) => ({ _id: u._id, devices: [{ _id: `d${i}`, token: `bench-device-${i}`, platform: 'android', createdAt: new Date() }] })));
-
-    const requestedAt = new Map<string, number>();
-    const start = Date.now();
-    for (let i = 0; i < created.length; i += BATCH) {
-      const userIds = created.slice(i, i + BATCH).map((u) => u._id);
-      const sentAt = Date.now();
-      const res = await request(`${n.stack.url}/users/notifications/kyc`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${n.serviceToken}` },
-        json: { userIds, status: 'approved', channels: CHOSEN },
-      });
-      if (res.status !== 202) throw new Error(`POST /users/notifications/kyc answered ${res.status}: ${res.text}`);
-      for (const x of res.json.data.notifications as { notificationId: string }[]) requestedAt.set(x.notificationId, sentAt);
-    }
-    const acceptedMs = Date.now() - start;
-    log(`accepted ${requestedAt.size} in ${acceptedMs} ms`);
-
-    const deadline = Date.now() + 25 * 60_000;
-    let done = 0;
-    while (Date.now() < deadline) {
-      done = await models.Notification.countDocuments({ status: { $ne: 'pending' } });
-      if (done >= COUNT) break;
-      await new Promise((r) => setTimeout(r, 1_000)); // FerretDB scans for this count: poll gently
-    }
-    const finished = await models.Notification.find({}, { completedAt: 1, status: 1 }).lean();
-    const end = Math.max(...finished.map((f) => f.completedAt?.getTime() ?? 0));
-    const latencies = finished.filter((f) => f.completedAt && requestedAt.has(f._id)).map((f) => f.completedAt!.getTime() - requestedAt.get(f._id)!).sort((a, b) => a - b);
-
-    // Count what the providers actually delivered, per recipient and channel.
-    let lost = 0;
-    let duplicated = 0;
-    for (const [i, u] of created.entries()) {
-      const to: Record<Channel, string> = { email: u.email, sms: u.phone!, push: `bench-device-${i}` };
-      for (const channel of CHOSEN) {
-        const got = n.outbox.list({ to: to[channel], channel }).length;
-        if (got === 0) lost++;
-        if (got > 1) duplicated += got - 1;
+    const infra: BenchInfra = {
+      mongodbUri: db.uri,
+      temporalAddress: temporal.address,
+      dataDir,
+      pids: { temporal: temporal.proc.child.pid!, database: db.proc.child.pid! },
+    };
+    log(`database ${db.kind}, Temporal dev server on a SQLite file; scenarios: ${chosen.map((s) => s.name).join(', ')}`);
+    for (const s of chosen) {
+      log(`${s.name}: ${s.description}`);
+      const t0 = Date.now();
+      try {
+        const result = await s.run(infra, args);
+        results.push({ ...result, seconds: Math.round((Date.now() - t0) / 1000) });
+        printTable(result);
+      } catch (err) {
+        failed = true;
+        log(`${s.name} FAILED: ${err instanceof Error ? err.stack : String(err)}`);
+        results.push({ name: s.name, rows: [], notes: [`failed: ${err instanceof Error ? err.message : String(err)}`], seconds: Math.round((Date.now() - t0) / 1000) });
       }
     }
-    await new Promise((r) => setTimeout(r, 1_000)); // let the last callbacks land
-    const outcomes = await models.NotificationDeliveryEvent.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$kind', n: { $sum: 1 } } }]);
-    const seconds = (end - start) / 1000;
-    log(`completed ${done}/${COUNT} notifications (${finished.filter((f) => f.status === 'sent').length} sent) in ${seconds.toFixed(1)} s`);
-    log(`outbox: ${n.outbox.count()} messages, expected ${COUNT * CHOSEN.length}; lost = ${lost}, duplicated = ${duplicated}`);
-    log(`throughput: ${(COUNT / seconds).toFixed(1)} notifications/s (${((COUNT * CHOSEN.length) / seconds).toFixed(1)} messages/s)`);
-    log(`latency request→all channels done: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${latencies.at(-1)} ms`);
-    log(`delivery outcomes recorded: ${outcomes.map((d) => `${d._id} ${d.n}`).join(', ')}`);
-    const ops = [...dbOps].sort((a, b) => b[1] - a[1]);
-    log(`database operations per notification: ${ops.map(([k, c]) => `${k} ${(c / COUNT).toFixed(2)}`).join('; ')}`);
-    log(`max event-loop lag (API + sandbox + workers in one process): ${Math.round(maxLagMs)} ms; peak RSS ${Math.round(peakRss / 2 ** 20)} MiB`);
-    if (lost || duplicated || done < COUNT) process.exitCode = 1;
   } finally {
-    clearInterval(lagTimer);
-    await n.close();
+    await closeJourneyClient();
+    await closeAppStack();
+    for (const p of [temporal.proc, db.proc]) await p.stop(5_000);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  const out = path.join(paths.root, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg(), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  // Scenarios run alone replace their own entry in the day's file and keep the others.
+  let earlier: { results?: (ScenarioResult & { at?: string })[] } = {};
+  try {
+    earlier = JSON.parse(fs.readFileSync(out, 'utf8'));
+  } catch {
+    /* first run of the day */
+  }
+  const at = new Date().toISOString();
+  const merged = [...(earlier.results ?? []).filter((r) => !results.some((x) => x.name === r.name)), ...results.map((r) => ({ ...r, at, args }))];
+  fs.writeFileSync(out, JSON.stringify({ at, machine, results: merged }, null, 2) + '\n');
+  log(`results written to ${path.relative(paths.root, out)}`);
+  if (failed) process.exitCode = 1;
 }
-
-const db = () => `database ${process.env.TEST_DATABASE_KIND ?? 'ferretdb/mongod'}`;
 
 main().catch((err) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);

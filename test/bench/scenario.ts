@@ -9,6 +9,8 @@ export interface BenchInfra {
   temporalAddress: string;
   /** A scratch directory removed after the run. */
   dataDir: string;
+  /** Process ids of the Temporal server and the database, for per-process CPU and memory. */
+  pids?: { temporal: number; database: number };
 }
 
 export interface BenchRow {

@@ -44,7 +44,9 @@ describe('BVN/NIN verification requests end to end', () => {
     const staff = { tenantId: org._id, userType: 'staff' as const, role: 'org-staff' as const };
     const officer = await userWithToken(stack.deps.models, stack.deps.config, { ...staff, staffRole: 'COMPLIANCE_OFFICER' });
     const analyst = await userWithToken(stack.deps.models, stack.deps.config, { ...staff, staffRole: 'ANALYST' });
-    const user = await userWithToken(stack.deps.models, stack.deps.config, { tenantId: org._id, firstName: 'Adá', lastName: 'Obi', dateOfBirth: '12/03/1991' });
+    const user = await userWithToken(stack.deps.models, stack.deps.config, { tenantId: org._id, firstName: 'Adá', lastName: 'Obi' });
+    // The date of birth the matching needs, given over HTTP on the profile (never written into the database).
+    expect((await api(`/users/${user.user._id}`, { method: 'PUT', headers: user.headers, json: { dateOfBirth: '1991-03-12' } })).status).toBe(200);
     return { org, officer, analyst, user };
   }
 
@@ -171,6 +173,11 @@ describe('BVN/NIN verification requests end to end', () => {
     const stuck = await api('/admin/verification-requests/stuck', { headers: admin.headers });
     expect(stuck.status).toBe(200);
     expect(stuck.json.data.stuck.map((r: { status: string }) => r.status)).toContain('verifying');
+    // How long each has been stuck (issue 11): about two hours, counted from statusAt.
+    const twoHours = stuck.json.data.stuck.find((r: { statusAt: string }) => r.statusAt === stuckAt.toISOString());
+    expect(twoHours.stuckSince).toBe(stuckAt.toISOString());
+    expect(twoHours.stuckForSeconds).toBeGreaterThanOrEqual(7200);
+    expect(twoHours.stuckForSeconds).toBeLessThan(7200 + 600);
   });
 
   it('serves the codec endpoint to operators only, with CORS for the Temporal UI', async () => {

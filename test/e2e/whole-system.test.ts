@@ -61,7 +61,9 @@ describe('the whole system, as a person uses it', () => {
   it('a compliance officer asks for a BVN: the user is told, submits it and is verified', async () => {
     const org = await t.stack.deps.models.Organization.create({ name: 'Bank', slug: `bank-${randomInt(1e9)}` });
     const officer = await userWithToken(t.stack.deps.models, t.stack.deps.config, { tenantId: org._id, userType: 'staff', role: 'org-staff', staffRole: 'COMPLIANCE_OFFICER' });
-    const user = await userWithToken(t.stack.deps.models, t.stack.deps.config, { tenantId: org._id, firstName: 'Ada', lastName: 'Obi', dateOfBirth: '1991-03-12' });
+    const user = await userWithToken(t.stack.deps.models, t.stack.deps.config, { tenantId: org._id, firstName: 'Ada', lastName: 'Obi' });
+    // The user gives their date of birth on the profile, as the "check your date of birth" message says.
+    expect((await api(`/users/${user.user._id}`, { method: 'PUT', headers: user.headers, json: { dateOfBirth: '1991-03-12' } })).status).toBe(200);
     const created = await api('/users/notifications/verification-request', { method: 'POST', headers: officer.headers, json: { userId: user.user._id, types: ['bvn'] } });
     expect(created.status).toBe(202);
     const asked = await eventually(async () => inbox(user.user.email).find((m) => m.subject === 'Please provide your BVN'), 20_000, 'request email');

@@ -39,6 +39,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     OPS_TOKEN: TEST_OPS_TOKEN,
     ...TEST_SECRETS,
     TASK_QUEUE_PREFIX: fileQueuePrefix,
+    // Test files register many users from 127.0.0.1; hardening tests set the sign-up limits low.
+    RATE_LIMIT_REGISTER_PER_IP: '100000',
+    RATE_LIMIT_RESEND_PER_IP: '100000',
     ...overrides,
   });
 }

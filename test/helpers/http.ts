@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
+import { assertDocumentedResponse } from './response-conformance';
 
 export interface RunningServer {
   url: string;
@@ -40,5 +41,6 @@ export async function request(url: string, init: RequestInit & { json?: unknown 
   } catch {
     json = undefined;
   }
+  assertDocumentedResponse(url, init.method ?? 'GET', res.status, json, res.headers.get('content-type'));
   return { status: res.status, headers: res.headers, json, text };
 }

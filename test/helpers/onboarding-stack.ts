@@ -56,7 +56,7 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
     /** A bearer token as login (identity issue) would mint it. */
     async tokenFor(userId: string) {
       const user = await stack.deps.models.User.findById(userId).lean();
-      return (await accessTokenFor(stack.deps.config, user!)).headers;
+      return (await accessTokenFor(stack.deps.models, stack.deps.config, user!)).headers;
     },
     /** Registered, confirmed and signed in: ready for the KYC steps. */
     async confirmedUser(body: Record<string, unknown> = {}) {

@@ -1,5 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../services/api/app';
+import type { Config } from '../../adapters/config';
+import { checkResponsesOf } from './response-conformance';
 import type { ApiDeps } from '../../services/api/deps';
 import { createLogger } from '../../adapters/logger';
 import { createTemporalClient } from '../../adapters/temporal-client';
@@ -9,9 +11,13 @@ import { createTestDatabase } from './database';
 import { listen } from './http';
 import { connectTestTemporal, workflowBundle } from './temporal';
 
+/** Tests hold the whole configuration: the API and the workers they start each take their part. */
+export type TestDeps = Omit<ApiDeps, 'config'> & { config: Config };
+
 export interface TestStack {
   url: string;
-  deps: ApiDeps;
+  /** The API's deps, with every config section (the test stack runs every process in one place). */
+  deps: TestDeps;
   workers: Worker[];
   close(): Promise<void>;
 }
@@ -27,7 +33,7 @@ export async function startTestStack(
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'test' });
   const db = await createTestDatabase(config.MONGODB_URI);
   const temporalConn = await connectTestTemporal(config.TEMPORAL_ADDRESS);
-  const deps: ApiDeps = { config, logger, db: db.conn, models: db.models, temporal: createTemporalClient(config) };
+  const deps: TestDeps = { config, logger, db: db.conn, models: db.models, temporal: createTemporalClient(config) };
 
   const workers: Worker[] = [];
   for (const spec of opts.workers ?? []) {
@@ -35,7 +41,10 @@ export async function startTestStack(
     workers.push(await createWorker(spec, deps, temporalConn.nativeConnection, overrides));
   }
   const running = workers.map((w) => w.run());
-  const server = await listen(createApp(deps), opts.port);
+  const app = createApp(deps);
+  const server = await listen(app, opts.port);
+  // Every response this API gives in a test is checked against its documented schema (helpers/http.ts).
+  checkResponsesOf(server.url, app.locals.openApiRegistry);
 
   return {
     url: server.url,

@@ -55,6 +55,17 @@ describe('templates accept what the workflows send', () => {
     expect(out.sms).toContain('by 2026-11-29');
   });
 
+  it('makes the verb agree with one or both numbers (issue 11)', () => {
+    const both = renderTemplate('identity_number_verified', 'en', { requestId: 'r1', types: 'bvn,nin' });
+    expect(both.email.subject).toBe('Your BVN and NIN are verified');
+    expect(both.email.text).toContain('your BVN and NIN were verified');
+    expect(both.sms).toBe('Your BVN and NIN were verified. Thank you.');
+    const one = renderTemplate('identity_number_verified', 'en', { requestId: 'r1', types: 'nin' });
+    expect(one.email.subject).toBe('Your NIN is verified');
+    expect(one.email.text).toContain('your NIN was verified');
+    expect(renderTemplate('identity_number_reminder', 'en', { requestId: 'r1', types: 'bvn,nin' }).email.subject).toBe('Reminder: your BVN and NIN are still needed');
+  });
+
   it('uses the template wording when an optional value is empty', () => {
     expect(renderTemplate('kyc_resubmission', 'en', { reason: '' }).email.text).toContain('a document could not be read');
   });

@@ -24,6 +24,8 @@ export const POLICY: OnboardingPolicy = {
   confirmReminderAfterMs: 24 * HOUR,
   confirmAbandonAfterMs: 72 * HOUR,
   veriffMaxResubmissions: 9,
+  kycStepReminderAfterMs: 72 * HOUR,
+  kycStepAbandonAfterMs: 720 * HOUR,
 };
 
 /** What the fake activities saw, per user id, with the workflow time each call was scheduled at. */
@@ -45,12 +47,15 @@ export function fakeActivities() {
   };
   const at = () => Context.current().info.scheduledTimestampMs;
   let codes = 100_000;
+  /** `${userId}:${event or activity}` → a promise the fake waits on (to hold the workflow mid-step). */
+  const holds = new Map<string, Promise<void>>();
 
   const users: UserActivities = {
     async createOnboardingUser(input) {
       return createResult.get(input.userId) ?? { ok: true, tenantId: null, bridgeRequired: true };
     },
-    async issueConfirmationCode() {
+    async issueConfirmationCode({ userId }) {
+      await holds.get(`${userId}:issueConfirmationCode`);
       const code = String(++codes);
       return { code, digest: `digest:${code}` };
     },
@@ -64,6 +69,7 @@ export function fakeActivities() {
   };
   const notify: NotificationRequestActivities = {
     async requestNotification(req) {
+      await holds.get(`${req.userId}:${req.event}`);
       rec(req.userId).notifications.push({ ...req, at: at() });
       return { notificationId: req.notificationId };
     },
@@ -78,7 +84,13 @@ export function fakeActivities() {
       return { kycLinkId: `kl-${userId}`, kycLink: 'https://bridge.test/kyc', tosLink: 'https://bridge.test/tos', customerId: `cus-${userId}` };
     },
   };
-  return { onboardingActivities: { ...users, ...notify }, kycActivities: kyc, rec, createResult };
+  /** Holds the user's `event` notifications (or the named activity) until the returned function is called. */
+  const hold = (userId: string, event: string) => {
+    let release!: () => void;
+    holds.set(`${userId}:${event}`, new Promise<void>((r) => (release = r)));
+    return release;
+  };
+  return { onboardingActivities: { ...users, ...notify }, kycActivities: kyc, rec, createResult, hold };
 }
 
 export type Fakes = ReturnType<typeof fakeActivities>;
@@ -92,11 +104,6 @@ export async function startOnboarding(
   const userId = overrides.userId ?? randomUUID();
   const input: OnboardingInput = {
     userId,
-    email: `${userId}@example.test`,
-    passwordHash: '$argon2id$fake',
-    firstName: 'Ada',
-    lastName: 'Obi',
-    country: 'NG',
     requestFingerprint: 'fp-1',
     policy: POLICY,
     ...overrides,

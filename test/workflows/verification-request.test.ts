@@ -7,7 +7,7 @@ import type { IdentityNumberActivities } from '../../activities/identity-numbers
 import type { TransitionInput, VerificationActivities } from '../../activities/verification/create-verification-activities';
 import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
 import {
-  SubmitRejection,
+
   cancelVerificationSignal,
   submitNumbersUpdate,
   verificationRequestWorkflowId,
@@ -15,6 +15,7 @@ import {
   type VerificationPlan,
 } from '../../domain/contracts/verification-request.contract';
 import { verificationRequest } from '../../workflows/verification-request';
+import { VerificationRequestFailures } from '../../domain/failures/catalog';
 import { createTimeSkippingEnv, testDataConverter, workflowBundle } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
@@ -213,7 +214,7 @@ describe('verificationRequest workflow', () => {
       async ({ handle }) => {
         await submit(handle);
         const err = await submit(handle).catch((e) => e);
-        expect(err.cause?.type).toBe(SubmitRejection.inProgress);
+        expect(err.cause?.type).toBe(VerificationRequestFailures.type.VerificationInProgress);
         release();
         return handle.result();
       },

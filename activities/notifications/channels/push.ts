@@ -68,6 +68,6 @@ export function createFcmPushChannel(
   };
 }
 
-export function createPushChannel(config: Config): PushChannel {
+export function createPushChannel(config: Pick<Config, 'FCM_PROJECT_ID' | 'FCM_SERVICE_ACCOUNT_PATH' | 'PUSH_PROVIDER' | 'PUSH_SANDBOX_URL' | 'SANDBOX_URL'>): PushChannel {
   return config.PUSH_PROVIDER === 'fcm' ? createFcmPushChannel(config) : createSandboxPushChannel(config);
 }

@@ -80,7 +80,9 @@ export function analyticsRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: A
     403: { description: 'Not an analytics reader (INSUFFICIENT_ROLE), or another tenant (FORBIDDEN_TENANT)' },
   };
   const rangeErrors = { 400: { description: 'INVALID_RANGE (from after to), RANGE_TOO_LARGE, INVALID_DATE, VALIDATION_ERROR (unknown interval)' } };
-  const route = (path: string, summary: string, data: z.ZodType, query: z.ZodObject, handler: RouteSpec['handler']) => {
+  // Handlers answer `{ data }`; the data schema (one per endpoint) is checked against every reply in tests.
+  type AnalyticsHandler = (ctx: Parameters<RouteSpec['handler']>[0]) => Promise<{ data: unknown }>;
+  const route = (path: string, summary: string, data: z.ZodType, query: z.ZodObject, handler: AnalyticsHandler) => {
     const responses: RouteSpec['responses'] = { 200: { description: summary, data }, ...errors };
     if (query === rangeQuery) Object.assign(responses, rangeErrors);
     return defineRoute({
@@ -92,7 +94,7 @@ export function analyticsRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: A
       before,
       request: { query },
       responses,
-      handler,
+      handler: handler as unknown as RouteSpec['handler'],
     });
   };
   const m = deps.models;

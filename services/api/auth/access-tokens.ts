@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
 import type { Config } from '../../../adapters/config';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 900; // 15 minutes (seed 002)
@@ -13,6 +14,18 @@ export interface AccessClaims {
   /** Refresh-token family (login session) the token was minted in. */
   sessionId: string;
 }
+
+/**
+ * Every claim is type-checked, not just signature-checked: a token is only as safe as the key,
+ * and a non-string `sub` (say `{"$ne": null}`) would otherwise reach a database filter.
+ */
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
+const claimsSchema = z.object({
+  sub: id,
+  tid: id.nullable().optional(),
+  ver: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  sid: id,
+});
 
 export class InvalidAccessToken extends Error {
   constructor(readonly reason: 'expired' | 'invalid') {
@@ -41,7 +54,7 @@ export function createAccessTokens(config: Pick<Config, 'JWT_SIGNING_KEYS' | 'JW
 
     async verify(token: string, now = new Date()): Promise<AccessClaims> {
       try {
-        const { payload } = await jwtVerify<JWTPayload & { tid?: string | null; ver?: number; sid?: string }>(
+        const { payload } = await jwtVerify<JWTPayload>(
           token,
           (header) => {
             const key = header.kid ? keys.get(header.kid) : undefined;
@@ -50,8 +63,10 @@ export function createAccessTokens(config: Pick<Config, 'JWT_SIGNING_KEYS' | 'JW
           },
           { algorithms: ['HS256'], issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, currentDate: now, requiredClaims: ['sub', 'exp', 'nbf', 'iat'] },
         );
-        if (typeof payload.ver !== 'number' || typeof payload.sid !== 'string') throw new InvalidAccessToken('invalid');
-        return { userId: payload.sub!, tenantId: payload.tid ?? null, tokenVersion: payload.ver, sessionId: payload.sid };
+        const claims = claimsSchema.safeParse(payload);
+        if (!claims.success) throw new InvalidAccessToken('invalid');
+        const { sub, tid, ver, sid } = claims.data;
+        return { userId: sub, tenantId: tid ?? null, tokenVersion: ver, sessionId: sid };
       } catch (err) {
         if (err instanceof joseErrors.JWTExpired) throw new InvalidAccessToken('expired');
         throw new InvalidAccessToken('invalid');

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Models } from '../../../adapters/models';
 import type { StaffRole, UserRole, UserType } from '../../../domain/vocabulary/users';
 import { forbidden, unauthorized } from '../http/app-error';
+import { guardDocumenting } from '../http/route';
 import { InvalidAccessToken, type AccessTokens } from './access-tokens';
 import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 
@@ -26,7 +27,7 @@ export const isInternalAdmin = (a: AuthContext) => a.userType === 'internal-admi
 /**
  * Bearer access token → AuthContext. The user is re-read so deactivation, a role change or a
  * status change (all bump tokenVersion) cut existing tokens off immediately; so does revoking
- * the token's session (logout, refresh-token reuse).
+ * the token's session (logout, refresh-token reuse), and a token whose session does not exist.
  */
 export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession' | 'AnalyticsOutbox'>; accessTokens: AccessTokens; now?: () => Date }): RequestHandler {
   return async (req, res, next) => {
@@ -37,9 +38,11 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
       const claims = await deps.accessTokens.verify(token);
       const [user, session] = await Promise.all([
         deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1, lastActiveAt: 1 }).lean(),
-        deps.models.AuthSession.findById(claims.sessionId, { revokedAt: 1 }).lean(),
+        deps.models.AuthSession.findById(claims.sessionId, { revokedAt: 1, userId: 1 }).lean(),
       ]);
-      if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion || session?.revokedAt) {
+      // A token counts only inside a live session of the same user: no record, no access.
+      const liveSession = session !== null && !session.revokedAt && session.userId === claims.userId;
+      if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion || !liveSession) {
         return next(unauthorized('This token is no longer valid', 'TOKEN_REVOKED'));
       }
       await recordActivity(deps, user._id, user.lastActiveAt ?? null);
@@ -74,10 +77,11 @@ async function recordActivity(deps: { models: Pick<Models, 'User' | 'AnalyticsOu
 
 /** `roles_required`: the caller must be an internal admin or hold one of the staff roles listed. */
 export function requireRoles(opts: { staffRoles?: StaffRole[]; userTypes?: UserType[] }): RequestHandler {
-  return (_req, res, next) => {
+  const who = [...(opts.userTypes ?? []), ...(opts.staffRoles ?? [])].join(', ');
+  return guardDocumenting((_req, res, next) => {
     const auth = getAuth(res);
     const ok =
       (opts.userTypes ?? []).includes(auth.userType) || (auth.staffRole !== null && (opts.staffRoles ?? []).includes(auth.staffRole));
     next(ok ? undefined : forbidden('Your role does not allow this', 'INSUFFICIENT_ROLE'));
-  };
+  }, { 403: `INSUFFICIENT_ROLE: only ${who}` });
 }

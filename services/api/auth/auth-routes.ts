@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
 import type { UserDoc } from '../../../adapters/models/user';
 import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 import type { ApiDeps } from '../deps';
@@ -42,15 +43,13 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       },
       handler: async ({ body }) => {
         const email = body.email.toLowerCase();
-        await kit.lockout.assertNotLocked(email);
-        const user = (await models.User.findOne({ email }).lean()) as UserDoc | null;
+        // The guess is counted before it is evaluated, so a burst cannot outrun the lockout.
+        const guess = await kit.lockout.reserveGuess(email);
+        const user = (await findUserByEmail(models, config, email)) as UserDoc | null;
         // An unknown email still costs one argon2 verification (dummy hash): no timing oracle.
         const ok = await kit.passwords.verify(user?.passwordHash, body.password);
-        if (!user || !ok) {
-          await kit.lockout.recordFailure(email);
-          throw invalidCredentials();
-        }
-        await kit.lockout.clear(email);
+        if (!user || !ok) throw invalidCredentials();
+        await kit.lockout.succeeded(guess);
         if (user.status === 'inactive') throw forbidden('This account has been deactivated', 'ACCOUNT_DEACTIVATED');
         // Self-registered users confirm their email first (issue 4 sets emailVerifiedAt; status stays not_verified until KYC).
         if (user.status === 'not_verified' && !user.emailVerifiedAt) throw forbidden('Confirm your email address before signing in', 'EMAIL_NOT_CONFIRMED');
@@ -85,7 +84,7 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       responses: { 200: { description: 'Signed out', data: z.object({ revoked: z.literal(true) }) } },
       handler: async ({ res }) => {
         await kit.sessions.revoke(getAuth(res).sessionId, 'logout');
-        return { data: { revoked: true } };
+        return { data: { revoked: true as const } };
       },
     }),
     defineRoute({

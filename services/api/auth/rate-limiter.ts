@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../../adapters/models';
 import { tooManyRequests } from '../http/app-error';
-import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { insertNextSlot } from '../../../adapters/models/slots';
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -37,16 +37,25 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
     async hit(bucket: string, key: string, limit: number, windowSeconds: number) {
       const w = windowOf(bucket, key, windowSeconds);
       sweep();
-      let n = (await count(w.id)) + 1;
-      for (; n <= limit + 1; n++) {
-        try {
-          await RateLimitSlot.create({ _id: `${w.id}#${n}`, window: w.id, expiresAt: w.expiresAt });
-          break;
-        } catch (err) {
-          if (!isDuplicateKeyError(err)) throw err;
-        }
-      }
+      // n = limit+2 when all limit+1 slots are taken: limited, and nothing more is stored.
+      const n = await insertNextSlot(RateLimitSlot, w.id, { from: (await count(w.id)) + 1, max: limit + 1, fields: { window: w.id, expiresAt: w.expiresAt } });
       return { count: n, limited: n > limit, retryAfterSeconds: w.retryAfterSeconds };
+    },
+    /**
+     * Claims one of the window's `limit` slots (lowest free first, so released slots are reused),
+     * or `null` when all are taken. Unlike `hit`, a claim can be handed back with `release`: the
+     * caller reserves before doing the expensive or dangerous thing, so at most `limit` of them
+     * run per window however many requests arrive at once.
+     */
+    async claim(bucket: string, key: string, limit: number, windowSeconds: number) {
+      const w = windowOf(bucket, key, windowSeconds);
+      sweep();
+      const n = await insertNextSlot(RateLimitSlot, w.id, { from: 1, max: limit, fields: { window: w.id, expiresAt: w.expiresAt } });
+      if (n <= limit) return { slotId: `${w.id}#${n}`, retryAfterSeconds: w.retryAfterSeconds };
+      return { slotId: null, retryAfterSeconds: w.retryAfterSeconds };
+    },
+    async release(slotId: string) {
+      await RateLimitSlot.deleteOne({ _id: slotId });
     },
     /** The current window's count without counting. */
     async peek(bucket: string, key: string, windowSeconds: number) {

@@ -12,8 +12,10 @@ import { changeUserStatus, reactivationStatus } from '../users/change-user-statu
 import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserView } from '../users/user-views';
 import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth, requireRoles, type AuthContext } from './auth-context';
+import { personName } from '../http/safe-text';
+import { sendStaffWelcome } from './staff-welcome';
 
-const name = z.string().trim().min(1).max(100);
+const name = personName;
 const REASON = 'tenant user management (seed 002)';
 
 /**
@@ -61,9 +63,13 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
       ...common,
       method: 'post',
       path: '/api/v1/auth/users',
-      summary: 'Create a user in your tenant',
+      summary: 'Create a user in your tenant; they get a welcome email with a set-password link',
+      description:
+        'The new user receives a welcome email (notification `staff-welcome-<userId>`) with a single-use link, valid PASSWORD_SETUP_TTL_HOURS, ' +
+        'to choose their password (POST /api/v1/auth/password/set). The email never contains a password. `password` is optional (seed 002 ' +
+        'compatibility): without it the account cannot sign in until the link is used.',
       request: {
-        body: z.object({ email: z.email().max(254), password: z.string().min(8).max(256), firstName: name, lastName: name, role: z.enum(STAFF_ROLES) }),
+        body: z.object({ email: z.email().max(254), password: z.string().min(8).max(256).optional(), firstName: name, lastName: name, role: z.enum(STAFF_ROLES) }),
       },
       responses: { 201: { description: 'Created', data: tenantUserSchema }, 409: { description: 'USER_ALREADY_EXISTS' } },
       handler: async ({ body, req, res }) => {
@@ -72,7 +78,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         try {
           user = await createUser(models, {
             email: body.email,
-            passwordHash: await kit.passwords.hash(body.password),
+            passwordHash: body.password ? await kit.passwords.hash(body.password) : null,
             firstName: body.firstName,
             lastName: body.lastName,
             tenantId: auth.tenantId,
@@ -95,6 +101,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
           reason: REASON,
           requestId: requestIdOf(req),
         });
+        await sendStaffWelcome(deps, { userId: user._id, tenantId: auth.tenantId, actorId: auth.userId });
         return { status: 201, data: tenantUserView(user) };
       },
     }),
@@ -107,7 +114,11 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         params: idParams,
         body: z.object({ firstName: name.optional(), lastName: name.optional(), role: z.enum(STAFF_ROLES).optional(), isActive: z.boolean().optional() }).strict(),
       },
-      responses: { 200: { description: 'Updated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' } },
+      responses: {
+        200: { description: 'Updated', data: tenantUserSchema },
+        404: { description: 'No such user in your tenant' },
+        409: { description: 'CANNOT_DEACTIVATE_SELF (isActive: false on yourself) or CANNOT_DEMOTE_SELF (your own BANK_ADMIN role)' },
+      },
       handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         let user = await findStaff(auth, params.id);
@@ -127,7 +138,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
       path: '/api/v1/auth/users/:id',
       summary: 'Deactivate a user (soft delete; history is kept)',
       request: { params: idParams },
-      responses: { 200: { description: 'Deactivated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' } },
+      responses: { 200: { description: 'Deactivated', data: tenantUserSchema }, 404: { description: 'No such user in your tenant' }, 409: { description: 'CANNOT_DEACTIVATE_SELF' } },
       handler: async ({ params, req, res }) => {
         const auth = getAuth(res);
         return { data: tenantUserView(await setActive(req, auth, await findStaff(auth, params.id), false)) };

@@ -5,6 +5,7 @@ import type { Logger } from '../../../adapters/logger';
 import { AppError } from './app-error';
 import { errorBody } from './envelope';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { httpFailure } from './failure-table';
 
 interface Mapped {
   status: number;
@@ -39,8 +40,19 @@ function isUnavailable(err: unknown): boolean {
   );
 }
 
-export function mapError(err: unknown): Mapped {
+const internal = (requestId: string | null): Mapped => ({
+  status: 500,
+  code: 'INTERNAL',
+  message: 'Internal server error: quote the request id when reporting it',
+  details: { requestId },
+});
+
+export function mapError(err: unknown, requestId: string | null = null): Mapped {
   if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers };
+  // Workflow failures go through the one failure table (failure-table.ts).
+  const failure = httpFailure(err);
+  if (failure === 'internal') return internal(requestId);
+  if (failure) return mapError(failure);
   if (err instanceof ZodError) return { status: 400, code: 'VALIDATION_ERROR', message: 'The request is invalid', details: zodDetails(err) };
   const typed = err as { type?: string; status?: number; code?: number | string; name?: string };
   if (typed?.type && BODY_PARSER_ERRORS[typed.type]) return BODY_PARSER_ERRORS[typed.type];
@@ -51,13 +63,13 @@ export function mapError(err: unknown): Mapped {
   if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {
     return { status: typed.status, code: 'BAD_REQUEST', message: 'The request could not be processed' };
   }
-  return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+  return internal(requestId);
 }
 
 /** The single place errors become HTTP: envelope, status, headers; internals only in logs. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const mapped = mapError(err);
+    const mapped = mapError(err, typeof req.id === 'string' ? req.id : req.id != null ? String(req.id) : null);
     const log = (req as { log?: Logger }).log ?? logger;
     if (mapped.status >= 500) log.error({ err }, 'request failed');
     else log.debug({ code: mapped.code }, 'request rejected');

@@ -6,7 +6,7 @@ import { AppError, unauthorized } from './app-error';
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Operator endpoints: a bearer token compared in constant time; off entirely when unset. */
-export function requireOpsToken(config: Config): RequestHandler {
+export function requireOpsToken(config: Pick<Config, 'OPS_TOKEN'>): RequestHandler {
   const expected = config.OPS_TOKEN ? digest(config.OPS_TOKEN) : undefined;
   return (req, _res, next) => {
     if (!expected) return next(new AppError(403, 'OPS_DISABLED', 'Operator endpoints are disabled: set OPS_TOKEN'));

@@ -20,7 +20,8 @@ export function requestContext(logger: Logger) {
     },
     // Log the route shape, not query strings (they can carry emails or tokens).
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      // The codec's UI key is a secret in the path: never logged.
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0].replace(/^\/codec\/ui\/[^/]+/, '/codec/ui/<key>') }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),

@@ -14,7 +14,12 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   return registry;
 }
 
-export function buildOpenApiDocument(registry: OpenAPIRegistry, serverUrl: string) {
+/**
+ * The server is relative (`/`): Swagger UI resolves it against the page it runs on, so "Try it
+ * out" calls the API that served the docs, whether it was opened on localhost, 127.0.0.1 or a
+ * public host behind a proxy.
+ */
+export function buildOpenApiDocument(registry: OpenAPIRegistry) {
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
@@ -23,6 +28,6 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry, serverUrl: strin
       description:
         'Onboarding and KYC orchestration on Temporal. Every response uses the envelope `{success, data}` or `{success: false, error: {code, message, details?}}`; every response carries `X-Request-Id`.',
     },
-    servers: [{ url: serverUrl }],
+    servers: [{ url: '/', description: 'The API that served this document' }],
   });
 }

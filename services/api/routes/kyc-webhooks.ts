@@ -16,6 +16,8 @@ import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { insertNextSlot } from '../../../adapters/models/slots';
+import { bridgeObjectOwnerId } from '../../../adapters/models/bridge-object-owner';
 
 const VERIFF_STATUSES = new Set<VeriffEventSignal['status']>(['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -79,7 +81,10 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       duplicate = true;
-      const prior = await models.WebhookEvent.findOneAndUpdate({ _id: e.id }, { $inc: { deliveries: 1 } }, { new: true }).lean();
+      // Counted by insert (webhookDeliveries), not $inc: concurrent duplicates would lose increments.
+      const repeats = await models.WebhookDelivery.countDocuments({ eventId: e.id });
+      await insertNextSlot(models.WebhookDelivery, e.id, { from: repeats + 2, fields: { eventId: e.id, receivedAt: now() } });
+      const prior = await models.WebhookEvent.findById(e.id, { signaledAt: 1, unroutable: 1 }).lean();
       if (prior?.signaledAt || prior?.unroutable) return { received: true as const, duplicate };
     }
     if (!workflowId) return { received: true as const, duplicate };
@@ -94,6 +99,7 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
     return { received: true as const, duplicate };
   }
 
+  const invalidSignature = () => unauthorized('The webhook signature is not valid', 'INVALID_SIGNATURE');
   const routes = [
     defineRoute({
       method: 'post',
@@ -101,13 +107,13 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       summary: 'Veriff event and decision webhooks (X-HMAC-SIGNATURE over the raw body)',
       tags: ['Webhooks'],
       before: [raw],
-      request: { headers: z.object({ 'x-hmac-signature': z.string(), 'x-auth-client': z.string().optional() }) },
+      request: { headers: z.object({ 'x-hmac-signature': z.string(), 'x-auth-client': z.string().optional() }), headersError: invalidSignature },
       responses: { 200: { description: 'Accepted (also for duplicates)', data: ackSchema }, 401: { description: 'INVALID_SIGNATURE' } },
-      handler: async ({ req }) => {
+      handler: async ({ req, headers }) => {
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const client = req.header('x-auth-client');
-        if ((client && client !== config.VERIFF_API_KEY) || !isValidVeriffSignature(config.VERIFF_SHARED_SECRET, body, req.header('x-hmac-signature'))) {
-          throw unauthorized('The webhook signature is not valid', 'INVALID_SIGNATURE');
+        const client = headers['x-auth-client'];
+        if ((client && client !== config.VERIFF_API_KEY) || !isValidVeriffSignature(config.VERIFF_SHARED_SECRET, body, headers['x-hmac-signature'])) {
+          throw invalidSignature();
         }
         const { userId, signal } = normaliseVeriff(parseJson(body));
         const data = await inboxThenSignal({
@@ -127,17 +133,17 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       summary: 'Bridge webhooks (X-Webhook-Signature: RSA-SHA256 over "<t>.<raw body>", stale events refused)',
       tags: ['Webhooks'],
       before: [raw],
-      request: { headers: z.object({ 'x-webhook-signature': z.string() }) },
+      request: { headers: z.object({ 'x-webhook-signature': z.string() }), headersError: invalidSignature },
       responses: {
         200: { description: 'Accepted (also for duplicates)', data: ackSchema },
         400: { description: 'STALE_WEBHOOK or an unreadable event' },
         401: { description: 'INVALID_SIGNATURE' },
       },
-      handler: async ({ req }) => {
+      handler: async ({ req, headers }) => {
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const check = verifyBridgeWebhook({
           publicKeyPem: config.BRIDGE_WEBHOOK_PUBLIC_KEY,
-          header: req.header('x-webhook-signature'),
+          header: headers['x-webhook-signature'],
           body,
           nowMs: now().getTime(),
           maxAgeMs: config.BRIDGE_WEBHOOK_MAX_AGE_SECONDS * 1000,
@@ -145,7 +151,7 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         if (!check.ok) {
           throw check.reason === 'STALE_WEBHOOK'
             ? new AppError(400, 'STALE_WEBHOOK', 'The webhook timestamp is too old')
-            : unauthorized('The webhook signature is not valid', 'INVALID_SIGNATURE');
+            : invalidSignature();
         }
         const event = parseJson(body);
         const obj = (event.event_object ?? {}) as Record<string, unknown>;
@@ -153,8 +159,10 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         const objectId = String(event.event_object_id ?? obj.id ?? '');
         if (typeof event.event_id !== 'string' || !objectId) throw badRequest('UNSUPPORTED_EVENT', 'Not a Bridge event');
         // kyc_link events name the link, customer events the customer: both were stored on the user.
+        // The owner record is an `_id` read; links recorded before it existed are found on the user.
         const field = category === 'customer' ? 'kyc.bridge.customerId' : 'kyc.bridge.kycLinkId';
-        const user = await models.User.findOne({ [field]: objectId }, { _id: 1 }).lean();
+        const owner = await models.BridgeObjectOwner.findById(bridgeObjectOwnerId(category === 'customer' ? 'customer' : 'kyc_link', objectId)).lean();
+        const user = owner ? { _id: owner.userId } : await models.User.findOne({ [field]: objectId }, { _id: 1 }).lean();
         const signal: BridgeEventSignal = {
           eventId: event.event_id,
           createdAtMs: Date.parse(String(event.event_created_at ?? '')) || check.timestampMs,

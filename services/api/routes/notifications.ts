@@ -3,6 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { startNotification } from '../../../adapters/notifications/start-notification';
+import { insertPendingNotifications } from '../../../adapters/notifications/pending-notifications';
 import { readNotificationDeliveries } from '../../../adapters/notifications/delivery-ledger';
 import { DELIVERY_STATUSES } from '../../../adapters/models/notification-delivery';
 import { forEachBounded } from '../../../adapters/bounded-parallel';
@@ -106,6 +107,9 @@ export function notificationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, re
           channels: body.channels,
           source: `service:${service.name}`,
         }));
+        // What the 202 acknowledges must be readable at once: the pending record is written before the
+        // workflow starts (the workflow's own insert of the same id is then a no-op duplicate).
+        await insertPendingNotifications(deps.models, requests);
         await forEachBounded(requests, 25, (r) => startNotification(deps.temporal, queue, r));
         return { status: 202, data: { notifications: requests.map((r) => ({ userId: r.userId, notificationId: r.notificationId })) } };
       },

@@ -1,9 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
+import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { pendingRegistrationId } from '../../../adapters/models/pending-registration';
 import { taskQueues } from '../../../domain/task-queues';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
@@ -19,20 +22,27 @@ import {
   type OnboardingInput,
 } from '../../../domain/contracts/onboarding.contract';
 import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context';
+import { requestIdOf } from '../auth/auth-kit';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { onboardingFailure } from './onboarding-failures';
+import { personName } from '../http/safe-text';
+import { signupLimits } from './onboarding-limits';
+import { organizationForRegistration } from './org-signup';
+import { dateOfBirthSchema, setDateOfBirth } from '../users/date-of-birth-field';
+import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
+import type { UserDoc } from '../../../adapters/models/user';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 const registerBody = z
   .object({
     email,
     password: z.string().min(8).max(128),
-    firstName: z.string().trim().min(1).max(100),
-    lastName: z.string().trim().min(1).max(100),
+    firstName: personName,
+    lastName: personName,
     phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, e.g. +2348012345678').optional(),
     country: z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2').transform((c) => c.toUpperCase()).optional(),
+    dateOfBirth: dateOfBirthSchema().optional(),
     org_name: z.string().trim().min(2).max(200).optional(),
     org_id: z.uuid().optional(),
   })
@@ -77,8 +87,10 @@ async function canSee(deps: ApiDeps, auth: AuthContext, userId: string, staffAll
 export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
   const { config, temporal, models } = deps;
   const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  const limits = signupLimits(deps);
   // argon2id with the configured OWASP cost, shared with login (adapters/crypto/passwords.ts).
   const passwords = createPasswordHasher(config);
+  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
   const policy: OnboardingInput['policy'] = {
     codeTtlMs: config.CONFIRM_CODE_TTL_MINUTES * 60_000,
@@ -88,13 +100,8 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
     confirmReminderAfterMs: config.CONFIRM_REMINDER_AFTER_HOURS * 3_600_000,
     confirmAbandonAfterMs: config.CONFIRM_ABANDON_AFTER_HOURS * 3_600_000,
     veriffMaxResubmissions: config.VERIFF_MAX_RESUBMISSIONS,
-  };
-  const mapped = async <T>(p: Promise<T>) => {
-    try {
-      return await p;
-    } catch (err) {
-      throw onboardingFailure(err);
-    }
+    kycStepReminderAfterMs: config.KYC_STEP_REMINDER_AFTER_HOURS * 3_600_000,
+    kycStepAbandonAfterMs: config.KYC_STEP_ABANDON_AFTER_HOURS * 3_600_000,
   };
   const selfOnly = (staffAllowed: boolean) => async (userId: string, auth: AuthContext) => {
     // Someone else's onboarding answers 404, so ids do not leak.
@@ -109,40 +116,71 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       description:
         'The onboarding workflow creates the user in its first step, so a user never exists without its workflow. ' +
         'The workflow id derives from the email (keyed, not readable), so retrying the same request after a timeout ' +
-        'returns the same user; a different request for a registered email answers 409.',
+        'returns the same user; a different request for a registered email answers 409. ' +
+        '`org_name` creates a new organization whose administrator (staff role BANK_ADMIN) the registrant becomes, only if its slug is free ' +
+        '(else 409 ORG_NAME_TAKEN); `org_id` (joining an existing organization) is refused with 403 ORG_INVITATION_REQUIRED. See docs/onboarding.md.',
       tags: ['Onboarding'],
+      before: limits.register,
       request: { body: registerBody },
       responses: {
+        429: { description: 'RATE_LIMITED: too many registrations from this client IP or for this email address (see Retry-After)' },
         201: { description: 'Registered; a 6-digit code was emailed', data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }) },
-        404: { description: 'org_id does not exist (ORG_NOT_FOUND)' },
-        409: { description: 'The email is already registered (EMAIL_TAKEN)' },
+        400: { description: 'VALIDATION_ERROR (e.g. dateOfBirth not a past date, age outside 16..120), ORG_NAME_INVALID' },
+        403: { description: 'ORG_INVITATION_REQUIRED: org_id is refused; staff join through their administrator (POST /api/v1/auth/users)' },
+        409: { description: 'EMAIL_TAKEN (the email is already registered) or ORG_NAME_TAKEN (an organization with that name exists)' },
       },
-      handler: async ({ body }) => {
+      handler: async ({ body, req }) => {
         const userId = registrationUserId(config, body.email);
-        const existing = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
-        // Registered some other way (staff, ops CLI): no workflow to ask, the answer is clear.
+        // An email registered some other way (staff, ops CLI) is refused by the workflow's insert
+        // (unique email index) with the same 409, so the common path skips the lookup: on FerretDB
+        // a filter other than `_id` decodes every user. Only a registration that would create an
+        // organization looks first, so a taken email never leaves a stray organization behind.
+        const existing = body.org_name ? await findUserByEmail(models, config, body.email, { _id: 1 }) : null;
         if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
-        const input: OnboardingInput = {
-          userId,
-          email: body.email,
-          passwordHash: await passwords.hash(body.password),
-          firstName: body.firstName,
-          lastName: body.lastName,
-          phone: body.phone ?? null,
-          country: body.country ?? null,
-          org: body.org_name ? { name: body.org_name } : body.org_id ? { id: body.org_id } : null,
-          requestFingerprint: registrationFingerprint(config, body),
-          policy,
-        };
+        const org = await organizationForRegistration(models, body, userId, Boolean(existing));
+        const requestFingerprint = registrationFingerprint(config, body);
+        // The details (with the password hash) go to the database, not into workflow history: the
+        // workflow's first activity reads them by this id. A retry of the same request finds its own.
+        const pendingId = pendingRegistrationId(userId, requestFingerprint);
+        try {
+          await models.PendingRegistration.create({
+            _id: pendingId,
+            email: body.email,
+            passwordHash: await passwords.hash(body.password),
+            firstName: body.firstName,
+            lastName: body.lastName,
+            phone: body.phone ?? null,
+            country: body.country ?? null,
+            org,
+            createdAt: new Date(),
+          });
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+        const input: OnboardingInput = { userId, requestFingerprint, policy };
         const start = new WithStartWorkflowOperation(ONBOARDING_WORKFLOW, {
           workflowId: onboardingWorkflowId(userId),
           taskQueue: queues.onboarding,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
         });
-        const result = await mapped(
-          temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint: input.requestFingerprint }], startWorkflowOperation: start }),
-        );
+        let result;
+        try {
+          result = await temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint }], startWorkflowOperation: start });
+          // The update answers after the user exists; a retry of a finished request re-wrote its details.
+          await models.PendingRegistration.deleteOne({ _id: pendingId });
+        } catch (err) {
+          // Refused (e.g. EMAIL_TAKEN by another request): no run will ever read these details. On a
+          // timeout they stay, for the run that may still read them.
+          if (err instanceof WorkflowUpdateFailedError) await models.PendingRegistration.deleteOne({ _id: pendingId });
+          throw err;
+        }
+        // The date of birth stays out of the workflow (and its history): the user exists now, so it is
+        // sealed onto the record here. A retried request (same fingerprint) sets the same value again.
+        if (body.dateOfBirth) {
+          const user = (await models.User.findById(userId, { tenantId: 1, dateOfBirthSealed: 1, dateOfBirthVerifiedAt: 1 }).lean()) as UserDoc | null;
+          if (user) await setDateOfBirth(models, cipher, user, body.dateOfBirth, { actorId: userId, requestId: requestIdOf(req), reason: 'registration' });
+        }
         return { status: 201, data: result };
       },
     }),
@@ -159,11 +197,11 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         429: { description: 'TOO_MANY_ATTEMPTS: the code is locked, request a new one' },
       },
       handler: async ({ body }) => {
-        const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
+        const user = await findUserByEmail(models, config, body.email, { _id: 1 });
         // Unknown email looks exactly like a wrong code.
         if (!user) throw badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
         const codeDigest = confirmationCodeDigest(config, user._id, body.code);
-        const { confirmedAt } = await mapped(handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] }));
+        const { confirmedAt } = await handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] });
         return { data: { userId: user._id, confirmedAt } };
       },
     }),
@@ -172,15 +210,16 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       path: '/users/confirm/resend',
       summary: 'Send a new confirmation code (limited in number and frequency)',
       tags: ['Onboarding'],
+      before: limits.resend,
       request: { body: z.object({ email }).meta({ id: 'ResendCodeRequest' }) },
       responses: {
         202: { description: 'A new code is on its way', data: z.object({ sent: z.literal(true) }) },
         409: { description: 'ALREADY_CONFIRMED or ONBOARDING_CLOSED' },
-        429: { description: 'RESEND_LIMIT (see Retry-After)' },
+        429: { description: 'RESEND_LIMIT (this code, see Retry-After), or RATE_LIMITED: too many resends from this client IP or for this address' },
       },
       handler: async ({ body }) => {
-        const user = await models.User.findOne({ email: body.email }, { _id: 1 }).lean();
-        if (user) await mapped(handle(user._id).executeUpdate(resendCodeUpdate));
+        const user = await findUserByEmail(models, config, body.email, { _id: 1 });
+        if (user) await handle(user._id).executeUpdate(resendCodeUpdate);
         return { status: 202, data: { sent: true as const } };
       },
     }),
@@ -199,7 +238,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ params, res }) => {
         await selfOnly(false)(params.userId, getAuth(res));
-        return { status: 201, data: await mapped(handle(params.userId).executeUpdate(createKycSessionUpdate)) };
+        return { status: 201, data: await handle(params.userId).executeUpdate(createKycSessionUpdate) };
       },
     }),
     defineRoute({
@@ -209,20 +248,28 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       tags: ['Onboarding'],
       security: ['bearer'],
       before: [requireUser],
-      request: { params: userIdParams, headers: z.object({ 'idempotency-key': z.string().min(8).max(255) }) },
+      description:
+        'An onboarding has one Bridge link: repeating the call returns the same link. The `Idempotency-Key` header is optional; ' +
+        'without it the key is derived from the onboarding (its workflow run), so retries from seed 000 clients converge too.',
+      request: {
+        params: userIdParams,
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(255).optional().meta({ description: 'Optional; default: one key per onboarding' }) }),
+        headersError: () => badRequest('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 8-255 characters'),
+      },
       responses: {
         200: { description: 'Links to send the user to', data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }) },
+        400: { description: 'IDEMPOTENCY_KEY_INVALID: a header was given but is not 8-255 characters' },
         404: { description: 'Not your onboarding' },
         409: { description: 'WRONG_ONBOARDING_STEP (Veriff not approved yet, or Bridge not required)' },
         502: { description: 'PROVIDER_ERROR' },
       },
-      handler: async ({ params, req, res }) => {
-        const key = req.header('idempotency-key') ?? '';
-        if (key.length < 8 || key.length > 255) throw badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header (8-255 characters) is required');
+      handler: async ({ params, headers, res }) => {
         await selfOnly(false)(params.userId, getAuth(res));
-        // Scoped to the user, so two users' keys can never meet at the provider.
+        // Scoped to the user, so two users' keys can never meet at the provider. Without a header the
+        // key names this onboarding run: a later onboarding of the same user gets its own link.
+        const key = headers['idempotency-key'] ?? `onboarding-run:${(await handle(params.userId).describe()).runId}`;
         const idempotencyKey = `${params.userId}:${key}`;
-        return { data: await mapped(handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] })) };
+        return { data: await handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] }) };
       },
     }),
     defineRoute({
@@ -239,8 +286,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         try {
           return { data: await handle(params.userId).query(onboardingStateQuery) };
         } catch (err) {
-          const mappedErr = onboardingFailure(err);
-          throw (mappedErr as { code?: string }).code === 'ONBOARDING_CLOSED' ? notFound('Onboarding') : mappedErr;
+          throw err instanceof WorkflowNotFoundError ? notFound('Onboarding') : err;
         }
       },
     }),

@@ -46,7 +46,7 @@ export function probesRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
           args: [input],
           workflowExecutionTimeout: '5 minutes',
         });
-        return { status: 202, data: { probeId, status: 'running', requestedAt: requestedAt.toISOString(), completedAt: null, hops: [] } };
+        return { status: 202, data: { probeId, status: 'running' as const, requestedAt: requestedAt.toISOString(), completedAt: null, hops: [] } };
       },
     }),
     defineRoute({

@@ -29,7 +29,7 @@ export function systemRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: 
       summary: 'Liveness: the process is up',
       tags: ['Operations'],
       responses: { 200: { description: 'Alive', data: z.object({ status: z.literal('ok') }) } },
-      handler: () => ({ data: { status: 'ok' } }),
+      handler: () => ({ data: { status: 'ok' as const } }),
     }),
     defineRoute({
       method: 'get',
@@ -46,7 +46,7 @@ export function systemRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: 
         if (database.status !== 'ok' || temporal.status !== 'ok') {
           throw new AppError(503, 'NOT_READY', 'A dependency is unavailable', { checks });
         }
-        return { data: { status: 'ready', checks } };
+        return { data: { status: 'ready' as const, checks } };
       },
     }),
     defineRoute({

@@ -54,3 +54,15 @@ export function toVerificationRequestView(doc: VerificationRequestDoc, now: Date
     transitions: (doc.transitions ?? []).map((t) => ({ status: t.status as VerificationRequestView['status'], at: t.at.toISOString(), reason: t.reason ?? null })),
   };
 }
+
+/** A stuck-list entry: the request plus since when and for how long it has been waiting. */
+export const stuckRequestSchema = verificationRequestSchema
+  .extend({
+    stuckSince: z.iso.datetime().meta({ description: 'dueAt for overdue requests, statusAt for stuck ones' }),
+    stuckForSeconds: z.number().int().min(0),
+  })
+  .meta({ id: 'StuckVerificationRequest' });
+
+export function withStuckFor(v: VerificationRequestView, since: string, now: Date): z.infer<typeof stuckRequestSchema> {
+  return { ...v, stuckSince: since, stuckForSeconds: Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000)) };
+}

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { resolveVerificationSettings } from '../../../domain/rules/verification-settings';
 import { SA } from '../../../domain/search-attributes';
 import {
   IDENTITY_NUMBER_TYPES,
-  SubmitRejection,
   TERMINAL_STATUSES,
   VERIFICATION_REQUEST_WORKFLOW,
   VERIFICATION_STATUSES,
@@ -28,7 +25,7 @@ import { getService, userOrService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { toVerificationRequestView, verificationRequestSchema } from './verification-request-view';
+import { stuckRequestSchema, toVerificationRequestView, verificationRequestSchema, withStuckFor, type VerificationRequestView } from './verification-request-view';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 
@@ -65,18 +62,6 @@ function visibleTo(auth: AuthContext): Record<string, unknown> {
 
 const isClosed = (doc: Pick<VerificationRequestDoc, 'status' | 'canResubmit'>) =>
   TERMINAL_STATUSES.includes(doc.status as never) || (doc.status === 'failed' && !doc.canResubmit);
-
-/** Submit rejections from the workflow (validator or closed meanwhile) → 409 codes. */
-function mapSubmitError(err: unknown): never {
-  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
-  if (type === SubmitRejection.inProgress) throw conflict('VERIFICATION_IN_PROGRESS', 'A submission for this request is being verified');
-  if (type === SubmitRejection.limitReached) throw conflict('RESUBMISSION_LIMIT_REACHED', 'No submissions are left for this request');
-  if (type === SubmitRejection.closed || err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error)?.message ?? '')) {
-    throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
-  }
-  throw err;
-}
 
 export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
   const { models, config, temporal } = deps;
@@ -220,12 +205,9 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
         if (doc.status === 'submitted' || doc.status === 'verifying') throw conflict('VERIFICATION_IN_PROGRESS', 'A submission for this request is being verified');
         const sealed: SealedNumbers = {};
         for (const t of given) sealed[t] = { sealed: cipher.encrypt(body[t]!, doc._id), last3: body[t]!.slice(-3) };
-        try {
-          const ack = await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).executeUpdate(submitNumbersUpdate, { args: [sealed] });
-          return { status: 202, data: { requestId: doc._id, status: ack.status, attempt: ack.attempt } };
-        } catch (err) {
-          mapSubmitError(err);
-        }
+        // Rejections (closed, in progress, limit) become 409s through the failure table.
+        const ack = await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).executeUpdate(submitNumbersUpdate, { args: [sealed] });
+        return { status: 202, data: { requestId: doc._id, status: ack.status, attempt: ack.attempt } };
       },
     }),
 
@@ -293,12 +275,8 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
         const auth = getAuth(res);
         const doc = await findVisible(params.requestId, auth);
         if (isClosed(doc)) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
-        try {
-          await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).signal(cancelVerificationSignal, { actor: auth.userId, reason: body.reason });
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
-          throw err;
-        }
+        // A workflow that already ended answers 409 VERIFICATION_REQUEST_CLOSED (failure table).
+        await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).signal(cancelVerificationSignal, { actor: auth.userId, reason: body.reason });
         return { status: 202, data: { requestId: doc._id, cancelRequested: true as const } };
       },
     }),
@@ -314,16 +292,19 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
       request: { query: z.object({ tenantId: z.string().min(1).max(64).optional(), stuckAfterMinutes: z.coerce.number().int().min(1).max(100_000).optional() }) },
       responses: {
         200: {
-          description: 'Oldest first',
-          data: z.object({ overdue: z.array(verificationRequestSchema), stuck: z.array(verificationRequestSchema), stuckAfterMinutes: z.number().int() }),
+          description: 'Oldest first; each entry says since when (`stuckSince`: the due date for overdue, `statusAt` for stuck) and for how long (`stuckForSeconds`)',
+          data: z.object({ overdue: z.array(stuckRequestSchema), stuck: z.array(stuckRequestSchema), stuckAfterMinutes: z.number().int() }),
         },
       },
       handler: async ({ query }) => {
         const stuckAfterMinutes = query.stuckAfterMinutes ?? config.VERIFICATION_STUCK_AFTER_MINUTES;
         const ids = await findOverdueAndStuck(models, { now: now(), stuckAfterMinutes, tenantId: query.tenantId, limit: 200 });
-        const load = async (list: { _id: string }[]) =>
-          (await models.VerificationRequest.find({ _id: { $in: list.map((d) => d._id) } }).lean<VerificationRequestDoc[]>()).map(view);
-        return { data: { overdue: await load(ids.overdue), stuck: await load(ids.stuck), stuckAfterMinutes } };
+        const at = now();
+        const load = async (list: { _id: string }[], since: (v: VerificationRequestView) => string) =>
+          (await models.VerificationRequest.find({ _id: { $in: list.map((d) => d._id) } }).lean<VerificationRequestDoc[]>())
+            .map(view)
+            .map((v) => withStuckFor(v, since(v), at));
+        return { data: { overdue: await load(ids.overdue, (v) => v.dueAt), stuck: await load(ids.stuck, (v) => v.statusAt), stuckAfterMinutes } };
       },
     }),
   ];

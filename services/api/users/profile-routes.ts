@@ -14,14 +14,17 @@ import { defineRoute, routesRouter } from '../http/route';
 import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
 import { findVisibleUser, visibleScope } from './user-access';
+import { dateOfBirthShown, dateOfBirthSchema, setDateOfBirth } from './date-of-birth-field';
 import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
+import { personName } from '../http/safe-text';
 
 const reason = z.string().trim().min(3).max(500);
 
 const profileUpdateSchema = z.object({
-  firstName: z.string().trim().min(1).max(100).optional(),
-  lastName: z.string().trim().min(1).max(100).optional(),
+  firstName: personName.optional(),
+  lastName: personName.optional(),
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +2348012345678').nullable().optional(),
+  dateOfBirth: dateOfBirthSchema().optional(),
   address: addressInputSchema.nullable().optional(),
   idDocuments: z
     .array(
@@ -72,6 +75,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
   const cipher = createFieldCipher(deps.config.PII_ENCRYPTION_KEYS);
   const common = { tags: ['Users'], security: ['bearer'] };
   const anyStaff = requireRoles({ userTypes: ['internal-admin'], staffRoles: [...STAFF_ROLES] });
+  const view = (u: UserDoc, auth: AuthContext) => profileView(u, dateOfBirthShown(cipher, u, auth.userId));
 
   const routes = [
     defineRoute({
@@ -100,7 +104,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
           models.User.find(filter).sort({ createdAt: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean(),
           models.User.countDocuments(filter),
         ]);
-        return { data: paged((items as UserDoc[]).map(profileView), total, page, limit) };
+        return { data: paged((items as UserDoc[]).map((u) => view(u, auth)), total, page, limit) };
       },
     }),
     defineRoute({
@@ -111,23 +115,36 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       before: [kit.requireUser],
       request: { params: userParams },
       responses: { 200: { description: 'The profile', data: profileSchema }, 404: { description: 'No such user visible to you' } },
-      handler: async ({ params, res }) => ({ data: profileView(await findVisibleUser(models, getAuth(res), params.userId)) }),
+      handler: async ({ params, res }) => {
+        const auth = getAuth(res);
+        return { data: view(await findVisibleUser(models, auth, params.userId), auth) };
+      },
     }),
     defineRoute({
       ...common,
       method: 'put',
       path: '/users/:userId',
-      summary: 'Update profile fields (name, phone, address, ID documents)',
-      description: 'Any other field (role, status, email, …) is rejected with 400 FIELD_NOT_MUTABLE naming it. Self, internal admins and the tenant’s BANK_ADMIN may update.',
+      summary: 'Update profile fields (name, phone, date of birth, address, ID documents)',
+      description:
+        'Any other field (role, status, email, …) is rejected with 400 FIELD_NOT_MUTABLE naming it. Self, internal admins and the tenant’s BANK_ADMIN may update. ' +
+        'The date of birth (needed to match BVN/NIN) is stored encrypted, every change is audited (`user.date_of_birth_changed`, without the date), ' +
+        'and once an identity check verified it, changing it answers 409 DATE_OF_BIRTH_LOCKED.',
       before: [kit.requireUser, rejectImmutableFields],
       request: { params: userParams, body: profileUpdateSchema },
-      responses: { 200: { description: 'Updated profile', data: profileSchema }, 404: { description: 'No such user visible to you' } },
-      handler: async ({ params, body, res }) => {
+      responses: {
+        200: { description: 'Updated profile', data: profileSchema },
+        404: { description: 'No such user visible to you' },
+        409: { description: 'DATE_OF_BIRTH_LOCKED: an identity check verified the date of birth' },
+      },
+      handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         const user = await findVisibleUser(models, auth, params.userId);
         const mayEdit = auth.userId === user._id || isInternalAdmin(auth) || auth.staffRole === 'BANK_ADMIN';
         if (!mayEdit) throw forbidden('Your role does not allow editing this profile', 'INSUFFICIENT_ROLE');
-        const { idDocuments, ...plain } = body;
+        const { idDocuments, dateOfBirth, ...plain } = body;
+        if (dateOfBirth !== undefined) {
+          await setDateOfBirth(models, cipher, user, dateOfBirth, { actorId: auth.userId, requestId: requestIdOf(req), reason: 'profile update' });
+        }
         const set: Record<string, unknown> = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
         if (idDocuments) {
           // Numbers are sealed and bound to this user; only the last 3 characters stay readable.
@@ -141,7 +158,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
         }
         const updated = (await models.User.findByIdAndUpdate(user._id, { $set: set }, { new: true, lean: true, runValidators: true })) as UserDoc;
         if ('country' in set) await noteAnalyticsChange(models, 'user', user._id);
-        return { data: profileView(updated) };
+        return { data: view(updated, auth) };
       },
     }),
     defineRoute({
@@ -156,7 +173,9 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
         body: z
           .object({ role: z.enum(USER_ROLES).optional(), userType: z.enum(USER_TYPES).optional(), staffRole: z.enum(STAFF_ROLES).nullable().optional(), reason })
           .strict()
-          .refine((b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined, 'give role, userType or staffRole'),
+          .refine((b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined, 'give role, userType or staffRole')
+          // The "at least one of" rule, stated in the spec too (a refine alone is invisible there).
+          .openapi({ anyOf: [{ required: ['role'] }, { required: ['userType'] }, { required: ['staffRole'] }] } as never),
       },
       responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE, SUPER_ADMIN_REQUIRED or CANNOT_CHANGE_OWN_ROLE' }, 404: { description: 'No such user visible to you' } },
       handler: async ({ params, body, req, res }) => {
@@ -176,7 +195,11 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       description: '`inactive` deactivates (tokens stop working at once); any other status reactivates or moves the user.',
       before: [kit.requireUser, requireRoles({ userTypes: ['internal-admin'] })],
       request: { params: userParams, body: z.object({ status: z.enum(USER_STATUSES), reason }).strict() },
-      responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE: internal admins only' } },
+      responses: {
+        200: { description: 'Updated profile', data: profileSchema },
+        403: { description: 'INSUFFICIENT_ROLE: internal admins only, or CANNOT_CHANGE_OWN_STATUS' },
+        404: { description: 'No such user' },
+      },
       handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         const user = await findVisibleUser(models, auth, params.userId);

@@ -54,6 +54,8 @@ export const profileSchema = z
     phone: z.string().nullable(),
     country: z.string().nullable(),
     address: addressSchema.nullable(),
+    dateOfBirth: z.string().nullable().meta({ description: 'YYYY-MM-DD to the user themselves; `****-**-**` to anyone else; null when not given' }),
+    dateOfBirthVerified: z.boolean().meta({ description: 'An identity check matched it: it can no longer be changed' }),
     idDocuments: z.array(z.object({ type: z.enum(ID_TYPES), numberLast3: z.string(), issuingCountry: z.string().nullable(), expiresOn: z.string().nullable() })),
     status: z.enum(USER_STATUSES),
     isActive: z.boolean(),
@@ -68,7 +70,8 @@ export const profileSchema = z
   })
   .meta({ id: 'UserProfile' });
 
-export function profileView(u: UserDoc): z.infer<typeof profileSchema> {
+/** `dateOfBirth` is what the viewer may see (services/api/users/date-of-birth-field.ts); masked by default. */
+export function profileView(u: UserDoc, dateOfBirth: string | null = u.dateOfBirthSealed ? '****-**-**' : null): z.infer<typeof profileSchema> {
   const address = u.address ? Object.fromEntries(Object.entries(u.address).filter(([, v]) => v != null)) : null;
   return {
     id: u._id,
@@ -78,6 +81,8 @@ export function profileView(u: UserDoc): z.infer<typeof profileSchema> {
     phone: u.phone ?? null,
     country: u.country ?? null,
     address,
+    dateOfBirth,
+    dateOfBirthVerified: Boolean(u.dateOfBirthVerifiedAt),
     idDocuments: (u.idDocuments ?? []).map((d) => ({ type: d.type, numberLast3: d.numberLast3, issuingCountry: d.issuingCountry ?? null, expiresOn: d.expiresOn ?? null })),
     status: u.status,
     isActive: isActive(u),

@@ -5,19 +5,22 @@ import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 /** A tenant (organization) and its first BANK_ADMIN, who then manages the rest via /api/v1/auth/users. */
 export const createTenant: OpsCommand = {
-  usage: '--name <name> --admin-email <email> --admin-password <password> [--slug <slug>] [--primary-color <#hex>]',
+  usage: '--name <name> --admin-email <email> --admin-password <password> [--admin-first-name <name>] [--admin-last-name <name>] [--slug <slug>] [--primary-color <#hex>]',
   options: {
     name: { type: 'string' },
     slug: { type: 'string' },
     'primary-color': { type: 'string' },
     'admin-email': { type: 'string' },
     'admin-password': { type: 'string' },
+    'admin-first-name': { type: 'string' },
+    'admin-last-name': { type: 'string' },
   },
   async run({ config, models, args }) {
     const name = requireArg(args, 'name');
     const email = requireArg(args, 'admin-email');
     const password = requireArg(args, 'admin-password');
     if (password.length < 8) throw new Error('--admin-password must be at least 8 characters');
+    const names = { firstName: optionalName(args, 'admin-first-name'), lastName: optionalName(args, 'admin-last-name') };
     const slug = typeof args.slug === 'string' ? slugify(args.slug) : slugify(name);
     if (!slug) throw new Error('cannot derive a slug from --name; pass --slug');
     const color = typeof args['primary-color'] === 'string' ? args['primary-color'] : null;
@@ -28,6 +31,7 @@ export const createTenant: OpsCommand = {
     });
     const admin = await createUser(models, {
       email,
+      ...names,
       passwordHash: await createPasswordHasher(config).hash(password),
       tenantId: org._id,
       userType: 'staff',
@@ -39,3 +43,10 @@ export const createTenant: OpsCommand = {
     return `tenant ${org._id} (slug ${org.slug})\nBANK_ADMIN ${admin._id}`;
   },
 };
+
+/** Shown by GET /api/v1/auth/me and in staff lists; empty when not given. */
+function optionalName(args: Record<string, string | boolean | undefined>, flag: string): string {
+  const v = typeof args[flag] === 'string' ? (args[flag] as string).trim() : '';
+  if (v.length > 100 || /[\u0000-\u001f\u007f]/.test(v)) throw new Error(`--${flag} must be at most 100 printable characters`);
+  return v;
+}

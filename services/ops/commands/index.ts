@@ -4,6 +4,7 @@ import { createApiClient } from './create-api-client';
 import { createInternalAdmin } from './create-internal-admin';
 import { createServiceTokenCommand } from './create-service-token';
 import { createTenant } from './create-tenant';
+import { kycCatalogList, kycCatalogSet } from './kyc-catalog';
 import { revokeServiceTokenCommand } from './revoke-service-token';
 import { seedDemo } from './seed-demo';
 import { setupSchedules } from './setup-schedules';
@@ -20,4 +21,6 @@ export const COMMANDS: Record<string, OpsCommand> = {
   'revoke-service-token': revokeServiceTokenCommand,
   'seed-demo': seedDemo,
   'analytics-rebuild': analyticsRebuild,
+  'kyc-catalog-list': kycCatalogList,
+  'kyc-catalog-set': kycCatalogSet,
 };

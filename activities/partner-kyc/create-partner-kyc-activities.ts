@@ -1,0 +1,90 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
+import type { Models } from '../../adapters/models';
+import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
+import type { PartnerKycActivities } from '../../domain/contracts/partner-kyc.contract';
+import { higherTier, type KycTier } from '../../domain/partner-kyc/types';
+
+type Deps = { models: Pick<Models, 'User' | 'PartnerKycSubmission' | 'Transaction' | 'AuditEvent' | 'AnalyticsOutbox'> };
+
+/**
+ * Partner-KYC database work (onboarding worker). Audit events have deterministic ids, so a
+ * retried activity records each fact once. `kycLevel` (the status response's passedKycType) only
+ * ever goes up.
+ */
+export function createPartnerKycActivities({ models }: Deps): PartnerKycActivities {
+  async function submission(submissionId: string) {
+    const s = await models.PartnerKycSubmission.findById(submissionId, { fieldsSealed: 0 }).lean();
+    if (!s) throw ApplicationFailure.create({ type: 'NotFound', message: 'submission not found', nonRetryable: true });
+    return s;
+  }
+  async function audit(doc: Record<string, unknown> & { _id: string }) {
+    try {
+      await models.AuditEvent.create(doc);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+
+  return {
+    async beginPartnerKycCheck({ submissionId }) {
+      const s = await submission(submissionId);
+      await models.User.updateOne(
+        { _id: s.userId },
+        { $set: { 'kyc.partner.status': 'pending', 'kyc.partner.statusDescription': 'Verification in progress', 'kyc.partner.documentId': s.documentId, 'kyc.partner.updatedAt': new Date() } },
+      );
+      await audit({ _id: `partner-kyc:${submissionId}:checking`, actor: `client:${s.clientId}`, subject: s.userId, tenantId: s.tenantId, action: 'partner_kyc.checking', to: { documentId: s.documentId, value: s.documentValue } });
+      await noteAnalyticsChange(models, 'user', s.userId);
+      return { documentType: s.documentType as 'basic' | 'advanced' };
+    },
+
+    async recordPartnerKycOutcome({ submissionId, outcome }) {
+      const s = await submission(submissionId);
+      const user = await models.User.findById(s.userId, { kycLevel: 1 }).lean();
+      if (!user) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+      const before = (user.kycLevel ?? 'none') as KycTier;
+      const after = outcome.decision === 'approved' ? higherTier(before, s.documentType as KycTier) : before;
+      const status = outcome.decision;
+      const at = new Date();
+      await models.User.updateOne(
+        { _id: s.userId },
+        {
+          $set: {
+            kycLevel: after,
+            'kyc.partner.status': status,
+            'kyc.partner.statusDescription': outcome.description,
+            'kyc.partner.documentId': s.documentId,
+            'kyc.partner.updatedAt': at,
+            [`kyc.partner.documents.${s.documentId}`]: { status, description: outcome.description, resultCode: outcome.resultCode, idNumberLast3: s.idNumberLast3, submissionId, at },
+          },
+        },
+      );
+      await audit({
+        _id: `partner-kyc:${submissionId}:outcome`,
+        actor: 'system:partner-kyc',
+        subject: s.userId,
+        tenantId: s.tenantId,
+        action: `partner_kyc.${status}`,
+        from: { kycLevel: before },
+        to: { kycLevel: after, documentId: s.documentId, description: outcome.description, resultCode: outcome.resultCode },
+      });
+      await noteAnalyticsChange(models, 'user', s.userId);
+      const held = await models.Transaction.find({ userId: s.userId, status: 'held' }, { _id: 1 }).lean();
+      return { passedTier: after, heldTransactionIds: held.map((t) => t._id as string) };
+    },
+
+    async currentPartnerTier({ userId }) {
+      const user = await models.User.findById(userId, { kycLevel: 1 }).lean();
+      return ((user?.kycLevel as KycTier | undefined) ?? 'none');
+    },
+
+    async settleHeldTransaction({ transactionId, outcome }) {
+      const tx = await models.Transaction.findById(transactionId).lean();
+      if (!tx) throw ApplicationFailure.create({ type: 'NotFound', message: 'transaction not found', nonRetryable: true });
+      // Only the hold workflow writes a held transaction's status, so this is not a contended update.
+      await models.Transaction.updateOne({ _id: transactionId }, { $set: { status: outcome } });
+      await audit({ _id: `transaction-hold:${transactionId}:${outcome}`, actor: 'system:step-up', subject: tx.userId, tenantId: tx.tenantId, action: `transaction.${outcome}`, from: { status: 'held' }, to: { status: outcome, transactionId } });
+      await noteAnalyticsChange(models, 'transaction', transactionId);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Config } from '../../adapters/config';
+import { createFieldCipher } from '../../adapters/crypto/field-cipher';
+import type { Models } from '../../adapters/models';
+import { openFields } from '../../adapters/partner-kyc/sealed-fields';
+import { SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from '../../adapters/providers/smile-id-client';
+import {
+  SMILE_DOCUMENT_RESULT_CODES,
+  SmileDocumentHttpError,
+  smileDocumentJobStatus,
+  submitSmileDocumentJob,
+  verifySmileSignature,
+} from '../../adapters/providers/smile-id-documents';
+import type { CheckOutcome, PartnerKycProviderActivities } from '../../domain/contracts/partner-kyc.contract';
+import type { SmileImage } from '../../domain/partner-kyc/fields';
+import { matchIdentity } from '../../domain/rules/match-identity';
+import { currentCatalog } from '../../adapters/partner-kyc/catalog-store';
+
+interface Deps {
+  config: Pick<Config, 'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'>;
+  models: Pick<Models, 'PartnerKycSubmission' | 'KycCatalog'>;
+}
+
+const rejected = (description: string, resultCode: string): CheckOutcome => ({ decision: 'rejected', description, resultCode });
+
+/** 401/403 from the provider is our configuration, not the user's data: never retried. */
+function permanentOnAuth(err: unknown): never {
+  if ((err instanceof SmileHttpError || err instanceof SmileDocumentHttpError) && [400, 401, 403].includes(err.status)) {
+    throw ApplicationFailure.create({ type: 'PermanentProviderError', message: `Smile ID refused the request (${err.status})`, nonRetryable: true });
+  }
+  throw err;
+}
+
+/**
+ * Partner-KYC provider calls (kyc worker). They open the sealed submission themselves, so names,
+ * dates of birth, ID numbers and images never travel through workflow history.
+ */
+export function createPartnerKycProviderActivities({ config, models }: Deps): PartnerKycProviderActivities {
+  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
+  const creds = { baseUrl: config.SMILE_ID_BASE_URL ?? config.SANDBOX_URL, partnerId: config.SMILE_ID_PARTNER_ID, apiKey: config.SMILE_ID_API_KEY };
+
+  async function open(submissionId: string) {
+    const s = await models.PartnerKycSubmission.findById(submissionId).lean();
+    if (!s) throw ApplicationFailure.create({ type: 'NotFound', message: 'submission not found', nonRetryable: true });
+    return { s, fields: openFields(cipher, submissionId, s.fieldsSealed) };
+  }
+
+  return {
+    async verifyBasicDocument({ submissionId }) {
+      const { s, fields } = await open(submissionId);
+      const person = { firstName: String(fields.first_name ?? ''), lastName: String(fields.last_name ?? ''), dateOfBirth: String(fields.dob ?? '') || null };
+      let res: SmileLookupResponse;
+      try {
+        res = await smileIdLookup(creds, {
+          idType: s.documentValue,
+          country: s.country,
+          idNumber: String(fields.id_number),
+          firstName: person.firstName,
+          lastName: person.lastName,
+          dob: person.dateOfBirth,
+          jobId: `${submissionId}-${Context.current().info.activityId}`,
+          userId: s.userId,
+        });
+      } catch (err) {
+        permanentOnAuth(err);
+      }
+      switch (res.ResultCode) {
+        case SMILE_RESULT_CODES.notFound:
+          return rejected('Not Found', res.ResultCode);
+        case SMILE_RESULT_CODES.unsupportedFormat:
+          return rejected('Invalid ID Number', res.ResultCode);
+        case SMILE_RESULT_CODES.noMatch:
+          return rejected('No Match', res.ResultCode);
+        case SMILE_RESULT_CODES.authorityUnavailable:
+          throw ApplicationFailure.create({ type: 'ProviderUnavailable', message: 'The identity authority is unavailable (1015)' });
+        case SMILE_RESULT_CODES.validated:
+        case SMILE_RESULT_CODES.exactMatch:
+        case SMILE_RESULT_CODES.partialMatch: {
+          // Our own matching rules decide, on what the authority returned vs what the partner submitted.
+          const fullName = res.FullName ?? [res.FirstName, res.MiddleName, res.LastName].filter(Boolean).join(' ');
+          const match = matchIdentity(person, { fullName, dateOfBirth: res.DOB });
+          if (match === 'match') return { decision: 'approved', description: 'Exact Match', resultCode: res.ResultCode };
+          if (match === 'no_match') return rejected('No Match', res.ResultCode);
+          const catalog = await currentCatalog(models, s.country);
+          return catalog?.acceptPartialMatch ? { decision: 'approved', description: 'Partial Match', resultCode: res.ResultCode } : rejected('Partial Match', res.ResultCode);
+        }
+        default:
+          throw ApplicationFailure.create({ type: 'PermanentProviderError', message: `Unexpected Smile ID result code ${res.ResultCode}`, nonRetryable: true });
+      }
+    },
+
+    async submitDocumentJob({ submissionId }) {
+      const { s, fields } = await open(submissionId);
+      try {
+        // The job id is the submission id: a retried upload is the same job at the provider.
+        const res = await submitSmileDocumentJob(creds, { jobId: submissionId, userId: s.userId, country: s.country, documentType: s.documentValue, images: fields.images as SmileImage[] });
+        return { jobId: res.job_id };
+      } catch (err) {
+        permanentOnAuth(err);
+      }
+    },
+
+    async documentJobResult({ jobId }) {
+      let status;
+      try {
+        status = await smileDocumentJobStatus(creds, jobId);
+      } catch (err) {
+        permanentOnAuth(err);
+      }
+      if (!verifySmileSignature(creds, status.timestamp, status.signature)) {
+        throw ApplicationFailure.create({ type: 'PermanentProviderError', message: 'Smile ID job status signature is invalid', nonRetryable: true });
+      }
+      if (!status.job_complete || !status.result) throw ApplicationFailure.create({ type: 'DocumentJobPending', message: 'the document job is not complete yet' });
+      const code = status.result.ResultCode;
+      if (code === SMILE_DOCUMENT_RESULT_CODES.verified && status.job_success) return { decision: 'approved', description: 'Document Verified', resultCode: code };
+      if (code === SMILE_DOCUMENT_RESULT_CODES.underReview) throw ApplicationFailure.create({ type: 'DocumentJobPending', message: 'the document is under review' });
+      return rejected(status.result.ResultText || 'Document Not Verified', code);
+    },
+  };
+}

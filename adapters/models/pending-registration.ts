@@ -1,0 +1,32 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/**
+ * A registration request waiting for its onboarding workflow to create the user. The API writes it
+ * (with the argon2 hash) before it starts the workflow; the workflow's first activity reads it by
+ * `_id` and deletes it once the user exists. So the password hash, names, email and phone never
+ * enter Temporal: the workflow input carries only the user id and the request fingerprint.
+ * `_id` = `<userId>.<requestFingerprint>`: a retried request finds its own record, a different
+ * request for the same email gets a different one (and is refused by the workflow).
+ */
+const pendingRegistrationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    firstName: { type: String, required: true },
+    lastName: { type: String, required: true },
+    phone: { type: String, default: null },
+    country: { type: String, default: null },
+    org: { type: Schema.Types.Mixed, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'pendingRegistrations', versionKey: false },
+);
+
+export type PendingRegistrationDoc = InferSchemaType<typeof pendingRegistrationSchema>;
+
+export const pendingRegistrationId = (userId: string, requestFingerprint: string) => `${userId}.${requestFingerprint}`;
+
+export function pendingRegistrationModel(conn: Connection) {
+  return conn.model('PendingRegistration', pendingRegistrationSchema);
+}

@@ -1,0 +1,53 @@
+import { ApplicationFailure, ActivityFailure as TemporalActivityFailure, RetryState } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ActivityFailures, NON_RETRYABLE_FAILURE_TYPES, OnboardingFailures } from '../../domain/failures/catalog';
+import { mapError } from '../../services/api/http/error-handler';
+import { FAILURE_HTTP, catalogTypes } from '../../services/api/http/failure-table';
+
+const updateFailed = (cause: Error) => new WorkflowUpdateFailedError('Workflow Update failed', cause);
+
+describe('failure catalog', () => {
+  it('builds failures whose type, retryability and details come from the catalog', () => {
+    const f = OnboardingFailures.create('INVALID_CODE', 'wrong', { remainingAttempts: 2 });
+    expect(f).toBeInstanceOf(ApplicationFailure);
+    expect(f.type).toBe('INVALID_CODE');
+    expect(f.nonRetryable).toBe(true);
+    expect(f.details).toEqual([{ remainingAttempts: 2 }]);
+    expect(ActivityFailures.create('ProviderUnavailable', 'down').nonRetryable).toBe(false);
+  });
+
+  it('derives the non-retryable list (no never-thrown types such as Conflict)', () => {
+    expect(NON_RETRYABLE_FAILURE_TYPES.sort()).toEqual(['NotFound', 'PermanentProviderError', 'ValidationError']);
+  });
+});
+
+describe('failure table (type → HTTP)', () => {
+  it('answers every catalog type', () => {
+    expect(Object.keys(FAILURE_HTTP).sort()).toEqual(catalogTypes().sort());
+  });
+
+  it('maps an update rejection by its cause.type, with typed details', () => {
+    const m = mapError(updateFailed(OnboardingFailures.create('INVALID_CODE', 'wrong', { remainingAttempts: 3 })));
+    expect(m).toMatchObject({ status: 400, code: 'INVALID_CODE', details: { remainingAttempts: 3 } });
+    const r = mapError(updateFailed(OnboardingFailures.create('RESEND_LIMIT', 'moments ago', { retryAfterSeconds: 42 })));
+    expect(r).toMatchObject({ status: 429, code: 'RESEND_LIMIT', headers: { 'Retry-After': '42' } });
+  });
+
+  it('finds a provider failure under an activity failure', () => {
+    const activity = new TemporalActivityFailure('createVeriffSession', 'a1', 'createVeriffSession', RetryState.NON_RETRYABLE_FAILURE, undefined,
+      ActivityFailures.create('PermanentProviderError', 'veriff answered 400', { provider: 'veriff', status: 400 }));
+    expect(mapError(updateFailed(activity))).toMatchObject({ status: 502, code: 'PROVIDER_ERROR' });
+  });
+
+  it('turns an unknown failure into 500 INTERNAL with the request id, not a provider outage', () => {
+    const m = mapError(updateFailed(ApplicationFailure.create({ type: 'TypeError', message: 'x is undefined' })), 'req-123');
+    expect(m).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL', details: { requestId: 'req-123' } }));
+    expect(mapError(updateFailed(new Error('boom')), 'req-9')).toMatchObject({ status: 500, code: 'INTERNAL' });
+  });
+
+  it('answers a closed workflow by its kind', () => {
+    expect(mapError(new WorkflowNotFoundError('gone', 'onboarding-u1', undefined))).toMatchObject({ status: 409, code: 'ONBOARDING_CLOSED' });
+    expect(mapError(new WorkflowNotFoundError('gone', 'verification-request-r1', undefined))).toMatchObject({ status: 409, code: 'VERIFICATION_REQUEST_CLOSED' });
+    expect(mapError(new WorkflowNotFoundError('gone', 'other-1', undefined))).toMatchObject({ status: 404 });
+  });
+});

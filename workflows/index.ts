@@ -4,5 +4,6 @@ export { onboarding } from './onboarding';
 export { verificationRequest } from './verification-request';
 export { verificationSweep } from './verification-sweep';
 export { notify } from './notify';
+export { analyticsRoller } from './analytics-roller';
 export { partnerKyc } from './partner-kyc';
 export { transactionHold } from './transaction-hold';

@@ -8,11 +8,12 @@ import { pendingRegistrationId } from '../../adapters/models/pending-registratio
 import { ActivityFailures } from '../../domain/failures/catalog';
 import { bridgeRequiredFor } from './bridge-policy';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
+import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import { bridgeObjectOwnerId } from '../../adapters/models/bridge-object-owner';
 
 export interface UserActivityDeps {
   config: Pick<Config, 'BRIDGE_ENABLED' | 'BRIDGE_SKIP_COUNTRIES' | 'PII_ENCRYPTION_KEYS'>;
-  models: Pick<Models, 'User' | 'Organization' | 'AuditEvent' | 'BridgeObjectOwner' | 'PendingRegistration'>;
+  models: Pick<Models, 'User' | 'Organization' | 'AuditEvent' | 'BridgeObjectOwner' | 'PendingRegistration' | 'AnalyticsOutbox'>;
 }
 
 export type CreateUserResult =
@@ -89,6 +90,7 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       const existing = await models.User.findById(input.userId, { email: 1 }).lean();
       if (!existing || existing.email !== input.email.toLowerCase()) return { ok: false, reason: 'EMAIL_TAKEN' };
     }
+    await noteAnalyticsChange(models, 'user', input.userId);
     return { ok: true, tenantId, bridgeRequired: bridgeRequiredFor(config, input.country ?? null, orgSettings) };
   }
 
@@ -122,12 +124,27 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
 
     async markEmailConfirmed(input: { userId: string; at: string }): Promise<void> {
       await models.User.updateOne({ _id: input.userId, emailVerifiedAt: null }, { $set: { emailVerifiedAt: new Date(input.at) } });
+      await noteAnalyticsChange(models, 'user', input.userId);
     },
 
     /** Provider state mirrored on the user (`kyc.veriff`, `kyc.bridge`) for reads and webhook routing. */
     async recordKycState(input: { userId: string; provider: 'veriff' | 'bridge'; state: Record<string, unknown> }): Promise<void> {
-      const set = Object.fromEntries(Object.entries(input.state).map(([k, v]) => [`kyc.${input.provider}.${k}`, v]));
+      const set: Record<string, unknown> = Object.fromEntries(Object.entries(input.state).map(([k, v]) => [`kyc.${input.provider}.${k}`, v]));
+      // Funnel milestones (analytics): the first time each step is reached.
+      const milestone =
+        input.provider === 'veriff' && input.state.status === 'created' && input.state.sessionId
+          ? 'kycStartedAt'
+          : input.provider === 'veriff' && input.state.status === 'approved'
+            ? 'kycApprovedAt'
+            : input.provider === 'bridge' && input.state.tosStatus === 'approved'
+              ? 'termsAcceptedAt'
+              : null;
+      if (milestone) {
+        const current = await models.User.findById(input.userId, { [milestone]: 1 }).lean();
+        if (current && !(current as Record<string, unknown>)[milestone]) set[milestone] = new Date();
+      }
       await models.User.updateOne({ _id: input.userId }, { $set: set });
+      await noteAnalyticsChange(models, 'user', input.userId);
       if (input.provider === 'bridge') {
         // Webhooks find the user by these ids: an `_id` read instead of a scan of users.
         const owned = (['kycLinkId', 'customerId'] as const).filter((k) => typeof input.state[k] === 'string');
@@ -142,13 +159,15 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
 
     /** Status transitions the workflow owns, each with an audit event keyed by `auditId`. */
     async setUserStatus(input: { userId: string; status: UserStatus; kycLevel?: KycLevel; reason?: string | null; auditId: string }): Promise<void> {
-      const before = await models.User.findById(input.userId, { status: 1, tenantId: 1, kycLevel: 1 }).lean();
+      const before = await models.User.findById(input.userId, { status: 1, tenantId: 1, kycLevel: 1, activatedAt: 1 }).lean();
       if (!before) return;
       const set: Record<string, unknown> = { status: input.status };
+      if (input.status === 'active' && !before.activatedAt) set.activatedAt = new Date();
       if (input.kycLevel) set.kycLevel = input.kycLevel;
       // Losing access cuts existing tokens off; gaining it (activation) keeps the session.
       const revoke = input.status === 'rejected' || input.status === 'inactive';
       await models.User.updateOne({ _id: input.userId }, { $set: set, ...(revoke && before.status !== input.status ? { $inc: { tokenVersion: 1 } } : {}) });
+      await noteAnalyticsChange(models, 'user', input.userId);
       await audit({
         id: input.auditId,
         subject: input.userId,

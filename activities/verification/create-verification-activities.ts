@@ -1,6 +1,7 @@
 import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Models } from '../../adapters/models';
 import { closedLock } from '../../adapters/models/verification-request';
+import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
 import type { OrganizationDoc } from '../../adapters/models/organization';
 import {
@@ -14,7 +15,7 @@ import { resolveVerificationSettings, type VerificationDefaults } from '../../do
 
 export interface VerificationActivityDeps {
   config: VerificationDefaults;
-  models: Pick<Models, 'VerificationRequest' | 'User' | 'Organization' | 'AuditEvent'>;
+  models: Pick<Models, 'VerificationRequest' | 'User' | 'Organization' | 'AuditEvent' | 'AnalyticsOutbox'>;
 }
 
 export interface TransitionInput {
@@ -75,6 +76,8 @@ export function createVerificationActivities({ config, models }: VerificationAct
         },
         // No projection: FerretDB's findAndModify does not support one.
       ).lean();
+      // Noted even on a retry that finds the change applied: the first attempt may have died here.
+      await noteAnalyticsChange(models, 'verification-request', input.requestId);
       if (!before) return; // already applied by an earlier attempt
       if (closing || input.to === 'failed') {
         await models.AuditEvent.create({
@@ -100,6 +103,7 @@ export function createVerificationActivities({ config, models }: VerificationAct
       const before = await models.User.findOneAndUpdate({ _id: input.userId }, { $set: set }).lean();
       if (before?.kycLevel === 'none') {
         const raised = await models.User.updateOne({ _id: input.userId, kycLevel: 'none' }, { $set: { kycLevel: 'basic' } });
+        await noteAnalyticsChange(models, 'user', input.userId);
         if (raised.modifiedCount === 1) {
           await models.AuditEvent.create({
             actor: 'system:verification-request',

@@ -26,6 +26,8 @@ export const verificationSchema = z.object({
   VERIFICATION_STUCK_AFTER_MINUTES: envPositiveInt.default(60),
   /** Cron (UTC) of the daily sweep Schedule that digests overdue/stuck requests to compliance officers. */
   VERIFICATION_SWEEP_CRON: z.string().min(9).default('0 7 * * *'),
+  /** Pause of the analytics roller (docs/analytics.md) when the outbox is empty. */
+  ANALYTICS_ROLL_INTERVAL_MS: envPositiveInt.max(600_000).default(2000),
 
 
 });

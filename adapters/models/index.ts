@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { analyticsOutboxModel } from './analytics-outbox';
+import { analyticsCounterModel, analyticsJournalModel, analyticsProjectionModel } from './analytics-read-model';
 import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
@@ -28,6 +29,9 @@ import { verificationRequestModel } from './verification-request';
 export function createModels(conn: Connection) {
   return {
     AnalyticsOutbox: analyticsOutboxModel(conn),
+    AnalyticsCounter: analyticsCounterModel(conn),
+    AnalyticsProjection: analyticsProjectionModel(conn),
+    AnalyticsJournal: analyticsJournalModel(conn),
     ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),

@@ -53,6 +53,13 @@ const userSchema = new Schema(
     /** Bumped on deactivation, role or status change: tokens carrying an older value stop working. */
     tokenVersion: { type: Number, default: 0 },
     lastLoginAt: { type: Date, default: null },
+    /** Last sign-in or authenticated API call, written at most once per UTC day (active users). */
+    lastActiveAt: { type: Date, default: null },
+    // Funnel milestones (first time reached), for analytics; set by the onboarding activities.
+    kycStartedAt: { type: Date, default: null },
+    kycApprovedAt: { type: Date, default: null },
+    termsAcceptedAt: { type: Date, default: null },
+    activatedAt: { type: Date, default: null },
   },
   { collection: 'users', timestamps: true, versionKey: false, minimize: false },
 );

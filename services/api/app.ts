@@ -1,4 +1,6 @@
 import express, { type Express } from 'express';
+import { analyticsRouter } from './analytics/analytics-routes';
+import { analyticsDashboardRouter } from './analytics/dashboard-router';
 import { createAuthKit } from './auth/auth-kit';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
@@ -69,6 +71,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(codecRouter(deps, registry, auth.requireUser));
   app.use(notificationsRouter(deps, registry, auth.requireUser));
   app.use(notificationSettingsRouter(deps, registry, auth.requireUser));
+  app.use(analyticsRouter(deps, registry, auth));
   // Other /users routers go ABOVE this line: `/users/:userId` would capture `/users/<anything>`.
   app.use(profileRouter(deps, registry, auth));
 
@@ -78,6 +81,7 @@ export function createApp(deps: ApiDeps): Express {
     res.json(openApiDocument);
   });
   app.use(docsRouter());
+  app.use(analyticsDashboardRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -4,6 +4,8 @@ import { createSystemActivities } from '../../activities/system/create-system-ac
 import { createUserActivities } from '../../activities/users/create-user-activities';
 import { createVerificationActivities } from '../../activities/verification/create-verification-activities';
 import { createVerificationSweepActivities } from '../../activities/verification/create-verification-sweep-activities';
+import { createAnalyticsActivities } from '../../activities/analytics/create-analytics-activities';
+import { ensureAnalyticsRollerOnce } from '../common/analytics-roller';
 import { ensureSchedulesOnce } from '../common/schedules';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
@@ -18,9 +20,12 @@ export const onboardingWorkerSpec: WorkerProcessSpec<'onboarding-worker'> = {
     ...createVerificationSweepActivities({ config, models }),
     ...createPartnerKycActivities({ models }),
     ...createNotificationRequestActivities(),
+    ...createAnalyticsActivities({ models }),
   }),
   // The daily verification sweep Schedule exists wherever the workflows run.
   onStart: async ({ config, logger }) => {
     logger.info({ schedules: await ensureSchedulesOnce(config) }, 'schedules ensured');
+    // The analytics roller (single writer of the read models) runs wherever the workflows run.
+    logger.info({ roller: await ensureAnalyticsRollerOnce(config) }, 'analytics roller ensured');
   },
 };

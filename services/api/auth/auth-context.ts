@@ -4,6 +4,7 @@ import type { StaffRole, UserRole, UserType } from '../../../domain/vocabulary/u
 import { forbidden, unauthorized } from '../http/app-error';
 import { guardDocumenting } from '../http/route';
 import { InvalidAccessToken, type AccessTokens } from './access-tokens';
+import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 
 /** Who is calling, as read from the user record (not just the token) on every request. */
 export interface AuthContext {
@@ -28,7 +29,7 @@ export const isInternalAdmin = (a: AuthContext) => a.userType === 'internal-admi
  * status change (all bump tokenVersion) cut existing tokens off immediately; so does revoking
  * the token's session (logout, refresh-token reuse), and a token whose session does not exist.
  */
-export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'>; accessTokens: AccessTokens }): RequestHandler {
+export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession' | 'AnalyticsOutbox'>; accessTokens: AccessTokens; now?: () => Date }): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
@@ -36,7 +37,7 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
     try {
       const claims = await deps.accessTokens.verify(token);
       const [user, session] = await Promise.all([
-        deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1 }).lean(),
+        deps.models.User.findById(claims.userId, { tenantId: 1, role: 1, userType: 1, staffRole: 1, status: 1, tokenVersion: 1, lastActiveAt: 1 }).lean(),
         deps.models.AuthSession.findById(claims.sessionId, { revokedAt: 1, userId: 1 }).lean(),
       ]);
       // A token counts only inside a live session of the same user: no record, no access.
@@ -44,6 +45,7 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
       if (!user || user.status === 'inactive' || user.tokenVersion !== claims.tokenVersion || !liveSession) {
         return next(unauthorized('This token is no longer valid', 'TOKEN_REVOKED'));
       }
+      await recordActivity(deps, user._id, user.lastActiveAt ?? null);
       res.locals.auth = {
         userId: user._id,
         tenantId: user.tenantId ?? null,
@@ -60,6 +62,17 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
       next(err);
     }
   };
+}
+
+/**
+ * API activity for active-user analytics: at most one write (and one outbox note) per user per
+ * UTC day, so authenticated traffic does not turn into database writes.
+ */
+async function recordActivity(deps: { models: Pick<Models, 'User' | 'AnalyticsOutbox'>; now?: () => Date }, userId: string, last: Date | null) {
+  const at = deps.now?.() ?? new Date();
+  if (last && last.toISOString().slice(0, 10) === at.toISOString().slice(0, 10)) return;
+  await deps.models.User.updateOne({ _id: userId }, { $set: { lastActiveAt: at } });
+  await noteAnalyticsChange(deps.models, 'activity', userId);
 }
 
 /** `roles_required`: the caller must be an internal admin or hold one of the staff roles listed. */

@@ -13,7 +13,7 @@ export function createAuthKit(deps: ApiDeps) {
   const limiter = createRateLimiter({ models: deps.models, now: deps.now });
   return {
     accessTokens,
-    requireUser: authenticate({ models: deps.models, accessTokens }),
+    requireUser: authenticate({ models: deps.models, accessTokens, now: deps.now }),
     passwords: createPasswordHasher(deps.config),
     sessions: createSessions({ models: deps.models, config: deps.config, accessTokens, logger: deps.logger, now: deps.now }),
     limiter,

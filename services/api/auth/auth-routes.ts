@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
 import type { UserDoc } from '../../../adapters/models/user';
+import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 import type { ApiDeps } from '../deps';
 import { AppError, forbidden, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
@@ -52,7 +53,9 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         if (user.status === 'inactive') throw forbidden('This account has been deactivated', 'ACCOUNT_DEACTIVATED');
         // Self-registered users confirm their email first (issue 4 sets emailVerifiedAt; status stays not_verified until KYC).
         if (user.status === 'not_verified' && !user.emailVerifiedAt) throw forbidden('Confirm your email address before signing in', 'EMAIL_NOT_CONFIRMED');
-        await models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: now() } });
+        const at = now();
+        await models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: at, lastActiveAt: at } });
+        await noteAnalyticsChange(models, 'activity', user._id);
         return { data: await kit.sessions.start(user, 'password') };
       },
     }),

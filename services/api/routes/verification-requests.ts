@@ -27,6 +27,7 @@ import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { stuckRequestSchema, toVerificationRequestView, verificationRequestSchema, withStuckFor, type VerificationRequestView } from './verification-request-view';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 
 const identityNumber = z.string().regex(/^[0-9]{11}$/, 'must be exactly 11 digits');
 const requestIdParams = z.object({ requestId: z.uuid() });
@@ -136,6 +137,7 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
           }
           throw err;
         }
+        await noteAnalyticsChange(models, 'verification-request', requestId);
         const input: VerificationRequestInput = {
           requestId,
           userId: body.userId,

@@ -1,5 +1,6 @@
 import type { Models } from '../../../adapters/models';
 import type { UserDoc } from '../../../adapters/models/user';
+import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 import { conflict } from '../http/app-error';
 
 export interface AuditedUserUpdate {
@@ -14,13 +15,14 @@ export interface AuditedUserUpdate {
  * silently overwrite each other), a tokenVersion bump that cuts existing tokens off at once, and the
  * audit event. Shared by the role and status changes so both stay audited the same way.
  */
-export async function auditedUserUpdate(models: Pick<Models, 'User' | 'AuditEvent'>, user: UserDoc, change: AuditedUserUpdate): Promise<UserDoc> {
+export async function auditedUserUpdate(models: Pick<Models, 'User' | 'AuditEvent' | 'AnalyticsOutbox'>, user: UserDoc, change: AuditedUserUpdate): Promise<UserDoc> {
   const updated = (await models.User.findOneAndUpdate(
     { _id: user._id, tokenVersion: user.tokenVersion, ...change.expect },
     { $set: change.set, $inc: { tokenVersion: 1 } },
     { new: true, lean: true },
   )) as UserDoc | null;
   if (!updated) throw conflict('CONCURRENT_UPDATE', 'The user was changed at the same time; read it again and retry');
+  await noteAnalyticsChange(models, 'user', user._id);
   await models.AuditEvent.create({
     actor: change.audit.actorId,
     subject: user._id,

@@ -23,13 +23,17 @@ export const reactivationStatus = (u: Pick<UserDoc, 'statusBeforeDeactivation'>)
  * the previous status so reactivation restores it. The user's onboarding workflow, if still
  * running, is told, so it closes instead of overwriting the admin's decision.
  */
-export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'AuditEvent'>; temporal: Client }, change: StatusChange): Promise<UserDoc> {
+export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'AuditEvent' | 'AnalyticsOutbox'>; temporal: Client }, change: StatusChange): Promise<UserDoc> {
   const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
   if (!user) throw notFound('User');
   if (user.status === change.to) return user;
   const updated = await auditedUserUpdate(deps.models, user, {
     expect: { status: user.status },
-    set: { status: change.to, statusBeforeDeactivation: change.to === 'inactive' ? user.status : null },
+    set: {
+      status: change.to,
+      statusBeforeDeactivation: change.to === 'inactive' ? user.status : null,
+      ...(change.to === 'active' && !user.activatedAt ? { activatedAt: new Date() } : {}),
+    },
     audit: { actorId: change.actorId, action: 'user.status_changed', from: user.status, to: change.to, reason: change.reason, requestId: change.requestId },
   });
   try {

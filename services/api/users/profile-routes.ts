@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
+import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 import type { UserDoc } from '../../../adapters/models/user';
 import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES } from '../../../domain/vocabulary/users';
 import type { AuthKit } from '../auth/auth-kit';
@@ -156,6 +157,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
           }));
         }
         const updated = (await models.User.findByIdAndUpdate(user._id, { $set: set }, { new: true, lean: true, runValidators: true })) as UserDoc;
+        if ('country' in set) await noteAnalyticsChange(models, 'user', user._id);
         return { data: view(updated, auth) };
       },
     }),

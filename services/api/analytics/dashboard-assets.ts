@@ -1,0 +1,194 @@
+// The analytics dashboard (/admin/analytics): plain HTML, CSS and a script shipped with the API
+// as strings (no CDN, no build step, works offline). Charts are SVG drawn by the script.
+
+export const DASHBOARD_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Onboarding analytics</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/analytics/app.css"></head>
+<body>
+<header><h1>Onboarding analytics</h1><span id="who"></span><button id="logout" hidden>Sign out</button></header>
+<form id="login" hidden>
+  <h2>Sign in</h2>
+  <label>Email <input name="email" type="email" autocomplete="username" required></label>
+  <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+  <button type="submit">Sign in</button><p id="login-error" class="error"></p>
+</form>
+<main id="app" hidden>
+  <form id="filters">
+    <label>From <input name="from" type="date"></label>
+    <label>To <input name="to" type="date"></label>
+    <label>Interval <select name="interval"><option value="day">day</option><option value="week">week</option><option value="month">month</option></select></label>
+    <label>Tenant <input name="tenantId" placeholder="all tenants"></label>
+    <label>Country <input name="country" placeholder="all" size="4"></label>
+    <button type="submit">Apply</button><span id="status"></span>
+  </form>
+  <p class="note">All dates are UTC calendar days. Figures are exact counts.</p>
+  <section id="active-users"><h2>Active users</h2><div class="body"></div></section>
+  <section id="growth" class="wide"><h2>Growth</h2><div class="body"></div></section>
+  <section id="kyc-funnel" class="wide"><h2>KYC funnel</h2><div class="body"></div></section>
+  <section id="status-distribution"><h2>Status</h2><div class="body"></div></section>
+  <section id="role-distribution"><h2>Roles and user types</h2><div class="body"></div></section>
+  <section id="kyc-levels"><h2>KYC levels</h2><div class="body"></div></section>
+  <section id="verification-requests"><h2>BVN/NIN requests</h2><div class="body"></div></section>
+  <section id="transaction-averages" class="wide"><h2>Transaction averages</h2><div class="body"></div></section>
+  <section id="geography"><h2>Geography</h2><div class="body"></div></section>
+</main>
+<script src="/admin/analytics/app.js"></script>
+</body></html>`;
+
+export const DASHBOARD_CSS = `
+[hidden]{display:none !important}
+body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
+header{display:flex;gap:1rem;align-items:center;padding:.75rem 1.5rem;background:#0f172a;color:#fff}
+header h1{font-size:1.2rem;margin:0;flex:1}
+form#login{max-width:22rem;margin:3rem auto;background:#fff;padding:1.5rem;border-radius:8px;display:grid;gap:.75rem}
+main{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:1rem;padding:1rem 1.5rem}
+#filters,.note{grid-column:1/-1;display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin:0}
+section{background:#fff;border-radius:8px;padding:.75rem 1rem;box-shadow:0 1px 2px #0002}
+section.wide{grid-column:span 2}
+h2{font-size:1rem;margin:.2rem 0 .6rem}
+table{border-collapse:collapse;width:100%;font-size:.85rem}
+td,th{padding:.2rem .4rem;border-bottom:1px solid #eee;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.bar{display:flex;align-items:center;gap:.5rem;font-size:.85rem;margin:.2rem 0}
+.bar .label{width:9rem}.bar .track{flex:1;background:#eef;height:1rem;border-radius:3px}
+.bar .fill{background:#3b82f6;height:100%;border-radius:3px}.bar .v{width:9rem;text-align:right}
+.tiles{display:flex;gap:1rem;flex-wrap:wrap}.tile{background:#eef2ff;border-radius:6px;padding:.5rem .8rem}
+.tile b{display:block;font-size:1.4rem}
+.error{color:#b91c1c}svg text{font-size:10px;fill:#555}
+.legend span{margin-right:1rem}.reg{color:#3b82f6}.act{color:#16a34a}
+`;
+
+export const DASHBOARD_JS = String.raw`'use strict';
+(function () {
+  var TOKEN_KEY = 'analytics.accessToken';
+  var $ = function (sel) { return document.querySelector(sel); };
+  var token = sessionStorage.getItem(TOKEN_KEY);
+
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { if (k === 'text') e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) { e.appendChild(c); });
+    return e;
+  }
+  function svgEl(tag, attrs) {
+    var e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+  function fmt(n) { return n === null || n === undefined ? '–' : typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(n); }
+  function table(rows, head) {
+    var t = el('table');
+    if (head) t.appendChild(el('tr', {}, head.map(function (h) { return el('th', { text: h }); })));
+    rows.forEach(function (r) { t.appendChild(el('tr', {}, r.map(function (c) { return el('td', { text: fmt(c), class: typeof c === 'number' ? 'n' : '' }); }))); });
+    return t;
+  }
+  function countsTable(obj, title) { return table(Object.keys(obj).map(function (k) { return [k, obj[k]]; }), [title, 'users']); }
+  // Width through the CSSOM: a style attribute would be blocked by the page's CSP.
+  function fill(pct) { var f = el('div', { class: 'fill' }); f.style.width = pct.toFixed(1) + '%'; return f; }
+  function bars(items) {
+    var max = Math.max.apply(null, items.map(function (i) { return i.value; }).concat([1]));
+    return el('div', {}, items.map(function (i) {
+      return el('div', { class: 'bar', 'data-key': i.label }, [
+        el('span', { class: 'label', text: i.label }),
+        el('span', { class: 'track' }, [fill(100 * i.value / max)]),
+        el('span', { class: 'v', text: fmt(i.value) + (i.extra ? ' ' + i.extra : '') }),
+      ]);
+    }));
+  }
+  function lineChart(series, keys) {
+    var W = 720, H = 220, P = 32;
+    var svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, width: '100%', role: 'img', 'aria-label': 'growth line chart' });
+    var max = 1;
+    series.forEach(function (p) { keys.forEach(function (k) { max = Math.max(max, p[k.key]); }); });
+    var x = function (i) { return P + (series.length < 2 ? 0 : (i * (W - 2 * P)) / (series.length - 1)); };
+    var y = function (v) { return H - P - (v * (H - 2 * P)) / max; };
+    svg.appendChild(svgEl('line', { x1: P, y1: H - P, x2: W - P, y2: H - P, stroke: '#999' }));
+    svg.appendChild(svgEl('line', { x1: P, y1: P, x2: P, y2: H - P, stroke: '#999' }));
+    var yl = svgEl('text', { x: 2, y: P }); yl.textContent = String(max); svg.appendChild(yl);
+    [0, series.length - 1].forEach(function (i) {
+      if (!series[i]) return;
+      var t = svgEl('text', { x: x(i) - 20, y: H - 8 }); t.textContent = series[i].period; svg.appendChild(t);
+    });
+    keys.forEach(function (k) {
+      var d = series.map(function (p, i) { return (i ? 'L' : 'M') + x(i).toFixed(1) + ' ' + y(p[k.key]).toFixed(1); }).join(' ');
+      svg.appendChild(svgEl('path', { d: d, fill: 'none', stroke: k.color, 'stroke-width': 2, 'data-series': k.key }));
+    });
+    return svg;
+  }
+
+  var render = {
+    'active-users': function (d) {
+      return el('div', { class: 'tiles' }, [['Active (status)', d.activeStatus], ['Daily', d.dailyActiveUsers], ['Weekly', d.weeklyActiveUsers], ['Monthly', d.monthlyActiveUsers]].map(function (t) {
+        return el('div', { class: 'tile' }, [el('b', { text: fmt(t[1]) }), el('span', { text: t[0] })]);
+      }));
+    },
+    growth: function (d) {
+      return el('div', {}, [
+        el('p', { class: 'legend' }, [el('span', { class: 'reg', text: '— registrations ' + fmt(d.totals.registrations) }), el('span', { class: 'act', text: '— activations ' + fmt(d.totals.activations) })]),
+        lineChart(d.series, [{ key: 'registrations', color: '#3b82f6' }, { key: 'activations', color: '#16a34a' }]),
+      ]);
+    },
+    'kyc-funnel': function (d) {
+      return bars(d.steps.map(function (s) {
+        var extra = s.conversionFromPrevious === null ? '' : '(' + s.conversionFromPrevious + '%' + (s.medianHoursFromPrevious === null ? '' : ', median ' + s.medianHoursFromPrevious + ' h') + ')';
+        return { label: s.step, value: s.count, extra: extra };
+      }));
+    },
+    'status-distribution': function (d) { return countsTable(d.byStatus, 'status'); },
+    'role-distribution': function (d) { return el('div', {}, [countsTable(d.byRole, 'role'), countsTable(d.byUserType, 'user type')]); },
+    'kyc-levels': function (d) { return el('div', {}, [countsTable(d.byLevel, 'KYC level'), countsTable(d.byPartnerTier, 'partner tier')]); },
+    'verification-requests': function (d) {
+      var o = d.outcomes;
+      var rows = [['verified', o.verified], ['failed', o.failed]].concat(Object.keys(o.failedByCode).map(function (k) { return ['  failed: ' + k, o.failedByCode[k]]; }));
+      rows = rows.concat([['expired', o.expired], ['cancelled', o.cancelled], ['open', o.open], ['overdue', o.overdue], ['median minutes to verify', d.medianMinutesToVerify]]);
+      return table(rows, ['outcome', 'requests']);
+    },
+    'transaction-averages': function (d) {
+      return table(d.groups.map(function (g) { return [g.direction, g.currency, g.count, g.sum, g.average]; }), ['direction', 'currency', 'count', 'sum', 'average']);
+    },
+    geography: function (d) { return bars(d.countries.map(function (c) { return { label: c.country || '(none)', value: c.total }; })); },
+  };
+
+  function api(path, init) {
+    init = init || {};
+    init.headers = Object.assign({ 'content-type': 'application/json' }, token ? { authorization: 'Bearer ' + token } : {});
+    return fetch(path, init).then(function (r) { return r.json().then(function (j) { return { status: r.status, body: j }; }); });
+  }
+  function query() {
+    var f = new FormData($('#filters'));
+    var q = [];
+    f.forEach(function (v, k) { if (v) q.push(encodeURIComponent(k) + '=' + encodeURIComponent(v)); });
+    return q.join('&');
+  }
+  function load() {
+    var q = query();
+    $('#status').textContent = 'loading…';
+    var names = Object.keys(render);
+    return Promise.all(names.map(function (name) {
+      var body = document.querySelector('#' + name + ' .body');
+      return api('/users/analytics/' + name + '?' + q).then(function (r) {
+        body.innerHTML = '';
+        if (r.status === 401) { signOut(); return; }
+        if (!r.body.success) { body.appendChild(el('p', { class: 'error', text: r.body.error.code + ': ' + r.body.error.message })); return; }
+        body.appendChild(render[name](r.body.data));
+      });
+    })).then(function () { $('#status').textContent = ''; document.body.setAttribute('data-loaded', 'true'); });
+  }
+  function signOut() { token = null; sessionStorage.removeItem(TOKEN_KEY); show(); }
+  function show() {
+    $('#login').hidden = !!token; $('#app').hidden = !token; $('#logout').hidden = !token;
+    if (token) load();
+  }
+  $('#login').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var f = new FormData(ev.target);
+    api('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: f.get('email'), password: f.get('password') }) }).then(function (r) {
+      if (!r.body.success) { $('#login-error').textContent = r.body.error.message; return; }
+      token = r.body.data.accessToken; sessionStorage.setItem(TOKEN_KEY, token); show();
+    });
+  });
+  $('#filters').addEventListener('submit', function (ev) { ev.preventDefault(); load(); });
+  $('#logout').addEventListener('click', signOut);
+  show();
+})();
+`;

@@ -77,7 +77,8 @@ describe('analytics endpoints (seed 000)', () => {
     await Promise.all(
       Array.from({ length: 6 }, async (_, i) => {
         if (i % 2 === 0) {
-          registered.push((await s.confirmedUser({ country: i % 4 === 0 ? 'GH' : 'NG', org_id: tenantA })).userId);
+          // Each founds an organization of its own (org_id needs an invitation), so tenants multiply too.
+          registered.push((await s.confirmedUser({ country: i % 4 === 0 ? 'GH' : 'NG', org_name: `Analytics Org ${randomUUID().slice(0, 8)}` })).userId);
         } else {
           const r = await s.api('/users/register', { method: 'POST', json: { email: `${randomUUID()}@example.test`, password: 'correct horse battery', firstName: 'A', lastName: 'B', country: 'KE' } });
           expect(r.status).toBe(201);

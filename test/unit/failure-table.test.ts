@@ -51,3 +51,19 @@ describe('failure table (type → HTTP)', () => {
     expect(mapError(new WorkflowNotFoundError('gone', 'other-1', undefined))).toMatchObject({ status: 404 });
   });
 });
+
+describe('dependencies out of reach or overloaded', () => {
+  const named = (name: string, message = '', cause?: object) => Object.assign(new Error(message), { name, cause });
+  it.each([
+    ['a Temporal update that timed out', named('WorkflowUpdateRPCTimeoutOrCancelledError', 'Timed out waiting for update response')],
+    ['a gRPC deadline on the cause', named('ServiceError', 'Failed to query workflow', { code: 4 })],
+    ['a database wait-queue timeout', named('MongoWaitQueueTimeoutError', 'Timed out while checking out a connection')],
+    ['a mongoose buffering timeout', named('MongooseError', 'Operation `users.findOne()` buffering timed out after 10000ms')],
+  ])('answers %s with 503 and Retry-After, not 500', (_what, err) => {
+    expect(mapError(err, 'req-1')).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '5' } });
+  });
+
+  it('still answers an unknown error with 500 INTERNAL', () => {
+    expect(mapError(named('TypeError', 'x is undefined'), 'req-2')).toMatchObject({ status: 500, code: 'INTERNAL' });
+  });
+});

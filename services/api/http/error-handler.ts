@@ -30,12 +30,18 @@ export function zodDetails(err: ZodError) {
 }
 
 function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: number; name?: string; message?: string };
-  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4), and mongo server selection failures.
+  const e = err as { code?: number; name?: string; message?: string; cause?: { code?: number; name?: string } };
+  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from Temporal (on the error or its cause), an
+  // update the server could not answer in time, and the database out of reach or overloaded: the
+  // request may succeed if retried, so 503 + Retry-After rather than a 500 that reads as our bug.
   return (
-    (e?.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED|14|Failed to connect/i.test(e.message ?? '')) ||
+    (e?.name === 'ServiceError' && (/UNAVAILABLE|DEADLINE_EXCEEDED|14|Failed to connect/i.test(e.message ?? '') || e.cause?.code === 4 || e.cause?.code === 14)) ||
+    e?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' ||
     e?.name === 'MongoServerSelectionError' ||
     e?.name === 'MongoNetworkError' ||
+    e?.name === 'MongoNetworkTimeoutError' ||
+    e?.name === 'MongoWaitQueueTimeoutError' ||
+    (e?.name === 'MongooseError' && /buffering timed out/i.test(e.message ?? '')) ||
     e?.name === 'TransportError'
   );
 }
@@ -59,7 +65,7 @@ export function mapError(err: unknown, requestId: string | null = null): Mapped 
   if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 409, code: 'ALREADY_STARTED', message: 'This process is already running' };
   if (err instanceof WorkflowNotFoundError) return { status: 404, code: 'NOT_FOUND', message: 'Resource not found' };
   if (isDuplicateKeyError(err)) return { status: 409, code: 'CONFLICT', message: 'A record with the same identity already exists' };
-  if (isUnavailable(err)) return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'A dependency is unavailable, try again shortly' };
+  if (isUnavailable(err)) return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'A dependency is unavailable, try again shortly', headers: { 'Retry-After': '5' } };
   if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {
     return { status: typed.status, code: 'BAD_REQUEST', message: 'The request could not be processed' };
   }

@@ -6,6 +6,15 @@ import readline from 'node:readline';
 
 // Process management shared by the dev stack (`npm start`) and the test harness.
 
+/** The project's own processes, in start order: the dev stack and the bench start these entries. */
+export const APP_SERVICES = [
+  { name: 'sandbox', entry: 'services/sandbox/main.ts' },
+  { name: 'api', entry: 'services/api/main.ts' },
+  { name: 'onboarding-worker', entry: 'services/onboarding-worker/main.ts' },
+  { name: 'kyc-worker', entry: 'services/kyc-worker/main.ts' },
+  { name: 'notifications-worker', entry: 'services/notifications-worker/main.ts' },
+] as const;
+
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;

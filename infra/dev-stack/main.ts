@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../../adapters/config';
-import { httpOk, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
+import { APP_SERVICES, httpOk, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
 import { supervise } from '../supervisor';
 import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../tools-paths';
@@ -10,13 +10,6 @@ import { loadDevSecrets } from './dev-secrets';
 import { prefixer } from './log-prefix';
 
 const EMBEDDED = { databasePort: 27017, temporalPort: 7233, temporalUiPort: 8233 };
-const SERVICES = [
-  { name: 'sandbox', entry: 'services/sandbox/main.ts' },
-  { name: 'api', entry: 'services/api/main.ts' },
-  { name: 'onboarding-worker', entry: 'services/onboarding-worker/main.ts' },
-  { name: 'kyc-worker', entry: 'services/kyc-worker/main.ts' },
-  { name: 'notifications-worker', entry: 'services/notifications-worker/main.ts' },
-];
 
 /** Anything the runner stops on the way out, in start order. */
 const started: { stop(graceMs?: number): Promise<void> }[] = [];
@@ -97,7 +90,7 @@ async function main() {
   const tsx = ['--import', 'tsx'];
   // Services are restarted when they die (with backoff and a [dev] line): a crashed worker never
   // takes Temporal or the database down, and its workflows resume when it is back.
-  for (const svc of SERVICES) {
+  for (const svc of APP_SERVICES) {
     const start = () => spawnManaged(svc.name, process.execPath, [...tsx, svc.entry], { cwd: paths.root, env, onLine: prefixer(svc.name) });
     started.push(supervise(svc.name, start, { log: (line) => process.stderr.write(`[dev] ${line}\n`) }));
     if (svc.name === 'sandbox') await waitUntil('sandbox', () => httpOk(`${config.SANDBOX_URL}/healthz`), { timeoutMs: 30_000 });

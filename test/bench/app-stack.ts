@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadDevSecrets } from '../../infra/dev-stack/dev-secrets';
-import { freePort, httpOk, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
+import { APP_SERVICES, freePort, httpOk, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
 import { paths } from '../../infra/tools-paths';
 import type { BenchInfra } from './scenario';
 import { sampleRss, type Tracked } from './proc-stats';
@@ -9,13 +9,6 @@ import { sampleRss, type Tracked } from './proc-stats';
 // and database), plus the bare baselines as their own processes, so each is measured alone.
 // Started once per bench run, on first use, and shared by the scenarios.
 
-const SERVICES = [
-  { name: 'sandbox', entry: 'services/sandbox/main.ts' },
-  { name: 'api', entry: 'services/api/main.ts' },
-  { name: 'onboarding-worker', entry: 'services/onboarding-worker/main.ts' },
-  { name: 'kyc-worker', entry: 'services/kyc-worker/main.ts' },
-  { name: 'notifications-worker', entry: 'services/notifications-worker/main.ts' },
-] as const;
 
 export interface AppStack {
   apiUrl: string;
@@ -83,7 +76,7 @@ async function start(infra: BenchInfra): Promise<AppStack> {
     owned.push(proc);
     return proc;
   };
-  const procs = SERVICES.map((s) => spawnTs(s.name, s.entry));
+  const procs = APP_SERVICES.map((s) => spawnTs(s.name, s.entry));
   const bare = spawnTs('bare-server', path.join('test/bench/baselines/bare-server.ts'));
   const bareWorker = spawnTs('bare-worker', path.join('test/bench/baselines/bare-worker.ts'));
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -97,7 +90,7 @@ async function start(infra: BenchInfra): Promise<AppStack> {
     throw err;
   }
   const projectProcesses: Tracked[] = [
-    ...SERVICES.map((s, i) => ({ name: s.name, pid: procs[i].child.pid! })),
+    ...APP_SERVICES.map((s, i) => ({ name: s.name, pid: procs[i].child.pid! })),
     { name: 'temporal', pid: infra.pids?.temporal ?? 0 },
     { name: 'database', pid: infra.pids?.database ?? 0 },
   ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { foldAnalyticsNotes, rebuildAnalytics } from '../../adapters/analytics/read-model';
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
+import { createServiceToken } from '../../adapters/identity/service-tokens';
 import { insertDemoData } from '../../services/ops/demo-data';
 import { forEachBounded } from '../../adapters/bounded-parallel';
 import { directAnalytics } from '../helpers/analytics-direct';
@@ -74,11 +75,14 @@ describe('analytics endpoints (seed 000)', () => {
     // Through the public surface: registrations (some confirmed), staff created by the bank admin,
     // status and role changes by the internal admin, sign-ins.
     const registered: string[] = [];
+    const founders: string[] = [];
     await Promise.all(
       Array.from({ length: 6 }, async (_, i) => {
         if (i % 2 === 0) {
           // Each founds an organization of its own (org_id needs an invitation), so tenants multiply too.
-          registered.push((await s.confirmedUser({ country: i % 4 === 0 ? 'GH' : 'NG', org_name: `Analytics Org ${randomUUID().slice(0, 8)}` })).userId);
+          const { userId } = await s.confirmedUser({ country: i % 4 === 0 ? 'GH' : 'NG', org_name: `Analytics Org ${randomUUID().slice(0, 8)}` });
+          registered.push(userId);
+          founders.push(userId);
         } else {
           const r = await s.api('/users/register', { method: 'POST', json: { email: `${randomUUID()}@example.test`, password: 'correct horse battery', firstName: 'A', lastName: 'B', country: 'KE' } });
           expect(r.status).toBe(201);
@@ -88,6 +92,14 @@ describe('analytics endpoints (seed 000)', () => {
     );
     for (const role of ['ANALYST', 'AUDITOR'] as const) {
       const r = await s.api('/api/v1/auth/users', { method: 'POST', headers: bankAdminA, json: { email: `${randomUUID()}@bank.test`, password: 'SecurePass123!', firstName: 'S', lastName: 'T', role } });
+      expect(r.status).toBe(201);
+    }
+    // Transactions as internal systems record them (POST /transactions, service token), both
+    // directions; transactions belong to a tenant's users, so the founders record them.
+    const { token: svc } = await createServiceToken(models, { name: `analytics-${randomUUID()}`, scopes: ['transactions:write'] });
+    for (const [i, userId] of [...founders, ...founders].entries()) {
+      const tx = { transactionId: `an-${randomUUID()}`, userId, direction: i % 2 ? 'offramp' : 'onramp', amount: 0.5 + i / 4, currency: i % 3 ? 'USD' : 'NGN', createdAt: new Date().toISOString() };
+      const r = await s.api('/transactions', { method: 'POST', headers: { authorization: `Bearer ${svc}` }, json: tx });
       expect(r.status).toBe(201);
     }
     const st = await s.api(`/users/${registered[0]}/status`, { method: 'PUT', headers: admin, json: { status: 'active', reason: 'manual review' } });

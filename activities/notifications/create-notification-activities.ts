@@ -11,14 +11,14 @@ import {
   type NotificationRequest,
 } from '../../domain/contracts/notify.contract';
 import { PermanentChannelError, type EmailChannel, type PushChannel, type SentMessage, type SmsChannel } from '../../adapters/notifications/channel';
-import { editUserDevices } from '../../adapters/models/device';
+import { editUserDevices, readUserDevices } from '../../adapters/models/device';
 import { deliveryKey, sendOnce } from '../../adapters/notifications/delivery-ledger';
 import { renderTemplate, TemplateError, validatePlaceholders } from './templates';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 
 export interface NotificationActivityDeps {
   config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'>;
-  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationDeliveryEvent' | 'NotificationPreference' | 'UserDevices'>;
+  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationDeliveryEvent' | 'NotificationPreference' | 'UserDevices' | 'DeviceListVersion'>;
   channels: { email: EmailChannel; sms: SmsChannel; push: PushChannel };
 }
 
@@ -79,7 +79,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       await models.Notification.create({ _id: req.notificationId, userId: req.userId, event: req.event, requestedChannels: req.channels ?? null, source: req.source ?? 'workflow' }).catch(ignoreDuplicate);
       const prefs = await models.NotificationPreference.findById(req.userId).lean();
       const transactional = TRANSACTIONAL_EVENTS.includes(req.event);
-      const hasDevice = Boolean((await models.UserDevices.findById(req.userId, { devices: 1 }).lean())?.devices.length);
+      const hasDevice = (await readUserDevices(models, req.userId)).devices.length > 0;
       const reachable: Record<Channel, boolean> = { email: Boolean(user.email), sms: Boolean(user.phone), push: hasDevice };
       const eligible = CHANNELS.filter((c) => reachable[c] && (transactional || (prefs?.[c] ?? true)));
       const selected = eligible.filter((c) => !req.channels || req.channels.includes(c));
@@ -109,7 +109,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         const { message } = await render(input);
         const d = delivery(input, 'push', channels.push.idempotent);
         return sendOnce(ledger, d, async () => {
-          const devices = (await models.UserDevices.findById(input.userId, { devices: 1 }).lean())?.devices ?? [];
+          const { devices } = await readUserDevices(models, input.userId);
           const sent: SentMessage[] = [];
           let lastPermanent: PermanentChannelError | undefined;
           for (const device of devices) {
@@ -119,7 +119,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
             } catch (err) {
               if (!(err instanceof PermanentChannelError)) throw err;
               lastPermanent = err;
-              if (err.code === 'UNREGISTERED' || err.code === 'INVALID_TOKEN') await editUserDevices(models.UserDevices, input.userId, (list) => list.filter((x) => x._id !== device._id));
+              if (err.code === 'UNREGISTERED' || err.code === 'INVALID_TOKEN') await editUserDevices(models, input.userId, (list) => list.filter((x) => x._id !== device._id));
             }
           }
           if (sent.length) return { providerMessageId: sent.map((s) => s.providerMessageId).join(',') };

@@ -5,7 +5,7 @@ import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
 import { bridgeObjectOwnerModel } from './bridge-object-owner';
-import { userDevicesModel } from './device';
+import { deviceListVersionModel, userDevicesModel } from './device';
 import { kycCatalogModel } from './kyc-catalog';
 import { notificationModel } from './notification';
 import { notificationDeliveryModel } from './notification-delivery';
@@ -55,6 +55,7 @@ export function createModels(conn: Connection) {
     WebhookDelivery: webhookDeliveryModel(conn),
     VerificationRequest: verificationRequestModel(conn),
     UserDevices: userDevicesModel(conn),
+    DeviceListVersion: deviceListVersionModel(conn),
   };
 }
 

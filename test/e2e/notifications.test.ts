@@ -23,6 +23,8 @@ describe('notifications end to end', () => {
   const svc = () => ({ authorization: `Bearer ${n.serviceToken}` });
   const newUser = (fields: Record<string, unknown> = {}) => userWithToken(n.stack.deps.models, n.stack.deps.config, fields as never);
   const phone = () => `+23480${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const deviceIds = async (u: { user: { _id: string }; headers: Record<string, string> }) =>
+    ((await request(`${url}/users/${u.user._id}/devices`, { headers: u.headers })).json.data.devices as { deviceId: string }[]).map((d) => d.deviceId);
   const getNotification = (id: string) => request(`${url}/users/notifications/${id}`, { headers: svc() });
   const finished = (id: string) => eventually(async () => {
     const r = await getNotification(id);
@@ -73,9 +75,11 @@ describe('notifications end to end', () => {
   });
 
   it('records permanent failures without retrying and falls back push → SMS → email', async () => {
-    const { user } = await newUser({ phone: '+15005550001' }); // Twilio's magic invalid number (21211)
-    const stale = `unregistered-${user._id}`;
-    await n.stack.deps.models.UserDevices.create({ _id: user._id, devices: [{ _id: 'd1', token: stale, platform: 'ios', createdAt: new Date() }] });
+    const owner = await newUser({ phone: '+15005550001' }); // Twilio's magic invalid number (21211)
+    const { user } = owner;
+    const stale = `unregistered-${user._id}`; // the sandbox's FCM answers UNREGISTERED for it
+    const registered = await request(`${url}/users/${user._id}/devices`, { method: 'POST', headers: owner.headers, json: { token: stale, platform: 'ios' } });
+    expect(registered.status).toBe(201);
 
     const res = await request(`${url}/users/notifications/kyc`, { method: 'POST', headers: svc(), json: { userIds: [user._id], status: 'review', channels: ['push'] } });
     const done = await finished(res.json.data.notifications[0].notificationId);
@@ -88,7 +92,7 @@ describe('notifications end to end', () => {
     expect(n.outbox.list({ to: user.email })).toHaveLength(1);
     expect(n.outbox.list({ to: '+15005550001' })).toHaveLength(0);
     // The provider said the token is stale: it is forgotten.
-    expect((await n.stack.deps.models.UserDevices.findById(user._id).lean())!.devices).toEqual([]);
+    expect(await deviceIds(owner)).toEqual([]);
   });
 
   it('treats an unsubscribed email as permanent and honours channel opt-outs except for transactional messages', async () => {
@@ -124,13 +128,36 @@ describe('notifications end to end', () => {
     expect(first.status).toBe(201);
     expect((await post(a)).json.data.deviceId).toBe(first.json.data.deviceId); // idempotent
     expect((await request(`${url}/users/${a.user._id}/devices`, { method: 'POST', headers: b.headers, json: { token, platform: 'ios' } })).status).toBe(404);
-    await post(b); // the same token signed in as b moves to b
-    const devices = async (u: typeof a) => (await n.stack.deps.models.UserDevices.findById(u.user._id).lean())?.devices.map((d) => d.token) ?? [];
-    expect(await devices(a)).toEqual([]);
-    expect(await devices(b)).toEqual([token]);
+    const moved = await post(b); // the same token signed in as b moves to b
+    expect(await deviceIds(a)).toEqual([]);
+    expect(await deviceIds(b)).toEqual([moved.json.data.deviceId]);
+    expect((await request(`${url}/users/${b.user._id}/devices`, { headers: a.headers })).status).toBe(404);
     const del = await request(`${url}/users/${b.user._id}/devices`, { method: 'DELETE', headers: b.headers, json: { token } });
     expect(del.json.data).toEqual({ removed: true });
-    expect(await devices(b)).toEqual([]);
+    expect(await deviceIds(b)).toEqual([]);
+  });
+
+  it('keeps every concurrent device edit: 30 registrations at once fill exactly the 20 places, then adds and removes race', async () => {
+    const u = await newUser();
+    const devicesUrl = `${url}/users/${u.user._id}/devices`;
+    const tokens = Array.from({ length: 30 }, (_, i) => `race-device-${u.user._id}-${i}`);
+    const posts = await Promise.all(tokens.map((token) => request(devicesUrl, { method: 'POST', headers: u.headers, json: { token, platform: 'android' } })));
+    const created = posts.filter((r) => r.status === 201);
+    expect(created).toHaveLength(20);
+    expect(posts.filter((r) => r.status === 409).map((r) => r.json.error.code)).toEqual(Array(10).fill('TOO_MANY_DEVICES'));
+    expect((await deviceIds(u)).sort()).toEqual(created.map((r) => r.json.data.deviceId).sort());
+
+    // Remove ten of the registered tokens while five new ones register: all fifteen edits land.
+    const registered = tokens.filter((_, i) => posts[i].status === 201);
+    const [removes, adds] = await Promise.all([
+      Promise.all(registered.slice(0, 10).map((token) => request(devicesUrl, { method: 'DELETE', headers: u.headers, json: { token } }))),
+      Promise.all([0, 1, 2, 3, 4].map((i) => request(devicesUrl, { method: 'POST', headers: u.headers, json: { token: `late-device-${u.user._id}-${i}`, platform: 'ios' } }))),
+    ]);
+    expect(removes.map((r) => r.json.data.removed)).toEqual(Array(10).fill(true));
+    expect(adds.map((r) => r.status)).toEqual(Array(5).fill(201));
+    const removed = new Set(registered.slice(0, 10));
+    const kept = posts.filter((r, i) => r.status === 201 && !removed.has(tokens[i])).map((r) => r.json.data.deviceId);
+    expect((await deviceIds(u)).sort()).toEqual([...kept, ...adds.map((r) => r.json.data.deviceId)].sort());
   });
 
   it('rejects callers without the right service credentials', async () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { TRANSACTIONAL_EVENTS } from '../../../domain/contracts/notify.contract';
 import { getAuth, isInternalAdmin } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
-import { editUserDevices, MAX_DEVICES_PER_USER, type DeviceEntry } from '../../../adapters/models/device';
+import { DeviceListBusyError, editUserDevices, MAX_DEVICES_PER_USER, readUserDevices, type DeviceEntry } from '../../../adapters/models/device';
 import { conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 
@@ -35,6 +35,14 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
     language: p?.language ?? 'en',
     transactionalEvents: [...TRANSACTIONAL_EVENTS],
   });
+
+  /** Concurrent edits of one list all land (see editUserDevices); only endless contention is a 409. */
+  const editDevices = (userId: string, edit: (list: DeviceEntry[]) => DeviceEntry[] | null) =>
+    editUserDevices(deps.models, userId, edit).catch((err) => {
+      if (err instanceof DeviceListBusyError) throw conflict('CONCURRENT_UPDATE', err.message);
+      throw err;
+    });
+  const deviceView = (d: DeviceEntry) => ({ deviceId: d._id, platform: d.platform, createdAt: new Date(d.createdAt).toISOString() });
 
   const routes = [
     defineRoute({
@@ -103,23 +111,43 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       security: ['bearer'],
       before: [requireUser],
       request: { params: userParams, body: z.object({ token: z.string().min(8).max(4096), platform: z.enum(['ios', 'android', 'web']) }) },
-      responses: { 201: { description: 'Registered', data: deviceSchema }, 404: { description: 'Unknown user' } },
+      responses: {
+        201: { description: 'Registered (or already registered to this user)', data: deviceSchema },
+        404: { description: 'Unknown user' },
+        409: { description: `TOO_MANY_DEVICES (at most ${MAX_DEVICES_PER_USER} per user); CONCURRENT_UPDATE when the list stayed contended` },
+      },
       handler: async ({ params, body, res }) => {
         ownUser(res, params.userId);
         if (!(await deps.models.User.exists({ _id: params.userId }))) throw notFound('User');
         const { UserDevices } = deps.models;
         // A token registered by another account (reinstall, shared device) moves to this one.
         const others = await UserDevices.find({ 'devices.token': body.token, _id: { $ne: params.userId } }, { _id: 1 }).lean();
-        for (const o of others) await editUserDevices(UserDevices, o._id, (list) => list.filter((d) => d.token !== body.token));
+        for (const o of others) await editDevices(o._id, (list) => list.filter((d) => d.token !== body.token));
         let device: DeviceEntry | undefined;
-        await editUserDevices(UserDevices, params.userId, (list) => {
+        await editDevices(params.userId, (list) => {
           device = list.find((d) => d.token === body.token);
           if (device) return null;
           if (list.length >= MAX_DEVICES_PER_USER) throw conflict('TOO_MANY_DEVICES', `At most ${MAX_DEVICES_PER_USER} devices per user`);
           device = { _id: randomUUID(), token: body.token, platform: body.platform, createdAt: new Date() };
           return [...list, device];
         });
-        return { status: 201, data: { deviceId: device!._id, platform: device!.platform, createdAt: device!.createdAt.toISOString() } };
+        return { status: 201, data: deviceView(device!) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/users/:userId/devices',
+      summary: "The user's registered push devices (tokens are not shown)",
+      tags: ['Notifications'],
+      security: ['bearer'],
+      before: [requireUser],
+      request: { params: userParams },
+      responses: { 200: { description: 'Devices, oldest first', data: z.object({ devices: z.array(deviceSchema) }) }, 404: { description: 'Unknown user' } },
+      handler: async ({ params, res }) => {
+        ownUser(res, params.userId);
+        if (!(await deps.models.User.exists({ _id: params.userId }))) throw notFound('User');
+        const { devices } = await readUserDevices(deps.models, params.userId);
+        return { data: { devices: devices.map(deviceView) } };
       },
     }),
     defineRoute({
@@ -130,11 +158,15 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       security: ['bearer'],
       before: [requireUser],
       request: { params: userParams, body: z.object({ token: z.string().min(8).max(4096) }) },
-      responses: { 200: { description: 'Removed (or was not registered)', data: z.object({ removed: z.boolean() }) }, 404: { description: 'Unknown user' } },
+      responses: {
+        200: { description: 'Removed (or was not registered)', data: z.object({ removed: z.boolean() }) },
+        404: { description: 'Unknown user' },
+        409: { description: 'CONCURRENT_UPDATE when the list stayed contended' },
+      },
       handler: async ({ params, body, res }) => {
         ownUser(res, params.userId);
         let removed = false;
-        await editUserDevices(deps.models.UserDevices, params.userId, (list) => {
+        await editDevices(params.userId, (list) => {
           removed = list.some((d) => d.token === body.token);
           return removed ? list.filter((d) => d.token !== body.token) : null;
         });

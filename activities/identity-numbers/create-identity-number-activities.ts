@@ -1,3 +1,4 @@
+import { updateUser } from '../../adapters/models/user-writes';
 import { Context } from '@temporalio/activity';
 import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Config } from '../../adapters/config';
@@ -10,7 +11,7 @@ import { SMILE_ID_TYPES, SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type
 
 export interface IdentityNumberActivityDeps {
   config: Pick<Config, 'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'>;
-  models: Pick<Models, 'User'>;
+  models: Pick<Models, 'User' | 'DocumentLock'>;
   fetch?: typeof fetch;
 }
 
@@ -79,9 +80,9 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
       const outcome = results.reduce<LookupOutcome>((worst, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(worst) ? r.outcome : worst), 'match');
       // A full match includes the date of birth (match-identity.ts): the authority confirmed it, so
       // the profile stops accepting changes to it (PUT /users/{id} answers DATE_OF_BIRTH_LOCKED).
-      // Filtered by _id only (the one fast filter on FerretDB); a retry just sets it again.
+      // A retry just sets it again.
       if (outcome === 'match' && user.dateOfBirthSealed) {
-        await models.User.updateOne({ _id: input.userId }, { $set: { dateOfBirthVerifiedAt: new Date() } });
+        await updateUser(models, input.userId, { $set: { dateOfBirthVerifiedAt: new Date() } });
       }
       return { outcome, results };
     },

@@ -2,10 +2,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import type { Models } from '../../adapters/models';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
+import { updateUser } from '../../adapters/models/user-writes';
 import type { PartnerKycActivities } from '../../domain/contracts/partner-kyc.contract';
 import { higherTier, type KycTier } from '../../domain/partner-kyc/types';
 
-type Deps = { models: Pick<Models, 'User' | 'PartnerKycSubmission' | 'Transaction' | 'AuditEvent' | 'AnalyticsOutbox'> };
+type Deps = { models: Pick<Models, 'User' | 'DocumentLock' | 'PartnerKycSubmission' | 'Transaction' | 'AuditEvent' | 'AnalyticsOutbox'> };
 
 /**
  * Partner-KYC database work (onboarding worker). Audit events have deterministic ids, so a
@@ -29,10 +30,9 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
   return {
     async beginPartnerKycCheck({ submissionId }) {
       const s = await submission(submissionId);
-      await models.User.updateOne(
-        { _id: s.userId },
-        { $set: { 'kyc.partner.status': 'pending', 'kyc.partner.statusDescription': 'Verification in progress', 'kyc.partner.documentId': s.documentId, 'kyc.partner.updatedAt': new Date() } },
-      );
+      await updateUser(models, s.userId, {
+        $set: { 'kyc.partner.status': 'pending', 'kyc.partner.statusDescription': 'Verification in progress', 'kyc.partner.documentId': s.documentId, 'kyc.partner.updatedAt': new Date() },
+      });
       await audit({ _id: `partner-kyc:${submissionId}:checking`, actor: `client:${s.clientId}`, subject: s.userId, tenantId: s.tenantId, action: 'partner_kyc.checking', to: { documentId: s.documentId, value: s.documentValue } });
       await noteAnalyticsChange(models, 'user', s.userId);
       return { documentType: s.documentType as 'basic' | 'advanced' };
@@ -40,25 +40,27 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
 
     async recordPartnerKycOutcome({ submissionId, outcome }) {
       const s = await submission(submissionId);
-      const user = await models.User.findById(s.userId, { kycLevel: 1 }).lean();
-      if (!user) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
-      const before = (user.kycLevel ?? 'none') as KycTier;
-      const after = outcome.decision === 'approved' ? higherTier(before, s.documentType as KycTier) : before;
       const status = outcome.decision;
       const at = new Date();
-      await models.User.updateOne(
-        { _id: s.userId },
-        {
-          $set: {
-            kycLevel: after,
-            'kyc.partner.status': status,
-            'kyc.partner.statusDescription': outcome.description,
-            'kyc.partner.documentId': s.documentId,
-            'kyc.partner.updatedAt': at,
-            [`kyc.partner.documents.${s.documentId}`]: { status, description: outcome.description, resultCode: outcome.resultCode, idNumberLast3: s.idNumberLast3, submissionId, at },
-          },
+      // The level is raised on the locked record: two documents finishing at once both land and
+      // the higher tier wins (it is never lowered).
+      const tierAfter = (current: { kycLevel?: string | null }) => {
+        const before = (current.kycLevel ?? 'none') as KycTier;
+        return outcome.decision === 'approved' ? higherTier(before, s.documentType as KycTier) : before;
+      };
+      const written = await updateUser(models, s.userId, (current) => ({
+        $set: {
+          kycLevel: tierAfter(current),
+          'kyc.partner.status': status,
+          'kyc.partner.statusDescription': outcome.description,
+          'kyc.partner.documentId': s.documentId,
+          'kyc.partner.updatedAt': at,
+          [`kyc.partner.documents.${s.documentId}`]: { status, description: outcome.description, resultCode: outcome.resultCode, idNumberLast3: s.idNumberLast3, submissionId, at },
         },
-      );
+      }));
+      if (!written) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+      const before = (written.before.kycLevel ?? 'none') as KycTier;
+      const after = tierAfter(written.before);
       await audit({
         _id: `partner-kyc:${submissionId}:outcome`,
         actor: 'system:partner-kyc',

@@ -1,3 +1,4 @@
+import { updateUser } from '../../adapters/models/user-writes';
 import { randomInt } from 'node:crypto';
 import type { Config } from '../../adapters/config';
 import { confirmationCodeDigest } from '../../adapters/crypto/onboarding-digests';
@@ -13,7 +14,7 @@ import { bridgeObjectOwnerId } from '../../adapters/models/bridge-object-owner';
 
 export interface UserActivityDeps {
   config: Pick<Config, 'BRIDGE_ENABLED' | 'BRIDGE_SKIP_COUNTRIES' | 'PII_ENCRYPTION_KEYS'>;
-  models: Pick<Models, 'User' | 'Organization' | 'AuditEvent' | 'BridgeObjectOwner' | 'PendingRegistration' | 'AnalyticsOutbox'>;
+  models: Pick<Models, 'User' | 'DocumentLock' | 'Organization' | 'AuditEvent' | 'BridgeObjectOwner' | 'PendingRegistration' | 'AnalyticsOutbox'>;
 }
 
 export type CreateUserResult =
@@ -123,7 +124,7 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
     },
 
     async markEmailConfirmed(input: { userId: string; at: string }): Promise<void> {
-      await models.User.updateOne({ _id: input.userId, emailVerifiedAt: null }, { $set: { emailVerifiedAt: new Date(input.at) } });
+      await updateUser(models, input.userId, (current) => (current.emailVerifiedAt ? null : { $set: { emailVerifiedAt: new Date(input.at) } }));
       await noteAnalyticsChange(models, 'user', input.userId);
     },
 
@@ -139,11 +140,10 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
             : input.provider === 'bridge' && input.state.tosStatus === 'approved'
               ? 'termsAcceptedAt'
               : null;
-      if (milestone) {
-        const current = await models.User.findById(input.userId, { [milestone]: 1 }).lean();
-        if (current && !(current as Record<string, unknown>)[milestone]) set[milestone] = new Date();
-      }
-      await models.User.updateOne({ _id: input.userId }, { $set: set });
+      await updateUser(models, input.userId, (current) => {
+        if (milestone && !(current as Record<string, unknown>)[milestone]) set[milestone] = new Date();
+        return { $set: set };
+      });
       await noteAnalyticsChange(models, 'user', input.userId);
       if (input.provider === 'bridge') {
         // Webhooks find the user by these ids: an `_id` read instead of a scan of users.
@@ -159,14 +159,16 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
 
     /** Status transitions the workflow owns, each with an audit event keyed by `auditId`. */
     async setUserStatus(input: { userId: string; status: UserStatus; kycLevel?: KycLevel; reason?: string | null; auditId: string }): Promise<void> {
-      const before = await models.User.findById(input.userId, { status: 1, tenantId: 1, kycLevel: 1, activatedAt: 1 }).lean();
-      if (!before) return;
-      const set: Record<string, unknown> = { status: input.status };
-      if (input.status === 'active' && !before.activatedAt) set.activatedAt = new Date();
-      if (input.kycLevel) set.kycLevel = input.kycLevel;
-      // Losing access cuts existing tokens off; gaining it (activation) keeps the session.
-      const revoke = input.status === 'rejected' || input.status === 'inactive';
-      await models.User.updateOne({ _id: input.userId }, { $set: set, ...(revoke && before.status !== input.status ? { $inc: { tokenVersion: 1 } } : {}) });
+      const written = await updateUser(models, input.userId, (before) => {
+        const set: Record<string, unknown> = { status: input.status };
+        if (input.status === 'active' && !before.activatedAt) set.activatedAt = new Date();
+        if (input.kycLevel) set.kycLevel = input.kycLevel;
+        // Losing access cuts existing tokens off; gaining it (activation) keeps the session.
+        const revoke = input.status === 'rejected' || input.status === 'inactive';
+        return { $set: set, ...(revoke && before.status !== input.status ? { $inc: { tokenVersion: 1 } } : {}) };
+      });
+      if (!written) return;
+      const { before } = written;
       await noteAnalyticsChange(models, 'user', input.userId);
       await audit({
         id: input.auditId,

@@ -1,3 +1,4 @@
+import { updateUser } from '../../adapters/models/user-writes';
 import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Models } from '../../adapters/models';
 import { closedLock } from '../../adapters/models/verification-request';
@@ -15,7 +16,7 @@ import { resolveVerificationSettings, type VerificationDefaults } from '../../do
 
 export interface VerificationActivityDeps {
   config: VerificationDefaults;
-  models: Pick<Models, 'VerificationRequest' | 'User' | 'Organization' | 'AuditEvent' | 'AnalyticsOutbox'>;
+  models: Pick<Models, 'VerificationRequest' | 'User' | 'DocumentLock' | 'Organization' | 'AuditEvent' | 'AnalyticsOutbox'>;
 }
 
 export interface TransitionInput {
@@ -100,22 +101,20 @@ export function createVerificationActivities({ config, models }: VerificationAct
       for (const type of input.types) {
         set[`kyc.identityNumbers.${type}`] = { verifiedAt: new Date(input.at), last3: request?.numbers?.[type]?.last3 ?? null, requestId: input.requestId };
       }
-      const before = await models.User.findOneAndUpdate({ _id: input.userId }, { $set: set }).lean();
-      if (before?.kycLevel === 'none') {
-        const raised = await models.User.updateOne({ _id: input.userId, kycLevel: 'none' }, { $set: { kycLevel: 'basic' } });
+      // Decided on the locked record: only this writer can raise `none` to `basic`, once.
+      const written = await updateUser(models, input.userId, (current) => ({ $set: current.kycLevel === 'none' ? { ...set, kycLevel: 'basic' } : set }));
+      if (written?.before.kycLevel === 'none') {
         await noteAnalyticsChange(models, 'user', input.userId);
-        if (raised.modifiedCount === 1) {
-          await models.AuditEvent.create({
-            actor: 'system:verification-request',
-            subject: input.userId,
-            tenantId: request?.tenantId ?? null,
-            action: 'user.kyc_level',
-            from: 'none',
-            to: 'basic',
-            reason: `identity numbers verified: ${input.types.join('+')}`,
-            requestId: verificationRequestWorkflowId(input.requestId),
-          });
-        }
+        await models.AuditEvent.create({
+          actor: 'system:verification-request',
+          subject: input.userId,
+          tenantId: request?.tenantId ?? null,
+          action: 'user.kyc_level',
+          from: 'none',
+          to: 'basic',
+          reason: `identity numbers verified: ${input.types.join('+')}`,
+          requestId: verificationRequestWorkflowId(input.requestId),
+        });
       }
     },
   };

@@ -1,9 +1,10 @@
+import { updateUser } from '../models/user-writes';
 import { randomBytes } from 'node:crypto';
 import { tokenDigest } from '../crypto/token-digest';
 import type { Models } from '../models';
 import { isDuplicateKeyError } from '../models/duplicate-key';
 
-type SetupModels = Pick<Models, 'PasswordSetupToken' | 'AuditEvent' | 'User'>;
+type SetupModels = Pick<Models, 'PasswordSetupToken' | 'AuditEvent' | 'User' | 'DocumentLock'>;
 
 /** A fresh set-password token for `userId`: 256 random bits; only its digest is stored. */
 export async function issuePasswordSetupToken(models: SetupModels, userId: string, ttlMs: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
@@ -50,6 +51,6 @@ export async function redeemPasswordSetupToken(
     if (isDuplicateKeyError(err)) return { ok: false, reason: 'TOKEN_USED' };
     throw err;
   }
-  await models.User.updateOne({ _id: doc.userId }, { $set: { passwordHash }, $inc: { tokenVersion: 1 } });
+  await updateUser(models, doc.userId, { $set: { passwordHash }, $inc: { tokenVersion: 1 } });
   return { ok: true, userId: doc.userId };
 }

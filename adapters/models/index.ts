@@ -6,6 +6,7 @@ import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
 import { bridgeObjectOwnerModel } from './bridge-object-owner';
 import { deviceListVersionModel, userDevicesModel } from './device';
+import { documentLockModel } from './document-lock';
 import { kycCatalogModel } from './kyc-catalog';
 import { notificationModel } from './notification';
 import { notificationDeliveryModel } from './notification-delivery';
@@ -35,6 +36,7 @@ export function createModels(conn: Connection) {
     ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
+    DocumentLock: documentLockModel(conn),
     KycCatalog: kycCatalogModel(conn),
     BridgeObjectOwner: bridgeObjectOwnerModel(conn),
     Notification: notificationModel(conn),

@@ -73,3 +73,5 @@ export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string; create
 export function userModel(conn: Connection) {
   return conn.model('User', userSchema);
 }
+
+export type UserModel = ReturnType<typeof userModel>;

@@ -5,7 +5,7 @@ import { createInternalAdmin } from '../../services/ops/commands/create-internal
 import { createTenant } from '../../services/ops/commands/create-tenant';
 import { userWithToken } from '../helpers/auth';
 import { listen, request } from '../helpers/http';
-import { bearer, createTenantRecord, login, staffFields } from '../helpers/identity';
+import { bearer, createTenantRecord, login, staffFields, userWithPassword } from '../helpers/identity';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 describe('seed 000 profiles: PUT takes profile fields only; role and status have audited endpoints', () => {
@@ -42,6 +42,31 @@ describe('seed 000 profiles: PUT takes profile fields only; role and status have
     const bad = await request(`${stack.url}/users/${user._id}`, { method: 'PUT', headers, json: { phone: '0801' } });
     expect(bad.status).toBe(400);
     expect(bad.json.error.details[0].path).toBe('phone');
+  });
+
+  it('concurrent writers of different fields of one user all land: self edits, admin edits and sign-ins at once', async () => {
+    // FerretDB rewrites the whole document on an update: without the per-user write lock,
+    // concurrent $sets of different fields erase each other (measured: 177 of 200 lost).
+    const { models, config } = stack.deps;
+    const admin = await userWithToken(models, config, { userType: 'internal-admin', role: 'admin' });
+    const subjects = await Promise.all(Array.from({ length: 8 }, () => userWithPassword(models, config)));
+    const sessions = await Promise.all(subjects.map(async (s) => bearer((await login(stack.url, s.email)).json.data.accessToken)));
+    const put = (i: number, headers: Record<string, string>, json: object) => request(`${stack.url}/users/${subjects[i].user._id}`, { method: 'PUT', headers, json });
+    const answers = await Promise.all(
+      subjects.flatMap((s, i) => [
+        put(i, sessions[i], { firstName: `Self${i}` }),
+        put(i, sessions[i], { phone: `+23480100000${String(i).padStart(2, '0')}` }),
+        put(i, admin.headers, { lastName: `Admin${i}` }),
+        put(i, admin.headers, { address: { line1: `${i} Marina`, city: 'Lagos', country: 'NG' } }),
+        login(stack.url, s.email),
+        login(stack.url, s.email),
+      ]),
+    );
+    expect(answers.map((r) => r.status).filter((st) => st !== 200)).toEqual([]);
+    for (const [i] of subjects.entries()) {
+      const seen = await request(`${stack.url}/users/${subjects[i].user._id}`, { headers: admin.headers });
+      expect(seen.json.data).toMatchObject({ firstName: `Self${i}`, lastName: `Admin${i}`, phone: `+23480100000${String(i).padStart(2, '0')}`, address: { line1: `${i} Marina` } });
+    }
   });
 
   it('status change: internal admins only, audited, tokens cut off, reactivation restores the previous status', async () => {

@@ -1,3 +1,4 @@
+import { updateUser } from '../../../adapters/models/user-writes';
 import type { RequestHandler, Response } from 'express';
 import type { Models } from '../../../adapters/models';
 import type { StaffRole, UserRole, UserType } from '../../../domain/vocabulary/users';
@@ -29,7 +30,7 @@ export const isInternalAdmin = (a: AuthContext) => a.userType === 'internal-admi
  * status change (all bump tokenVersion) cut existing tokens off immediately; so does revoking
  * the token's session (logout, refresh-token reuse), and a token whose session does not exist.
  */
-export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession' | 'AnalyticsOutbox'>; accessTokens: AccessTokens; now?: () => Date }): RequestHandler {
+export function authenticate(deps: { models: Pick<Models, 'User' | 'DocumentLock' | 'AuthSession' | 'AnalyticsOutbox'>; accessTokens: AccessTokens; now?: () => Date }): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
@@ -68,10 +69,10 @@ export function authenticate(deps: { models: Pick<Models, 'User' | 'AuthSession'
  * API activity for active-user analytics: at most one write (and one outbox note) per user per
  * UTC day, so authenticated traffic does not turn into database writes.
  */
-async function recordActivity(deps: { models: Pick<Models, 'User' | 'AnalyticsOutbox'>; now?: () => Date }, userId: string, last: Date | null) {
+async function recordActivity(deps: { models: Pick<Models, 'User' | 'DocumentLock' | 'AnalyticsOutbox'>; now?: () => Date }, userId: string, last: Date | null) {
   const at = deps.now?.() ?? new Date();
   if (last && last.toISOString().slice(0, 10) === at.toISOString().slice(0, 10)) return;
-  await deps.models.User.updateOne({ _id: userId }, { $set: { lastActiveAt: at } });
+  await updateUser(deps.models, userId, { $set: { lastActiveAt: at } });
   await noteAnalyticsChange(deps.models, 'activity', userId);
 }
 

@@ -1,3 +1,4 @@
+import { updateUser } from '../../../adapters/models/user-writes';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
@@ -54,7 +55,7 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         // Self-registered users confirm their email first (issue 4 sets emailVerifiedAt; status stays not_verified until KYC).
         if (user.status === 'not_verified' && !user.emailVerifiedAt) throw forbidden('Confirm your email address before signing in', 'EMAIL_NOT_CONFIRMED');
         const at = now();
-        await models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: at, lastActiveAt: at } });
+        await updateUser(models, user._id, { $set: { lastLoginAt: at, lastActiveAt: at } });
         await noteAnalyticsChange(models, 'activity', user._id);
         return { data: await kit.sessions.start(user, 'password') };
       },

@@ -1,3 +1,4 @@
+import { updateUser } from '../../../adapters/models/user-writes';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -126,7 +127,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
           throw conflict('CANNOT_DEMOTE_SELF', 'You cannot remove your own BANK_ADMIN role');
         }
         const names = Object.fromEntries(Object.entries({ firstName: body.firstName, lastName: body.lastName }).filter(([, v]) => v !== undefined));
-        if (Object.keys(names).length) user = (await models.User.findByIdAndUpdate(user._id, { $set: names }, { new: true, lean: true })) as UserDoc;
+        if (Object.keys(names).length) user = (await updateUser(models, user._id, { $set: names }))?.after ?? user;
         if (body.role) user = await changeUserRole(deps, { actorId: auth.userId, userId: user._id, to: { staffRole: body.role }, reason: REASON, requestId: requestIdOf(req) });
         if (body.isActive !== undefined) user = await setActive(req, auth, user, body.isActive);
         return { data: tenantUserView(user) };

@@ -2,6 +2,7 @@ import type { Models } from '../../../adapters/models';
 import type { UserDoc } from '../../../adapters/models/user';
 import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 import { conflict } from '../http/app-error';
+import { updateUser } from '../../../adapters/models/user-writes';
 
 export interface AuditedUserUpdate {
   /** Extra conditions for the compare-and-set besides the tokenVersion read with `user`. */
@@ -15,13 +16,18 @@ export interface AuditedUserUpdate {
  * silently overwrite each other), a tokenVersion bump that cuts existing tokens off at once, and the
  * audit event. Shared by the role and status changes so both stay audited the same way.
  */
-export async function auditedUserUpdate(models: Pick<Models, 'User' | 'AuditEvent' | 'AnalyticsOutbox'>, user: UserDoc, change: AuditedUserUpdate): Promise<UserDoc> {
-  const updated = (await models.User.findOneAndUpdate(
-    { _id: user._id, tokenVersion: user.tokenVersion, ...change.expect },
-    { $set: change.set, $inc: { tokenVersion: 1 } },
-    { new: true, lean: true },
-  )) as UserDoc | null;
-  if (!updated) throw conflict('CONCURRENT_UPDATE', 'The user was changed at the same time; read it again and retry');
+export async function auditedUserUpdate(models: Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent' | 'AnalyticsOutbox'>, user: UserDoc, change: AuditedUserUpdate): Promise<UserDoc> {
+  const stale = () => conflict('CONCURRENT_UPDATE', 'The user was changed at the same time; read it again and retry');
+  // The comparison runs on the locked record, so it is a real compare-and-set (a conditional
+  // update alone is not atomic on FerretDB).
+  const written = await updateUser(models, user._id, (current) => {
+    const expected = { tokenVersion: user.tokenVersion, ...change.expect } as Record<string, unknown>;
+    const matches = Object.entries(expected).every(([k, v]) => ((current as Record<string, unknown>)[k] ?? null) === (v ?? null));
+    if (!matches) throw stale();
+    return { $set: change.set, $inc: { tokenVersion: 1 } };
+  });
+  if (!written) throw stale();
+  const updated = written.after;
   await noteAnalyticsChange(models, 'user', user._id);
   await models.AuditEvent.create({
     actor: change.audit.actorId,

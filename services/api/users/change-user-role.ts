@@ -23,7 +23,7 @@ export interface RoleChange {
  * update, tokenVersion bump and an audit event holding only the fields that changed.
  * Who may ask is decided by the caller's route (docs/roles.md).
  */
-export async function changeUserRole(deps: { models: Pick<Models, 'User' | 'AuditEvent' | 'AnalyticsOutbox'> }, change: RoleChange): Promise<UserDoc> {
+export async function changeUserRole(deps: { models: Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent' | 'AnalyticsOutbox'> }, change: RoleChange): Promise<UserDoc> {
   const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
   if (!user) throw notFound('User');
   const current: Required<RoleFields> = { role: user.role, userType: user.userType, staffRole: user.staffRole ?? null };

@@ -23,7 +23,7 @@ export const reactivationStatus = (u: Pick<UserDoc, 'statusBeforeDeactivation'>)
  * the previous status so reactivation restores it. The user's onboarding workflow, if still
  * running, is told, so it closes instead of overwriting the admin's decision.
  */
-export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'AuditEvent' | 'AnalyticsOutbox'>; temporal: Client }, change: StatusChange): Promise<UserDoc> {
+export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent' | 'AnalyticsOutbox'>; temporal: Client }, change: StatusChange): Promise<UserDoc> {
   const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
   if (!user) throw notFound('User');
   if (user.status === change.to) return user;

@@ -1,3 +1,4 @@
+import { updateUser } from '../../../adapters/models/user-writes';
 import { z } from 'zod';
 import type { FieldCipher } from '../../../adapters/crypto/field-cipher';
 import { openDateOfBirth, sealDateOfBirth } from '../../../adapters/identity/date-of-birth';
@@ -31,7 +32,7 @@ export function dateOfBirthShown(cipher: FieldCipher, user: UserDoc, viewerId: s
  * itself. Refused with 409 DATE_OF_BIRTH_LOCKED once an identity check verified the current one.
  */
 export async function setDateOfBirth(
-  models: Pick<Models, 'User' | 'AuditEvent'>,
+  models: Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent'>,
   cipher: FieldCipher,
   user: Pick<UserDoc, '_id' | 'tenantId' | 'dateOfBirthSealed' | 'dateOfBirthVerifiedAt'>,
   isoDate: string,
@@ -39,8 +40,13 @@ export async function setDateOfBirth(
 ): Promise<void> {
   const previous = user.dateOfBirthSealed ? openDateOfBirth(cipher, { _id: user._id, dateOfBirthSealed: user.dateOfBirthSealed }) : null;
   if (previous === isoDate) return; // unchanged (a retried request): nothing to write or audit
-  if (user.dateOfBirthVerifiedAt) throw conflict('DATE_OF_BIRTH_LOCKED', 'Your date of birth was verified by an identity check and can no longer be changed; contact support');
-  await models.User.updateOne({ _id: user._id }, { $set: { dateOfBirthSealed: sealDateOfBirth(cipher, user._id, isoDate) } });
+  const locked = () => conflict('DATE_OF_BIRTH_LOCKED', 'Your date of birth was verified by an identity check and can no longer be changed; contact support');
+  if (user.dateOfBirthVerifiedAt) throw locked();
+  // Checked again on the locked record: an identity check may have verified it meanwhile.
+  await updateUser(models, user._id, (current) => {
+    if (current.dateOfBirthVerifiedAt) throw locked();
+    return { $set: { dateOfBirthSealed: sealDateOfBirth(cipher, user._id, isoDate) } };
+  });
   await models.AuditEvent.create({
     actor: audit.actorId,
     subject: user._id,

@@ -1,3 +1,4 @@
+import { updateUser } from '../../../adapters/models/user-writes';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
@@ -9,7 +10,7 @@ import type { AuthKit } from '../auth/auth-kit';
 import { requestIdOf } from '../auth/auth-kit';
 import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
-import { badRequest, forbidden } from '../http/app-error';
+import { badRequest, forbidden, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
@@ -156,7 +157,9 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
             expiresOn: d.expiresOn,
           }));
         }
-        const updated = (await models.User.findByIdAndUpdate(user._id, { $set: set }, { new: true, lean: true, runValidators: true })) as UserDoc;
+        const written = await updateUser(models, user._id, { $set: set }, { runValidators: true });
+        if (!written) throw notFound('User');
+        const updated = written.after;
         if ('country' in set) await noteAnalyticsChange(models, 'user', user._id);
         return { data: view(updated, auth) };
       },

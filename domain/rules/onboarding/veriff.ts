@@ -45,6 +45,15 @@ export function reduceVeriffEvent(veriff: VeriffState, ev: VeriffEventSignal, ct
   if (ev.sessionId !== veriff.sessionId) return { veriff, effects: [], decision: null, ignored: 'other_session' };
   const v: VeriffState = { ...veriff, updatedAt: ctx.now };
   const keep = (effects: VeriffEffect[] = []): VeriffOutcome => ({ veriff: v, effects, decision: null });
+  // Veriff's own decision: the search attribute, then the KYC state with its detail.
+  const decided = (decision: VeriffDecision, detail: Record<string, unknown>): VeriffOutcome => ({
+    veriff: v,
+    effects: [
+      { kind: 'kycStatus', kycStatus: `veriff:${decision}` },
+      { kind: 'recordKycState', state: { status: decision, ...detail } },
+    ],
+    decision,
+  });
 
   switch (ev.status) {
     case 'started':
@@ -64,25 +73,11 @@ export function reduceVeriffEvent(veriff: VeriffState, ev: VeriffEventSignal, ct
       ]);
     case 'approved':
       v.status = 'approved';
-      return {
-        veriff: v,
-        effects: [
-          { kind: 'kycStatus', kycStatus: 'veriff:approved' },
-          { kind: 'recordKycState', state: { status: 'approved', decidedAt: ctx.now } },
-        ],
-        decision: 'approved',
-      };
+      return decided('approved', { decidedAt: ctx.now });
     case 'declined':
       v.status = 'declined';
       v.reason = ev.reason ?? 'declined';
-      return {
-        veriff: v,
-        effects: [
-          { kind: 'kycStatus', kycStatus: 'veriff:declined' },
-          { kind: 'recordKycState', state: { status: 'declined', reason: v.reason } },
-        ],
-        decision: 'declined',
-      };
+      return decided('declined', { reason: v.reason });
     case 'resubmission_requested':
       v.resubmissions += 1;
       // The limit counts requests: with a limit of N the N-th request is still honoured, the next declines.

@@ -20,7 +20,7 @@ describe('onboarding rules: deadlines of a wait', () => {
     expect(nextWake(reentered, limits, false).at).toBe(reentered + 72 * HOUR);
   });
 
-  it('an end earlier than the reminder still ends at its own time (the reminder is due first)', () => {
+  it('an end set before the reminder: the reminder still comes first, then the end is already due', () => {
     expect(nextWake(entered, { remindAfterMs: 10, endAfterMs: 5 }, false)).toEqual({ at: entered + 10, then: 'remind' });
     expect(nextWake(entered, { remindAfterMs: 10, endAfterMs: 5 }, true)).toEqual({ at: entered + 5, then: 'end' });
   });

@@ -35,6 +35,9 @@ import {
 } from '../domain/contracts/onboarding.contract';
 import { SA } from '../domain/search-attributes';
 import { OnboardingFailures } from '../domain/failures/catalog';
+import { reduceVeriffEvent } from '../domain/rules/onboarding/veriff';
+import { askForCode, checkCode, codeArrived, codeValidityHours, noCodesYet, refuseConfirm, refuseResend } from '../domain/rules/onboarding/confirmation-code';
+import { confirmationDeadlines, kycStepDeadlines, nextWake, stepReminder } from '../domain/rules/onboarding/step-deadlines';
 
 const fail = OnboardingFailures.create;
 
@@ -42,15 +45,6 @@ const fail = OnboardingFailures.create;
 class ClosedByAdmin extends Error {}
 
 const BRIDGE_REJECTED = ['rejected', 'offboarded'];
-
-/** What the reminder of a KYC wait tells the user (kyc_status_update's `status`). */
-const STEP_REMINDERS: Partial<Record<OnboardingStep, string>> = {
-  awaiting_kyc_session: 'waiting for you to start identity verification',
-  awaiting_kyc_submission: 'waiting for you to finish identity verification',
-  awaiting_kyc_decision: 'under review; we will tell you the result',
-  awaiting_bridge_link: 'waiting for you to start the banking partner check',
-  awaiting_bridge_approval: 'waiting for the banking partner check and terms',
-};
 
 /**
  * register → confirm the emailed code → Veriff session and decision → Bridge KYC link + ToS →
@@ -88,11 +82,8 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     nextReminderAt: null,
   };
   let registration: { ok: true } | { ok: false; reason: 'EMAIL_TAKEN' | 'ORG_NOT_FOUND' } | undefined;
-  let codeDigest: string | null = null;
-  let codeExpiresAtMs = 0;
-  let codesIssued = 0;
-  let codeInEffect = 0;
-  let lastCodeAtMs = 0;
+  // The codes sent so far (domain/rules/onboarding/confirmation-code.ts decides what they allow).
+  let codes = noCodesYet();
   let creatingSession: Promise<KycSessionResult> | null = null;
   let creatingLink: Promise<BridgeLinkResult> | null = null;
   let adminClose: { status: string; reason: string | null } | null = null;
@@ -141,37 +132,34 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
    * the step's time ran out. Runs started before the patch wait without a deadline, as they did.
    */
   async function waitInStep(done: () => boolean, deadlines: boolean): Promise<boolean> {
-    const { kycStepReminderAfterMs: remindAfter, kycStepAbandonAfterMs: endAfter } = policy;
-    if (!deadlines || remindAfter === undefined || endAfter === undefined) return waitFor(done);
+    const limits = kycStepDeadlines(policy);
+    if (!deadlines || !limits) return waitFor(done);
     for (;;) {
       const entry = stepEntry;
-      const reminderDue = remindedEntry !== entry;
-      s.nextReminderAt = reminderDue ? iso(stepEnteredAtMs + remindAfter) : null;
-      const at = stepEnteredAtMs + (reminderDue ? remindAfter : endAfter);
-      if (await waitFor(() => done() || stepEntry !== entry, at - Date.now())) {
+      const wake = nextWake(stepEnteredAtMs, limits, remindedEntry === entry);
+      s.nextReminderAt = wake.then === 'remind' ? iso(wake.at) : null;
+      if (await waitFor(() => done() || stepEntry !== entry, wake.at - Date.now())) {
         if (done()) return true;
         continue;
       }
-      if (!reminderDue) return false;
+      if (wake.then === 'end') return false;
       remindedEntry = entry;
-      await notify(`reminder.${s.step}.${entry}`, 'kyc_status_update', { status: STEP_REMINDERS[s.step] ?? 'waiting for you' });
+      const reminder = stepReminder(s.step, entry);
+      await notify(reminder.key, reminder.event, reminder.data);
     }
   }
 
   async function sendCode(event: 'verification_code' | 'confirm_reminder') {
-    const n = ++codesIssued;
-    lastCodeAtMs = Date.now();
+    const asked = askForCode(codes, Date.now());
+    codes = asked.codes;
     const { code, digest } = await users.issueConfirmationCode({ userId });
-    // A later code (resend racing the reminder) always wins over an earlier one.
-    if (n > codeInEffect) {
-      codeInEffect = n;
-      codeDigest = digest;
-      codeExpiresAtMs = Date.now() + policy.codeTtlMs;
-      s.email.codeExpiresAt = iso(codeExpiresAtMs);
-      s.email.attemptsLeft = policy.codeMaxAttempts;
+    // Another code may have been asked for meanwhile: the rule keeps the later one in effect.
+    const arrived = codeArrived(codes, s.email, { n: asked.n, digest }, Date.now(), policy);
+    if (arrived) {
+      codes = arrived.codes;
+      Object.assign(s.email, arrived.email);
     }
-    const hours = String(Math.round(policy.codeTtlMs / 3_600_000));
-    await notify(`code.${n}`, event, { code, expiresInHours: hours }, ['email']);
+    await notify(`code.${asked.n}`, event, { code, expiresInHours: codeValidityHours(policy) }, ['email']);
   }
 
   // ---- user actions (updates) -------------------------------------------------------------
@@ -186,18 +174,13 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     return { userId, tenantId: s.tenantId, status: 'not_verified' as const };
   });
 
-  const requireConfirmationStep = () => {
-    if (s.email.confirmedAt) throw fail('ALREADY_CONFIRMED', 'The email is already confirmed');
-    if (s.step !== 'awaiting_confirmation') throw fail('WRONG_STEP', 'This account is not waiting for a code', { step: s.step });
-  };
-
   setHandler(
     confirmEmailUpdate,
     async ({ codeDigest: attempt }) => {
-      if (attempt !== codeDigest) {
-        s.email.attemptsLeft = Math.max(0, s.email.attemptsLeft - 1);
-        if (s.email.attemptsLeft === 0) throw fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one');
-        throw fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: s.email.attemptsLeft });
+      const check = checkCode(s.email, codes, attempt);
+      if (!check.ok) {
+        s.email.attemptsLeft = check.attemptsLeft;
+        throw check.failure;
       }
       const at = iso(Date.now());
       await users.markEmailConfirmed({ userId, at });
@@ -210,10 +193,8 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     },
     {
       validator: ({ codeDigest: attempt }) => {
-        requireConfirmationStep();
-        if (typeof attempt !== 'string' || !codeDigest) throw fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
-        if (s.email.attemptsLeft <= 0) throw fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one');
-        if (Date.now() > codeExpiresAtMs) throw fail('CODE_EXPIRED', 'The code has expired: request a new one');
+        const refusal = refuseConfirm(s.email, codes, s.step, attempt, Date.now());
+        if (refusal) throw refusal;
       },
     },
   );
@@ -227,10 +208,8 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     },
     {
       validator: () => {
-        requireConfirmationStep();
-        if (s.email.resendsLeft <= 0) throw fail('RESEND_LIMIT', 'No more codes can be sent for this registration', { retryAfterSeconds: null });
-        const waitMs = lastCodeAtMs + policy.resendCooldownMs - Date.now();
-        if (waitMs > 0) throw fail('RESEND_LIMIT', 'A code was sent moments ago', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
+        const refusal = refuseResend(s.email, codes, s.step, Date.now(), policy);
+        if (refusal) throw refusal;
       },
     },
   );
@@ -331,13 +310,15 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   try {
     // ---- 2. email confirmation: code, reminder with a fresh code, abandonment -------------
     setStep('awaiting_confirmation', 'none');
-    s.nextReminderAt = iso(startedAt + policy.confirmReminderAfterMs);
+    const confirmBy = confirmationDeadlines(policy);
+    const remindAt = nextWake(startedAt, confirmBy, false).at;
+    s.nextReminderAt = iso(remindAt);
     await sendCode('verification_code');
     const confirmed = () => s.email.confirmedAt !== null;
-    if (!(await waitFor(confirmed, startedAt + policy.confirmReminderAfterMs - Date.now()))) {
+    if (!(await waitFor(confirmed, remindAt - Date.now()))) {
       s.nextReminderAt = null;
       await sendCode('confirm_reminder');
-      if (!(await waitFor(confirmed, startedAt + policy.confirmAbandonAfterMs - Date.now()))) {
+      if (!(await waitFor(confirmed, nextWake(startedAt, confirmBy, true).at - Date.now()))) {
         return await finish('abandoned', 'abandoned');
       }
     }
@@ -348,10 +329,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     let decision: 'approved' | 'declined' | null = null;
     while (!decision) {
       if (!(await waitInStep(() => veriffQueue.length > 0 && creatingSession === null, deadlines))) return await finish('abandoned', 'abandoned');
-      const ev = veriffQueue.shift()!;
-      if (seenEvents.has(ev.eventKey) || ev.sessionId !== s.veriff.sessionId) continue;
-      seenEvents.add(ev.eventKey);
-      decision = await applyVeriffEvent(ev);
+      decision = await applyVeriffEvent(veriffQueue.shift()!);
     }
     if (decision === 'declined') return await reject(s.veriff.reason ?? 'Identity verification declined', 'kyc-declined');
     s.timestamps.kycApprovedAt = iso(Date.now());
@@ -401,60 +379,24 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     return finish('rejected', 'rejected');
   }
 
-  /** One Veriff event or decision for the current session; returns a final decision if any. */
+  /**
+   * One Veriff event: the rules (domain/rules/onboarding/veriff.ts) decide, this carries out their
+   * effects in their order. Redeliveries and news about an old session change nothing.
+   */
   async function applyVeriffEvent(ev: VeriffEventSignal): Promise<'approved' | 'declined' | null> {
-    const v = s.veriff;
-    v.updatedAt = iso(Date.now());
-    switch (ev.status) {
-      case 'started':
-        if (s.step === 'awaiting_kyc_submission') v.status = 'started';
-        return null;
-      case 'submitted':
-      case 'review':
-        // A late `submitted` after a `review` changes nothing; either means "wait for a decision".
-        if (s.step !== 'awaiting_kyc_submission' && !(ev.status === 'review' && s.step === 'awaiting_kyc_decision')) return null;
-        // Database first, so a reader who sees the new step also sees the new user status.
-        await setStatus('pending_verification', `pending.${v.sessionId}.${v.resubmissions}`, { reason: `veriff ${ev.status}` });
-        await users.recordKycState({ userId, provider: 'veriff', state: { status: ev.status } });
-        v.status = ev.status;
-        setStep('awaiting_kyc_decision', `veriff:${ev.status}`);
-        return null;
-      case 'approved':
-        v.status = 'approved';
-        upsertSearchAttributes([{ key: SA.KycStatus, value: 'veriff:approved' }]);
-        await users.recordKycState({ userId, provider: 'veriff', state: { status: 'approved', decidedAt: v.updatedAt } });
-        return 'approved';
-      case 'declined':
-        v.status = 'declined';
-        v.reason = ev.reason ?? 'declined';
-        upsertSearchAttributes([{ key: SA.KycStatus, value: 'veriff:declined' }]);
-        await users.recordKycState({ userId, provider: 'veriff', state: { status: 'declined', reason: v.reason } });
-        return 'declined';
-      case 'resubmission_requested':
-        v.resubmissions += 1;
-        if (v.resubmissions > policy.veriffMaxResubmissions) {
-          v.status = 'declined';
-          v.reason = 'Resubmission limit reached';
-          await users.recordKycState({ userId, provider: 'veriff', state: { status: 'declined', reason: v.reason } });
-          return 'declined';
-        }
-        v.status = 'resubmission_requested';
-        v.reason = ev.reason;
-        setStep('awaiting_kyc_submission', 'veriff:resubmission_requested');
-        await users.recordKycState({ userId, provider: 'veriff', state: { status: v.status, resubmissions: v.resubmissions } });
-        await notify(`kyc-resubmission.${v.resubmissions}`, 'kyc_resubmission', { reason: ev.reason ?? '' });
-        return null;
-      case 'expired':
-      case 'abandoned': {
-        const sessionId = v.sessionId!;
-        Object.assign(v, { status: ev.status, sessionId: null, url: null });
-        setStep('awaiting_kyc_session', `veriff:${ev.status}`);
-        await users.recordKycState({ userId, provider: 'veriff', state: { status: ev.status, sessionId: null } });
-        // The reminder: the user can ask for a new session at any time.
-        await notify(`kyc-expired.${sessionId}`, 'kyc_session_expired', {});
-        return null;
-      }
+    const seen = seenEvents.has(ev.eventKey);
+    const r = reduceVeriffEvent(s.veriff, ev, { step: s.step, seen, now: iso(Date.now()), maxResubmissions: policy.veriffMaxResubmissions });
+    if (r.ignored) return null;
+    seenEvents.add(ev.eventKey);
+    Object.assign(s.veriff, r.veriff);
+    for (const e of r.effects) {
+      if (e.kind === 'setStatus') await setStatus(e.status, e.key, { reason: e.reason });
+      else if (e.kind === 'recordKycState') await users.recordKycState({ userId, provider: 'veriff', state: e.state });
+      else if (e.kind === 'setStep') setStep(e.step, e.kycStatus);
+      else if (e.kind === 'kycStatus') upsertSearchAttributes([{ key: SA.KycStatus, value: e.kycStatus }]);
+      else await notify(e.key, e.event, e.data);
     }
+    return r.decision;
   }
 
   /** Newer provider news wins per field, so shuffled deliveries settle on the same state. */

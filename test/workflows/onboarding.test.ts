@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -50,6 +53,10 @@ describe('onboarding workflow', () => {
   const bridge = (h: WorkflowHandle, createdAtMs: number, kycStatus: string | null, tosStatus: string | null) =>
     h.signal(bridgeEventSignal, { eventId: `wh_${++eventSeq}`, createdAtMs, kycStatus, tosStatus, rejectionReasons: [] });
   const stepIs = (h: WorkflowHandle, step: string) => eventually(() => state(h), (s) => s.step === step);
+  /** RECORD_HISTORIES=1 saves the run for the replay test (one per branch of the code and Veriff rules). */
+  const record = async (h: WorkflowHandle, name: string) => {
+    if (process.env.RECORD_HISTORIES) fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}.json`), historyToJSON(await h.fetchHistory()));
+  };
 
   /** Registered and confirmed, with a Veriff session: the common start of the KYC branches. */
   async function toKycSubmission(overrides = {}) {
@@ -155,6 +162,7 @@ describe('onboarding workflow', () => {
     expect(Math.abs(Date.parse(final.timestamps.closedAt!) - (registeredAt + 72 * HOUR))).toBeLessThan(2_000);
     // The user stays not_verified: the workflow never touched the status.
     expect(fakes.rec(userId).statuses).toEqual([]);
+    await record(handle, 'onboarding-confirm-reminder-abandoned');
   });
 
   it('rejects an expired code, rate-limits resends and accepts the new code', async () => {
@@ -172,6 +180,7 @@ describe('onboarding workflow', () => {
     expect((await failureType(confirm(handle, first))).type).toBe('INVALID_CODE');
     await confirm(handle, second);
     await stepIs(handle, 'awaiting_kyc_session');
+    await record(handle, 'onboarding-code-expired-resent');
   });
 
   it('locks the code after too many wrong attempts and stops resends at the limit', async () => {
@@ -186,6 +195,7 @@ describe('onboarding workflow', () => {
     expect((await failureType(handle.executeUpdate(resendCodeUpdate))).type).toBe('RESEND_LIMIT');
     await confirm(handle, lastCode(userId)!);
     expect((await state(handle)).email.confirmedAt).not.toBeNull();
+    await record(handle, 'onboarding-code-locked-resend-limit');
   });
 
   it('rejects with the reason when Veriff declines', async () => {
@@ -212,6 +222,7 @@ describe('onboarding workflow', () => {
     expect(await handle.result()).toEqual({ outcome: 'rejected' });
     expect((await state(handle)).rejectionReason).toBe('Resubmission limit reached');
     expect(fakes.rec(userId).notifications.filter((n) => n.event === 'kyc_resubmission')).toHaveLength(2);
+    await record(handle, 'onboarding-veriff-resubmission-limit');
   });
 
   it('reminds on an expired or abandoned session, starts a new one on request, and waits on review', async () => {
@@ -232,6 +243,7 @@ describe('onboarding workflow', () => {
     expect(waiting.veriff.status).toBe('review');
     await veriff(handle, third.sessionId, 'approved');
     await stepIs(handle, 'awaiting_bridge_link');
+    await record(handle, 'onboarding-veriff-expired-abandoned-review');
   });
 
   it.each(['rejected', 'offboarded'])('rejects when Bridge KYC is %s', async (status) => {

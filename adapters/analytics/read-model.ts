@@ -217,16 +217,18 @@ export async function rebuildAnalytics(models: ReadModelModels, onProgress: (don
   await models.AnalyticsJournal.deleteMany({});
   await models.AnalyticsProjection.collection.drop().catch(() => undefined);
   const delta: CounterDelta = new Map();
-  let buffer: { _id: string; f: Facts }[] = [];
   let done = 0;
-  const flush = async () => {
-    if (buffer.length) await models.AnalyticsProjection.insertMany(buffer, { ordered: false, lean: true });
-    done += buffer.length;
-    buffer = [];
-    onProgress(done);
-  };
+  // One buffer per scan: the three scans run at once (the database decodes while this process
+  // folds), and projections go to the driver in big unordered batches.
   const scan = async <T>(cursor: AsyncIterable<T>, toFacts: (doc: T) => { id: string; facts: Facts }) => {
     let n = 0;
+    let buffer: { _id: string; f: Facts }[] = [];
+    const flush = async () => {
+      const batch = buffer;
+      buffer = [];
+      if (batch.length) await models.AnalyticsProjection.collection.insertMany(batch as never[], { ordered: false });
+      onProgress((done += batch.length));
+    };
     for await (const doc of cursor) {
       const { id, facts } = toFacts(doc);
       contribute(facts, 1, delta);
@@ -237,15 +239,17 @@ export async function rebuildAnalytics(models: ReadModelModels, onProgress: (don
     await flush();
     return n;
   };
-  const users = await scan(models.User.find({}).lean().cursor({ batchSize: 2000 }), (u) => ({ id: `u:${u._id}`, facts: { kind: 'u', f: userFactsOf(u as UserDoc) } }));
-  const verificationRequests = await scan(models.VerificationRequest.find({}).lean().cursor({ batchSize: 2000 }), (v) => ({
-    id: `v:${v._id}`,
-    facts: { kind: 'v', f: verificationFactsOf(v as VerificationRequestDoc) },
-  }));
-  const transactions = await scan(models.Transaction.find({}).lean().cursor({ batchSize: 5000 }), (t) => ({
-    id: `x:${t._id}`,
-    facts: { kind: 'x', f: transactionFactsOf(t as TransactionDoc) },
-  }));
+  const [users, verificationRequests, transactions] = await Promise.all([
+    scan(models.User.find({}).lean().cursor({ batchSize: 2000 }), (u) => ({ id: `u:${u._id}`, facts: { kind: 'u', f: userFactsOf(u as UserDoc) } })),
+    scan(models.VerificationRequest.find({}).lean().cursor({ batchSize: 2000 }), (v) => ({
+      id: `v:${v._id}`,
+      facts: { kind: 'v', f: verificationFactsOf(v as VerificationRequestDoc) },
+    })),
+    scan(models.Transaction.find({}).lean().cursor({ batchSize: 5000 }), (t) => ({
+      id: `x:${t._id}`,
+      facts: { kind: 'x', f: transactionFactsOf(t as TransactionDoc) },
+    })),
+  ]);
   const fresh = new Set(delta.keys());
   await forEachBounded([...delta], 8, ([id, m]) => models.AnalyticsCounter.replaceOne({ _id: id }, packCounter(id, Object.fromEntries(m)), { upsert: true }));
   const stale = (await models.AnalyticsCounter.find({}, { _id: 1 }).lean()).map((d) => d._id).filter((id) => !fresh.has(id));

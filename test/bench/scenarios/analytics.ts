@@ -25,7 +25,7 @@ async function timed(times: number, fn: () => Promise<unknown>) {
 
 export const analyticsScenario: Scenario = {
   name: 'analytics',
-  description: 'p50/p95 of the nine /users/analytics endpoints at 100k users / 20k requests / 1M transactions, next to plain collection scans',
+  description: 'p50/p95 of the nine /users/analytics endpoints (default 10k users; --users/--requests/--transactions), next to plain collection scans',
   async run(infra: BenchInfra, args: string[]) {
     const { values } = parseArgs({
       args,

@@ -57,10 +57,32 @@ function ensurePythonTools(wantDevServer) {
   fs.writeFileSync(stampFile, all.join(' ') + '\n');
 }
 
+/**
+ * FerretDB 1.24's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'` (finds, updates
+ * and deletes by `_id`), but creates the unique `_id_` index on `_ferretdb_sjson->"_id"`: SQLite
+ * only uses an expression index for the identical expression, so every `_id` lookup scanned the
+ * whole table (about 2 s per lookup at 100k users; docs/analytics.md). Writing the lookup the way
+ * the index is written makes it an index seek. Same JSON value, so same results. The stamp names
+ * the patch so installs built without it are rebuilt.
+ */
+const FERRETDB_ID_LOOKUP_PATCH = {
+  file: path.join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go'),
+  from: `IDColumn = DefaultColumn + "->'$._id'"`,
+  to: 'IDColumn = DefaultColumn + `->"_id"`',
+};
+const FERRETDB_STAMP = `${PINS.ferretdb}+id-index`;
+
+function patchFerretDbSource(srcDir) {
+  const file = path.join(srcDir, FERRETDB_ID_LOOKUP_PATCH.file);
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes(FERRETDB_ID_LOOKUP_PATCH.from)) throw new Error(`FerretDB ${PINS.ferretdb}: ${FERRETDB_ID_LOOKUP_PATCH.file} no longer has the _id lookup to patch`);
+  fs.writeFileSync(file, text.replace(FERRETDB_ID_LOOKUP_PATCH.from, FERRETDB_ID_LOOKUP_PATCH.to));
+}
+
 function ensureFerretDb() {
   const stampFile = paths.ferretdb + '.version';
-  if (fs.existsSync(paths.ferretdb) && readStamp(stampFile) === PINS.ferretdb) {
-    step(`found FerretDB ${PINS.ferretdb} at .tools/bin/ferretdb`);
+  if (fs.existsSync(paths.ferretdb) && readStamp(stampFile) === FERRETDB_STAMP) {
+    step(`found FerretDB ${FERRETDB_STAMP} at .tools/bin/ferretdb`);
     return;
   }
   const go = run('go', ['version']);
@@ -79,6 +101,7 @@ function ensureFerretDb() {
   fs.cpSync(modDir, srcDir, { recursive: true });
   run('chmod', ['-R', 'u+w', srcDir]);
   fs.writeFileSync(path.join(srcDir, 'build', 'version', 'version.txt'), `${PINS.ferretdb}\n`);
+  patchFerretDbSource(srcDir);
   step('building FerretDB (about a minute on first run)');
   fs.mkdirSync(path.dirname(paths.ferretdb), { recursive: true });
   const build = run('go', ['build', '-trimpath', '-o', paths.ferretdb, './cmd/ferretdb'], {
@@ -88,7 +111,7 @@ function ensureFerretDb() {
   });
   if (build.status !== 0) throw new Error('building FerretDB failed (see above)');
   fs.rmSync(srcDir, { recursive: true, force: true });
-  fs.writeFileSync(stampFile, PINS.ferretdb + '\n');
+  fs.writeFileSync(stampFile, FERRETDB_STAMP + '\n');
 }
 
 /**

@@ -117,18 +117,24 @@ function applyDelta(base: Record<string, number>, change: Map<string, number> | 
   return out;
 }
 
+/** A counter map as stored: one JSON string (see analytics-read-model.ts for why). */
+const packCounter = (id: string, m: Record<string, number>) => ({ _id: id, j: JSON.stringify(m) });
+
 async function loadCounter(models: ReadModelModels, id: string): Promise<Record<string, number>> {
   const doc = await models.AnalyticsCounter.findById(id).lean();
+  if (typeof doc?.j === 'string') return JSON.parse(doc.j) as Record<string, number>;
   return (doc?.m as Record<string, number> | undefined) ?? {};
 }
 
 interface Journal {
   _id: string;
   notes: string[];
-  counters: { id: string; m: Record<string, number> }[];
+  /** `j`: the counter map packed as in the counters collection (`m`: a journal written before). */
+  counters: { id: string; j?: string; m?: Record<string, number> }[];
   projections: { id: string; f: Facts | null }[];
 }
 const JOURNAL_ID = 'current';
+const journalPacked = (c: Journal['counters'][number]) => c.j ?? JSON.stringify(c.m ?? {});
 /** Outbox entries read per round and per query; the roller keeps the outbox far below this. */
 export const NOTES_PER_ROUND = 2000;
 
@@ -136,7 +142,7 @@ export const NOTES_PER_ROUND = 2000;
 async function applyJournal(models: ReadModelModels): Promise<number> {
   const j = (await models.AnalyticsJournal.findById(JOURNAL_ID).lean()) as Journal | null;
   if (!j) return 0;
-  await forEachBounded(j.counters, 8, (c) => models.AnalyticsCounter.replaceOne({ _id: c.id }, { _id: c.id, m: c.m }, { upsert: true }));
+  await forEachBounded(j.counters, 8, (c) => models.AnalyticsCounter.replaceOne({ _id: c.id }, { _id: c.id, j: journalPacked(c) }, { upsert: true }));
   await forEachBounded(j.projections, 16, (p) =>
     p.f === null ? models.AnalyticsProjection.deleteOne({ _id: p.id }) : models.AnalyticsProjection.replaceOne({ _id: p.id }, { _id: p.id, f: p.f }, { upsert: true }),
   );
@@ -157,8 +163,11 @@ export async function foldAnalyticsNotes(models: ReadModelModels): Promise<numbe
   const pids = [...new Set(notes.map((n) => projectionIdOf(n.kind, n.ref)))];
   const { delta, projections } = await deltaOf(models, pids, (pid) => storedProjection(models, pid));
   const counters: Journal['counters'] = [];
-  await forEachBounded([...delta.keys()], 8, async (id) => {
-    counters.push({ id, m: applyDelta(await loadCounter(models, id), delta.get(id)) });
+  // A record's change often cancels out in most of its docs (a sign-in moves one `a|` key; its
+  // funnel and growth keys net to zero): only docs with a net change are rewritten.
+  const changed = [...delta].filter(([, m]) => m.size > 0).map(([id]) => id);
+  await forEachBounded(changed, 8, async (id) => {
+    counters.push({ id, j: packCounter(id, applyDelta(await loadCounter(models, id), delta.get(id))).j });
   });
   await models.AnalyticsJournal.create({
     _id: JOURNAL_ID,
@@ -179,14 +188,15 @@ export async function readCounters(models: ReadModelModels, ids: string[]): Prom
     models.AnalyticsOutbox.find({}, { kind: 1, ref: 1 }).lean(),
   ]);
   const inJournal = new Set(journal?.notes ?? []);
-  const journalCounters = new Map((journal?.counters ?? []).map((c) => [c.id, c.m]));
+  const journalCounters = new Map((journal?.counters ?? []).map((c) => [c.id, journalPacked(c)]));
   const journalProjections = new Map((journal?.projections ?? []).map((p) => [p.id, p.f]));
   const pids = [...new Set(notes.filter((n) => !inJournal.has(n._id)).map((n) => projectionIdOf(n.kind, n.ref)))];
   const { delta } = await deltaOf(models, pids, async (pid) => (journalProjections.has(pid) ? journalProjections.get(pid)! : storedProjection(models, pid)));
   const out = new Map<string, Record<string, number>>();
   await Promise.all(
     ids.map(async (id) => {
-      const base = journalCounters.get(id) ?? (await loadCounter(models, id));
+      const packed = journalCounters.get(id);
+      const base = packed !== undefined ? (JSON.parse(packed) as Record<string, number>) : await loadCounter(models, id);
       out.set(id, applyDelta(base, delta.get(id)));
     }),
   );
@@ -210,16 +220,18 @@ export async function rebuildAnalytics(models: ReadModelModels, onProgress: (don
   await models.AnalyticsJournal.deleteMany({});
   await models.AnalyticsProjection.collection.drop().catch(() => undefined);
   const delta: CounterDelta = new Map();
-  let buffer: { _id: string; f: Facts }[] = [];
   let done = 0;
-  const flush = async () => {
-    if (buffer.length) await models.AnalyticsProjection.insertMany(buffer, { ordered: false, lean: true });
-    done += buffer.length;
-    buffer = [];
-    onProgress(done);
-  };
+  // One buffer per scan: the three scans run at once (the database decodes while this process
+  // folds), and projections go to the driver in big unordered batches.
   const scan = async <T>(cursor: AsyncIterable<T>, toFacts: (doc: T) => { id: string; facts: Facts }) => {
     let n = 0;
+    let buffer: { _id: string; f: Facts }[] = [];
+    const flush = async () => {
+      const batch = buffer;
+      buffer = [];
+      if (batch.length) await models.AnalyticsProjection.collection.insertMany(batch as never[], { ordered: false });
+      onProgress((done += batch.length));
+    };
     for await (const doc of cursor) {
       const { id, facts } = toFacts(doc);
       contribute(facts, 1, delta);
@@ -230,17 +242,19 @@ export async function rebuildAnalytics(models: ReadModelModels, onProgress: (don
     await flush();
     return n;
   };
-  const users = await scan(models.User.find({}).lean().cursor({ batchSize: 2000 }), (u) => ({ id: `u:${u._id}`, facts: { kind: 'u', f: userFactsOf(u as UserDoc) } }));
-  const verificationRequests = await scan(models.VerificationRequest.find({}).lean().cursor({ batchSize: 2000 }), (v) => ({
-    id: `v:${v._id}`,
-    facts: { kind: 'v', f: verificationFactsOf(v as VerificationRequestDoc) },
-  }));
-  const transactions = await scan(models.Transaction.find({}).lean().cursor({ batchSize: 5000 }), (t) => ({
-    id: `x:${t._id}`,
-    facts: { kind: 'x', f: transactionFactsOf(t as TransactionDoc) },
-  }));
+  const [users, verificationRequests, transactions] = await Promise.all([
+    scan(models.User.find({}).lean().cursor({ batchSize: 2000 }), (u) => ({ id: `u:${u._id}`, facts: { kind: 'u', f: userFactsOf(u as UserDoc) } })),
+    scan(models.VerificationRequest.find({}).lean().cursor({ batchSize: 2000 }), (v) => ({
+      id: `v:${v._id}`,
+      facts: { kind: 'v', f: verificationFactsOf(v as VerificationRequestDoc) },
+    })),
+    scan(models.Transaction.find({}).lean().cursor({ batchSize: 5000 }), (t) => ({
+      id: `x:${t._id}`,
+      facts: { kind: 'x', f: transactionFactsOf(t as TransactionDoc) },
+    })),
+  ]);
   const fresh = new Set(delta.keys());
-  await forEachBounded([...delta], 8, ([id, m]) => models.AnalyticsCounter.replaceOne({ _id: id }, { _id: id, m: Object.fromEntries(m) }, { upsert: true }));
+  await forEachBounded([...delta], 8, ([id, m]) => models.AnalyticsCounter.replaceOne({ _id: id }, packCounter(id, Object.fromEntries(m)), { upsert: true }));
   const stale = (await models.AnalyticsCounter.find({}, { _id: 1 }).lean()).map((d) => d._id).filter((id) => !fresh.has(id));
   if (stale.length) await models.AnalyticsCounter.deleteMany({ _id: { $in: stale } });
   return { users, verificationRequests, transactions, counterDocs: fresh.size };

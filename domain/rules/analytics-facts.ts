@@ -43,6 +43,8 @@ export interface TransactionFacts {
 }
 
 export const NO_COUNTRY = '-';
+/** Counter docs summed over every country; keyPart never yields '$', so no country collides. */
+export const ALL_COUNTRIES = '$all';
 export const OPEN_VERIFICATION_STATUSES = ['created', 'notified', 'submitted', 'verifying'];
 
 /** A value used inside a counter key: no '.', '|' or leading '$' (document field name rules). */
@@ -55,7 +57,10 @@ export const toMilli = (amount: number) => Math.round(amount * 1000);
 export const counterIds = {
   users: (scope: string) => `${scope}:users`,
   growth: (scope: string, year: string) => `${scope}:growth:${year}`,
-  funnel: (scope: string, month: string) => `${scope}:funnel:${month}`,
+  /** A month's funnel by registration day, for one country or ALL_COUNTRIES (ranges that cut the month). */
+  funnel: (scope: string, month: string, country: string) => `${scope}:funnel:${month}:${country}`,
+  /** The same month summed over its days (ranges that cover the whole month). */
+  funnelMonth: (scope: string, month: string, country: string) => `${scope}:funnelm:${month}:${country}`,
   verification: (scope: string) => `${scope}:vr`,
   transactions: (scope: string, year: string) => `${scope}:tx:${year}`,
 };
@@ -87,15 +92,25 @@ export function userContributions(f: UserFacts, n: number, delta: CounterDelta) 
     if (f.lastActiveAt !== null) add(delta, users, `a|${c}|${dayOf(f.lastActiveAt)}`, n);
     add(delta, counterIds.growth(scope, dayOf(reg).slice(0, 4)), `reg|${c}|${dayOf(reg)}`, n);
     if (f.steps.active !== null) add(delta, counterIds.growth(scope, dayOf(f.steps.active).slice(0, 4)), `act|${c}|${dayOf(f.steps.active)}`, n);
-    // Funnel: by registration day; each step reached, and the hours since the previous step.
-    const funnel = counterIds.funnel(scope, dayOf(reg).slice(0, 7));
+    // Funnel: by registration day; each step reached, and the hours since the previous step. Kept
+    // per country and for all countries, by day and summed per month, so a query reads small docs:
+    // whole months from the month sums, the cut months at the range's ends by day.
     const regDay = dayOf(reg);
-    for (let i = 0; i < FUNNEL_STEPS.length; i++) {
-      const at = f.steps[FUNNEL_STEPS[i]];
-      if (at === null) continue;
-      add(delta, funnel, `n|${c}|${regDay}|${i}`, n);
-      const prev = i > 0 ? f.steps[FUNNEL_STEPS[i - 1]] : null;
-      if (prev !== null) add(delta, funnel, `h|${c}|${regDay}|${i}|${hoursBetween(prev, at)}`, n);
+    const month = regDay.slice(0, 7);
+    for (const country of [c, ALL_COUNTRIES]) {
+      const byDay = counterIds.funnel(scope, month, country);
+      const byMonth = counterIds.funnelMonth(scope, month, country);
+      for (let i = 0; i < FUNNEL_STEPS.length; i++) {
+        const at = f.steps[FUNNEL_STEPS[i]];
+        if (at === null) continue;
+        add(delta, byDay, `n|${regDay}|${i}`, n);
+        add(delta, byMonth, `n|${i}`, n);
+        const prev = i > 0 ? f.steps[FUNNEL_STEPS[i - 1]] : null;
+        if (prev === null) continue;
+        const hours = hoursBetween(prev, at);
+        add(delta, byDay, `h|${regDay}|${i}|${hours}`, n);
+        add(delta, byMonth, `h|${i}|${hours}`, n);
+      }
     }
   }
 }

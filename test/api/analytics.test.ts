@@ -166,6 +166,24 @@ describe('analytics endpoints (seed 000)', () => {
     while ((await foldAnalyticsNotes(models)) > 0);
     expect(await models.AnalyticsOutbox.countDocuments()).toBe(0);
     await compare('folded', [undefined, demo.tenants[0], tenantA]);
+    // One country: the funnel reads that country's month sums and by-day docs, not the `$all` ones;
+    // a range of whole months only reads month sums.
+    const firstOfMonth = (monthsBack: number) => {
+      const d = new Date();
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsBack, 1)).toISOString().slice(0, 10);
+    };
+    const lastOfPrevMonth = new Date(Date.parse(`${firstOfMonth(0)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    for (const [from, to, country] of [
+      [daysAgo(70), today(), 'NG'],
+      [firstOfMonth(2), lastOfPrevMonth, undefined],
+      [firstOfMonth(2), lastOfPrevMonth, 'KE'],
+    ] as const) {
+      const d = await directAnalytics(models, { from, to, country, now: new Date() });
+      const r = await get(`kyc-funnel?from=${from}&to=${to}${country ? `&country=${country}` : ''}`, admin);
+      const ctx = `funnel ${from}..${to} country=${country ?? 'all'}`;
+      expect([ctx, r.json.data.steps.map((x: { count: number; medianHoursFromPrevious: number | null }) => ({ count: x.count, medianHours: x.medianHoursFromPrevious }))]).toEqual([ctx, d.funnel]);
+      expect([ctx, r.json.data.steps[0].count]).not.toEqual([ctx, 0]);
+    }
     // A write whose note was lost: the counters miss it until the reconcile rebuild heals it.
     await models.User.create({ email: `${randomUUID()}@lost.test`, status: 'rejected', country: 'ZA' });
     const before = (await get('status-distribution', admin)).json.data.byStatus.rejected;

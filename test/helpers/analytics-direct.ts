@@ -15,9 +15,10 @@ const lowerMedian = (xs: number[]) => {
 };
 const nonZero = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0));
 
-export async function directAnalytics(models: Models, opts: { tenantId?: string; from: string; to: string; now: Date }) {
+/** `country` narrows the user-based figures (as stored, `-` for none), like the endpoints' filter. */
+export async function directAnalytics(models: Models, opts: { tenantId?: string; country?: string; from: string; to: string; now: Date }) {
   const scope = opts.tenantId ? { tenantId: opts.tenantId } : {};
-  const users = await models.User.find(scope).lean();
+  const users = (await models.User.find(scope).lean()).filter((u) => !opts.country || (u.country ?? '-') === opts.country);
   const requests = await models.VerificationRequest.find(scope).lean();
   const txs = await models.Transaction.find(scope).lean();
   const today = day(opts.now)!;

@@ -1,5 +1,6 @@
 import { readCounters, type ReadModelModels } from '../../../adapters/analytics/read-model';
 import {
+  ALL_COUNTRIES,
   FUNNEL_STEPS,
   OPEN_VERIFICATION_STATUSES,
   bucketOf,
@@ -34,6 +35,8 @@ function* rows(m: Record<string, number>, prefix: string): Generator<[string[], 
 const zeros = <T extends string>(names: readonly T[]) => Object.fromEntries(names.map((n) => [n, 0])) as Record<T, number>;
 const inc = (o: Record<string, number>, k: string, n: number) => (o[k] = (o[k] ?? 0) + n);
 const countryOk = (f: Filter, c: string) => f.country === null || f.country === c;
+/** YYYY-MM-DD of the last day of a YYYY-MM month (UTC). */
+const lastDayOf = (month: string) => dayOf(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0));
 
 /** The users counter doc of the scope, read once per request. */
 async function usersDoc(models: ReadModelModels, f: Filter) {
@@ -121,16 +124,23 @@ export async function growth(models: ReadModelModels, f: Filter, r: Range) {
 const pct = (a: number, b: number) => (b === 0 ? null : Math.round((a / b) * 10_000) / 100);
 
 export async function kycFunnel(models: ReadModelModels, f: Filter, r: Pick<Range, 'from' | 'to'>) {
-  const ids = periodsBetween(r.from, r.to, 'month').map((m) => counterIds.funnel(f.scope, m));
-  const docs = await readCounters(models, ids);
+  const country = f.country ?? ALL_COUNTRIES;
+  // Months the range covers whole are read from their month sums; the (at most two) it cuts, by day.
+  const parts = periodsBetween(r.from, r.to, 'month').map((month) => {
+    const whole = r.from <= `${month}-01` && r.to >= lastDayOf(month);
+    return { whole, id: whole ? counterIds.funnelMonth(f.scope, month, country) : counterIds.funnel(f.scope, month, country) };
+  });
+  const docs = await readCounters(models, parts.map((p) => p.id));
   const counts = FUNNEL_STEPS.map(() => 0);
   const hours = FUNNEL_STEPS.map(() => new Map<number, number>());
-  for (const m of docs.values()) {
-    for (const [[c, day, step], n] of rows(m, 'n')) if (countryOk(f, c) && day >= r.from && day <= r.to) counts[Number(step)] += n;
-    for (const [[c, day, step, h], n] of rows(m, 'h')) {
-      if (!countryOk(f, c) || day < r.from || day > r.to) continue;
-      const hist = hours[Number(step)];
-      hist.set(Number(h), (hist.get(Number(h)) ?? 0) + n);
+  const inRange = (day: string) => day >= r.from && day <= r.to;
+  for (const { whole, id } of parts) {
+    const m = docs.get(id)!;
+    for (const [key, n] of rows(m, 'n')) if (whole || inRange(key[0])) counts[Number(key.at(-1))] += n;
+    for (const [key, n] of rows(m, 'h')) {
+      if (!whole && !inRange(key[0])) continue;
+      const [step, h] = key.slice(-2).map(Number);
+      hours[step].set(h, (hours[step].get(h) ?? 0) + n);
     }
   }
   return {

@@ -71,7 +71,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const users = routeActivities(
     proxyActivities<UserActivities>(activityProfiles.fast),
     localSteps ? proxyLocalActivities<UserActivities>(localActivityProfiles.fast) : undefined,
-    ['createOnboardingUser', 'issueConfirmationCode'],
+    // Only the registration's own code: a later one (reminder, resend) stays an activity task, so a
+    // slow one never holds the workflow task open while the user confirms with the first code.
+    { createOnboardingUser: Infinity, issueConfirmationCode: 1 },
   );
   const notifier = localSteps
     ? proxyLocalActivities<NotificationRequestActivities>(localActivityProfiles.notification)

@@ -6,14 +6,23 @@ import readline from 'node:readline';
 
 // Process management shared by the dev stack (`npm start`) and the test harness.
 
-/** The project's own processes, in start order: the dev stack and the bench start these entries. */
+/**
+ * The project's own processes, in start order: the dev stack and the bench start these entries.
+ * `compiled`: runs from the compiled JavaScript (infra/compiled-sources.ts) rather than through tsx
+ * — the long-lived workers, where tsx's per-process memory counts (docs/performance.md).
+ */
 export const APP_SERVICES = [
-  { name: 'sandbox', entry: 'services/sandbox/main.ts' },
-  { name: 'api', entry: 'services/api/main.ts' },
-  { name: 'onboarding-worker', entry: 'services/onboarding-worker/main.ts' },
-  { name: 'kyc-worker', entry: 'services/kyc-worker/main.ts' },
-  { name: 'notifications-worker', entry: 'services/notifications-worker/main.ts' },
+  { name: 'sandbox', entry: 'services/sandbox/main.ts', compiled: false },
+  { name: 'api', entry: 'services/api/main.ts', compiled: false },
+  { name: 'onboarding-worker', entry: 'services/onboarding-worker/main.ts', compiled: true },
+  { name: 'kyc-worker', entry: 'services/kyc-worker/main.ts', compiled: true },
+  { name: 'notifications-worker', entry: 'services/notifications-worker/main.ts', compiled: true },
 ] as const;
+
+/** Node's arguments for a service: its compiled file under `compiledDir`, or its source through tsx. */
+export function serviceArgs(svc: (typeof APP_SERVICES)[number], compiledDir: string): string[] {
+  return svc.compiled ? [path.join(compiledDir, svc.entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', svc.entry];
+}
 
 export interface ManagedProcess {
   name: string;

@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failures/catalog';
 
 // Named option profiles so every activity call states its intent. Activities throw the failures of
@@ -31,3 +31,15 @@ export const activityProfiles = {
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
   },
 } satisfies Record<string, ActivityOptions>;
+
+/**
+ * Short steps run as local activities: in the worker that runs the workflow task, recorded as a
+ * marker in that task's completion, so no activity task (and no extra workflow task) goes through
+ * the server. Same timeouts and retries as their `activityProfiles` counterpart; a local activity
+ * must be idempotent like any other (it re-runs if its workflow task is lost).
+ */
+export const localActivityProfiles = {
+  fast: activityProfiles.fast,
+  notification: activityProfiles.notification,
+} satisfies Record<string, LocalActivityOptions>;
+

@@ -3,6 +3,7 @@ import {
   condition,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -11,7 +12,8 @@ import type { KycActivities } from '../activities/kyc/create-kyc-activities';
 import type { UserActivities } from '../activities/users/create-user-activities';
 import type { KycLevel, UserStatus } from '../domain/vocabulary/users';
 import { siblingQueue } from '../domain/task-queues';
-import { activityProfiles } from './activity-profiles';
+import { activityProfiles, localActivityProfiles } from './activity-profiles';
+import { routeActivities } from './route-activities';
 import type { NotificationEvent, NotificationRequestActivities } from '../domain/contracts/notify.contract';
 import {
   adminStatusChangedSignal,
@@ -56,8 +58,20 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const { workflowId, runId, taskQueue } = workflowInfo();
   // Notification ids are derived from the run, so retries and replays never send twice.
   const notificationKey = (step: string) => `${workflowId}.${runId}.${step}`;
-  const users = proxyActivities<UserActivities>(activityProfiles.fast);
-  const notifier = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
+  // From this patch on, the registration's short steps (create the user, issue a code, start a
+  // notification) are local activities: a registration is one or two workflow tasks instead of ~8
+  // server tasks (docs/performance.md). Runs started before it replay with activity tasks.
+  const localSteps = patched('onboarding-local-steps');
+  const users = routeActivities(
+    proxyActivities<UserActivities>(activityProfiles.fast),
+    localSteps ? proxyLocalActivities<UserActivities>(localActivityProfiles.fast) : undefined,
+    // Only the registration's own code: a later one (reminder, resend) stays an activity task, so a
+    // slow one never holds the workflow task open while the user confirms with the first code.
+    { createOnboardingUser: Infinity, issueConfirmationCode: 1 },
+  );
+  const notifier = localSteps
+    ? proxyLocalActivities<NotificationRequestActivities>(localActivityProfiles.notification)
+    : proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
   // Provider calls made while a user waits on an update: bounded, so the request cannot hang.
   const kyc = proxyActivities<KycActivities>({
     ...activityProfiles.provider,

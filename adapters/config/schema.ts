@@ -52,6 +52,12 @@ export const coreSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /**
+   * Workflow runs a worker keeps in memory between tasks. The SDK's default grows with the heap
+   * limit (2,310 on a 4 GiB heap); onboarding runs wait for days, so that default holds every open
+   * run in memory (docs/performance.md: worker RSS). An evicted run is replayed from history.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: envPositiveInt.default(250),
   TASK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lowercase letters, digits and dashes only').default(''),
 
   SANDBOX_PORT: envPort.default(4010),

@@ -13,6 +13,9 @@ export async function startNotification(client: Client, taskQueue: string, req: 
       taskQueue,
       args: [req],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      // Its first and last workflow tasks run a local activity (a database write): a busy worker
+      // gets 30 s, not the default 10, before the server hands the task to another.
+      workflowTaskTimeout: '30 seconds',
     });
     return { notificationId: req.notificationId, started: true };
   } catch (err) {

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../../adapters/config';
-import { APP_SERVICES, httpOk, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
+import { APP_SERVICES, httpOk, serviceArgs, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
 import { supervise } from '../supervisor';
 import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../tools-paths';
+import { ensureCompiledSources } from '../compiled-sources';
+import { ensureWorkflowBundle } from '../workflow-bundle';
 import { loadDevSecrets } from './dev-secrets';
 import { prefixer } from './log-prefix';
 
@@ -51,6 +53,15 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
   Object.assign(env, loadDevSecrets(paths.data, env));
   const config = loadConfig(env); // fail fast, naming the variable, before starting anything
+  // The workers load one prebuilt workflow bundle (rebuilt only when workflows/ or domain/ changed)
+  // instead of each running webpack in its own long-lived process, and run compiled JavaScript, not
+  // tsx (infra/compiled-sources.ts). Both are made while the infrastructure starts.
+  const devLog = (line: string) => process.stdout.write(`[dev] ${line}\n`);
+  const bundle = env.WORKFLOW_BUNDLE_PATH ? Promise.resolve(env.WORKFLOW_BUNDLE_PATH) : ensureWorkflowBundle(paths.root, devLog);
+  const compiled = ensureCompiledSources(paths.root, devLog);
+  // Awaited below; not unhandled rejections meanwhile.
+  bundle.catch(() => {});
+  compiled.catch(() => {});
 
   if (!process.env.MONGODB_URI) {
     await requirePort(EMBEDDED.databasePort, 'the database', 'MONGODB_URI');
@@ -86,12 +97,13 @@ async function main() {
     uiUrl = temporal.uiUrl;
   }
   await registerSearchAttributes(env.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
+  env.WORKFLOW_BUNDLE_PATH = await bundle;
+  const compiledDir = await compiled;
 
-  const tsx = ['--import', 'tsx'];
   // Services are restarted when they die (with backoff and a [dev] line): a crashed worker never
   // takes Temporal or the database down, and its workflows resume when it is back.
   for (const svc of APP_SERVICES) {
-    const start = () => spawnManaged(svc.name, process.execPath, [...tsx, svc.entry], { cwd: paths.root, env, onLine: prefixer(svc.name) });
+    const start = () => spawnManaged(svc.name, process.execPath, serviceArgs(svc, compiledDir), { cwd: paths.root, env, onLine: prefixer(svc.name) });
     started.push(supervise(svc.name, start, { log: (line) => process.stderr.write(`[dev] ${line}\n`) }));
     if (svc.name === 'sandbox') await waitUntil('sandbox', () => httpOk(`${config.SANDBOX_URL}/healthz`), { timeoutMs: 30_000 });
   }

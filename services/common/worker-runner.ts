@@ -13,7 +13,7 @@ export type WorkerProcessName = Extract<ProcessName, `${string}-worker`>;
 /** What every worker needs from config to connect and poll, whichever process it is. */
 type WorkerBaseConfig = Pick<
   Config,
-  'TEMPORAL_NAMESPACE' | 'TASK_QUEUE_PREFIX' | 'WORKFLOW_BUNDLE_PATH' | 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'
+  'TEMPORAL_NAMESPACE' | 'TASK_QUEUE_PREFIX' | 'WORKFLOW_BUNDLE_PATH' | 'WORKER_MAX_CACHED_WORKFLOWS' | 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'
 >;
 
 /** What a worker process needs to start: logging, the database, the Temporal connection. */
@@ -70,7 +70,7 @@ export async function createWorker<P extends WorkerProcessName>(
     activities: spec.buildActivities(deps),
     dataConverter: createDataConverter(deps.config),
     maxTaskQueueActivitiesPerSecond: spec.maxTaskQueueActivitiesPerSecond?.(deps.config),
-    ...(spec.hostsWorkflows ? workflowSource(deps.config) : {}),
+    ...(spec.hostsWorkflows ? { ...workflowSource(deps.config), maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     ...overrides,
   });
 }

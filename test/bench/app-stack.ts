@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { loadDevSecrets } from '../../infra/dev-stack/dev-secrets';
-import { APP_SERVICES, freePort, httpOk, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
+import { APP_SERVICES, freePort, httpOk, serviceArgs, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
 import { paths } from '../../infra/tools-paths';
+import { ensureWorkflowBundle } from '../../infra/workflow-bundle';
+import { ensureCompiledSources } from '../../infra/compiled-sources';
 import type { BenchInfra } from './scenario';
 import { sampleRss, type Tracked } from './proc-stats';
 
@@ -58,10 +60,17 @@ async function start(infra: BenchInfra): Promise<AppStack> {
     API_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
     SANDBOX_PORT: String(sandboxPort),
     SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
-    // The login scenario signs in thousands of times from one address; the limiter still runs.
+    // The scenarios sign up, sign in and resend thousands of times from one address (and the same
+    // bench email prefix); the limiters still run, with limits the load cannot reach.
     RATE_LIMIT_LOGIN_PER_IP: '100000000',
+    RATE_LIMIT_REGISTER_PER_IP: '100000000',
+    RATE_LIMIT_REGISTER_PER_EMAIL: '100000000',
+    RATE_LIMIT_RESEND_PER_IP: '100000000',
+    RATE_LIMIT_RESEND_PER_EMAIL: '100000000',
     BARE_PORT: String(barePort),
     BARE_MONGODB_URI: `${infra.mongodbUri}/bare_bench`,
+    // As `npm start` runs them: the workers load one prebuilt bundle, no webpack in their processes.
+    WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH ?? (await ensureWorkflowBundle(paths.root)),
   };
   Object.assign(env, loadDevSecrets(infra.dataDir, env));
   const lines: string[] = [];
@@ -70,13 +79,15 @@ async function start(infra: BenchInfra): Promise<AppStack> {
     if (lines.length > 200) lines.shift();
     if (process.env.BENCH_VERBOSE) process.stdout.write(`[${name}] ${line}\n`);
   };
-  const tsx = ['--import', 'tsx'];
-  const spawnTs = (name: string, entry: string) => {
-    const proc = failOnExit(spawnManaged(name, process.execPath, [...tsx, entry], { cwd: paths.root, env, onLine: keep(name) }));
+  const spawnNode = (name: string, args: string[]) => {
+    const proc = failOnExit(spawnManaged(name, process.execPath, args, { cwd: paths.root, env, onLine: keep(name) }));
     owned.push(proc);
     return proc;
   };
-  const procs = APP_SERVICES.map((s) => spawnTs(s.name, s.entry));
+  const spawnTs = (name: string, entry: string) => spawnNode(name, ['--import', 'tsx', entry]);
+  // As `npm start` runs them: the workers from compiled JavaScript, the rest through tsx.
+  const compiledDir = await ensureCompiledSources(paths.root);
+  const procs = APP_SERVICES.map((s) => spawnNode(s.name, serviceArgs(s, compiledDir)));
   const bare = spawnTs('bare-server', path.join('test/bench/baselines/bare-server.ts'));
   const bareWorker = spawnTs('bare-worker', path.join('test/bench/baselines/bare-worker.ts'));
   const apiUrl = `http://127.0.0.1:${apiPort}`;

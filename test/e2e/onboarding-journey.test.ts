@@ -18,7 +18,7 @@ describe('onboarding journey end to end', () => {
     if (!process.env.RECORD_HISTORIES) return;
     const history = await t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)).fetchHistory();
     // Suffixed with the workflow's latest patches, so a new recording never replaces an older history.
-    fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}-pii-free-deadlines.json`), historyToJSON(history));
+    fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}-local-steps.json`), historyToJSON(history));
   }
 
   it('register → confirm → Veriff approves → Bridge ToS + KYC approve → active', async () => {

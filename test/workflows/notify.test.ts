@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -47,6 +50,11 @@ describe('notify workflow', () => {
     const result = await run('fanout', f.activities);
     expect(result).toEqual({ notificationId: 'fanout', status: 'sent', channels: { email: 'sent', sms: 'failed', push: 'sent' }, fallbackUsed: [] });
     expect(f.attempts.sms).toBe(1); // permanent: not retried
+    // RECORD_HISTORIES=1 saves this run for the replay test, suffixed with the workflow's latest patch.
+    if (process.env.RECORD_HISTORIES) {
+      const history = await env.client.workflow.getHandle('notify-fanout').fetchHistory();
+      fs.writeFileSync(path.join(__dirname, '../replay/histories', 'notify-fan-out-local-bookkeeping.json'), historyToJSON(history));
+    }
   });
 
   it('retries a transient failure of one channel until it succeeds', async () => {

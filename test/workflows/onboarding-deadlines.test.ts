@@ -30,7 +30,7 @@ describe('onboarding deadlines', () => {
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    fakes = fakeActivities();
+    fakes = fakeActivities(() => env.currentTimeMs());
     workers = [
       await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: await workflowBundle(), activities: fakes.onboardingActivities }),
       await Worker.create({ connection: env.nativeConnection, taskQueue: 'obdl-kyc-providers', activities: fakes.kycActivities }),

@@ -38,14 +38,19 @@ export interface Recorded {
 }
 
 /** Test doubles with the real factories' types; behaviour keyed by user id. */
-export function fakeActivities() {
+export function fakeActivities(clock?: () => Promise<number>) {
   const byUser = new Map<string, Recorded>();
   const createResult = new Map<string, CreateUserResult>();
   const rec = (userId: string) => {
     if (!byUser.has(userId)) byUser.set(userId, { notifications: [], statuses: [], kyc: [], sessions: 0, links: 0 });
     return byUser.get(userId)!;
   };
-  const at = () => Context.current().info.scheduledTimestampMs;
+  // When the workflow asked for the step, in workflow (skipped) time. A local activity's scheduled
+  // time is the worker's wall clock, so those read the test environment's clock (`clock`) instead.
+  const at = async () => {
+    const info = Context.current().info;
+    return info.isLocal && clock ? clock() : info.scheduledTimestampMs;
+  };
   let codes = 100_000;
   /** `${userId}:${event or activity}` → a promise the fake waits on (to hold the workflow mid-step). */
   const holds = new Map<string, Promise<void>>();
@@ -64,13 +69,13 @@ export function fakeActivities() {
       rec(userId).kyc.push({ provider, state });
     },
     async setUserStatus({ userId, status, kycLevel, reason }) {
-      rec(userId).statuses.push({ status, kycLevel, reason, at: at() });
+      rec(userId).statuses.push({ status, kycLevel, reason, at: await at() });
     },
   };
   const notify: NotificationRequestActivities = {
     async requestNotification(req) {
       await holds.get(`${req.userId}:${req.event}`);
-      rec(req.userId).notifications.push({ ...req, at: at() });
+      rec(req.userId).notifications.push({ ...req, at: await at() });
       return { notificationId: req.notificationId };
     },
   };

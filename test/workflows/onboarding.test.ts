@@ -29,7 +29,7 @@ describe('onboarding workflow', () => {
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    fakes = fakeActivities();
+    fakes = fakeActivities(() => env.currentTimeMs());
     workers = [
       await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: await workflowBundle(), activities: fakes.onboardingActivities }),
       await Worker.create({ connection: env.nativeConnection, taskQueue: 'obwf-kyc-providers', activities: fakes.kycActivities }),

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Models } from '../../../adapters/models';
 import { tooManyRequests } from '../http/app-error';
-import { insertNextSlot } from '../../../adapters/models/slots';
+import { highestSlot, insertNextSlot } from '../../../adapters/models/slots';
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -22,12 +22,19 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
     return { id: `${bucket}:${key}:${start}`, expiresAt: new Date(start + size), retryAfterSeconds: (start + size - nowMs) / 1000 };
   };
 
+  /**
+   * The last slot this process took per live window: where the next hit starts looking. Another
+   * instance's hits only cost this one a few duplicate-key answers; the unique `_id` still decides.
+   */
+  const lastTaken = new Map<string, { n: number; expiresAtMs: number }>();
+
   // No TTL indexes on FerretDB 1.x: expired slots are swept here, at most once a minute per process.
   const sweep = () => {
     const t = now().getTime();
     if (t - lastSweep < SWEEP_EVERY_MS) return;
     lastSweep = t;
     RateLimitSlot.deleteMany({ expiresAt: { $lt: new Date(t) } }).catch(() => undefined);
+    for (const [id, seen] of lastTaken) if (seen.expiresAtMs <= t) lastTaken.delete(id);
   };
 
   const count = (window: string) => RateLimitSlot.countDocuments({ window });
@@ -37,8 +44,12 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
     async hit(bucket: string, key: string, limit: number, windowSeconds: number) {
       const w = windowOf(bucket, key, windowSeconds);
       sweep();
+      // Where to start: this process's last slot in the window, else the window's end found by
+      // `_id` reads (a count would scan every slot of every window on FerretDB, per request).
+      const from = (lastTaken.get(w.id)?.n ?? (await highestSlot(RateLimitSlot, w.id, limit + 1))) + 1;
       // n = limit+2 when all limit+1 slots are taken: limited, and nothing more is stored.
-      const n = await insertNextSlot(RateLimitSlot, w.id, { from: (await count(w.id)) + 1, max: limit + 1, fields: { window: w.id, expiresAt: w.expiresAt } });
+      const n = await insertNextSlot(RateLimitSlot, w.id, { from, max: limit + 1, fields: { window: w.id, expiresAt: w.expiresAt } });
+      lastTaken.set(w.id, { n: Math.min(n, limit + 1), expiresAtMs: w.expiresAt.getTime() });
       return { count: n, limited: n > limit, retryAfterSeconds: w.retryAfterSeconds };
     },
     /**
@@ -63,7 +74,9 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
       return { count: await count(w.id), retryAfterSeconds: w.retryAfterSeconds };
     },
     async reset(bucket: string, key: string, windowSeconds: number) {
-      await RateLimitSlot.deleteMany({ window: windowOf(bucket, key, windowSeconds).id });
+      const { id } = windowOf(bucket, key, windowSeconds);
+      lastTaken.delete(id);
+      await RateLimitSlot.deleteMany({ window: id });
     },
   };
 }

@@ -90,7 +90,12 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
     if (!workflowId) return { received: true as const, duplicate };
     try {
       await e.signal(workflowId);
-      await models.WebhookEvent.updateOne({ _id: e.id }, { $set: { signaledAt: now() } });
+      // Off the ack path (docs/performance.md, webhook ack): the event is in the inbox and the
+      // workflow has it, so the answer does not wait for this mark. If it is lost, a redelivery
+      // signals again and the workflow drops the repeat by its event key.
+      void models.WebhookEvent.updateOne({ _id: e.id }, { $set: { signaledAt: now() } }).catch((err: unknown) =>
+        deps.logger.warn({ err, eventId: e.id }, 'webhook signalled; marking it signalled failed'),
+      );
     } catch (err) {
       // No such onboarding (or it has ended): kept for operators; the provider must stop retrying.
       if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -163,6 +163,9 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
           taskQueue: queues.onboarding,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
+          // The registration's short steps are local activities inside one workflow task; a busy
+          // worker gets 30 s (not the default 10) before the server gives that task to another.
+          workflowTaskTimeout: '30 seconds',
         });
         let result;
         try {

@@ -23,6 +23,18 @@ export function createSerial() {
   };
 }
 
+type Serially = ReturnType<typeof createSerial>;
+
+/** `users` whose writes of the user record (KYC state, email confirmation) wait their turn in `serially`. */
+export function serializedUserWrites(users: UserActivities, serially: Serially): UserActivities {
+  const wrapped: Partial<UserActivities> = {
+    recordKycState: (input) => serially(() => users.recordKycState(input)),
+    markEmailConfirmed: (input) => serially(() => users.markEmailConfirmed(input)),
+  };
+  // An activity proxy has no own properties to spread: wrap it in another proxy.
+  return new Proxy(users, { get: (target, name) => wrapped[name as keyof UserActivities] ?? target[name as keyof UserActivities] });
+}
+
 type WriterActivities = Pick<UserActivities, 'transitionUserStatus' | 'readAccountStanding'>;
 
 /**

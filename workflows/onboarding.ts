@@ -38,7 +38,7 @@ import { ActivityFailures, OnboardingFailures } from '../domain/failures/catalog
 import { changeUserStatusUpdate } from '../domain/contracts/account.contract';
 import { USER_STATUSES } from '../domain/vocabulary/users';
 import { BRIDGE_REJECTED_STATUSES, reduceBridgeEvent, type BridgeKycState } from '../domain/rules/onboarding/bridge';
-import { createAccountWriter, createSerial } from './account-writer';
+import { createAccountWriter, createSerial, serializedUserWrites } from './account-writer';
 
 const fail = OnboardingFailures.create;
 
@@ -65,7 +65,12 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const { workflowId, runId, taskQueue } = workflowInfo();
   // Notification ids are derived from the run, so retries and replays never send twice.
   const notificationKey = (step: string) => `${workflowId}.${runId}.${step}`;
-  const users = proxyActivities<UserActivities>(activityProfiles.fast);
+  // The embedded database loses one of two concurrent updates of a document, even of different
+  // fields: from the `one-status-writer` patch on, this run's writes of the user go one at a time
+  // (status transitions, admin changes and KYC state alike). Older runs replay with direct calls.
+  const serially = createSerial();
+  const rawUsers = proxyActivities<UserActivities>(activityProfiles.fast);
+  const users = patched('one-status-writer') ? serializedUserWrites(rawUsers, serially) : rawUsers;
   const notifier = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
   // Provider calls made while a user waits on an update: bounded, so the request cannot hang.
   const kyc = proxyActivities<KycActivities>({
@@ -105,9 +110,8 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // Bridge's state with the provider time of each field (domain/rules/onboarding/bridge.ts).
   let bridgeKyc: BridgeKycState = { kycStatus: null, tosStatus: null, rejectionReasons: [], kycAt: 0, tosAt: 0 };
   // One writer of the user's status: the run's own transitions and admin changes (update) go one
-  // at a time, so whichever is applied second sees the first.
-  const serially = createSerial();
-  const accountWriter = createAccountWriter(users, userId, (key) => `${workflowId}.${runId}.${key}`);
+  // at a time (`serially`), so whichever is applied second sees the first.
+  const accountWriter = createAccountWriter(rawUsers, userId, (key) => `${workflowId}.${runId}.${key}`);
   // Link URLs are handed back to the caller but kept out of the query (they are bearer links).
   const linkUrls = { kycLink: '', tosLink: '' };
 
@@ -135,7 +139,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     await serially(async () => {
       // An admin's change applied first wins: the run stops instead of overwriting it.
       if (adminClose && patched('one-status-writer')) throw new ClosedByAdmin();
-      await users.setUserStatus({ userId, status, ...extra, auditId: `${workflowId}.${runId}.${key}` });
+      await rawUsers.setUserStatus({ userId, status, ...extra, auditId: `${workflowId}.${runId}.${key}` });
     });
   }
 

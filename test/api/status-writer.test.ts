@@ -50,7 +50,7 @@ describe('one writer per user status', () => {
       expect((await hooks.postBridge(hooks.bridgeEvent(u.kycLinkId, base, 'under_review', 'approved'))).status).toBe(200);
       // The last Bridge webhook (it activates the user) and the admin's rejection, at once.
       // The webhook path is slower than the admin's: a jitter on the admin side lets both orders happen.
-      const jitterMs = Math.floor(Math.random() * 400);
+      const jitterMs = Math.floor(Math.random() * 3000);
       const [hook, put] = await Promise.all([
         hooks.postBridge(hooks.bridgeEvent(u.kycLinkId, base + 1000, 'approved', 'approved')),
         new Promise((r) => setTimeout(r, jitterMs)).then(() => putStatus(a.headers, u.userId, 'rejected')),

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { accountWorkflowId } from '../../domain/contracts/account.contract';
 import { onboardingStateQuery, onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { emptyBridgeState, reduceBridgeEvent } from '../../domain/rules/onboarding/bridge';
@@ -13,7 +16,17 @@ describe('one writer per user status', () => {
   beforeAll(async () => {
     t = await startOnboardingStack();
   });
-  afterAll(() => t?.close());
+  // RECORD_HISTORIES=1 saves the histories of a few of these runs for test/replay (new workflow, new branches).
+  const toRecord = new Map<string, string>();
+  afterAll(async () => {
+    if (process.env.RECORD_HISTORIES && t) {
+      for (const [name, workflowId] of toRecord) {
+        const history = await t.stack.deps.temporal.workflow.getHandle(workflowId).fetchHistory().catch(() => null);
+        if (history) fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}.json`), historyToJSON(history));
+      }
+    }
+    await t?.close();
+  });
 
   const hooks = kycWebhooks(() => t);
   const statusOf = (v: unknown): string => (typeof v === 'string' ? v : (v as { status: string }).status);
@@ -60,6 +73,10 @@ describe('one writer per user status', () => {
       await t.waitFor(() => obState(u.userId), (o) => o.outcome !== null, 30_000);
       return auditChain(u.userId);
     });
+    const adminFirst = runs.find((r) => !r.chain.some(([, to]) => to === 'active'));
+    const activationFirst = runs.find((r) => r.chain.some(([, to]) => to === 'active'));
+    if (adminFirst) toRecord.set('onboarding-closed-by-admin-update', onboardingWorkflowId(adminFirst.user._id));
+    if (activationFirst) toRecord.set('onboarding-activated-then-admin-update', onboardingWorkflowId(activationFirst.user._id));
     for (const r of runs) {
       expect(unbroken(r.chain)).toBe(true);
       expect(r.chain[0][0]).toBe('not_verified');
@@ -88,6 +105,7 @@ describe('one writer per user status', () => {
     expect(chain.every(([from, to]) => from !== to)).toBe(true);
     // The account workflow (no onboarding for this user) is the writer operators see in the UI.
     expect((await t.stack.deps.temporal.workflow.getHandle(accountWorkflowId(subject.user._id)).describe()).status.name).toBe('RUNNING');
+    toRecord.set('account-admin-changes', accountWorkflowId(subject.user._id));
   }, 120_000);
 
   describe('Bridge deliveries in every order, during and after onboarding', () => {
@@ -164,6 +182,8 @@ describe('one writer per user status', () => {
       );
       expect(await status(adminRejected.userId)).toBe('rejected');
       for (const u of [bridgeRejected, adminRejected]) expect(unbroken((await auditChain(u.userId)).chain)).toBe(true);
+      toRecord.set('onboarding-bridge-rejected-after-activation', onboardingWorkflowId(bridgeRejected.userId));
+      toRecord.set('account-bridge-rejected-then-approved', accountWorkflowId(bridgeRejected.userId));
     }, 120_000);
   });
 

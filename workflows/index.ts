@@ -7,3 +7,4 @@ export { notify } from './notify';
 export { analyticsRoller } from './analytics-roller';
 export { partnerKyc } from './partner-kyc';
 export { transactionHold } from './transaction-hold';
+export { account } from './account';

@@ -36,17 +36,20 @@ import {
   type VeriffEventSignal,
 } from '../domain/contracts/onboarding.contract';
 import { SA } from '../domain/search-attributes';
-import { OnboardingFailures } from '../domain/failures/catalog';
+import { ActivityFailures, OnboardingFailures } from '../domain/failures/catalog';
 import { reduceVeriffEvent } from '../domain/rules/onboarding/veriff';
 import { askForCode, checkCode, codeArrived, codeValidityHours, noCodesYet, refuseConfirm, refuseResend } from '../domain/rules/onboarding/confirmation-code';
 import { confirmationDeadlines, kycStepDeadlines, nextWake, stepReminder } from '../domain/rules/onboarding/step-deadlines';
+import { changeUserStatusUpdate } from '../domain/contracts/account.contract';
+import { USER_STATUSES } from '../domain/vocabulary/users';
+import { BRIDGE_REJECTED_STATUSES, reduceBridgeEvent, type BridgeKycState } from '../domain/rules/onboarding/bridge';
+import { createAccountWriter, createSerial, serializedUserWrites } from './account-writer';
 
 const fail = OnboardingFailures.create;
 
 /** Thrown out of any wait when the audited admin endpoint closed the onboarding. */
 class ClosedByAdmin extends Error {}
 
-const BRIDGE_REJECTED = ['rejected', 'offboarded'];
 
 /**
  * register → confirm the emailed code → Veriff session and decision → Bridge KYC link + ToS →
@@ -62,7 +65,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // notification) are local activities: a registration is one or two workflow tasks instead of ~8
   // server tasks (docs/performance.md). Runs started before it replay with activity tasks.
   const localSteps = patched('onboarding-local-steps');
-  const users = routeActivities(
+  const routedUsers = routeActivities(
     proxyActivities<UserActivities>(activityProfiles.fast),
     localSteps ? proxyLocalActivities<UserActivities>(localActivityProfiles.fast) : undefined,
     // Only the registration's own code: a later one (reminder, resend) stays an activity task, so a
@@ -72,6 +75,11 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const notifier = localSteps
     ? proxyLocalActivities<NotificationRequestActivities>(localActivityProfiles.notification)
     : proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
+  // From the `one-status-writer` patch on, this run's writes of the user go one at a time (status
+  // transitions, admin changes and KYC state alike), so the audit trail follows the order applied.
+  // Older runs replay with direct calls.
+  const serially = createSerial();
+  const users = patched('one-status-writer') ? serializedUserWrites(routedUsers, serially) : routedUsers;
   // Provider calls made while a user waits on an update: bounded, so the request cannot hang.
   const kyc = proxyActivities<KycActivities>({
     ...activityProfiles.provider,
@@ -104,7 +112,11 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const veriffQueue: VeriffEventSignal[] = [];
   const bridgeQueue: BridgeEventSignal[] = [];
   const seenEvents = new Set<string>();
-  const bridgeFieldAt = { kyc: 0, tos: 0 };
+  // Bridge's state with the provider time of each field (domain/rules/onboarding/bridge.ts).
+  let bridgeKyc: BridgeKycState = { kycStatus: null, tosStatus: null, rejectionReasons: [], kycAt: 0, tosAt: 0 };
+  // One writer of the user's status: the run's own transitions and admin changes (update) go one
+  // at a time (`serially`), so whichever is applied second sees the first.
+  const accountWriter = createAccountWriter(routedUsers, userId, (key) => `${workflowId}.${runId}.${key}`);
   // Link URLs are handed back to the caller but kept out of the query (they are bearer links).
   const linkUrls = { kycLink: '', tosLink: '' };
 
@@ -128,8 +140,12 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const notify = (step: string, event: NotificationEvent, data: Record<string, string> = {}, channels?: ('email' | 'sms' | 'push')[]) =>
     notifier.requestNotification({ notificationId: notificationKey(step), userId, event, data, channels });
 
-  async function setStatus(status: UserStatus, key: string, extra: { kycLevel?: KycLevel; reason?: string | null } = {}) {
-    await users.setUserStatus({ userId, status, ...extra, auditId: `${workflowId}.${runId}.${key}` });
+  async function setStatus(status: UserStatus, key: string, extra: { kycLevel?: KycLevel; reason?: string | null; cause?: 'bridge' } = {}) {
+    await serially(async () => {
+      // An admin's change applied first wins: the run stops instead of overwriting it.
+      if (adminClose && patched('one-status-writer')) throw new ClosedByAdmin();
+      await routedUsers.setUserStatus({ userId, status, ...extra, auditId: `${workflowId}.${runId}.${key}` });
+    });
   }
 
   /** Waits for `done`; wakes early (and stops the run) if an admin closed the onboarding. */
@@ -290,9 +306,25 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   setHandler(bridgeEventSignal, (ev) => {
     bridgeQueue.push(ev);
   });
+  // Runs started before the admin endpoint asked by update still hear about changes by signal.
   setHandler(adminStatusChangedSignal, ({ status, reason }) => {
     if (['active', 'rejected', 'inactive'].includes(status)) adminClose ??= { status, reason };
   });
+  // The admin endpoint's change, applied by this run in turn with its own transitions (one writer).
+  setHandler(
+    changeUserStatusUpdate,
+    (req) =>
+      serially(async () => {
+        const result = await accountWriter.changeStatus(req);
+        if (['active', 'rejected', 'inactive'].includes(req.to)) adminClose ??= { status: req.to, reason: req.reason };
+        return result;
+      }),
+    {
+      validator: (req) => {
+        if (!(USER_STATUSES as readonly string[]).includes(req?.to)) throw ActivityFailures.create('ValidationError', 'Unknown user status');
+      },
+    },
+  );
   setHandler(onboardingStateQuery, () => s);
 
   async function finish(outcome: OnboardingOutcome, step: OnboardingStep) {
@@ -300,6 +332,22 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     s.nextReminderAt = null;
     s.timestamps.closedAt = iso(Date.now());
     setStep(step);
+    if (patched('bridge-after-onboarding')) {
+      // Bridge news that reached this run after its Bridge step (e.g. `offboarded` right after
+      // activation) still changes the account; checked again after the last handler, so nothing
+      // signalled before the run ends is dropped. Later news goes to the account workflow.
+      for (;;) {
+        while (bridgeQueue.length > 0) {
+          const ev = bridgeQueue.shift()!;
+          if (seenEvents.has(ev.eventId)) continue;
+          seenEvents.add(ev.eventId);
+          await serially(() => accountWriter.applyBridgeEvent(ev));
+        }
+        await condition(allHandlersFinished);
+        if (bridgeQueue.length === 0) break;
+      }
+      return { outcome };
+    }
     await condition(allHandlersFinished);
     return { outcome };
   }
@@ -360,9 +408,10 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
         if (seenEvents.has(ev.eventId)) continue;
         seenEvents.add(ev.eventId);
         applyBridgeEvent(ev);
-        await users.recordKycState({ userId, provider: 'bridge', state: { kycStatus: s.bridge.kycStatus, tosStatus: s.bridge.tosStatus } });
-        if (BRIDGE_REJECTED.includes(s.bridge.kycStatus ?? '')) {
-          return await reject(`Bridge KYC ${s.bridge.kycStatus}`, 'bridge-rejected');
+        // The event times go with the state, so the account workflow knows what is already applied.
+        await users.recordKycState({ userId, provider: 'bridge', state: { ...bridgeKyc } });
+        if (BRIDGE_REJECTED_STATUSES.includes(s.bridge.kycStatus ?? '')) {
+          return await reject(`Bridge KYC ${s.bridge.kycStatus}`, 'bridge-rejected', 'bridge');
         }
         if (s.bridge.kycStatus === 'approved' && s.bridge.tosStatus === 'approved') break;
       }
@@ -371,6 +420,8 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
 
     // ---- 5. activation --------------------------------------------------------------------
     await setStatus('active', 'activated', { kycLevel: s.kycLevel, reason: 'onboarding completed' });
+    // An admin's change applied right after the activation: no "activated" message, the run closes.
+    if (adminClose && patched('one-status-writer')) throw new ClosedByAdmin();
     s.timestamps.activatedAt = iso(Date.now());
     await notify('activated', 'account_activated', { kycLevel: s.kycLevel }, ['email', 'sms', 'push']);
     return await finish('active', 'active');
@@ -386,9 +437,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     setStep('awaiting_kyc_session', 'veriff:none');
   }
 
-  async function reject(reason: string, key: string) {
+  async function reject(reason: string, key: string, cause?: 'bridge') {
     s.rejectionReason = reason;
-    await setStatus('rejected', key, { reason });
+    await setStatus('rejected', key, { reason, ...(cause ? { cause } : {}) });
     await notify(key, 'kyc_declined', {}, ['email']);
     return finish('rejected', 'rejected');
   }
@@ -416,15 +467,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   /** Newer provider news wins per field, so shuffled deliveries settle on the same state. */
   function applyBridgeEvent(ev: BridgeEventSignal) {
     const b = s.bridge;
-    if (ev.kycStatus && ev.createdAtMs >= bridgeFieldAt.kyc) {
-      bridgeFieldAt.kyc = ev.createdAtMs;
-      b.kycStatus = ev.kycStatus;
-      b.rejectionReasons = ev.rejectionReasons;
-    }
-    if (ev.tosStatus && ev.createdAtMs >= bridgeFieldAt.tos) {
-      bridgeFieldAt.tos = ev.createdAtMs;
-      b.tosStatus = ev.tosStatus;
-    }
+    // Seeded from the link's initial state, so an event without a field keeps what is shown.
+    bridgeKyc = reduceBridgeEvent({ ...bridgeKyc, kycStatus: b.kycStatus, tosStatus: b.tosStatus, rejectionReasons: b.rejectionReasons }, ev).state;
+    Object.assign(b, { kycStatus: bridgeKyc.kycStatus, tosStatus: bridgeKyc.tosStatus, rejectionReasons: bridgeKyc.rejectionReasons });
     b.updatedAt = iso(Date.now());
     upsertSearchAttributes([{ key: SA.KycStatus, value: `bridge:${b.kycStatus}` }]);
   }

@@ -11,6 +11,7 @@ import { bridgeRequiredFor } from './bridge-policy';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import { bridgeObjectOwnerId } from '../../adapters/models/bridge-object-owner';
+import { applyStatusTransition, readAccountStanding, type StatusTransition, type TransitionResult } from './status-transition';
 
 export interface UserActivityDeps {
   config: Pick<Config, 'BRIDGE_ENABLED' | 'BRIDGE_SKIP_COUNTRIES' | 'PII_ENCRYPTION_KEYS'>;
@@ -28,25 +29,6 @@ function slugFor(name: string, userId: string) {
 
 /** Users and their status on the onboarding worker. Every write is idempotent under retries. */
 export function createUserActivities({ config, models }: UserActivityDeps) {
-  /** Audit ids are derived from the caller's business key, so a retried activity writes once. */
-  async function audit(entry: { id: string; subject: string; tenantId: string | null; action: string; from: unknown; to: unknown; reason?: string | null }) {
-    try {
-      await models.AuditEvent.create({
-        _id: entry.id,
-        actor: 'system:onboarding',
-        subject: entry.subject,
-        tenantId: entry.tenantId,
-        action: entry.action,
-        from: entry.from,
-        to: entry.to,
-        reason: entry.reason ?? null,
-        requestId: null,
-      });
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
-  }
-
   async function createUser(input: RegistrationDetails & { userId: string }): Promise<CreateUserResult> {
     let tenantId: string | null = null;
     let orgSettings: unknown = null;
@@ -157,28 +139,30 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       }
     },
 
-    /** Status transitions the workflow owns, each with an audit event keyed by `auditId`. */
-    async setUserStatus(input: { userId: string; status: UserStatus; kycLevel?: KycLevel; reason?: string | null; auditId: string }): Promise<void> {
-      const written = await updateUser(models, input.userId, (before) => {
-        const set: Record<string, unknown> = { status: input.status };
-        if (input.status === 'active' && !before.activatedAt) set.activatedAt = new Date();
-        if (input.kycLevel) set.kycLevel = input.kycLevel;
-        // Losing access cuts existing tokens off; gaining it (activation) keeps the session.
-        const revoke = input.status === 'rejected' || input.status === 'inactive';
-        return { $set: set, ...(revoke && before.status !== input.status ? { $inc: { tokenVersion: 1 } } : {}) };
-      });
-      if (!written) return;
-      const { before } = written;
-      await noteAnalyticsChange(models, 'user', input.userId);
-      await audit({
-        id: input.auditId,
-        subject: input.userId,
-        tenantId: before.tenantId ?? null,
-        action: 'user.status_changed',
-        from: { status: before.status, kycLevel: before.kycLevel },
-        to: { status: input.status, kycLevel: input.kycLevel ?? before.kycLevel },
+    /**
+     * Status transitions the onboarding workflow makes itself, each with an audit event keyed by
+     * `auditId`; `cause: 'bridge'` marks a rejection Bridge caused (Bridge may undo only those).
+     */
+    async setUserStatus(input: { userId: string; status: UserStatus; kycLevel?: KycLevel; reason?: string | null; auditId: string; cause?: 'onboarding' | 'bridge' }): Promise<void> {
+      await applyStatusTransition(models, {
+        userId: input.userId,
+        transitionId: input.auditId,
+        to: input.status,
+        cause: input.cause ?? 'onboarding',
+        actor: 'system:onboarding',
         reason: input.reason,
+        kycLevel: input.kycLevel,
       });
+    },
+
+    /** Any transition of the workflow owning the user (admin changes, Bridge after onboarding). */
+    async transitionUserStatus(input: StatusTransition): Promise<TransitionResult | null> {
+      return applyStatusTransition(models, input);
+    },
+
+    /** The user's status and Bridge state with its event times (the account workflow starts from it). */
+    async readAccountStanding(input: { userId: string }) {
+      return readAccountStanding(models, input.userId);
     },
   };
 }

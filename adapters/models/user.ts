@@ -60,6 +60,9 @@ const userSchema = new Schema(
     kycApprovedAt: { type: Date, default: null },
     termsAcceptedAt: { type: Date, default: null },
     activatedAt: { type: Date, default: null },
+    /** The last status transition applied (its audit event id) and when: retries of it change nothing. */
+    lastTransitionId: { type: String, default: null },
+    lastTransitionAt: { type: Date, default: null },
   },
   { collection: 'users', timestamps: true, versionKey: false, minimize: false },
 );

@@ -1,4 +1,5 @@
 import type { Models } from '../../adapters/models';
+import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import type { UserDoc } from '../../adapters/models/user';
 import { userWithToken } from '../helpers/auth';
 import { request } from '../helpers/http';
@@ -61,7 +62,8 @@ describe('access matrix: endpoint × role × same/other tenant', () => {
   const tokens = new Map<Caller, Record<string, string>>();
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Status changes go through the user's account workflow (one writer per status): it runs on the onboarding worker.
+    stack = await startTestStack({ workers: [onboardingWorkerSpec] });
     models = stack.deps.models;
     tenantA = (await createTenantRecord(models))._id;
     tenantB = (await createTenantRecord(models))._id;

@@ -1,4 +1,5 @@
 import { listen, request, type RunningServer } from '../helpers/http';
+import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createApp } from '../../services/api/app';
 import { bearer, createTenantRecord, login, staffFields, userWithPassword } from '../helpers/identity';
 import { startTestStack, type TestStack } from '../helpers/stack';
@@ -13,7 +14,7 @@ describe('seed 002: /api/v1/auth, exactly as documented', () => {
   let analyst: { email: string; id: string };
 
   beforeAll(async () => {
-    stack = await startTestStack({ config: { RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_REFRESH_PER_IP: '1000' } });
+    stack = await startTestStack({ workers: [onboardingWorkerSpec], config: { RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_REFRESH_PER_IP: '1000' } });
     const { models, config } = stack.deps;
     const org = await createTenantRecord(models, { name: 'First Bank of Nigeria', slug: 'first-bank' });
     tenantId = org._id;
@@ -163,7 +164,8 @@ describe('sessions: rotation, reuse detection, logout, deactivation cut-off', ()
   let adminToken: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ config: { RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_REFRESH_PER_IP: '1000' } });
+    // Status changes go through the user's account workflow (one writer per status): it runs on the onboarding worker.
+    stack = await startTestStack({ workers: [onboardingWorkerSpec], config: { RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_REFRESH_PER_IP: '1000' } });
     tenantId = (await createTenantRecord(stack.deps.models))._id;
     const admin = await userWithPassword(stack.deps.models, stack.deps.config, staffFields(tenantId, 'BANK_ADMIN'));
     adminToken = (await login(stack.url, admin.email)).json.data.accessToken;

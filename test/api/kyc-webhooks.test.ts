@@ -1,9 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { signBridgeWebhook } from '../../adapters/providers/bridge-signature';
 import { veriffSignature } from '../../adapters/providers/veriff-signature';
 import { countWebhookDeliveries } from '../../adapters/models/webhook-delivery';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
-import { TEST_BRIDGE_WEBHOOK_PRIVATE_KEY } from '../helpers/bridge-test-keys';
+import { kycWebhooks } from '../helpers/kyc-webhooks';
 import { TEST_SECRETS } from '../helpers/config';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
 
@@ -16,38 +15,8 @@ describe('KYC webhooks', () => {
   });
   afterAll(() => t?.close());
 
-  const postVeriff = (payload: unknown, sign = veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, JSON.stringify(payload))) =>
-    t.api('/users/webhook-kyc', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-client': TEST_SECRETS.VERIFF_API_KEY, 'x-hmac-signature': sign },
-      body: JSON.stringify(payload),
-    });
-  const postBridge = (payload: unknown, opts: { key?: string; t?: number } = {}) => {
-    const body = JSON.stringify(payload);
-    return t.api('/users/webhook/kyc', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-webhook-signature': signBridgeWebhook(opts.key ?? TEST_BRIDGE_WEBHOOK_PRIVATE_KEY, body, opts.t ?? Date.now()) },
-      body,
-    });
-  };
-  const veriffEvent = (sessionId: string, userId: string, action: 'started' | 'submitted') => ({
-    id: sessionId, attemptId: 'att-1', feature: 'selfid', code: action === 'started' ? 7001 : 7002, action, vendorData: userId, endUserId: userId,
-  });
-  const veriffDecision = (sessionId: string, userId: string, status: string) => ({
-    status: 'success', verification: { id: sessionId, attemptId: 'att-1', code: 9001, status, vendorData: userId, reason: null, decisionTime: '2026-01-01T00:00:00.000Z' },
-  });
-  const bridgeEvent = (kycLinkId: string, at: number, kyc: string, tos: string) => ({
-    api_version: 'v0', event_id: `wh_${randomUUID()}`, event_category: 'kyc_link', event_type: 'kyc_link.updated.status_transitioned',
-    event_object_id: kycLinkId, event_object_status: kyc, event_object: { id: kycLinkId, kyc_status: kyc, tos_status: tos }, event_created_at: new Date(at).toISOString(),
-  });
+  const { postVeriff, postBridge, veriffEvent, veriffDecision, bridgeEvent, withSession } = kycWebhooks(() => t);
   const inboxCount = () => t.stack.deps.models.WebhookEvent.countDocuments();
-
-  /** A confirmed user with a Veriff session (created through the API and the sandbox). */
-  async function withSession() {
-    const u = await t.confirmedUser();
-    const session = await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers });
-    return { ...u, sessionId: session.json.data.sessionId as string };
-  }
 
   it('refuses forged Veriff webhooks before anything is stored', async () => {
     const { userId, sessionId } = await withSession();

@@ -1,4 +1,5 @@
 import { createApp } from '../../services/api/app';
+import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import { createApiClient } from '../../services/ops/commands/create-api-client';
 import { createInternalAdmin } from '../../services/ops/commands/create-internal-admin';
@@ -11,7 +12,8 @@ import { startTestStack, type TestStack } from '../helpers/stack';
 describe('seed 000 profiles: PUT takes profile fields only; role and status have audited endpoints', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Status changes go through the user's account workflow (one writer per status): it runs on the onboarding worker.
+    stack = await startTestStack({ workers: [onboardingWorkerSpec] });
   });
   afterAll(() => stack.close());
 

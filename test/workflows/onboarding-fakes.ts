@@ -71,6 +71,17 @@ export function fakeActivities(clock?: () => Promise<number>) {
     async setUserStatus({ userId, status, kycLevel, reason }) {
       rec(userId).statuses.push({ status, kycLevel, reason, at: await at() });
     },
+    async transitionUserStatus({ userId, to, kycLevel, reason }) {
+      const statuses = rec(userId).statuses;
+      const from = (statuses[statuses.length - 1]?.status ?? 'not_verified') as NonNullable<typeof to>;
+      if (to === null || to === from) return { from, to: from, changed: false };
+      statuses.push({ status: to, kycLevel, reason, at: await at() });
+      return { from, to, changed: true };
+    },
+    async readAccountStanding({ userId }) {
+      const statuses = rec(userId).statuses;
+      return { status: statuses[statuses.length - 1]?.status ?? 'not_verified', rejectedByBridge: false, bridge: { kycStatus: null, tosStatus: null, rejectionReasons: [], kycAt: 0, tosAt: 0 } };
+    },
   };
   const notify: NotificationRequestActivities = {
     async requestNotification(req) {

@@ -12,6 +12,8 @@ import {
   type BridgeEventSignal,
   type VeriffEventSignal,
 } from '../../../domain/contracts/onboarding.contract';
+import { ACCOUNT_WORKFLOW, accountWorkflowId, type AccountInput } from '../../../domain/contracts/account.contract';
+import { taskQueues } from '../../../domain/task-queues';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
@@ -64,9 +66,19 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
   const raw = express.raw({ type: '*/*', limit: config.BODY_LIMIT });
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   const now = () => (deps.now ? deps.now() : new Date());
+  const queues = taskQueues(config.TASK_QUEUE_PREFIX);
 
   /** Records the event once; signals until one signal got through (a redelivery retries it). */
-  async function inboxThenSignal(e: { id: string; provider: 'veriff' | 'bridge'; eventType: string; userId: string | null; raw: Buffer; signal: (workflowId: string) => Promise<void> }) {
+  async function inboxThenSignal(e: {
+    id: string;
+    provider: 'veriff' | 'bridge';
+    eventType: string;
+    userId: string | null;
+    raw: Buffer;
+    signal: (workflowId: string) => Promise<void>;
+    /** Where the event goes once the user's onboarding has ended (Bridge: the account workflow). */
+    afterOnboarding?: () => Promise<void>;
+  }) {
     const workflowId = e.userId ? onboardingWorkflowId(e.userId) : null;
     let duplicate = false;
     try {
@@ -90,17 +102,21 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
     if (!workflowId) return { received: true as const, duplicate };
     try {
       await e.signal(workflowId);
-      // Off the ack path (docs/performance.md, webhook ack): the event is in the inbox and the
-      // workflow has it, so the answer does not wait for this mark. If it is lost, a redelivery
-      // signals again and the workflow drops the repeat by its event key.
-      void models.WebhookEvent.updateOne({ _id: e.id }, { $set: { signaledAt: now() } }).catch((err: unknown) =>
-        deps.logger.warn({ err, eventId: e.id }, 'webhook signalled; marking it signalled failed'),
-      );
     } catch (err) {
-      // No such onboarding (or it has ended): kept for operators; the provider must stop retrying.
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      await models.WebhookEvent.updateOne({ _id: e.id }, { $set: { unroutable: true } });
+      if (!e.afterOnboarding) {
+        // No such onboarding (or it has ended): kept for operators; the provider must stop retrying.
+        await models.WebhookEvent.updateOne({ _id: e.id }, { $set: { unroutable: true } });
+        return { received: true as const, duplicate };
+      }
+      await e.afterOnboarding();
     }
+    // Off the ack path (docs/performance.md, webhook ack): the event is in the inbox and the
+    // workflow has it, so the answer does not wait for this mark. If it is lost, a redelivery
+    // signals again and the workflow drops the repeat by its event key.
+    void models.WebhookEvent.updateOne({ _id: e.id }, { $set: { signaledAt: now() } }).catch((err: unknown) =>
+      deps.logger.warn({ err, eventId: e.id }, 'webhook signalled; marking it signalled failed'),
+    );
     return { received: true as const, duplicate };
   }
 
@@ -182,6 +198,17 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
           userId: user?._id ?? null,
           raw: body,
           signal: (wf) => temporal.workflow.getHandle(wf).signal(bridgeEventSignal, signal),
+          // Onboarding over: the account (an offboarding must still reach it), started if idle.
+          afterOnboarding: async () => {
+            const input: AccountInput = { userId: user!._id };
+            await temporal.workflow.signalWithStart(ACCOUNT_WORKFLOW, {
+              workflowId: accountWorkflowId(user!._id),
+              taskQueue: queues.onboarding,
+              args: [input],
+              signal: bridgeEventSignal,
+              signalArgs: [signal],
+            });
+          },
         });
         return { data };
       },

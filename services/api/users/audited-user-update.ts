@@ -14,7 +14,7 @@ export interface AuditedUserUpdate {
 /**
  * Compare-and-set on the user (the tokenVersion read earlier must still hold, so two admins cannot
  * silently overwrite each other), a tokenVersion bump that cuts existing tokens off at once, and the
- * audit event. Shared by the role and status changes so both stay audited the same way.
+ * audit event. Used by role changes (status changes go through the user's workflow: change-user-status.ts).
  */
 export async function auditedUserUpdate(models: Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent' | 'AnalyticsOutbox'>, user: UserDoc, change: AuditedUserUpdate): Promise<UserDoc> {
   const stale = () => conflict('CONCURRENT_UPDATE', 'The user was changed at the same time; read it again and retry');

@@ -1,10 +1,12 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Models } from '../../../adapters/models';
-import { adminStatusChangedSignal, onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
+import type { Config } from '../../../adapters/config';
+import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
+import { ACCOUNT_WORKFLOW, accountWorkflowId, changeUserStatusUpdate, type AccountInput, type StatusChangeRequest } from '../../../domain/contracts/account.contract';
+import { taskQueues } from '../../../domain/task-queues';
 import type { UserDoc } from '../../../adapters/models/user';
 import type { UserStatus } from '../../../domain/vocabulary/users';
 import { notFound } from '../http/app-error';
-import { auditedUserUpdate } from './audited-user-update';
 
 export interface StatusChange {
   actorId: string;
@@ -18,29 +20,38 @@ export interface StatusChange {
 export const reactivationStatus = (u: Pick<UserDoc, 'statusBeforeDeactivation'>): UserStatus => u.statusBeforeDeactivation ?? 'active';
 
 /**
- * The ONE place a user's status changes outside the onboarding workflow: compare-and-set update,
- * tokenVersion bump (existing tokens stop working at once) and an audit event. Deactivation keeps
- * the previous status so reactivation restores it. The user's onboarding workflow, if still
- * running, is told, so it closes instead of overwriting the admin's decision.
+ * An admin's status change. The API never writes a status itself: it asks the one writer of the
+ * user's status — the onboarding workflow while it runs, else the per-user account workflow (started
+ * on demand) — which applies it in turn with its own transitions (status, tokenVersion bump and the
+ * audit event; deactivation keeps the previous status so reactivation restores it). The answer is
+ * read after the update returned, so it shows the change.
  */
-export async function changeUserStatus(deps: { models: Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent' | 'AnalyticsOutbox'>; temporal: Client }, change: StatusChange): Promise<UserDoc> {
-  const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
-  if (!user) throw notFound('User');
+export async function changeUserStatus(
+  deps: { models: Pick<Models, 'User'>; temporal: Client; config: Pick<Config, 'TASK_QUEUE_PREFIX'> },
+  change: StatusChange,
+): Promise<UserDoc> {
+  const readUser = async () => {
+    const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
+    if (!user) throw notFound('User');
+    return user;
+  };
+  const user = await readUser();
   if (user.status === change.to) return user;
-  const updated = await auditedUserUpdate(deps.models, user, {
-    expect: { status: user.status },
-    set: {
-      status: change.to,
-      statusBeforeDeactivation: change.to === 'inactive' ? user.status : null,
-      ...(change.to === 'active' && !user.activatedAt ? { activatedAt: new Date() } : {}),
-    },
-    audit: { actorId: change.actorId, action: 'user.status_changed', from: user.status, to: change.to, reason: change.reason, requestId: change.requestId },
-  });
+  const request: StatusChangeRequest = { to: change.to, actorId: change.actorId, reason: change.reason, requestId: change.requestId };
   try {
-    await deps.temporal.workflow.getHandle(onboardingWorkflowId(user._id)).signal(adminStatusChangedSignal, { status: change.to, actor: change.actorId, reason: change.reason });
+    await deps.temporal.workflow.getHandle(onboardingWorkflowId(user._id)).executeUpdate(changeUserStatusUpdate, { args: [request] });
   } catch (err) {
-    // Staff, partner-created and finished users have no running onboarding: nothing to tell.
+    // No onboarding runs (finished, or staff and partner users never had one): the account workflow
+    // owns the status. It starts only after the onboarding ended, so the two never write at once.
     if (!(err instanceof WorkflowNotFoundError)) throw err;
+    const input: AccountInput = { userId: user._id };
+    const start = new WithStartWorkflowOperation(ACCOUNT_WORKFLOW, {
+      workflowId: accountWorkflowId(user._id),
+      taskQueue: taskQueues(deps.config.TASK_QUEUE_PREFIX).onboarding,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    await deps.temporal.workflow.executeUpdateWithStart(changeUserStatusUpdate, { args: [request], startWorkflowOperation: start });
   }
-  return updated;
+  return readUser();
 }

@@ -1,0 +1,93 @@
+import type { UserActivities } from '../activities/users/create-user-activities';
+import type { BridgeEventSignal } from '../domain/contracts/onboarding.contract';
+import type { StatusChangeRequest, StatusChangeResult } from '../domain/contracts/account.contract';
+import { bridgeStatusAfterOnboarding, reduceBridgeEvent, type AccountStanding, type BridgeKycState } from '../domain/rules/onboarding/bridge';
+import { ActivityFailures } from '../domain/failures/catalog';
+
+/**
+ * Runs `fn`s one at a time, in call order. A free lock runs `fn` synchronously (same activation,
+ * same command order as a direct call), so wrapping an existing call does not change its history.
+ */
+export function createSerial() {
+  let busy: Promise<void> | null = null;
+  return async function serially<T>(fn: () => Promise<T>): Promise<T> {
+    while (busy) await busy;
+    let release!: () => void;
+    busy = new Promise<void>((r) => (release = r));
+    try {
+      return await fn();
+    } finally {
+      busy = null;
+      release();
+    }
+  };
+}
+
+type Serially = ReturnType<typeof createSerial>;
+
+/** `users` whose writes of the user record (KYC state, email confirmation) wait their turn in `serially`. */
+export function serializedUserWrites(users: UserActivities, serially: Serially): UserActivities {
+  const wrapped: Partial<UserActivities> = {
+    recordKycState: (input) => serially(() => users.recordKycState(input)),
+    markEmailConfirmed: (input) => serially(() => users.markEmailConfirmed(input)),
+  };
+  // An activity proxy has no own properties to spread: wrap it in another proxy.
+  return new Proxy(users, { get: (target, name) => wrapped[name as keyof UserActivities] ?? target[name as keyof UserActivities] });
+}
+
+type WriterActivities = Pick<UserActivities, 'transitionUserStatus' | 'readAccountStanding'>;
+
+/**
+ * The status writer used once onboarding is over (by the account workflow, and by the onboarding
+ * workflow for Bridge news that arrives while it ends). It starts from the user's record (status and
+ * Bridge state with the event times already applied) and keeps it current; callers serialize it.
+ * `transitionId(key)` makes the audit ids deterministic (workflow id + run + key).
+ */
+export function createAccountWriter(users: WriterActivities, userId: string, transitionId: (key: string) => string) {
+  let standing: (AccountStanding & { bridge: BridgeKycState }) | null = null;
+  const seen = new Set<string>();
+  let adminChanges = 0;
+
+  const load = async () => (standing ??= await users.readAccountStanding({ userId }));
+
+  return {
+    /** A Bridge webhook: newest-wins state, and the status it asks for (domain/rules/onboarding/bridge.ts). */
+    async applyBridgeEvent(ev: BridgeEventSignal): Promise<void> {
+      if (seen.has(ev.eventId)) return;
+      seen.add(ev.eventId);
+      const st = await load();
+      if (!st) return;
+      const { state, changed } = reduceBridgeEvent(st.bridge, ev);
+      const to = bridgeStatusAfterOnboarding(state, st);
+      if (!changed && !to) return;
+      const r = await users.transitionUserStatus({
+        userId,
+        transitionId: transitionId(`bridge.${ev.eventId}`),
+        to,
+        cause: 'bridge',
+        actor: 'system:bridge',
+        reason: to ? `Bridge KYC ${state.kycStatus}` : null,
+        bridge: state,
+        ...(to === 'active' ? { kycLevel: 'advanced' as const } : {}),
+      });
+      st.bridge = state;
+      if (r?.changed) Object.assign(st, { status: r.to, rejectedByBridge: r.to === 'rejected' });
+    },
+
+    /** An admin's change (the audited endpoint's update). */
+    async changeStatus(req: StatusChangeRequest): Promise<StatusChangeResult> {
+      const r = await users.transitionUserStatus({
+        userId,
+        transitionId: transitionId(`admin.${++adminChanges}`),
+        to: req.to,
+        cause: 'admin',
+        actor: req.actorId,
+        reason: req.reason,
+        requestId: req.requestId,
+      });
+      if (!r) throw ActivityFailures.create('NotFound', 'No such user');
+      if (standing && r.changed) Object.assign(standing, { status: r.to, rejectedByBridge: false });
+      return r;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { UserActivities } from '../activities/users/create-user-activities';
+import { ACCOUNT_IDLE_MS_DEFAULT, changeUserStatusUpdate, type AccountInput } from '../domain/contracts/account.contract';
+import { bridgeEventSignal, type BridgeEventSignal } from '../domain/contracts/onboarding.contract';
+import { USER_STATUSES } from '../domain/vocabulary/users';
+import { ActivityFailures } from '../domain/failures/catalog';
+import { activityProfiles } from './activity-profiles';
+import { createAccountWriter, createSerial } from './account-writer';
+
+/**
+ * The one writer of a user's status when no onboarding runs (it ended, or the user never had one:
+ * staff, partner-created users). Admin changes arrive as an update (update-with-start), Bridge news
+ * as a signal (signal-with-start); both are applied one at a time, so every transition sees the one
+ * before it. Completes after `idleMs` without work; the next change starts a new run.
+ */
+export async function account(input: AccountInput): Promise<void> {
+  const { userId } = input;
+  const idleMs = input.idleMs ?? ACCOUNT_IDLE_MS_DEFAULT;
+  const { workflowId, runId } = workflowInfo();
+  const users = proxyActivities<UserActivities>(activityProfiles.fast);
+  const writer = createAccountWriter(users, userId, (key) => `${workflowId}.${runId}.${key}`);
+  const serially = createSerial();
+  const bridgeQueue: BridgeEventSignal[] = [];
+  let working = 0;
+  // Every admin change restarts the idle clock, like a Bridge event does.
+  let changes = 0;
+
+  setHandler(
+    changeUserStatusUpdate,
+    async (req) => {
+      working += 1;
+      changes += 1;
+      try {
+        return await serially(() => writer.changeStatus(req));
+      } finally {
+        working -= 1;
+      }
+    },
+    {
+      validator: (req) => {
+        if (!(USER_STATUSES as readonly string[]).includes(req?.to)) throw ActivityFailures.create('ValidationError', 'Unknown user status');
+      },
+    },
+  );
+  setHandler(bridgeEventSignal, (ev) => {
+    bridgeQueue.push(ev);
+  });
+
+  for (;;) {
+    const seenChanges = changes;
+    const idle = !(await condition(() => bridgeQueue.length > 0 || changes !== seenChanges, idleMs));
+    if (idle && working === 0) {
+      // Nothing arrived in `idleMs`: finish (after any update that slipped in is answered).
+      await condition(allHandlersFinished);
+      if (bridgeQueue.length === 0) return;
+    }
+    while (bridgeQueue.length > 0) {
+      const ev = bridgeQueue.shift()!;
+      await serially(() => writer.applyBridgeEvent(ev));
+    }
+    // A long-lived account keeps its history short; the state lives on the user record.
+    if (workflowInfo().continueAsNewSuggested && working === 0) {
+      await condition(allHandlersFinished);
+      if (bridgeQueue.length === 0) await continueAsNew<typeof account>(input);
+    }
+  }
+}

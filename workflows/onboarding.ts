@@ -80,6 +80,10 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // Older runs replay with direct calls.
   const serially = createSerial();
   const users = patched('one-status-writer') ? serializedUserWrites(routedUsers, serially) : routedUsers;
+  // Asked here, in the first activation: asked in finish(), right after a local activity of the
+  // same workflow task, its marker does not line up on replay (a nondeterminism error, measured).
+  // Runs recorded before local steps existed asked it in finish() and still do.
+  const bridgeAfterOnboardingEarly = localSteps ? patched('bridge-after-onboarding') : null;
   // Provider calls made while a user waits on an update: bounded, so the request cannot hang.
   const kyc = proxyActivities<KycActivities>({
     ...activityProfiles.provider,
@@ -332,7 +336,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     s.nextReminderAt = null;
     s.timestamps.closedAt = iso(Date.now());
     setStep(step);
-    if (patched('bridge-after-onboarding')) {
+    if (bridgeAfterOnboardingEarly ?? patched('bridge-after-onboarding')) {
       // Bridge news that reached this run after its Bridge step (e.g. `offboarded` right after
       // activation) still changes the account; checked again after the last handler, so nothing
       // signalled before the run ends is dropped. Later news goes to the account workflow.

@@ -53,9 +53,13 @@ describe('onboarding workflow', () => {
   const bridge = (h: WorkflowHandle, createdAtMs: number, kycStatus: string | null, tosStatus: string | null) =>
     h.signal(bridgeEventSignal, { eventId: `wh_${++eventSeq}`, createdAtMs, kycStatus, tosStatus, rejectionReasons: [] });
   const stepIs = (h: WorkflowHandle, step: string) => eventually(() => state(h), (s) => s.step === step);
-  /** RECORD_HISTORIES=1 saves the run for the replay test (one per branch of the code and Veriff rules). */
+  /**
+   * RECORD_HISTORIES=1 saves the run for the replay test (one per branch of the code and Veriff
+   * rules); RECORD_HISTORIES_SUFFIX names a new set, so the shapes recorded earlier stay.
+   */
   const record = async (h: WorkflowHandle, name: string) => {
-    if (process.env.RECORD_HISTORIES) fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}.json`), historyToJSON(await h.fetchHistory()));
+    const file = `${name}${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.json`;
+    if (process.env.RECORD_HISTORIES) fs.writeFileSync(path.join(__dirname, '../replay/histories', file), historyToJSON(await h.fetchHistory()));
   };
 
   /** Registered and confirmed, with a Veriff session: the common start of the KYC branches. */

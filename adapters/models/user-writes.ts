@@ -7,32 +7,43 @@ export interface UserWriteModels {
   DocumentLock: DocumentLockModel;
 }
 
-/** What to write, or a function of the current record deciding it (null: write nothing). */
-export type UserChange = UpdateQuery<UserDoc> | ((current: UserDoc) => UpdateQuery<UserDoc> | null);
+/** What to write (a fixed update), or a function of the current record deciding it (null: write nothing). */
+export type UserUpdate = UpdateQuery<UserDoc>;
+export type UserDecision = (current: UserDoc) => UpdateQuery<UserDoc> | null;
+
+interface WriteOptions {
+  runValidators?: boolean;
+  lock?: LockOptions;
+}
 
 /**
  * THE way to change a user record: every writer (API routes, activities, ops) goes through here,
  * so concurrent writers of different fields cannot erase each other on FerretDB (see
  * document-lock.ts), and a decision taken on `current` (a compare-and-set, "only raise the KYC
- * level") holds until the write lands. Returns the record before and after, or null when there
- * is no such user. test/unit/architecture-floors.test.ts refuses direct user updates elsewhere.
+ * level") holds until the write lands. A fixed update is written without reading first and gives
+ * the record after; a decision gives the record before and after. Null: no such user.
+ * test/unit/user-writes-single-path.test.ts refuses direct user updates elsewhere.
  */
-export async function updateUser(
-  models: UserWriteModels,
-  userId: string,
-  change: UserChange,
-  opts: { runValidators?: boolean; lock?: LockOptions } = {},
-): Promise<{ before: UserDoc; after: UserDoc } | null> {
+export function updateUser(models: UserWriteModels, userId: string, change: UserDecision, opts?: WriteOptions): Promise<{ before: UserDoc; after: UserDoc } | null>;
+export function updateUser(models: UserWriteModels, userId: string, change: UserUpdate, opts?: WriteOptions): Promise<{ after: UserDoc } | null>;
+export async function updateUser(models: UserWriteModels, userId: string, change: UserDecision | UserUpdate, opts: WriteOptions = {}) {
+  const write = async (update: UpdateQuery<UserDoc>) => {
+    const options: QueryOptions = { new: true, lean: true, runValidators: opts.runValidators ?? false };
+    return (await models.User.findOneAndUpdate({ _id: userId }, update, options)) as UserDoc | null;
+  };
   return withDocumentLock(
     models.DocumentLock,
     `user:${userId}`,
     async () => {
+      if (typeof change !== 'function') {
+        const after = await write(change);
+        return after ? { after } : null;
+      }
       const before = (await models.User.findById(userId).lean()) as UserDoc | null;
       if (!before) return null;
-      const update = typeof change === 'function' ? change(before) : change;
+      const update = change(before);
       if (!update) return { before, after: before };
-      const options: QueryOptions = { new: true, lean: true, runValidators: opts.runValidators ?? false };
-      const after = (await models.User.findOneAndUpdate({ _id: userId }, update, options)) as UserDoc | null;
+      const after = await write(update);
       return after ? { before, after } : null;
     },
     opts.lock,

@@ -1,5 +1,6 @@
-import type { QueryOptions, UpdateQuery } from 'mongoose';
+import type { UpdateQuery } from 'mongoose';
 import { withDocumentLock, type DocumentLockModel, type LockOptions } from './document-lock';
+import { updateLocked, writeById } from './locked-update';
 import type { UserDoc, UserModel } from './user';
 
 export interface UserWriteModels {
@@ -27,25 +28,10 @@ interface WriteOptions {
 export function updateUser(models: UserWriteModels, userId: string, change: UserDecision, opts?: WriteOptions): Promise<{ before: UserDoc; after: UserDoc } | null>;
 export function updateUser(models: UserWriteModels, userId: string, change: UserUpdate, opts?: WriteOptions): Promise<{ after: UserDoc } | null>;
 export async function updateUser(models: UserWriteModels, userId: string, change: UserDecision | UserUpdate, opts: WriteOptions = {}) {
-  const write = async (update: UpdateQuery<UserDoc>) => {
-    const options: QueryOptions = { new: true, lean: true, runValidators: opts.runValidators ?? false };
-    return (await models.User.findOneAndUpdate({ _id: userId }, update, options)) as UserDoc | null;
-  };
-  return withDocumentLock(
-    models.DocumentLock,
-    `user:${userId}`,
-    async () => {
-      if (typeof change !== 'function') {
-        const after = await write(change);
-        return after ? { after } : null;
-      }
-      const before = (await models.User.findById(userId).lean()) as UserDoc | null;
-      if (!before) return null;
-      const update = change(before);
-      if (!update) return { before, after: before };
-      const after = await write(update);
-      return after ? { before, after } : null;
-    },
-    opts.lock,
-  );
+  if (typeof change !== 'function') {
+    const after = await withDocumentLock(models.DocumentLock, `user:${userId}`, () => writeById<UserDoc>(models.User, userId, change, opts), opts.lock);
+    return after ? { after } : null;
+  }
+  const { before, after } = await updateLocked<UserDoc>(models.User, models.DocumentLock, 'user', userId, (current) => change(current!), opts);
+  return before && after ? { before, after } : null;
 }

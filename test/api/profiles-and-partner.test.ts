@@ -71,6 +71,25 @@ describe('seed 000 profiles: PUT takes profile fields only; role and status have
     }
   });
 
+  it('concurrent opt-outs of different channels all land (consent is never lost to a race)', async () => {
+    // Without the preferences' write lock, two opt-outs at once erased each other on FerretDB: a
+    // user who opted out of SMS kept receiving SMS.
+    const { models, config } = stack.deps;
+    const users = await Promise.all(Array.from({ length: 6 }, () => userWithPassword(models, config)));
+    const sessions = await Promise.all(users.map(async (u) => bearer((await login(stack.url, u.email)).json.data.accessToken)));
+    const put = (i: number, json: object) => request(`${stack.url}/users/${users[i].user._id}/notification-preferences`, { method: 'PUT', headers: sessions[i], json });
+    const bodies = [{ channels: { email: false } }, { channels: { sms: false } }, { channels: { push: false } }, { language: 'fr' }];
+    const answers = await Promise.all(users.flatMap((_, i) => [0, 1].flatMap(() => bodies.map((b) => put(i, b)))));
+    expect(answers.map((r) => r.status).filter((st) => st !== 200)).toEqual([]);
+    for (const [i, u] of users.entries()) {
+      const seen = await request(`${stack.url}/users/${u.user._id}/notification-preferences`, { headers: sessions[i] });
+      expect(seen.json.data).toMatchObject({ channels: { email: false, sms: false, push: false }, language: 'fr' });
+      // Every change is audited, each with the state it found under the lock.
+      const audits = await models.AuditEvent.find({ subject: u.user._id, action: 'notification_preferences.update' }).lean();
+      expect(audits).toHaveLength(8);
+    }
+  });
+
   it('status change: internal admins only, audited, tokens cut off, reactivation restores the previous status', async () => {
     const { models, config } = stack.deps;
     const admin = await userWithToken(models, config, { userType: 'internal-admin', role: 'admin' });

@@ -1,6 +1,7 @@
 import { ApplicationFailure, ActivityFailure as TemporalActivityFailure, RetryState } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ActivityFailures, NON_RETRYABLE_FAILURE_TYPES, OnboardingFailures } from '../../domain/failures/catalog';
+import { DocumentBusyError } from '../../adapters/models/document-lock';
 import { mapError } from '../../services/api/http/error-handler';
 import { FAILURE_HTTP, catalogTypes } from '../../services/api/http/failure-table';
 
@@ -61,6 +62,10 @@ describe('dependencies out of reach or overloaded', () => {
     ['a mongoose buffering timeout', named('MongooseError', 'Operation `users.findOne()` buffering timed out after 10000ms')],
   ])('answers %s with 503 and Retry-After, not 500', (_what, err) => {
     expect(mapError(err, 'req-1')).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '5' } });
+  });
+
+  it('answers a record whose write lock stayed taken with 503 RECORD_BUSY, retry soon', () => {
+    expect(mapError(new DocumentBusyError('user:u1'), 'req-3')).toMatchObject({ status: 503, code: 'RECORD_BUSY', headers: { 'Retry-After': '1' } });
   });
 
   it('still answers an unknown error with 500 INTERNAL', () => {

@@ -1,11 +1,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-// Every change of a user record goes through adapters/models/user-writes.ts (`updateUser`), which
-// holds the per-user write lock: on FerretDB two unlocked updates of different fields of one
+// Every change of a user record goes through adapters/models/user-writes.ts (`updateUser`), and of
+// notification preferences through `updateLocked` (adapters/models/locked-update.ts): both hold the
+// document's write lock, because on FerretDB two unlocked updates of different fields of one
 // document erase each other. This check fails on a direct update anywhere else.
 const root = path.resolve(__dirname, '../..');
-const DIRECT_UPDATE = /\bUser\s*\.\s*(updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|replaceOne|findOneAndReplace|bulkWrite)\s*\(/;
+const DIRECT_UPDATE = /\b(User|NotificationPreference)\s*\.\s*(updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|replaceOne|findOneAndReplace|bulkWrite)\s*\(/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -29,6 +30,7 @@ describe('one write path for user records', () => {
 
   it('would catch a direct update (the check can fail)', () => {
     const text = "await models.User.updateOne({ _id: id }, { $set: { status: 'active' } });";
-    expect(offenders([{ file: 'synthetic.ts', text }, { file: 'fine.ts', text: 'await updateUser(models, id, {});' }])).toEqual(['synthetic.ts']);
+    const prefs = 'await deps.models.NotificationPreference.findOneAndUpdate({ _id: id }, { $set: { sms: false } });';
+    expect(offenders([{ file: 'synthetic.ts', text }, { file: 'prefs.ts', text: prefs }, { file: 'fine.ts', text: 'await updateUser(models, id, {});' }])).toEqual(['synthetic.ts', 'prefs.ts']);
   });
 });

@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import type { Logger } from '../../../adapters/logger';
 import { AppError } from './app-error';
 import { errorBody } from './envelope';
+import { DocumentBusyError } from '../../../adapters/models/document-lock';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 import { httpFailure } from './failure-table';
 
@@ -65,6 +66,9 @@ export function mapError(err: unknown, requestId: string | null = null): Mapped 
   if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 409, code: 'ALREADY_STARTED', message: 'This process is already running' };
   if (err instanceof WorkflowNotFoundError) return { status: 404, code: 'NOT_FOUND', message: 'Resource not found' };
   if (isDuplicateKeyError(err)) return { status: 409, code: 'CONFLICT', message: 'A record with the same identity already exists' };
+  // A record whose write lock stayed taken for the whole wait (document-lock.ts): a hot record, or
+  // a writer that died holding it until its lease ends. Retrying shortly succeeds.
+  if (err instanceof DocumentBusyError) return { status: 503, code: 'RECORD_BUSY', message: 'The record is being changed by other requests, try again shortly', headers: { 'Retry-After': '1' } };
   if (isUnavailable(err)) return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'A dependency is unavailable, try again shortly', headers: { 'Retry-After': '5' } };
   if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {
     return { status: typed.status, code: 'BAD_REQUEST', message: 'The request could not be processed' };

@@ -97,7 +97,7 @@ const ERROR_RESPONSES: Record<number, string> = {
   400: 'Invalid request (code VALIDATION_ERROR, INVALID_JSON or a domain code)',
   429: 'Rate limited (see Retry-After)',
   500: 'Unexpected error (details are never returned)',
-  503: 'A dependency (Temporal or the database) is unavailable or overloaded: SERVICE_UNAVAILABLE, retry after Retry-After seconds',
+  503: 'A dependency (Temporal or the database) is unavailable or overloaded (SERVICE_UNAVAILABLE), or the record stayed locked by concurrent writers (RECORD_BUSY): retry after Retry-After seconds',
 };
 
 /** What the body parser answers before a route with a body runs. */

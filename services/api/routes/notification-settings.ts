@@ -6,6 +6,8 @@ import { TRANSACTIONAL_EVENTS } from '../../../domain/contracts/notify.contract'
 import { getAuth, isInternalAdmin } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
 import { DeviceListBusyError, editUserDevices, MAX_DEVICES_PER_USER, readUserDevices, type DeviceEntry } from '../../../adapters/models/device';
+import { updateLocked } from '../../../adapters/models/locked-update';
+import type { NotificationPreferenceDoc } from '../../../adapters/models/notification-preference';
 import { conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 
@@ -82,11 +84,15 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
         const auth = ownUser(res, params.userId);
         const user = await deps.models.User.exists({ _id: params.userId });
         if (!user) throw notFound('User');
-        const before = await deps.models.NotificationPreference.findById(params.userId).lean();
-        const after = await deps.models.NotificationPreference.findOneAndUpdate(
-          { _id: params.userId },
-          { $set: { ...body.channels, ...(body.language ? { language: body.language } : {}) } },
-          { upsert: true, new: true, lean: true },
+        // Under the document's write lock: two concurrent opt-outs of different channels would
+        // otherwise erase each other on FerretDB, and the audit's from/to is read under the same lock.
+        const { before, after } = await updateLocked<NotificationPreferenceDoc>(
+          deps.models.NotificationPreference,
+          deps.models.DocumentLock,
+          'notification-preferences',
+          params.userId,
+          () => ({ $set: { ...body.channels, ...(body.language ? { language: body.language } : {}) } }),
+          { upsert: true },
         );
         // Consent changes are audited: who changed them, from → to.
         await deps.models.AuditEvent.create({

@@ -6,14 +6,15 @@ import { createInternalAdmin } from '../../services/ops/commands/create-internal
 import { createTenant } from '../../services/ops/commands/create-tenant';
 import { userWithToken } from '../helpers/auth';
 import { listen, request } from '../helpers/http';
-import { bearer, createTenantRecord, login, staffFields, userWithPassword } from '../helpers/identity';
+import { bearer, createTenantRecord, login, userWithPassword } from '../helpers/identity';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 describe('seed 000 profiles: PUT takes profile fields only; role and status have audited endpoints', () => {
   let stack: TestStack;
   beforeAll(async () => {
     // Status changes go through the user's account workflow (one writer per status): it runs on the onboarding worker.
-    stack = await startTestStack({ workers: [onboardingWorkerSpec] });
+    // Several tests sign in many users from this one address: the per-IP sign-in limit is not under test here.
+    stack = await startTestStack({ workers: [onboardingWorkerSpec], config: { RATE_LIMIT_LOGIN_PER_IP: '1000' } });
   });
   afterAll(() => stack.close());
 
@@ -103,13 +104,33 @@ describe('seed 000 profiles: PUT takes profile fields only; role and status have
     expect(event).toMatchObject({ actor: admin.user._id, action: 'user.status_changed', from: 'pending_verification', to: 'inactive', reason: 'fraud review', requestId: 'req-status-0001' });
     const reason = await request(`${stack.url}/users/${subject.user._id}/status`, { method: 'PUT', headers: admin.headers, json: { status: 'active' } });
     expect(reason.status).toBe(400); // a reason is required
-    // Reactivating through seed 002's isActive restores the status held before deactivation.
-    const org = await createTenantRecord(models);
-    await models.User.updateOne({ _id: subject.user._id }, { $set: { ...staffFields(org._id, 'ANALYST') } });
-    const bankAdmin = await userWithToken(models, config, staffFields(org._id, 'BANK_ADMIN'));
-    const back = await request(`${stack.url}/api/v1/auth/users/${subject.user._id}`, { method: 'PATCH', headers: bankAdmin.headers, json: { isActive: true } });
+  });
+
+  it("reactivating through seed 002's isActive restores the status held before deactivation", async () => {
+    // Every step through a public surface: the tenant and its BANK_ADMIN by the ops command, the
+    // analyst by the bank admin, the statuses by an internal admin.
+    const { models, config } = stack.deps;
+    const opsEmail = `ops-${Date.now()}@reactivate.test`;
+    await createInternalAdmin.run({ config, models, args: { email: opsEmail, password: 'SecurePass123!' } });
+    const admin = { headers: bearer((await login(stack.url, opsEmail, 'SecurePass123!')).json.data.accessToken) };
+    const adminEmail = `admin-${Date.now()}@reactivate.test`;
+    await createTenant.run({ config, models, args: { name: `Reactivate ${Date.now()}`, 'admin-email': adminEmail, 'admin-password': 'SecurePass123!' } });
+    const bankAdmin = bearer((await login(stack.url, adminEmail, 'SecurePass123!')).json.data.accessToken);
+    const created = await request(`${stack.url}/api/v1/auth/users`, {
+      method: 'POST',
+      headers: bankAdmin,
+      json: { email: `analyst-${Date.now()}@reactivate.test`, password: 'SecurePass123!', firstName: 'Ada', lastName: 'Obi', role: 'ANALYST' },
+    });
+    expect(created.status).toBe(201);
+    const analystId = created.json.data.id as string;
+    const setStatus = (status: string) => request(`${stack.url}/users/${analystId}/status`, { method: 'PUT', headers: admin.headers, json: { status, reason: 'access review' } });
+    expect((await setStatus('pending_verification')).status).toBe(200);
+    expect((await setStatus('inactive')).status).toBe(200);
+    const back = await request(`${stack.url}/api/v1/auth/users/${analystId}`, { method: 'PATCH', headers: bankAdmin, json: { isActive: true } });
+    expect(back.status).toBe(200);
     expect(back.json.data.isActive).toBe(true);
-    expect((await models.User.findById(subject.user._id).lean())!.status).toBe('pending_verification');
+    const seen = await request(`${stack.url}/users/${analystId}`, { headers: admin.headers });
+    expect(seen.json.data.status).toBe('pending_verification');
   });
 
   it('role change: only a super-admin grants administrator roles; every change is audited', async () => {

@@ -24,11 +24,4 @@ export const notificationsSchema = z.object({
   NOTIFY_RECONCILE_WINDOW_MS: envPositiveInt.default(60_000),
   /** Provider rate limit, enforced by Temporal on the notifications task queue. */
   NOTIFY_MAX_ACTIVITIES_PER_SECOND: envPositiveInt.default(200),
-  /**
-   * Workflow cache of the notifications worker. A `notify` run lives seconds, so a burst (1,000
-   * from one request) keeps them all open at once; with the workers' default of 250 most of their
-   * later workflow tasks found the run evicted and replayed it from history (docs/performance.md).
-   * Finished runs leave the cache, so this bounds a burst's memory, not an idle worker's.
-   */
-  NOTIFY_MAX_CACHED_WORKFLOWS: envPositiveInt.default(1000),
 });

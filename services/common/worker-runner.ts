@@ -33,8 +33,6 @@ export interface WorkerProcessSpec<P extends WorkerProcessName = WorkerProcessNa
   /** The onboarding and notifications workers host workflow code (one shared bundle); the kyc worker runs activities only. */
   hostsWorkflows: boolean;
   buildActivities: (deps: WorkerDeps<ProcessConfig<P>>) => object;
-  /** Overrides WORKER_MAX_CACHED_WORKFLOWS for this worker (workflows that live seconds, not days). */
-  maxCachedWorkflows?: (config: ProcessConfig<P>) => number;
   /** Provider rate limits live on the task queue, not in hand-written throttles. */
   maxTaskQueueActivitiesPerSecond?: (config: ProcessConfig<P>) => number | undefined;
   /** Start-up work of a worker process (not run by tests' createWorker), e.g. ensuring Schedules. */
@@ -72,7 +70,7 @@ export async function createWorker<P extends WorkerProcessName>(
     activities: spec.buildActivities(deps),
     dataConverter: createDataConverter(deps.config),
     maxTaskQueueActivitiesPerSecond: spec.maxTaskQueueActivitiesPerSecond?.(deps.config),
-    ...(spec.hostsWorkflows ? { ...workflowSource(deps.config), maxCachedWorkflows: spec.maxCachedWorkflows?.(deps.config) ?? deps.config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...(spec.hostsWorkflows ? { ...workflowSource(deps.config), maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     ...overrides,
   });
 }

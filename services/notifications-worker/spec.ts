@@ -22,5 +22,4 @@ export const notificationsWorkerSpec: WorkerProcessSpec<'notifications-worker'> 
     }),
   }),
   maxTaskQueueActivitiesPerSecond: (config) => config.NOTIFY_MAX_ACTIVITIES_PER_SECOND,
-  maxCachedWorkflows: (config) => config.NOTIFY_MAX_CACHED_WORKFLOWS,
 };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
+import { workerV8Flags } from '../adapters/config/schema';
 
 // Process management shared by the dev stack (`npm start`) and the test harness.
 
@@ -19,9 +20,14 @@ export const APP_SERVICES = [
   { name: 'notifications-worker', entry: 'services/notifications-worker/main.ts', compiled: true },
 ] as const;
 
-/** Node's arguments for a service: its compiled file under `compiledDir`, or its source through tsx. */
-export function serviceArgs(svc: (typeof APP_SERVICES)[number], compiledDir: string): string[] {
-  return svc.compiled ? [path.join(compiledDir, svc.entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', svc.entry];
+/**
+ * Node's arguments for a service: its compiled file under `compiledDir`, or its source through tsx.
+ * Workers start with `WORKER_V8_FLAGS` from `env` (adapters/config/schema.ts: heap sizing for an idle
+ * worker under 250 MB, docs/performance.md), so every way of starting them gets the same flags.
+ */
+export function serviceArgs(svc: (typeof APP_SERVICES)[number], compiledDir: string, env: NodeJS.ProcessEnv): string[] {
+  if (!svc.compiled) return ['--import', 'tsx', svc.entry];
+  return [...workerV8Flags.parse(env.WORKER_V8_FLAGS || undefined), path.join(compiledDir, svc.entry.replace(/\.ts$/, '.js'))];
 }
 
 export interface ManagedProcess {

@@ -22,7 +22,7 @@ export const activityProfiles = {
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
   },
   /**
-   * One provider send (notifications worker). Heartbeats every second, so a dead worker is noticed
+   * One provider send (notifications worker). Heartbeats every 2 s while it runs, so a dead worker is noticed
    * in seconds; AwaitingConfirmation (an ambiguous earlier send) is retried until a callback lands.
    */
   channel: {

@@ -25,7 +25,8 @@ export async function notify(req: NotificationRequest & { source?: string }): Pr
 
   const attempt = async (channel: Channel, fallbackFor?: Channel[]): Promise<boolean> => {
     try {
-      await SENDERS[channel]({ notificationId: req.notificationId, userId: req.userId, event: req.event, data: req.data, fallbackFor });
+      // The plan's language rides along (an activity input: replay does not compare it), so a send reads no preferences.
+      await SENDERS[channel]({ notificationId: req.notificationId, userId: req.userId, event: req.event, data: req.data, fallbackFor, language: plan.language });
       channels[channel] = 'sent';
       return true;
     } catch (err) {

@@ -22,10 +22,14 @@ export interface NotificationActivityDeps {
   channels: { email: EmailChannel; sms: SmsChannel; push: PushChannel };
 }
 
-/** Heartbeats every second for the whole send: a dead worker is noticed in seconds, a slow database is not mistaken for one. */
+/**
+ * Heartbeats every 2 s (the heartbeat timeout is 5 s) for as long as the send runs: a dead worker
+ * is noticed in seconds, a slow database is not mistaken for one. No heartbeat at the start: the
+ * timeout already runs from the attempt's start, and each heartbeat is a server write, so a send
+ * that finishes within 2 s (nearly all) costs none (docs/performance.md, notifications).
+ */
 async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
-  heartbeat();
-  const timer = setInterval(() => heartbeat(), 1_000);
+  const timer = setInterval(() => heartbeat(), 2_000);
   try {
     return await fn();
   } finally {
@@ -42,15 +46,18 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   const { models, channels, config } = deps;
   const ledger = { models, reconcileWindowMs: config.NOTIFY_RECONCILE_WINDOW_MS };
 
-  async function recipient(userId: string) {
+  const languageOf = (prefs: { language?: string | null } | null, user: { locale?: string | null }) => prefs?.language ?? user.locale ?? 'en';
+
+  async function recipient(userId: string, planned?: string) {
     const user = await models.User.findById(userId, { email: 1, phone: 1, firstName: 1, locale: 1 }).lean();
     if (!user) throw notFound('User');
-    const prefs = await models.NotificationPreference.findById(userId).lean();
-    return { user, language: prefs?.language ?? user.locale ?? 'en' };
+    // The plan carries the language; only sends of plans recorded before it did read the preferences.
+    if (planned) return { user, language: planned };
+    return { user, language: languageOf(await models.NotificationPreference.findById(userId).lean(), user) };
   }
 
   async function render(input: ChannelSendInput) {
-    const { user, language } = await recipient(input.userId);
+    const { user, language } = await recipient(input.userId, input.language);
     const data = { ...input.data, ...(user.firstName ? { firstName: user.firstName } : {}) };
     return { user, message: renderTemplate(input.event, language, data) };
   }
@@ -73,7 +80,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         if (err instanceof TemplateError) throw ActivityFailures.create('ValidationError', err.message);
         throw err;
       }
-      const user = await models.User.findById(req.userId, { email: 1, phone: 1 }).lean();
+      const user = await models.User.findById(req.userId, { email: 1, phone: 1, locale: 1 }).lean();
       if (!user) throw notFound('User');
       // Insert, not upsert: a retry finds it there (duplicate key) and that is fine.
       await models.Notification.create({ _id: req.notificationId, userId: req.userId, event: req.event, requestedChannels: req.channels ?? null, source: req.source ?? 'workflow' }).catch(ignoreDuplicate);
@@ -84,7 +91,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const eligible = CHANNELS.filter((c) => reachable[c] && (transactional || (prefs?.[c] ?? true)));
       const selected = eligible.filter((c) => !req.channels || req.channels.includes(c));
       const fallback = config.NOTIFY_FALLBACK_ORDER.filter((c) => eligible.includes(c) && !selected.includes(c));
-      return { selected, fallback };
+      return { selected, fallback, language: languageOf(prefs, user) };
     },
 
     sendEmail: (input: ChannelSendInput) =>

@@ -17,6 +17,13 @@ export const pem = (label: string) =>
     .refine((v) => v.includes(`-----BEGIN ${label}-----`), `expected a PEM ${label}`);
 
 
+/** Space-separated `--flag=value` V8/Node options (nothing else: they go on a command line). */
+export const workerV8Flags = z
+  .string()
+  .default('--max-semi-space-size=2 --max-old-space-size=160')
+  .transform((s) => s.split(/\s+/).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$/, 'expected space-separated --flag or --flag=value options')));
+
 /** Core runtime: process, HTTP, infrastructure addresses. Other sections live beside this file. */
 export const coreSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -58,6 +65,14 @@ export const coreSchema = z.object({
    * run in memory (docs/performance.md: worker RSS). An evicted run is replayed from history.
    */
   WORKER_MAX_CACHED_WORKFLOWS: envPositiveInt.default(250),
+  /**
+   * V8 flags the worker processes start with (infra/processes.ts puts them on the command line, so
+   * `npm start` and the bench run them; docker-compose.yml's `node` commands do not pass them yet). V8's
+   * defaults size a long-lived process for throughput: young-generation semi-spaces of up to
+   * 16 MiB per isolate (a worker has two, main and workflow thread) and an old space that keeps
+   * its high-water mark after a burst. Sized by measurement in docs/performance.md (memory).
+   */
+  WORKER_V8_FLAGS: workerV8Flags,
   TASK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lowercase letters, digits and dashes only').default(''),
 
   SANDBOX_PORT: envPort.default(4010),

@@ -67,6 +67,8 @@ export interface NotificationPlan {
   selected: Channel[];
   /** Eligible channels not selected, in the configured fallback order. */
   fallback: Channel[];
+  /** The template language (preferences, else the user's locale), so each send need not read them again. Absent in plans recorded before it existed. */
+  language?: string;
 }
 
 export interface ChannelSendInput {
@@ -76,4 +78,6 @@ export interface ChannelSendInput {
   data: Record<string, string>;
   /** Set when this channel is a fallback for failed ones. */
   fallbackFor?: Channel[];
+  /** From the plan; when absent the send reads the preferences itself. */
+  language?: string;
 }

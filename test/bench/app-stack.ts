@@ -87,7 +87,7 @@ async function start(infra: BenchInfra): Promise<AppStack> {
   const spawnTs = (name: string, entry: string) => spawnNode(name, ['--import', 'tsx', entry]);
   // As `npm start` runs them: the workers from compiled JavaScript, the rest through tsx.
   const compiledDir = await ensureCompiledSources(paths.root);
-  const procs = APP_SERVICES.map((s) => spawnNode(s.name, serviceArgs(s, compiledDir)));
+  const procs = APP_SERVICES.map((s) => spawnNode(s.name, serviceArgs(s, compiledDir, env)));
   const bare = spawnTs('bare-server', path.join('test/bench/baselines/bare-server.ts'));
   const bareWorker = spawnTs('bare-worker', path.join('test/bench/baselines/bare-worker.ts'));
   const apiUrl = `http://127.0.0.1:${apiPort}`;

@@ -6,6 +6,7 @@ import { CHANNELS, type Channel } from '../../../domain/contracts/notify.contrac
 import { appStack } from '../app-stack';
 import { percentile, send } from '../load';
 import { options } from '../scenario-kit';
+import { treeCpuSeconds, treeRssBytes } from '../proc-stats';
 import type { Scenario } from '../scenario';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,6 +35,8 @@ export const scenario: Scenario = {
       );
       await models.UserDevices.insertMany(created.map((u, i) => ({ _id: u._id, devices: [{ _id: `d${i}`, token: `bench-device-${tag}-${i}`, platform: 'android', createdAt: new Date() }] })));
       const requestedAt = new Map<string, number>();
+      // CPU per process over the whole run (accept → last completion), to see which process bounds it.
+      const cpuBefore = Object.fromEntries(app.projectProcesses.map((p) => [p.name, treeCpuSeconds(p.pid)]));
       const start = Date.now();
       for (let i = 0; i < created.length; i += o.batch) {
         const sentAt = Date.now();
@@ -49,14 +52,19 @@ export const scenario: Scenario = {
       const acceptedMs = Date.now() - start;
       const ids = [...requestedAt.keys()];
       const deadline = Date.now() + 10 * 60_000;
-      let finished: { _id: string; completedAt?: Date | null; status: string }[] = [];
+      const finished: { _id: string; completedAt?: Date | null; status: string }[] = [];
+      let open = ids;
       while (Date.now() < deadline) {
-        // `_id` lookups only: FerretDB answers those without decoding every document.
-        finished = (await Promise.all(ids.map((id) => models.Notification.findById(id, { completedAt: 1, status: 1 }).lean()))).filter((n): n is NonNullable<typeof n> => Boolean(n?.completedAt));
-        if (finished.length >= o.count) break;
+        // `_id` lookups only (FerretDB answers those without decoding every document), and only for
+        // the notifications still open: re-reading all 1,000 every 2 s was load of the bench's own.
+        const read = await Promise.all(open.map((id) => models.Notification.findById(id, { completedAt: 1, status: 1 }).lean()));
+        finished.push(...read.filter((n): n is NonNullable<typeof n> => Boolean(n?.completedAt)));
+        open = open.filter((_, i) => !read[i]?.completedAt);
+        if (!open.length) break;
         await sleep(2_000);
       }
       const end = Math.max(...finished.map((f) => f.completedAt!.getTime()));
+      const cpuMs = Object.fromEntries(app.projectProcesses.map((p) => [p.name, Math.round((treeCpuSeconds(p.pid) - cpuBefore[p.name]) * 1000)]));
       const latencies = finished.map((f) => f.completedAt!.getTime() - requestedAt.get(f._id)!).sort((a, b) => a - b);
       await sleep(1_000); // the last deliveries' callbacks
       const messages = JSON.parse((await send(agent, app.sandboxUrl, { method: 'GET', path: '/outbox?limit=100000' })).body).messages as { to: string; channel: Channel }[];
@@ -73,6 +81,9 @@ export const scenario: Scenario = {
         }
       });
       const seconds = (end - start) / 1000;
+      // Idle after the load: the V8 heaps keep their high-water mark, which is what a worker holds between bursts.
+      await sleep(10_000);
+      const idleAfter = app.projectProcesses.filter((p) => p.name.endsWith('-worker')).map((p) => `${p.name} ${Math.round(treeRssBytes(p.pid) / 2 ** 20)}`);
       if (lost || duplicated || finished.length < o.count) throw new Error(`notifications: ${finished.length}/${o.count} completed, lost ${lost}, duplicated ${duplicated}`);
       return {
         name: 'notifications',
@@ -82,6 +93,8 @@ export const scenario: Scenario = {
           { metric: 'latency request → all channels done p95', project: percentile(latencies, 95), unit: 'ms (goal < 10000)' },
           { metric: 'accepted (all POSTs answered)', project: acceptedMs, unit: 'ms' },
           { metric: 'lost / duplicated messages', project: `${lost} / ${duplicated}`, unit: 'count (must be 0 / 0)' },
+          ...Object.entries(cpuMs).map(([name, ms]) => ({ metric: `CPU ${name}`, project: Math.round(ms / o.count), unit: `ms per notification (${(ms / 1000 / seconds).toFixed(2)} cores over the run)` })),
+          { metric: 'worker RSS idle 10 s after the load', project: idleAfter.join(', '), unit: 'MiB' },
         ],
         notes: ['no bare baseline: the journey scenario carries the bare-workflow comparison on the same server'],
       };

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { veriffSignature } from '../../adapters/providers/veriff-signature';
 import { countWebhookDeliveries } from '../../adapters/models/webhook-delivery';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
@@ -80,9 +81,8 @@ describe('KYC webhooks delivered after the ack', () => {
 
   it('re-drives a signal that failed because Temporal was unreachable', async () => {
     const { userId, sessionId, headers } = await withSession();
-    const { createTemporalClient } = await import('../../adapters/temporal-client');
-    // Nothing listens on port 1: every signal this dispatcher sends fails.
-    const unreachable = createTemporalClient({ ...t.stack.deps.config, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    // Nothing listens on port 1: every signal this dispatcher sends fails (after the client's retries).
+    const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
     const failing = apiWebhookSignals({ ...t.stack.deps, temporal: unreachable });
     try {
       const base = await instance(failing);

@@ -7,6 +7,7 @@ import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contr
 import { appStack } from '../app-stack';
 import { pool, steps } from '../journey-steps';
 import { openLoop, percentile, type HttpCall } from '../load';
+import { treeCpuSeconds } from '../proc-stats';
 import { errorNotes, ms, options, pairRows, type Pair } from '../scenario-kit';
 import type { BenchRow, Scenario } from '../scenario';
 
@@ -72,6 +73,9 @@ export const scenario: Scenario = {
       const label = `${aim} (${aimed * 2} runs), ${o.rate} req/s`;
       const rounds: Pair[] = [];
       acks.clear();
+      // CPU of the project's processes from the first webhook until every signal is in its history
+      // (the bare rounds in between load only the bare server): what one webhook costs end to end.
+      const cpuBefore = Object.fromEntries(app.projectProcesses.map((p) => [p.name, treeCpuSeconds(p.pid)]));
       for (let r = 0; r < o.rounds; r++) {
         const calls = Array.from({ length: o.count }, (_, i) => make(i, aimed));
         // Only acknowledged webhooks must arrive; one answered otherwise is the provider's to retry.
@@ -102,10 +106,19 @@ export const scenario: Scenario = {
         [...times].sort((x, y) => x - y).forEach((t, k) => k < sortedSignals.length && delays.push(sortedSignals[k] - t));
       }
       delays.sort((x, y) => x - y);
+      const cpu = app.projectProcesses
+        .map((p) => ({ name: p.name, ms: ((treeCpuSeconds(p.pid) - cpuBefore[p.name]) * 1000) / Math.max(1, expected) }))
+        .filter((c) => c.ms >= 0.05)
+        .sort((a, b) => b.ms - a.ms);
       rows.push(
         ...pairRows(label, rounds).slice(1),
         { metric: `${label}: webhooks acknowledged (200) / signals received`, project: `${expected} / ${received}`, unit: 'count (signals ≥ acks: a 5xx may still have signalled)' },
         { metric: `${label}: lost (acknowledged, never signalled)`, project: lost, unit: 'count (must be 0)' },
+        {
+          metric: `${label}: CPU per acknowledged webhook, all project processes`,
+          project: `${cpu.reduce((t, c) => t + c.ms, 0).toFixed(1)} (${cpu.map((c) => `${c.name} ${c.ms.toFixed(1)}`).join(', ')})`,
+          unit: 'ms (until every signal is in its history)',
+        },
         { metric: `${label}: ack → signal in history p50 / p95 / max`, project: `${ms(percentile(delays, 50))} / ${ms(percentile(delays, 95))} / ${ms(delays.at(-1) ?? NaN)}`, unit: 'ms (per run, acks and signals paired in order)' },
       );
       notes.push(...errorNotes(`webhooks ${aim}`, rounds), `${aim}: every signal counted ${Math.round((Date.now() - waitStart) / 1000)} s after the last round`);

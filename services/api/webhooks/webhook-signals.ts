@@ -96,20 +96,28 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
     if (active === 0 && (queue.length === 0 || stopped)) idleWaiters.splice(0).forEach((w) => w());
   }
 
+  /**
+   * Sends the signal soon, unless this process already has it queued, in flight or just sent it.
+   * Never throws: a full queue or a stopped dispatcher leaves the event to the sweeper.
+   */
+  function enqueue(id: string, delivery: WebhookSignalDelivery) {
+    if (stopped || inFlight.has(id) || recent.has(id)) return;
+    if (queue.length >= deps.queueLimit) return;
+    inFlight.add(id);
+    queue.push({ id, delivery });
+    // After the current I/O turn: the route's 200 is written before the signal's encoding starts.
+    setImmediate(pump);
+  }
+
+  function idle(): Promise<void> {
+    if (active === 0 && (queue.length === 0 || stopped)) return Promise.resolve();
+    return new Promise((resolve) => idleWaiters.push(resolve));
+  }
+
   return {
     /** The pending entry's sealed payload (the route inserts it beside the inbox entry). */
     seal,
-    /**
-     * Sends the signal soon, unless this process already has it queued, in flight or just sent it.
-     * Never throws: a full queue or a stopped dispatcher leaves the event to the sweeper.
-     */
-    enqueue(id: string, delivery: WebhookSignalDelivery) {
-      if (stopped || inFlight.has(id) || recent.has(id)) return;
-      if (queue.length >= deps.queueLimit) return;
-      inFlight.add(id);
-      queue.push({ id, delivery });
-      pump();
-    },
+    enqueue,
     /**
      * Re-drives pending signals older than `olderThanMs` (the sweeper's one pass). The filter is
      * on a small collection (only undelivered events), so FerretDB's scan stays cheap.
@@ -128,21 +136,18 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
           continue;
         }
         recent.delete(p._id);
-        this.enqueue(p._id, delivery);
+        enqueue(p._id, delivery);
         taken++;
       }
       return taken;
     },
     /** Resolves once nothing is queued or in flight (tests, shutdown). */
-    idle(): Promise<void> {
-      if (active === 0 && (queue.length === 0 || stopped)) return Promise.resolve();
-      return new Promise((resolve) => idleWaiters.push(resolve));
-    },
+    idle,
     /** Stops taking work; what is queued stays in webhookPendingSignals for the sweeper. */
     async stop(): Promise<void> {
       stopped = true;
       queue.length = 0;
-      await this.idle();
+      await idle();
     },
   };
 }

@@ -12,7 +12,7 @@ import type { SectionName } from './sections';
  * - ops: the operator CLI (database, Temporal, field cipher for PII it writes).
  */
 export const PROCESS_SECTIONS = {
-  api: ['core', 'jwt', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'partnerKyc', 'veriff', 'bridgeWebhooks', 'sendgridWebhooks', 'twilio'],
+  api: ['core', 'jwt', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'partnerKyc', 'veriff', 'bridgeWebhooks', 'webhookSignals', 'sendgridWebhooks', 'twilio'],
   'onboarding-worker': ['core', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'partnerKyc'],
   'kyc-worker': ['core', 'pii', 'codec', 'onboarding', 'veriff', 'bridge', 'smileId'],
   'notifications-worker': ['core', 'pii', 'codec', 'notifications', 'sendgrid', 'twilio', 'push'],

@@ -13,6 +13,7 @@ import { smileIdSchema } from './smile-id';
 import { twilioSchema } from './twilio';
 import { veriffSchema } from './veriff';
 import { verificationSchema } from './verification';
+import { webhookSignalsSchema } from './webhook-signals';
 
 /**
  * Every configuration section, by name. A variable is declared once, in one section, with its
@@ -32,6 +33,7 @@ export const SECTIONS = {
   veriff: veriffSchema,
   bridge: bridgeSchema,
   bridgeWebhooks: bridgeWebhooksSchema,
+  webhookSignals: webhookSignalsSchema,
   smileId: smileIdSchema,
   sendgrid: sendgridSchema,
   sendgridWebhooks: sendgridWebhooksSchema,

@@ -24,6 +24,7 @@ import { transactionModel } from './transaction';
 import { userModel } from './user';
 import { webhookDeliveryModel } from './webhook-delivery';
 import { webhookEventModel } from './webhook-event';
+import { webhookPendingSignalModel } from './webhook-pending-signal';
 import { verificationRequestModel } from './verification-request';
 
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
@@ -55,6 +56,7 @@ export function createModels(conn: Connection) {
     User: userModel(conn),
     WebhookEvent: webhookEventModel(conn),
     WebhookDelivery: webhookDeliveryModel(conn),
+    WebhookPendingSignal: webhookPendingSignalModel(conn),
     VerificationRequest: verificationRequestModel(conn),
     UserDevices: userDevicesModel(conn),
     DeviceListVersion: deviceListVersionModel(conn),

@@ -3,6 +3,7 @@ import type { ProcessConfig } from '../../adapters/config';
 import type { Connection } from '../../adapters/database';
 import type { Logger } from '../../adapters/logger';
 import type { Models } from '../../adapters/models';
+import type { WebhookSignals } from './webhooks/webhook-signals';
 
 /** Everything the HTTP layer needs, built once in main.ts (or a test) and passed in. */
 export interface ApiDeps {
@@ -12,6 +13,11 @@ export interface ApiDeps {
   db: Connection;
   models: Models;
   temporal: Client;
+  /**
+   * Sends acknowledged provider webhooks to their workflows. main.ts passes the one its sweeper
+   * uses; unset, the webhook routes make their own (no sweeper: tests that do not need one).
+   */
+  webhookSignals?: WebhookSignals;
   /** Injected so tests can observe time-based behaviour without sleeping. */
   now?: () => Date;
 }

@@ -5,6 +5,8 @@ import { createLogger } from '../../adapters/logger';
 import { createModels, ensureIndexes } from '../../adapters/models';
 import { createTemporalClient } from '../../adapters/temporal-client';
 import { createApp } from './app';
+import { apiWebhookSignals } from './webhooks/webhook-signals';
+import { startWebhookSweeper } from './webhooks/webhook-sweeper';
 
 async function main() {
   const config = loadConfig(process.env, 'api');
@@ -13,7 +15,17 @@ async function main() {
   const models = createModels(db);
   await ensureIndexes(models);
   const temporal = createTemporalClient(config);
-  const app = createApp({ config, logger, db, models, temporal });
+  // Provider webhooks are answered once in the inbox; this sends their signals, and the sweeper
+  // re-drives any that a crash or an unreachable Temporal left behind (docs/webhooks.md).
+  const webhookSignals = apiWebhookSignals({ config, logger, models, temporal });
+  const sweeper = startWebhookSweeper({
+    signals: webhookSignals,
+    logger,
+    intervalMs: config.WEBHOOK_SWEEP_INTERVAL_SECONDS * 1000,
+    afterMs: config.WEBHOOK_SWEEP_AFTER_SECONDS * 1000,
+    batch: config.WEBHOOK_SWEEP_BATCH,
+  });
+  const app = createApp({ config, logger, db, models, temporal, webhookSignals });
 
   const server = createServer(app);
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
@@ -31,6 +43,9 @@ async function main() {
     const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS).unref();
     await closed;
     clearTimeout(timer);
+    // Signals being sent finish; queued ones stay pending in the database for the next sweep.
+    await sweeper.stop();
+    await webhookSignals.stop();
     await temporal.connection.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     logger.info('api stopped');

@@ -61,8 +61,10 @@ describe('KYC webhooks', () => {
     const stranger = randomUUID();
     const res = await postVeriff(veriffDecision(randomUUID(), stranger, 'approved'));
     expect(res.status).toBe(200);
-    const doc = await t.stack.deps.models.WebhookEvent.findOne({ workflowId: onboardingWorkflowId(stranger) }).lean();
+    // The ack does not wait for the signal: the dispatcher finds no such run and marks it after.
+    const doc = await t.waitFor(() => t.stack.deps.models.WebhookEvent.findOne({ workflowId: onboardingWorkflowId(stranger) }).lean(), (d) => d?.unroutable === true);
     expect(doc).toMatchObject({ unroutable: true, signaledAt: null });
+    expect(await t.stack.deps.models.WebhookPendingSignal.findById(doc!._id).lean()).toBeNull();
   });
 
   it('settles on the same final state whether events arrive in order or shuffled and repeated', async () => {

@@ -1,25 +1,17 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import express from 'express';
 import { z } from 'zod';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { verifyBridgeWebhook } from '../../../adapters/providers/bridge-signature';
 import { isValidVeriffSignature } from '../../../adapters/providers/veriff-signature';
-import {
-  bridgeEventSignal,
-  onboardingWorkflowId,
-  veriffEventSignal,
-  type BridgeEventSignal,
-  type VeriffEventSignal,
-} from '../../../domain/contracts/onboarding.contract';
-import { ACCOUNT_WORKFLOW, accountWorkflowId, type AccountInput } from '../../../domain/contracts/account.contract';
-import { taskQueues } from '../../../domain/task-queues';
+import { onboardingWorkflowId, type BridgeEventSignal, type VeriffEventSignal } from '../../../domain/contracts/onboarding.contract';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 import { insertNextSlot } from '../../../adapters/models/slots';
 import { bridgeObjectOwnerId } from '../../../adapters/models/bridge-object-owner';
+import { apiWebhookSignals, type WebhookSignalDelivery } from '../webhooks/webhook-signals';
 
 const VERIFF_STATUSES = new Set<VeriffEventSignal['status']>(['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -62,61 +54,55 @@ function normaliseVeriff(body: Record<string, unknown>): { userId: string; signa
  * Mounted before the JSON parser: signatures are checked on the exact bytes received.
  */
 export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
-  const { config, models, temporal } = deps;
+  const { config, models } = deps;
   const raw = express.raw({ type: '*/*', limit: config.BODY_LIMIT });
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   const now = () => (deps.now ? deps.now() : new Date());
-  const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  const signals = deps.webhookSignals ?? apiWebhookSignals(deps);
 
-  /** Records the event once; signals until one signal got through (a redelivery retries it). */
+  /**
+   * Records the event once and answers; the signal goes out right after, off the ack path
+   * (docs/webhooks.md). Durable because the pending-signal entry is written with the inbox entry
+   * before the 200, and only a delivered signal removes it; the sweeper re-drives what is left.
+   */
   async function inboxThenSignal(e: {
     id: string;
-    provider: 'veriff' | 'bridge';
-    eventType: string;
     userId: string | null;
     raw: Buffer;
-    signal: (workflowId: string) => Promise<void>;
-    /** Where the event goes once the user's onboarding has ended (Bridge: the account workflow). */
-    afterOnboarding?: () => Promise<void>;
+    inbox: { provider: 'veriff' | 'bridge'; eventType: string };
+    delivery: (workflowId: string, userId: string) => WebhookSignalDelivery;
   }) {
     const workflowId = e.userId ? onboardingWorkflowId(e.userId) : null;
-    let duplicate = false;
-    try {
-      await models.WebhookEvent.create({
+    const delivery = workflowId ? e.delivery(workflowId, e.userId!) : null;
+    const [pending, inbox] = await Promise.allSettled([
+      // Both inserts at once: either failing answers 5xx, so the provider retries, and the retry
+      // (a duplicate below) writes the pending entry again if it is missing.
+      delivery ? models.WebhookPendingSignal.create({ _id: e.id, createdAt: now(), deliverySealed: signals.seal(e.id, delivery) }) : null,
+      models.WebhookEvent.create({
         _id: e.id,
-        provider: e.provider,
-        eventType: e.eventType,
+        ...e.inbox,
         workflowId,
         unroutable: !workflowId,
         payloadSealed: cipher.encrypt(e.raw.toString('utf8'), e.id),
-      });
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      duplicate = true;
+      }),
+    ]);
+    if (pending.status === 'rejected' && !isDuplicateKeyError(pending.reason)) throw pending.reason;
+    if (inbox.status === 'rejected' && !isDuplicateKeyError(inbox.reason)) throw inbox.reason;
+    const duplicate = inbox.status === 'rejected';
+    if (duplicate) {
       // Counted by insert (webhookDeliveries), not $inc: concurrent duplicates would lose increments.
       const repeats = await models.WebhookDelivery.countDocuments({ eventId: e.id });
       await insertNextSlot(models.WebhookDelivery, e.id, { from: repeats + 2, fields: { eventId: e.id, receivedAt: now() } });
       const prior = await models.WebhookEvent.findById(e.id, { signaledAt: 1, unroutable: 1 }).lean();
-      if (prior?.signaledAt || prior?.unroutable) return { received: true as const, duplicate };
-    }
-    if (!workflowId) return { received: true as const, duplicate };
-    try {
-      await e.signal(workflowId);
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      if (!e.afterOnboarding) {
-        // No such onboarding (or it has ended): kept for operators; the provider must stop retrying.
-        await models.WebhookEvent.updateOne({ _id: e.id }, { $set: { unroutable: true } });
+      if (prior?.signaledAt || prior?.unroutable) {
+        // Already delivered: the pending entry this repeat may have written again is not needed
+        // (the dispatcher marks `signaledAt` before it deletes, so none is left behind unseen).
+        if (pending.status === 'fulfilled' && delivery) await models.WebhookPendingSignal.deleteOne({ _id: e.id });
         return { received: true as const, duplicate };
       }
-      await e.afterOnboarding();
     }
-    // Off the ack path (docs/performance.md, webhook ack): the event is in the inbox and the
-    // workflow has it, so the answer does not wait for this mark. If it is lost, a redelivery
-    // signals again and the workflow drops the repeat by its event key.
-    void models.WebhookEvent.updateOne({ _id: e.id }, { $set: { signaledAt: now() } }).catch((err: unknown) =>
-      deps.logger.warn({ err, eventId: e.id }, 'webhook signalled; marking it signalled failed'),
-    );
+    // Not yet delivered (first delivery, or a repeat of one still pending): send it soon.
+    if (delivery) signals.enqueue(e.id, delivery);
     return { received: true as const, duplicate };
   }
 
@@ -139,11 +125,10 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         const { userId, signal } = normaliseVeriff(parseJson(body));
         const data = await inboxThenSignal({
           id: `veriff:${signal.eventKey}`,
-          provider: 'veriff',
-          eventType: `${signal.kind}.${signal.status}`,
+          inbox: { provider: 'veriff', eventType: `${signal.kind}.${signal.status}` },
           userId: UUID.test(userId) ? userId : null,
           raw: body,
-          signal: (wf) => temporal.workflow.getHandle(wf).signal(veriffEventSignal, signal),
+          delivery: (workflowId, owner) => ({ provider: 'veriff', workflowId, userId: owner, signal }),
         });
         return { data };
       },
@@ -193,22 +178,11 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         };
         const data = await inboxThenSignal({
           id: `bridge:${event.event_id}`,
-          provider: 'bridge',
-          eventType: String(event.event_type ?? category),
+          inbox: { provider: 'bridge', eventType: String(event.event_type ?? category) },
           userId: user?._id ?? null,
           raw: body,
-          signal: (wf) => temporal.workflow.getHandle(wf).signal(bridgeEventSignal, signal),
-          // Onboarding over: the account (an offboarding must still reach it), started if idle.
-          afterOnboarding: async () => {
-            const input: AccountInput = { userId: user!._id };
-            await temporal.workflow.signalWithStart(ACCOUNT_WORKFLOW, {
-              workflowId: accountWorkflowId(user!._id),
-              taskQueue: queues.onboarding,
-              args: [input],
-              signal: bridgeEventSignal,
-              signalArgs: [signal],
-            });
-          },
+          // Once the onboarding has ended, the dispatcher hands it to the account workflow.
+          delivery: (workflowId, owner) => ({ provider: 'bridge', workflowId, userId: owner, signal }),
         });
         return { data };
       },

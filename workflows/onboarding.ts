@@ -8,6 +8,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { KycActivities } from '../activities/kyc/create-kyc-activities';
 import type { UserActivities } from '../activities/users/create-user-activities';
 import type { KycLevel, UserStatus } from '../domain/vocabulary/users';
@@ -61,16 +62,37 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const { workflowId, runId, taskQueue } = workflowInfo();
   // Notification ids are derived from the run, so retries and replays never send twice.
   const notificationKey = (step: string) => `${workflowId}.${runId}.${step}`;
+  // From the `onboarding-lean-journey` patch on, one marker stands for every earlier patch (each
+  // patch asked costs a marker and a TemporalChangeVersion upsert, a visibility write on the server),
+  // the user's short `_id` writes after registration run as local activities, and a step change is
+  // one search-attribute upsert carrying only what changed. Asked first, in the first activation (a
+  // patch first asked after a local activity of the same workflow task does not replay). Runs started
+  // before it find no marker here and ask the earlier patches where they always did.
+  const lean = patched('onboarding-lean-journey');
+  const since = (patch: string) => lean || patched(patch);
   // From this patch on, the registration's short steps (create the user, issue a code, start a
   // notification) are local activities: a registration is one or two workflow tasks instead of ~8
   // server tasks (docs/performance.md). Runs started before it replay with activity tasks.
-  const localSteps = patched('onboarding-local-steps');
+  const localSteps = since('onboarding-local-steps');
+  // Only the registration's own code: a later one (reminder, resend) stays an activity task, so a
+  // slow one never holds the workflow task open while the user confirms with the first code.
+  const registrationSteps = { createOnboardingUser: Infinity, issueConfirmationCode: 1 };
   const routedUsers = routeActivities(
     proxyActivities<UserActivities>(activityProfiles.fast),
     localSteps ? proxyLocalActivities<UserActivities>(localActivityProfiles.fast) : undefined,
-    // Only the registration's own code: a later one (reminder, resend) stays an activity task, so a
-    // slow one never holds the workflow task open while the user confirms with the first code.
-    { createOnboardingUser: Infinity, issueConfirmationCode: 1 },
+    // Lean runs: every write of the user is a few `_id` reads and writes, each safe to run again
+    // (a local activity re-runs if its workflow task is lost):
+    // - markEmailConfirmed sets `emailVerifiedAt` only when it is unset;
+    // - recordKycState `$set`s the same fields to the same values (a milestone only when unset) and
+    //   inserts the Bridge owner records under deterministic `_id`s, a duplicate key meaning done;
+    // - setUserStatus / transitionUserStatus are keyed by the audit id (workflow id + run + key):
+    //   the audit insert decides once and `lastTransitionId` stops a second update;
+    // - readAccountStanding only reads.
+    // They still go one at a time through `serially`, so this run stays the user's one writer.
+    // Provider calls (Veriff, Bridge) stay activity tasks on the kyc worker.
+    lean
+      ? { ...registrationSteps, markEmailConfirmed: Infinity, recordKycState: Infinity, setUserStatus: Infinity, transitionUserStatus: Infinity, readAccountStanding: Infinity }
+      : registrationSteps,
   );
   const notifier = localSteps
     ? proxyLocalActivities<NotificationRequestActivities>(localActivityProfiles.notification)
@@ -79,11 +101,11 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // transitions, admin changes and KYC state alike), so the audit trail follows the order applied.
   // Older runs replay with direct calls.
   const serially = createSerial();
-  const users = patched('one-status-writer') ? serializedUserWrites(routedUsers, serially) : routedUsers;
+  const users = since('one-status-writer') ? serializedUserWrites(routedUsers, serially) : routedUsers;
   // Asked here, in the first activation: asked in finish(), right after a local activity of the
   // same workflow task, its marker does not line up on replay (a nondeterminism error, measured).
   // Runs recorded before local steps existed asked it in finish() and still do.
-  const bridgeAfterOnboardingEarly = localSteps ? patched('bridge-after-onboarding') : null;
+  const bridgeAfterOnboardingEarly = localSteps ? since('bridge-after-onboarding') : null;
   // Provider calls made while a user waits on an update: bounded, so the request cannot hang.
   const kyc = proxyActivities<KycActivities>({
     ...activityProfiles.provider,
@@ -129,10 +151,28 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   let stepEnteredAtMs = Date.now();
   let remindedEntry = -1;
 
-  function setStep(step: OnboardingStep, kycStatus?: string) {
+  // Lean runs: the KycStatus last upserted, and a decision's KycStatus held for the step it leads to.
+  let shownKycStatus: string | null = null;
+  let heldKycStatus: string | null = null;
+
+  function setStep(step: OnboardingStep, kycStatus?: string, alsoUpsert: SearchAttributeUpdatePair[] = []) {
     s.step = step;
     stepEntry += 1;
     stepEnteredAtMs = Date.now();
+    if (lean) {
+      // One upsert per step: the step, when it was entered, and the KYC status only if it changed.
+      const kyc = kycStatus ?? heldKycStatus;
+      heldKycStatus = null;
+      const kycChanged = kyc !== null && kyc !== shownKycStatus;
+      if (kyc !== null) shownKycStatus = kyc;
+      upsertSearchAttributes([
+        { key: SA.OnboardingStep, value: step },
+        { key: SA.StepEnteredAt, value: new Date() },
+        ...(kycChanged ? [{ key: SA.KycStatus, value: kyc }] : []),
+        ...alsoUpsert,
+      ]);
+      return;
+    }
     upsertSearchAttributes([
       { key: SA.OnboardingStep, value: step },
       // Lets operators ask "in this step for 3 days". Patched: runs started before it replay without it.
@@ -144,10 +184,17 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const notify = (step: string, event: NotificationEvent, data: Record<string, string> = {}, channels?: ('email' | 'sms' | 'push')[]) =>
     notifier.requestNotification({ notificationId: notificationKey(step), userId, event, data, channels });
 
+  /** KYC news within a step; lean runs upsert only a change. */
+  function showKycStatus(kycStatus: string) {
+    if (lean && kycStatus === shownKycStatus) return;
+    shownKycStatus = kycStatus;
+    upsertSearchAttributes([{ key: SA.KycStatus, value: kycStatus }]);
+  }
+
   async function setStatus(status: UserStatus, key: string, extra: { kycLevel?: KycLevel; reason?: string | null; cause?: 'bridge' } = {}) {
     await serially(async () => {
       // An admin's change applied first wins: the run stops instead of overwriting it.
-      if (adminClose && patched('one-status-writer')) throw new ClosedByAdmin();
+      if (adminClose && since('one-status-writer')) throw new ClosedByAdmin();
       await routedUsers.setUserStatus({ userId, status, ...extra, auditId: `${workflowId}.${runId}.${key}` });
     });
   }
@@ -222,7 +269,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
       s.timestamps.confirmedAt = at;
       // Read-your-writes: once this update answers, the next call (kyc-session) must find the
       // new step, even if the main flow is still busy (e.g. sending the reminder code).
-      if (patched('confirm-enters-kyc-step')) enterKycSessionStep();
+      if (since('confirm-enters-kyc-step')) enterKycSessionStep();
       return { confirmedAt: at };
     },
     {
@@ -336,7 +383,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     s.nextReminderAt = null;
     s.timestamps.closedAt = iso(Date.now());
     setStep(step);
-    if (bridgeAfterOnboardingEarly ?? patched('bridge-after-onboarding')) {
+    if (bridgeAfterOnboardingEarly ?? since('bridge-after-onboarding')) {
       // Bridge news that reached this run after its Bridge step (e.g. `offboarded` right after
       // activation) still changes the account; checked again after the last handler, so nothing
       // signalled before the run ends is dropped. Later news goes to the account workflow.
@@ -371,11 +418,13 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   registration = { ok: true };
   s.tenantId = created.tenantId;
   s.bridge.required = created.bridgeRequired;
-  upsertSearchAttributes([{ key: SA.TenantId, value: created.tenantId ?? 'none' }]);
+  const tenant = { key: SA.TenantId, value: created.tenantId ?? 'none' };
+  // Lean runs upsert the tenant with the first step, in one event.
+  if (!lean) upsertSearchAttributes([tenant]);
 
   try {
     // ---- 2. email confirmation: code, reminder with a fresh code, abandonment -------------
-    setStep('awaiting_confirmation', 'none');
+    setStep('awaiting_confirmation', 'none', [tenant]);
     const confirmBy = confirmationDeadlines(policy);
     const remindAt = nextWake(startedAt, confirmBy, false).at;
     s.nextReminderAt = iso(remindAt);
@@ -389,7 +438,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
       }
     }
     if (s.step === 'awaiting_confirmation') enterKycSessionStep();
-    const deadlines = patched('kyc-deadlines');
+    const deadlines = since('kyc-deadlines');
 
     // ---- 3. Veriff: sessions on request, events until a final decision --------------------
     let decision: 'approved' | 'declined' | null = null;
@@ -425,7 +474,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     // ---- 5. activation --------------------------------------------------------------------
     await setStatus('active', 'activated', { kycLevel: s.kycLevel, reason: 'onboarding completed' });
     // An admin's change applied right after the activation: no "activated" message, the run closes.
-    if (adminClose && patched('one-status-writer')) throw new ClosedByAdmin();
+    if (adminClose && since('one-status-writer')) throw new ClosedByAdmin();
     s.timestamps.activatedAt = iso(Date.now());
     await notify('activated', 'account_activated', { kycLevel: s.kycLevel }, ['email', 'sms', 'push']);
     return await finish('active', 'active');
@@ -462,7 +511,12 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
       if (e.kind === 'setStatus') await setStatus(e.status, e.key, { reason: e.reason });
       else if (e.kind === 'recordKycState') await users.recordKycState({ userId, provider: 'veriff', state: e.state });
       else if (e.kind === 'setStep') setStep(e.step, e.kycStatus);
-      else if (e.kind === 'kycStatus') upsertSearchAttributes([{ key: SA.KycStatus, value: e.kycStatus }]);
+      // A decision always leads to a step change (Bridge link, activation, rejection): lean runs
+      // upsert its KycStatus with that step instead of on its own.
+      else if (e.kind === 'kycStatus') {
+        if (lean) heldKycStatus = e.kycStatus;
+        else upsertSearchAttributes([{ key: SA.KycStatus, value: e.kycStatus }]);
+      }
       else await notify(e.key, e.event, e.data);
     }
     return r.decision;
@@ -475,6 +529,6 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     bridgeKyc = reduceBridgeEvent({ ...bridgeKyc, kycStatus: b.kycStatus, tosStatus: b.tosStatus, rejectionReasons: b.rejectionReasons }, ev).state;
     Object.assign(b, { kycStatus: bridgeKyc.kycStatus, tosStatus: bridgeKyc.tosStatus, rejectionReasons: bridgeKyc.rejectionReasons });
     b.updatedAt = iso(Date.now());
-    upsertSearchAttributes([{ key: SA.KycStatus, value: `bridge:${b.kycStatus}` }]);
+    showKycStatus(`bridge:${b.kycStatus}`);
   }
 }

@@ -22,7 +22,8 @@ describe('one writer per user status', () => {
     if (process.env.RECORD_HISTORIES && t) {
       for (const [name, workflowId] of toRecord) {
         const history = await t.stack.deps.temporal.workflow.getHandle(workflowId).fetchHistory().catch(() => null);
-        if (history) fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}.json`), historyToJSON(history));
+        // RECORD_HISTORIES_SUFFIX names a new set (a new workflow shape), so the earlier ones stay.
+        if (history) fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.json`), historyToJSON(history));
       }
     }
     await t?.close();

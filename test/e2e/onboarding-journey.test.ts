@@ -17,8 +17,10 @@ describe('onboarding journey end to end', () => {
   async function saveHistory(userId: string, name: string) {
     if (!process.env.RECORD_HISTORIES) return;
     const history = await t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)).fetchHistory();
-    // Suffixed with the workflow's latest patches, so a new recording never replaces an older history.
-    fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}-local-steps.json`), historyToJSON(history));
+    // Suffixed with the workflow's latest patches (RECORD_HISTORIES_SUFFIX names a new set), so a new
+    // recording never replaces an older history.
+    const suffix = process.env.RECORD_HISTORIES_SUFFIX ?? '-local-steps';
+    fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}${suffix}.json`), historyToJSON(history));
   }
 
   it('register → confirm → Veriff approves → Bridge ToS + KYC approve → active', async () => {

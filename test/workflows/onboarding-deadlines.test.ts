@@ -98,10 +98,10 @@ describe('onboarding deadlines', () => {
       expect(final.step).toBe('abandoned');
       expect(Math.abs(Date.parse(final.timestamps.closedAt!) - (enteredAt + ABANDON))).toBeLessThan(2_000);
       expect(reminders(userId)).toHaveLength(1);
-      // One saved run for a Bridge wait and one for a Veriff wait.
+      // One saved run for a Bridge wait and one for a Veriff wait (RECORD_HISTORIES_SUFFIX names a new set).
       const saved = { awaiting_bridge_approval: 'bridge-approval', awaiting_kyc_decision: 'kyc-decision' }[step as string];
       if (saved && process.env.RECORD_HISTORIES) {
-        const file = path.join(__dirname, '../replay/histories', `onboarding-abandoned-in-${saved}-deadlines.json`);
+        const file = path.join(__dirname, '../replay/histories', `onboarding-abandoned-in-${saved}-deadlines${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.json`);
         fs.writeFileSync(file, historyToJSON(await handle.fetchHistory()));
       }
     },

@@ -4,6 +4,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
 import {
   adminStatusChangedSignal,
   bridgeEventSignal,
@@ -15,6 +16,8 @@ import {
   type VeriffEventSignal,
 } from '../../domain/contracts/onboarding.contract';
 import { SA } from '../../domain/search-attributes';
+
+const { EventType } = temporal.api.enums.v1;
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 import { HOUR, POLICY, eventually, failureType, fakeActivities, register, startOnboarding, state, type Fakes } from './onboarding-fakes';
 
@@ -61,6 +64,21 @@ describe('onboarding workflow', () => {
     const file = `${name}${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.json`;
     if (process.env.RECORD_HISTORIES) fs.writeFileSync(path.join(__dirname, '../replay/histories', file), historyToJSON(await h.fetchHistory()));
   };
+
+  /** The run's history in numbers: what each workflow task, activity task and upsert costs the server. */
+  async function historyShape(h: WorkflowHandle) {
+    const events = (await h.fetchHistory()).events ?? [];
+    const type = (e: (typeof events)[number]) => EventType[e.eventType ?? 0];
+    const firstTaskEnd = events.findIndex((e, i) => i > 3 && type(e) === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
+    return {
+      events: events.length,
+      activityTasks: events.filter((e) => type(e) === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED').map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!),
+      workflowTasks: events.filter((e) => type(e) === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED').length,
+      upserts: events.filter((e) => type(e) === 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES').length,
+      upsertsInFirstTask: events.slice(0, firstTaskEnd).filter((e) => type(e) === 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES').length,
+      patches: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length,
+    };
+  }
 
   /** Registered and confirmed, with a Veriff session: the common start of the KYC branches. */
   async function toKycSubmission(overrides = {}) {
@@ -131,6 +149,19 @@ describe('onboarding workflow', () => {
     // Deterministic ids: the run's id plus the step, so a retry can never send twice.
     expect(activated.notificationId).toMatch(new RegExp(`^onboarding-${userId}\\.[0-9a-f-]+\\.activated$`));
     expect((await handle.describe()).typedSearchAttributes.get(SA.OnboardingStep)).toBe('active');
+
+    // The lean journey (patched 'onboarding-lean-journey'): one patch marker; the registration's
+    // task upserts twice (that marker's TemporalChangeVersion, then tenant + step in one event); only
+    // the provider calls are activity tasks; one upsert per step and per KYC status change.
+    const shape = await historyShape(handle);
+    expect(shape.patches).toBe(1);
+    expect(shape.upsertsInFirstTask).toBe(2);
+    expect(shape.activityTasks).toEqual(['createVeriffSession', 'createBridgeKycLink']);
+    // 1 TemporalChangeVersion + 7 steps (confirmation, KYC session, submission, decision, Bridge
+    // link, Bridge approval, active) + 2 Bridge status changes (under_review, approved; the ToS
+    // approval leaves KycStatus as it was).
+    expect(shape.upserts).toBe(10);
+    await record(handle, 'onboarding-active-with-bridge');
   });
 
   it('activates right after Veriff approval when the Bridge step is switched off', async () => {
@@ -210,6 +241,9 @@ describe('onboarding workflow', () => {
     expect(await state(handle)).toMatchObject({ step: 'rejected', rejectionReason: 'Physical document not used', veriff: { status: 'declined' } });
     expect(fakes.rec(userId).statuses.map((s) => s.status)).toEqual(['pending_verification', 'rejected']);
     expect(fakes.rec(userId).notifications.map((n) => n.event)).toContain('kyc_declined');
+    // The decision's KycStatus rides on the rejection step's upsert.
+    expect((await handle.describe()).typedSearchAttributes.get(SA.KycStatus)).toBe('veriff:declined');
+    await record(handle, 'onboarding-veriff-declined');
   });
 
   it('goes back to waiting on resubmission and declines past the resubmission limit', async () => {
@@ -251,7 +285,7 @@ describe('onboarding workflow', () => {
   });
 
   it.each(['rejected', 'offboarded'])('rejects when Bridge KYC is %s', async (status) => {
-    const { handle, session } = await toKycSubmission();
+    const { userId, handle, session } = await toKycSubmission();
     await veriff(handle, session.sessionId, 'approved');
     await stepIs(handle, 'awaiting_bridge_link');
     await handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'k1' }] });
@@ -260,6 +294,12 @@ describe('onboarding workflow', () => {
     await bridge(handle, 2000, status, 'approved');
     expect(await handle.result()).toEqual({ outcome: 'rejected' });
     expect((await state(handle)).rejectionReason).toBe(`Bridge KYC ${status}`);
+    // Written as local activities, in order: the link, each event's state, then the rejection.
+    expect(fakes.rec(userId).kyc.filter((k) => k.provider === 'bridge').map((k) => k.state.kycStatus)).toEqual(['not_started', 'awaiting_questionnaire', status]);
+    expect(fakes.rec(userId).statuses.map((s) => s.status)).toEqual(['rejected']);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.KycStatus)).toBe(`bridge:${status}`);
+    expect((await historyShape(handle)).activityTasks).toEqual(['createVeriffSession', 'createBridgeKycLink']);
+    if (status === 'rejected') await record(handle, 'onboarding-bridge-rejected');
   });
 
   it('ends with registration_failed when the email is taken or the organization is unknown', async () => {

@@ -67,7 +67,8 @@ export const coreSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: envPositiveInt.default(250),
   /**
    * V8 flags the worker processes start with (infra/processes.ts puts them on the command line, so
-   * `npm start` and the bench run them; docker-compose.yml's `node` commands do not pass them yet). V8's
+   * `npm start` and the bench run them; docker-compose.yml's worker commands carry the default, which
+   * test/unit/compose-config.test.ts keeps equal). V8's
    * defaults size a long-lived process for throughput: young-generation semi-spaces of up to
    * 16 MiB per isolate (a worker has two, main and workflow thread) and an old space that keeps
    * its high-water mark after a burst. Sized by measurement in docs/performance.md (memory).

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../../adapters/config';
-import { APP_SERVICES, httpOk, serviceArgs, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
+import { APP_SERVICES, httpOk, serviceArgs, serviceEnv, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
 import { supervise } from '../supervisor';
 import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
 import { paths } from '../tools-paths';
@@ -103,7 +103,7 @@ async function main() {
   // Services are restarted when they die (with backoff and a [dev] line): a crashed worker never
   // takes Temporal or the database down, and its workflows resume when it is back.
   for (const svc of APP_SERVICES) {
-    const start = () => spawnManaged(svc.name, process.execPath, serviceArgs(svc, compiledDir, env), { cwd: paths.root, env, onLine: prefixer(svc.name) });
+    const start = () => spawnManaged(svc.name, process.execPath, serviceArgs(svc, compiledDir, env), { cwd: paths.root, env: serviceEnv(svc, env), onLine: prefixer(svc.name) });
     started.push(supervise(svc.name, start, { log: (line) => process.stderr.write(`[dev] ${line}\n`) }));
     if (svc.name === 'sandbox') await waitUntil('sandbox', () => httpOk(`${config.SANDBOX_URL}/healthz`), { timeoutMs: 30_000 });
   }

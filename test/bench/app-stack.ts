@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadDevSecrets } from '../../infra/dev-stack/dev-secrets';
-import { APP_SERVICES, freePort, httpOk, serviceArgs, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
+import { APP_SERVICES, freePort, httpOk, serviceArgs, serviceEnv, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
 import { paths } from '../../infra/tools-paths';
 import { ensureWorkflowBundle } from '../../infra/workflow-bundle';
 import { ensureCompiledSources } from '../../infra/compiled-sources';
@@ -79,15 +79,15 @@ async function start(infra: BenchInfra): Promise<AppStack> {
     if (lines.length > 200) lines.shift();
     if (process.env.BENCH_VERBOSE) process.stdout.write(`[${name}] ${line}\n`);
   };
-  const spawnNode = (name: string, args: string[]) => {
-    const proc = failOnExit(spawnManaged(name, process.execPath, args, { cwd: paths.root, env, onLine: keep(name) }));
+  const spawnNode = (name: string, args: string[], procEnv: NodeJS.ProcessEnv = env) => {
+    const proc = failOnExit(spawnManaged(name, process.execPath, args, { cwd: paths.root, env: procEnv, onLine: keep(name) }));
     owned.push(proc);
     return proc;
   };
   const spawnTs = (name: string, entry: string) => spawnNode(name, ['--import', 'tsx', entry]);
   // As `npm start` runs them: the workers from compiled JavaScript, the rest through tsx.
   const compiledDir = await ensureCompiledSources(paths.root);
-  const procs = APP_SERVICES.map((s) => spawnNode(s.name, serviceArgs(s, compiledDir, env)));
+  const procs = APP_SERVICES.map((s) => spawnNode(s.name, serviceArgs(s, compiledDir, env), serviceEnv(s, env)));
   const bare = spawnTs('bare-server', path.join('test/bench/baselines/bare-server.ts'));
   const bareWorker = spawnTs('bare-worker', path.join('test/bench/baselines/bare-worker.ts'));
   const apiUrl = `http://127.0.0.1:${apiPort}`;

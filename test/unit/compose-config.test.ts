@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig, PROCESS_SECTIONS, type ProcessName } from '../../adapters/config';
 import { SECTIONS } from '../../adapters/config/sections';
+import { APP_SERVICES, serviceArgs, serviceEnv } from '../../infra/processes';
 
 // docker-compose.yml is the path from `npm start` to a deployment, and it cannot run here (no
 // Docker engine). This test boots each app service's configuration the way its container would:
@@ -34,11 +35,13 @@ const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'
 };
 const envFile = readEnvFile(path.join(root, '.env.example'));
 
-/** App services: `node dist/services/<process>/main.js`. */
+/** App services: `node [--v8-flag …] dist/services/<process>/main.js`. */
 const appServices = Object.entries(compose.services).flatMap(([name, svc]) => {
-  const m = svc.command?.join(' ').match(/^node dist\/services\/([a-z-]+)\/main\.js/);
-  return m ? [{ name, process: m[1] as ProcessName, svc }] : [];
+  const m = svc.command?.join(' ').match(/^node ((?:--[a-z0-9=-]+ )*)dist\/services\/([a-z-]+)\/main\.js/);
+  return m ? [{ name, process: m[2] as ProcessName, svc, nodeFlags: m[1].split(' ').filter(Boolean) }] : [];
 });
+/** Read by the runtime (glibc), not by the app's configuration. */
+const RUNTIME_VARIABLES = new Set(['MALLOC_ARENA_MAX']);
 const envOf = (svc: { environment?: Record<string, string | number> }) =>
   Object.fromEntries(Object.entries(svc.environment ?? {}).map(([k, v]) => [k, substitute(String(v), envFile)]));
 
@@ -53,7 +56,19 @@ describe('docker-compose.yml boots every process', () => {
 
   it.each(appServices.map((s) => [s.name, s] as const))('%s: receives only variables its process reads', (_name, { process, svc }) => {
     const reads = new Set(PROCESS_SECTIONS[process].flatMap((s) => Object.keys(SECTIONS[s].shape)));
-    expect(Object.keys(svc.environment ?? {}).filter((k) => !reads.has(k))).toEqual([]);
+    expect(Object.keys(svc.environment ?? {}).filter((k) => !reads.has(k) && !RUNTIME_VARIABLES.has(k))).toEqual([]);
+  });
+
+  it('workers start as `npm start` starts them: the default V8 flags and malloc arenas (docs/performance.md, memory)', () => {
+    const workers = appServices.filter((s) => s.process.endsWith('-worker'));
+    expect(workers.map((w) => w.process).sort()).toEqual(['kyc-worker', 'notifications-worker', 'onboarding-worker']);
+    for (const w of workers) {
+      const spec = APP_SERVICES.find((a) => a.name === w.process)!;
+      const expected = serviceArgs(spec, '/x', {}).slice(0, -1);
+      expect([w.name, w.nodeFlags]).toEqual([w.name, expected]);
+      expect([w.name, w.svc.environment?.MALLOC_ARENA_MAX]).toEqual([w.name, serviceEnv(spec, {}).MALLOC_ARENA_MAX]);
+    }
+    for (const other of appServices.filter((s) => !s.process.endsWith('-worker'))) expect(other.nodeFlags).toEqual([]);
   });
 
   it('workers and the API start after the database is healthy and Temporal is set up', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../adapters/config';
-import { APP_SERVICES, serviceArgs } from '../../infra/processes';
+import { APP_SERVICES, serviceArgs, serviceEnv } from '../../infra/processes';
 import { TEST_SECRETS } from '../helpers/config';
 
 // WORKER_V8_FLAGS is how the worker processes get their heap sizing (docs/performance.md, memory):
@@ -37,5 +37,14 @@ describe('worker V8 flags', () => {
       expect(() => serviceArgs(svc('kyc-worker'), dir, { WORKER_V8_FLAGS: bad })).toThrow();
     }
     expect(loadConfig({ ...TEST_SECRETS, WORKER_V8_FLAGS: '--max-semi-space-size=4' }, 'onboarding-worker').WORKER_V8_FLAGS).toEqual(['--max-semi-space-size=4']);
+  });
+
+  it('workers start with MALLOC_ARENA_MAX=2 unless the environment sets its own; the API and sandbox keep theirs', () => {
+    for (const s of APP_SERVICES.filter((x) => x.name.endsWith('-worker'))) {
+      expect(serviceEnv(s, { A: '1' })).toEqual({ A: '1', MALLOC_ARENA_MAX: '2' });
+      expect(serviceEnv(s, { MALLOC_ARENA_MAX: '4' })).toEqual({ MALLOC_ARENA_MAX: '4' });
+    }
+    expect(serviceEnv(svc('api'), { A: '1' })).toEqual({ A: '1' });
+    expect(serviceEnv(svc('sandbox'), {})).toEqual({});
   });
 });

@@ -1,11 +1,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createFieldCipher, type FieldCipher } from '../../../adapters/crypto/field-cipher';
+import type { ProcessConfig } from '../../../adapters/config';
 import type { Logger } from '../../../adapters/logger';
 import type { Models } from '../../../adapters/models';
 import { ACCOUNT_WORKFLOW, accountWorkflowId, type AccountInput } from '../../../domain/contracts/account.contract';
 import { bridgeEventSignal, veriffEventSignal, type BridgeEventSignal, type VeriffEventSignal } from '../../../domain/contracts/onboarding.contract';
 import { taskQueues } from '../../../domain/task-queues';
-import type { ApiDeps } from '../deps';
 
 /** What an acknowledged webhook must become: one signal to the user's onboarding run. */
 export type WebhookSignalDelivery =
@@ -155,7 +155,13 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
 export type WebhookSignals = ReturnType<typeof createWebhookSignals>;
 
 /** The API's dispatcher, from its deps and config (main.ts builds one and starts the sweeper with it). */
-export function apiWebhookSignals(deps: Pick<ApiDeps, 'config' | 'models' | 'temporal' | 'logger' | 'now'>): WebhookSignals {
+export function apiWebhookSignals(deps: {
+  config: ProcessConfig<'api'>;
+  models: Models;
+  temporal: Client;
+  logger: Logger;
+  now?: () => Date;
+}): WebhookSignals {
   return createWebhookSignals({
     models: deps.models,
     temporal: deps.temporal,

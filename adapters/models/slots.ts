@@ -27,30 +27,33 @@ export async function insertNextSlot(
 }
 
 /**
- * The highest taken `<prefix>#<n>` up to `max` (0 when none), by `_id` reads only: FerretDB pushes
- * no other filter down, so counting a window's slots scans the whole collection on every call.
- * Slots taken by `insertNextSlot` fill 1, 2, 3, … without gaps (it never skips a free number), so
- * a galloping search finds the end in about 2·log2(n) reads. Concurrent inserts may move the end
+ * The highest taken `<prefix>#<n>` up to `max` (`first - 1` when none), by `_id` reads only: FerretDB
+ * pushes no other filter down, so counting a window's slots scans the whole collection on every call.
+ * Slots taken by `insertNextSlot` fill first, first+1, … without gaps (it never skips a free number),
+ * so a galloping search finds the end in about 2·log2(n) reads. Concurrent inserts may move the end
  * meanwhile; the result is a hint for `from`, and the unique `_id` still decides.
  */
 export async function highestSlot(
   model: Model<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
   prefix: string,
   max: number,
+  first = 1,
 ): Promise<number> {
-  const taken = async (n: number) => (await model.exists({ _id: `${prefix}#${n}` })) !== null;
-  if (max < 1 || !(await taken(1))) return 0;
+  // Searched as 1, 2, 3, … counted from `first`.
+  const taken = async (i: number) => (await model.exists({ _id: `${prefix}#${i + first - 1}` })) !== null;
+  const top = max - first + 1;
+  if (top < 1 || !(await taken(1))) return first - 1;
   let lo = 1; // known taken
   let hi = 2; // probe
-  while (hi <= max && (await taken(hi))) {
+  while (hi <= top && (await taken(hi))) {
     lo = hi;
     hi *= 2;
   }
-  hi = Math.min(hi, max + 1); // known free (or past max)
+  hi = Math.min(hi, top + 1); // known free (or past max)
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (await taken(mid)) lo = mid;
     else hi = mid;
   }
-  return lo;
+  return lo + first - 1;
 }

@@ -27,6 +27,13 @@ describe('rate limiter slots without counting', () => {
     expect(await insertNextSlot(db.models.RateLimitSlot, 'w37', { from: (await highestSlot(db.models.RateLimitSlot, 'w37', 100)) + 1, fields: { window: 'w37', expiresAt: new Date() } })).toBe(38);
   });
 
+  it('counts from another first number (webhook repeats are #2, #3, …: the first delivery is the inbox entry)', async () => {
+    expect(await highestSlot(db.models.RateLimitSlot, 'from2-empty', Number.MAX_SAFE_INTEGER, 2)).toBe(1);
+    for (let i = 2; i <= 12; i++) await db.models.RateLimitSlot.create({ _id: `from2#${i}`, window: 'from2', expiresAt: new Date(Date.now() + 60_000) });
+    expect(await highestSlot(db.models.RateLimitSlot, 'from2', Number.MAX_SAFE_INTEGER, 2)).toBe(12);
+    expect(await highestSlot(db.models.RateLimitSlot, 'from2', 7, 2)).toBe(7);
+  });
+
   it('lets exactly `limit` of 40 concurrent hits through, across two limiter instances (two API processes)', async () => {
     const a = createRateLimiter({ models: db.models });
     const b = createRateLimiter({ models: db.models });

@@ -9,7 +9,7 @@ import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
-import { insertNextSlot } from '../../../adapters/models/slots';
+import { highestSlot, insertNextSlot } from '../../../adapters/models/slots';
 import { bridgeObjectOwnerId } from '../../../adapters/models/bridge-object-owner';
 import { apiWebhookSignals, type WebhookSignalDelivery } from '../webhooks/webhook-signals';
 
@@ -90,9 +90,11 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
     if (inbox.status === 'rejected' && !isDuplicateKeyError(inbox.reason)) throw inbox.reason;
     const duplicate = inbox.status === 'rejected';
     if (duplicate) {
-      // Counted by insert (webhookDeliveries), not $inc: concurrent duplicates would lose increments.
-      const repeats = await models.WebhookDelivery.countDocuments({ eventId: e.id });
-      await insertNextSlot(models.WebhookDelivery, e.id, { from: repeats + 2, fields: { eventId: e.id, receivedAt: now() } });
+      // Counted by insert (webhookDeliveries `<event>#2`, `#3`, …; the first delivery is the inbox
+      // entry), not $inc: concurrent duplicates would lose increments. The next number is found by
+      // `_id` reads, not a count, which FerretDB answers by scanning every event's repeats.
+      const last = await highestSlot(models.WebhookDelivery, e.id, Number.MAX_SAFE_INTEGER, 2);
+      await insertNextSlot(models.WebhookDelivery, e.id, { from: last + 1, fields: { eventId: e.id, receivedAt: now() } });
       const prior = await models.WebhookEvent.findById(e.id, { signaledAt: 1, unroutable: 1 }).lean();
       if (prior?.signaledAt || prior?.unroutable) {
         // Already delivered: the pending entry this repeat may have written again is not needed

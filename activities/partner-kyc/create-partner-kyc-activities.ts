@@ -30,10 +30,11 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
   return {
     async beginPartnerKycCheck({ submissionId }) {
       const s = await submission(submissionId);
+      // Audit first (deterministic id), then the state: whoever sees "pending" finds its record.
+      await audit({ _id: `partner-kyc:${submissionId}:checking`, actor: `client:${s.clientId}`, subject: s.userId, tenantId: s.tenantId, action: 'partner_kyc.checking', to: { documentId: s.documentId, value: s.documentValue } });
       await updateUser(models, s.userId, {
         $set: { 'kyc.partner.status': 'pending', 'kyc.partner.statusDescription': 'Verification in progress', 'kyc.partner.documentId': s.documentId, 'kyc.partner.updatedAt': new Date() },
       });
-      await audit({ _id: `partner-kyc:${submissionId}:checking`, actor: `client:${s.clientId}`, subject: s.userId, tenantId: s.tenantId, action: 'partner_kyc.checking', to: { documentId: s.documentId, value: s.documentValue } });
       await noteAnalyticsChange(models, 'user', s.userId);
       return { documentType: s.documentType as 'basic' | 'advanced' };
     },
@@ -48,6 +49,25 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
         const before = (current.kycLevel ?? 'none') as KycTier;
         return outcome.decision === 'approved' ? higherTier(before, s.documentType as KycTier) : before;
       };
+      // The decision's audit event is written first, under its deterministic id, and only then the
+      // state a partner can read (as status-transition.ts does): a decision visible through
+      // /api/user/kyc/status always has its record. A retry finds the event and keeps its levels.
+      const auditId = `partner-kyc:${submissionId}:outcome`;
+      const prior = await models.AuditEvent.findById(auditId, { from: 1, to: 1 }).lean();
+      if (!prior) {
+        const current = await models.User.findById(s.userId, { kycLevel: 1 }).lean();
+        if (!current) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+        await audit({
+          _id: auditId,
+          actor: 'system:partner-kyc',
+          subject: s.userId,
+          tenantId: s.tenantId,
+          action: `partner_kyc.${status}`,
+          from: { kycLevel: (current.kycLevel ?? 'none') as KycTier },
+          to: { kycLevel: tierAfter(current), documentId: s.documentId, description: outcome.description, resultCode: outcome.resultCode },
+        });
+      }
+      // The level itself is decided again on the locked record, so a concurrent raise is never lowered.
       const written = await updateUser(models, s.userId, (current) => ({
         $set: {
           kycLevel: tierAfter(current),
@@ -59,17 +79,7 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
         },
       }));
       if (!written) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
-      const before = (written.before.kycLevel ?? 'none') as KycTier;
       const after = tierAfter(written.before);
-      await audit({
-        _id: `partner-kyc:${submissionId}:outcome`,
-        actor: 'system:partner-kyc',
-        subject: s.userId,
-        tenantId: s.tenantId,
-        action: `partner_kyc.${status}`,
-        from: { kycLevel: before },
-        to: { kycLevel: after, documentId: s.documentId, description: outcome.description, resultCode: outcome.resultCode },
-      });
       await noteAnalyticsChange(models, 'user', s.userId);
       const held = await models.Transaction.find({ userId: s.userId, status: 'held' }, { _id: 1 }).lean();
       return { passedTier: after, heldTransactionIds: held.map((t) => t._id as string) };
@@ -84,8 +94,9 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
       const tx = await models.Transaction.findById(transactionId).lean();
       if (!tx) throw ApplicationFailure.create({ type: 'NotFound', message: 'transaction not found', nonRetryable: true });
       // Only the hold workflow writes a held transaction's status, so this is not a contended update.
-      await models.Transaction.updateOne({ _id: transactionId }, { $set: { status: outcome } });
+      // Audit first, then the status a caller can read (the same order as every decision here).
       await audit({ _id: `transaction-hold:${transactionId}:${outcome}`, actor: 'system:step-up', subject: tx.userId, tenantId: tx.tenantId, action: `transaction.${outcome}`, from: { status: 'held' }, to: { status: outcome, transactionId } });
+      await models.Transaction.updateOne({ _id: transactionId }, { $set: { status: outcome } });
       await noteAnalyticsChange(models, 'transaction', transactionId);
     },
   };

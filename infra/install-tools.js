@@ -62,21 +62,131 @@ function ensurePythonTools(wantDevServer) {
  * and deletes by `_id`), but creates the unique `_id_` index on `_ferretdb_sjson->"_id"`: SQLite
  * only uses an expression index for the identical expression, so every `_id` lookup scanned the
  * whole table (about 2 s per lookup at 100k users; docs/analytics.md). Writing the lookup the way
- * the index is written makes it an index seek. Same JSON value, so same results. The stamp names
- * the patch so installs built without it are rebuilt.
+ * the index is written makes it an index seek. Same JSON value, so same results.
  */
 const FERRETDB_ID_LOOKUP_PATCH = {
   file: path.join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go'),
+  what: 'the _id lookup',
   from: `IDColumn = DefaultColumn + "->'$._id'"`,
   to: 'IDColumn = DefaultColumn + `->"_id"`',
 };
-const FERRETDB_STAMP = `${PINS.ferretdb}+id-index`;
 
+/**
+ * FerretDB 1.24 applies `update` and `findAndModify` as three steps with nothing holding them
+ * together: query the matching documents, apply the operators in Go, rewrite each whole document
+ * (`updateDocument` / `findAndModifyDocument` → `common.UpdateDocument` → `UpdateAll`); `delete`
+ * reads the matching `_id`s, then deletes those `_id`s. Two concurrent writers of one document
+ * therefore lose one of them whatever fields they touch (measured: 10 concurrent `$set`s of 10
+ * different fields, 20 rounds: 177 of 200 lost), and a delete by `{_id, owner}` can delete a
+ * document whose `owner` changed in between. MongoDB makes every single-document write atomic.
+ * The patch serialises these read → apply → rewrite sequences per collection inside the FerretDB
+ * process: a `sync.Mutex` per "db.collection", from a map behind its own mutex, held from before
+ * the query until after the rewrite (and the query iterators are closed). Inserts are untouched
+ * (the unique `_id` index already makes them atomic), and so are reads, which only ever see
+ * committed rewrites. test/api/database-atomicity.test.ts checks it (0 of 200 lost).
+ */
+const FERRETDB_ATOMIC_UPDATES_PATCHES = [
+  {
+    file: path.join('internal', 'handler', 'msg_update.go'),
+    what: 'updateDocument',
+    from: `func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {
+	var matched, modified int32
+`,
+    to: `func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {
+	unlock := lockCollectionWrites(params.DB, params.Collection) // kyc-orchestrator patch: atomic updates
+	defer unlock()
+
+	var matched, modified int32
+`,
+  },
+  {
+    file: path.join('internal', 'handler', 'msg_findandmodify.go'),
+    what: 'findAndModifyDocument',
+    from: `func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {
+`,
+    to: `func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {
+	unlock := lockCollectionWrites(params.DB, params.Collection) // kyc-orchestrator patch: atomic updates
+	defer unlock()
+
+`,
+  },
+  {
+    file: path.join('internal', 'handler', 'msg_delete.go'),
+    what: "MsgDelete's loop over the deletes",
+    from: `	var deleted int32
+	writeErrors := types.MakeArray(0)
+
+	for i, p := range params.Deletes {
+`,
+    to: `	var deleted int32
+	writeErrors := types.MakeArray(0)
+
+	unlock := lockCollectionWrites(params.DB, params.Collection) // kyc-orchestrator patch: atomic deletes
+	defer unlock()
+
+	for i, p := range params.Deletes {
+`,
+  },
+  {
+    file: path.join('internal', 'handler', 'collection_write_locks.go'),
+    what: 'nothing (a new file)',
+    create: `// Added by kyc-orchestrator's infra/install-tools.js (not part of FerretDB).
+
+package handler
+
+import "sync"
+
+// collectionWriteLocks holds one mutex per "db.collection".
+var collectionWriteLocks struct {
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+// lockCollectionWrites serialises the read → apply → rewrite sequences of update, findAndModify
+// and delete on one collection, so that each is atomic with respect to the others, as a
+// single-document write is in MongoDB. It returns the unlock function.
+func lockCollectionWrites(db, collection string) func() {
+	key := db + "." + collection
+
+	collectionWriteLocks.mu.Lock()
+	if collectionWriteLocks.locks == nil {
+		collectionWriteLocks.locks = make(map[string]*sync.Mutex)
+	}
+
+	l := collectionWriteLocks.locks[key]
+	if l == nil {
+		l = new(sync.Mutex)
+		collectionWriteLocks.locks[key] = l
+	}
+	collectionWriteLocks.mu.Unlock()
+
+	l.Lock()
+
+	return l.Unlock
+}
+`,
+  },
+];
+
+/** The stamp names the patches, so installs built without one of them are rebuilt. */
+const FERRETDB_STAMP = `${PINS.ferretdb}+id-index+atomic-updates`;
+
+/** Exact replacements: a source that no longer matches fails the install rather than building unpatched. */
 function patchFerretDbSource(srcDir) {
-  const file = path.join(srcDir, FERRETDB_ID_LOOKUP_PATCH.file);
-  const text = fs.readFileSync(file, 'utf8');
-  if (!text.includes(FERRETDB_ID_LOOKUP_PATCH.from)) throw new Error(`FerretDB ${PINS.ferretdb}: ${FERRETDB_ID_LOOKUP_PATCH.file} no longer has the _id lookup to patch`);
-  fs.writeFileSync(file, text.replace(FERRETDB_ID_LOOKUP_PATCH.from, FERRETDB_ID_LOOKUP_PATCH.to));
+  for (const patch of [FERRETDB_ID_LOOKUP_PATCH, ...FERRETDB_ATOMIC_UPDATES_PATCHES]) {
+    const file = path.join(srcDir, patch.file);
+    if (patch.create !== undefined) {
+      if (fs.existsSync(file)) throw new Error(`FerretDB ${PINS.ferretdb}: ${patch.file} already exists, the patch would overwrite it`);
+      fs.writeFileSync(file, patch.create);
+      continue;
+    }
+    const text = fs.readFileSync(file, 'utf8');
+    const at = text.indexOf(patch.from);
+    if (at < 0 || text.indexOf(patch.from, at + 1) >= 0) {
+      throw new Error(`FerretDB ${PINS.ferretdb}: ${patch.file} no longer has ${patch.what} to patch${at < 0 ? '' : ' exactly once'}`);
+    }
+    fs.writeFileSync(file, text.replace(patch.from, patch.to));
+  }
 }
 
 function ensureFerretDb() {
@@ -133,7 +243,7 @@ function installTools({ mode = 'test', env = process.env } = {}) {
   }
 }
 
-module.exports = { installTools, MissingPrerequisite };
+module.exports = { installTools, patchFerretDbSource, MissingPrerequisite };
 
 if (require.main === module) {
   try {

@@ -31,6 +31,8 @@ import {
   type KycSessionResult,
   type OnboardingInput,
   type RegistrationDetails,
+  type RegistrationRefusal,
+  type RegisterResult,
   type OnboardingOutcome,
   type OnboardingState,
   type OnboardingStep,
@@ -129,7 +131,12 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     timestamps: { registeredAt: iso(startedAt), confirmedAt: null, kycApprovedAt: null, activatedAt: null, closedAt: null },
     nextReminderAt: null,
   };
-  let registration: { ok: true } | { ok: false; reason: 'EMAIL_TAKEN' | 'ORG_NOT_FOUND' } | undefined;
+  let registration: { ok: true } | { ok: false; reason: RegistrationRefusal } | undefined;
+  // The registration whose details the user record holds: a later one for the same unconfirmed
+  // address replaces it (replaceRegistration) and restarts the confirmation clock.
+  let currentFingerprint = input.requestFingerprint;
+  let confirmClock = { fromMs: startedAt, epoch: 0 };
+  let replacing: Promise<unknown> = Promise.resolve();
   // The codes sent so far (domain/rules/onboarding/confirmation-code.ts decides what they allow).
   let codes = noCodesYet();
   let creatingSession: Promise<KycSessionResult> | null = null;
@@ -246,13 +253,18 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // ---- user actions (updates) -------------------------------------------------------------
   setHandler(registerUpdate, async ({ requestFingerprint }) => {
     await condition(() => registration !== undefined);
-    // Same workflow id but a different request: someone else already registered this email.
-    if (requestFingerprint !== input.requestFingerprint) throw fail('EMAIL_TAKEN', 'This email is already registered');
-    if (!registration!.ok) {
-      const reason = registration!.reason;
-      throw reason === 'EMAIL_TAKEN' ? fail('EMAIL_TAKEN', 'This email is already registered') : fail('ORG_NOT_FOUND', 'Organization not found');
+    if (!registration!.ok) throw refusal(registration!.reason);
+    if (requestFingerprint === currentFingerprint) return registered();
+    // Same address, another request. Once its mailbox is proven the address is taken; until then
+    // the newer registration replaces this one wholly (docs/onboarding.md, "Registering again").
+    // Runs without the marker answered EMAIL_TAKEN here.
+    if (s.email.confirmedAt || s.step !== 'awaiting_confirmation' || !patched('unconfirmed-registration-replaced')) {
+      throw fail('EMAIL_TAKEN', 'This email is already registered');
     }
-    return { userId, tenantId: s.tenantId, status: 'not_verified' as const };
+    // One replacement at a time, so the code in effect always belongs to the record last written.
+    const next = replacing.then(() => replaceRegistration(requestFingerprint));
+    replacing = next.catch(() => undefined);
+    return next;
   });
 
   setHandler(
@@ -378,6 +390,35 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   );
   setHandler(onboardingStateQuery, () => s);
 
+  function refusal(reason: RegistrationRefusal) {
+    if (reason === 'ACCOUNT_REJECTED') return fail('ACCOUNT_REJECTED', 'This account was rejected; registering again does not reopen it');
+    return reason === 'EMAIL_TAKEN' ? fail('EMAIL_TAKEN', 'This email is already registered') : fail('ORG_NOT_FOUND', 'Organization not found');
+  }
+
+  const registered = (): RegisterResult => ({ userId, tenantId: s.tenantId, status: 'not_verified' as const });
+
+  /**
+   * A newer registration of this still unconfirmed address: the codes sent so far stop working at
+   * once (whoever asked for them never proved the mailbox), the record takes the new details (the
+   * activity re-checks, on the locked record, that nobody confirmed meanwhile), a new code goes out
+   * and the confirmation's reminder and end count from now.
+   */
+  async function replaceRegistration(requestFingerprint: string): Promise<RegisterResult> {
+    if (requestFingerprint === currentFingerprint) return registered();
+    if (s.email.confirmedAt || s.step !== 'awaiting_confirmation') throw fail('EMAIL_TAKEN', 'This email is already registered');
+    codes = noCodesYet();
+    Object.assign(s.email, { codeExpiresAt: null, attemptsLeft: policy.codeMaxAttempts, resendsLeft: policy.codeMaxResends });
+    const replaced = await serially(() => users.createOnboardingUser({ userId, requestFingerprint }));
+    if (!replaced.ok) throw refusal(replaced.reason);
+    currentFingerprint = requestFingerprint;
+    s.tenantId = replaced.tenantId;
+    s.bridge.required = replaced.bridgeRequired;
+    s.timestamps.registeredAt = iso(Date.now());
+    confirmClock = { fromMs: Date.now(), epoch: confirmClock.epoch + 1 };
+    await sendCode('verification_code');
+    return registered();
+  }
+
   async function finish(outcome: OnboardingOutcome, step: OnboardingStep) {
     s.outcome = outcome;
     s.nextReminderAt = null;
@@ -426,16 +467,26 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
     // ---- 2. email confirmation: code, reminder with a fresh code, abandonment -------------
     setStep('awaiting_confirmation', 'none', [tenant]);
     const confirmBy = confirmationDeadlines(policy);
-    const remindAt = nextWake(startedAt, confirmBy, false).at;
-    s.nextReminderAt = iso(remindAt);
+    s.nextReminderAt = iso(nextWake(confirmClock.fromMs, confirmBy, false).at);
     await sendCode('verification_code');
     const confirmed = () => s.email.confirmedAt !== null;
-    if (!(await waitFor(confirmed, remindAt - Date.now()))) {
+    // A reminder with a fresh code, then the end. A replacing registration sent its own code and
+    // restarts the clock (a new epoch); without one, the waits are the two they always were.
+    let reminded = false;
+    for (let epoch = confirmClock.epoch; !confirmed(); ) {
+      const wake = nextWake(confirmClock.fromMs, confirmBy, reminded);
+      s.nextReminderAt = reminded ? null : iso(wake.at);
+      await waitFor(() => confirmed() || confirmClock.epoch !== epoch, wake.at - Date.now());
+      if (confirmed()) break;
+      if (confirmClock.epoch !== epoch) {
+        epoch = confirmClock.epoch;
+        reminded = false;
+        continue;
+      }
+      if (reminded) return await finish('abandoned', 'abandoned');
+      reminded = true;
       s.nextReminderAt = null;
       await sendCode('confirm_reminder');
-      if (!(await waitFor(confirmed, nextWake(startedAt, confirmBy, true).at - Date.now()))) {
-        return await finish('abandoned', 'abandoned');
-      }
     }
     if (s.step === 'awaiting_confirmation') enterKycSessionStep();
     const deadlines = since('kyc-deadlines');

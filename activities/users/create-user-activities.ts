@@ -4,7 +4,7 @@ import type { Config } from '../../adapters/config';
 import { confirmationCodeDigest } from '../../adapters/crypto/onboarding-digests';
 import type { Models } from '../../adapters/models';
 import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
-import type { RegistrationDetails } from '../../domain/contracts/onboarding.contract';
+import type { RegistrationDetails, RegistrationRefusal } from '../../domain/contracts/onboarding.contract';
 import { pendingRegistrationId } from '../../adapters/models/pending-registration';
 import { ActivityFailures } from '../../domain/failures/catalog';
 import { bridgeRequiredFor } from './bridge-policy';
@@ -19,8 +19,9 @@ export interface UserActivityDeps {
 }
 
 export type CreateUserResult =
-  | { ok: true; tenantId: string | null; bridgeRequired: boolean }
-  | { ok: false; reason: 'EMAIL_TAKEN' | 'ORG_NOT_FOUND' };
+  | { ok: true; tenantId: string | null; bridgeRequired: boolean; replaced?: boolean }
+  | { ok: false; reason: RegistrationRefusal };
+
 
 function slugFor(name: string, userId: string) {
   const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'org';
@@ -29,7 +30,7 @@ function slugFor(name: string, userId: string) {
 
 /** Users and their status on the onboarding worker. Every write is idempotent under retries. */
 export function createUserActivities({ config, models }: UserActivityDeps) {
-  async function createUser(input: RegistrationDetails & { userId: string }): Promise<CreateUserResult> {
+  async function createUser(input: RegistrationDetails & { userId: string; requestFingerprint?: string }): Promise<CreateUserResult> {
     let tenantId: string | null = null;
     let orgSettings: unknown = null;
     let creatorOfOrg = false;
@@ -52,29 +53,74 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       orgSettings = org!.settings;
       creatorOfOrg = true;
     }
-    try {
-      await models.User.create({
-        _id: input.userId,
-        email: input.email,
-        passwordHash: input.passwordHash,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        phone: input.phone ?? null,
-        country: input.country ?? null,
-        tenantId,
-        status: 'not_verified',
-        // BANK_ADMIN is what lets them manage their staff through /api/v1/auth/users (seed 002). The
+    const roles = creatorOfOrg
+      ? // BANK_ADMIN is what lets them manage their staff through /api/v1/auth/users (seed 002). The
         // platform role stays org-staff: `admin` is reserved for platform operators (docs/roles.md).
-        ...(creatorOfOrg ? { role: 'org-staff', userType: 'org-admin', staffRole: 'BANK_ADMIN' } : {}),
-      });
+        { role: 'org-staff' as const, userType: 'org-admin' as const, staffRole: 'BANK_ADMIN' as const }
+      : { role: 'retail' as const, userType: 'user' as const, staffRole: null };
+    const details = {
+      passwordHash: input.passwordHash,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      phone: input.phone ?? null,
+      country: input.country ?? null,
+      tenantId,
+      registrationFingerprint: input.requestFingerprint ?? null,
+      ...roles,
+    };
+    let replaced = false;
+    try {
+      await models.User.create({ _id: input.userId, email: input.email, status: 'not_verified', ...details });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      // Same id and email: this activity already ran (retry). Anything else: the email is taken.
       const existing = await models.User.findById(input.userId, { email: 1 }).lean();
+      // Another id holds the address (staff, a partner's user, the ops CLI): it is taken.
       if (!existing || existing.email !== input.email.toLowerCase()) return { ok: false, reason: 'EMAIL_TAKEN' };
+      const outcome = await replaceUnconfirmedRegistration(input.userId, details);
+      if (outcome !== 'replaced' && outcome !== 'same-request') return { ok: false, reason: outcome };
+      replaced = outcome === 'replaced';
     }
     await noteAnalyticsChange(models, 'user', input.userId);
-    return { ok: true, tenantId, bridgeRequired: bridgeRequiredFor(config, input.country ?? null, orgSettings) };
+    return { ok: true, tenantId, bridgeRequired: bridgeRequiredFor(config, input.country ?? null, orgSettings), ...(replaced ? { replaced } : {}) };
+  }
+
+  /**
+   * The address already has a user record of its own registration (same id). An email belongs to
+   * whoever proves they read it, so: a rejected account stays rejected; a confirmed one is taken;
+   * an unconfirmed one is replaced wholly by this registration (password, names, phone, country,
+   * date of birth, organisation, roles) and every token it had is cut off, so no password set by
+   * someone who never read the mailbox can ever open it. The decision is taken on the locked record,
+   * so a confirmation landing at the same moment is never overwritten. A retry of this same request
+   * (same fingerprint) changes nothing.
+   */
+  async function replaceUnconfirmedRegistration(userId: string, details: Record<string, unknown> & { registrationFingerprint: string | null }) {
+    // Decided inside the locked write below (a closure: TypeScript cannot follow the assignment).
+    let outcome = 'EMAIL_TAKEN' as 'replaced' | 'same-request' | RegistrationRefusal;
+    await updateUser(models, userId, (current) => {
+      if (current.status === 'rejected') outcome = 'ACCOUNT_REJECTED';
+      // Confirmed, or a staff decision on it (e.g. deactivated): taken, and the decision stands.
+      else if (current.emailVerifiedAt || current.status !== 'not_verified') outcome = 'EMAIL_TAKEN';
+      else if (details.registrationFingerprint && current.registrationFingerprint === details.registrationFingerprint) outcome = 'same-request';
+      else outcome = 'replaced';
+      if (outcome !== 'replaced') return null;
+      return {
+        $set: { ...details, dateOfBirthSealed: null, dateOfBirthVerifiedAt: null, address: null, idDocuments: [] },
+        $inc: { tokenVersion: 1 },
+      };
+    });
+    if (outcome === 'replaced') {
+      await models.AuditEvent.create({
+        _id: `registration-replaced:${userId}:${details.registrationFingerprint}`,
+        at: new Date(),
+        actor: `user:${userId}`,
+        subject: userId,
+        action: 'user.registration_replaced',
+        reason: 'a new registration of an unconfirmed address replaced the earlier one',
+      }).catch((err) => {
+        if (!isDuplicateKeyError(err)) throw err;
+      });
+    }
+    return outcome;
   }
 
   return {
@@ -93,7 +139,7 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
         const org = user.tenantId ? await models.Organization.findById(user.tenantId, { settings: 1 }).lean() : null;
         return { ok: true, tenantId: user.tenantId ?? null, bridgeRequired: bridgeRequiredFor(config, user.country ?? null, org?.settings ?? null) };
       }
-      const result = await createUser({ ...details, userId: ref.userId });
+      const result = await createUser({ ...details, userId: ref.userId, requestFingerprint: ref.requestFingerprint });
       // The hash has done its job (it now lives only on the user, if one was created).
       if (pendingId) await models.PendingRegistration.deleteOne({ _id: pendingId });
       return result;

@@ -44,6 +44,8 @@ const userSchema = new Schema(
     userType: { type: String, enum: USER_TYPES, default: 'user' },
     staffRole: { type: String, enum: [...STAFF_ROLES, null], default: null },
     kycLevel: { type: String, enum: KYC_LEVELS, default: 'none' },
+    /** Keyed digest of the self-registration request that set the details (a retry of it matches). */
+    registrationFingerprint: { type: String, default: null },
     /** Set by the onboarding workflow when the emailed code is confirmed. */
     emailVerifiedAt: { type: Date, default: null },
     /** Provider-side KYC state, one sub-object per provider (veriff, bridge, identityNumbers …). */

@@ -63,6 +63,9 @@ export interface OnboardingInput extends Partial<RegistrationDetails> {
 
 // Updates reject with the failures of domain/failures/onboarding-failures.ts.
 
+/** Why a registration cannot have the address (docs/onboarding.md, "Registering again"). */
+export type RegistrationRefusal = 'EMAIL_TAKEN' | 'ACCOUNT_REJECTED' | 'ORG_NOT_FOUND';
+
 export interface RegisterResult {
   userId: string;
   tenantId: string | null;

@@ -3,6 +3,8 @@ import { defineFailures, failure } from './define-failures';
 /** What the onboarding workflow's updates reject with (the API maps each to an HTTP answer). */
 export const OnboardingFailures = defineFailures({
   EMAIL_TAKEN: failure(),
+  /** The address belongs to a rejected account: registering again never reopens it (staff may). */
+  ACCOUNT_REJECTED: failure(),
   ORG_NOT_FOUND: failure(),
   INVALID_CODE: failure<{ remainingAttempts: number | null }>(),
   CODE_EXPIRED: failure(),

@@ -54,9 +54,10 @@ describe('onboarding API', () => {
     expect(await t.stack.deps.models.PendingRegistration.countDocuments({})).toBe(0);
   });
 
-  it('answers 409 for a registered email and refuses org_id (no joining without an invitation)', async () => {
+  it('answers 409 for a confirmed email and refuses org_id (no joining without an invitation)', async () => {
     const req = body();
-    await register(req);
+    const { userId } = (await register(req)).json.data;
+    expect((await t.api('/users/confirm', { method: 'POST', json: { email: req.email.toLowerCase(), code: await t.codeFor(userId) } })).status).toBe(200);
     const dup = await register({ ...req, password: 'another password 123' });
     expect([dup.status, dup.json.error.code]).toEqual([409, 'EMAIL_TAKEN']);
     const { user } = await userWithToken(t.stack.deps.models, t.stack.deps.config);

@@ -42,6 +42,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // Test files register many users from 127.0.0.1; hardening tests set the sign-up limits low.
     RATE_LIMIT_REGISTER_PER_IP: '100000',
     RATE_LIMIT_RESEND_PER_IP: '100000',
+    RATE_LIMIT_CONFIRM_PER_IP: '100000',
     ...overrides,
   });
 }

@@ -94,14 +94,15 @@ describe('onboarding workflow', () => {
   it('runs the whole journey to active with Bridge, keeping search attributes current', async () => {
     const { userId, handle } = await startOnboarding(env, queue);
     expect(await register(handle)).toEqual({ userId, tenantId: null, status: 'not_verified' });
-    // A retry of the same request gets the same answer; any other request for this id is a duplicate.
+    // A retry of the same request gets the same answer.
     expect(await register(handle)).toEqual({ userId, tenantId: null, status: 'not_verified' });
-    expect((await failureType(register(handle, 'other'))).type).toBe('EMAIL_TAKEN');
 
     await eventually(async () => lastCode(userId), Boolean);
     const wrong = await failureType(confirm(handle, '000000'));
     expect(wrong).toEqual({ type: 'INVALID_CODE', details: [{ remainingAttempts: 4 }] });
     await confirm(handle, lastCode(userId)!);
+    // Once the mailbox is proven, any other request for this address is refused.
+    expect((await failureType(register(handle, 'other'))).type).toBe('EMAIL_TAKEN');
     expect((await failureType(confirm(handle, lastCode(userId)!))).type).toBe('ALREADY_CONFIRMED');
 
     const session = await handle.executeUpdate(createKycSessionUpdate);
@@ -198,6 +199,30 @@ describe('onboarding workflow', () => {
     // The user stays not_verified: the workflow never touched the status.
     expect(fakes.rec(userId).statuses).toEqual([]);
     await record(handle, 'onboarding-confirm-reminder-abandoned');
+  });
+
+  it('a newer registration of the unconfirmed address replaces it: old code refused, a new one sent, the clock restarts', async () => {
+    const { userId, handle } = await startOnboarding(env, queue);
+    await register(handle);
+    const firstCode = await eventually(async () => lastCode(userId), Boolean);
+    await env.sleep(20 * HOUR);
+    expect(await register(handle, 'fp-owner')).toEqual({ userId, tenantId: null, status: 'not_verified' });
+    // Its own retry is the same answer; the replaced request is now the stranger.
+    expect(await register(handle, 'fp-owner')).toEqual({ userId, tenantId: null, status: 'not_verified' });
+    const codes = fakes.rec(userId).notifications.filter((n) => n.event === 'verification_code');
+    expect(codes).toHaveLength(2);
+    expect((await failureType(confirm(handle, firstCode!))).type).toBe('INVALID_CODE');
+    const replacedAt = Date.parse((await state(handle)).timestamps.registeredAt);
+    expect((await state(handle)).nextReminderAt).toBe(new Date(replacedAt + 24 * HOUR).toISOString());
+    // 24 h after the first registration nothing happens; the reminder comes 24 h after the replacement.
+    await env.sleep(10 * HOUR);
+    expect(fakes.rec(userId).notifications.map((n) => n.event)).toEqual(['verification_code', 'verification_code']);
+    await env.sleep(15 * HOUR);
+    await eventually(async () => fakes.rec(userId).notifications.find((n) => n.event === 'confirm_reminder'), Boolean);
+    await confirm(handle, lastCode(userId)!);
+    expect((await state(handle)).step).toBe('awaiting_kyc_session');
+    expect((await failureType(register(handle, 'fp-1'))).type).toBe('EMAIL_TAKEN');
+    await record(handle, 'onboarding-registration-replaced');
   });
 
   it('rejects an expired code, rate-limits resends and accepts the new code', async () => {
@@ -302,9 +327,9 @@ describe('onboarding workflow', () => {
     if (status === 'rejected') await record(handle, 'onboarding-bridge-rejected');
   });
 
-  it('ends with registration_failed when the email is taken or the organization is unknown', async () => {
-    for (const reason of ['EMAIL_TAKEN', 'ORG_NOT_FOUND'] as const) {
-      const userId = `dead0000-0000-4000-8000-00000000000${reason.length}`;
+  it('ends with registration_failed when the email is taken, the account rejected or the organization unknown', async () => {
+    for (const reason of ['EMAIL_TAKEN', 'ORG_NOT_FOUND', 'ACCOUNT_REJECTED'] as const) {
+      const userId = `dead0000-0000-4000-8000-0000000000${String(reason.length).padStart(2, '0')}`;
       fakes.createResult.set(userId, { ok: false, reason });
       const { handle } = await startOnboarding(env, queue, { userId });
       expect((await failureType(register(handle))).type).toBe(reason);

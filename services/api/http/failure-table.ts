@@ -25,6 +25,11 @@ const detail = <T>(f: ApplicationFailure) => (f.details?.[0] ?? {}) as Partial<T
 export const FAILURE_HTTP: Record<FailureType, HttpAnswer> = {
   // onboarding updates
   EMAIL_TAKEN: { status: 409, code: 'EMAIL_TAKEN', message: 'This email is already registered' },
+  ACCOUNT_REJECTED: {
+    status: 409,
+    code: 'ACCOUNT_REJECTED',
+    message: 'This account was not verified and cannot be registered again; contact support to have the decision reviewed',
+  },
   ORG_NOT_FOUND: { status: 404, code: 'ORG_NOT_FOUND', message: 'Organization not found' },
   INVALID_CODE: {
     status: 400,

@@ -11,10 +11,11 @@ const emailKey = (req: Request) => {
 
 /**
  * Registration and code resends email an address the caller chooses: limited per client IP (a
- * spam relay) and per address (mail-bombing one person from many IPs), in the database so the
+ * spam relay) and per address (mail-bombing one person from many IPs); confirmations are limited
+ * the same way (guessing codes across addresses, or across one address's codes), in the database so the
  * limits hold across API instances and under bursts (slot inserts, see rate-limiter.ts).
  */
-export function signupLimits(deps: ApiDeps): { register: RequestHandler[]; resend: RequestHandler[] } {
+export function signupLimits(deps: ApiDeps): { register: RequestHandler[]; resend: RequestHandler[]; confirm: RequestHandler[] } {
   const { config } = deps;
   const limiter = createRateLimiter({ models: deps.models, now: deps.now });
   const windowSeconds = config.RATE_LIMIT_SIGNUP_WINDOW_SECONDS;
@@ -25,5 +26,6 @@ export function signupLimits(deps: ApiDeps): { register: RequestHandler[]; resen
   return {
     register: pair('register', config.RATE_LIMIT_REGISTER_PER_IP, config.RATE_LIMIT_REGISTER_PER_EMAIL),
     resend: pair('resend', config.RATE_LIMIT_RESEND_PER_IP, config.RATE_LIMIT_RESEND_PER_EMAIL),
+    confirm: pair('confirm', config.RATE_LIMIT_CONFIRM_PER_IP, config.RATE_LIMIT_CONFIRM_PER_EMAIL),
   };
 }

@@ -6,6 +6,8 @@ import { confirmationCodeDigest, registrationFingerprint, registrationUserId } f
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
 import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { startNotification } from '../../../adapters/notifications/start-notification';
+import { failureOf } from '../http/failure-table';
 import { pendingRegistrationId } from '../../../adapters/models/pending-registration';
 import { taskQueues } from '../../../domain/task-queues';
 import type { onboarding } from '../../../workflows/onboarding';
@@ -108,6 +110,32 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
     if (!(await canSee(deps, auth, userId, staffAllowed))) throw notFound('Onboarding');
   };
 
+  /**
+   * The user record this address's own self-registration made (its id derives from the address),
+   * or null: an `_id` read, never a scan, and staff or partner users (other ids) are not found here.
+   */
+  const ownRegistration = async (address: string) => {
+    const user = (await models.User.findById(registrationUserId(config, address), { email: 1, emailVerifiedAt: 1 }).lean()) as Pick<UserDoc, '_id' | 'email' | 'emailVerifiedAt'> | null;
+    return user && user.email === address ? user : null;
+  };
+  const noPendingRegistration = () => badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
+  /**
+   * Tells the owner of a taken address that someone tried to register it, pointing to sign-in and
+   * recovery: at most one such email per account per UTC day (the notification id is the limit).
+   * Best effort: the 409 answers whether or not it could be sent.
+   */
+  const warnOwner = async (ownerId: string) => {
+    const day = new Date().toISOString().slice(0, 10);
+    await startNotification(temporal, queues.notifications, {
+      notificationId: `registration-attempt.${ownerId}.${day}`,
+      userId: ownerId,
+      event: 'registration_attempted',
+      data: {},
+      channels: ['email'],
+      source: 'registration',
+    }).catch((err) => deps.logger.warn({ err: (err as Error).name }, 'registration attempt notice not sent'));
+  };
+
   const routes = [
     defineRoute({
       method: 'post',
@@ -116,7 +144,9 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       description:
         'The onboarding workflow creates the user in its first step, so a user never exists without its workflow. ' +
         'The workflow id derives from the email (keyed, not readable), so retrying the same request after a timeout ' +
-        'returns the same user; a different request for a registered email answers 409. ' +
+        'returns the same user. A different request for an address whose owner never confirmed it replaces that registration wholly ' +
+        '(password, names, phone, date of birth; earlier codes stop working); a confirmed address answers 409 EMAIL_TAKEN and a rejected ' +
+        'account 409 ACCOUNT_REJECTED. ' +
         '`org_name` creates a new organization whose administrator (staff role BANK_ADMIN) the registrant becomes, only if its slug is free ' +
         '(else 409 ORG_NAME_TAKEN); `org_id` (joining an existing organization) is refused with 403 ORG_INVITATION_REQUIRED. See docs/onboarding.md.',
       tags: ['Onboarding'],
@@ -127,7 +157,11 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         201: { description: 'Registered; a 6-digit code was emailed', data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }) },
         400: { description: 'VALIDATION_ERROR (e.g. dateOfBirth not a past date, age outside 16..120), ORG_NAME_INVALID' },
         403: { description: 'ORG_INVITATION_REQUIRED: org_id is refused; staff join through their administrator (POST /api/v1/auth/users)' },
-        409: { description: 'EMAIL_TAKEN (the email is already registered) or ORG_NAME_TAKEN (an organization with that name exists)' },
+        409: {
+          description:
+            'EMAIL_TAKEN (the address belongs to a confirmed account; its owner is emailed, at most once a day), ACCOUNT_REJECTED (the address ' +
+            'belongs to a rejected account: registering again never reopens it), or ORG_NAME_TAKEN (an organization with that name exists)',
+        },
       },
       handler: async ({ body, req }) => {
         const userId = registrationUserId(config, body.email);
@@ -136,7 +170,10 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         // a filter other than `_id` decodes every user. Only a registration that would create an
         // organization looks first, so a taken email never leaves a stray organization behind.
         const existing = body.org_name ? await findUserByEmail(models, config, body.email, { _id: 1 }) : null;
-        if (existing && existing._id !== userId) throw conflict('EMAIL_TAKEN', 'This email is already registered');
+        if (existing && existing._id !== userId) {
+          await warnOwner(existing._id);
+          throw conflict('EMAIL_TAKEN', 'This email is already registered');
+        }
         const org = await organizationForRegistration(models, body, userId, Boolean(existing));
         const requestFingerprint = registrationFingerprint(config, body);
         // The details (with the password hash) go to the database, not into workflow history: the
@@ -175,7 +212,14 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         } catch (err) {
           // Refused (e.g. EMAIL_TAKEN by another request): no run will ever read these details. On a
           // timeout they stay, for the run that may still read them.
-          if (err instanceof WorkflowUpdateFailedError) await models.PendingRegistration.deleteOne({ _id: pendingId });
+          if (err instanceof WorkflowUpdateFailedError) {
+            await models.PendingRegistration.deleteOne({ _id: pendingId });
+            const refused = failureOf(err)?.type;
+            if (refused === 'EMAIL_TAKEN' || refused === 'ACCOUNT_REJECTED') {
+              const owner = await findUserByEmail(models, config, body.email, { _id: 1 });
+              if (owner) await warnOwner(owner._id);
+            }
+          }
           throw err;
         }
         // The date of birth stays out of the workflow (and its history): the user exists now, so it is
@@ -192,20 +236,30 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       path: '/users/confirm',
       summary: 'Confirm the email with the 6-digit code',
       tags: ['Onboarding'],
+      before: limits.confirm,
       request: { body: z.object({ email, code: z.string().regex(/^[0-9]{6}$/, 'six digits') }).meta({ id: 'ConfirmRequest' }) },
+      description:
+        'An address with no registration waiting for its code (unknown, staff, a partner\'s user, or a registration whose time ran out) ' +
+        'answers exactly like a wrong code, `400 INVALID_CODE` with `remainingAttempts: null`. Limited per client IP and per address.',
       responses: {
         200: { description: 'Confirmed: sign in with POST /api/v1/auth/login', data: z.object({ userId: z.uuid(), confirmedAt: z.iso.datetime() }) },
-        400: { description: 'INVALID_CODE (details.remainingAttempts) or CODE_EXPIRED (request a new code)' },
-        409: { description: 'ALREADY_CONFIRMED, or ONBOARDING_CLOSED' },
-        429: { description: 'TOO_MANY_ATTEMPTS: the code is locked, request a new one' },
+        400: { description: 'INVALID_CODE (details.remainingAttempts; null when no registration waits for a code here) or CODE_EXPIRED (request a new code)' },
+        409: { description: 'ALREADY_CONFIRMED: this address\'s own registration was confirmed (sign in)' },
+        429: { description: 'TOO_MANY_ATTEMPTS: the code is locked, request a new one; RATE_LIMITED: too many confirmations from this client IP or for this address (see Retry-After)' },
       },
       handler: async ({ body }) => {
-        const user = await findUserByEmail(models, config, body.email, { _id: 1 });
-        // Unknown email looks exactly like a wrong code.
-        if (!user) throw badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
+        const user = await ownRegistration(body.email);
+        if (!user) throw noPendingRegistration();
+        if (user.emailVerifiedAt) throw conflict('ALREADY_CONFIRMED', 'The email is already confirmed: sign in');
         const codeDigest = confirmationCodeDigest(config, user._id, body.code);
-        const { confirmedAt } = await handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] });
-        return { data: { userId: user._id, confirmedAt } };
+        try {
+          const { confirmedAt } = await handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] });
+          return { data: { userId: user._id, confirmedAt } };
+        } catch (err) {
+          // The run ended unconfirmed (abandoned): nothing waits for a code here any more.
+          if (err instanceof WorkflowNotFoundError) throw noPendingRegistration();
+          throw err;
+        }
       },
     }),
     defineRoute({
@@ -217,12 +271,20 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       request: { body: z.object({ email }).meta({ id: 'ResendCodeRequest' }) },
       responses: {
         202: { description: 'A new code is on its way', data: z.object({ sent: z.literal(true) }) },
-        409: { description: 'ALREADY_CONFIRMED or ONBOARDING_CLOSED' },
+        409: { description: 'ALREADY_CONFIRMED: this address\'s own registration was confirmed (sign in)' },
         429: { description: 'RESEND_LIMIT (this code, see Retry-After), or RATE_LIMITED: too many resends from this client IP or for this address' },
       },
       handler: async ({ body }) => {
-        const user = await findUserByEmail(models, config, body.email, { _id: 1 });
-        if (user) await handle(user._id).executeUpdate(resendCodeUpdate);
+        // Like confirm: an address with no registration waiting for a code answers as if one were sent.
+        const user = await ownRegistration(body.email);
+        if (user?.emailVerifiedAt) throw conflict('ALREADY_CONFIRMED', 'The email is already confirmed: sign in');
+        if (user) {
+          try {
+            await handle(user._id).executeUpdate(resendCodeUpdate);
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          }
+        }
         return { status: 202, data: { sent: true as const } };
       },
     }),

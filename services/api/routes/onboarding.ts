@@ -169,12 +169,17 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         // (unique email index) with the same 409, so the common path skips the lookup: on FerretDB
         // a filter other than `_id` decodes every user. Only a registration that would create an
         // organization looks first, so a taken email never leaves a stray organization behind.
-        const existing = body.org_name ? await findUserByEmail(models, config, body.email, { _id: 1 }) : null;
-        if (existing && existing._id !== userId) {
+        const existing = body.org_name ? await findUserByEmail(models, config, body.email, { _id: 1, emailVerifiedAt: 1, status: 1 }) : null;
+        // Refused whatever the workflow would say (another id holds it, or it is confirmed or
+        // decided): answered here, before an organization is claimed for a request that cannot win.
+        if (existing && (existing._id !== userId || existing.emailVerifiedAt || existing.status !== 'not_verified')) {
           await warnOwner(existing._id);
+          if (existing._id === userId && existing.status === 'rejected') throw conflict('ACCOUNT_REJECTED', 'This account was not verified and cannot be registered again; contact support to have the decision reviewed');
           throw conflict('EMAIL_TAKEN', 'This email is already registered');
         }
-        const org = await organizationForRegistration(models, body, userId, Boolean(existing));
+        // An unconfirmed record of this address is replaced by this registration, organization
+        // included: a retry finds the organization it claimed, a new name is claimed afresh.
+        const org = await organizationForRegistration(models, body, userId);
         const requestFingerprint = registrationFingerprint(config, body);
         // The details (with the password hash) go to the database, not into workflow history: the
         // workflow's first activity reads them by this id. A retry of the same request finds its own.

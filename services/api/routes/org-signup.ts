@@ -1,5 +1,4 @@
-import { claimOrganization, organizationIdForSlug } from '../../../adapters/identity/claim-organization';
-import { slugify } from '../../../adapters/identity/create-user';
+import { claimOrganization } from '../../../adapters/identity/claim-organization';
 import type { Models } from '../../../adapters/models';
 import type { OnboardingInput } from '../../../domain/contracts/onboarding.contract';
 import { AppError, badRequest, conflict } from '../http/app-error';
@@ -19,15 +18,12 @@ export async function organizationForRegistration(
   models: Pick<Models, 'Organization'>,
   body: { org_name?: string; org_id?: string },
   userId: string,
-  userExists: boolean,
 ): Promise<OnboardingInput['org']> {
   if (body.org_id) {
     throw new AppError(403, 'ORG_INVITATION_REQUIRED', 'Joining an existing organization needs an invitation: ask its administrator to add you');
   }
   if (!body.org_name) return null;
-  // Already registered (a retry, or a conflicting request the workflow will answer): claim nothing
-  // new, so a conflicting request cannot leave an organization behind.
-  if (userExists) return { id: organizationIdForSlug(slugify(body.org_name)) };
+  // The caller refused requests that cannot win before this point; a retry finds its own claim.
   const claim = await claimOrganization(models, body.org_name, userId);
   if (claim.ok) return { id: claim.organizationId };
   if (claim.reason === 'ORG_NAME_INVALID') throw badRequest('ORG_NAME_INVALID', 'org_name needs at least two letters or digits');

@@ -19,6 +19,9 @@ function schemaFor(sections: readonly SectionName[]) {
     if ('TEMPORAL_TLS_CERT_PATH' in shape && Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_PATH'], message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together' });
     }
+    if ('METRICS_PUBLIC' in shape && c.METRICS_PUBLIC === true && c.METRICS_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PUBLIC'], message: 'cannot be true with METRICS_TOKEN set: with a token, /metrics always needs it' });
+    }
     if ('CODEC_UI_KEY' in shape && c.CODEC_UI_KEY && c.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['CODEC_UI_KEY'], message: 'is for the local stack only: in production the Temporal UI forwards the user\'s token' });
     }

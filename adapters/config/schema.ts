@@ -80,4 +80,16 @@ export const coreSchema = z.object({
   SANDBOX_URL: envUrl.default('http://127.0.0.1:4010'),
 
   OPS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /**
+   * Bearer token a Prometheus scraper sends to GET /metrics (`authorization: {type: Bearer}` in its
+   * scrape config). Set: /metrics needs it (OPS_TOKEN works too), in every environment.
+   */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /**
+   * Whether GET /metrics answers without a token when METRICS_TOKEN is unset. Default: yes outside
+   * production (local scrapes, tests), no in production, where OPS_TOKEN then opens it. `true` in
+   * production is for an API whose port only a private network reaches; it cannot be combined with
+   * METRICS_TOKEN.
+   */
+  METRICS_PUBLIC: envBoolean.optional(),
 });

@@ -20,8 +20,9 @@ const transactionSchema = new Schema(
     /** In major units of `currency`, as the tier rules are written. */
     amount: { type: Number, required: true, min: 0 },
     currency: { type: String, required: true, uppercase: true, minlength: 3, maxlength: 3 },
-    /** When the transaction happened (UTC); analytics buckets by this. */
+    /** When the transaction happened, as the caller reported it (UTC); analytics buckets by this. */
     createdAt: { type: Date, required: true },
+    /** When the API stored it (server clock): the tier rules' 30-day window and the hold deadline use this. */
     recordedAt: { type: Date, required: true, default: () => new Date() },
     /** Tier (partner KYC) the amount needs; set by the partner-KYC rules when recorded. */
     requiredTier: { type: String, enum: ['none', 'basic', 'advanced', null], default: null },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { regexSafetyProblem } from './regex-safety';
+import { MAX_PATTERN_INPUT } from './limits';
 import { DIRECTIONS, FIELD_TYPES, KYC_TIERS, tierRank, type Catalog, type CatalogDocument, type FieldSpec, type KycRules } from './types';
 
 // A country's document catalog and tier rules, as data (catalogs/*.json, or a version an operator
@@ -16,7 +17,7 @@ const fieldSchema = z.strictObject({
   format: z.string().max(60).optional(),
   regexp: z.string().min(1).max(300).optional(),
   regexpFlags: z.string().max(6).optional(),
-  examples: z.strictObject({ valid: z.array(z.string()).min(1), invalid: z.array(z.string()).min(1) }).optional(),
+  examples: z.strictObject({ valid: z.array(z.string().max(MAX_PATTERN_INPUT)).min(1).max(20), invalid: z.array(z.string().max(MAX_PATTERN_INPUT)).min(1).max(20) }).optional(),
 });
 
 const ruleSchema = z.strictObject({
@@ -43,22 +44,35 @@ export const catalogSchema = z.strictObject({
 
 export class CatalogError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid KYC catalog: ${problems.join('; ')}`);
+    super(`invalid KYC catalog:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'CatalogError';
   }
 }
 
-/** Compiles a field's pattern, or says why it cannot be used. */
+/** Compiled patterns (or why not) by flags and source: a submission re-uses its catalog's. */
+const compiled = new Map<string, RegExp | string>();
+
+/** Compiles a field's pattern, or says why it cannot be used (regex-safety.ts: the guard). */
 export function compileFieldPattern(spec: Pick<FieldSpec, 'regexp' | 'regexpFlags'>): RegExp | string {
   if (!spec.regexp) return 'no pattern';
   const flags = spec.regexpFlags ?? '';
+  const key = `${flags}/${spec.regexp}`;
+  const known = compiled.get(key);
+  if (known !== undefined) return known;
+  const result = compileUncached(spec.regexp, flags);
+  if (compiled.size >= 1000) compiled.clear();
+  compiled.set(key, result);
+  return result;
+}
+
+function compileUncached(pattern: string, flags: string): RegExp | string {
   if (!ALLOWED_FLAGS.test(flags) || new Set(flags).size !== flags.length) return `flags "${flags}" are not allowed (use i, m, s, u once each; g and y make tests stateful)`;
-  const unsafe = regexSafetyProblem(spec.regexp);
-  if (unsafe) return `pattern can backtrack catastrophically or is unsupported: ${unsafe}`;
+  const unsafe = regexSafetyProblem(pattern, flags);
+  if (unsafe) return `regexp ${JSON.stringify(pattern)} refused (super-linear backtracking risk or unsupported syntax): ${unsafe}`;
   try {
-    return new RegExp(spec.regexp, flags);
+    return new RegExp(pattern, flags);
   } catch (err) {
-    return `pattern does not compile: ${(err as Error).message}`;
+    return `regexp ${JSON.stringify(pattern)} does not compile: ${(err as Error).message}`;
   }
 }
 
@@ -107,7 +121,7 @@ export function parseCatalog(raw: unknown): Catalog {
     const images = Object.values(doc.requiredFields).filter((f) => f.type === 'smile-identity-images');
     if (doc.type === 'advanced' && !images.some((f) => f.required)) problems.push(`document ${doc._id}: an advanced document needs a required smile-identity-images field`);
     if (doc.type === 'basic' && !doc.requiredFields.id_number?.required) problems.push(`document ${doc._id}: a basic document needs a required id_number field`);
-    for (const [name, spec] of Object.entries(doc.requiredFields)) checkField(`document ${doc._id}.${name}`, spec, problems);
+    for (const [name, spec] of Object.entries(doc.requiredFields)) checkField(`document ${doc._id} (${doc.value}) field ${name}`, spec, problems);
   }
   checkRules(c.kycRules, problems);
   if (problems.length) throw new CatalogError(problems);

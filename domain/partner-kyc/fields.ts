@@ -1,4 +1,5 @@
 import { compileFieldPattern } from './catalog';
+import { MAX_PATTERN_INPUT } from './limits';
 import type { CatalogDocument, FieldSpec } from './types';
 
 // Validation of a partner's `userFields` against a document's `requiredFields`. Pure: the API
@@ -6,9 +7,18 @@ import type { CatalogDocument, FieldSpec } from './types';
 
 export interface FieldProblem {
   field: string;
-  code: 'REQUIRED' | 'UNKNOWN_FIELD' | 'INVALID_TYPE' | 'INVALID_DATE' | 'INVALID_EMAIL' | 'PATTERN_MISMATCH' | 'INVALID_IMAGES' | 'TOO_LONG';
+  code: 'REQUIRED' | 'UNKNOWN_FIELD' | 'INVALID_TYPE' | 'INVALID_DATE' | 'INVALID_EMAIL' | 'PATTERN_MISMATCH' | 'PATTERN_TIMEOUT' | 'INVALID_IMAGES' | 'TOO_LONG';
   message: string;
 }
+
+/**
+ * Runs a catalog pattern on a value: true/false, or 'timeout' when it ran out of its time budget.
+ * The API passes one with a budget (adapters/partner-kyc/pattern-budget.ts); the default is a plain
+ * `test`, safe because the guard (regex-safety.ts) refused super-linear patterns and values are
+ * capped at MAX_PATTERN_INPUT characters.
+ */
+export type PatternTester = (re: RegExp, value: string) => boolean | 'timeout';
+const plainTest: PatternTester = (re, value) => re.test(value);
 
 /** Smile ID image payload: `image_type_id` 2 selfie, 3 ID front, 6 liveness frame, 7 ID back (all base64). */
 export interface SmileImage {
@@ -55,7 +65,7 @@ function imageProblem(value: unknown): string | null {
   return null;
 }
 
-function checkOne(field: string, spec: FieldSpec, value: unknown, now: Date): FieldProblem | CleanValue {
+function checkOne(field: string, spec: FieldSpec, value: unknown, now: Date, testPattern: PatternTester): FieldProblem | CleanValue {
   const bad = (code: FieldProblem['code'], message: string): FieldProblem => ({ field, code, message });
   if (spec.type === 'smile-identity-images') {
     const problem = imageProblem(value);
@@ -70,16 +80,25 @@ function checkOne(field: string, spec: FieldSpec, value: unknown, now: Date): Fi
   }
   if (spec.type === 'email') return EMAIL.test(text) && text.length <= 254 ? text.toLowerCase() : bad('INVALID_EMAIL', `${spec.label} must be an email address`);
   if (spec.regexp) {
+    // Before the pattern runs: its cost grows with the value's length.
+    if (text.length > MAX_PATTERN_INPUT) return bad('TOO_LONG', `${spec.label} is longer than ${MAX_PATTERN_INPUT} characters`);
     const re = compileFieldPattern(spec);
     // The catalog was validated at load, so a pattern that does not compile here is a bug, not bad input.
     if (typeof re === 'string') throw new Error(`catalog pattern for ${field} is unusable: ${re}`);
-    if (!re.test(text)) return bad('PATTERN_MISMATCH', `${spec.label} does not have the expected format${spec.format ? ` (${spec.format})` : ''}`);
+    const matched = testPattern(re, text);
+    if (matched === 'timeout') return bad('PATTERN_TIMEOUT', `${spec.label} could not be checked in time (the catalog's pattern for it is too slow); the operators must fix the catalog`);
+    if (!matched) return bad('PATTERN_MISMATCH', `${spec.label} does not have the expected format${spec.format ? ` (${spec.format})` : ''}`);
   }
   return text;
 }
 
 /** Every problem with `fields`, or the cleaned values (trimmed strings, dates as YYYY-MM-DD). */
-export function validateUserFields(doc: CatalogDocument, fields: Record<string, unknown>, now: Date): { ok: true; values: Record<string, CleanValue> } | { ok: false; problems: FieldProblem[] } {
+export function validateUserFields(
+  doc: CatalogDocument,
+  fields: Record<string, unknown>,
+  now: Date,
+  testPattern: PatternTester = plainTest,
+): { ok: true; values: Record<string, CleanValue> } | { ok: false; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const values: Record<string, CleanValue> = {};
   for (const name of Object.keys(fields)) {
@@ -92,7 +111,7 @@ export function validateUserFields(doc: CatalogDocument, fields: Record<string, 
       if (spec.required) problems.push({ field: name, code: 'REQUIRED', message: `${spec.label} is required` });
       continue;
     }
-    const out = checkOne(name, spec, raw, now);
+    const out = checkOne(name, spec, raw, now, testPattern);
     if (typeof out === 'object' && !Array.isArray(out)) problems.push(out);
     else values[name] = out;
   }

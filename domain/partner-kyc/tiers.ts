@@ -4,7 +4,8 @@ import { tierRank, type Direction, type KycRules, type KycTier } from './types';
 // - an amount needs the tier of the rule with `min ≤ amount < max` for its direction;
 // - a transaction needs the higher of: the tier for its own amount, and the tier for the user's
 //   rolling 30-day volume in that direction INCLUDING it (sum of the amounts of the user's
-//   transactions of that direction created in (createdAt − 30 days, createdAt], declined ones excluded);
+//   transactions of that direction recorded in (now − 30 days, now] on the server's clock — their
+//   `recordedAt`, never the caller's `createdAt` — declined ones excluded);
 // - `reachedKycLimit` is true when, in either direction, the tier for the user's current 30-day
 //   volume is above the tier they passed, or one of their transactions is held for a step-up.
 

@@ -49,6 +49,25 @@ describe('ops CLI against the local stack, as the README prints it', () => {
     expect(me.json.data).toMatchObject({ email, firstName: 'Ngozi', lastName: 'Okafor', role: 'BANK_ADMIN' });
   }, 120_000);
 
+  it('kyc-catalog-set refuses the patterns that hung it or were polynomial, naming the field and why (it used to spin until killed)', async () => {
+    const { stdout } = await ops(['kyc-catalog-list', '--country', 'KE']);
+    const catalog = JSON.parse(stdout);
+    const file = path.join(dataDir, 'ke-bad.json');
+    for (const [regexp, why] of [
+      ['^\\u{41', /needs the u flag/],
+      ['(?<n', /unterminated group name/],
+      ['^[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*$', /polynomial backtracking/],
+    ] as const) {
+      catalog.documents[0].requiredFields.id_number.regexp = regexp;
+      fs.writeFileSync(file, JSON.stringify(catalog));
+      const failed = await ops(['kyc-catalog-set', '--country', 'KE', '--file', file]).then(() => null, (e: { killed: boolean; code: number; stderr: string }) => e);
+      expect(failed).toMatchObject({ killed: false, code: 1 });
+      expect(failed!.stderr).toMatch(/^ops: invalid KYC catalog:\n {2}- document 67e0a1000000000000000201 \(NATIONAL_ID\) field id_number: regexp .* refused \(super-linear backtracking risk or unsupported syntax\): /);
+      expect(failed!.stderr).toMatch(why);
+    }
+    expect((await ops(['kyc-catalog-list'])).stdout).toMatch(/^KE v1 /m); // nothing stored
+  }, 240_000);
+
   it('says how to fix it when no stack ever ran, and never reads dev secrets in production', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-cli-empty-'));
     try {

@@ -141,6 +141,43 @@ describe('partner KYC API (seed 003) over HTTP', () => {
     expect((await status(a.key, email)).json.reachedKycLimit).toBe(false);
   }, 180_000);
 
+  it('createdAt cannot move an amount out of the 30-day window: the server\'s clock decides; future createdAt beyond 5 min is refused', async () => {
+    const email = `${randomUUID()}@example.com`;
+    await status(a.key, email); // NG, passed tier none: onramp [0,2) none, [2,20) basic
+    const userId = (await s.stack.deps.models.User.findOne({ email }).lean())!._id;
+    const svc = { authorization: `Bearer ${a.serviceToken}` };
+    const record = (amount: number, createdAt: Date) =>
+      s.api('/transactions', { method: 'POST', headers: svc, json: { transactionId: `tx-${randomUUID()}`, userId, direction: 'onramp', amount, currency: 'USD', createdAt: createdAt.toISOString() } });
+    const day = 86_400_000;
+
+    // Backdated 31 days: recorded (1.5 alone needs no tier), and it still counts in the window.
+    const backdated = new Date(Date.now() - 31 * day);
+    const old = await record(1.5, backdated);
+    expect([old.status, old.json.data.status, old.json.data.requiredKycType]).toEqual([201, 'recorded', 'none']);
+    expect(old.json.data.createdAt).toBe(backdated.toISOString()); // kept as reported
+    expect(Date.now() - Date.parse(old.json.data.recordedAt)).toBeLessThan(60_000); // the server's clock
+    // 1.5 + 1.5 = 3 in the window → basic needed → held (before: the backdated 1.5 fell out of the window, so this was "recorded").
+    const now = await record(1.5, new Date());
+    expect([now.status, now.json.data.status, now.json.data.requiredKycType]).toEqual([201, 'held', 'basic']);
+    const limits = await post('/api/user/kyc/limits', a.key, { email, direction: 'onramp', amount: 0 });
+    expect(limits.json).toMatchObject({ volume30d: 3, requiredByVolume: 'basic' });
+
+    // Future-dated beyond the skew: refused, nothing stored; within the skew (4 min): accepted.
+    const before = await s.stack.deps.models.Transaction.countDocuments({ userId });
+    for (const ahead of [6 * 60_000, day, 400 * day]) {
+      const future = await record(0.5, new Date(Date.now() + ahead));
+      expect([future.status, future.json.error.code]).toEqual([400, 'CREATED_AT_IN_FUTURE']);
+      expect(future.json.error.details).toMatchObject({ maxSkewSeconds: 300, serverTime: expect.any(String), createdAt: expect.any(String) });
+    }
+    expect(await s.stack.deps.models.Transaction.countDocuments({ userId })).toBe(before);
+    const skewed = await record(0.5, new Date(Date.now() + 4 * 60_000));
+    expect([skewed.status, skewed.json.data.status]).toEqual([201, 'held']); // 3.5 in the window: basic
+    expect((await post('/api/user/kyc/limits', a.key, { email, direction: 'onramp', amount: 0 })).json.volume30d).toBe(3.5);
+    // The route's OpenAPI documents the code.
+    const doc = (await s.api('/openapi.json')).json;
+    expect(doc.paths['/transactions'].post.responses['400'].description).toContain('CREATED_AT_IN_FUTURE');
+  }, 120_000);
+
   it('concurrency: 50 status calls for one new email create one user; 10 submits at once end in one approved state', async () => {
     const email = `${randomUUID()}@example.com`;
     const all = await Promise.all(Array.from({ length: 50 }, () => status(a.key, email)));
@@ -190,7 +227,43 @@ describe('partner KYC API (seed 003) over HTTP', () => {
     whole.documents[0].requiredFields.id_number.regexp = '^([0-9]+)+$';
     fs.writeFileSync(file, JSON.stringify(whole));
     await expect(kycCatalogSet.run({ ...ctx, args: { country: 'KE', file } })).rejects.toThrow(/backtrack/);
+    // The review's patterns: each refused quickly, naming the document, the field and why.
+    const reported: [string, RegExp][] = [
+      ['^\\u{41', /needs the u flag/],
+      ['(?<n', /unterminated group name/],
+      ['^[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*$', /polynomial backtracking/],
+    ];
+    for (const [regexp, why] of reported) {
+      whole.documents[0].requiredFields.id_number.regexp = regexp;
+      fs.writeFileSync(file, JSON.stringify(whole));
+      const start = performance.now();
+      const err = await kycCatalogSet.run({ ...ctx, args: { country: 'KE', file } }).then(() => null, (e: Error) => e);
+      expect(performance.now() - start).toBeLessThan(1000);
+      expect(err?.message).toMatch(/document 67e0a1000000000000000201 \(NATIONAL_ID\) field id_number: regexp .* refused \(super-linear backtracking risk or unsupported syntax\)/);
+      expect(err?.message).toMatch(why);
+    }
     expect(await s.stack.deps.models.KycCatalog.countDocuments({ country: 'KE' })).toBe(1);
+  });
+
+  it('a stored version the guard now refuses (e.g. the polynomial KE pattern stored before it) is never served, is listed as INVALID, and a fix can be stored', async () => {
+    const ctx = { config: s.stack.deps.config, models: s.stack.deps.models };
+    const { KycCatalog } = s.stack.deps.models;
+    const good = JSON.parse(await kycCatalogList.run({ ...ctx, args: { country: 'GH' } }));
+    const bad = structuredClone(good);
+    bad.documents[0].requiredFields.id_number.regexp = '^[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*$';
+    bad.version = good.version + 1;
+    await KycCatalog.create({ _id: `GH:${bad.version}`, country: 'GH', version: bad.version, catalog: bad, actor: 'ops:before-the-guard', reason: null });
+    expect(await kycCatalogList.run({ ...ctx, args: {} })).toMatch(new RegExp(`GH v${bad.version}  INVALID, not served \\(1 problem: document .* field id_number: regexp`));
+    await expect(kycCatalogList.run({ ...ctx, args: { country: 'GH' } })).rejects.toThrow(/stored GH catalog v\d+ does not pass validation; store a corrected version/);
+    expect(JSON.parse(await kycCatalogList.run({ ...ctx, args: { country: 'GH', raw: true } })).documents[0].requiredFields.id_number.regexp).toBe(bad.documents[0].requiredFields.id_number.regexp);
+    // Partners get no answer from the bad version (the submission would run its pattern).
+    const email = `gh-${randomUUID()}@example.com`;
+    expect((await status(a.key, email, 'GH')).status).toBe(500);
+    // A corrected whole catalog is stored as the next version and served at once.
+    const file = path.join(fs.mkdtempSync('/tmp/kyc-catalog-'), 'gh.json');
+    fs.writeFileSync(file, JSON.stringify(good));
+    expect(await kycCatalogSet.run({ ...ctx, args: { country: 'GH', file, reason: 'fix pattern' } })).toMatch(new RegExp(`GH catalog v${bad.version + 1} stored`));
+    expect((await status(a.key, email, 'GH')).status).toBe(200);
   });
 
   it('limits submits per client across instances (429)', async () => {

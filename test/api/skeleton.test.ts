@@ -78,6 +78,38 @@ describe('API skeleton', () => {
     expect(res.text).toMatch(/process_cpu_seconds_total/);
   });
 
+  it('guards /metrics: open outside production, a bearer token in production (METRICS_TOKEN or OPS_TOKEN), as configured', async () => {
+    const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
+    const scrape = async (overrides: Record<string, string>, tokens: (string | null)[]) => {
+      const config = testConfig({ BODY_LIMIT: '1kb', ...overrides });
+      const app = await listen(createApp({ config, logger: createLogger({ level: 'silent', name: 't' }), db: db.conn, models: db.models, temporal }));
+      try {
+        const out = [];
+        for (const token of tokens) {
+          const res = await request(`${app.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+          out.push(res.status === 200 ? (/http_requests_total/.test(res.text) ? 200 : 'no metrics') : `${res.status} ${res.json.error.code}${res.headers.get('www-authenticate') ? ' +WWW-Authenticate' : ''}`);
+        }
+        return out;
+      } finally {
+        await app.close();
+      }
+    };
+    const who = [null, 'wrong-token-0123456789abcdef', TEST_OPS_TOKEN, METRICS_TOKEN];
+    const denied = '401 UNAUTHORIZED +WWW-Authenticate';
+    // Development/test: open, unless a METRICS_TOKEN is set.
+    expect(await scrape({}, who)).toEqual([200, 200, 200, 200]);
+    expect(await scrape({ METRICS_TOKEN }, who)).toEqual([denied, denied, 200, 200]);
+    // Production: the operator token, or METRICS_TOKEN when set; METRICS_PUBLIC=true opens it; no token at all → 403.
+    expect(await scrape({ NODE_ENV: 'production' }, who)).toEqual([denied, denied, 200, denied]);
+    expect(await scrape({ NODE_ENV: 'production', METRICS_TOKEN }, who)).toEqual([denied, denied, 200, 200]);
+    expect(await scrape({ NODE_ENV: 'production', METRICS_PUBLIC: 'true' }, who)).toEqual([200, 200, 200, 200]);
+    expect(await scrape({ NODE_ENV: 'production', OPS_TOKEN: '' }, [null, TEST_OPS_TOKEN])).toEqual(['403 METRICS_DISABLED', '403 METRICS_DISABLED']);
+    expect(await scrape({ NODE_ENV: 'production', OPS_TOKEN: '', METRICS_TOKEN }, [null, METRICS_TOKEN])).toEqual([denied, 200]);
+    // A contradiction is a configuration error, and a short token is refused.
+    expect(() => testConfig({ METRICS_TOKEN, METRICS_PUBLIC: 'true' })).toThrow(/METRICS_PUBLIC: cannot be true with METRICS_TOKEN set/);
+    expect(() => testConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 24 characters/);
+  });
+
   it('serves a valid OpenAPI 3 document and an offline docs page', async () => {
     const spec = await request(`${server.url}/openapi.json`);
     expect(spec.status).toBe(200);

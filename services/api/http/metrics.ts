@@ -1,5 +1,44 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Config } from '../../../adapters/config';
+import { AppError, unauthorized } from './app-error';
+
+type MetricsConfig = Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PUBLIC' | 'OPS_TOKEN'>;
+
+/**
+ * Who may read GET /metrics (README "Operating it", docs/hardening.md):
+ * - METRICS_TOKEN set → a bearer token: METRICS_TOKEN (what Prometheus holds) or OPS_TOKEN;
+ * - else METRICS_PUBLIC (default: true outside production) → anyone who reaches the port;
+ * - else (production) → the bearer OPS_TOKEN; with no token configured at all, 403 METRICS_DISABLED.
+ */
+export function metricsAccess(config: MetricsConfig): { mode: 'public' } | { mode: 'token'; tokens: string[] } | { mode: 'disabled' } {
+  if (config.METRICS_TOKEN) return { mode: 'token', tokens: [config.METRICS_TOKEN, ...(config.OPS_TOKEN ? [config.OPS_TOKEN] : [])] };
+  if (config.METRICS_PUBLIC ?? config.NODE_ENV !== 'production') return { mode: 'public' };
+  return config.OPS_TOKEN ? { mode: 'token', tokens: [config.OPS_TOKEN] } : { mode: 'disabled' };
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The guard in front of GET /metrics: bearer tokens compared in constant time (as hashes). */
+export function requireMetricsAccess(config: MetricsConfig): RequestHandler {
+  const access = metricsAccess(config);
+  if (access.mode === 'public') return (_req, _res, next) => next();
+  if (access.mode === 'disabled') {
+    return (_req, _res, next) => next(new AppError(403, 'METRICS_DISABLED', 'Metrics need a token in production: set METRICS_TOKEN (or OPS_TOKEN), or METRICS_PUBLIC=true'));
+  }
+  const expected = access.tokens.map(digest);
+  return (req, res, next) => {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    const given = token ? digest(token) : null;
+    // Every candidate is compared, so the time taken does not say which one matched.
+    const ok = given !== null && expected.map((e) => timingSafeEqual(given, e)).includes(true);
+    if (ok) return next();
+    res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+    next(unauthorized('A valid metrics token is required (Authorization: Bearer <METRICS_TOKEN>)'));
+  };
+}
 
 /** A registry per app instance (not prom-client's global) so tests can build many apps. */
 export function createMetrics() {

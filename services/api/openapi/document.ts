@@ -11,6 +11,7 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   registry.registerComponent('securitySchemes', 'clientId', { type: 'apiKey', in: 'header', name: 'x-client-id', description: 'Partner API client id (from `npm run ops -- create-api-client`)' });
   registry.registerComponent('securitySchemes', 'serviceToken', { type: 'http', scheme: 'bearer', description: 'Service token (`svc_…`) from `npm run ops -- create-service-token`' });
   registry.registerComponent('securitySchemes', 'opsToken', { type: 'http', scheme: 'bearer', description: 'The OPS_TOKEN configured for operators' });
+  registry.registerComponent('securitySchemes', 'metricsToken', { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN configured for Prometheus scrapers (GET /metrics)' });
   return registry;
 }
 

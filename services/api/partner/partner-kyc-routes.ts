@@ -4,6 +4,7 @@ import express from 'express';
 import { z } from 'zod';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { isIsoCountryCode } from '../../../adapters/identity/country-codes';
+import { budgetedPatternTester } from '../../../adapters/partner-kyc/pattern-budget';
 import { sealFields } from '../../../adapters/partner-kyc/sealed-fields';
 import { PARTNER_KYC_WORKFLOW, partnerKycWorkflowId, submitDocumentSignal, type PartnerKycInput } from '../../../domain/contracts/partner-kyc.contract';
 import { BUILT_IN_CATALOGS } from '../../../domain/partner-kyc/catalogs';
@@ -79,6 +80,8 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
   const now = () => deps.now?.() ?? new Date();
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  // Each catalog pattern gets 50 ms per value (a guarded pattern on ≤ 128 characters takes microseconds).
+  const testPattern = budgetedPatternTester(50);
   // Mounted before the app's JSON parser, so each route names its own body limit.
   const smallJson = express.json({ limit: config.BODY_LIMIT, strict: true });
   const guard = [
@@ -129,7 +132,7 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       },
       responses: {
         200: { description: 'Successfully submitted KYC information', raw: json(z.object({ success: z.literal(true) }).meta({ example: { success: true } })) },
-        400: { description: 'VALIDATION_ERROR, UNKNOWN_DOCUMENT, UNSUPPORTED_COUNTRY, INVALID_USER_FIELDS (details: [{field, code, message}])' },
+        400: { description: 'VALIDATION_ERROR, UNKNOWN_DOCUMENT, UNSUPPORTED_COUNTRY, INVALID_USER_FIELDS (details: [{field, code, message}]; codes REQUIRED, UNKNOWN_FIELD, INVALID_TYPE, TOO_LONG, INVALID_DATE, INVALID_EMAIL, PATTERN_MISMATCH, PATTERN_TIMEOUT, INVALID_IMAGES)' },
         404: { description: 'USER_NOT_FOUND: call /api/user/kyc/status first' },
         ...common,
       },
@@ -141,8 +144,12 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
         if (!doc) throw badRequest('UNKNOWN_DOCUMENT', `No document ${body.documentId} in the ${catalog.country} catalog`, { documentIds: catalog.documents.map((d) => d._id) });
         const fields = { ...body.userFields };
         if (doc.requiredFields.email && fields.email === undefined) fields.email = body.email;
-        const checked = validateUserFields(doc, fields, now());
-        if (!checked.ok) throw badRequest('INVALID_USER_FIELDS', 'Some fields are invalid', checked.problems);
+        const checked = validateUserFields(doc, fields, now(), testPattern);
+        if (!checked.ok) {
+          const slow = checked.problems.filter((p) => p.code === 'PATTERN_TIMEOUT').map((p) => p.field);
+          if (slow.length) deps.logger.error({ country: catalog.country, catalogVersion: catalog.version, documentId: doc._id, fields: slow }, 'catalog pattern ran out of its time budget: fix the catalog (kyc-catalog-set)');
+          throw badRequest('INVALID_USER_FIELDS', 'Some fields are invalid', checked.problems);
+        }
         const submissionId = randomUUID();
         const idNumber = typeof checked.values.id_number === 'string' ? checked.values.id_number : null;
         await models.PartnerKycSubmission.create({

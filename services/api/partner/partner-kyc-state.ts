@@ -14,16 +14,20 @@ export async function catalogFor(models: Models, country: string): Promise<Catal
   throw badRequest('UNSUPPORTED_COUNTRY', `Partner KYC is not available for ${country}; supported: ${supported.join(', ')}`, { supported });
 }
 
-/** Sum of the user's non-declined transactions per direction created in (now − 30 days, now]. */
+/**
+ * Sum of the user's non-declined transactions per direction recorded in (now − 30 days, now]. The
+ * window runs on the server's clock (`recordedAt`, set when POST /transactions stored it), never on
+ * the caller's `createdAt`, which a caller could back- or future-date to move amounts out of it.
+ */
 export async function recentVolumes(models: Models, userId: string, now: Date): Promise<{ volumes: Record<Direction, number>; hasHeld: boolean }> {
   // A scan on the embedded database (userId is not _id); see docs/partner-kyc.md "Costs".
-  const txs = await models.Transaction.find({ userId }, { direction: 1, amount: 1, createdAt: 1, status: 1 }).lean();
+  const txs = await models.Transaction.find({ userId }, { direction: 1, amount: 1, recordedAt: 1, status: 1 }).lean();
   const since = now.getTime() - VOLUME_WINDOW_MS;
   const volumes: Record<Direction, number> = { onramp: 0, offramp: 0 };
   let hasHeld = false;
   for (const t of txs) {
     if (t.status === 'held') hasHeld = true;
-    const at = new Date(t.createdAt).getTime();
+    const at = new Date(t.recordedAt).getTime();
     if (t.status !== 'declined' && at > since && at <= now.getTime()) volumes[t.direction as Direction] += t.amount;
   }
   return { volumes, hasHeld };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { pingDatabase } from '../../../adapters/database';
 import { pingTemporal } from '../../../adapters/temporal-client';
 import type { ApiDeps } from '../deps';
-import type { Metrics } from '../http/metrics';
+import { requireMetricsAccess, type Metrics } from '../http/metrics';
 import { AppError } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 
@@ -53,8 +53,16 @@ export function systemRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: 
       method: 'get',
       path: '/metrics',
       summary: 'Prometheus metrics',
+      description:
+        'Open outside production unless METRICS_TOKEN is set. With METRICS_TOKEN: `Authorization: Bearer <METRICS_TOKEN>` (or the OPS_TOKEN). In production without METRICS_TOKEN: the OPS_TOKEN, unless METRICS_PUBLIC=true.',
       tags: ['Operations'],
-      responses: { 200: { description: 'Prometheus text format', raw: { contentType: 'text/plain', schema: z.string() } } },
+      security: ['metricsToken', 'opsToken'],
+      before: [requireMetricsAccess(deps.config)],
+      responses: {
+        200: { description: 'Prometheus text format', raw: { contentType: 'text/plain', schema: z.string() } },
+        401: { description: 'UNAUTHORIZED: a token is required here and none or a wrong one was sent' },
+        403: { description: 'METRICS_DISABLED: production with no METRICS_TOKEN, no OPS_TOKEN and METRICS_PUBLIC unset' },
+      },
       handler: async ({ res }) => {
         res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
       },

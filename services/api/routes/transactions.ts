@@ -10,7 +10,7 @@ import { DIRECTIONS, KYC_TIERS, type KycTier } from '../../../domain/partner-kyc
 import { taskQueues } from '../../../domain/task-queues';
 import { authenticateService, getService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
-import { conflict, notFound } from '../http/app-error';
+import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { catalogFor, recentVolumes } from '../partner/partner-kyc-state';
 
@@ -21,6 +21,7 @@ const txView = (tx: TransactionDoc) => ({
   amount: tx.amount,
   currency: tx.currency,
   createdAt: new Date(tx.createdAt).toISOString(),
+  recordedAt: new Date(tx.recordedAt).toISOString(),
   requiredKycType: (tx.requiredTier ?? null) as KycTier | null,
   status: tx.status,
 });
@@ -32,14 +33,24 @@ const txSchema = z.object({
   amount: z.number(),
   currency: z.string(),
   createdAt: z.string(),
+  recordedAt: z.string(),
   requiredKycType: z.enum(KYC_TIERS).nullable(),
   status: z.enum(['recorded', 'held', 'released', 'declined']),
 });
+
+/** How far in the future a caller's `createdAt` may be (clock skew between their systems and ours). */
+export const CREATED_AT_MAX_SKEW_MS = 5 * 60_000;
 
 /**
  * Internal systems record users' transactions (service token, scope transactions:write). The
  * caller's transaction id makes it idempotent: `_id = <tenantId>:<transactionId>` is inserted once.
  * A transaction that needs a higher tier than the user passed is held (step-up workflow).
+ *
+ * The tier rule's 30-day window runs on the server's clock: a transaction counts from the moment it
+ * is recorded (`recordedAt`), whatever `createdAt` the caller gives. `createdAt` is the caller's
+ * account of when it happened (analytics buckets by it, partners see it); a past one is accepted (a
+ * late report) but cannot move the amount out of the window, and one more than 5 minutes in the
+ * future is refused (400 CREATED_AT_IN_FUTURE).
  */
 export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
   const { models, config, temporal } = deps;
@@ -66,7 +77,7 @@ export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       path: '/transactions',
       summary: 'Record a user transaction (internal systems, service token)',
       description:
-        'Idempotent by `transactionId` within the user\'s tenant: the same id again answers 200 with the stored transaction (409 TRANSACTION_ID_REUSED when the details differ). The tier it needs follows the country\'s kycRules (per amount and over the rolling 30-day volume); when the user has not passed it, the transaction is `held` until they do or PARTNER_KYC_HOLD_HOURS pass (`released` / `declined`).',
+        'Idempotent by `transactionId` within the user\'s tenant: the same id again answers 200 with the stored transaction (409 TRANSACTION_ID_REUSED when the details differ). The tier it needs follows the country\'s kycRules (per amount and over the rolling 30-day volume); when the user has not passed it, the transaction is `held` until they do or PARTNER_KYC_HOLD_HOURS pass (`released` / `declined`). The 30-day window uses the server\'s clock: every transaction counts from its `recordedAt` (when this call stored it), never from the caller\'s `createdAt`, so back- or future-dating cannot take an amount out of the window. `createdAt` is kept as the caller reported it (a late report in the past is fine); more than 5 minutes in the future is refused.',
       tags: ['Transactions'],
       security: ['serviceToken'],
       before: [authenticateService({ models, scopes: ['transactions:write'] })],
@@ -85,7 +96,7 @@ export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       responses: {
         201: { description: 'Recorded (status recorded, or held for a step-up)', data: txSchema },
         200: { description: 'Already recorded with this transactionId', data: txSchema },
-        400: { description: 'VALIDATION_ERROR, UNSUPPORTED_COUNTRY (the user\'s country has no catalog)' },
+        400: { description: 'VALIDATION_ERROR, UNSUPPORTED_COUNTRY (the user\'s country has no catalog), CREATED_AT_IN_FUTURE (`createdAt` more than 5 minutes ahead of the server\'s clock; details: {createdAt, serverTime, maxSkewSeconds})' },
         403: { description: 'INSUFFICIENT_SCOPE' },
         404: { description: 'NOT_FOUND: no such user' },
         409: { description: 'TRANSACTION_ID_REUSED: the id is taken by a transaction with other details' },
@@ -103,8 +114,18 @@ export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
           return { status: 200, data: txView(tx) };
         };
         if (existing) return replay(existing as TransactionDoc);
+        const recordedAt = now();
+        const createdAt = new Date(body.createdAt);
+        if (createdAt.getTime() > recordedAt.getTime() + CREATED_AT_MAX_SKEW_MS) {
+          throw badRequest('CREATED_AT_IN_FUTURE', 'createdAt is more than 5 minutes ahead of the server\'s clock', {
+            createdAt: createdAt.toISOString(),
+            serverTime: recordedAt.toISOString(),
+            maxSkewSeconds: CREATED_AT_MAX_SKEW_MS / 1000,
+          });
+        }
         const catalog = await catalogFor(models, user.country ?? '');
-        const { volumes } = await recentVolumes(models, body.userId, new Date(body.createdAt));
+        // The window ends now, on the server's clock (see above), not at the caller's createdAt.
+        const { volumes } = await recentVolumes(models, body.userId, recordedAt);
         const need = tierNeeded(catalog.kycRules, body.direction, body.amount, volumes[body.direction]);
         const held = !covers((user.kycLevel ?? 'none') as KycTier, need.required);
         let tx: TransactionDoc;
@@ -117,8 +138,8 @@ export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
             direction: body.direction,
             amount: body.amount,
             currency: body.currency,
-            createdAt: new Date(body.createdAt),
-            recordedAt: now(),
+            createdAt,
+            recordedAt,
             requiredTier: need.required,
             status: held ? 'held' : 'recorded',
           })).toObject() as TransactionDoc;

@@ -13,12 +13,14 @@ import {
 import { PermanentChannelError, type EmailChannel, type PushChannel, type SentMessage, type SmsChannel } from '../../adapters/notifications/channel';
 import { editUserDevices, readUserDevices } from '../../adapters/models/device';
 import { deliveryKey, sendOnce } from '../../adapters/notifications/delivery-ledger';
-import { renderTemplate, TemplateError, validatePlaceholders } from './templates';
+import { atSendOf, renderTemplate, TemplateError, validatePlaceholders } from './templates';
+import { createSendTimeData, type SendTimeConfig, type SendTimeModels } from './send-time-data';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 
 export interface NotificationActivityDeps {
-  config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'>;
-  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationDeliveryEvent' | 'NotificationPreference' | 'UserDevices' | 'DeviceListVersion'>;
+  config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'> & SendTimeConfig;
+  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationDeliveryEvent' | 'NotificationPreference' | 'UserDevices' | 'DeviceListVersion'> &
+    SendTimeModels;
   channels: { email: EmailChannel; sms: SmsChannel; push: PushChannel };
 }
 
@@ -45,6 +47,7 @@ const notFound = (what: string) => ActivityFailures.create('NotFound', `${what} 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const { models, channels, config } = deps;
   const ledger = { models, reconcileWindowMs: config.NOTIFY_RECONCILE_WINDOW_MS };
+  const sendTime = createSendTimeData({ config, models });
 
   const languageOf = (prefs: { language?: string | null } | null, user: { locale?: string | null }) => prefs?.language ?? user.locale ?? 'en';
 
@@ -56,9 +59,15 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     return { user, language: languageOf(await models.NotificationPreference.findById(userId).lean(), user) };
   }
 
-  async function render(input: ChannelSendInput) {
+  /** The recipient and the template values: the request's data and what is read when sending. */
+  async function prepare(input: ChannelSendInput) {
     const { user, language } = await recipient(input.userId, input.language);
-    const data = { ...input.data, ...(user.firstName ? { firstName: user.firstName } : {}) };
+    const data = { ...input.data, ...(await sendTime.context(input)), ...(user.firstName ? { firstName: user.firstName } : {}) };
+    return { user, language, data };
+  }
+
+  async function render(input: ChannelSendInput) {
+    const { user, language, data } = await prepare(input);
     return { user, message: renderTemplate(input.event, language, data) };
   }
 
@@ -96,9 +105,22 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
 
     sendEmail: (input: ChannelSendInput) =>
       withHeartbeat(async () => {
-        const { user, message } = await render(input);
+        const { user, language, data } = await prepare(input);
         const d = delivery(input, 'email', false);
-        return sendOnce(ledger, d, () => channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key }));
+        if (!sendTime.mints(input.event)) {
+          const message = renderTemplate(input.event, language, data);
+          return sendOnce(ledger, d, () => channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key }));
+        }
+        // A message carrying a secret (set-password link, reset code): the secret is minted only by
+        // an attempt that holds the delivery claim and is about to call the provider, so a retry
+        // that finds the email sent mints nothing, and one that sends again replaces the earlier
+        // secret (the newest email works). The template is checked first, with stand-ins, so a
+        // template bug cannot leave a claimed delivery behind.
+        renderTemplate(input.event, language, { ...Object.fromEntries(atSendOf(input.event).map((k) => [k, '-'])), ...data });
+        return sendOnce(ledger, d, async () => {
+          const message = renderTemplate(input.event, language, { ...data, ...(await sendTime.mint(input)) });
+          return channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key });
+        });
       }),
 
     sendSms: (input: ChannelSendInput) =>

@@ -7,6 +7,13 @@ export interface EventTemplate {
   required: string[];
   /** Placeholders that may be omitted, with the text used instead. */
   optional?: Record<string, string>;
+  /**
+   * Placeholders the notifications worker fills in itself when it sends (send-time-data.ts): secrets
+   * it mints inside the email send (a set-password link, a reset code) and what it reads then, so
+   * the request (and the workflow history) carries ids only. Rendering a text that uses one without
+   * a value is a TemplateError, never an empty gap. Requests recorded before may still carry them.
+   */
+  atSend?: string[];
   email: { subject: string; text: string; html: string };
   sms: string;
   push: { title: string; body: string };
@@ -154,9 +161,10 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     push: { title: '{{idType}} not verified', body: 'Please check your details and try again.' },
   },
   staff_welcome: {
-    // No password in it, ever: a single-use, expiring link to choose one (docs/roles.md).
-    required: ['tenantName', 'setPasswordUrl'],
-    optional: { expiresInHours: '72' },
+    // No password in it, ever: a single-use, expiring link to choose one (docs/roles.md). The link is
+    // minted inside the email send and the organization's name read then: the request carries ids only.
+    required: [],
+    atSend: ['tenantName', 'setPasswordUrl', 'expiresInHours'],
     email: {
       subject: 'Welcome to {{tenantName}}',
       text: 'Hello {{firstName}},\n\nAn administrator of {{tenantName}} created an account for you. Choose your password here (the link works once, for {{expiresInHours}} hours):\n\n{{setPasswordUrl}}\n\nThen sign in with your email address and that password. If you did not expect this, ignore this email.',
@@ -169,6 +177,37 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     },
     sms: 'An account at {{tenantName}} was created for you: check your email to choose your password.',
     push: { title: 'Welcome to {{tenantName}}', body: 'Check your email to choose your password.' },
+  },
+  password_reset_code: {
+    // The code is minted inside the email send (send-time-data.ts) and only goes by email: the SMS
+    // and push texts say where it is, never what it is.
+    required: [],
+    atSend: ['code', 'expiresInMinutes'],
+    email: {
+      subject: 'Your password reset code',
+      text: 'Hello {{firstName}},\n\nSomeone asked to reset the password of your account. Your code is {{code}}; it works once, for {{expiresInMinutes}} minutes. Do not share it with anyone.\n\nIf you did not ask for this, ignore this email: your password stays as it is.',
+      html: para(
+        'Hello {{firstName}},',
+        'Someone asked to reset the password of your account. Your code is <strong>{{code}}</strong>; it works once, for {{expiresInMinutes}} minutes. Do not share it with anyone.',
+        'If you did not ask for this, ignore this email: your password stays as it is.',
+      ),
+    },
+    sms: 'A password reset was requested for your account: the code is in your email.',
+    push: { title: 'Password reset requested', body: 'The code is in your email.' },
+  },
+  password_changed: {
+    required: [],
+    email: {
+      subject: 'Your password was changed',
+      text: 'Hello {{firstName}},\n\nThe password of your account was just changed, and the devices signed in with the old one were signed out.\n\nIf this was not you, reset your password now with "Forgot password" and contact support.',
+      html: para(
+        'Hello {{firstName}},',
+        'The password of your account was just changed, and the devices signed in with the old one were signed out.',
+        'If this was not you, reset your password now with "Forgot password" and contact support.',
+      ),
+    },
+    sms: 'Your password was changed. If this was not you, reset it now and contact support.',
+    push: { title: 'Password changed', body: 'If this was not you, reset your password now.' },
   },
   compliance_digest: {
     required: ['overdue', 'stuck'],
@@ -213,10 +252,13 @@ function derive(data: Record<string, string>): Record<string, string> {
   };
 }
 
+/** The placeholders of `event` the sender fills in itself (see `EventTemplate.atSend`). */
+export const atSendOf = (event: NotificationEvent): readonly string[] => EN[event].atSend ?? [];
+
 export function validatePlaceholders(event: NotificationEvent, data: Record<string, string>): void {
   const t = EN[event];
   const missing = t.required.filter((k) => !data[k]);
-  const known = new Set([...t.required, ...Object.keys(t.optional ?? {}), 'firstName']);
+  const known = new Set([...t.required, ...Object.keys(t.optional ?? {}), ...(t.atSend ?? []), 'firstName']);
   const unknown = Object.keys(data).filter((k) => !known.has(k));
   if (missing.length) throw new TemplateError(`${event}: missing placeholders ${missing.join(', ')}`);
   if (unknown.length) throw new TemplateError(`${event}: unknown placeholders ${unknown.join(', ')}`);
@@ -231,7 +273,13 @@ export function renderTemplate(event: NotificationEvent, language: string, data:
   const values: Record<string, string> = { firstName: 'there', ...t.optional, ...given, ...derive(data) };
   // Values never carry control characters or bidi overrides into a message (a name with CR/LF
   // could forge lines in the text part; one with U+202E could disguise a link): stripped first.
-  const fill = (s: string, esc = (v: string) => v) => s.replace(PLACEHOLDER, (_m, k: string) => esc(stripUnsafeText(values[k] ?? '')));
+  const atSend = new Set(t.atSend ?? []);
+  const fill = (s: string, esc = (v: string) => v) =>
+    s.replace(PLACEHOLDER, (_m, k: string) => {
+      // A link or code the sender failed to supply must not go out as a blank.
+      if (atSend.has(k) && !values[k]) throw new TemplateError(`${event}: ${k} is filled in when sending and is missing`);
+      return esc(stripUnsafeText(values[k] ?? ''));
+    });
   return {
     language: lang,
     email: { subject: fill(t.email.subject), text: fill(t.email.text), html: fill(t.email.html, escapeHtml) },

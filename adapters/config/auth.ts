@@ -27,8 +27,5 @@ export const authSchema = z.object({
   RATE_LIMIT_REGISTER_PER_EMAIL: envPositiveInt.default(5),
   RATE_LIMIT_RESEND_PER_IP: envPositiveInt.default(20),
   RATE_LIMIT_RESEND_PER_EMAIL: envPositiveInt.default(5),
-  /** How long the set-password link in a staff welcome email works (it works once). */
-  PASSWORD_SETUP_TTL_HOURS: envPositiveInt.max(24 * 14).default(72),
-  /** The page the welcome email links to (`?token=…` is appended); unset: the API's own /set-password page. */
-  PASSWORD_SETUP_URL: z.url().optional(),
+  // PASSWORD_SETUP_TTL_HOURS and PASSWORD_SETUP_URL: password-recovery.ts (the notifications worker reads them too).
 });

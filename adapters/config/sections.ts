@@ -4,6 +4,7 @@ import { codecSchema } from './codec';
 import { notificationsSchema } from './notifications';
 import { onboardingSchema } from './onboarding';
 import { partnerKycSchema } from './partner-kyc';
+import { passwordLinksSchema, passwordRecoveryLimitsSchema } from './password-recovery';
 import { pushSchema } from './push';
 import { sandboxSigningSchema } from './sandbox';
 import { coreSchema } from './schema';
@@ -26,6 +27,8 @@ export const SECTIONS = {
   pii: piiSchema,
   codec: codecSchema,
   auth: authSchema,
+  passwordLinks: passwordLinksSchema,
+  passwordRecoveryLimits: passwordRecoveryLimitsSchema,
   onboarding: onboardingSchema,
   verification: verificationSchema,
   notifications: notificationsSchema,

@@ -1,16 +1,40 @@
 import { updateUser } from '../models/user-writes';
 import { randomBytes } from 'node:crypto';
 import { tokenDigest } from '../crypto/token-digest';
+import type { Config } from '../config';
 import type { Models } from '../models';
 import { isDuplicateKeyError } from '../models/duplicate-key';
 
 type SetupModels = Pick<Models, 'PasswordSetupToken' | 'AuditEvent' | 'User' | 'DocumentLock'>;
 
-/** A fresh set-password token for `userId`: 256 random bits; only its digest is stored. */
-export async function issuePasswordSetupToken(models: SetupModels, userId: string, ttlMs: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+/** Where the welcome email's link points: PASSWORD_SETUP_URL, or the API's own /set-password page. */
+export const passwordSetupPage = (config: Pick<Config, 'PASSWORD_SETUP_URL' | 'API_PUBLIC_URL'>) =>
+  config.PASSWORD_SETUP_URL ?? `${config.API_PUBLIC_URL.replace(/\/$/, '')}/set-password`;
+
+/** The link carrying `token`. */
+export function passwordSetupLink(config: Pick<Config, 'PASSWORD_SETUP_URL' | 'API_PUBLIC_URL'>, token: string): string {
+  const url = new URL(passwordSetupPage(config));
+  url.searchParams.set('token', token);
+  return url.toString();
+}
+
+/**
+ * A fresh set-password token for `userId`: 256 random bits; only its digest is stored, and the
+ * user's earlier tokens are deleted, so only the newest link works. Called by the notifications
+ * worker inside the email send (each attempt that reaches the provider mints one): the plaintext
+ * exists only in that activity's memory and in the email, never in workflow history.
+ */
+export async function issuePasswordSetupToken(
+  models: Pick<Models, 'PasswordSetupToken'>,
+  userId: string,
+  ttlMs: number,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
   const token = `pst_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(now.getTime() + ttlMs);
-  await models.PasswordSetupToken.create({ _id: tokenDigest(token), userId, expiresAt });
+  const digest = tokenDigest(token);
+  await models.PasswordSetupToken.create({ _id: digest, userId, expiresAt });
+  await models.PasswordSetupToken.deleteMany({ userId, _id: { $ne: digest } });
   return { token, expiresAt };
 }
 

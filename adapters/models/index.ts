@@ -15,6 +15,7 @@ import { notificationPreferenceModel } from './notification-preference';
 import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
 import { partnerKycSubmissionModel } from './partner-kyc-submission';
+import { passwordResetCodeModel } from './password-reset-code';
 import { passwordSetupTokenModel } from './password-setup-token';
 import { pendingRegistrationModel } from './pending-registration';
 import { rateLimitSlotModel } from './rate-limit-slot';
@@ -47,6 +48,7 @@ export function createModels(conn: Connection) {
     ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),
     PartnerKycSubmission: partnerKycSubmissionModel(conn),
+    PasswordResetCode: passwordResetCodeModel(conn),
     PasswordSetupToken: passwordSetupTokenModel(conn),
     PendingRegistration: pendingRegistrationModel(conn),
     RateLimitSlot: rateLimitSlotModel(conn),

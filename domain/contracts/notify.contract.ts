@@ -18,6 +18,8 @@ export const NOTIFICATION_EVENTS = [
   'identity_number_failed',
   'compliance_digest',
   'staff_welcome',
+  'password_reset_code',
+  'password_changed',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -48,9 +50,10 @@ export interface NotificationRequestActivities {
 
 /**
  * Transactional messages a user cannot opt out of: security codes, regulator-mandated
- * identity-number requests and the staff welcome (it carries the set-password link). They go to the selected channels whatever the user's preferences say.
+ * identity-number requests, the staff welcome (it carries the set-password link) and the password
+ * reset code and "password changed" notice. They go to the selected channels whatever the user's preferences say.
  */
-export const TRANSACTIONAL_EVENTS: readonly NotificationEvent[] = ['verification_code', 'identity_number_request', 'identity_number_reminder', 'staff_welcome'];
+export const TRANSACTIONAL_EVENTS: readonly NotificationEvent[] = ['verification_code', 'identity_number_request', 'identity_number_reminder', 'staff_welcome', 'password_reset_code', 'password_changed'];
 
 export type ChannelOutcome = 'sent' | 'failed' | 'skipped';
 

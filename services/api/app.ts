@@ -5,6 +5,7 @@ import { createAuthKit } from './auth/auth-kit';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
 import { passwordSetupRouter } from './auth/password-setup-routes';
+import { passwordRecoveryRouter } from './auth/password-recovery-routes';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { allowedOrigins, cors } from './http/cors';
@@ -63,6 +64,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(authRouter(deps, registry, auth));
   app.use(tenantUsersRouter(deps, registry, auth));
   app.use(passwordSetupRouter(deps, registry, auth));
+  app.use(passwordRecoveryRouter(deps, registry, auth));
   app.use(userTokensRouter(deps, registry, auth));
   app.use(transactionsRouter(deps, registry));
   app.use(auditRouter(deps, registry, auth));

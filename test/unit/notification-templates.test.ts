@@ -1,12 +1,12 @@
-import { DERIVED_PLACEHOLDERS, placeholdersOf, renderTemplate, TEMPLATES, TemplateError } from '../../activities/notifications/templates';
+import { DERIVED_PLACEHOLDERS, placeholdersOf, renderTemplate, TEMPLATES, TemplateError, validatePlaceholders } from '../../activities/notifications/templates';
 import { NOTIFICATION_EVENTS } from '../../domain/contracts/notify.contract';
 
 describe('notification templates', () => {
   it.each(NOTIFICATION_EVENTS)('%s has every channel and declares exactly the placeholders it uses', (event) => {
     const t = TEMPLATES.en[event]!;
-    const declared = new Set([...t.required, ...Object.keys(t.optional ?? {}), 'firstName', ...DERIVED_PLACEHOLDERS]);
+    const declared = new Set([...t.required, ...Object.keys(t.optional ?? {}), ...(t.atSend ?? []), 'firstName', ...DERIVED_PLACEHOLDERS]);
     for (const p of placeholdersOf(t)) expect(declared).toContain(p);
-    const data = Object.fromEntries(t.required.map((k) => [k, `v-${k}`]));
+    const data = Object.fromEntries([...t.required, ...(t.atSend ?? [])].map((k) => [k, `v-${k}`]));
     const out = renderTemplate(event, 'en', data);
     for (const text of [out.email.subject, out.email.text, out.email.html, out.sms, out.push.title, out.push.body]) {
       expect(text).not.toMatch(/\{\{|\}\}/);
@@ -18,6 +18,23 @@ describe('notification templates', () => {
   it('rejects missing and unknown placeholders', () => {
     expect(() => renderTemplate('verification_code', 'en', {})).toThrow(TemplateError);
     expect(() => renderTemplate('kyc_approved', 'en', { cod: '1' })).toThrow(/unknown placeholders cod/);
+  });
+
+  it('refuses to render an email without the secret the sender fills in (never a blank link or code)', () => {
+    expect(() => renderTemplate('password_reset_code', 'en', { expiresInMinutes: '30' })).toThrow(/code is filled in when sending/);
+    expect(() => renderTemplate('staff_welcome', 'en', { tenantName: 'First Bank', expiresInHours: '72' })).toThrow(/setPasswordUrl is filled in when sending/);
+    // The request itself carries none of them (planNotification validates the request's data alone).
+    expect(() => validatePlaceholders('password_reset_code', {})).not.toThrow();
+    expect(() => validatePlaceholders('staff_welcome', {})).not.toThrow();
+  });
+
+  it('sends reset codes and set-password links by email only: SMS and push say where, not what', () => {
+    for (const [event, secret] of [['password_reset_code', 'code'], ['staff_welcome', 'setPasswordUrl']] as const) {
+      const t = TEMPLATES.en[event]!;
+      expect(t.atSend).toContain(secret);
+      for (const text of [t.sms, t.push.title, t.push.body]) expect(text).not.toContain(`{{${secret}}}`);
+      expect(t.email.text).toContain(`{{${secret}}}`);
+    }
   });
 
   it('escapes values in HTML only, and falls back to English for a missing language', () => {
@@ -43,6 +60,10 @@ describe('templates accept what the workflows send', () => {
     ['identity_number_verified', { requestId: 'r1', types: 'nin' }],
     ['identity_number_failed', { requestId: 'r1', reasonCode: 'NO_MATCH', reason: 'the name did not match', canResubmit: 'true' }],
     ['compliance_digest', { overdue: '2', stuck: '1', sampleRequestIds: 'a,b' }],
+    // Sender-filled values (send-time-data.ts) merged in; staff_welcome as recorded before that change too.
+    ['staff_welcome', { tenantName: 'First Bank', setPasswordUrl: 'http://127.0.0.1:3000/set-password?token=pst_x', expiresInHours: '72' }],
+    ['password_reset_code', { code: '123456', expiresInMinutes: '30' }],
+    ['password_changed', {}],
   ];
   it.each(produced)('%s', (event, data) => {
     const out = renderTemplate(event, 'en', data);

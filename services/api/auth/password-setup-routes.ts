@@ -6,6 +6,7 @@ import type { ApiDeps } from '../deps';
 import { AppError, badRequest } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { requestIdOf, type AuthKit } from './auth-kit';
+import { newPasswordSchema } from './password-policy';
 
 const MESSAGES = {
   INVALID_TOKEN: 'This link is not valid: ask your administrator for a new account invitation',
@@ -24,7 +25,7 @@ export function passwordSetupRouter(deps: ApiDeps, registry: OpenAPIRegistry, ki
         'The token is the `token` parameter of the link in the staff welcome email (sent by POST /api/v1/auth/users). It works once and expires after ' +
         'PASSWORD_SETUP_TTL_HOURS (72 by default). Existing sessions of the user end. Then sign in with POST /api/v1/auth/login.',
       tags: ['Auth'],
-      request: { body: z.object({ token: z.string().min(10).max(200), password: z.string().min(8).max(256) }).meta({ id: 'SetPasswordRequest' }) },
+      request: { body: z.object({ token: z.string().min(10).max(200), password: newPasswordSchema() }).meta({ id: 'SetPasswordRequest' }) },
       responses: {
         200: { description: 'Password set: sign in with it', data: z.object({ passwordSet: z.literal(true) }) },
         400: { description: 'INVALID_TOKEN or TOKEN_EXPIRED' },

@@ -15,6 +15,7 @@ import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth, requireRoles, type AuthContext } from './auth-context';
 import { personName } from '../http/safe-text';
 import { sendStaffWelcome } from './staff-welcome';
+import { newPasswordSchema } from './password-policy';
 
 const name = personName;
 const REASON = 'tenant user management (seed 002)';
@@ -70,7 +71,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         'to choose their password (POST /api/v1/auth/password/set). The email never contains a password. `password` is optional (seed 002 ' +
         'compatibility): without it the account cannot sign in until the link is used.',
       request: {
-        body: z.object({ email: z.email().max(254), password: z.string().min(8).max(256).optional(), firstName: name, lastName: name, role: z.enum(STAFF_ROLES) }),
+        body: z.object({ email: z.email().max(254), password: newPasswordSchema().optional(), firstName: name, lastName: name, role: z.enum(STAFF_ROLES) }),
       },
       responses: { 201: { description: 'Created', data: tenantUserSchema }, 409: { description: 'USER_ALREADY_EXISTS' } },
       handler: async ({ body, req, res }) => {

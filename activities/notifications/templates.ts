@@ -160,6 +160,21 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     sms: 'We could not verify your {{idType}}. Check your email for details.',
     push: { title: '{{idType}} not verified', body: 'Please check your details and try again.' },
   },
+  registration_attempted: {
+    // To the owner of a taken address: no link to act on, nothing that helps whoever tried.
+    required: [],
+    email: {
+      subject: 'Someone tried to register with your email address',
+      text: 'Hello {{firstName}},\n\nSomeone just tried to create a new account with your email address. Your account already exists, so nothing was changed.\n\nIf it was you, sign in instead; if you forgot your password, use "Forgot password" on the sign-in page. If it was not you, you can ignore this email.',
+      html: para(
+        'Hello {{firstName}},',
+        'Someone just tried to create a new account with your email address. Your account already exists, so nothing was changed.',
+        'If it was you, sign in instead; if you forgot your password, use "Forgot password" on the sign-in page. If it was not you, you can ignore this email.',
+      ),
+    },
+    sms: 'Someone tried to register with your email address. Nothing was changed.',
+    push: { title: 'Registration attempt', body: 'Someone tried to register with your email address.' },
+  },
   staff_welcome: {
     // No password in it, ever: a single-use, expiring link to choose one (docs/roles.md). The link is
     // minted inside the email send and the organization's name read then: the request carries ids only.

@@ -27,5 +27,11 @@ export const authSchema = z.object({
   RATE_LIMIT_REGISTER_PER_EMAIL: envPositiveInt.default(5),
   RATE_LIMIT_RESEND_PER_IP: envPositiveInt.default(20),
   RATE_LIMIT_RESEND_PER_EMAIL: envPositiveInt.default(5),
+  /**
+   * Confirmation attempts: each code already locks after CONFIRM_CODE_MAX_ATTEMPTS wrong tries; these
+   * stop one client from guessing across many addresses and cap tries per address across codes.
+   */
+  RATE_LIMIT_CONFIRM_PER_IP: envPositiveInt.default(60),
+  RATE_LIMIT_CONFIRM_PER_EMAIL: envPositiveInt.default(20),
   // PASSWORD_SETUP_TTL_HOURS and PASSWORD_SETUP_URL: password-recovery.ts (the notifications worker reads them too).
 });

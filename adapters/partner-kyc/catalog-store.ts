@@ -37,13 +37,35 @@ const latestStored = async (models: CatalogModels, country: string) => (await mo
 /**
  * The catalog in force for a country: the highest version an operator stored, else the built-in
  * one. Stored versions were validated when saved and are validated again here (a hand-edited
- * record can never reach a partner; an invalid one throws StoredCatalogError). The collection holds
+ * record can never reach a partner; an invalid one is skipped for the newest valid one). The collection holds
  * a few records per country, so the country filter's scan is cheap even on the embedded database.
  */
 export async function currentCatalog(models: CatalogModels, country: string): Promise<Catalog | null> {
-  const stored = await latestStored(models, country);
-  if (stored) return parseStored(stored);
+  // A stored version the guard refuses now (stored before it existed) is skipped, not served and
+  // not a 500: partners get the newest version that validates, else the built-in one, while
+  // `kyc-catalog-list` shows the refused one as INVALID until an operator stores a fix.
+  const versions = await models.KycCatalog.find({ country }).sort({ version: -1 }).limit(20).lean();
+  for (const stored of versions) {
+    try {
+      return parseStored(stored);
+    } catch (err) {
+      if (!(err instanceof StoredCatalogError)) throw err;
+    }
+  }
   return BUILT_IN_CATALOGS.get(country) ?? null;
+}
+
+/** Why the newest stored version of a country is not served (null: it is, or none is stored). */
+export async function newestStoredRefusal(models: CatalogModels, country: string): Promise<StoredCatalogError | null> {
+  const stored = await latestStored(models, country);
+  if (!stored) return null;
+  try {
+    parseStored(stored);
+    return null;
+  } catch (err) {
+    if (err instanceof StoredCatalogError) return err;
+    throw err;
+  }
 }
 
 /** The catalog in force as stored JSON, without validating it (the ops CLI edits and prints it). */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { currentCatalog, currentCatalogJson, saveCatalogVersion, StoredCatalogError, supportedCountries } from '../../../adapters/partner-kyc/catalog-store';
+import { currentCatalog, currentCatalogJson, newestStoredRefusal, saveCatalogVersion, supportedCountries } from '../../../adapters/partner-kyc/catalog-store';
 import { catalogToJson } from '../../../domain/partner-kyc/catalog';
 import { requireArg, type OpsCommand } from '../command';
 
@@ -19,13 +19,11 @@ export const kycCatalogList: OpsCommand = {
     }
     const lines = [];
     for (const country of await supportedCountries(models)) {
-      let c;
-      try {
-        c = (await currentCatalog(models, country))!;
-      } catch (err) {
-        if (!(err instanceof StoredCatalogError)) throw err;
-        lines.push(`${country} v${err.version}  INVALID, not served (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}: ${err.problems[0]}); fix with kyc-catalog-set`);
-        continue;
+      const c = (await currentCatalog(models, country))!;
+      const refused = await newestStoredRefusal(models, country);
+      if (refused) {
+        const problems = `${refused.problems.length} problem${refused.problems.length === 1 ? '' : 's'}: ${refused.problems[0]}`;
+        lines.push(`${country} v${refused.version}  INVALID, not served (${problems}); v${c.version} is served; fix with kyc-catalog-set`);
       }
       const n = (t: string) => c.documents.filter((d) => d.type === t).length;
       const rules = c.kycRules.onramp.map((r) => `${r.min}-${r.max}:${r.type}`).join(' ');

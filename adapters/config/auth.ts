@@ -33,5 +33,7 @@ export const authSchema = z.object({
    */
   RATE_LIMIT_CONFIRM_PER_IP: envPositiveInt.default(60),
   RATE_LIMIT_CONFIRM_PER_EMAIL: envPositiveInt.default(20),
+  /** Staff a tenant may create (each gets a welcome email) per hour. */
+  RATE_LIMIT_STAFF_INVITES_PER_TENANT: envPositiveInt.default(50),
   // PASSWORD_SETUP_TTL_HOURS and PASSWORD_SETUP_URL: password-recovery.ts (the notifications worker reads them too).
 });

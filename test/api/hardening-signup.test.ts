@@ -2,13 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { renderTemplate } from '../../activities/notifications/templates';
 import { request } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { bearer, createTenantRecord, login, staffFields, userWithPassword } from '../helpers/identity';
 
 /** Issue 16 item 4: sign-up limits under bursts, and names that cannot smuggle control characters. */
 describe('hardening: registration and resends', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({
-      config: { RATE_LIMIT_REGISTER_PER_IP: '10', RATE_LIMIT_REGISTER_PER_EMAIL: '5', RATE_LIMIT_RESEND_PER_IP: '10', RATE_LIMIT_RESEND_PER_EMAIL: '5' },
+      config: {
+        RATE_LIMIT_REGISTER_PER_IP: '10',
+        RATE_LIMIT_REGISTER_PER_EMAIL: '5',
+        RATE_LIMIT_RESEND_PER_IP: '10',
+        RATE_LIMIT_RESEND_PER_EMAIL: '5',
+        RATE_LIMIT_STAFF_INVITES_PER_TENANT: '5',
+      },
     });
   });
   afterAll(() => stack.close());
@@ -39,6 +46,21 @@ describe('hardening: registration and resends', () => {
     // Other addresses from those IPs are unaffected.
     expect((await post('/users/register', registration(`${randomUUID()}@example.test`), freshIp())).status).toBe(400);
   });
+
+  it('limits staff invitations (welcome emails) per tenant per hour: 5 of 50 sent at once pass, another tenant is unaffected', async () => {
+    const adminOf = async () => {
+      const tenant = await createTenantRecord(stack.deps.models);
+      const admin = await userWithPassword(stack.deps.models, stack.deps.config, staffFields(tenant._id, 'BANK_ADMIN'));
+      return bearer((await login(stack.url, admin.email)).json.data.accessToken);
+    };
+    const headers = await adminOf();
+    const invite = (h: Record<string, string>) =>
+      request(`${stack.url}/api/v1/auth/users`, { method: 'POST', headers: h, json: { email: `${randomUUID()}@example.test`, firstName: 'Ada', lastName: 'Obi', role: 'ANALYST' } });
+    const rs = await Promise.all(Array.from({ length: 50 }, () => invite(headers)));
+    expect(rs.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(codes(rs)).toEqual({ passed: 5, limited: 45 });
+    expect((await invite(await adminOf())).status).toBe(201);
+  }, 60_000);
 
   it('limits code resends per client IP and per address', async () => {
     const ip = freshIp();

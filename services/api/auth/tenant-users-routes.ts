@@ -16,6 +16,7 @@ import { getAuth, requireRoles, type AuthContext } from './auth-context';
 import { personName } from '../http/safe-text';
 import { sendStaffWelcome } from './staff-welcome';
 import { newPasswordSchema } from './password-policy';
+import { createRateLimiter, rateLimit } from './rate-limiter';
 
 const name = personName;
 const REASON = 'tenant user management (seed 002)';
@@ -29,6 +30,14 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
   const idParams = z.object({ id: z.uuid() });
   const guard = [kit.requireUser, requireRoles({ staffRoles: ['BANK_ADMIN'] })];
   const common = { tags: ['Auth'], security: ['bearer'], before: guard };
+  // Each new staff member gets a welcome email naming the tenant: limited per tenant, so a
+  // self-made organization cannot turn the platform's sender into a mail cannon (issue 22).
+  const invitations = rateLimit(createRateLimiter({ models: deps.models, now: deps.now }), {
+    bucket: 'staff-invitations-tenant',
+    limit: deps.config.RATE_LIMIT_STAFF_INVITES_PER_TENANT,
+    windowSeconds: 3600,
+    key: (_req, res) => getAuth(res).tenantId ?? 'none',
+  });
 
   async function findStaff(auth: AuthContext, id: string): Promise<UserDoc> {
     const user = (await models.User.findOne({ _id: id, tenantId: auth.tenantId ?? '\0', staffRole: { $ne: null } }).lean()) as UserDoc | null;
@@ -73,7 +82,12 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
       request: {
         body: z.object({ email: z.email().max(254), password: newPasswordSchema().optional(), firstName: name, lastName: name, role: z.enum(STAFF_ROLES) }),
       },
-      responses: { 201: { description: 'Created', data: tenantUserSchema }, 409: { description: 'USER_ALREADY_EXISTS' } },
+      before: [...guard, invitations],
+      responses: {
+        201: { description: 'Created', data: tenantUserSchema },
+        409: { description: 'USER_ALREADY_EXISTS' },
+        429: { description: 'RATE_LIMITED: this tenant created RATE_LIMIT_STAFF_INVITES_PER_TENANT users (welcome emails) within the hour (see Retry-After)' },
+      },
       handler: async ({ body, req, res }) => {
         const auth = getAuth(res);
         let user: UserDoc;

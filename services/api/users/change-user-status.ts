@@ -16,6 +16,15 @@ export interface StatusChange {
   requestId: string | null;
 }
 
+async function hasEnded(run: { describe(): Promise<{ status: { name: string } }> }): Promise<boolean> {
+  try {
+    return (await run.describe()).status.name !== 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return true;
+    throw err;
+  }
+}
+
 /** The status a reactivated user returns to: the one held before deactivation. */
 export const reactivationStatus = (u: Pick<UserDoc, 'statusBeforeDeactivation'>): UserStatus => u.statusBeforeDeactivation ?? 'active';
 
@@ -38,12 +47,15 @@ export async function changeUserStatus(
   const user = await readUser();
   if (user.status === change.to) return user;
   const request: StatusChangeRequest = { to: change.to, actorId: change.actorId, reason: change.reason, requestId: change.requestId };
+  const onboardingRun = deps.temporal.workflow.getHandle(onboardingWorkflowId(user._id));
   try {
-    await deps.temporal.workflow.getHandle(onboardingWorkflowId(user._id)).executeUpdate(changeUserStatusUpdate, { args: [request] });
+    await onboardingRun.executeUpdate(changeUserStatusUpdate, { args: [request] });
   } catch (err) {
     // No onboarding runs (finished, or staff and partner users never had one): the account workflow
     // owns the status. It starts only after the onboarding ended, so the two never write at once.
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    // A run that closed while the update was in flight (e.g. the activating webhook won the race)
+    // answers with another error than "not found": it is the same case, so the run's state decides.
+    if (!(err instanceof WorkflowNotFoundError) && !(await hasEnded(onboardingRun))) throw err;
     const input: AccountInput = { userId: user._id };
     const start = new WithStartWorkflowOperation(ACCOUNT_WORKFLOW, {
       workflowId: accountWorkflowId(user._id),

@@ -9,11 +9,12 @@ export interface LockedUpdateOptions {
 }
 
 /**
- * Changes one document by `_id` under its write lock (document-lock.ts): on FerretDB two unlocked
- * updates of DIFFERENT fields of one document erase each other, and a decision read before an
- * unlocked write may be stale by the time it lands. `decide` sees the record as it is under the
- * lock and returns the update (null: write nothing). Lock keys are `<lockPrefix>:<id>`, so one
- * document has one lock whoever writes it.
+ * Changes one document by `_id` under its write lock (document-lock.ts): a decision read before an
+ * unlocked write may be stale by the time it lands (and on FerretDB as published, two unlocked
+ * updates of DIFFERENT fields of one document erased each other). `decide` sees the record as it
+ * is under the lock and returns the update (null: write nothing), written only while the lock is
+ * still this writer's (`assertHeld`). Lock keys are `<lockPrefix>:<id>`, so one document has one
+ * lock whoever writes it.
  */
 export async function updateLocked<D>(
   // Any mongoose model of documents keyed by a string `_id` (the schema's types live in D).
@@ -27,11 +28,13 @@ export async function updateLocked<D>(
   return withDocumentLock(
     locks,
     `${lockPrefix}:${id}`,
-    async () => {
+    async (hold) => {
       const before = (await model.findById(id).lean()) as D | null;
       if (!before && !opts.upsert) return { before, after: null };
       const update = decide(before);
       if (!update) return { before, after: before };
+      // Decided on `before`: written only while no other writer can have changed it since.
+      hold.assertHeld();
       return { before, after: await writeById<D>(model, id, update, opts) };
     },
     opts.lock,

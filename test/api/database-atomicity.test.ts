@@ -111,4 +111,28 @@ describe('single-document writes are atomic on the test database', () => {
     }
     expect(wrongDeletes).toBe(0);
   });
+
+  it('never deletes a lock that changed hands: release by {_id, owner} against break-and-retake', async () => {
+    // document-lock.ts: a holder past its lease releases with deleteOne({_id, owner}) while a
+    // waiter breaks the same lock (the same delete) and takes it (insert, owner b). Unpatched, the
+    // release could read the old lock, then delete by _id the waiter's new one.
+    let deletedNewHolder = 0;
+    for (let round = 0; round < 100; round++) {
+      const id = randomUUID();
+      await raw.insertOne({ _id: id, owner: 'a' });
+      const [, retaken] = await Promise.all([
+        raw.deleteOne({ _id: id, owner: 'a' }),
+        (async () => {
+          await raw.deleteOne({ _id: id, owner: 'a' });
+          return raw.insertOne({ _id: id, owner: 'b' }).then(
+            () => true,
+            () => false, // a lock already there: not taken
+          );
+        })(),
+      ]);
+      const left = await raw.findOne({ _id: id });
+      if (retaken && left?.owner !== 'b') deletedNewHolder++;
+    }
+    expect(deletedNewHolder).toBe(0);
+  });
 });

@@ -28,7 +28,9 @@ export function authenticateService(deps: { models: Pick<Models, 'ServiceToken'>
       const missing = deps.scopes.filter((s) => !doc.scopes.includes(s));
       if (missing.length) return next(forbidden(`This service token lacks scope ${missing.join(', ')}`, 'INSUFFICIENT_SCOPE'));
       res.locals.service = { tokenId: doc._id, name: doc.name, scopes: doc.scopes } satisfies ServiceContext;
-      // Best effort: last use is for operators, not for security decisions.
+      // Best effort: last use is for operators, not for security decisions. A `$set` of this one
+      // field, so it cannot write back a `revokedAt` it read before a concurrent revoke (needs atomic
+      // single-document updates: MongoDB, our FerretDB build; test/api/revocation-races.test.ts).
       void deps.models.ServiceToken.updateOne({ _id: doc._id }, { $set: { lastUsedAt: new Date() } }).catch(() => undefined);
       next();
     } catch (err) {

@@ -90,6 +90,7 @@ export function createSessions(deps: {
         throw err;
       }
       await RefreshToken.updateOne({ _id: token._id }, { $set: { usedAt: at } });
+      // Only this field: a logout that landed since the check above stays (test/api/revocation-races.test.ts).
       await AuthSession.updateOne({ _id: session._id }, { $set: { lastRefreshedAt: at } });
       return pair;
     },

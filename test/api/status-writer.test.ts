@@ -14,7 +14,9 @@ import { startOnboardingStack, type OnboardingStack } from '../helpers/onboardin
 describe('one writer per user status', () => {
   let t: OnboardingStack;
   beforeAll(async () => {
-    t = await startOnboardingStack();
+    // Errors logged: a rare 500 of the admin endpoint in this race was seen twice in full-suite runs
+    // (2026-12-03) and not reproduced alone; the API's error log names its cause next time.
+    t = await startOnboardingStack({ config: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error' } });
   });
   // RECORD_HISTORIES=1 saves the histories of a few of these runs for test/replay (new workflow, new branches).
   const toRecord = new Map<string, string>();
@@ -69,7 +71,7 @@ describe('one writer per user status', () => {
         hooks.postBridge(hooks.bridgeEvent(u.kycLinkId, base + 1000, 'approved', 'approved')),
         new Promise((r) => setTimeout(r, jitterMs)).then(() => putStatus(a.headers, u.userId, 'rejected')),
       ]);
-      expect([hook.status, put.status]).toEqual([200, 200]);
+      expect([hook.status, put.status, put.status === 200 ? null : put.text]).toEqual([200, 200, null]);
       expect(put.json.data.status).toBe('rejected');
       await t.waitFor(() => obState(u.userId), (o) => o.outcome !== null, 30_000);
       return auditChain(u.userId);

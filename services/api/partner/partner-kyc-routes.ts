@@ -6,6 +6,7 @@ import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { isIsoCountryCode } from '../../../adapters/identity/country-codes';
 import { budgetedPatternTester } from '../../../adapters/partner-kyc/pattern-budget';
 import { sealFields } from '../../../adapters/partner-kyc/sealed-fields';
+import { startMayHaveReachedServer } from '../../../adapters/temporal/start-failure';
 import { PARTNER_KYC_WORKFLOW, partnerKycWorkflowId, submitDocumentSignal, type PartnerKycInput } from '../../../domain/contracts/partner-kyc.contract';
 import { BUILT_IN_CATALOGS } from '../../../domain/partner-kyc/catalogs';
 import { documentView, findDocument } from '../../../domain/partner-kyc/catalog';
@@ -118,7 +119,7 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       path: '/api/user/kyc/submit',
       summary: 'Submit user KYC information (partner API)',
       description:
-        'Validates `userFields` against the document\'s `requiredFields` (400 INVALID_USER_FIELDS with one entry per bad field, nothing stored), then starts or signals the durable verification and answers at once. Follow the outcome with /api/user/kyc/status. `userFields.email` defaults to `email`. Images (`smile-identity-images`) are `[{image_type_id, image}]` with base64 JPEG/PNG: 2 selfie and 3 document front are required, 7 back and 6 liveness optional.',
+        'Validates `userFields` against the document\'s `requiredFields` (400 INVALID_USER_FIELDS with one entry per bad field, nothing stored), then starts or signals the durable verification and answers at once (503 SERVICE_UNAVAILABLE when Temporal is out of reach: nothing is kept, submit again). Follow the outcome with /api/user/kyc/status. `userFields.email` defaults to `email`. Images (`smile-identity-images`) are `[{image_type_id, image}]` with base64 JPEG/PNG: 2 selfie and 3 document front are required, 7 back and 6 liveness optional.',
       tags: ['Partner KYC'],
       security: ['clientId'],
       before: [
@@ -170,13 +171,21 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
         });
         const input: PartnerKycInput = { userId: user._id, tenantId: client.tenantId, documentId: doc._id, idleMinutes: config.PARTNER_KYC_IDLE_MINUTES };
         // Two submits of one document meet here: the same workflow id, so one run gets both signals.
-        await temporal.workflow.signalWithStart(PARTNER_KYC_WORKFLOW, {
-          workflowId: partnerKycWorkflowId(user._id, doc._id),
-          taskQueue: queues.onboarding,
-          args: [input],
-          signal: submitDocumentSignal,
-          signalArgs: [{ submissionId }],
-        });
+        try {
+          await temporal.workflow.signalWithStart(PARTNER_KYC_WORKFLOW, {
+            workflowId: partnerKycWorkflowId(user._id, doc._id),
+            taskQueue: queues.onboarding,
+            args: [input],
+            signal: submitDocumentSignal,
+            signalArgs: [{ submissionId }],
+          });
+        } catch (err) {
+          // Temporal out of reach (issue 22): no workflow will read this submission, so its sealed
+          // fields go and the error answers 503; the partner's retry stores and signals afresh. A
+          // deadline that ran out may have delivered the signal: the row stays for that run.
+          if (!startMayHaveReachedServer(err)) await models.PartnerKycSubmission.deleteOne({ _id: submissionId });
+          throw err;
+        }
         return { bare: true, data: { success: true } };
       },
     }),

@@ -45,6 +45,13 @@ export type RedeemResult = { ok: true; userId: string } | { ok: false; reason: '
  * `_id` derives from the token digest: of any number of concurrent redemptions exactly one inserts
  * it (a unique `_id` insert is exact on FerretDB; a compare-and-set update is not). Existing
  * sessions end (tokenVersion bump), as after any credential change.
+ *
+ * The claim's outcome is the user record: the password write stamps `passwordSetupDigest` with
+ * this link's digest, in the same single-document write. A claim whose write failed (issue 22: the
+ * claim was inserted, then the database write threw) would otherwise burn the link; so a redemption
+ * that finds the claim taken still writes when, under the user's write lock, the user has no
+ * password and none was set by this link. Every other case answers TOKEN_USED, and the lock makes
+ * the check and the write one step, so concurrent redemptions still set the password once.
  */
 export async function redeemPasswordSetupToken(
   models: SetupModels,
@@ -59,6 +66,7 @@ export async function redeemPasswordSetupToken(
   if (doc.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'TOKEN_EXPIRED' };
   const user = await models.User.findById(doc.userId, { status: 1, tenantId: 1 }).lean();
   if (!user || user.status === 'inactive') return { ok: false, reason: 'INVALID_TOKEN' };
+  let claimed = true;
   try {
     await models.AuditEvent.create({
       _id: `password-setup:${digest}`,
@@ -72,9 +80,16 @@ export async function redeemPasswordSetupToken(
       requestId: meta.requestId,
     });
   } catch (err) {
-    if (isDuplicateKeyError(err)) return { ok: false, reason: 'TOKEN_USED' };
-    throw err;
+    if (!isDuplicateKeyError(err)) throw err;
+    claimed = false;
   }
-  await updateUser(models, doc.userId, { $set: { passwordHash }, $inc: { tokenVersion: 1 } });
+  const write = { $set: { passwordHash, passwordSetupDigest: digest }, $inc: { tokenVersion: 1 } };
+  const result = await updateUser(models, doc.userId, (current) => {
+    if (current.passwordSetupDigest === digest) return null; // this link's password is set already
+    if (!claimed && current.passwordHash) return null; // not the claim's lost write: used
+    return write;
+  });
+  if (!result) return { ok: false, reason: 'INVALID_TOKEN' };
+  if (result.after.passwordSetupDigest !== digest || result.before.passwordSetupDigest === digest) return { ok: false, reason: 'TOKEN_USED' };
   return { ok: true, userId: doc.userId };
 }

@@ -52,6 +52,8 @@ const userSchema = new Schema(
     kyc: { type: Schema.Types.Mixed, default: {} },
     timezone: { type: String, default: 'Africa/Lagos' },
     locale: { type: String, default: 'en' },
+    /** Digest of the set-password link whose redemption wrote the password (password-setup.ts): a retry of it after a failed write completes it once. */
+    passwordSetupDigest: { type: String, default: null },
     /** Bumped on deactivation, role or status change: tokens carrying an older value stop working. */
     tokenVersion: { type: Number, default: 0 },
     lastLoginAt: { type: Date, default: null },

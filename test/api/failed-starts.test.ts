@@ -6,7 +6,7 @@ import type { ApiDeps } from '../../services/api/deps';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { listen, request, type RunningServer } from '../helpers/http';
-import { startNotificationsStack, type NotificationsStack } from '../helpers/notifications';
+import { eventually, startNotificationsStack, type NotificationsStack } from '../helpers/notifications';
 import { partnerTenant } from '../helpers/partner-kyc';
 import { checkResponsesOf } from '../helpers/response-conformance';
 
@@ -23,7 +23,7 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
   let t: NotificationsStack;
   let down: RunningServer;
   let unreachable: Client;
-  let p: Awaited<ReturnType<typeof partnerTenant>>;
+  let p: Awaited<ReturnType<typeof partnerTenant>> & { adminEmail: string };
 
   beforeAll(async () => {
     t = await startNotificationsStack({ workers: [onboardingWorkerSpec, notificationsWorkerSpec], config: { RATE_LIMIT_LOGIN_PER_IP: '10000' } });
@@ -32,7 +32,8 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     const app = createApp({ ...t.stack.deps, temporal: unreachable } as ApiDeps);
     down = await listen(app);
     checkResponsesOf(down.url, app.locals.openApiRegistry);
-    p = await partnerTenant(t.stack.deps, `Failed Starts ${randomUUID().slice(0, 8)}`);
+    const name = `Failed Starts ${randomUUID().slice(0, 8)}`;
+    p = { ...(await partnerTenant(t.stack.deps, name)), adminEmail: `admin@${name.toLowerCase().replace(/\W+/g, '-')}.test` };
   }, 120_000);
   afterAll(async () => {
     await down?.close();
@@ -42,6 +43,20 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
 
   const at = (base: string) => (path: string, init: Parameters<typeof request>[1] = {}) => request(`${base}${path}`, init);
   const api = (path: string, init: Parameters<typeof request>[1] = {}) => at(t.stack.url)(path, init);
+  const inbox = async (to: string): Promise<{ subject?: string; body: string }[]> => (await request(`${t.sandbox.url}/outbox?to=${encodeURIComponent(to)}`)).json.messages;
+  const welcomes = (to: string, n = 1) =>
+    eventually(async () => {
+      const list = (await inbox(to)).filter((m) => m.subject?.startsWith('Welcome to '));
+      return list.length >= n && list;
+    }, 30_000, `${n} welcome email(s) to ${to}`);
+  const tokenIn = (m: { body: string }) => new URL(/(http\S+set-password\?token=\S+)/.exec(m.body)![1]).searchParams.get('token')!;
+  let adminToken: string | undefined;
+  const adminHeaders = async () => {
+    adminToken ??= (await api('/api/v1/auth/login', { method: 'POST', json: { email: p.adminEmail, password: 'SecurePass123!' } })).json.data.accessToken;
+    return { authorization: `Bearer ${adminToken}` };
+  };
+  const invite = async (base: string, email: string) =>
+    at(base)('/api/v1/auth/users', { method: 'POST', headers: await adminHeaders(), json: { email, firstName: 'Jane', lastName: 'Smith', role: 'ANALYST' } });
   const workflowExists = (workflowId: string) =>
     t.stack.deps.temporal.workflow
       .getHandle(workflowId)
@@ -84,5 +99,54 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     expect([retried.status, retried.json]).toEqual([200, { success: true }]);
     expect(await t.stack.deps.models.PartnerKycSubmission.countDocuments({ userId })).toBe(1);
     expect(await workflowExists(partnerKycWorkflowId(userId, BVN))).toBe(true);
+  });
+
+  it('POST /api/v1/auth/password/set: a link whose password write failed after its claim still works once, for that write only', async () => {
+    const email = `staff.${randomUUID()}@example.com`;
+    expect((await invite(t.stack.url, email)).status).toBe(201);
+    const token = tokenIn((await welcomes(email))[0]);
+    // An instance whose next user write fails (the database dropped the connection mid-request).
+    let failNext = false;
+    const { User } = t.stack.deps.models;
+    const flaky = new Proxy(User, {
+      get(target, prop, receiver) {
+        if (prop === 'findOneAndUpdate' && failNext) {
+          failNext = false;
+          return () => Promise.reject(Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' }));
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const app = createApp({ ...t.stack.deps, models: { ...t.stack.deps.models, User: flaky } } as ApiDeps);
+    const server = await listen(app);
+    checkResponsesOf(server.url, app.locals.openApiRegistry);
+    try {
+      const set = (password: string) => at(server.url)('/api/v1/auth/password/set', { method: 'POST', json: { token, password } });
+      failNext = true;
+      const failed = await set('First-Choice-123');
+      expect([failed.status, failed.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      expect(await t.stack.deps.models.AuditEvent.countDocuments({ _id: { $regex: '^password-setup:' }, subject: (await User.findOne({ email }).lean())!._id })).toBe(1);
+      expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'First-Choice-123' } })).status).toBe(401);
+
+      // The same link again completes the lost write; then it is used up, whatever the password.
+      const retried = await set('Second-Choice-456');
+      expect([retried.status, retried.json.data]).toEqual([200, { passwordSet: true }]);
+      expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Second-Choice-456' } })).status).toBe(200);
+      const again = await Promise.all([set('Third-Choice-789'), set('Fourth-Choice-012')]);
+      expect(again.map((r) => [r.status, r.json.error?.code])).toEqual([[409, 'TOKEN_USED'], [409, 'TOKEN_USED']]);
+      expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Second-Choice-456' } })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('POST /api/v1/auth/password/set: concurrent redemptions of one link set the password once', async () => {
+    const email = `staff.${randomUUID()}@example.com`;
+    expect((await invite(t.stack.url, email)).status).toBe(201);
+    const token = tokenIn((await welcomes(email))[0]);
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: `Racing-Choice-${i}00` } })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(7).fill(409)]);
+    const winner = answers.findIndex((a) => a.status === 200);
+    expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: `Racing-Choice-${winner}00` } })).status).toBe(200);
   });
 });

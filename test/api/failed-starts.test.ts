@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { partnerKycWorkflowId, transactionHoldWorkflowId } from '../../domain/contracts/partner-kyc.contract';
 import { createApp } from '../../services/api/app';
+import { MAX_WELCOME_RESENDS } from '../../services/api/auth/staff-welcome';
 import type { ApiDeps } from '../../services/api/deps';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
@@ -148,5 +149,72 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(7).fill(409)]);
     const winner = answers.findIndex((a) => a.status === 200);
     expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: `Racing-Choice-${winner}00` } })).status).toBe(200);
+  });
+
+  it('POST /api/v1/auth/users: an invitation whose welcome did not start answers 503; the same invitation again sends it (not 409)', async () => {
+    const email = `staff.${randomUUID()}@example.com`;
+    const failed = await invite(down.url, email);
+    expect([failed.status, failed.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await inbox(email)).toEqual([]);
+
+    const retried = await invite(t.stack.url, email);
+    expect(retried.status).toBe(201);
+    expect(retried.json.data).toMatchObject({ email, firstName: 'Jane', lastName: 'Smith', role: 'ANALYST' });
+    const token = tokenIn((await welcomes(email))[0]);
+    expect((await api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: 'Jane-Chose-This-1' } })).status).toBe(200);
+    expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Jane-Chose-This-1' } })).status).toBe(200);
+
+    // Once the password is set, or for other details, the email is simply taken.
+    const after = await invite(t.stack.url, email);
+    expect([after.status, after.json.error.code]).toEqual([409, 'USER_ALREADY_EXISTS']);
+    const other = `staff.${randomUUID()}@example.com`;
+    expect((await invite(t.stack.url, other)).status).toBe(201);
+    const renamed = await at(t.stack.url)('/api/v1/auth/users', { method: 'POST', headers: await adminHeaders(), json: { email: other, firstName: 'Someone', lastName: 'Else', role: 'ANALYST' } });
+    expect([renamed.status, renamed.json.error.code]).toEqual([409, 'USER_ALREADY_EXISTS']);
+  });
+
+  it('POST /api/v1/auth/users/{id}/welcome: sends the welcome whose start failed, then new ones whose link replaces the older; audited and limited', async () => {
+    const email = `staff.${randomUUID()}@example.com`;
+    expect((await invite(down.url, email)).status).toBe(503);
+    const userId = (await t.stack.deps.models.User.findOne({ email }).lean())!._id as string;
+    const resend = async () => at(t.stack.url)(`/api/v1/auth/users/${userId}/welcome`, { method: 'POST', headers: await adminHeaders() });
+
+    // Not on an instance where Temporal is out of reach either.
+    const downResend = await at(down.url)(`/api/v1/auth/users/${userId}/welcome`, { method: 'POST', headers: await adminHeaders() });
+    expect([downResend.status, downResend.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+
+    const first = await resend();
+    expect([first.status, first.json.data]).toEqual([202, { notificationId: `staff-welcome-${userId}` }]);
+    const firstToken = tokenIn((await welcomes(email))[0]);
+    const second = await resend();
+    expect([second.status, second.json.data]).toEqual([202, { notificationId: `staff-welcome-${userId}-2` }]);
+    const mails = await welcomes(email, 2);
+    const tokens = mails.map(tokenIn);
+    const secondToken = tokens.find((tk) => tk !== firstToken)!;
+    expect(secondToken).toBeDefined();
+    const set = (token: string) => api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: 'Jane-Chose-This-2' } });
+    expect((await set(firstToken)).json.error.code).toBe('INVALID_TOKEN');
+    expect((await set(secondToken)).status).toBe(200);
+    const audits = await t.stack.deps.models.AuditEvent.find({ subject: userId, action: 'user.welcome_sent' }).lean();
+    expect(audits.map((a) => (a.to as { notificationId: string }).notificationId).sort()).toEqual([`staff-welcome-${userId}`, `staff-welcome-${userId}-2`]);
+
+    const done = await resend();
+    expect([done.status, done.json.error.code]).toEqual([409, 'PASSWORD_ALREADY_SET']);
+    const stranger = await at(t.stack.url)(`/api/v1/auth/users/${randomUUID()}/welcome`, { method: 'POST', headers: await adminHeaders() });
+    expect(stranger.status).toBe(404);
+  });
+
+  it('POST /api/v1/auth/users/{id}/welcome stops after MAX_WELCOME_RESENDS and is documented', async () => {
+    const email = `staff.${randomUUID()}@example.com`;
+    expect((await invite(t.stack.url, email)).status).toBe(201);
+    const userId = (await t.stack.deps.models.User.findOne({ email }).lean())!._id as string;
+    const resend = async () => at(t.stack.url)(`/api/v1/auth/users/${userId}/welcome`, { method: 'POST', headers: await adminHeaders() });
+    for (let n = 2; n <= MAX_WELCOME_RESENDS + 1; n++) expect((await resend()).json.data).toEqual({ notificationId: `staff-welcome-${userId}-${n}` });
+    const over = await resend();
+    expect([over.status, over.json.error.code]).toEqual([409, 'WELCOME_RESEND_LIMIT']);
+    const doc = (await api('/openapi.json')).json;
+    const responses = doc.paths['/api/v1/auth/users/{id}/welcome'].post.responses;
+    expect(Object.keys(responses)).toEqual(expect.arrayContaining(['202', '404', '409', '429', '503']));
   });
 });

@@ -14,7 +14,7 @@ import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserV
 import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth, requireRoles, type AuthContext } from './auth-context';
 import { personName } from '../http/safe-text';
-import { sendStaffWelcome } from './staff-welcome';
+import { awaitsWelcome, MAX_WELCOME_RESENDS, resendStaffWelcome, sendStaffWelcome } from './staff-welcome';
 import { newPasswordSchema } from './password-policy';
 import { createRateLimiter, rateLimit } from './rate-limiter';
 
@@ -52,6 +52,23 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
     return changeUserStatus(deps, { actorId: auth.userId, userId: user._id, to, reason: REASON, requestId: requestIdOf(req) });
   }
 
+  /** Sends the welcome again, audited; 409 once MAX_WELCOME_RESENDS were sent. */
+  async function welcomeAgain(req: Request, auth: AuthContext, user: UserDoc, why: string): Promise<string> {
+    const sent = await resendStaffWelcome(deps, { userId: user._id, actorId: auth.userId });
+    if (!sent) throw conflict('WELCOME_RESEND_LIMIT', `The welcome email was sent ${MAX_WELCOME_RESENDS + 1} times already`);
+    await models.AuditEvent.create({
+      actor: auth.userId,
+      subject: user._id,
+      tenantId: auth.tenantId,
+      action: 'user.welcome_sent',
+      from: null,
+      to: { notificationId: sent.notificationId },
+      reason: `${REASON}: ${why}`,
+      requestId: requestIdOf(req),
+    });
+    return sent.notificationId;
+  }
+
   const routes = [
     defineRoute({
       ...common,
@@ -84,8 +101,13 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
       },
       before: [...guard, invitations],
       responses: {
-        201: { description: 'Created', data: tenantUserSchema },
-        409: { description: 'USER_ALREADY_EXISTS' },
+        201: {
+          description:
+            'Created. Also the answer to the same invitation sent again (same email, names and role, no password) while the person has not set a password: ' +
+            'the welcome email is sent again (a request that failed with 503 after creating the user is safe to retry)',
+          data: tenantUserSchema,
+        },
+        409: { description: 'USER_ALREADY_EXISTS (another user, or one who set a password already), WELCOME_RESEND_LIMIT (an invitation retried after its welcome was sent 6 times)' },
         429: { description: 'RATE_LIMITED: this tenant created RATE_LIMIT_STAFF_INVITES_PER_TENANT users (welcome emails) within the hour (see Retry-After)' },
       },
       handler: async ({ body, req, res }) => {
@@ -104,8 +126,22 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
             status: 'active',
           });
         } catch (err) {
-          if (err instanceof EmailTakenError) throw conflict('USER_ALREADY_EXISTS', 'A user with this email already exists');
-          throw err;
+          if (!(err instanceof EmailTakenError)) throw err;
+          // The same invitation again (issue 22: its welcome may never have started, Temporal being
+          // out of reach): same tenant, email, names and role, no password given, and the person has
+          // not set one yet. The welcome goes out (again); anything else is a different user.
+          const existing = (await models.User.findOne({ email: body.email.trim().toLowerCase() }).lean()) as UserDoc | null;
+          const same =
+            existing &&
+            existing.tenantId === auth.tenantId &&
+            existing.staffRole === body.role &&
+            existing.firstName === body.firstName &&
+            existing.lastName === body.lastName &&
+            !body.password &&
+            awaitsWelcome(existing);
+          if (!same) throw conflict('USER_ALREADY_EXISTS', 'A user with this email already exists');
+          await welcomeAgain(req, auth, existing, 'invitation retried');
+          return { status: 201, data: tenantUserView(existing) };
         }
         await models.AuditEvent.create({
           actor: auth.userId,
@@ -119,6 +155,30 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         });
         await sendStaffWelcome(deps, { userId: user._id, tenantId: auth.tenantId, actorId: auth.userId });
         return { status: 201, data: tenantUserView(user) };
+      },
+    }),
+    defineRoute({
+      ...common,
+      method: 'post',
+      path: '/api/v1/auth/users/:id/welcome',
+      summary: 'Send a staff member’s welcome email again (a new set-password link)',
+      description:
+        'For a staff member who has not set a password yet: the welcome email whose start failed is sent now, or a new one (notification ' +
+        '`staff-welcome-<userId>-<n>`) with a fresh link that replaces the older one. Audited (`user.welcome_sent`); at most ' +
+        `${MAX_WELCOME_RESENDS} resends per user, and counted in the tenant's invitation limit (RATE_LIMIT_STAFF_INVITES_PER_TENANT per hour).`,
+      request: { params: idParams },
+      before: [...guard, invitations],
+      responses: {
+        202: { description: 'The welcome email is on its way', data: z.object({ notificationId: z.string() }) },
+        404: { description: 'No such user in your tenant' },
+        409: { description: 'PASSWORD_ALREADY_SET (the user chose a password, or is deactivated), WELCOME_RESEND_LIMIT' },
+        429: { description: 'RATE_LIMITED: this tenant sent RATE_LIMIT_STAFF_INVITES_PER_TENANT welcome emails within the hour (see Retry-After)' },
+      },
+      handler: async ({ params, req, res }) => {
+        const auth = getAuth(res);
+        const user = await findStaff(auth, params.id);
+        if (!awaitsWelcome(user)) throw conflict('PASSWORD_ALREADY_SET', 'This user has a password (or is deactivated): no welcome to resend');
+        return { status: 202, data: { notificationId: await welcomeAgain(req, auth, user, 'welcome resent') } };
       },
     }),
     defineRoute({

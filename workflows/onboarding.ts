@@ -72,13 +72,19 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // before it find no marker here and ask the earlier patches where they always did.
   const lean = patched('onboarding-lean-journey');
   const since = (patch: string) => lean || patched(patch);
+  // From this patch on, no confirmation code enters this history nor the notify workflow's (issue
+  // 22): a local activity returns only the digest of the code of one email (derived from the
+  // email's notification id) and the notifications worker computes the code itself when it sends.
+  // Asked in the first activation, like every patch asked before a local activity. Runs started
+  // before it issue the code here and send it in the request, as they did.
+  const codeAtSend = patched('confirmation-code-at-send');
   // From this patch on, the registration's short steps (create the user, issue a code, start a
   // notification) are local activities: a registration is one or two workflow tasks instead of ~8
   // server tasks (docs/performance.md). Runs started before it replay with activity tasks.
   const localSteps = since('onboarding-local-steps');
   // Only the registration's own code: a later one (reminder, resend) stays an activity task, so a
   // slow one never holds the workflow task open while the user confirms with the first code.
-  const registrationSteps = { createOnboardingUser: Infinity, issueConfirmationCode: 1 };
+  const registrationSteps = { createOnboardingUser: Infinity, issueConfirmationCode: 1, issueConfirmationDigest: 1 };
   const routedUsers = routeActivities(
     proxyActivities<UserActivities>(activityProfiles.fast),
     localSteps ? proxyLocalActivities<UserActivities>(localActivityProfiles.fast) : undefined,
@@ -139,6 +145,9 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   let replacing: Promise<unknown> = Promise.resolve();
   // The codes sent so far (domain/rules/onboarding/confirmation-code.ts decides what they allow).
   let codes = noCodesYet();
+  // Confirmation emails sent by this run (never reset, unlike `codes`): each has its own
+  // notification id, so its own code, even after a replacing registration restarts `codes`.
+  let codeEmails = 0;
   let creatingSession: Promise<KycSessionResult> | null = null;
   let creatingLink: Promise<BridgeLinkResult> | null = null;
   let adminClose: { status: string; reason: string | null } | null = null;
@@ -240,6 +249,18 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   async function sendCode(event: 'verification_code' | 'confirm_reminder') {
     const asked = askForCode(codes, Date.now());
     codes = asked.codes;
+    if (codeAtSend) {
+      const key = `code-email.${++codeEmails}`;
+      // The digest of the code this email will carry; the notifications worker computes the code.
+      const { digest } = await users.issueConfirmationDigest({ userId, notificationId: notificationKey(key) });
+      const arrived = codeArrived(codes, s.email, { n: asked.n, digest }, Date.now(), policy);
+      if (arrived) {
+        codes = arrived.codes;
+        Object.assign(s.email, arrived.email);
+      }
+      await notify(key, event, { expiresInHours: codeValidityHours(policy) }, ['email']);
+      return;
+    }
     const { code, digest } = await users.issueConfirmationCode({ userId });
     // Another code may have been asked for meanwhile: the rule keeps the later one in effect.
     const arrived = codeArrived(codes, s.email, { n: asked.n, digest }, Date.now(), policy);

@@ -66,9 +66,15 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     return { user, language, data };
   }
 
+  /**
+   * SMS and push. Their texts never use a secret the email send mints (templates' unit tests), so an
+   * `atSend` value only the email would have gets a stand-in here, as the email send's own check does:
+   * a verification code's SMS (a fallback, say) says where the code is instead of failing to render.
+   */
   async function render(input: ChannelSendInput) {
     const { user, language, data } = await prepare(input);
-    return { user, message: renderTemplate(input.event, language, data) };
+    const standIns = Object.fromEntries(atSendOf(input.event).map((k) => [k, '-']));
+    return { user, message: renderTemplate(input.event, language, { ...standIns, ...data }) };
   }
 
   const delivery = (input: ChannelSendInput, channel: Channel, idempotentProvider: boolean) => ({

@@ -1,4 +1,5 @@
 import type { Config } from '../../adapters/config';
+import { confirmationCodeFor } from '../../adapters/crypto/onboarding-digests';
 import { issuePasswordSetupToken, passwordSetupLink } from '../../adapters/identity/password-setup';
 import { mintPasswordResetCode } from '../../adapters/identity/password-reset';
 import type { Models } from '../../adapters/models';
@@ -42,6 +43,21 @@ export function createSendTimeData(deps: { config: SendTimeConfig; models: SendT
         if (input.data.setPasswordUrl) return null;
         const { token } = await issuePasswordSetupToken(models, input.userId, config.PASSWORD_SETUP_TTL_HOURS * 3_600_000);
         return { setPasswordUrl: passwordSetupLink(config, token) };
+      },
+    },
+    // The email-confirmation code of onboarding: the workflow holds only the digest of the code of
+    // this very email (issueConfirmationDigest), the same for every attempt, so nothing is stored
+    // and a retried send carries the same code. Requests recorded before carry their code.
+    verification_code: {
+      async mint(input) {
+        if (input.data.code) return null;
+        return { code: confirmationCodeFor(config, input.userId, input.notificationId) };
+      },
+    },
+    confirm_reminder: {
+      async mint(input) {
+        if (input.data.code) return null;
+        return { code: confirmationCodeFor(config, input.userId, input.notificationId) };
       },
     },
     password_reset_code: {

@@ -32,19 +32,23 @@ const para = (...lines: string[]) => lines.map((l) => `<p>${l}</p>`).join('');
 
 const EN: Record<NotificationEvent, EventTemplate> = {
   verification_code: {
-    required: ['code'],
+    // The code is computed by the notifications worker inside the email send (send-time-data.ts),
+    // so the request carries none; it only goes by email. Requests recorded before carry it.
+    required: [],
     optional: { expiresInHours: '24' },
+    atSend: ['code'],
     email: {
       subject: 'Your verification code',
       text: 'Hello {{firstName}},\n\nYour verification code is {{code}}. It expires in {{expiresInHours}} hours; do not share it with anyone.',
       html: para('Hello {{firstName}},', 'Your verification code is <strong>{{code}}</strong>.', 'It expires in {{expiresInHours}} hours; do not share it with anyone.'),
     },
-    sms: 'Your verification code is {{code}}. Do not share it.',
-    push: { title: 'Verification code', body: 'Your code is {{code}}' },
+    sms: 'Your verification code is in your email. Do not share it.',
+    push: { title: 'Verification code', body: 'Your code is in your email.' },
   },
   confirm_reminder: {
-    required: ['code'],
+    required: [],
     optional: { expiresInHours: '24' },
+    atSend: ['code'],
     email: {
       subject: 'Confirm your email address',
       text: 'Hello {{firstName}},\n\nYou have not confirmed your email address yet. Your new code is {{code}} (valid {{expiresInHours}} hours); do not share it.',

@@ -1,7 +1,7 @@
 import { updateUser } from '../../adapters/models/user-writes';
 import { randomInt } from 'node:crypto';
 import type { Config } from '../../adapters/config';
-import { confirmationCodeDigest } from '../../adapters/crypto/onboarding-digests';
+import { confirmationCodeDigest, confirmationCodeFor } from '../../adapters/crypto/onboarding-digests';
 import type { Models } from '../../adapters/models';
 import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
 import type { RegistrationDetails, RegistrationRefusal } from '../../domain/contracts/onboarding.contract';
@@ -145,10 +145,20 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       return result;
     },
 
-    /** A fresh 6-digit code; only its keyed digest is kept (in the workflow state). */
+    /** A fresh 6-digit code; only its keyed digest is kept (in the workflow state). Runs without the `confirmation-code-at-send` marker only: the code is in their history. */
     async issueConfirmationCode(input: { userId: string }): Promise<{ code: string; digest: string }> {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       return { code, digest: confirmationCodeDigest(config, input.userId, code) };
+    },
+
+    /**
+     * The digest of the code the confirmation email `notificationId` will carry. The code itself is
+     * computed by the notifications worker when it sends that email (`confirmationCodeFor`), so
+     * neither this result nor the notify request holds it. Runs recorded before the
+     * `confirmation-code-at-send` patch call issueConfirmationCode instead.
+     */
+    async issueConfirmationDigest(input: { userId: string; notificationId: string }): Promise<{ digest: string }> {
+      return { digest: confirmationCodeDigest(config, input.userId, confirmationCodeFor(config, input.userId, input.notificationId)) };
     },
 
     async markEmailConfirmed(input: { userId: string; at: string }): Promise<void> {

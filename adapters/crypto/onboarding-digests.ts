@@ -18,6 +18,21 @@ export function confirmationCodeDigest(config: Keys, userId: string, code: strin
 }
 
 /**
+ * The 6-digit code of one confirmation email, derived from the email's notification id under its
+ * own subkey. Both sides compute it and nothing stores or carries it: the onboarding workflow's
+ * local activity returns only its digest (`confirmationCodeDigest`), and the notifications worker
+ * computes the code itself when it renders the email (activities/notifications/send-time-data.ts),
+ * so the code never enters a workflow history (issue 22). Knowing the key, anyone could compute it
+ * from a history's notification id; the same key reverses the digest of a 20-bit code anyway, so
+ * this adds no exposure. A key rotation between the digest and the send voids that one code (as a
+ * rotation voids every code in flight: the API digests the typed code under the active key).
+ */
+export function confirmationCodeFor(config: Keys, userId: string, notificationId: string): string {
+  const h = createHmac('sha256', subkey(config, 'code-of-notification')).update(`${userId}:${notificationId}`).digest();
+  return String(h.readUIntBE(0, 6) % 1_000_000).padStart(6, '0');
+}
+
+/**
  * The user id a registration gets, from its normalised email: a retried request reaches the same
  * workflow (so never a second user or workflow), yet the id reveals nothing about the email.
  */

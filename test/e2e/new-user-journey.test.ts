@@ -2,6 +2,9 @@ import { randomInt } from 'node:crypto';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
+import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
+import { notifyWorkflowId } from '../../domain/contracts/notify.contract';
+import { decodedHistoryText } from '../helpers/history-text';
 import { request } from '../helpers/http';
 import { eventually, startNotificationsStack, type NotificationsStack } from '../helpers/notifications';
 
@@ -53,6 +56,15 @@ describe('a new user, start to finish over HTTP', () => {
     const { userId, tenantId } = registered.json.data;
     const code = /\b(\d{6})\b/.exec((await mail(email, 'Your verification code')).body)![1];
     expect((await api('/users/confirm', { method: 'POST', json: { email, code } })).status).toBe(200);
+    // Issue 22: the code is in the email only, neither in the onboarding history nor in the history
+    // of the notify workflow that sent it (decoded as the codec endpoint would).
+    const sent = await t.stack.deps.models.Notification.findOne({ userId, event: 'verification_code' }).lean();
+    const client = t.stack.deps.temporal;
+    for (const workflowId of [onboardingWorkflowId(userId), notifyWorkflowId(String(sent!._id))]) {
+      const text = await decodedHistoryText(client.workflow.getHandle(workflowId));
+      expect(text).toContain(userId);
+      expect([workflowId, new RegExp(`(?<!\\d)${code}(?!\\d)`).test(text)]).toEqual([workflowId, false]);
+    }
     const headers = await login(email, password);
     admin = { email, userId, tenantId, headers };
 

@@ -23,7 +23,7 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
     apiUrl: () => apiUrl,
   });
   const sandboxServer: RunningServer = await listen(sandbox.app);
-  const { spec: onboardingWithRecorder, sent: notifications } = withRecordedNotifications(onboardingWorkerSpec);
+  const { spec: onboardingWithRecorder, sent: notifications, requests: notificationRequests } = withRecordedNotifications(onboardingWorkerSpec);
   const stack: TestStack = await startTestStack({
     workers: [onboardingWithRecorder, kycWorkerSpec],
     config: {
@@ -41,7 +41,9 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
   return {
     stack,
     sandbox: { url: sandboxServer.url, ...sandbox },
+    /** As the emails would carry them (with a confirmation email's code); `notificationRequests` as requested. */
     notifications,
+    notificationRequests,
     api,
     ctl,
     waitFor,

@@ -26,10 +26,15 @@ describe('notification templates', () => {
     // The request itself carries none of them (planNotification validates the request's data alone).
     expect(() => validatePlaceholders('password_reset_code', {})).not.toThrow();
     expect(() => validatePlaceholders('staff_welcome', {})).not.toThrow();
+    // The onboarding confirmation code too (issue 22): the request carries its lifetime only.
+    for (const event of ['verification_code', 'confirm_reminder'] as const) {
+      expect(() => renderTemplate(event, 'en', { expiresInHours: '24' })).toThrow(/code is filled in when sending/);
+      expect(() => validatePlaceholders(event, { expiresInHours: '24' })).not.toThrow();
+    }
   });
 
-  it('sends reset codes and set-password links by email only: SMS and push say where, not what', () => {
-    for (const [event, secret] of [['password_reset_code', 'code'], ['staff_welcome', 'setPasswordUrl']] as const) {
+  it('sends reset and confirmation codes and set-password links by email only: SMS and push say where, not what', () => {
+    for (const [event, secret] of [['password_reset_code', 'code'], ['staff_welcome', 'setPasswordUrl'], ['verification_code', 'code'], ['confirm_reminder', 'code']] as const) {
       const t = TEMPLATES.en[event]!;
       expect(t.atSend).toContain(secret);
       for (const text of [t.sms, t.push.title, t.push.body]) expect(text).not.toContain(`{{${secret}}}`);

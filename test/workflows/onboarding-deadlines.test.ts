@@ -120,7 +120,7 @@ describe('onboarding deadlines', () => {
     await register(handle);
     const first = (await codeOf(userId, 0))!;
     // The 24 h reminder's new code hangs (a slow activity, a restarting worker)…
-    const release = fakes.hold(userId, 'issueConfirmationCode');
+    const release = fakes.hold(userId, 'issueConfirmationDigest');
     try {
       // Just past 24 h: the held activity stops time skipping, so any further sleep runs in real time.
       await env.sleep(24 * HOUR + 1_000);

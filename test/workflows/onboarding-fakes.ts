@@ -30,7 +30,11 @@ export const POLICY: OnboardingPolicy = {
 
 /** What the fake activities saw, per user id, with the workflow time each call was scheduled at. */
 export interface Recorded {
-  notifications: (NotificationRequest & { at: number })[];
+  /**
+   * What was sent: the request, with the `code` the notifications worker would put in the email
+   * (`data.code`) for requests that carry none; `requested` is the request's own data.
+   */
+  notifications: (NotificationRequest & { at: number; requested: Record<string, string> })[];
   statuses: { status: string; kycLevel?: string; reason?: string | null; at: number }[];
   kyc: { provider: string; state: Record<string, unknown> }[];
   sessions: number;
@@ -52,6 +56,9 @@ export function fakeActivities(clock?: () => Promise<number>) {
     return info.isLocal && clock ? clock() : info.scheduledTimestampMs;
   };
   let codes = 100_000;
+  // The code of each confirmation email, by notification id: "derived" by issueConfirmationDigest
+  // and put in the email by requestNotification, as the real worker and sender do.
+  const emailCodes = new Map<string, string>();
   /** `${userId}:${event or activity}` → a promise the fake waits on (to hold the workflow mid-step). */
   const holds = new Map<string, Promise<void>>();
 
@@ -63,6 +70,12 @@ export function fakeActivities(clock?: () => Promise<number>) {
       await holds.get(`${userId}:issueConfirmationCode`);
       const code = String(++codes);
       return { code, digest: `digest:${code}` };
+    },
+    async issueConfirmationDigest({ userId, notificationId }) {
+      await holds.get(`${userId}:issueConfirmationDigest`);
+      const code = emailCodes.get(notificationId) ?? String(++codes);
+      emailCodes.set(notificationId, code);
+      return { digest: `digest:${code}` };
     },
     async markEmailConfirmed() {},
     async recordKycState({ userId, provider, state }) {
@@ -86,7 +99,8 @@ export function fakeActivities(clock?: () => Promise<number>) {
   const notify: NotificationRequestActivities = {
     async requestNotification(req) {
       await holds.get(`${req.userId}:${req.event}`);
-      rec(req.userId).notifications.push({ ...req, at: await at() });
+      const code = req.data.code ? undefined : emailCodes.get(req.notificationId);
+      rec(req.userId).notifications.push({ ...req, data: code ? { ...req.data, code } : req.data, requested: req.data, at: await at() });
       return { notificationId: req.notificationId };
     },
   };

@@ -151,17 +151,18 @@ describe('onboarding workflow', () => {
     expect(activated.notificationId).toMatch(new RegExp(`^onboarding-${userId}\\.[0-9a-f-]+\\.activated$`));
     expect((await handle.describe()).typedSearchAttributes.get(SA.OnboardingStep)).toBe('active');
 
-    // The lean journey (patched 'onboarding-lean-journey'): one patch marker; the registration's
-    // task upserts twice (that marker's TemporalChangeVersion, then tenant + step in one event); only
-    // the provider calls are activity tasks; one upsert per step and per KYC status change.
+    // The lean journey (patched 'onboarding-lean-journey') and 'confirmation-code-at-send': two patch
+    // markers; the registration's task upserts three times (the markers' TemporalChangeVersion, then
+    // tenant + step in one event); only the provider calls are activity tasks; one upsert per step
+    // and per KYC status change.
     const shape = await historyShape(handle);
-    expect(shape.patches).toBe(1);
-    expect(shape.upsertsInFirstTask).toBe(2);
+    expect(shape.patches).toBe(2);
+    expect(shape.upsertsInFirstTask).toBe(3);
     expect(shape.activityTasks).toEqual(['createVeriffSession', 'createBridgeKycLink']);
-    // 1 TemporalChangeVersion + 7 steps (confirmation, KYC session, submission, decision, Bridge
+    // 2 TemporalChangeVersion + 7 steps (confirmation, KYC session, submission, decision, Bridge
     // link, Bridge approval, active) + 2 Bridge status changes (under_review, approved; the ToS
     // approval leaves KycStatus as it was).
-    expect(shape.upserts).toBe(10);
+    expect(shape.upserts).toBe(11);
     await record(handle, 'onboarding-active-with-bridge');
   });
 
@@ -189,6 +190,8 @@ describe('onboarding workflow', () => {
     const reminder = await eventually(async () => fakes.rec(userId).notifications.find((n) => n.event === 'confirm_reminder'), Boolean);
     expect(Math.abs(reminder!.at - (registeredAt + 24 * HOUR))).toBeLessThan(2_000);
     expect(reminder!.data.code).toBeDefined();
+    // The requests carry no code: the sender computes it for the email (issue 22).
+    expect(fakes.rec(userId).notifications.map((n) => n.requested)).toEqual([{ expiresInHours: '24' }, { expiresInHours: '24' }]);
 
     await env.sleep(48 * HOUR - 120_000);
     expect((await state(handle)).step).toBe('awaiting_confirmation');

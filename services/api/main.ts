@@ -25,6 +25,13 @@ async function main() {
     afterMs: config.WEBHOOK_SWEEP_AFTER_SECONDS * 1000,
     batch: config.WEBHOOK_SWEEP_BATCH,
   });
+  // Registrations whose run never started keep a password hash: they expire after a day (issue 22).
+  const pendingSweep = setInterval(() => {
+    models.PendingRegistration.sweepExpired(new Date()).then(
+      (n) => n && logger.info({ deleted: n }, 'expired pending registrations deleted'),
+      (err) => logger.warn({ err: (err as Error).name }, 'pending registration sweep failed'),
+    );
+  }, 3_600_000).unref();
   const app = createApp({ config, logger, db, models, temporal, webhookSignals });
 
   const server = createServer(app);
@@ -45,6 +52,7 @@ async function main() {
     clearTimeout(timer);
     // Signals being sent finish; queued ones stay pending in the database for the next sweep.
     await sweeper.stop();
+    clearInterval(pendingSweep);
     await webhookSignals.stop();
     await temporal.connection.close().catch(() => undefined);
     await db.close().catch(() => undefined);

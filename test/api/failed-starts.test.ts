@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { partnerKycWorkflowId, transactionHoldWorkflowId } from '../../domain/contracts/partner-kyc.contract';
+import { PENDING_REGISTRATION_TTL_MS } from '../../adapters/models/pending-registration';
 import { createApp } from '../../services/api/app';
 import { MAX_WELCOME_RESENDS } from '../../services/api/auth/staff-welcome';
 import type { ApiDeps } from '../../services/api/deps';
@@ -216,5 +217,34 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     const doc = (await api('/openapi.json')).json;
     const responses = doc.paths['/api/v1/auth/users/{id}/welcome'].post.responses;
     expect(Object.keys(responses)).toEqual(expect.arrayContaining(['202', '404', '409', '429', '503']));
+  });
+
+  it('POST /users/register: a registration whose workflow did not start leaves its pending row (password hash) only until it expires', async () => {
+    const phones = new Map<string, string>();
+    const register = (base: string, email: string) => {
+      if (!phones.has(email)) phones.set(email, `+23480${String(10_000_000 + phones.size * 7_919 + (Date.now() % 1_000_000))}`);
+      return at(base)('/users/register', { method: 'POST', json: { email, password: 'Register-Pass-123', firstName: 'Ada', lastName: 'Obi', country: 'NG', phone: phones.get(email) } });
+    };
+    const pendingOf = (email: string) => t.stack.deps.models.PendingRegistration.countDocuments({ email });
+    const first = `ada.${randomUUID()}@example.com`;
+    const failed = await register(down.url, first);
+    expect([failed.status, failed.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect(await pendingOf(first)).toBe(1); // a run the request reached could still need it: kept for now
+
+    // A day later (this instance's clock), the next failure sweeps it, and keeps its own.
+    const later = createApp({ ...t.stack.deps, temporal: unreachable, now: () => new Date(Date.now() + PENDING_REGISTRATION_TTL_MS + 60_000) } as ApiDeps);
+    const server = await listen(later);
+    checkResponsesOf(server.url, later.locals.openApiRegistry);
+    const second = `ada.${randomUUID()}@example.com`;
+    try {
+      expect((await register(server.url, second)).status).toBe(503);
+    } finally {
+      await server.close();
+    }
+    expect(await pendingOf(first)).toBe(0);
+    expect(await pendingOf(second)).toBe(1);
+    // The retry of a failed registration still works, and consumes its row.
+    expect((await register(t.stack.url, second)).status).toBe(201);
+    expect(await pendingOf(second)).toBe(0);
   });
 });

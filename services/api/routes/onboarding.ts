@@ -224,6 +224,11 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
               const owner = await findUserByEmail(models, config, body.email, { _id: 1 });
               if (owner) await warnOwner(owner._id);
             }
+          } else {
+            // Not answered (Temporal out of reach, issue 22): this row may still be read by a run the
+            // request did reach, so it stays, but expires (PENDING_REGISTRATION_TTL_MS). Expired
+            // ones left by earlier failures go now; the API also sweeps them hourly (main.ts).
+            await models.PendingRegistration.sweepExpired(deps.now?.() ?? new Date(), pendingId).catch(() => undefined);
           }
           throw err;
         }

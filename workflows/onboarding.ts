@@ -468,11 +468,13 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   // ---- 1. the user record, created by the workflow itself ----------------------------------
   // The details (and the password hash) come from the pending registration the API stored, never
   // through this workflow's history; only runs started before that change carry them in the input.
-  const created = await users.createOnboardingUser(
-    input.passwordHash !== undefined
-      ? { userId, registration: input as OnboardingInput & RegistrationDetails }
-      : { userId, requestFingerprint: input.requestFingerprint },
-  );
+  const created = input.reopened
+    ? await users.reopenOnboardingUser({ userId })
+    : await users.createOnboardingUser(
+        input.passwordHash !== undefined
+          ? { userId, registration: input as OnboardingInput & RegistrationDetails }
+          : { userId, requestFingerprint: input.requestFingerprint },
+      );
   if (!created.ok) {
     registration = { ok: false, reason: created.reason };
     return finish('registration_failed', 'registration_failed');
@@ -486,10 +488,19 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
 
   try {
     // ---- 2. email confirmation: code, reminder with a fresh code, abandonment -------------
-    setStep('awaiting_confirmation', 'none', [tenant]);
+    // A reopened account (input.reopened) proved its mailbox long ago: straight to a new identity
+    // verification, with a fresh Veriff resubmission allowance.
+    const reopenedAt = input.reopened && created.confirmedAt ? created.confirmedAt : null;
+    if (reopenedAt) {
+      s.email.confirmedAt = reopenedAt;
+      s.timestamps.confirmedAt = reopenedAt;
+      setStep('awaiting_kyc_session', 'veriff:none', [tenant]);
+    } else {
+      setStep('awaiting_confirmation', 'none', [tenant]);
+    }
     const confirmBy = confirmationDeadlines(policy);
-    s.nextReminderAt = iso(nextWake(confirmClock.fromMs, confirmBy, false).at);
-    await sendCode('verification_code');
+    s.nextReminderAt = reopenedAt ? null : iso(nextWake(confirmClock.fromMs, confirmBy, false).at);
+    if (!reopenedAt) await sendCode('verification_code');
     const confirmed = () => s.email.confirmedAt !== null;
     // A reminder with a fresh code, then the end. A replacing registration sent its own code and
     // restarts the clock (a new epoch); without one, the waits are the two they always were.

@@ -19,7 +19,7 @@ export interface UserActivityDeps {
 }
 
 export type CreateUserResult =
-  | { ok: true; tenantId: string | null; bridgeRequired: boolean; replaced?: boolean }
+  | { ok: true; tenantId: string | null; bridgeRequired: boolean; replaced?: boolean; confirmedAt?: string }
   | { ok: false; reason: RegistrationRefusal };
 
 
@@ -143,6 +143,23 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       // The hash has done its job (it now lives only on the user, if one was created).
       if (pendingId) await models.PendingRegistration.deleteOne({ _id: pendingId });
       return result;
+    },
+
+    /**
+     * First step of a reopened onboarding (an audited staff decision moved a rejected account back
+     * to not_verified): the user exists and confirmed its address; the run needs its tenant, the
+     * Bridge rule and when it confirmed. Anything else (not reopened, never confirmed) refuses.
+     */
+    async reopenOnboardingUser(input: { userId: string }): Promise<CreateUserResult> {
+      const user = await models.User.findById(input.userId, { tenantId: 1, country: 1, status: 1, emailVerifiedAt: 1 }).lean();
+      if (!user || user.status !== 'not_verified' || !user.emailVerifiedAt) return { ok: false, reason: 'ACCOUNT_REJECTED' };
+      const org = user.tenantId ? await models.Organization.findById(user.tenantId, { settings: 1 }).lean() : null;
+      return {
+        ok: true,
+        tenantId: user.tenantId ?? null,
+        bridgeRequired: bridgeRequiredFor(config, user.country ?? null, org?.settings ?? null),
+        confirmedAt: new Date(user.emailVerifiedAt).toISOString(),
+      };
     },
 
     /** A fresh 6-digit code; only its keyed digest is kept (in the workflow state). Runs without the `confirmation-code-at-send` marker only: the code is in their history. */

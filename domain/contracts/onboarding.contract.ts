@@ -58,6 +58,12 @@ export interface OnboardingInput extends Partial<RegistrationDetails> {
   userId: string;
   /** Keyed digest of the registration request: a retry of the same request matches it. */
   requestFingerprint: string;
+  /**
+   * A rejected account reopened by an audited staff decision (PUT /users/{id}/status, rejected →
+   * not_verified): the run starts at the KYC session step, with a fresh Veriff resubmission
+   * allowance, for the existing, confirmed user (docs/onboarding.md, "Registering again").
+   */
+  reopened?: true;
   policy: OnboardingPolicy;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notifyWorkflowId } from '../../domain/contracts/notify.contract';
 import { onboardingStateQuery, onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
+import { userWithToken } from '../helpers/auth';
 import { bearer, createTenantRecord, login, staffFields, userWithPassword } from '../helpers/identity';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
 
@@ -30,7 +31,7 @@ describe('account lifecycle: registering again, confirming', () => {
     return runs.length;
   };
 
-  it('a rejected account stays rejected: registering again answers 409 ACCOUNT_REJECTED and starts no KYC', async () => {
+  it('a rejected account stays rejected: registering again answers 409 ACCOUNT_REJECTED and starts no KYC; only an audited staff decision reopens it', async () => {
     const email = `${randomUUID()}@example.test`;
     const first = await post('/users/register', registration(email, 'FirstPass123!'));
     expect(first.status).toBe(201);
@@ -60,7 +61,22 @@ describe('account lifecycle: registering again, confirming', () => {
     // The owner hears that someone tried (one notice a day, however many tries).
     await post('/users/register', registration(email, 'ThirdPass123!'));
     await t.waitFor(() => attemptNotices(userId), (n) => n === 1);
-  }, 90_000);
+
+    // Only an audited staff decision reopens it: rejected → not_verified starts a new onboarding at
+    // the identity-verification step (no new confirmation), and the person can try again.
+    const admin = await userWithToken(t.stack.deps.models, t.stack.deps.config, { userType: 'internal-admin', role: 'admin' });
+    const reopen = await t.api(`/users/${userId}/status`, { method: 'PUT', headers: admin.headers, json: { status: 'not_verified', reason: 'appeal upheld: new documents' } });
+    expect([reopen.status, reopen.json.data?.status]).toEqual([200, 'not_verified']);
+    const audit = await t.stack.deps.models.AuditEvent.find({ subject: userId, action: 'user.status_changed' }).sort({ at: 1 }).lean();
+    expect(audit.at(-1)).toMatchObject({ actor: admin.user._id, reason: 'appeal upheld: new documents' });
+    await t.waitFor(() => handle.query(onboardingStateQuery).catch(() => null), (st) => st?.step === 'awaiting_kyc_session');
+    const again2 = await login(t.stack.url, email, 'FirstPass123!');
+    const retry = await t.api(`/users/${userId}/kyc-session`, { method: 'POST', headers: bearer(again2.json.data.accessToken) });
+    expect(retry.status).toBe(201);
+    expect(retry.json.data.sessionId).not.toBe(session.json.data.sessionId);
+    // Registering still never reopens or resets anything.
+    expect((await post('/users/register', registration(email, 'FourthPass123!'))).json.error.code).toBe('EMAIL_TAKEN');
+  }, 120_000);
 
   it('a second registration of an unconfirmed address replaces the first wholly: only its password opens the account', async () => {
     const email = `${randomUUID()}@example.test`;

@@ -66,6 +66,9 @@ export function fakeActivities(clock?: () => Promise<number>) {
     async createOnboardingUser(input) {
       return createResult.get(input.userId) ?? { ok: true, tenantId: null, bridgeRequired: true };
     },
+    async reopenOnboardingUser(input) {
+      return createResult.get(input.userId) ?? { ok: true, tenantId: null, bridgeRequired: true, confirmedAt: '2026-01-01T00:00:00.000Z' };
+    },
     async issueConfirmationCode({ userId }) {
       await holds.get(`${userId}:issueConfirmationCode`);
       const code = String(++codes);

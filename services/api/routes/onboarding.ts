@@ -30,6 +30,7 @@ import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { personName } from '../http/safe-text';
 import { signupLimits } from './onboarding-limits';
+import { onboardingPolicy } from './onboarding-policy';
 import { organizationForRegistration } from './org-signup';
 import { dateOfBirthSchema, setDateOfBirth } from '../users/date-of-birth-field';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
@@ -94,17 +95,8 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
   const passwords = createPasswordHasher(config);
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
-  const policy: OnboardingInput['policy'] = {
-    codeTtlMs: config.CONFIRM_CODE_TTL_MINUTES * 60_000,
-    codeMaxAttempts: config.CONFIRM_CODE_MAX_ATTEMPTS,
-    codeMaxResends: config.CONFIRM_CODE_MAX_RESENDS,
-    resendCooldownMs: config.CONFIRM_CODE_RESEND_COOLDOWN_SECONDS * 1000,
-    confirmReminderAfterMs: config.CONFIRM_REMINDER_AFTER_HOURS * 3_600_000,
-    confirmAbandonAfterMs: config.CONFIRM_ABANDON_AFTER_HOURS * 3_600_000,
-    veriffMaxResubmissions: config.VERIFF_MAX_RESUBMISSIONS,
-    kycStepReminderAfterMs: config.KYC_STEP_REMINDER_AFTER_HOURS * 3_600_000,
-    kycStepAbandonAfterMs: config.KYC_STEP_ABANDON_AFTER_HOURS * 3_600_000,
-  };
+  const policy = onboardingPolicy(config);
+
   const selfOnly = (staffAllowed: boolean) => async (userId: string, auth: AuthContext) => {
     // Someone else's onboarding answers 404, so ids do not leak.
     if (!(await canSee(deps, auth, userId, staffAllowed))) throw notFound('Onboarding');

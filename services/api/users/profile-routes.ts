@@ -14,6 +14,7 @@ import { badRequest, forbidden, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
+import { reopensKyc, startReopenedOnboarding } from './reopen-kyc';
 import { findVisibleUser, visibleScope } from './user-access';
 import { dateOfBirthShown, dateOfBirthSchema, setDateOfBirth } from './date-of-birth-field';
 import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
@@ -195,7 +196,10 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       method: 'put',
       path: '/users/:userId/status',
       summary: 'Change a user’s status (internal admins, audited)',
-      description: '`inactive` deactivates (tokens stop working at once); any other status reactivates or moves the user.',
+      description:
+        '`inactive` deactivates (tokens stop working at once); any other status reactivates or moves the user. ' +
+        '`rejected` → `not_verified` reopens KYC for a self-registered, confirmed user: a new onboarding run starts at the identity ' +
+        'verification step with a fresh resubmission allowance (the only way back after a rejection; registering again answers 409 ACCOUNT_REJECTED).',
       before: [kit.requireUser, requireRoles({ userTypes: ['internal-admin'] })],
       request: { params: userParams, body: z.object({ status: z.enum(USER_STATUSES), reason }).strict() },
       responses: {
@@ -207,7 +211,9 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
         const auth = getAuth(res);
         const user = await findVisibleUser(models, auth, params.userId);
         if (user._id === auth.userId) throw forbidden('You cannot change your own status', 'CANNOT_CHANGE_OWN_STATUS');
-        const updated = await changeUserStatus(deps, { actorId: auth.userId, userId: user._id, to: body.status, reason: body.reason, requestId: requestIdOf(req) });
+        const requestId = requestIdOf(req);
+        const updated = await changeUserStatus(deps, { actorId: auth.userId, userId: user._id, to: body.status, reason: body.reason, requestId });
+        if (reopensKyc(user.status, body.status, user)) await startReopenedOnboarding(deps, user._id, requestId);
         return { data: profileView(updated) };
       },
     }),

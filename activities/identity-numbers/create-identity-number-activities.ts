@@ -80,9 +80,11 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
       const outcome = results.reduce<LookupOutcome>((worst, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(worst) ? r.outcome : worst), 'match');
       // A full match includes the date of birth (match-identity.ts): the authority confirmed it, so
       // the profile stops accepting changes to it (PUT /users/{id} answers DATE_OF_BIRTH_LOCKED).
-      // A retry just sets it again.
+      // A retry just sets it again. Only the date the authority saw is locked: if the user changed it
+      // while the lookup ran (the sealed value differs), the new date stays unverified and editable.
       if (outcome === 'match' && user.dateOfBirthSealed) {
-        await updateUser(models, input.userId, { $set: { dateOfBirthVerifiedAt: new Date() } });
+        const matched = user.dateOfBirthSealed;
+        await updateUser(models, input.userId, (current) => (current.dateOfBirthSealed === matched ? { $set: { dateOfBirthVerifiedAt: new Date() } } : null));
       }
       return { outcome, results };
     },

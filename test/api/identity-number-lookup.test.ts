@@ -49,6 +49,23 @@ describe('identity number lookup (Smile ID shape, sandbox)', () => {
     await expect(lookup('22215000002')).resolves.toMatchObject({ outcome: 'match' });
   });
 
+  it('locks only the date of birth the authority saw: a date changed while the lookup ran stays unverified', async () => {
+    const { user, headers } = await userWithToken(stack.deps.models, config, { firstName: 'Ada', lastName: 'Obi' });
+    const profile = (json: unknown) => request(`${stack.url}/users/${user._id}`, { method: 'PUT', headers, json });
+    expect((await profile({ dateOfBirth: '1991-03-12' })).status).toBe(200);
+    // The user edits the date while the authority answers (the provider call is the slow part).
+    const fetchFn: typeof fetch = async (url, init) => {
+      expect((await profile({ dateOfBirth: '1990-01-01' })).status).toBe(200);
+      return fetch(url, init);
+    };
+    const { lookupIdentityNumbers } = createIdentityNumberActivities({ config: testConfig({ SMILE_ID_BASE_URL: sandbox.url }), models: stack.deps.models, fetch: fetchFn });
+    const numbers = { bvn: { sealed: cipher.encrypt('22200000001', 'req-2'), last3: '001' } };
+    await expect(new MockActivityEnvironment().run(lookupIdentityNumbers, { requestId: 'req-2', userId: user._id, numbers })).resolves.toMatchObject({ outcome: 'match' });
+    const after = await request(`${stack.url}/users/${user._id}`, { headers });
+    expect(after.json.data).toMatchObject({ dateOfBirth: '1990-01-01', dateOfBirthVerified: false });
+    expect((await profile({ dateOfBirth: '1989-05-05' })).status).toBe(200);
+  });
+
   it('fails permanently when the provider rejects our signature', async () => {
     await expect(lookup('22200000001', { SMILE_ID_API_KEY: 'a-different-key-0123456789' })).rejects.toMatchObject({ type: 'PermanentProviderError', nonRetryable: true });
   });

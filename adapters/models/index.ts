@@ -14,6 +14,7 @@ import { notificationDeliveryEventModel } from './notification-delivery-event';
 import { notificationPreferenceModel } from './notification-preference';
 import { serviceTokenModel } from './service-token';
 import { organizationModel } from './organization';
+import { orgInvitationModel } from './org-invitation';
 import { partnerKycSubmissionModel } from './partner-kyc-submission';
 import { passwordResetCodeModel } from './password-reset-code';
 import { passwordSetupTokenModel } from './password-setup-token';
@@ -47,6 +48,7 @@ export function createModels(conn: Connection) {
     NotificationPreference: notificationPreferenceModel(conn),
     ServiceToken: serviceTokenModel(conn),
     Organization: organizationModel(conn),
+    OrgInvitation: orgInvitationModel(conn),
     PartnerKycSubmission: partnerKycSubmissionModel(conn),
     PasswordResetCode: passwordResetCodeModel(conn),
     PasswordSetupToken: passwordSetupTokenModel(conn),

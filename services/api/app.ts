@@ -4,6 +4,7 @@ import { analyticsDashboardRouter } from './analytics/dashboard-router';
 import { createAuthKit } from './auth/auth-kit';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
+import { orgInvitationsRouter } from './auth/org-invitations-routes';
 import { passwordSetupRouter } from './auth/password-setup-routes';
 import { passwordRecoveryRouter } from './auth/password-recovery-routes';
 import type { ApiDeps } from './deps';
@@ -63,6 +64,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(probesRouter(deps, registry));
   app.use(authRouter(deps, registry, auth));
   app.use(tenantUsersRouter(deps, registry, auth));
+  app.use(orgInvitationsRouter(deps, registry, auth));
   app.use(passwordSetupRouter(deps, registry, auth));
   app.use(passwordRecoveryRouter(deps, registry, auth));
   app.use(userTokensRouter(deps, registry, auth));

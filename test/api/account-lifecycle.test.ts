@@ -139,6 +139,54 @@ describe('account lifecycle: registering again, confirming', () => {
     expect([done.status, done.json.error.code]).toEqual([409, 'ALREADY_CONFIRMED']);
   }, 60_000);
 
+  it('retail invitations: a bank admin makes a code, customers join the bank as retail members with it; revoked, used-up, foreign codes answer one 403', async () => {
+    const bankOf = async () => {
+      const tenant = await createTenantRecord(t.stack.deps.models);
+      const admin = await userWithPassword(t.stack.deps.models, t.stack.deps.config, staffFields(tenant._id, 'BANK_ADMIN'));
+      return { tenantId: tenant._id as string, headers: bearer((await login(t.stack.url, admin.email)).json.data.accessToken) };
+    };
+    const bank = await bankOf();
+    const other = await bankOf();
+    const made = await t.api('/api/v1/auth/invitations', { method: 'POST', headers: bank.headers, json: { maxUses: 2, expiresInHours: 24, label: 'branch 12' } });
+    expect(made.status).toBe(201);
+    const { code, id } = made.json.data;
+    expect(code).toMatch(/^inv_[0-9a-f]{32}\./);
+    // Stored as a digest only; listed without the code; another bank cannot see or revoke it.
+    expect(JSON.stringify(await t.stack.deps.models.OrgInvitation.findById(id).lean())).not.toContain(code.split('.')[1]);
+    const listed = await t.api('/api/v1/auth/invitations', { headers: bank.headers });
+    expect(listed.json.data).toEqual([expect.objectContaining({ id, maxUses: 2, remaining: 2, label: 'branch 12' })]);
+    expect(JSON.stringify(listed.json)).not.toContain(code);
+    expect((await t.api(`/api/v1/auth/invitations/${id}`, { method: 'DELETE', headers: other.headers })).status).toBe(404);
+
+    const join = (over: Record<string, unknown>) => post('/users/register', registration(`${randomUUID()}@example.test`, 'JoinPass123!', over));
+    const refused = [
+      await join({ org_id: bank.tenantId }),
+      await join({ org_id: bank.tenantId, invitationCode: `${code}x` }),
+      await join({ org_id: other.tenantId, invitationCode: code }),
+      await join({ org_id: randomUUID(), invitationCode: code }),
+    ];
+    expect(refused.map((r) => [r.status, r.json.error.code])).toEqual(Array(4).fill([403, 'ORG_INVITATION_REQUIRED']));
+
+    // 10 registrations racing for 2 uses: exactly 2 join, as retail members of the bank.
+    const racers = await Promise.all(Array.from({ length: 10 }, () => join({ org_id: bank.tenantId, invitationCode: code })));
+    const joined = racers.filter((r) => r.status === 201);
+    expect(joined).toHaveLength(2);
+    expect(racers.filter((r) => r.status === 403)).toHaveLength(8);
+    for (const r of joined) {
+      expect(r.json.data.tenantId).toBe(bank.tenantId);
+      const member = (await t.stack.deps.models.User.findById(r.json.data.userId).lean())!;
+      expect(member).toMatchObject({ tenantId: bank.tenantId, role: 'retail', userType: 'user', staffRole: null });
+    }
+    expect((await t.api('/api/v1/auth/invitations', { headers: bank.headers })).json.data[0].remaining).toBe(0);
+
+    // Revoked: refused even with uses left.
+    const second = (await t.api('/api/v1/auth/invitations', { method: 'POST', headers: bank.headers, json: {} })).json.data;
+    const revoked = await t.api(`/api/v1/auth/invitations/${second.id}`, { method: 'DELETE', headers: bank.headers });
+    expect(revoked.json.data.revokedAt).not.toBeNull();
+    expect((await join({ org_id: bank.tenantId, invitationCode: second.code })).status).toBe(403);
+    expect(await t.stack.deps.models.AuditEvent.countDocuments({ tenantId: bank.tenantId, action: { $in: ['invitation.created', 'invitation.revoked'] } })).toBe(3);
+  }, 90_000);
+
   it('limits confirmations per client IP (a burst of 300 wrong codes) and per address', async () => {
     const ip = freshIp();
     const burst = await Promise.all(Array.from({ length: 300 }, () => post('/users/confirm', { email: `${randomUUID()}@example.test`, code: '000000' }, ip)));

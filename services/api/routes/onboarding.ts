@@ -48,6 +48,7 @@ const registerBody = z
     dateOfBirth: dateOfBirthSchema().optional(),
     org_name: z.string().trim().min(2).max(200).optional(),
     org_id: z.uuid().optional(),
+    invitationCode: z.string().max(200).optional().meta({ description: 'With org_id: the invitation code the organization gave you (inv_…)' }),
   })
   .refine((b) => !(b.org_name && b.org_id), { message: 'Give org_name or org_id, not both', path: ['org_id'] })
   .meta({ id: 'RegisterRequest' });
@@ -140,7 +141,8 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         '(password, names, phone, date of birth; earlier codes stop working); a confirmed address answers 409 EMAIL_TAKEN and a rejected ' +
         'account 409 ACCOUNT_REJECTED. ' +
         '`org_name` creates a new organization whose administrator (staff role BANK_ADMIN) the registrant becomes, only if its slug is free ' +
-        '(else 409 ORG_NAME_TAKEN); `org_id` (joining an existing organization) is refused with 403 ORG_INVITATION_REQUIRED. See docs/onboarding.md.',
+        '(else 409 ORG_NAME_TAKEN); `org_id` with `invitationCode` joins that organization as a retail member (a live invitation of that ' +
+        'organization; anything else 403 ORG_INVITATION_REQUIRED). See docs/onboarding.md.',
       tags: ['Onboarding'],
       before: limits.register,
       request: { body: registerBody },
@@ -148,7 +150,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         429: { description: 'RATE_LIMITED: too many registrations from this client IP or for this email address (see Retry-After)' },
         201: { description: 'Registered; a 6-digit code was emailed', data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }) },
         400: { description: 'VALIDATION_ERROR (e.g. dateOfBirth not a past date, age outside 16..120), ORG_NAME_INVALID' },
-        403: { description: 'ORG_INVITATION_REQUIRED: org_id is refused; staff join through their administrator (POST /api/v1/auth/users)' },
+        403: { description: 'ORG_INVITATION_REQUIRED: org_id without a live invitation code of that organization (one answer for every reason)' },
         409: {
           description:
             'EMAIL_TAKEN (the address belongs to a confirmed account; its owner is emailed, at most once a day), ACCOUNT_REJECTED (the address ' +
@@ -171,7 +173,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         }
         // An unconfirmed record of this address is replaced by this registration, organization
         // included: a retry finds the organization it claimed, a new name is claimed afresh.
-        const org = await organizationForRegistration(models, body, userId);
+        const { org, release: releaseInvitation } = await organizationForRegistration(models, body, userId, deps.now?.() ?? new Date());
         const requestFingerprint = registrationFingerprint(config, body);
         // The details (with the password hash) go to the database, not into workflow history: the
         // workflow's first activity reads them by this id. A retry of the same request finds its own.
@@ -211,6 +213,8 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
           // timeout they stay, for the run that may still read them.
           if (err instanceof WorkflowUpdateFailedError) {
             await models.PendingRegistration.deleteOne({ _id: pendingId });
+            // A refused registration gives back the invitation use it claimed.
+            await releaseInvitation();
             const refused = failureOf(err)?.type;
             if (refused === 'EMAIL_TAKEN' || refused === 'ACCOUNT_REJECTED') {
               const owner = await findUserByEmail(models, config, body.email, { _id: 1 });

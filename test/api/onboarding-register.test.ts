@@ -3,6 +3,8 @@ import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract
 import { userWithToken } from '../helpers/auth';
 import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
 import { decodedHistoryText } from '../helpers/history-text';
+import { createApp } from '../../services/api/app';
+import { listen, request } from '../helpers/http';
 
 // Registration, confirmation and the guarded onboarding endpoints over HTTP.
 describe('onboarding API', () => {
@@ -103,6 +105,29 @@ describe('onboarding API', () => {
     expect([staff.status, staff.json.data?.role]).toEqual([201, 'ANALYST']);
     const listed = await t.api('/api/v1/auth/users', { headers: admin });
     expect(listed.json.data.items.map((u: { role: string }) => u.role).sort()).toEqual(['ANALYST', 'BANK_ADMIN']);
+  });
+
+  it('an organization name becomes someone\'s for good only when its registrant confirms: an abandoned claim lapses to the next registrant', async () => {
+    const name = `Squatted Bank ${randomUUID().slice(0, 8)}`;
+    const squatter = await register(body({ org_name: name }));
+    expect(squatter.status).toBe(201);
+    const orgId = squatter.json.data.tenantId;
+    // While the squatter's registration may still be confirmed, the name is taken.
+    expect((await register(body({ org_name: name }))).json.error.code).toBe('ORG_NAME_TAKEN');
+    // Past the confirmation deadline (72 h), unconfirmed: the next registrant gets the organization.
+    const later = await listen(createApp({ ...t.stack.deps, now: () => new Date(Date.now() + 73 * 3_600_000) }));
+    try {
+      const ownerReq = body({ org_name: name });
+      const owner = await request(`${later.url}/users/register`, { method: 'POST', json: ownerReq });
+      expect([owner.status, owner.json.data?.tenantId]).toEqual([201, orgId]);
+      expect((await t.stack.deps.models.Organization.findById(orgId).lean())!.createdBy).toBe(owner.json.data.userId);
+      expect(await t.stack.deps.models.User.findById(squatter.json.data.userId).lean()).toMatchObject({ tenantId: null, staffRole: null, role: 'retail' });
+      expect((await t.api('/users/confirm', { method: 'POST', json: { email: ownerReq.email.toLowerCase(), code: await t.codeFor(owner.json.data.userId) } })).status).toBe(200);
+      // Confirmed: the name is the owner's for good, however late someone asks.
+      expect((await request(`${later.url}/users/register`, { method: 'POST', json: body({ org_name: name }) })).json.error.code).toBe('ORG_NAME_TAKEN');
+    } finally {
+      await later.close();
+    }
   });
 
   it('answers 409 ORG_NAME_TAKEN for a name that exists, however it was written or created', async () => {

@@ -173,7 +173,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         }
         // An unconfirmed record of this address is replaced by this registration, organization
         // included: a retry finds the organization it claimed, a new name is claimed afresh.
-        const { org, release: releaseInvitation } = await organizationForRegistration(models, body, userId, deps.now?.() ?? new Date());
+        const { org, release: releaseInvitation } = await organizationForRegistration(models, body, userId, deps.now?.() ?? new Date(), policy.confirmAbandonAfterMs);
         const requestFingerprint = registrationFingerprint(config, body);
         // The details (with the password hash) go to the database, not into workflow history: the
         // workflow's first activity reads them by this id. A retry of the same request finds its own.

@@ -18,10 +18,11 @@ import { AppError, badRequest, conflict } from '../http/app-error';
  *   ORG_INVITATION_REQUIRED, so ids do not leak. Staff join through their administrator.
  */
 export async function organizationForRegistration(
-  models: Pick<Models, 'Organization' | 'OrgInvitation'>,
+  models: Pick<Models, 'Organization' | 'OrgInvitation' | 'User' | 'DocumentLock'>,
   body: { org_name?: string; org_id?: string; invitationCode?: string },
   userId: string,
   now: Date,
+  unconfirmedLapseMs: number,
 ): Promise<{ org: OnboardingInput['org']; release: () => Promise<void> }> {
   const nothing = async () => undefined;
   if (body.org_id) {
@@ -32,7 +33,7 @@ export async function organizationForRegistration(
   }
   if (!body.org_name) return { org: null, release: nothing };
   // The caller refused requests that cannot win before this point; a retry finds its own claim.
-  const claim = await claimOrganization(models, body.org_name, userId);
+  const claim = await claimOrganization(models, body.org_name, userId, { now, unconfirmedLapseMs });
   if (claim.ok) return { org: { id: claim.organizationId }, release: nothing };
   if (claim.reason === 'ORG_NAME_INVALID') throw badRequest('ORG_NAME_INVALID', 'org_name needs at least two letters or digits');
   throw conflict('ORG_NAME_TAKEN', 'An organization with this name already exists; choose another name, or ask its administrator to add you');

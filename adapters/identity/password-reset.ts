@@ -5,6 +5,7 @@ import { isDuplicateKeyError } from '../models/duplicate-key';
 import { insertNextSlot } from '../models/slots';
 import { updateUser } from '../models/user-writes';
 import { findUserByEmail } from './find-user-by-email';
+import { recordPasswordEvent } from './password-audit';
 
 type Keys = Pick<Config, 'PII_ENCRYPTION_KEYS'>;
 
@@ -88,23 +89,17 @@ export async function redeemPasswordResetCode(
   if (slot > max) return { ok: false };
   const expected = codeDigest(config, doc.kid, user._id, doc.codeId, input.code);
   if (!expected || !timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(doc.digest, 'hex'))) return { ok: false };
-  try {
-    await models.AuditEvent.create({
-      _id: `password-reset:${doc.codeId}`,
-      at: now,
-      actor: user._id,
-      subject: user._id,
-      tenantId: user.tenantId ?? null,
-      action: 'user.password_reset',
-      from: null,
-      to: { via: 'emailed code' },
-      reason: 'password reset with the code from POST /users/password/forgot',
-      requestId: input.requestId,
-    });
-  } catch (err) {
-    if (isDuplicateKeyError(err)) return { ok: false };
-    throw err;
-  }
+  const claimed = await recordPasswordEvent(models, {
+    id: `password-reset:${doc.codeId}`,
+    at: now,
+    userId: user._id,
+    tenantId: user.tenantId ?? null,
+    action: 'user.password_reset',
+    via: 'emailed code',
+    reason: 'password reset with the code from POST /users/password/forgot',
+    requestId: input.requestId,
+  });
+  if (!claimed) return { ok: false };
   await updateUser(models, user._id, { $set: { passwordHash: input.passwordHash }, $inc: { tokenVersion: 1 } });
   await models.PasswordResetCode.deleteOne({ _id: user._id, codeId: doc.codeId });
   return { ok: true, userId: user._id, tenantId: user.tenantId ?? null, codeId: doc.codeId };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tokenDigest } from '../crypto/token-digest';
 import type { Config } from '../config';
 import type { Models } from '../models';
-import { isDuplicateKeyError } from '../models/duplicate-key';
+import { recordPasswordEvent } from './password-audit';
 
 type SetupModels = Pick<Models, 'PasswordSetupToken' | 'AuditEvent' | 'User' | 'DocumentLock'>;
 
@@ -66,23 +66,15 @@ export async function redeemPasswordSetupToken(
   if (doc.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'TOKEN_EXPIRED' };
   const user = await models.User.findById(doc.userId, { status: 1, tenantId: 1 }).lean();
   if (!user || user.status === 'inactive') return { ok: false, reason: 'INVALID_TOKEN' };
-  let claimed = true;
-  try {
-    await models.AuditEvent.create({
-      _id: `password-setup:${digest}`,
-      actor: doc.userId,
-      subject: doc.userId,
-      tenantId: user.tenantId ?? null,
-      action: 'user.password_set',
-      from: null,
-      to: { via: 'welcome link' },
-      reason: 'set-password link from the welcome email',
-      requestId: meta.requestId,
-    });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    claimed = false;
-  }
+  const claimed = await recordPasswordEvent(models, {
+    id: `password-setup:${digest}`,
+    userId: doc.userId,
+    tenantId: user.tenantId ?? null,
+    action: 'user.password_set',
+    via: 'welcome link',
+    reason: 'set-password link from the welcome email',
+    requestId: meta.requestId,
+  });
   const write = { $set: { passwordHash, passwordSetupDigest: digest }, $inc: { tokenVersion: 1 } };
   const result = await updateUser(models, doc.userId, (current) => {
     if (current.passwordSetupDigest === digest) return null; // this link's password is set already

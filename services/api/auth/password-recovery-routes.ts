@@ -19,6 +19,7 @@ import { getAuth } from './auth-context';
 import { tokenPairSchema } from './auth-routes';
 import { newPasswordSchema, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 import { clientIp, rateLimit } from './rate-limiter';
+import { recordPasswordEvent } from '../../../adapters/identity/password-audit';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 
@@ -178,14 +179,12 @@ export function passwordRecoveryRouter(deps: ApiDeps, registry: OpenAPIRegistry,
         );
         if (!written || written.after.passwordHash !== passwordHash) throw unauthorized('This token is no longer valid', 'TOKEN_REVOKED');
         const auditId = randomUUID();
-        await models.AuditEvent.create({
-          _id: auditId,
-          actor: user._id,
-          subject: user._id,
+        await recordPasswordEvent(models, {
+          id: auditId,
+          userId: user._id,
           tenantId: user.tenantId ?? null,
           action: 'user.password_changed',
-          from: null,
-          to: { via: 'current password' },
+          via: 'current password',
           reason: 'password changed by the signed-in user',
           requestId,
         });

@@ -85,7 +85,7 @@ export function createAccountWriter(users: WriterActivities, userId: string, tra
         reason: req.reason,
         requestId: req.requestId,
       });
-      if (!r) throw ActivityFailures.create('NotFound', 'No such user');
+      if (!r) throw ActivityFailures.create('NOT_FOUND', 'No such user');
       if (standing && r.changed) Object.assign(standing, { status: r.to, rejectedByBridge: false });
       return r;
     },

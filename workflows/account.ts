@@ -38,7 +38,7 @@ export async function account(input: AccountInput): Promise<void> {
     },
     {
       validator: (req) => {
-        if (!(USER_STATUSES as readonly string[]).includes(req?.to)) throw ActivityFailures.create('ValidationError', 'Unknown user status');
+        if (!(USER_STATUSES as readonly string[]).includes(req?.to)) throw ActivityFailures.create('VALIDATION_ERROR', 'Unknown user status');
       },
     },
   );

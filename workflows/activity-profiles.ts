@@ -23,7 +23,7 @@ export const activityProfiles = {
   },
   /**
    * One provider send (notifications worker). Heartbeats every 2 s while it runs, so a dead worker is noticed
-   * in seconds; AwaitingConfirmation (an ambiguous earlier send) is retried until a callback lands.
+   * in seconds; AWAITING_CONFIRMATION (an ambiguous earlier send) is retried until a callback lands.
    */
   channel: {
     startToCloseTimeout: '30 seconds',

@@ -405,7 +405,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
       }),
     {
       validator: (req) => {
-        if (!(USER_STATUSES as readonly string[]).includes(req?.to)) throw ActivityFailures.create('ValidationError', 'Unknown user status');
+        if (!(USER_STATUSES as readonly string[]).includes(req?.to)) throw ActivityFailures.create('VALIDATION_ERROR', 'Unknown user status');
       },
     },
   );

@@ -63,16 +63,16 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
       pending.push(numbers);
       const attempt = attempts + pending.length;
       await condition(() => acknowledged >= attempt || closed);
-      if (acknowledged < attempt) throw VerificationRequestFailures.create('VerificationRequestClosed', 'The request was closed');
+      if (acknowledged < attempt) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request was closed');
       return { attempt, status: 'submitted' as const };
     },
     {
       validator: (_numbers: SealedNumbers) => {
-        if (closed || cancel) throw VerificationRequestFailures.create('VerificationRequestClosed', 'The request is closed');
+        if (closed || cancel) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
         if (pending.length > 0 || status === 'submitted' || status === 'verifying') {
-          throw VerificationRequestFailures.create('VerificationInProgress', 'A submission is being verified');
+          throw VerificationRequestFailures.create('VERIFICATION_IN_PROGRESS', 'A submission is being verified');
         }
-        if (attempts >= maxSubmissions) throw VerificationRequestFailures.create('ResubmissionLimitReached', 'No submissions left');
+        if (attempts >= maxSubmissions) throw VerificationRequestFailures.create('RESUBMISSION_LIMIT_REACHED', 'No submissions left');
       },
     },
   );

@@ -31,7 +31,7 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
         return 'invalid_number';
       case SMILE_RESULT_CODES.authorityUnavailable:
         // Retryable: the activity's retry policy backs off and tries again.
-        throw ActivityFailures.create('ProviderUnavailable', 'The identity authority is unavailable (1015)');
+        throw ActivityFailures.create('PROVIDER_UNAVAILABLE', 'The identity authority is unavailable (1015)');
       case SMILE_RESULT_CODES.noMatch:
         return 'no_match';
       case SMILE_RESULT_CODES.validated:
@@ -42,14 +42,14 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
         return matchIdentity(profile, { fullName, dateOfBirth: res.DOB });
       }
       default:
-        throw ActivityFailures.create('PermanentProviderError', `Unexpected Smile ID result code ${res.ResultCode}`, { provider: 'smile-id' });
+        throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Unexpected Smile ID result code ${res.ResultCode}`, { provider: 'smile-id' });
     }
   }
 
   return {
     async lookupIdentityNumbers(input: { requestId: string; userId: string; numbers: SealedNumbers }): Promise<LookupResult> {
       const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1, dateOfBirthSealed: 1 }).lean();
-      if (!user) throw ActivityFailures.create('NotFound', 'user not found');
+      if (!user) throw ActivityFailures.create('NOT_FOUND', 'user not found');
       const profile = { firstName: user.firstName ?? '', lastName: user.lastName ?? '', dateOfBirth: openDateOfBirth(cipher, user) };
       const results: LookupResult['results'] = [];
       for (const [type, sealed] of Object.entries(input.numbers) as [IdentityNumberType, { sealed: string }][]) {
@@ -71,7 +71,7 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
           );
         } catch (err) {
           if (err instanceof SmileHttpError && (err.status === 401 || err.status === 403)) {
-            throw ActivityFailures.create('PermanentProviderError', 'Smile ID rejected our credentials', { provider: 'smile-id' });
+            throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'Smile ID rejected our credentials', { provider: 'smile-id' });
           }
           throw err; // network errors and 5xx: retried
         }

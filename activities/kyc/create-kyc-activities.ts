@@ -47,7 +47,7 @@ export function createKycActivities({ config, models }: KycActivityDeps) {
     /** POST /v0/kyc_links; the Idempotency-Key makes a retried call return the same link. */
     async createBridgeKycLink(input: { userId: string; idempotencyKey: string }): Promise<BridgeLinkResult> {
       const user = await models.User.findById(input.userId, { email: 1, firstName: 1, lastName: 1 }).lean();
-      if (!user) throw ActivityFailures.create('NotFound', 'user not found');
+      if (!user) throw ActivityFailures.create('NOT_FOUND', 'user not found');
       const body = JSON.stringify({ type: 'individual', full_name: `${user.firstName} ${user.lastName}`.trim(), email: user.email });
       const res = await postProviderJson<BridgeKycLinkResponse>(
         'bridge',

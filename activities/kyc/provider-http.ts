@@ -15,7 +15,7 @@ export async function postProviderJson<T>(provider: string, url: string, headers
   if (res.ok) return JSON.parse(text) as T;
   const message = `${provider} answered ${res.status}`;
   if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-    throw ActivityFailures.create('PermanentProviderError', message, { provider, status: res.status });
+    throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', message, { provider, status: res.status });
   }
-  throw ActivityFailures.create('ProviderUnavailable', message);
+  throw ActivityFailures.create('PROVIDER_UNAVAILABLE', message);
 }

@@ -42,7 +42,7 @@ async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
 const ignoreDuplicate = (err: unknown) => {
   if (!isDuplicateKeyError(err)) throw err;
 };
-const notFound = (what: string) => ActivityFailures.create('NotFound', `${what} not found`);
+const notFound = (what: string) => ActivityFailures.create('NOT_FOUND', `${what} not found`);
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const { models, channels, config } = deps;
@@ -92,7 +92,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       try {
         validatePlaceholders(req.event, req.data);
       } catch (err) {
-        if (err instanceof TemplateError) throw ActivityFailures.create('ValidationError', err.message);
+        if (err instanceof TemplateError) throw ActivityFailures.create('VALIDATION_ERROR', err.message);
         throw err;
       }
       const user = await models.User.findById(req.userId, { email: 1, phone: 1, locale: 1 }).lean();
@@ -132,7 +132,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     sendSms: (input: ChannelSendInput) =>
       withHeartbeat(async () => {
         const { user, message } = await render(input);
-        if (!user.phone) throw ActivityFailures.create('PermanentProviderError', 'No phone number', 'NO_ADDRESS');
+        if (!user.phone) throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'No phone number', 'NO_ADDRESS');
         const d = delivery(input, 'sms', false);
         const statusCallback = `${config.API_PUBLIC_URL}/webhooks/twilio/status/${encodeURIComponent(d.key)}`;
         return sendOnce(ledger, d, () => channels.sms.send({ to: user.phone!, body: message.sms, deliveryKey: d.key, statusCallback }));

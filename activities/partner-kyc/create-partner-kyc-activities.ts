@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import type { Models } from '../../adapters/models';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
@@ -16,7 +16,7 @@ type Deps = { models: Pick<Models, 'User' | 'DocumentLock' | 'PartnerKycSubmissi
 export function createPartnerKycActivities({ models }: Deps): PartnerKycActivities {
   async function submission(submissionId: string) {
     const s = await models.PartnerKycSubmission.findById(submissionId, { fieldsSealed: 0 }).lean();
-    if (!s) throw ApplicationFailure.create({ type: 'NotFound', message: 'submission not found', nonRetryable: true });
+    if (!s) throw ActivityFailures.create('NOT_FOUND', 'submission not found');
     return s;
   }
   async function audit(doc: Record<string, unknown> & { _id: string }) {
@@ -56,7 +56,7 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
       const prior = await models.AuditEvent.findById(auditId, { from: 1, to: 1 }).lean();
       if (!prior) {
         const current = await models.User.findById(s.userId, { kycLevel: 1 }).lean();
-        if (!current) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+        if (!current) throw ActivityFailures.create('NOT_FOUND', 'user not found');
         await audit({
           _id: auditId,
           actor: 'system:partner-kyc',
@@ -78,7 +78,7 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
           [`kyc.partner.documents.${s.documentId}`]: { status, description: outcome.description, resultCode: outcome.resultCode, idNumberLast3: s.idNumberLast3, submissionId, at },
         },
       }));
-      if (!written) throw ApplicationFailure.create({ type: 'NotFound', message: 'user not found', nonRetryable: true });
+      if (!written) throw ActivityFailures.create('NOT_FOUND', 'user not found');
       const after = tierAfter(written.before);
       await noteAnalyticsChange(models, 'user', s.userId);
       const held = await models.Transaction.find({ userId: s.userId, status: 'held' }, { _id: 1 }).lean();
@@ -92,7 +92,7 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
 
     async settleHeldTransaction({ transactionId, outcome }) {
       const tx = await models.Transaction.findById(transactionId).lean();
-      if (!tx) throw ApplicationFailure.create({ type: 'NotFound', message: 'transaction not found', nonRetryable: true });
+      if (!tx) throw ActivityFailures.create('NOT_FOUND', 'transaction not found');
       // Only the hold workflow writes a held transaction's status, so this is not a contended update.
       // Audit first, then the status a caller can read (the same order as every decision here).
       await audit({ _id: `transaction-hold:${transactionId}:${outcome}`, actor: 'system:step-up', subject: tx.userId, tenantId: tx.tenantId, action: `transaction.${outcome}`, from: { status: 'held' }, to: { status: outcome, transactionId } });

@@ -1,4 +1,5 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Config } from '../../adapters/config';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import type { Models } from '../../adapters/models';
@@ -26,7 +27,7 @@ const rejected = (description: string, resultCode: string): CheckOutcome => ({ d
 /** 401/403 from the provider is our configuration, not the user's data: never retried. */
 function permanentOnAuth(err: unknown): never {
   if ((err instanceof SmileHttpError || err instanceof SmileDocumentHttpError) && [400, 401, 403].includes(err.status)) {
-    throw ApplicationFailure.create({ type: 'PermanentProviderError', message: `Smile ID refused the request (${err.status})`, nonRetryable: true });
+    throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Smile ID refused the request (${err.status})`, { provider: 'smile-id' });
   }
   throw err;
 }
@@ -41,7 +42,7 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
 
   async function open(submissionId: string) {
     const s = await models.PartnerKycSubmission.findById(submissionId).lean();
-    if (!s) throw ApplicationFailure.create({ type: 'NotFound', message: 'submission not found', nonRetryable: true });
+    if (!s) throw ActivityFailures.create('NOT_FOUND', 'submission not found');
     return { s, fields: openFields(cipher, submissionId, s.fieldsSealed) };
   }
 
@@ -72,7 +73,7 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
         case SMILE_RESULT_CODES.noMatch:
           return rejected('No Match', res.ResultCode);
         case SMILE_RESULT_CODES.authorityUnavailable:
-          throw ApplicationFailure.create({ type: 'ProviderUnavailable', message: 'The identity authority is unavailable (1015)' });
+          throw ActivityFailures.create('PROVIDER_UNAVAILABLE', 'The identity authority is unavailable (1015)');
         case SMILE_RESULT_CODES.validated:
         case SMILE_RESULT_CODES.exactMatch:
         case SMILE_RESULT_CODES.partialMatch: {
@@ -85,7 +86,7 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
           return catalog?.acceptPartialMatch ? { decision: 'approved', description: 'Partial Match', resultCode: res.ResultCode } : rejected('Partial Match', res.ResultCode);
         }
         default:
-          throw ApplicationFailure.create({ type: 'PermanentProviderError', message: `Unexpected Smile ID result code ${res.ResultCode}`, nonRetryable: true });
+          throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Unexpected Smile ID result code ${res.ResultCode}`, { provider: 'smile-id' });
       }
     },
 
@@ -108,12 +109,12 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
         permanentOnAuth(err);
       }
       if (!verifySmileSignature(creds, status.timestamp, status.signature)) {
-        throw ApplicationFailure.create({ type: 'PermanentProviderError', message: 'Smile ID job status signature is invalid', nonRetryable: true });
+        throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'Smile ID job status signature is invalid', { provider: 'smile-id' });
       }
-      if (!status.job_complete || !status.result) throw ApplicationFailure.create({ type: 'DocumentJobPending', message: 'the document job is not complete yet' });
+      if (!status.job_complete || !status.result) throw ActivityFailures.create('DOCUMENT_JOB_PENDING', 'the document job is not complete yet');
       const code = status.result.ResultCode;
       if (code === SMILE_DOCUMENT_RESULT_CODES.verified && status.job_success) return { decision: 'approved', description: 'Document Verified', resultCode: code };
-      if (code === SMILE_DOCUMENT_RESULT_CODES.underReview) throw ApplicationFailure.create({ type: 'DocumentJobPending', message: 'the document is under review' });
+      if (code === SMILE_DOCUMENT_RESULT_CODES.underReview) throw ActivityFailures.create('DOCUMENT_JOB_PENDING', 'the document is under review');
       return rejected(status.result.ResultText || 'Document Not Verified', code);
     },
   };

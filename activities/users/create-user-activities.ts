@@ -135,7 +135,7 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       if (!details) {
         // Consumed by an earlier attempt of this activity that created the user: answer as it did.
         const user = await models.User.findById(ref.userId, { tenantId: 1, country: 1 }).lean();
-        if (!user) throw ActivityFailures.create('NotFound', 'The registration details are gone');
+        if (!user) throw ActivityFailures.create('NOT_FOUND', 'The registration details are gone');
         const org = user.tenantId ? await models.Organization.findById(user.tenantId, { settings: 1 }).lean() : null;
         return { ok: true, tenantId: user.tenantId ?? null, bridgeRequired: bridgeRequiredFor(config, user.country ?? null, org?.settings ?? null) };
       }

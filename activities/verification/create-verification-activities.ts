@@ -39,7 +39,7 @@ export function createVerificationActivities({ config, models }: VerificationAct
     /** Service defaults overlaid with the tenant's settings.verification, plus the user's time zone. */
     async getVerificationPlan(input: { requestId: string }): Promise<VerificationPlan> {
       const request = await models.VerificationRequest.findById(input.requestId, { userId: 1, tenantId: 1, maxSubmissions: 1 }).lean();
-      if (!request) throw ActivityFailures.create('NotFound', 'verification request not found');
+      if (!request) throw ActivityFailures.create('NOT_FOUND', 'verification request not found');
       const [user, org] = await Promise.all([
         models.User.findById(request.userId, { timezone: 1 }).lean(),
         request.tenantId ? models.Organization.findById(request.tenantId, { settings: 1 }).lean() : null,

@@ -111,14 +111,14 @@ async function claim(deps: LedgerDeps, d: DeliveryRef): Promise<Claim> {
   if (!current) throw new Error('delivery record vanished');
   if (current.status === 'sent' || current.status === 'delivered') return { claimed: false, providerMessageId: current.providerMessageId };
   if (current.status === 'failed') {
-    throw ActivityFailures.create('PermanentProviderError', current.error?.message ?? 'failed', current.error?.code ?? 'FAILED');
+    throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', current.error?.message ?? 'failed', current.error?.code ?? 'FAILED');
   }
   if (current.status === 'sending' && !d.idempotentProvider && now().getTime() - (current.sendingAt?.getTime() ?? 0) < deps.reconcileWindowMs) {
-    throw ActivityFailures.create('AwaitingConfirmation', 'An earlier attempt may have reached the provider; waiting for its callback');
+    throw ActivityFailures.create('AWAITING_CONFIRMATION', 'An earlier attempt may have reached the provider; waiting for its callback');
   }
   const attempt = current.attempts + 1;
   if (!(await recordFact(deps.models, d.key, `claim.${attempt}`, { source: 'worker' }))) {
-    throw ActivityFailures.create('ConcurrentAttempt', 'Another attempt holds this delivery');
+    throw ActivityFailures.create('CONCURRENT_ATTEMPT', 'Another attempt holds this delivery');
   }
   // Only the claim holder writes the record from here on, so a plain `_id` write is safe.
   await NotificationDelivery.updateOne({ _id: d.key }, { $set: { status: 'sending', sendingAt: now(), attempts: attempt } });
@@ -132,7 +132,7 @@ async function claim(deps: LedgerDeps, d: DeliveryRef): Promise<Claim> {
  *  - `sent`/`delivered`: the earlier attempt got through; return without calling the provider;
  *  - `sending`: an attempt died between the call and the record (crash, lost response). The
  *    provider's status callback carries our delivery key and records the outcome, so we wait
- *    (retryable AwaitingConfirmation) for up to the reconcile window; only if no callback came
+ *    (retryable AWAITING_CONFIRMATION) for up to the reconcile window; only if no callback came
  *    do we resend. A provider that deduplicates (`idempotent`) is resent at once.
  * Every write on this path is an insert or a write by `_id` alone: both stay flat as the ledger
  * grows, on MongoDB and on FerretDB alike.
@@ -147,7 +147,7 @@ export async function sendOnce(deps: LedgerDeps, d: DeliveryRef, send: () => Pro
   } catch (err) {
     if (err instanceof PermanentChannelError) {
       await recordFact(deps.models, d.key, 'failed', { source: 'worker', error: { code: err.code, message: err.message } });
-      throw ActivityFailures.create('PermanentProviderError', err.message, err.code);
+      throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', err.message, err.code);
     }
     // The provider answered "no": nothing was sent, so the next attempt need not reconcile.
     if (err instanceof RejectedByProvider) await deps.models.NotificationDelivery.updateOne({ _id: d.key }, { $set: { status: 'pending' } });

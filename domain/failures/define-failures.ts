@@ -16,7 +16,7 @@ type DetailsOf<K> = K extends { __details?: (details: infer D) => void } ? D : n
 type DetailArgs<K> = [DetailsOf<K>] extends [void] ? [] : [details: DetailsOf<K>];
 
 export interface FailureCatalog<T extends Record<string, FailureKind<any>>> {
-  /** The type names, as constants: `catalog.type.NotFound === 'NotFound'`. */
+  /** The type names, as constants: `catalog.type.NOT_FOUND === 'NOT_FOUND'`. */
   readonly type: { readonly [K in keyof T]: K };
   readonly kinds: T;
   /** Builds the ApplicationFailure to throw; its retryability comes from the catalog, not the call site. */

@@ -43,9 +43,9 @@ describe('identity number lookup (Smile ID shape, sandbox)', () => {
     await expect(lookup(number)).resolves.toEqual({ outcome, results: [{ type: 'bvn', outcome, resultCode }] });
   });
 
-  it('throws a retryable ProviderUnavailable on 1015, then succeeds once the authority is back', async () => {
-    await expect(lookup('22215000002')).rejects.toMatchObject({ type: 'ProviderUnavailable', nonRetryable: false });
-    await expect(lookup('22215000002')).rejects.toMatchObject({ type: 'ProviderUnavailable' });
+  it('throws a retryable PROVIDER_UNAVAILABLE on 1015, then succeeds once the authority is back', async () => {
+    await expect(lookup('22215000002')).rejects.toMatchObject({ type: 'PROVIDER_UNAVAILABLE', nonRetryable: false });
+    await expect(lookup('22215000002')).rejects.toMatchObject({ type: 'PROVIDER_UNAVAILABLE' });
     await expect(lookup('22215000002')).resolves.toMatchObject({ outcome: 'match' });
   });
 
@@ -67,6 +67,6 @@ describe('identity number lookup (Smile ID shape, sandbox)', () => {
   });
 
   it('fails permanently when the provider rejects our signature', async () => {
-    await expect(lookup('22200000001', { SMILE_ID_API_KEY: 'a-different-key-0123456789' })).rejects.toMatchObject({ type: 'PermanentProviderError', nonRetryable: true });
+    await expect(lookup('22200000001', { SMILE_ID_API_KEY: 'a-different-key-0123456789' })).rejects.toMatchObject({ type: 'PERMANENT_PROVIDER_ERROR', nonRetryable: true });
   });
 });

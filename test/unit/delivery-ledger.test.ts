@@ -36,7 +36,7 @@ describe('delivery ledger', () => {
     const { calls, send } = counting();
     // The first attempt "dies" inside the provider call: the record stays `sending`.
     await expect(sendOnce(ledger(), d, () => Promise.reject(new Error('socket hang up')))).rejects.toThrow('socket hang up');
-    expect(await failureType(sendOnce(ledger(), d, send))).toBe('AwaitingConfirmation');
+    expect(await failureType(sendOnce(ledger(), d, send))).toBe('AWAITING_CONFIRMATION');
     await recordProviderStatus(db.models, d.key, { status: 'delivered', providerStatus: 'delivered', providerMessageId: 'SM-real' });
     expect(await sendOnce(ledger(), d, send)).toEqual({ providerMessageId: 'SM-real', alreadySent: true });
     expect(calls.n).toBe(0);
@@ -65,9 +65,9 @@ describe('delivery ledger', () => {
   it('records a permanent failure once and never calls the provider again', async () => {
     const d = delivery();
     const first = sendOnce(ledger(), d, () => Promise.reject(new PermanentChannelError('TWILIO_21211', 'invalid number')));
-    expect(await failureType(first)).toBe('PermanentProviderError');
+    expect(await failureType(first)).toBe('PERMANENT_PROVIDER_ERROR');
     const { calls, send } = counting();
-    expect(await failureType(sendOnce(ledger(), d, send))).toBe('PermanentProviderError');
+    expect(await failureType(sendOnce(ledger(), d, send))).toBe('PERMANENT_PROVIDER_ERROR');
     expect(calls.n).toBe(0);
     expect(await readDelivery(db.models, d.key)).toMatchObject({ status: 'failed', error: { code: 'TWILIO_21211' } });
   });

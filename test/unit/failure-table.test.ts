@@ -14,11 +14,11 @@ describe('failure catalog', () => {
     expect(f.type).toBe('INVALID_CODE');
     expect(f.nonRetryable).toBe(true);
     expect(f.details).toEqual([{ remainingAttempts: 2 }]);
-    expect(ActivityFailures.create('ProviderUnavailable', 'down').nonRetryable).toBe(false);
+    expect(ActivityFailures.create('PROVIDER_UNAVAILABLE', 'down').nonRetryable).toBe(false);
   });
 
   it('derives the non-retryable list (no never-thrown types such as Conflict)', () => {
-    expect(NON_RETRYABLE_FAILURE_TYPES.sort()).toEqual(['NotFound', 'PermanentProviderError', 'ValidationError']);
+    expect(NON_RETRYABLE_FAILURE_TYPES.sort()).toEqual(['NOT_FOUND', 'PERMANENT_PROVIDER_ERROR', 'VALIDATION_ERROR']);
   });
 });
 
@@ -36,7 +36,7 @@ describe('failure table (type → HTTP)', () => {
 
   it('finds a provider failure under an activity failure', () => {
     const activity = new TemporalActivityFailure('createVeriffSession', 'a1', 'createVeriffSession', RetryState.NON_RETRYABLE_FAILURE, undefined,
-      ActivityFailures.create('PermanentProviderError', 'veriff answered 400', { provider: 'veriff', status: 400 }));
+      ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'veriff answered 400', { provider: 'veriff', status: 400 }));
     expect(mapError(updateFailed(activity))).toMatchObject({ status: 502, code: 'PROVIDER_ERROR' });
   });
 

@@ -16,7 +16,7 @@ describe('notify workflow', () => {
   });
   afterAll(() => env?.teardown());
 
-  const permanent = (code: string) => ApplicationFailure.create({ type: 'PermanentProviderError', nonRetryable: true, message: code, details: [code] });
+  const permanent = (code: string) => ApplicationFailure.create({ type: 'PERMANENT_PROVIDER_ERROR', nonRetryable: true, message: code, details: [code] });
 
   /** Activities with per-channel behaviour; `calls` records every attempt in order. */
   function fakes(plan: NotificationPlan, behaviour: Partial<Record<Channel, (attempt: number) => void>>) {

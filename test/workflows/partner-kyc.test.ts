@@ -126,7 +126,7 @@ describe('partner KYC workflows (time-skipping)', () => {
   });
 
   it('partnerKyc: a provider that stays down ends as a rejection the partner can resubmit after', async () => {
-    await withWorkers({ basic: async () => { throw ApplicationFailure.create({ type: 'PermanentProviderError', message: 'down', nonRetryable: true }); } }, async (h, prefix) => {
+    await withWorkers({ basic: async () => { throw ApplicationFailure.create({ type: 'PERMANENT_PROVIDER_ERROR', message: 'down', nonRetryable: true }); } }, async (h, prefix) => {
       const handle = await env.client.workflow.signalWithStart(partnerKyc, {
         workflowId: partnerKycWorkflowId(`u-${prefix}`, 'doc'),
         taskQueue: `${prefix}onboarding`,

@@ -160,7 +160,7 @@ describe('verificationRequest workflow', () => {
     const { h, out } = await run(
       {
         lookup: async (n) => {
-          if (n < 3) throw ApplicationFailure.create({ type: 'ProviderUnavailable', message: 'authority unavailable (1015)' });
+          if (n < 3) throw ApplicationFailure.create({ type: 'PROVIDER_UNAVAILABLE', message: 'authority unavailable (1015)' });
           return { outcome: 'match', results: [{ type: 'bvn', outcome: 'match', resultCode: '1012' }] };
         },
       },
@@ -214,7 +214,7 @@ describe('verificationRequest workflow', () => {
       async ({ handle }) => {
         await submit(handle);
         const err = await submit(handle).catch((e) => e);
-        expect(err.cause?.type).toBe(VerificationRequestFailures.type.VerificationInProgress);
+        expect(err.cause?.type).toBe(VerificationRequestFailures.type.VERIFICATION_IN_PROGRESS);
         release();
         return handle.result();
       },

@@ -49,16 +49,17 @@ export const FAILURE_HTTP: Record<FailureType, HttpAnswer> = {
   WRONG_STEP: { status: 409, code: 'WRONG_ONBOARDING_STEP' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', message: 'An Idempotency-Key header is required' },
   // verification-request submit update
-  VerificationRequestClosed: { status: 409, code: 'VERIFICATION_REQUEST_CLOSED', message: 'This verification request is closed' },
-  VerificationInProgress: { status: 409, code: 'VERIFICATION_IN_PROGRESS', message: 'A submission for this request is being verified' },
-  ResubmissionLimitReached: { status: 409, code: 'RESUBMISSION_LIMIT_REACHED', message: 'No submissions are left for this request' },
+  VERIFICATION_REQUEST_CLOSED: { status: 409, code: 'VERIFICATION_REQUEST_CLOSED', message: 'This verification request is closed' },
+  VERIFICATION_IN_PROGRESS: { status: 409, code: 'VERIFICATION_IN_PROGRESS', message: 'A submission for this request is being verified' },
+  RESUBMISSION_LIMIT_REACHED: { status: 409, code: 'RESUBMISSION_LIMIT_REACHED', message: 'No submissions are left for this request' },
   // activity failures that reach a caller through an update
-  NotFound: { status: 404, code: 'NOT_FOUND', message: 'Resource not found' },
-  ValidationError: { status: 422, code: 'UNPROCESSABLE', message: 'The request could not be processed as given' },
-  PermanentProviderError: { status: 502, code: 'PROVIDER_ERROR', message: 'The provider refused the request' },
-  ProviderUnavailable: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
-  AwaitingConfirmation: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
-  ConcurrentAttempt: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
+  NOT_FOUND: { status: 404, code: 'NOT_FOUND', message: 'Resource not found' },
+  VALIDATION_ERROR: { status: 422, code: 'UNPROCESSABLE', message: 'The request could not be processed as given' },
+  PERMANENT_PROVIDER_ERROR: { status: 502, code: 'PROVIDER_ERROR', message: 'The provider refused the request' },
+  PROVIDER_UNAVAILABLE: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
+  AWAITING_CONFIRMATION: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
+  CONCURRENT_ATTEMPT: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
+  DOCUMENT_JOB_PENDING: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
 };
 
 /** A workflow that no longer runs, by its id: the caller asked something of a closed process. */

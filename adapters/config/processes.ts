@@ -17,7 +17,7 @@ export const PROCESS_SECTIONS = {
   'onboarding-worker': ['core', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'partnerKyc'],
   'kyc-worker': ['core', 'pii', 'codec', 'onboarding', 'veriff', 'bridge', 'smileId'],
   'notifications-worker': ['core', 'pii', 'codec', 'passwordLinks', 'notifications', 'sendgrid', 'twilio', 'push'],
-  sandbox: ['core', 'veriff', 'bridge', 'smileId', 'sendgrid', 'twilio', 'push', 'sandboxSigning'],
+  sandbox: ['core', 'veriff', 'bridge', 'smileId', 'sendgrid', 'twilio', 'push', 'sandboxSigning', 'sandboxOutbox'],
   ops: ['core', 'pii', 'codec', 'auth', 'verification'],
 } as const satisfies Record<string, readonly SectionName[]>;
 

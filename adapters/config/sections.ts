@@ -6,7 +6,7 @@ import { onboardingSchema } from './onboarding';
 import { partnerKycSchema } from './partner-kyc';
 import { passwordLinksSchema, passwordRecoveryLimitsSchema } from './password-recovery';
 import { pushSchema } from './push';
-import { sandboxSigningSchema } from './sandbox';
+import { sandboxOutboxSchema, sandboxSigningSchema } from './sandbox';
 import { coreSchema } from './schema';
 import { jwtSchema, piiSchema } from './security';
 import { sendgridSchema, sendgridWebhooksSchema } from './sendgrid';
@@ -43,6 +43,7 @@ export const SECTIONS = {
   twilio: twilioSchema,
   push: pushSchema,
   sandboxSigning: sandboxSigningSchema,
+  sandboxOutbox: sandboxOutboxSchema,
 } as const;
 
 export type SectionName = keyof typeof SECTIONS;

@@ -28,6 +28,10 @@ const notificationDeliveryEventSchema = new Schema(
   { collection: 'notificationDeliveryEvents', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
 
+// Failures per channel for /metrics (adapters/business-gauges/notification-failures.ts): a range on
+// MongoDB; FerretDB scans either way.
+notificationDeliveryEventSchema.index({ kind: 1, createdAt: 1 });
+
 export type NotificationDeliveryEventDoc = InferSchemaType<typeof notificationDeliveryEventSchema> & { _id: string; createdAt: Date };
 
 export function notificationDeliveryEventModel(conn: Connection) {

@@ -52,6 +52,8 @@ async function main() {
 
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
   Object.assign(env, loadDevSecrets(paths.data, env));
+  // The sandbox outbox survives restarts of `npm start` (docs/sandbox.md); .env may point it elsewhere.
+  env.SANDBOX_OUTBOX_FILE ||= path.join(paths.data, 'sandbox-outbox.jsonl');
   const config = loadConfig(env); // fail fast, naming the variable, before starting anything
   // The workers load one prebuilt workflow bundle (rebuilt only when workflows/ or domain/ changed)
   // instead of each running webpack in its own long-lived process, and run compiled JavaScript, not

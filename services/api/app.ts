@@ -34,7 +34,7 @@ import { profileRouter } from './users/profile-routes';
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   const registry = createOpenApiRegistry();
-  const metrics = createMetrics();
+  const metrics = createMetrics(deps);
   // Routers that need a signed-in caller put `auth.requireUser` in their routes' `before`.
   const auth = createAuthKit(deps);
   // The documented routes, for tests that check every response against its schema.

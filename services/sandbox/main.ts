@@ -2,11 +2,15 @@ import { createServer } from 'node:http';
 import { loadConfig } from '../../adapters/config';
 import { createLogger } from '../../adapters/logger';
 import { createSandboxApp } from './app';
+import { Outbox } from './outbox';
 
 async function main() {
   const config = loadConfig(process.env, 'sandbox');
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'sandbox' });
-  const { app } = createSandboxApp({ config, logger });
+  // Persisted when SANDBOX_OUTBOX_FILE is set (npm start sets it under .data/): a restart keeps the messages.
+  const outbox = new Outbox({ file: config.SANDBOX_OUTBOX_FILE });
+  logger.info({ file: config.SANDBOX_OUTBOX_FILE ?? null, messages: outbox.count() }, 'sandbox outbox loaded');
+  const { app } = createSandboxApp({ config, logger, outbox });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(config.SANDBOX_PORT, config.HOST, resolve));
   logger.info({ port: config.SANDBOX_PORT }, 'sandbox listening');

@@ -12,6 +12,11 @@ export const SANDBOX_UNREGISTERED_TOKEN = /^unregistered/;
 export function pushRouter(deps: { outbox: Outbox }): Router {
   const router = Router();
   const seen = new Map<string, string>();
+  // The outbox outlives a restart (SANDBOX_OUTBOX_FILE): so do the keys it recorded, or a worker retrying
+  // across a sandbox restart would see its message "sent" twice when it was sent once.
+  for (const m of deps.outbox.list({ channel: 'push' }).reverse()) {
+    if (typeof m.meta?.idempotencyKey === 'string' && typeof m.meta.name === 'string') seen.set(m.meta.idempotencyKey, m.meta.name);
+  }
   const fcmError = (code: number, status: string, message: string, errorCode: string) => ({
     error: { code, message, status, details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] },
   });
@@ -31,7 +36,7 @@ export function pushRouter(deps: { outbox: Outbox }): Router {
     }
     deps.outbox.add({
       id: randomUUID(), channel: 'push', to: message.token, subject: message.notification?.title, body: message.notification?.body ?? '',
-      meta: { provider: 'push', name, data: message.data }, createdAt: new Date().toISOString(),
+      meta: { provider: 'push', name, data: message.data, idempotencyKey: typeof key === 'string' ? key : undefined }, createdAt: new Date().toISOString(),
     });
     res.json({ name });
   });

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../../../adapters/config';
 import { AppError, unauthorized } from './app-error';
+import { registerBusinessGauges, type BusinessMetricsDeps } from './business-metrics';
 
 type MetricsConfig = Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PUBLIC' | 'OPS_TOKEN'>;
 
@@ -40,10 +41,14 @@ export function requireMetricsAccess(config: MetricsConfig): RequestHandler {
   };
 }
 
-/** A registry per app instance (not prom-client's global) so tests can build many apps. */
-export function createMetrics() {
+/**
+ * A registry per app instance (not prom-client's global) so tests can build many apps. With `business`
+ * (the API's deps), the business gauges alerts.yml watches are computed at scrape time (business-metrics.ts).
+ */
+export function createMetrics(business?: BusinessMetricsDeps) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  if (business) registerBusinessGauges(registry, business);
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route pattern and status',

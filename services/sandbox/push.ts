@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
+import { fcmSendPath, type FcmErrorBody, type FcmMessage } from '../../adapters/providers/firebase/wire';
 import type { Outbox } from './outbox';
 
 /** Documented magic device tokens: `unregistered…` answers UNREGISTERED (a stale token). */
@@ -12,13 +13,13 @@ export const SANDBOX_UNREGISTERED_TOKEN = /^unregistered/;
 export function pushRouter(deps: { outbox: Outbox }): Router {
   const router = Router();
   const seen = new Map<string, string>();
-  const fcmError = (code: number, status: string, message: string, errorCode: string) => ({
+  const fcmError = (code: number, status: string, message: string, errorCode: string): FcmErrorBody => ({
     error: { code, message, status, details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] },
   });
 
-  router.post('/v1/projects/:project/messages\\:send', express.json({ limit: '256kb' }), (req, res) => {
+  router.post(fcmSendPath(':project').replace(':send', '\\:send'), express.json({ limit: '256kb' }), (req, res) => {
     if (!req.headers.authorization?.startsWith('Bearer ')) return void res.status(401).json({ error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } });
-    const message = (req.body as { message?: { token?: string; notification?: { title?: string; body?: string }; data?: Record<string, string> } }).message;
+    const message = (req.body as { message?: Partial<FcmMessage> & { notification?: Partial<FcmMessage['notification']> } }).message;
     if (!message?.token) return void res.status(400).json(fcmError(400, 'INVALID_ARGUMENT', 'The registration token is not a valid FCM registration token', 'INVALID_ARGUMENT'));
     if (SANDBOX_UNREGISTERED_TOKEN.test(message.token)) return void res.status(404).json(fcmError(404, 'NOT_FOUND', 'Requested entity was not found.', 'UNREGISTERED'));
     const key = req.headers['idempotency-key'];

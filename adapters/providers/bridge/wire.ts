@@ -2,6 +2,8 @@
 // webhook event envelope. Used by the client, the webhook parser and the sandbox simulator.
 
 export const BRIDGE_HEADERS = { apiKey: 'Api-Key', idempotencyKey: 'Idempotency-Key', webhookSignature: 'X-Webhook-Signature' } as const;
+/** The webhook signature header as Node presents incoming headers (lower case): what a route reads. */
+export const BRIDGE_WEBHOOK_SIGNATURE_HEADER = 'x-webhook-signature';
 
 export const BRIDGE_PATHS = { kycLinks: '/kyc_links' } as const;
 

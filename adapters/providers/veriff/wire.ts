@@ -4,6 +4,8 @@
 
 /** Headers of requests and webhooks alike: the API key, and the HMAC over the body. */
 export const VERIFF_HEADERS = { client: 'X-AUTH-CLIENT', signature: 'X-HMAC-SIGNATURE' } as const;
+/** The same, as Node presents incoming headers (lower case): what a webhook route reads. */
+export const VERIFF_WEBHOOK_HEADERS = { client: 'x-auth-client', signature: 'x-hmac-signature' } as const;
 
 export const VERIFF_PATHS = { sessions: '/v1/sessions' } as const;
 

@@ -2,6 +2,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express from 'express';
 import { z } from 'zod';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
+import { BRIDGE_WEBHOOK_SIGNATURE_HEADER } from '../../../adapters/providers/bridge/wire';
+import { VERIFF_WEBHOOK_HEADERS } from '../../../adapters/providers/veriff/wire';
 import { receiveBridgeWebhook, receiveVeriffWebhook, type KycWebhookResult } from '../../../use-cases/webhooks/receive-kyc-webhook';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
@@ -49,7 +51,10 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       summary: 'Veriff event and decision webhooks (X-HMAC-SIGNATURE over the raw body)',
       tags: ['Webhooks'],
       before: [raw],
-      request: { headers: z.object({ 'x-hmac-signature': z.string(), 'x-auth-client': z.string().optional() }), headersError: invalidSignature },
+      request: {
+        headers: z.object({ [VERIFF_WEBHOOK_HEADERS.signature]: z.string(), [VERIFF_WEBHOOK_HEADERS.client]: z.string().optional() }),
+        headersError: invalidSignature,
+      },
       responses: {
         200: { description: 'Accepted (also for duplicates)', data: ackSchema },
         400: { description: 'INVALID_JSON or UNSUPPORTED_EVENT' },
@@ -59,7 +64,7 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         answer(
           await receiveVeriffWebhook(
             { ...intake, veriff: { apiKey: config.VERIFF_API_KEY, sharedSecret: config.VERIFF_SHARED_SECRET } },
-            { body: rawBody(req), signature: headers['x-hmac-signature'], client: headers['x-auth-client'] },
+            { body: rawBody(req), signature: headers[VERIFF_WEBHOOK_HEADERS.signature], client: headers[VERIFF_WEBHOOK_HEADERS.client] },
           ),
         ),
     }),
@@ -69,7 +74,7 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       summary: 'Bridge webhooks (X-Webhook-Signature: RSA-SHA256 over "<t>.<raw body>", stale events refused)',
       tags: ['Webhooks'],
       before: [raw],
-      request: { headers: z.object({ 'x-webhook-signature': z.string() }), headersError: invalidSignature },
+      request: { headers: z.object({ [BRIDGE_WEBHOOK_SIGNATURE_HEADER]: z.string() }), headersError: invalidSignature },
       responses: {
         200: { description: 'Accepted (also for duplicates)', data: ackSchema },
         400: { description: 'STALE_WEBHOOK or an unreadable event (INVALID_JSON, UNSUPPORTED_EVENT)' },
@@ -79,7 +84,7 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         answer(
           await receiveBridgeWebhook(
             { ...intake, bridge: { publicKeyPem: config.BRIDGE_WEBHOOK_PUBLIC_KEY, maxAgeMs: config.BRIDGE_WEBHOOK_MAX_AGE_SECONDS * 1000 } },
-            { body: rawBody(req), signature: headers['x-webhook-signature'] },
+            { body: rawBody(req), signature: headers[BRIDGE_WEBHOOK_SIGNATURE_HEADER] },
           ),
         ),
     }),

@@ -32,46 +32,41 @@ async function toUserOwner<T>(
   deps: UserOwnerDeps,
   userId: string,
   send: { onboarding: (run: WorkflowHandle) => Promise<T>; account: (start: { workflowId: string; taskQueue: string; args: [AccountInput] }) => Promise<T> },
-  accountAllowed: () => Promise<boolean> = async () => true,
-): Promise<{ owner: 'onboarding' | 'account'; result: T } | { owner: 'none' }> {
+): Promise<T> {
   const run = deps.temporal.workflow.getHandle(onboardingWorkflowId(userId));
   try {
-    return { owner: 'onboarding', result: await send.onboarding(run) };
+    return await send.onboarding(run);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError) && !(await hasEnded(run))) throw err;
   }
-  if (!(await accountAllowed())) return { owner: 'none' };
-  const start = { workflowId: accountWorkflowId(userId), taskQueue: deps.accountTaskQueue, args: [{ userId }] as [AccountInput] };
-  return { owner: 'account', result: await send.account(start) };
+  return send.account({ workflowId: accountWorkflowId(userId), taskQueue: deps.accountTaskQueue, args: [{ userId }] });
 }
 
 /**
  * A signal to the user's owner (signal-with-start of the account workflow after the onboarding).
  * `accountAllowed` guards the start: a webhook naming a user id that has no user must not start
- * an account workflow for nobody.
+ * an account workflow for nobody (`none`).
  */
 export async function signalUserOwner<A>(
   deps: UserOwnerDeps,
   userId: string,
   signal: SignalDefinition<[A]>,
   arg: A,
-  accountAllowed?: () => Promise<boolean>,
+  accountAllowed: () => Promise<boolean> = async () => true,
 ): Promise<UserOwner> {
-  const sent = await toUserOwner(
-    deps,
-    userId,
-    {
-      onboarding: (run) => run.signal(signal, arg),
-      account: (start) => deps.temporal.workflow.signalWithStart(ACCOUNT_WORKFLOW, { ...start, signal, signalArgs: [arg] }).then(() => undefined),
+  return toUserOwner<UserOwner>(deps, userId, {
+    onboarding: (run) => run.signal(signal, arg).then(() => 'onboarding'),
+    account: async (start) => {
+      if (!(await accountAllowed())) return 'none';
+      await deps.temporal.workflow.signalWithStart(ACCOUNT_WORKFLOW, { ...start, signal, signalArgs: [arg] });
+      return 'account';
     },
-    accountAllowed,
-  );
-  return sent.owner;
+  });
 }
 
 /** An update to the user's owner (update-with-start of the account workflow after the onboarding). */
 export async function updateUserOwner<A, R>(deps: UserOwnerDeps, userId: string, update: UpdateDefinition<R, [A]>, arg: A): Promise<R> {
-  const sent = await toUserOwner(deps, userId, {
+  return toUserOwner(deps, userId, {
     onboarding: (run) => run.executeUpdate(update, { args: [arg] }),
     account: (start) =>
       deps.temporal.workflow.executeUpdateWithStart(update, {
@@ -79,6 +74,4 @@ export async function updateUserOwner<A, R>(deps: UserOwnerDeps, userId: string,
         startWorkflowOperation: new WithStartWorkflowOperation(ACCOUNT_WORKFLOW, { ...start, workflowIdConflictPolicy: 'USE_EXISTING' }),
       }),
   });
-  if (sent.owner === 'none') throw new Error('unreachable: the account fallback is always allowed for updates');
-  return sent.result;
 }

@@ -17,6 +17,7 @@ export function pushRouter(deps: { outbox: Outbox }): Router {
     error: { code, message, status, details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] },
   });
 
+  // `:send` is literal in FCM's path; escaped so Express does not read it as a route parameter.
   router.post(fcmSendPath(':project').replace(':send', '\\:send'), express.json({ limit: '256kb' }), (req, res) => {
     if (!req.headers.authorization?.startsWith('Bearer ')) return void res.status(401).json({ error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } });
     const message = (req.body as { message?: Partial<FcmMessage> & { notification?: Partial<FcmMessage['notification']> } }).message;

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { smileSignature } from '../../adapters/providers/smile-id/signature';
-import { SMILE_PATHS, SMILE_RESULT_CODES } from '../../adapters/providers/smile-id/wire';
+import { SMILE_PATHS, SMILE_RESULT_CODES, type SmileLookupBody } from '../../adapters/providers/smile-id/wire';
 import type { Config } from '../../adapters/config';
 
 /**
@@ -46,7 +46,7 @@ export function smileIdSimulator(config: Pick<Config, 'SMILE_ID_API_KEY' | 'SMIL
 
   router.post(SMILE_PATHS.idVerification, express.json({ limit: '64kb' }), (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+    const str = (k: keyof SmileLookupBody) => (typeof b[k] === 'string' ? (b[k] as string) : '');
     const expected = Buffer.from(smileSignature(config.SMILE_ID_API_KEY, config.SMILE_ID_PARTNER_ID, str('timestamp')));
     const given = Buffer.from(str('signature'));
     if (str('partner_id') !== config.SMILE_ID_PARTNER_ID || given.length !== expected.length || !timingSafeEqual(given, expected)) {

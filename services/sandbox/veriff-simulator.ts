@@ -10,8 +10,11 @@ import {
   VERIFF_PATHS,
   type VeriffDecisionWebhook,
   type VeriffEventWebhook,
+  type VeriffSessionRequest,
   type VeriffSessionResponse,
 } from '../../adapters/providers/veriff/wire';
+
+type VeriffPerson = NonNullable<VeriffSessionRequest['verification']['person']>;
 import { deliverWebhook, type WebhookDelivery } from './webhook-sender';
 
 export interface VeriffSession {
@@ -55,7 +58,7 @@ export function veriffSimulator(deps: SimulatorDeps) {
       res.status(401).json({ status: 'fail', code: '1102', message: 'Mandatory X-HMAC-SIGNATURE header containing the SHA256 hash of the payload.' });
       return;
     }
-    let verification: { vendorData?: string; endUserId?: string; person?: { firstName?: string; lastName?: string } };
+    let verification: Partial<Omit<VeriffSessionRequest['verification'], 'person'>> & { person?: Partial<VeriffPerson> };
     try {
       verification = JSON.parse(body.toString('utf8')).verification ?? {};
     } catch {

@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UserActivities } from '../activities/users/create-user-activities';
 import { ACCOUNT_IDLE_MS_DEFAULT, changeUserStatusUpdate, type AccountInput } from '../domain/contracts/account.contract';
-import { bridgeEventSignal, type BridgeEventSignal } from '../domain/contracts/onboarding.contract';
+import { bridgeEventSignal, veriffEventSignal, type BridgeEventSignal, type VeriffEventSignal } from '../domain/contracts/onboarding.contract';
+import { lateVeriffEvent } from '../domain/rules/late-veriff-event';
 import { USER_STATUSES } from '../domain/vocabulary/users';
 import { ActivityFailures } from '../domain/failures/catalog';
 import { activityProfiles } from './activity-profiles';
@@ -10,8 +11,8 @@ import { createAccountWriter, createSerial } from './account-writer';
 /**
  * The one writer of a user's status when no onboarding runs (it ended, or the user never had one:
  * staff, partner-created users). Admin changes arrive as an update (update-with-start), Bridge news
- * as a signal (signal-with-start); both are applied one at a time, so every transition sees the one
- * before it. Completes after `idleMs` without work; the next change starts a new run.
+ * and late Veriff decisions as signals (signal-with-start); all are applied one at a time, so every
+ * transition sees the one before it. Completes after `idleMs` without work; the next change starts a new run.
  */
 export async function account(input: AccountInput): Promise<void> {
   const { userId } = input;
@@ -21,6 +22,8 @@ export async function account(input: AccountInput): Promise<void> {
   const writer = createAccountWriter(users, userId, (key) => `${workflowId}.${runId}.${key}`);
   const serially = createSerial();
   const bridgeQueue: BridgeEventSignal[] = [];
+  const veriffQueue: VeriffEventSignal[] = [];
+  const veriffSeen = new Set<string>();
   let working = 0;
   // Every admin change restarts the idle clock, like a Bridge event does.
   let changes = 0;
@@ -45,23 +48,40 @@ export async function account(input: AccountInput): Promise<void> {
   setHandler(bridgeEventSignal, (ev) => {
     bridgeQueue.push(ev);
   });
+  setHandler(veriffEventSignal, (ev) => {
+    veriffQueue.push(ev);
+  });
+  const news = () => bridgeQueue.length + veriffQueue.length;
+
+  /** A Veriff decision after the onboarding: recorded, never acted on alone (domain/rules/late-veriff-event.ts). */
+  async function applyLateVeriff(ev: VeriffEventSignal) {
+    if (veriffSeen.has(ev.eventKey)) return;
+    veriffSeen.add(ev.eventKey);
+    const standing = await users.readAccountStanding({ userId });
+    const outcome = standing ? lateVeriffEvent(ev, standing, new Date().toISOString()) : { record: false as const };
+    if (outcome.record) await users.recordKycState({ userId, provider: 'veriff', state: { lateDecision: outcome.lateDecision } });
+  }
 
   for (;;) {
     const seenChanges = changes;
-    const idle = !(await condition(() => bridgeQueue.length > 0 || changes !== seenChanges, idleMs));
+    const idle = !(await condition(() => news() > 0 || changes !== seenChanges, idleMs));
     if (idle && working === 0) {
       // Nothing arrived in `idleMs`: finish (after any update that slipped in is answered).
       await condition(allHandlersFinished);
-      if (bridgeQueue.length === 0) return;
+      if (news() === 0) return;
     }
     while (bridgeQueue.length > 0) {
       const ev = bridgeQueue.shift()!;
       await serially(() => writer.applyBridgeEvent(ev));
     }
+    while (veriffQueue.length > 0) {
+      const ev = veriffQueue.shift()!;
+      await serially(() => applyLateVeriff(ev));
+    }
     // A long-lived account keeps its history short; the state lives on the user record.
     if (workflowInfo().continueAsNewSuggested && working === 0) {
       await condition(allHandlersFinished);
-      if (bridgeQueue.length === 0) await continueAsNew<typeof account>(input);
+      if (news() === 0) await continueAsNew<typeof account>(input);
     }
   }
 }

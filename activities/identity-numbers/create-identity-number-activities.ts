@@ -7,7 +7,8 @@ import { openDateOfBirth } from '../../adapters/identity/date-of-birth';
 import type { Models } from '../../adapters/models';
 import type { IdentityNumberType, LookupOutcome, LookupResult, SealedNumbers } from '../../domain/contracts/verification-request.contract';
 import { matchIdentity, normaliseDate } from '../../domain/rules/match-identity';
-import { SMILE_ID_TYPES, SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from '../../adapters/providers/smile-id-client';
+import { SmileHttpError, smileIdLookup } from '../../adapters/providers/smile-id/client';
+import { SMILE_ID_TYPES, SMILE_RESULT_CODES, type SmileLookupResponse } from '../../adapters/providers/smile-id/wire';
 
 export interface IdentityNumberActivityDeps {
   config: Pick<Config, 'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'>;

@@ -4,14 +4,9 @@ import type { Config } from '../../adapters/config';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import type { Models } from '../../adapters/models';
 import { openFields } from '../../adapters/partner-kyc/sealed-fields';
-import { SMILE_RESULT_CODES, SmileHttpError, smileIdLookup, type SmileLookupResponse } from '../../adapters/providers/smile-id-client';
-import {
-  SMILE_DOCUMENT_RESULT_CODES,
-  SmileDocumentHttpError,
-  smileDocumentJobStatus,
-  submitSmileDocumentJob,
-  verifySmileSignature,
-} from '../../adapters/providers/smile-id-documents';
+import { SmileHttpError, smileDocumentJobStatus, smileIdLookup, submitSmileDocumentJob } from '../../adapters/providers/smile-id/client';
+import { parseSmileJobResult } from '../../adapters/providers/smile-id/job-result';
+import { SMILE_RESULT_CODES, type SmileLookupResponse } from '../../adapters/providers/smile-id/wire';
 import type { CheckOutcome, PartnerKycProviderActivities } from '../../domain/contracts/partner-kyc.contract';
 import type { SmileImage } from '../../domain/partner-kyc/fields';
 import { matchIdentity } from '../../domain/rules/match-identity';
@@ -26,7 +21,7 @@ const rejected = (description: string, resultCode: string): CheckOutcome => ({ d
 
 /** 401/403 from the provider is our configuration, not the user's data: never retried. */
 function permanentOnAuth(err: unknown): never {
-  if ((err instanceof SmileHttpError || err instanceof SmileDocumentHttpError) && [400, 401, 403].includes(err.status)) {
+  if (err instanceof SmileHttpError && [400, 401, 403].includes(err.status)) {
     throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Smile ID refused the request (${err.status})`, { provider: 'smile-id' });
   }
   throw err;
@@ -108,14 +103,14 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
       } catch (err) {
         permanentOnAuth(err);
       }
-      if (!verifySmileSignature(creds, status.timestamp, status.signature)) {
-        throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'Smile ID job status signature is invalid', { provider: 'smile-id' });
+      const result = parseSmileJobResult(creds, status);
+      if (!result.ok) throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'Smile ID job status signature is invalid', { provider: 'smile-id' });
+      if (result.state === 'pending') {
+        const why = result.why === 'under_review' ? 'the document is under review' : 'the document job is not complete yet';
+        throw ActivityFailures.create('DOCUMENT_JOB_PENDING', why);
       }
-      if (!status.job_complete || !status.result) throw ActivityFailures.create('DOCUMENT_JOB_PENDING', 'the document job is not complete yet');
-      const code = status.result.ResultCode;
-      if (code === SMILE_DOCUMENT_RESULT_CODES.verified && status.job_success) return { decision: 'approved', description: 'Document Verified', resultCode: code };
-      if (code === SMILE_DOCUMENT_RESULT_CODES.underReview) throw ActivityFailures.create('DOCUMENT_JOB_PENDING', 'the document is under review');
-      return rejected(status.result.ResultText || 'Document Not Verified', code);
+      if (result.state === 'verified') return { decision: 'approved', description: 'Document Verified', resultCode: result.resultCode };
+      return rejected(result.resultText || 'Document Not Verified', result.resultCode);
     },
   };
 }

@@ -1,25 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
-import { signBridgeWebhook } from '../../adapters/providers/bridge-signature';
+import { signBridgeWebhook } from '../../adapters/providers/bridge/signature';
+import {
+  BRIDGE_HEADERS,
+  BRIDGE_KYC_STATUSES,
+  BRIDGE_PATHS,
+  type BridgeError,
+  type BridgeKycLink,
+  type BridgeWebhookEnvelope,
+} from '../../adapters/providers/bridge/wire';
 import type { SimulatorDeps } from './veriff-simulator';
 import { deliverWebhook } from './webhook-sender';
 
-export interface BridgeKycLink {
-  id: string;
-  full_name: string;
-  email: string;
-  type: 'individual' | 'business';
-  kyc_link: string;
-  tos_link: string;
-  kyc_status: string;
-  tos_status: string;
-  customer_id: string;
-  rejection_reasons: { reason: string }[];
-  created_at: string;
-}
+export type { BridgeKycLink };
 
-const KYC_STATUSES = ['not_started', 'incomplete', 'awaiting_questionnaire', 'awaiting_ubo', 'under_review', 'approved', 'rejected', 'paused', 'offboarded'];
-const error = (code: string, message: string, key?: string) => ({ code, message, source: { location: 'body', key: key ?? '' } });
+const KYC_STATUSES: readonly string[] = BRIDGE_KYC_STATUSES;
+const error = (code: string, message: string, key?: string): BridgeError => ({ code, message, source: { location: 'body', key: key ?? '' } });
 
 /**
  * Bridge (`/v0`): `POST /kyc_links` with Api-Key and a mandatory Idempotency-Key (same key and
@@ -33,9 +29,9 @@ export function bridgeSimulator(deps: SimulatorDeps) {
   const deliver = deps.deliver ?? ((d) => deliverWebhook(d, { logger: deps.logger }));
   const base = `${deps.config.SANDBOX_URL}/bridge`;
 
-  router.post('/bridge/v0/kyc_links', express.json(), (req, res) => {
-    if (req.header('api-key') !== deps.config.BRIDGE_API_KEY) return void res.status(401).json(error('unauthorized', 'Invalid API key'));
-    const key = req.header('idempotency-key');
+  router.post(`/bridge/v0${BRIDGE_PATHS.kycLinks}`, express.json(), (req, res) => {
+    if (req.header(BRIDGE_HEADERS.apiKey) !== deps.config.BRIDGE_API_KEY) return void res.status(401).json(error('unauthorized', 'Invalid API key'));
+    const key = req.header(BRIDGE_HEADERS.idempotencyKey);
     if (!key) return void res.status(400).json(error('bad_request', 'Idempotency-Key header is required', 'Idempotency-Key'));
     const bodyHash = createHash('sha256').update(JSON.stringify(req.body ?? {})).digest('hex');
     const prior = idempotency.get(key);
@@ -64,8 +60,8 @@ export function bridgeSimulator(deps: SimulatorDeps) {
     res.status(200).json(link);
   });
 
-  router.get('/bridge/v0/kyc_links/:id', (req, res) => {
-    if (req.header('api-key') !== deps.config.BRIDGE_API_KEY) return void res.status(401).json(error('unauthorized', 'Invalid API key'));
+  router.get(`/bridge/v0${BRIDGE_PATHS.kycLinks}/:id`, (req, res) => {
+    if (req.header(BRIDGE_HEADERS.apiKey) !== deps.config.BRIDGE_API_KEY) return void res.status(401).json(error('unauthorized', 'Invalid API key'));
     const link = links.get(req.params.id);
     if (!link) return void res.status(404).json(error('not_found', 'KYC link not found'));
     res.json(link);
@@ -74,18 +70,19 @@ export function bridgeSimulator(deps: SimulatorDeps) {
   async function emit(link: BridgeKycLink, changes: Record<string, unknown>) {
     const privateKey = deps.config.SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY;
     if (!privateKey) throw new Error('SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY is not configured');
-    const body = JSON.stringify({
+    const envelope: BridgeWebhookEnvelope = {
       api_version: 'v0',
       event_id: `wh_${randomUUID().replace(/-/g, '')}`,
       event_category: 'kyc_link',
       event_type: 'kyc_link.updated.status_transitioned',
       event_object_id: link.id,
       event_object_status: link.kyc_status,
-      event_object: link,
+      event_object: { ...link },
       event_object_changes: changes,
       event_created_at: new Date().toISOString(),
-    });
-    return deliver({ url: `${deps.apiUrl()}/users/webhook/kyc`, headers: { 'X-Webhook-Signature': signBridgeWebhook(privateKey, body, Date.now()) }, body });
+    };
+    const body = JSON.stringify(envelope);
+    return deliver({ url: `${deps.apiUrl()}/users/webhook/kyc`, headers: { [BRIDGE_HEADERS.webhookSignature]: signBridgeWebhook(privateKey, body, Date.now()) }, body });
   }
 
   router.post('/bridge/kyc_links/:id/tos', async (req, res) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
+import { fcmSendPath, type FcmErrorBody, type FcmMessage } from '../../adapters/providers/firebase/wire';
 import type { Outbox } from './outbox';
 
 /** Documented magic device tokens: `unregistered…` answers UNREGISTERED (a stale token). */
@@ -17,13 +18,14 @@ export function pushRouter(deps: { outbox: Outbox }): Router {
   for (const m of deps.outbox.list({ channel: 'push' }).reverse()) {
     if (typeof m.meta?.idempotencyKey === 'string' && typeof m.meta.name === 'string') seen.set(m.meta.idempotencyKey, m.meta.name);
   }
-  const fcmError = (code: number, status: string, message: string, errorCode: string) => ({
+  const fcmError = (code: number, status: string, message: string, errorCode: string): FcmErrorBody => ({
     error: { code, message, status, details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] },
   });
 
-  router.post('/v1/projects/:project/messages\\:send', express.json({ limit: '256kb' }), (req, res) => {
+  // `:send` is literal in FCM's path; escaped so Express does not read it as a route parameter.
+  router.post(fcmSendPath(':project').replace(':send', '\\:send'), express.json({ limit: '256kb' }), (req, res) => {
     if (!req.headers.authorization?.startsWith('Bearer ')) return void res.status(401).json({ error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } });
-    const message = (req.body as { message?: { token?: string; notification?: { title?: string; body?: string }; data?: Record<string, string> } }).message;
+    const message = (req.body as { message?: Partial<FcmMessage> & { notification?: Partial<FcmMessage['notification']> } }).message;
     if (!message?.token) return void res.status(400).json(fcmError(400, 'INVALID_ARGUMENT', 'The registration token is not a valid FCM registration token', 'INVALID_ARGUMENT'));
     if (SANDBOX_UNREGISTERED_TOKEN.test(message.token)) return void res.status(404).json(fcmError(404, 'NOT_FOUND', 'Requested entity was not found.', 'UNREGISTERED'));
     const key = req.headers['idempotency-key'];

@@ -1,27 +1,15 @@
-import { createPrivateKey, createSign, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Config } from '../../adapters/config';
 import type { Logger } from '../../adapters/logger';
+import { signSendGridEvents } from '../../adapters/providers/sendgrid/signature';
+import { SENDGRID_HEADERS, SENDGRID_PATHS, type SendGridErrorBody, type SendGridEvent } from '../../adapters/providers/sendgrid/wire';
 import type { Outbox } from './outbox';
 import { deliverWebhook } from './webhook-sender';
 
 /** Documented magic recipient: on the global suppression list, as if the person unsubscribed. */
 export const SANDBOX_UNSUBSCRIBED_EMAIL = /^unsubscribed(\+.*)?@/i;
 
-interface SendGridEvent {
-  email: string;
-  timestamp: number;
-  event: string;
-  sg_event_id: string;
-  sg_message_id: string;
-  [customArg: string]: unknown;
-}
-
-/** Signs like SendGrid's Signed Event Webhook: ECDSA P-256 / SHA-256 over timestamp + body, DER, base64. */
-export function signSendGridEvents(privateKeyBase64: string, timestamp: string, body: string): string {
-  const key = createPrivateKey({ key: Buffer.from(privateKeyBase64, 'base64'), format: 'der', type: 'pkcs8' });
-  return createSign('sha256').update(timestamp + body).sign(key).toString('base64');
-}
 
 /**
  * SendGrid v3 simulator: `POST /v3/mail/send` (202 + X-Message-Id) and the global suppression
@@ -43,8 +31,8 @@ export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | '
       {
         url: `${deps.config.API_PUBLIC_URL}/webhooks/sendgrid/events`,
         headers: {
-          'x-twilio-email-event-webhook-signature': signSendGridEvents(key, timestamp, body),
-          'x-twilio-email-event-webhook-timestamp': timestamp,
+          [SENDGRID_HEADERS.eventSignature]: signSendGridEvents(key, timestamp, body),
+          [SENDGRID_HEADERS.eventTimestamp]: timestamp,
         },
         body,
       },
@@ -57,14 +45,14 @@ export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | '
   };
 
   const authorized = (header: string | undefined) => header === `Bearer ${deps.config.SENDGRID_API_KEY}`;
-  const unauthorized = { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] };
+  const unauthorized: SendGridErrorBody = { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] };
 
-  router.get('/v3/asm/suppressions/global/:email', (req, res) => {
+  router.get(`${SENDGRID_PATHS.globalSuppressions}/:email`, (req, res) => {
     if (!authorized(req.headers.authorization)) return void res.status(401).json(unauthorized);
     res.json(SANDBOX_UNSUBSCRIBED_EMAIL.test(req.params.email) ? { recipient_email: req.params.email } : {});
   });
 
-  router.post('/v3/mail/send', express.json({ limit: '1mb' }), (req, res) => {
+  router.post(SENDGRID_PATHS.mailSend, express.json({ limit: '1mb' }), (req, res) => {
     if (!authorized(req.headers.authorization)) return void res.status(401).json(unauthorized);
     const b = req.body as {
       personalizations?: { to?: { email: string }[]; subject?: string; custom_args?: Record<string, string> }[];
@@ -73,7 +61,7 @@ export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | '
       content?: { type: string; value: string }[];
       custom_args?: Record<string, string>;
     };
-    const errors: { message: string; field: string; help: null }[] = [];
+    const errors: SendGridErrorBody['errors'] = [];
     if (!b.personalizations?.length || !b.personalizations.every((p) => p.to?.length)) errors.push({ message: 'The personalizations field is required and must have at least one personalization with a to.', field: 'personalizations', help: null });
     if (!b.from?.email) errors.push({ message: 'The from object must be provided for every email send.', field: 'from', help: null });
     if (!b.content?.length) errors.push({ message: 'Unless a valid template_id is provided, the content parameter is required.', field: 'content', help: null });
@@ -92,7 +80,7 @@ export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | '
         }
       }
     }
-    res.setHeader('X-Message-Id', messageId);
+    res.setHeader(SENDGRID_HEADERS.messageId, messageId);
     res.status(202).end();
     queueEvents(events);
   });

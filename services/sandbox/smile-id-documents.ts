@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Config } from '../../adapters/config';
-import { smileSignature } from '../../adapters/providers/smile-id-client';
-import { IMAGE_PARTS, SMILE_DOCUMENT_RESULT_CODES, verifySmileSignature } from '../../adapters/providers/smile-id-documents';
+import { smileSignature, verifySmileSignature } from '../../adapters/providers/smile-id/signature';
+import { IMAGE_PARTS, SMILE_DOCUMENT_RESULT_CODES, SMILE_HEADERS, SMILE_PATHS } from '../../adapters/providers/smile-id/wire';
 
 /**
  * Smile ID document verification simulator (v3 shape): `POST /v3/document-verification`
@@ -18,9 +18,10 @@ export function smileIdDocumentSimulator(config: Pick<Config, 'SMILE_ID_API_KEY'
   const jobs = new Map<string, { userId: string; outcome: 'verified' | 'rejected' | 'pending' }>();
   const creds = { apiKey: config.SMILE_ID_API_KEY, partnerId: config.SMILE_ID_PARTNER_ID };
   const authorised = (req: express.Request) =>
-    req.get('smileid-partner-id') === config.SMILE_ID_PARTNER_ID && verifySmileSignature(creds, req.get('smileid-timestamp') ?? '', req.get('smileid-request-signature') ?? '');
+    req.get(SMILE_HEADERS.partnerId) === config.SMILE_ID_PARTNER_ID &&
+    verifySmileSignature(creds, req.get(SMILE_HEADERS.timestamp) ?? '', req.get(SMILE_HEADERS.signature) ?? '');
 
-  router.post('/v3/document-verification', express.raw({ type: 'multipart/form-data', limit: '30mb' }), async (req, res) => {
+  router.post(SMILE_PATHS.documentVerification, express.raw({ type: 'multipart/form-data', limit: '30mb' }), async (req, res) => {
     if (!authorised(req)) return void res.status(401).json({ code: '2205', error: 'You are not authorized to do that.' });
     let form: FormData;
     try {
@@ -44,7 +45,7 @@ export function smileIdDocumentSimulator(config: Pick<Config, 'SMILE_ID_API_KEY'
     res.status(202).json({ job_id: jobId });
   });
 
-  router.get('/v3/status/:jobId', (req, res) => {
+  router.get(`${SMILE_PATHS.status}/:jobId`, (req, res) => {
     if (!authorised(req)) return void res.status(401).json({ code: '2205', error: 'You are not authorized to do that.' });
     const job = jobs.get(req.params.jobId);
     if (!job) return void res.status(404).json({ code: '2204', error: 'Job not found' });

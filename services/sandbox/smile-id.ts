@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
-import { SMILE_RESULT_CODES, smileSignature } from '../../adapters/providers/smile-id-client';
+import { smileSignature } from '../../adapters/providers/smile-id/signature';
+import { SMILE_PATHS, SMILE_RESULT_CODES, type SmileLookupBody } from '../../adapters/providers/smile-id/wire';
 import type { Config } from '../../adapters/config';
 
 /**
@@ -43,9 +44,9 @@ export function smileIdSimulator(config: Pick<Config, 'SMILE_ID_API_KEY' | 'SMIL
   const router = Router();
   const calls = new Map<string, number>();
 
-  router.post('/v1/id_verification', express.json({ limit: '64kb' }), (req, res) => {
+  router.post(SMILE_PATHS.idVerification, express.json({ limit: '64kb' }), (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+    const str = (k: keyof SmileLookupBody) => (typeof b[k] === 'string' ? (b[k] as string) : '');
     const expected = Buffer.from(smileSignature(config.SMILE_ID_API_KEY, config.SMILE_ID_PARTNER_ID, str('timestamp')));
     const given = Buffer.from(str('signature'));
     if (str('partner_id') !== config.SMILE_ID_PARTNER_ID || given.length !== expected.length || !timingSafeEqual(given, expected)) {

@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Config } from '../../adapters/config';
 import type { Logger } from '../../adapters/logger';
-import { isValidVeriffSignature, veriffSignature } from '../../adapters/providers/veriff-signature';
+import { isValidVeriffSignature, veriffSignature } from '../../adapters/providers/veriff/signature';
+import {
+  VERIFF_DECISION_CODES,
+  VERIFF_EVENT_CODES,
+  VERIFF_HEADERS,
+  VERIFF_PATHS,
+  type VeriffDecisionWebhook,
+  type VeriffEventWebhook,
+  type VeriffSessionRequest,
+  type VeriffSessionResponse,
+} from '../../adapters/providers/veriff/wire';
+
+type VeriffPerson = NonNullable<VeriffSessionRequest['verification']['person']>;
 import { deliverWebhook, type WebhookDelivery } from './webhook-sender';
 
 export interface VeriffSession {
@@ -16,9 +28,9 @@ export interface VeriffSession {
   createdAt: string;
 }
 
-// Status → Veriff code (https://devdocs.veriff.com/docs/verification-session-status-codes-table).
-const EVENT_CODES: Record<string, number> = { started: 7001, submitted: 7002 };
-const DECISION_CODES: Record<string, number> = { approved: 9001, declined: 9102, resubmission_requested: 9103, expired: 9104, abandoned: 9104, review: 9121 };
+// Status → Veriff code, from the provider home (adapters/providers/veriff/wire.ts).
+const EVENT_CODES: Record<string, number> = VERIFF_EVENT_CODES;
+const DECISION_CODES: Record<string, number> = VERIFF_DECISION_CODES;
 
 export interface SimulatorDeps {
   config: Pick<Config, 'SANDBOX_URL' | 'VERIFF_API_KEY' | 'VERIFF_SHARED_SECRET' | 'BRIDGE_API_KEY' | 'SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY'>;
@@ -39,13 +51,14 @@ export function veriffSimulator(deps: SimulatorDeps) {
   const secret = deps.config.VERIFF_SHARED_SECRET;
   const deliver = deps.deliver ?? ((d) => deliverWebhook(d, { logger: deps.logger }));
 
-  router.post('/veriff/v1/sessions', express.raw({ type: '*/*' }), (req, res) => {
+  router.post(`/veriff${VERIFF_PATHS.sessions}`, express.raw({ type: '*/*' }), (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (req.header('x-auth-client') !== deps.config.VERIFF_API_KEY || !isValidVeriffSignature(secret, body, req.header('x-hmac-signature'))) {
+    const signature = req.header(VERIFF_HEADERS.signature);
+    if (req.header(VERIFF_HEADERS.client) !== deps.config.VERIFF_API_KEY || !isValidVeriffSignature(secret, body, signature)) {
       res.status(401).json({ status: 'fail', code: '1102', message: 'Mandatory X-HMAC-SIGNATURE header containing the SHA256 hash of the payload.' });
       return;
     }
-    let verification: { vendorData?: string; endUserId?: string; person?: { firstName?: string; lastName?: string } };
+    let verification: Partial<Omit<VeriffSessionRequest['verification'], 'person'>> & { person?: Partial<VeriffPerson> };
     try {
       verification = JSON.parse(body.toString('utf8')).verification ?? {};
     } catch {
@@ -56,7 +69,11 @@ export function veriffSimulator(deps: SimulatorDeps) {
     const session: VeriffSession = { id, vendorData: verification.vendorData ?? '', endUserId: verification.endUserId ?? null, person: verification.person ? { firstName: String(verification.person.firstName ?? ''), lastName: String(verification.person.lastName ?? '') } : null, status: 'created', attemptId: randomUUID(), createdAt: new Date().toISOString() };
     sessions.set(id, session);
     const url = `${deps.config.SANDBOX_URL}/veriff/session/${id}`;
-    res.status(201).json({ status: 'success', verification: { id, url, vendorData: session.vendorData, host: deps.config.SANDBOX_URL, status: 'created', sessionToken: randomUUID() } });
+    const answer: VeriffSessionResponse = {
+      status: 'success',
+      verification: { id, url, vendorData: session.vendorData, host: deps.config.SANDBOX_URL, status: 'created', sessionToken: randomUUID() },
+    };
+    res.status(201).json(answer);
   });
 
   router.post('/veriff/sessions/:sessionId/decision', express.json(), async (req, res) => {
@@ -67,15 +84,15 @@ export function veriffSimulator(deps: SimulatorDeps) {
       return void res.status(400).json({ error: `status must be one of ${[...Object.keys(EVENT_CODES), ...Object.keys(DECISION_CODES)].join(', ')}` });
     }
     session.status = status;
-    const payload = EVENT_CODES[status]
-      ? { id: session.id, attemptId: session.attemptId, feature: 'selfid', code: EVENT_CODES[status], action: status, vendorData: session.vendorData, endUserId: session.endUserId }
+    const payload: VeriffEventWebhook | VeriffDecisionWebhook = EVENT_CODES[status]
+      ? { id: session.id, attemptId: session.attemptId, feature: 'selfid', code: EVENT_CODES[status], action: status as VeriffEventWebhook['action'], vendorData: session.vendorData, endUserId: session.endUserId }
       : {
           status: 'success',
           verification: {
             id: session.id,
             attemptId: session.attemptId,
             code: DECISION_CODES[status],
-            status,
+            status: status as VeriffDecisionWebhook['verification']['status'],
             vendorData: session.vendorData,
             endUserId: session.endUserId,
             reason: status === 'declined' ? 'Physical document not used' : status === 'resubmission_requested' ? 'Video and/or photos missing' : null,
@@ -90,7 +107,7 @@ export function veriffSimulator(deps: SimulatorDeps) {
     const body = JSON.stringify(payload);
     const result = await deliver({
       url: `${deps.apiUrl()}/users/webhook-kyc`,
-      headers: { 'X-AUTH-CLIENT': deps.config.VERIFF_API_KEY, 'X-HMAC-SIGNATURE': veriffSignature(secret, body) },
+      headers: { [VERIFF_HEADERS.client]: deps.config.VERIFF_API_KEY, [VERIFF_HEADERS.signature]: veriffSignature(secret, body) },
       body,
     });
     res.json({ session, webhook: result });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { countWebhookDeliveries } from '../../adapters/models/webhook-delivery';
-import { veriffSignature } from '../../adapters/providers/veriff-signature';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { TEST_SECRETS } from '../helpers/config';
 import { request } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { veriffSignature } from '../../adapters/providers/veriff-signature';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { countWebhookDeliveries } from '../../adapters/models/webhook-delivery';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { createApp } from '../../services/api/app';

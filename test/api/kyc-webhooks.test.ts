@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { veriffSignature } from '../../adapters/providers/veriff-signature';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { countWebhookDeliveries } from '../../adapters/models/webhook-delivery';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { kycWebhooks } from '../helpers/kyc-webhooks';

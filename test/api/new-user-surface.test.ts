@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '../../adapters/logger';
 import { createSandboxApp } from '../../services/sandbox/app';
-import { veriffSignature } from '../../adapters/providers/veriff-signature';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { createServiceToken } from '../../adapters/identity/service-tokens';
 import { ConfigError, loadConfig } from '../../adapters/config';
 import { allowedOrigins } from '../../services/api/http/cors';

@@ -5,7 +5,7 @@ import { readDelivery } from '../../adapters/notifications/delivery-ledger';
 import { taskQueues } from '../../domain/task-queues';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
-import { signSendGridEvents } from '../../services/sandbox/sendgrid';
+import { signSendGridEvents } from '../../adapters/providers/sendgrid/signature';
 import { userWithToken } from '../helpers/auth';
 import { TEST_SECRETS } from '../helpers/config';
 import { request } from '../helpers/http';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { signBridgeWebhook } from '../../adapters/providers/bridge-signature';
-import { veriffSignature } from '../../adapters/providers/veriff-signature';
+import { signBridgeWebhook } from '../../adapters/providers/bridge/signature';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { TEST_BRIDGE_WEBHOOK_PRIVATE_KEY } from './bridge-test-keys';
 import { TEST_SECRETS } from './config';
 import type { OnboardingStack } from './onboarding-stack';

@@ -5,7 +5,7 @@ import { loadDevSecrets } from '../../infra/dev-stack/dev-secrets';
 import { bridgeRequiredFor } from '../../activities/users/bridge-policy';
 import { loadConfig } from '../../adapters/config';
 import { registrationUserId } from '../../adapters/crypto/onboarding-digests';
-import { signBridgeWebhook, verifyBridgeWebhook } from '../../adapters/providers/bridge-signature';
+import { signBridgeWebhook, verifyBridgeWebhook } from '../../adapters/providers/bridge/signature';
 import { TEST_BRIDGE_WEBHOOK_PRIVATE_KEY, TEST_BRIDGE_WEBHOOK_PUBLIC_KEY } from '../helpers/bridge-test-keys';
 import { TEST_SECRETS } from '../helpers/config';
 

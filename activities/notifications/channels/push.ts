@@ -1,26 +1,23 @@
-import fs from 'node:fs';
-import { cert, initializeApp, type App, type Credential } from 'firebase-admin/app';
-import { getMessaging } from 'firebase-admin/messaging';
+import type { Credential } from 'firebase-admin/app';
 import type { Config } from '../../../adapters/config';
 import { PermanentChannelError, RejectedByProvider, isTransientStatus, type PushChannel, type PushMessage } from '../../../adapters/notifications/channel';
+import { FcmApiError, createFcmAdminClient, createFcmHttpClient } from '../../../adapters/providers/firebase/client';
+import { FCM_INVALID_TOKEN_CODES, FCM_STALE_TOKEN_CODES, type FcmMessage } from '../../../adapters/providers/firebase/wire';
 
-// FCM errors that mean "this token will never work again": the device must be forgotten.
-const STALE_TOKEN_CODES = new Set(['UNREGISTERED', 'messaging/registration-token-not-registered']);
-const INVALID_TOKEN_CODES = new Set(['INVALID_ARGUMENT', 'messaging/invalid-argument', 'messaging/invalid-registration-token']);
-
-/** The FCM v1 request body; the sandbox and the real SDK send the same shape. */
-export const fcmMessage = (msg: PushMessage) => ({
+/** The FCM v1 message; the sandbox and the real SDK send the same shape. */
+export const fcmMessage = (msg: PushMessage): FcmMessage => ({
   token: msg.token,
   notification: { title: msg.title, body: msg.body },
   data: msg.data,
 });
 
-/** Maps an FCM error to the channel's error kinds; an unknown status is treated as transient. */
-function pushError(code: string, message: string, status?: number): Error {
-  if (STALE_TOKEN_CODES.has(code)) return new PermanentChannelError('UNREGISTERED', 'The device token is no longer registered');
-  if (INVALID_TOKEN_CODES.has(code)) return new PermanentChannelError('INVALID_TOKEN', message);
-  if (status === undefined || isTransientStatus(status)) return new RejectedByProvider(status ?? 503, message);
-  return new PermanentChannelError(code, message);
+/** Maps an FCM refusal to the channel's error kinds; an unknown status is treated as transient. */
+function channelError(err: unknown): never {
+  if (!(err instanceof FcmApiError)) throw err;
+  if (FCM_STALE_TOKEN_CODES.has(err.code)) throw new PermanentChannelError('UNREGISTERED', 'The device token is no longer registered');
+  if (FCM_INVALID_TOKEN_CODES.has(err.code)) throw new PermanentChannelError('INVALID_TOKEN', err.message);
+  if (err.status === undefined || isTransientStatus(err.status)) throw new RejectedByProvider(err.status ?? 503, err.message);
+  throw new PermanentChannelError(err.code, err.message);
 }
 
 /**
@@ -28,20 +25,12 @@ function pushError(code: string, message: string, status?: number): Error {
  * honours (FCM itself has none), so a retried send is harmless.
  */
 export function createSandboxPushChannel(config: Pick<Config, 'PUSH_SANDBOX_URL' | 'SANDBOX_URL' | 'FCM_PROJECT_ID'>): PushChannel {
-  const url = `${config.PUSH_SANDBOX_URL ?? config.SANDBOX_URL}/v1/projects/${config.FCM_PROJECT_ID}/messages:send`;
+  const client = createFcmHttpClient({ baseUrl: config.PUSH_SANDBOX_URL ?? config.SANDBOX_URL, project: config.FCM_PROJECT_ID });
   return {
     idempotent: true,
     async send(msg) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox', 'idempotency-key': msg.idempotencyKey },
-        body: JSON.stringify({ message: fcmMessage(msg) }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      const body = (await res.json().catch(() => ({}))) as { name?: string; error?: { message?: string; status?: string; details?: { errorCode?: string }[] } };
-      if (res.ok && body.name) return { providerMessageId: body.name };
-      const code = body.error?.details?.find((d) => d.errorCode)?.errorCode ?? body.error?.status ?? String(res.status);
-      throw pushError(code, body.error?.message ?? `push provider answered ${res.status}`, res.status);
+      const sent = await client.send(fcmMessage(msg), msg.idempotencyKey).catch(channelError);
+      return { providerMessageId: sent.name };
     },
   };
 }
@@ -51,19 +40,12 @@ export function createFcmPushChannel(
   config: Pick<Config, 'FCM_PROJECT_ID' | 'FCM_SERVICE_ACCOUNT_PATH'>,
   opts: { credential?: Credential; appName?: string } = {},
 ): PushChannel {
-  const credential = opts.credential ?? (config.FCM_SERVICE_ACCOUNT_PATH ? cert(JSON.parse(fs.readFileSync(config.FCM_SERVICE_ACCOUNT_PATH, 'utf8'))) : undefined);
-  const app: App = initializeApp({ projectId: config.FCM_PROJECT_ID, ...(credential ? { credential } : {}) }, opts.appName ?? `push-${config.FCM_PROJECT_ID}`);
-  const messaging = getMessaging(app);
+  const client = createFcmAdminClient({ project: config.FCM_PROJECT_ID, serviceAccountPath: config.FCM_SERVICE_ACCOUNT_PATH, ...opts });
   return {
     idempotent: false,
     async send(msg) {
-      try {
-        return { providerMessageId: await messaging.send(fcmMessage(msg)) };
-      } catch (err) {
-        const e = err as { code?: string; message?: string; httpResponse?: { status?: number } };
-        if (!e.code) throw err;
-        throw pushError(e.code, e.message ?? e.code);
-      }
+      const sent = await client.send(fcmMessage(msg)).catch(channelError);
+      return { providerMessageId: sent.name };
     },
   };
 }

@@ -6,6 +6,8 @@ import { AppError } from './app-error';
 import { errorBody } from './envelope';
 import { DocumentBusyError } from '../../../adapters/models/document-lock';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
+import { isDatabaseUnavailable } from '../../../adapters/models/database-unavailable';
+import { isTemporalUnavailable } from '../../../adapters/temporal/grpc-status';
 import { httpFailure } from './failure-table';
 
 interface Mapped {
@@ -30,20 +32,19 @@ export function zodDetails(err: ZodError) {
   return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
+/**
+ * A dependency out of reach or overloaded: Temporal (gRPC UNAVAILABLE / DEADLINE_EXCEEDED, by the
+ * status code its ServiceError carries), an update the server could not answer in time, the
+ * database (by driver error class and server code). The request may succeed if retried, so 503 +
+ * Retry-After rather than a 500 that reads as our bug. Never by message text.
+ */
 function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: number; name?: string; message?: string; cause?: { code?: number; name?: string } };
-  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from Temporal (on the error or its cause), an
-  // update the server could not answer in time, and the database out of reach or overloaded: the
-  // request may succeed if retried, so 503 + Retry-After rather than a 500 that reads as our bug.
+  const name = (err as { name?: unknown } | null)?.name;
   return (
-    (e?.name === 'ServiceError' && (/UNAVAILABLE|DEADLINE_EXCEEDED|14|Failed to connect/i.test(e.message ?? '') || e.cause?.code === 4 || e.cause?.code === 14)) ||
-    e?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' ||
-    e?.name === 'MongoServerSelectionError' ||
-    e?.name === 'MongoNetworkError' ||
-    e?.name === 'MongoNetworkTimeoutError' ||
-    e?.name === 'MongoWaitQueueTimeoutError' ||
-    (e?.name === 'MongooseError' && /buffering timed out/i.test(e.message ?? '')) ||
-    e?.name === 'TransportError'
+    isTemporalUnavailable(err) ||
+    name === 'WorkflowUpdateRPCTimeoutOrCancelledError' ||
+    name === 'TransportError' ||
+    isDatabaseUnavailable(err)
   );
 }
 

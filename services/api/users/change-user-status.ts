@@ -1,9 +1,9 @@
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Models } from '../../../adapters/models';
 import type { Config } from '../../../adapters/config';
-import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
-import { ACCOUNT_WORKFLOW, accountWorkflowId, changeUserStatusUpdate, type AccountInput, type StatusChangeRequest } from '../../../domain/contracts/account.contract';
+import { changeUserStatusUpdate, type StatusChangeRequest } from '../../../domain/contracts/account.contract';
 import { taskQueues } from '../../../domain/task-queues';
+import { updateUserOwner } from '../../../use-cases/users/signal-user-owner';
 import type { UserDoc } from '../../../adapters/models/user';
 import type { UserStatus } from '../../../domain/vocabulary/users';
 import { notFound } from '../http/app-error';
@@ -14,15 +14,6 @@ export interface StatusChange {
   to: UserStatus;
   reason: string | null;
   requestId: string | null;
-}
-
-async function hasEnded(run: { describe(): Promise<{ status: { name: string } }> }): Promise<boolean> {
-  try {
-    return (await run.describe()).status.name !== 'RUNNING';
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return true;
-    throw err;
-  }
 }
 
 /** The status a reactivated user returns to: the one held before deactivation. */
@@ -47,23 +38,8 @@ export async function changeUserStatus(
   const user = await readUser();
   if (user.status === change.to) return user;
   const request: StatusChangeRequest = { to: change.to, actorId: change.actorId, reason: change.reason, requestId: change.requestId };
-  const onboardingRun = deps.temporal.workflow.getHandle(onboardingWorkflowId(user._id));
-  try {
-    await onboardingRun.executeUpdate(changeUserStatusUpdate, { args: [request] });
-  } catch (err) {
-    // No onboarding runs (finished, or staff and partner users never had one): the account workflow
-    // owns the status. It starts only after the onboarding ended, so the two never write at once.
-    // A run that closed while the update was in flight (e.g. the activating webhook won the race)
-    // answers with another error than "not found": it is the same case, so the run's state decides.
-    if (!(err instanceof WorkflowNotFoundError) && !(await hasEnded(onboardingRun))) throw err;
-    const input: AccountInput = { userId: user._id };
-    const start = new WithStartWorkflowOperation(ACCOUNT_WORKFLOW, {
-      workflowId: accountWorkflowId(user._id),
-      taskQueue: taskQueues(deps.config.TASK_QUEUE_PREFIX).onboarding,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-    await deps.temporal.workflow.executeUpdateWithStart(changeUserStatusUpdate, { args: [request], startWorkflowOperation: start });
-  }
+  // The onboarding workflow while it runs, else the account workflow (use-cases/users/signal-user-owner.ts).
+  const owner = { temporal: deps.temporal, accountTaskQueue: taskQueues(deps.config.TASK_QUEUE_PREFIX).onboarding };
+  await updateUserOwner(owner, user._id, changeUserStatusUpdate, request);
   return readUser();
 }

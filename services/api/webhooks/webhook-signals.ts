@@ -1,23 +1,19 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { createFieldCipher, type FieldCipher } from '../../../adapters/crypto/field-cipher';
 import type { ProcessConfig } from '../../../adapters/config';
 import type { Logger } from '../../../adapters/logger';
 import type { Models } from '../../../adapters/models';
-import { ACCOUNT_WORKFLOW, accountWorkflowId, type AccountInput } from '../../../domain/contracts/account.contract';
-import { bridgeEventSignal, veriffEventSignal, type BridgeEventSignal, type VeriffEventSignal } from '../../../domain/contracts/onboarding.contract';
 import { taskQueues } from '../../../domain/task-queues';
+import { deliverWebhookSignal, type WebhookSignalDelivery } from '../../../use-cases/webhooks/deliver-webhook-signal';
 
-/** What an acknowledged webhook must become: one signal to the user's onboarding run. */
-export type WebhookSignalDelivery =
-  | { provider: 'veriff'; workflowId: string; userId: string; signal: VeriffEventSignal }
-  | { provider: 'bridge'; workflowId: string; userId: string; signal: BridgeEventSignal };
+export type { WebhookSignalDelivery };
 
 export interface WebhookSignalsDeps {
   models: Models;
   temporal: Client;
   logger: Logger;
   cipher: FieldCipher;
-  /** The task queue of the account workflow (Bridge news after the onboarding ended). */
+  /** The task queue of the account workflow (provider news after the onboarding ended). */
   accountTaskQueue: string;
   concurrency: number;
   queueLimit: number;
@@ -25,7 +21,8 @@ export interface WebhookSignalsDeps {
 }
 
 /**
- * Delivers acknowledged webhooks to their workflows, off the ack path (docs/webhooks.md).
+ * Delivers acknowledged webhooks to their workflows, off the ack path (docs/webhooks.md): the
+ * process side (queue, concurrency, sweeps) of use-cases/webhooks/deliver-webhook-signal.ts.
  *
  * Durability comes from the database, not from this object: the route inserts a
  * webhookPendingSignals entry with the inbox entry before it answers 200, and only a delivered
@@ -49,33 +46,9 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
   const seal = (id: string, delivery: WebhookSignalDelivery) => cipher.encrypt(JSON.stringify(delivery), `pending-signal:${id}`);
   const unseal = (id: string, sealed: string) => JSON.parse(cipher.decrypt(sealed, `pending-signal:${id}`)) as WebhookSignalDelivery;
 
-  /** One signal, then the inbox mark, then the pending entry removed (in that order: see the route). */
-  async function deliver(id: string, d: WebhookSignalDelivery): Promise<'signalled' | 'unroutable'> {
-    try {
-      if (d.provider === 'veriff') await temporal.workflow.getHandle(d.workflowId).signal(veriffEventSignal, d.signal);
-      else await temporal.workflow.getHandle(d.workflowId).signal(bridgeEventSignal, d.signal);
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      if (d.provider === 'veriff') {
-        // No such onboarding (or it has ended): kept for operators; nothing more to send.
-        await models.WebhookEvent.updateOne({ _id: id }, { $set: { unroutable: true } });
-        await models.WebhookPendingSignal.deleteOne({ _id: id });
-        return 'unroutable';
-      }
-      // Bridge news after the onboarding: the account workflow (an offboarding must still reach it).
-      const input: AccountInput = { userId: d.userId };
-      await temporal.workflow.signalWithStart(ACCOUNT_WORKFLOW, {
-        workflowId: accountWorkflowId(d.userId),
-        taskQueue: deps.accountTaskQueue,
-        args: [input],
-        signal: bridgeEventSignal,
-        signalArgs: [d.signal],
-      });
-    }
-    await models.WebhookEvent.updateOne({ _id: id }, { $set: { signaledAt: now() } });
-    await models.WebhookPendingSignal.deleteOne({ _id: id });
-    return 'signalled';
-  }
+  // One signal to the user's owner, then the inbox mark, then the pending entry removed
+  // (use-cases/webhooks/deliver-webhook-signal.ts).
+  const deliver = (id: string, d: WebhookSignalDelivery) => deliverWebhookSignal({ models, temporal, accountTaskQueue: deps.accountTaskQueue, now }, id, d);
 
   function pump() {
     while (!stopped && active < deps.concurrency && queue.length > 0) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Connection, Client } from '@temporalio/client';
-import { signBridgeWebhook } from '../../../adapters/providers/bridge-signature';
-import { veriffSignature } from '../../../adapters/providers/veriff-signature';
+import { signBridgeWebhook } from '../../../adapters/providers/bridge/signature';
+import { veriffSignature } from '../../../adapters/providers/veriff/signature';
 import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
 import { appStack } from '../app-stack';
 import { pool, steps } from '../journey-steps';

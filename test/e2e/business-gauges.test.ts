@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { veriffSignature } from '../../adapters/providers/veriff-signature';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { workflowTaskProblemQuery } from '../../adapters/business-gauges/workflow-task-problems';
 import { taskQueues } from '../../domain/task-queues';
 import { createApp } from '../../services/api/app';

@@ -19,8 +19,15 @@ import type { Run } from './state';
 // - setUserStatus / transitionUserStatus are keyed by the audit id (workflow id + run + key): the
 //   audit insert decides once and `lastTransitionId` stops a second update;
 // - readAccountStanding only reads; requestNotification starts `notify-<id>` (REJECT_DUPLICATE).
-// They wait on the user's write lock (adapters/models/document-lock.ts) for at most its 10 s wait,
-// which is why onboarding runs start with a 30 s workflow-task timeout.
+//
+// They still take the user's write lock (adapters/models/document-lock.ts, up to its 10 s wait), so
+// onboarding runs keep their 30 s workflow-task timeout. Our FerretDB build makes a single-document
+// update atomic, so a fixed `$set` would no longer lose a concurrent writer's fields; but the lock
+// also makes other writers' decisions hold until their write lands, and these activities write the
+// fields those decisions read: the status, kycLevel and tokenVersion (password change and recovery,
+// admin edits, org claims, the verification level), `emailVerifiedAt` (a replacing registration, an
+// org claim's confirmation). Written unlocked, such a write could land between another writer's
+// read and write (e.g. a password set on a record just deactivated), so they keep the lock.
 export const local = {
   users: proxyLocalActivities<
     Pick<

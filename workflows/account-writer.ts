@@ -23,23 +23,12 @@ export function createSerial() {
   };
 }
 
-type Serially = ReturnType<typeof createSerial>;
-
-/** `users` whose writes of the user record (KYC state, email confirmation) wait their turn in `serially`. */
-export function serializedUserWrites(users: UserActivities, serially: Serially): UserActivities {
-  const wrapped: Partial<UserActivities> = {
-    recordKycState: (input) => serially(() => users.recordKycState(input)),
-    markEmailConfirmed: (input) => serially(() => users.markEmailConfirmed(input)),
-  };
-  // An activity proxy has no own properties to spread: wrap it in another proxy.
-  return new Proxy(users, { get: (target, name) => wrapped[name as keyof UserActivities] ?? target[name as keyof UserActivities] });
-}
-
 type WriterActivities = Pick<UserActivities, 'transitionUserStatus' | 'readAccountStanding'>;
 
 /**
- * The status writer used once onboarding is over (by the account workflow, and by the onboarding
- * workflow for Bridge news that arrives while it ends). It starts from the user's record (status and
+ * The status writer used once onboarding is over (by the account workflow; inside an onboarding
+ * run, by its one writer, workflows/onboarding/user-writer.ts, for admin changes and for Bridge news
+ * that arrives while the run ends). It starts from the user's record (status and
  * Bridge state with the event times already applied) and keeps it current; callers serialize it.
  * `transitionId(key)` makes the audit ids deterministic (workflow id + run + key).
  */

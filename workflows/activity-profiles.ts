@@ -16,7 +16,10 @@ export const activityProfiles = {
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
   },
-  /** Starting a notification is a local write plus a child workflow: fast but must not be dropped. */
+  /**
+   * Starting a notification: a client start of its own `notify-<id>` workflow (not a child: it outlives
+   * the run that asked, adapters/notifications/start-notification.ts). Fast, but must not be dropped.
+   */
   notification: {
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },

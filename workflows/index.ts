@@ -1,4 +1,6 @@
-// Every workflow the onboarding worker hosts. The worker bundles this file (and only its imports).
+// Every workflow of the project: the onboarding and notifications workers both host this one bundle
+// (services/common/worker-runner.ts), built from this file and only its imports; the kyc worker runs
+// activities only. `./onboarding` is the folder workflows/onboarding/ (one module per step).
 export { pipelineProbe } from './pipeline-probe';
 export { onboarding } from './onboarding';
 export { verificationRequest } from './verification-request';

@@ -1,11 +1,12 @@
-import { ActivityFailure, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { NotificationActivities } from '../activities/notifications/create-notification-activities';
 import { activityProfiles, localActivityProfiles } from './activity-profiles';
 import type { Channel, ChannelOutcome, NotificationRequest, NotifyResult } from '../domain/contracts/notify.contract';
 
-type Bookkeeping = Pick<NotificationActivities, 'planNotification' | 'completeNotification'>;
-const book = proxyActivities<Bookkeeping>(activityProfiles.fast);
-const bookLocal = proxyLocalActivities<Bookkeeping>(localActivityProfiles.fast);
+// The two bookkeeping steps (database writes in this worker) are local activities: a notification
+// is 2 workflow tasks + 1 activity task per channel instead of 4 + 3 (docs/performance.md). Both are
+// idempotent inserts/updates keyed by the notification id, so running one again changes nothing.
+const booking = proxyLocalActivities<Pick<NotificationActivities, 'planNotification' | 'completeNotification'>>(localActivityProfiles.fast);
 const send = proxyActivities<Pick<NotificationActivities, 'sendEmail' | 'sendSms' | 'sendPush'>>(activityProfiles.channel);
 
 const SENDERS: Record<Channel, (typeof send)['sendEmail']> = { email: send.sendEmail, sms: send.sendSms, push: send.sendPush };
@@ -16,10 +17,6 @@ const SENDERS: Record<Channel, (typeof send)['sendEmail']> = { email: send.sendE
  * time in the configured order. Permanent provider failures are recorded and never retried.
  */
 export async function notify(req: NotificationRequest & { source?: string }): Promise<NotifyResult> {
-  // From this patch on, the two bookkeeping steps (database writes in this worker) are local
-  // activities: a notification is 2 workflow tasks + 1 activity task per channel instead of 4 + 3
-  // (docs/performance.md). Both are idempotent inserts/updates keyed by the notification id.
-  const booking = patched('notify-local-bookkeeping') ? bookLocal : book;
   const plan = await booking.planNotification(req);
   const channels: Partial<Record<Channel, ChannelOutcome>> = {};
 

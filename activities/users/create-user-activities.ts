@@ -1,5 +1,4 @@
 import { updateUser } from '../../adapters/models/user-writes';
-import { randomInt } from 'node:crypto';
 import type { Config } from '../../adapters/config';
 import { confirmationCodeDigest, confirmationCodeFor } from '../../adapters/crypto/onboarding-digests';
 import type { Models } from '../../adapters/models';
@@ -126,12 +125,11 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
   return {
     /**
      * First step of onboarding: the workflow creates its own user, so none exists without one. The
-     * details come from the pending registration the API stored (by `requestFingerprint`); runs
-     * started before that change pass them as `registration`.
+     * details come from the pending registration the API stored (by `requestFingerprint`).
      */
-    async createOnboardingUser(ref: { userId: string; requestFingerprint?: string; registration?: RegistrationDetails }): Promise<CreateUserResult> {
-      const pendingId = ref.requestFingerprint ? pendingRegistrationId(ref.userId, ref.requestFingerprint) : null;
-      const details = ref.registration ?? (pendingId ? await models.PendingRegistration.findById(pendingId).lean() : null);
+    async createOnboardingUser(ref: { userId: string; requestFingerprint: string }): Promise<CreateUserResult> {
+      const pendingId = pendingRegistrationId(ref.userId, ref.requestFingerprint);
+      const details = await models.PendingRegistration.findById(pendingId).lean();
       if (!details) {
         // Consumed by an earlier attempt of this activity that created the user: answer as it did.
         const user = await models.User.findById(ref.userId, { tenantId: 1, country: 1 }).lean();
@@ -141,7 +139,7 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       }
       const result = await createUser({ ...details, userId: ref.userId, requestFingerprint: ref.requestFingerprint });
       // The hash has done its job (it now lives only on the user, if one was created).
-      if (pendingId) await models.PendingRegistration.deleteOne({ _id: pendingId });
+      await models.PendingRegistration.deleteOne({ _id: pendingId });
       return result;
     },
 
@@ -162,17 +160,10 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       };
     },
 
-    /** A fresh 6-digit code; only its keyed digest is kept (in the workflow state). Runs without the `confirmation-code-at-send` marker only: the code is in their history. */
-    async issueConfirmationCode(input: { userId: string }): Promise<{ code: string; digest: string }> {
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      return { code, digest: confirmationCodeDigest(config, input.userId, code) };
-    },
-
     /**
      * The digest of the code the confirmation email `notificationId` will carry. The code itself is
      * computed by the notifications worker when it sends that email (`confirmationCodeFor`), so
-     * neither this result nor the notify request holds it. Runs recorded before the
-     * `confirmation-code-at-send` patch call issueConfirmationCode instead.
+     * neither this result nor the notify request holds it.
      */
     async issueConfirmationDigest(input: { userId: string; notificationId: string }): Promise<{ digest: string }> {
       return { digest: confirmationCodeDigest(config, input.userId, confirmationCodeFor(config, input.userId, input.notificationId)) };

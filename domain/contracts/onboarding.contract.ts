@@ -32,9 +32,9 @@ export interface OnboardingPolicy {
   confirmReminderAfterMs: number;
   confirmAbandonAfterMs: number;
   veriffMaxResubmissions: number;
-  /** Reminder and end of every KYC wait, from the step's start (absent in runs started before the `kyc-deadlines` patch). */
-  kycStepReminderAfterMs?: number;
-  kycStepAbandonAfterMs?: number;
+  /** Reminder and end of every KYC wait, from the step's start. */
+  kycStepReminderAfterMs: number;
+  kycStepAbandonAfterMs: number;
 }
 
 /** What the person typed at registration (the password only as its argon2id hash). */
@@ -51,10 +51,9 @@ export interface RegistrationDetails {
 /**
  * The workflow input carries no PII and no password hash: the API stores the registration details
  * in `pendingRegistrations` (adapters/models/pending-registration.ts) and the first activity reads
- * them from there. Runs started before that change carry the details in their input (optional here
- * so their histories keep their meaning).
+ * them from there, by `requestFingerprint`.
  */
-export interface OnboardingInput extends Partial<RegistrationDetails> {
+export interface OnboardingInput {
   userId: string;
   /** Keyed digest of the registration request: a retry of the same request matches it. */
   requestFingerprint: string;
@@ -111,12 +110,6 @@ export interface BridgeEventSignal {
   rejectionReasons: string[];
 }
 
-export interface AdminStatusChangedSignal {
-  status: string;
-  actor: string;
-  reason: string | null;
-}
-
 export interface OnboardingState {
   userId: string;
   tenantId: string | null;
@@ -165,6 +158,4 @@ export const createKycSessionUpdate = defineUpdate<KycSessionResult, []>('create
 export const createBridgeLinkUpdate = defineUpdate<BridgeLinkResult, [{ idempotencyKey: string }]>('createBridgeLink');
 export const veriffEventSignal = defineSignal<[VeriffEventSignal]>('veriffEvent');
 export const bridgeEventSignal = defineSignal<[BridgeEventSignal]>('bridgeEvent');
-/** Sent by the audited admin status endpoint after it changed the user's status. */
-export const adminStatusChangedSignal = defineSignal<[AdminStatusChangedSignal]>('adminStatusChanged');
 export const onboardingStateQuery = defineQuery<OnboardingState>('onboardingState');

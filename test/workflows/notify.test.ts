@@ -38,6 +38,13 @@ describe('notify workflow', () => {
     return { activities, calls, attempts };
   }
 
+  /** RECORD_HISTORIES=1 saves the run `notify-<id>` as test/replay/histories/<name>.json. */
+  async function record(id: string, name: string) {
+    if (!process.env.RECORD_HISTORIES) return;
+    const history = await env.client.workflow.getHandle(`notify-${id}`).fetchHistory();
+    fs.writeFileSync(path.join(__dirname, '../replay/histories', `${name}.json`), historyToJSON(history));
+  }
+
   async function run(id: string, activities: NotificationActivities) {
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: id, workflowBundle: await workflowBundle(), activities });
     return worker.runUntil(
@@ -50,11 +57,7 @@ describe('notify workflow', () => {
     const result = await run('fanout', f.activities);
     expect(result).toEqual({ notificationId: 'fanout', status: 'sent', channels: { email: 'sent', sms: 'failed', push: 'sent' }, fallbackUsed: [] });
     expect(f.attempts.sms).toBe(1); // permanent: not retried
-    // RECORD_HISTORIES=1 saves this run for the replay test, suffixed with the workflow's latest patch.
-    if (process.env.RECORD_HISTORIES) {
-      const history = await env.client.workflow.getHandle('notify-fanout').fetchHistory();
-      fs.writeFileSync(path.join(__dirname, '../replay/histories', 'notify-fan-out-local-bookkeeping.json'), historyToJSON(history));
-    }
+    await record('fanout', 'notify-fan-out');
   });
 
   it('retries a transient failure of one channel until it succeeds', async () => {
@@ -73,6 +76,7 @@ describe('notify workflow', () => {
     const result = await run('fallback', f.activities);
     expect(result).toMatchObject({ status: 'sent', channels: { push: 'failed', sms: 'failed', email: 'sent' }, fallbackUsed: ['sms', 'email'] });
     expect(f.calls).toEqual(['push', 'sms(fallback for push)', 'email(fallback for push)', 'complete:sent']);
+    await record('fallback', 'notify-fallback');
   });
 
   it('completes as failed when nothing can be delivered', async () => {

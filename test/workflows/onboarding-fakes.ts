@@ -69,11 +69,6 @@ export function fakeActivities(clock?: () => Promise<number>) {
     async reopenOnboardingUser(input) {
       return createResult.get(input.userId) ?? { ok: true, tenantId: null, bridgeRequired: true, confirmedAt: '2026-01-01T00:00:00.000Z' };
     },
-    async issueConfirmationCode({ userId }) {
-      await holds.get(`${userId}:issueConfirmationCode`);
-      const code = String(++codes);
-      return { code, digest: `digest:${code}` };
-    },
     async issueConfirmationDigest({ userId, notificationId }) {
       await holds.get(`${userId}:issueConfirmationDigest`);
       const code = emailCodes.get(notificationId) ?? String(++codes);

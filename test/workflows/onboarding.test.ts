@@ -5,8 +5,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
+import { changeUserStatusUpdate } from '../../domain/contracts/account.contract';
 import {
-  adminStatusChangedSignal,
   bridgeEventSignal,
   confirmEmailUpdate,
   createBridgeLinkUpdate,
@@ -151,18 +151,16 @@ describe('onboarding workflow', () => {
     expect(activated.notificationId).toMatch(new RegExp(`^onboarding-${userId}\\.[0-9a-f-]+\\.activated$`));
     expect((await handle.describe()).typedSearchAttributes.get(SA.OnboardingStep)).toBe('active');
 
-    // The lean journey (patched 'onboarding-lean-journey') and 'confirmation-code-at-send': two patch
-    // markers; the registration's task upserts three times (the markers' TemporalChangeVersion, then
-    // tenant + step in one event); only the provider calls are activity tasks; one upsert per step
-    // and per KYC status change.
+    // No patch markers; the registration's task upserts once (tenant + step in one event); only the
+    // provider calls are activity tasks; one upsert per step and per KYC status change.
     const shape = await historyShape(handle);
-    expect(shape.patches).toBe(2);
-    expect(shape.upsertsInFirstTask).toBe(3);
+    expect(shape.patches).toBe(0);
+    expect(shape.upsertsInFirstTask).toBe(1);
     expect(shape.activityTasks).toEqual(['createVeriffSession', 'createBridgeKycLink']);
-    // 2 TemporalChangeVersion + 7 steps (confirmation, KYC session, submission, decision, Bridge
-    // link, Bridge approval, active) + 2 Bridge status changes (under_review, approved; the ToS
-    // approval leaves KycStatus as it was).
-    expect(shape.upserts).toBe(11);
+    // 7 steps (confirmation, KYC session, submission, decision, Bridge link, Bridge approval,
+    // active) + 2 Bridge status changes (under_review, approved; the ToS approval leaves KycStatus
+    // as it was).
+    expect(shape.upserts).toBe(9);
     await record(handle, 'onboarding-active-with-bridge');
   });
 
@@ -342,7 +340,9 @@ describe('onboarding workflow', () => {
 
   it('ends when the admin status endpoint closes the account', async () => {
     const { handle } = await toKycSubmission();
-    await handle.signal(adminStatusChangedSignal, { status: 'inactive', actor: 'admin-1', reason: 'fraud' });
+    // What PUT /users/{id}/status asks of the run that owns the user.
+    const change = { to: 'inactive' as const, actorId: 'admin-1', reason: 'fraud', requestId: null };
+    expect(await handle.executeUpdate(changeUserStatusUpdate, { args: [change] })).toMatchObject({ to: 'inactive', changed: true });
     expect(await handle.result()).toEqual({ outcome: 'closed_by_admin' });
     expect((await state(handle)).step).toBe('closed_by_admin');
   });

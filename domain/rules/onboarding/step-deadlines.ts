@@ -16,11 +16,11 @@ export interface NextWake {
   then: 'remind' | 'end';
 }
 
-/** The KYC waits' deadlines, or null for runs whose policy predates them (they wait without one). */
-export function kycStepDeadlines(policy: Pick<OnboardingPolicy, 'kycStepReminderAfterMs' | 'kycStepAbandonAfterMs'>): WaitDeadlines | null {
-  const { kycStepReminderAfterMs: remindAfterMs, kycStepAbandonAfterMs: endAfterMs } = policy;
-  return remindAfterMs === undefined || endAfterMs === undefined ? null : { remindAfterMs, endAfterMs };
-}
+/** The KYC waits' deadlines, counted from each entry into a step. */
+export const kycStepDeadlines = (policy: Pick<OnboardingPolicy, 'kycStepReminderAfterMs' | 'kycStepAbandonAfterMs'>): WaitDeadlines => ({
+  remindAfterMs: policy.kycStepReminderAfterMs,
+  endAfterMs: policy.kycStepAbandonAfterMs,
+});
 
 /** The email confirmation's deadlines, counted from the registration. */
 export const confirmationDeadlines = (policy: Pick<OnboardingPolicy, 'confirmReminderAfterMs' | 'confirmAbandonAfterMs'>): WaitDeadlines => ({

@@ -1,6 +1,6 @@
 // The Veriff rules of onboarding: one webhook event against the current session → the new Veriff
 // state, what the workflow must do (in this order) and, once Veriff decided, the decision. Pure:
-// the workflow (workflows/onboarding.ts) turns the effects into activities, step changes and search
+// the workflow (workflows/onboarding/veriff.ts) turns the effects into activities, step changes and search
 // attributes, so the rules can be read and tested without Temporal.
 import type { NotificationEvent } from '../../contracts/notify.contract';
 import type { OnboardingState, OnboardingStep, VeriffEventSignal } from '../../contracts/onboarding.contract';

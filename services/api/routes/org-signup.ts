@@ -1,7 +1,7 @@
 import { claimOrganization } from '../../../adapters/identity/claim-organization';
 import { claimOrgInvitation, releaseOrgInvitation } from '../../../adapters/identity/org-invitations';
 import type { Models } from '../../../adapters/models';
-import type { OnboardingInput } from '../../../domain/contracts/onboarding.contract';
+import type { RegistrationDetails } from '../../../domain/contracts/onboarding.contract';
 import { AppError, badRequest, conflict } from '../http/app-error';
 
 /**
@@ -23,7 +23,7 @@ export async function organizationForRegistration(
   userId: string,
   now: Date,
   unconfirmedLapseMs: number,
-): Promise<{ org: OnboardingInput['org']; release: () => Promise<void> }> {
+): Promise<{ org: RegistrationDetails['org']; release: () => Promise<void> }> {
   const nothing = async () => undefined;
   if (body.org_id) {
     const claim = body.invitationCode ? await claimOrgInvitation(models, body.invitationCode, body.org_id, userId, now) : false;

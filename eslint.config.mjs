@@ -29,7 +29,12 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: {
+        ...['require', 'process', '__dirname', 'console', 'setTimeout', 'setInterval', 'clearInterval', 'clearTimeout', 'Buffer']
+          .reduce((g, name) => ({ ...g, [name]: 'readonly' }), {}),
+        module: 'writable',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

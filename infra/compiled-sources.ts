@@ -44,6 +44,7 @@ export async function ensureCompiledSources(root: string, log: (line: string) =>
   if (fs.existsSync(out)) return out;
   log(`compiling the services to JavaScript (${path.relative(root, out)})`);
   // esbuild comes with tsx (a dependency); resolved through it so no second copy is needed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from tsx's own folder at run time
   const esbuild: typeof import('esbuild') = require(require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/package.json'))] }));
   const tmp = `${out}.${process.pid}.tmp`;
   await Promise.all(

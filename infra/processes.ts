@@ -115,7 +115,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function waitUntil(what: string, probe: () => Promise<boolean>, opts: { timeoutMs: number; proc?: ManagedProcess }): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let exited = false;
-  opts.proc?.exited.then(() => (exited = true));
+  void opts.proc?.exited.then(() => (exited = true));
   while (Date.now() < deadline) {
     if (exited) throw new Error(`${what}: process exited before it was ready`);
     if (await probe().catch(() => false)) return;

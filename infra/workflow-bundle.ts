@@ -51,7 +51,7 @@ export async function ensureWorkflowBundle(root: string, log: (line: string) => 
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     const e = err as { stderr?: string; message: string };
-    throw new Error(`workflow bundle build failed: ${(e.stderr || e.message).trim()}`);
+    throw new Error(`workflow bundle build failed: ${(e.stderr || e.message).trim()}`, { cause: err });
   }
   fs.renameSync(tmp, file);
   // Bundles of older sources go after a day (a stack started earlier may still restart a worker from one).

@@ -17,7 +17,7 @@ export interface LockedUpdateOptions {
  * lock whoever writes it.
  */
 export async function updateLocked<D>(
-  // Any mongoose model of documents keyed by a string `_id` (the schema's types live in D).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model keyed by a string _id; D types its documents
   model: Model<any>,
   locks: DocumentLockModel,
   lockPrefix: string,
@@ -43,6 +43,7 @@ export async function updateLocked<D>(
 
 /** The write itself, for callers that already hold the lock (a fixed update needs no read first). */
 export async function writeById<D>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model keyed by a string _id; D types its documents
   model: Model<any>,
   id: string,
   update: UpdateQuery<D>,

@@ -15,6 +15,7 @@ export const failure = <D = void>(nonRetryable = true): FailureKind<D> => ({ non
 type DetailsOf<K> = K extends { __details?: (details: infer D) => void } ? D : never;
 type DetailArgs<K> = [DetailsOf<K>] extends [void] ? [] : [details: DetailsOf<K>];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own details type; any admits them all
 export interface FailureCatalog<T extends Record<string, FailureKind<any>>> {
   /** The type names, as constants: `catalog.type.NOT_FOUND === 'NOT_FOUND'`. */
   readonly type: { readonly [K in keyof T]: K };
@@ -28,6 +29,7 @@ export interface FailureCatalog<T extends Record<string, FailureKind<any>>> {
 }
 
 /** A named set of failure types with typed constructors (see domain/failures/catalog.ts). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 export function defineFailures<const T extends Record<string, FailureKind<any>>>(kinds: T): FailureCatalog<T> {
   const names = Object.keys(kinds) as (keyof T & string)[];
   return {

@@ -195,6 +195,9 @@ export function periodsBetween(from: string, to: string, unit: 'year' | 'month')
     if (p > end) return out;
     out.push(p);
     if (unit === 'year') y++;
-    else if (++m > 12) (m = 1), y++;
+    else if (++m > 12) {
+      m = 1;
+      y++;
+    }
   }
 }

@@ -31,7 +31,7 @@ async function stopAll(code: number): Promise<never> {
 /** Infrastructure (database, Temporal): without it nothing works, so its exit stops the stack. */
 function track(proc: ManagedProcess) {
   started.push(proc);
-  proc.exited.then((code) => {
+  void proc.exited.then((code) => {
     if (stopping) return;
     process.stderr.write(`[dev] ${proc.name} exited unexpectedly (code ${code}); stopping the stack\n`);
     void stopAll(1);

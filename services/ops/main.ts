@@ -22,7 +22,7 @@ async function main() {
   } catch (err) {
     // The usual cause locally: the stack never started, so there are no generated secrets yet.
     if (err instanceof ConfigError && !secretsFile && env.NODE_ENV !== 'production') {
-      throw new Error(`${err.message}\nStart the local stack once with \`npm start\` (it writes .data/dev-secrets.json), or set these variables.`);
+      throw new Error(`${err.message}\nStart the local stack once with \`npm start\` (it writes .data/dev-secrets.json), or set these variables.`, { cause: err });
     }
     throw err;
   }

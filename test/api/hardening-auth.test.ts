@@ -22,6 +22,7 @@ describe('hardening: sign-in', () => {
         return request(`${stack.url}/api/v1/auth/login`, { method: 'POST', json: { email, password }, headers: ip ? { 'x-forwarded-for': ip } : {} });
       }),
     );
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several shapes, read by path
   const tally = (rs: { status: number; json: any }[]) => ({
     evaluatedWrong: rs.filter((r) => r.status === 401 && r.json.error.code === 'INVALID_CREDENTIALS').length,
     signedIn: rs.filter((r) => r.status === 200).length,

@@ -23,6 +23,7 @@ describe('hardening: registration and resends', () => {
   let nextIp = 1;
   const freshIp = () => `198.18.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`;
   const post = (path: string, json: unknown, ip: string) => request(`${stack.url}${path}`, { method: 'POST', json, headers: { 'x-forwarded-for': ip } });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several shapes, read by path
   const codes = (rs: { status: number; json: any }[]) => {
     const limited = rs.filter((r) => r.status === 429 && r.json.error.code === 'RATE_LIMITED');
     expect(limited.every((r) => Number(r.json.error.details.retryAfterSeconds) > 0)).toBe(true);
@@ -99,6 +100,7 @@ describe('hardening: registration and resends', () => {
   it('never puts control or bidi characters from a value into a message', () => {
     const m = renderTemplate('verification_code', 'en', { firstName: 'Ada\r\nBcc: x@example.test\u202E\u0000', code: '123456' });
     for (const text of [m.email.text, m.email.subject, m.email.html, m.sms, m.push.title, m.push.body]) {
+      // eslint-disable-next-line no-control-regex -- the control characters are what must not get through
       expect(text).not.toMatch(/[\u0000\r\u202E]/);
     }
     expect(m.email.text.split('\n')[0]).toBe('Hello Ada Bcc: x@example.test ,');

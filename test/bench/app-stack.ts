@@ -29,7 +29,7 @@ let running: Promise<AppStack> | undefined;
 const owned: ManagedProcess[] = [];
 
 const failOnExit = (proc: ManagedProcess) => {
-  proc.exited.then((code) => {
+  void proc.exited.then((code) => {
     if (!closing) process.stderr.write(`[bench] ${proc.name} exited (code ${code})\n`);
   });
   return proc;

@@ -97,7 +97,7 @@ describe('scaling out: two API processes and two onboarding workers', () => {
     try {
       for (const api of apis) await waitUntil(api.proc.name, () => httpOk(`${api.url}/readyz`).catch(() => false), { timeoutMs: 90_000, proc: api.proc });
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${logs.slice(-40).join('\n')}`);
+      throw new Error(`${(err as Error).message}\n${logs.slice(-40).join('\n')}`, { cause: err });
     }
   }, 180_000);
 

@@ -19,7 +19,7 @@ export function verifyBridgeWebhook(opts: {
   const timestampMs = Number(parts.t);
   if (!parts.v0 || !Number.isSafeInteger(timestampMs)) return { ok: false, reason: 'INVALID_SIGNATURE' };
   const verifier = createVerify('sha256').update(`${parts.t}.`).update(opts.body);
-  let valid = false;
+  let valid: boolean;
   try {
     valid = verifier.verify(opts.publicKeyPem, parts.v0, 'base64');
   } catch {

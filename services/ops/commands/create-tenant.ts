@@ -47,6 +47,7 @@ export const createTenant: OpsCommand = {
 /** Shown by GET /api/v1/auth/me and in staff lists; empty when not given. */
 function optionalName(args: Record<string, string | boolean | undefined>, flag: string): string {
   const v = typeof args[flag] === 'string' ? (args[flag] as string).trim() : '';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (v.length > 100 || /[\u0000-\u001f\u007f]/.test(v)) throw new Error(`--${flag} must be at most 100 printable characters`);
   return v;
 }

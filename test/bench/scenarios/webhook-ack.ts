@@ -93,7 +93,7 @@ export const scenario: Scenario = {
       const waitStart = Date.now();
       for (const [workflowId, times] of acks) {
         expected += times.length;
-        let got: number[] = [];
+        let got: number[];
         const deadline = Date.now() + 60_000;
         do {
           got = (await signalTimesOf(workflowId)).slice(before.get(workflowId)!);

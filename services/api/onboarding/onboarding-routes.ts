@@ -1,40 +1,30 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { confirmationCodeDigest, registrationFingerprint, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
+import { confirmationCodeDigest, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
+import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
-import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
-import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
-import { startNotification } from '../../../adapters/notifications/start-notification';
-import { failureOf } from '../http/failure-table';
-import { pendingRegistrationId } from '../../../adapters/models/pending-registration';
-import { taskQueues } from '../../../domain/task-queues';
+import type { UserDoc } from '../../../adapters/models/user';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
   ONBOARDING_STEPS,
-  ONBOARDING_WORKFLOW,
   confirmEmailUpdate,
   createBridgeLinkUpdate,
   createKycSessionUpdate,
   onboardingStateQuery,
   onboardingWorkflowId,
-  registerUpdate,
   resendCodeUpdate,
-  type OnboardingInput,
 } from '../../../domain/contracts/onboarding.contract';
+import { register, type RegisterDeps } from '../../../use-cases/onboarding/register';
 import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context';
 import { requestIdOf } from '../auth/auth-kit';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { personName } from '../http/safe-text';
+import { dateOfBirthSchema } from '../users/date-of-birth-field';
 import { signupLimits } from './onboarding-limits';
-import { onboardingPolicy } from '../../../use-cases/onboarding/onboarding-policy';
-import { organizationForRegistration } from '../../../use-cases/onboarding/org-signup';
-import { dateOfBirthSchema, setDateOfBirth } from '../users/date-of-birth-field';
-import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
-import type { UserDoc } from '../../../adapters/models/user';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 const registerBody = z
@@ -90,13 +80,15 @@ async function canSee(deps: ApiDeps, auth: AuthContext, userId: string, staffAll
 /** Registration, email confirmation, KYC session, Bridge link and the onboarding read. */
 export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
   const { config, temporal, models } = deps;
-  const queues = taskQueues(config.TASK_QUEUE_PREFIX);
   const limits = signupLimits(deps);
-  // argon2id with the configured OWASP cost, shared with login (adapters/crypto/passwords.ts).
-  const passwords = createPasswordHasher(config);
-  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
+  const registration: RegisterDeps = {
+    ...deps,
+    // argon2id with the configured OWASP cost, shared with login (adapters/crypto/passwords.ts).
+    passwords: createPasswordHasher(config),
+    cipher: createFieldCipher(config.PII_ENCRYPTION_KEYS),
+    now: () => deps.now?.() ?? new Date(),
+  };
   const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
-  const policy = onboardingPolicy(config);
 
   const selfOnly = (staffAllowed: boolean) => async (userId: string, auth: AuthContext) => {
     // Someone else's onboarding answers 404, so ids do not leak.
@@ -112,23 +104,6 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
     return user && user.email === address ? user : null;
   };
   const noPendingRegistration = () => badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
-  /**
-   * Tells the owner of a taken address that someone tried to register it, pointing to sign-in and
-   * recovery: at most one such email per account per UTC day (the notification id is the limit).
-   * Best effort: the 409 answers whether or not it could be sent.
-   */
-  const warnOwner = async (ownerId: string) => {
-    const day = new Date().toISOString().slice(0, 10);
-    await startNotification(temporal, queues.notifications, {
-      notificationId: `registration-attempt.${ownerId}.${day}`,
-      userId: ownerId,
-      event: 'registration_attempted',
-      data: {},
-      channels: ['email'],
-      source: 'registration',
-    }).catch((err) => deps.logger.warn({ err: (err as Error).name }, 'registration attempt notice not sent'));
-  };
-
   const routes = [
     defineRoute({
       method: 'post',
@@ -157,85 +132,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
             'belongs to a rejected account: registering again never reopens it), or ORG_NAME_TAKEN (an organization with that name exists)',
         },
       },
-      handler: async ({ body, req }) => {
-        const userId = registrationUserId(config, body.email);
-        // An email registered some other way (staff, ops CLI) is refused by the workflow's insert
-        // (unique email index) with the same 409, so the common path skips the lookup: on FerretDB
-        // a filter other than `_id` decodes every user. Only a registration that would create an
-        // organization looks first, so a taken email never leaves a stray organization behind.
-        const existing = body.org_name ? await findUserByEmail(models, config, body.email, { _id: 1, emailVerifiedAt: 1, status: 1 }) : null;
-        // Refused whatever the workflow would say (another id holds it, or it is confirmed or
-        // decided): answered here, before an organization is claimed for a request that cannot win.
-        if (existing && (existing._id !== userId || existing.emailVerifiedAt || existing.status !== 'not_verified')) {
-          await warnOwner(existing._id);
-          if (existing._id === userId && existing.status === 'rejected') throw conflict('ACCOUNT_REJECTED', 'This account was not verified and cannot be registered again; contact support to have the decision reviewed');
-          throw conflict('EMAIL_TAKEN', 'This email is already registered');
-        }
-        // An unconfirmed record of this address is replaced by this registration, organization
-        // included: a retry finds the organization it claimed, a new name is claimed afresh.
-        const { org, release: releaseInvitation } = await organizationForRegistration(models, body, userId, deps.now?.() ?? new Date(), policy.confirmAbandonAfterMs);
-        const requestFingerprint = registrationFingerprint(config, body);
-        // The details (with the password hash) go to the database, not into workflow history: the
-        // workflow's first activity reads them by this id. A retry of the same request finds its own.
-        const pendingId = pendingRegistrationId(userId, requestFingerprint);
-        try {
-          await models.PendingRegistration.create({
-            _id: pendingId,
-            email: body.email,
-            passwordHash: await passwords.hash(body.password),
-            firstName: body.firstName,
-            lastName: body.lastName,
-            phone: body.phone ?? null,
-            country: body.country ?? null,
-            org,
-            createdAt: new Date(),
-          });
-        } catch (err) {
-          if (!isDuplicateKeyError(err)) throw err;
-        }
-        const input: OnboardingInput = { userId, requestFingerprint, policy };
-        const start = new WithStartWorkflowOperation(ONBOARDING_WORKFLOW, {
-          workflowId: onboardingWorkflowId(userId),
-          taskQueue: queues.onboarding,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          // The registration's short steps are local activities inside one workflow task; a busy
-          // worker gets 30 s (not the default 10) before the server gives that task to another.
-          workflowTaskTimeout: '30 seconds',
-        });
-        let result;
-        try {
-          result = await temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint }], startWorkflowOperation: start });
-          // The update answers after the user exists; a retry of a finished request re-wrote its details.
-          await models.PendingRegistration.deleteOne({ _id: pendingId });
-        } catch (err) {
-          // Refused (e.g. EMAIL_TAKEN by another request): no run will ever read these details. On a
-          // timeout they stay, for the run that may still read them.
-          if (err instanceof WorkflowUpdateFailedError) {
-            await models.PendingRegistration.deleteOne({ _id: pendingId });
-            // A refused registration gives back the invitation use it claimed.
-            await releaseInvitation();
-            const refused = failureOf(err)?.type;
-            if (refused === 'EMAIL_TAKEN' || refused === 'ACCOUNT_REJECTED') {
-              const owner = await findUserByEmail(models, config, body.email, { _id: 1 });
-              if (owner) await warnOwner(owner._id);
-            }
-          } else {
-            // Not answered (Temporal out of reach, issue 22): this row may still be read by a run the
-            // request did reach, so it stays, but expires (PENDING_REGISTRATION_TTL_MS). Expired
-            // ones left by earlier failures go now; the API also sweeps them hourly (main.ts).
-            await models.PendingRegistration.sweepExpired(deps.now?.() ?? new Date(), pendingId).catch(() => undefined);
-          }
-          throw err;
-        }
-        // The date of birth stays out of the workflow (and its history): the user exists now, so it is
-        // sealed onto the record here. A retried request (same fingerprint) sets the same value again.
-        if (body.dateOfBirth) {
-          const user = (await models.User.findById(userId, { tenantId: 1, dateOfBirthSealed: 1, dateOfBirthVerifiedAt: 1 }).lean()) as UserDoc | null;
-          if (user) await setDateOfBirth(models, cipher, user, body.dateOfBirth, { actorId: userId, requestId: requestIdOf(req), reason: 'registration' });
-        }
-        return { status: 201, data: result };
-      },
+      handler: async ({ body, req }) => ({ status: 201, data: await register(registration, body, { requestId: requestIdOf(req) }) }),
     }),
     defineRoute({
       method: 'post',

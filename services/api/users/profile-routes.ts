@@ -16,7 +16,8 @@ import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
 import { reopensKyc, startReopenedOnboarding } from './reopen-kyc';
 import { findVisibleUser, visibleScope } from './user-access';
-import { dateOfBirthShown, dateOfBirthSchema, setDateOfBirth } from './date-of-birth-field';
+import { dateOfBirthShown, dateOfBirthSchema } from './date-of-birth-field';
+import { setDateOfBirth } from '../../../use-cases/users/set-date-of-birth';
 import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
 import { personName } from '../http/safe-text';
 

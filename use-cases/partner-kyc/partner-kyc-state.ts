@@ -1,10 +1,10 @@
-import type { Models } from '../../../adapters/models';
-import type { UserDoc } from '../../../adapters/models/user';
-import { currentCatalog, supportedCountries } from '../../../adapters/partner-kyc/catalog-store';
-import { documentView } from '../../../domain/partner-kyc/catalog';
-import { reachedKycLimit, VOLUME_WINDOW_MS } from '../../../domain/partner-kyc/tiers';
-import type { Catalog, Direction, KycRules, KycTier } from '../../../domain/partner-kyc/types';
-import { badRequest } from '../http/app-error';
+import type { Models } from '../../adapters/models';
+import type { UserDoc } from '../../adapters/models/user';
+import { currentCatalog, supportedCountries } from '../../adapters/partner-kyc/catalog-store';
+import { documentView } from '../../domain/partner-kyc/catalog';
+import { reachedKycLimit, VOLUME_WINDOW_MS } from '../../domain/partner-kyc/tiers';
+import type { Catalog, Direction, KycRules, KycTier } from '../../domain/partner-kyc/types';
+import { badRequest } from '../app-error';
 
 /** The catalog for a country, or 400 UNSUPPORTED_COUNTRY naming the supported ones. */
 export async function catalogFor(models: Models, country: string): Promise<Catalog> {

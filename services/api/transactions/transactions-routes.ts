@@ -12,7 +12,7 @@ import { authenticateService, getService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { catalogFor, recentVolumes } from '../partner/partner-kyc-state';
+import { catalogFor, recentVolumes } from '../../../use-cases/partner-kyc/partner-kyc-state';
 
 const txView = (tx: TransactionDoc) => ({
   transactionId: tx.externalId,

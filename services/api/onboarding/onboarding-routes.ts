@@ -8,7 +8,6 @@ import { createPasswordHasher } from '../../../adapters/crypto/passwords';
 import type { UserDoc } from '../../../adapters/models/user';
 import type { onboarding } from '../../../workflows/onboarding';
 import {
-  ONBOARDING_STEPS,
   confirmEmailUpdate,
   createBridgeLinkUpdate,
   createKycSessionUpdate,
@@ -25,6 +24,7 @@ import { defineRoute, routesRouter } from '../http/route';
 import { personName } from '../http/safe-text';
 import { dateOfBirthSchema } from '../users/date-of-birth-field';
 import { signupLimits } from './onboarding-limits';
+import { onboardingStateSchema } from './onboarding-state-schema';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 const registerBody = z
@@ -44,29 +44,6 @@ const registerBody = z
   .meta({ id: 'RegisterRequest' });
 
 const userIdParams = z.object({ userId: z.uuid() });
-const onboardingStateSchema = z
-  .object({
-    userId: z.string(),
-    tenantId: z.string().nullable(),
-    step: z.enum(ONBOARDING_STEPS),
-    outcome: z.string().nullable(),
-    email: z.object({ confirmedAt: z.string().nullable(), codeExpiresAt: z.string().nullable(), attemptsLeft: z.number(), resendsLeft: z.number() }),
-    veriff: z.object({ sessionId: z.string().nullable(), url: z.string().nullable(), status: z.string().nullable(), resubmissions: z.number(), reason: z.string().nullable(), updatedAt: z.string().nullable() }),
-    bridge: z.object({
-      required: z.boolean().nullable(),
-      kycLinkId: z.string().nullable(),
-      customerId: z.string().nullable(),
-      kycStatus: z.string().nullable(),
-      tosStatus: z.string().nullable(),
-      rejectionReasons: z.array(z.string()),
-      updatedAt: z.string().nullable(),
-    }),
-    kycLevel: z.enum(['none', 'basic', 'advanced']),
-    rejectionReason: z.string().nullable(),
-    timestamps: z.record(z.string(), z.string().nullable()),
-    nextReminderAt: z.string().nullable(),
-  })
-  .meta({ id: 'OnboardingState' });
 
 /** The caller's own onboarding, or one an internal admin / staff of the same tenant may see. */
 async function canSee(deps: ApiDeps, auth: AuthContext, userId: string, staffAllowed: boolean) {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { verifyBridgeWebhook } from '../../../adapters/providers/bridge-signature';
 import { isValidVeriffSignature } from '../../../adapters/providers/veriff-signature';
-import { onboardingWorkflowId, type BridgeEventSignal, type VeriffEventSignal } from '../../../domain/contracts/onboarding.contract';
+import { VERIFF_STATUSES as VERIFF_STATUS_LIST, onboardingWorkflowId, type BridgeEventSignal, type VeriffEventSignal } from '../../../domain/contracts/onboarding.contract';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
@@ -13,7 +13,7 @@ import { highestSlot, insertNextSlot } from '../../../adapters/models/slots';
 import { bridgeObjectOwnerId } from '../../../adapters/models/bridge-object-owner';
 import { apiWebhookSignals, type WebhookSignalDelivery } from '../webhooks/webhook-signals';
 
-const VERIFF_STATUSES = new Set<VeriffEventSignal['status']>(['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review']);
+const VERIFF_STATUSES = new Set<VeriffEventSignal['status']>(VERIFF_STATUS_LIST);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ackSchema = z.object({ received: z.literal(true), duplicate: z.boolean() });
 

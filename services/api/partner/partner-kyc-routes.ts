@@ -9,7 +9,7 @@ import { documentView } from '../../../domain/partner-kyc/catalog';
 import { DIRECTIONS, FIELD_TYPES, KYC_TIERS } from '../../../domain/partner-kyc/types';
 import { checkPartnerKycLimits } from '../../../use-cases/partner-kyc/check-partner-kyc-limits';
 import { getPartnerKycStatus } from '../../../use-cases/partner-kyc/get-partner-kyc-status';
-import { rulesJson } from '../../../use-cases/partner-kyc/partner-kyc-state';
+import { statusCatalog } from '../../../use-cases/partner-kyc/partner-kyc-state';
 import { submitPartnerKyc } from '../../../use-cases/partner-kyc/submit-partner-kyc';
 import { requestIdOf, type AuthKit } from '../auth/auth-kit';
 import { rateLimit } from '../auth/rate-limiter';
@@ -26,15 +26,23 @@ const fieldSpecSchema = z.object({
   regexp: z.string().optional(),
   regexpFlags: z.string().optional(),
 });
+const ruleSchema = z.object({ min: z.number(), max: z.union([z.number(), z.literal('Infinity')]), type: z.enum(KYC_TIERS) });
+const rulesSchema = z.object({ onramp: z.array(ruleSchema), offramp: z.array(ruleSchema) });
 const documentSchema = z.object({
   _id: z.string(),
   type: z.enum(['basic', 'advanced']),
   title: z.string(),
   value: z.string(),
-  requiredFields: z.record(z.string(), fieldSpecSchema),
+  requiredFields: z
+    .object({
+      kycRules: rulesSchema.optional().meta({
+        description:
+          "Only in the status's last advanced document, where seed 003 shows it: the same rules as the top-level `kycRules`; " +
+          'not a field to submit',
+      }),
+    })
+    .catchall(fieldSpecSchema),
 });
-const ruleSchema = z.object({ min: z.number(), max: z.union([z.number(), z.literal('Infinity')]), type: z.enum(KYC_TIERS) });
-const rulesSchema = z.object({ onramp: z.array(ruleSchema), offramp: z.array(ruleSchema) });
 
 const NG = BUILT_IN_CATALOGS.get('NG')!;
 const ngDocs = NG.documents.map(documentView);
@@ -43,9 +51,7 @@ const statusExample = {
   reachedKycLimit: false,
   kycStatus: 'approved',
   kycStatusDescription: 'Partial Match',
-  basicDocuments: ngDocs.filter((d) => d.type === 'basic'),
-  advancedDocuments: ngDocs.filter((d) => d.type === 'advanced'),
-  kycRules: rulesJson(NG.kycRules),
+  ...statusCatalog(NG),
 };
 
 const statusSchema = z
@@ -98,7 +104,7 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       path: '/api/user/kyc/status',
       summary: 'Get user KYC status (partner API)',
       description:
-        'Creates the user in your tenant if absent. Answers the tier the user passed, the latest verification outcome, the country\'s document catalog and its tier rules (`kycRules` at the top level; `max` may be the string "Infinity"). Never echoes an ID number.',
+        'Creates the user in your tenant if absent. Answers the tier the user passed, the latest verification outcome, the country\'s document catalog and its tier rules (`kycRules` at the top level, and as in seed 003 also inside the last advanced document\'s `requiredFields`; `max` may be the string "Infinity"). Never echoes an ID number.',
       tags: ['Partner KYC'],
       security: ['clientId'],
       before: guard,

@@ -1,18 +1,11 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
-import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
-import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
-import { transactionKey, type TransactionDoc } from '../../../adapters/models/transaction';
-import { TRANSACTION_HOLD_WORKFLOW, transactionHoldWorkflowId, type TransactionHoldInput } from '../../../domain/contracts/partner-kyc.contract';
-import { covers, tierNeeded } from '../../../domain/partner-kyc/tiers';
+import type { TransactionDoc } from '../../../adapters/models/transaction';
 import { DIRECTIONS, KYC_TIERS, type KycTier } from '../../../domain/partner-kyc/types';
-import { taskQueues } from '../../../domain/task-queues';
+import { recordTransaction } from '../../../use-cases/transactions/record-transaction';
 import { authenticateService, getService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { catalogFor, recentVolumes } from '../../../use-cases/partner-kyc/partner-kyc-state';
 
 const txView = (tx: TransactionDoc) => ({
   transactionId: tx.externalId,
@@ -38,38 +31,14 @@ const txSchema = z.object({
   status: z.enum(['recorded', 'held', 'released', 'declined']),
 });
 
-/** How far in the future a caller's `createdAt` may be (clock skew between their systems and ours). */
-export const CREATED_AT_MAX_SKEW_MS = 5 * 60_000;
-
 /**
- * Internal systems record users' transactions (service token, scope transactions:write). The
- * caller's transaction id makes it idempotent: `_id = <tenantId>:<transactionId>` is inserted once.
- * A transaction that needs a higher tier than the user passed is held (step-up workflow).
- *
- * The tier rule's 30-day window runs on the server's clock: a transaction counts from the moment it
- * is recorded (`recordedAt`), whatever `createdAt` the caller gives. `createdAt` is the caller's
- * account of when it happened (analytics buckets by it, partners see it); a past one is accepted (a
- * late report) but cannot move the amount out of the window, and one more than 5 minutes in the
- * future is refused (400 CREATED_AT_IN_FUTURE).
+ * Internal systems record users' transactions (service token, scope transactions:write); the use
+ * case, idempotency and the step-up hold are use-cases/transactions/record-transaction.ts.
+ * `createdAt` is the caller's account of when it happened (analytics buckets by it, partners see it).
  */
 export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
-  const { models, config, temporal } = deps;
-  const queues = taskQueues(config.TASK_QUEUE_PREFIX);
-  const now = () => deps.now?.() ?? new Date();
-
-  async function ensureHold(tx: TransactionDoc) {
-    const input: TransactionHoldInput = {
-      transactionId: tx._id,
-      userId: tx.userId,
-      requiredTier: tx.requiredTier as KycTier,
-      deadline: new Date(new Date(tx.recordedAt).getTime() + config.PARTNER_KYC_HOLD_HOURS * 3_600_000).toISOString(),
-    };
-    try {
-      await temporal.workflow.start(TRANSACTION_HOLD_WORKFLOW, { workflowId: transactionHoldWorkflowId(tx._id), taskQueue: queues.onboarding, args: [input] });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
+  const { models } = deps;
+  const commandDeps = { ...deps, now: () => deps.now?.() ?? new Date() };
 
   const routes = [
     defineRoute({
@@ -102,57 +71,8 @@ export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         409: { description: 'TRANSACTION_ID_REUSED: the id is taken by a transaction with other details' },
       },
       handler: async ({ body, res }) => {
-        const user = await models.User.findById(body.userId, { tenantId: 1, country: 1, kycLevel: 1 }).lean();
-        if (!user || !user.tenantId) throw notFound('User');
-        const _id = transactionKey(user.tenantId, body.transactionId);
-        const existing = await models.Transaction.findById(_id).lean();
-        const same = (tx: TransactionDoc) =>
-          tx.userId === body.userId && tx.direction === body.direction && tx.amount === body.amount && tx.currency === body.currency && new Date(tx.createdAt).getTime() === new Date(body.createdAt).getTime();
-        const replay = async (tx: TransactionDoc) => {
-          if (!same(tx)) throw conflict('TRANSACTION_ID_REUSED', 'This transactionId was recorded with other details');
-          if (tx.status === 'held') await ensureHold(tx); // a first call that failed after the insert
-          return { status: 200, data: txView(tx) };
-        };
-        if (existing) return replay(existing as TransactionDoc);
-        const recordedAt = now();
-        const createdAt = new Date(body.createdAt);
-        if (createdAt.getTime() > recordedAt.getTime() + CREATED_AT_MAX_SKEW_MS) {
-          throw badRequest('CREATED_AT_IN_FUTURE', 'createdAt is more than 5 minutes ahead of the server\'s clock', {
-            createdAt: createdAt.toISOString(),
-            serverTime: recordedAt.toISOString(),
-            maxSkewSeconds: CREATED_AT_MAX_SKEW_MS / 1000,
-          });
-        }
-        const catalog = await catalogFor(models, user.country ?? '');
-        // The window ends now, on the server's clock (see above), not at the caller's createdAt.
-        const { volumes } = await recentVolumes(models, body.userId, recordedAt);
-        const need = tierNeeded(catalog.kycRules, body.direction, body.amount, volumes[body.direction]);
-        const held = !covers((user.kycLevel ?? 'none') as KycTier, need.required);
-        let tx: TransactionDoc;
-        try {
-          tx = (await models.Transaction.create({
-            _id,
-            tenantId: user.tenantId,
-            userId: body.userId,
-            externalId: body.transactionId,
-            direction: body.direction,
-            amount: body.amount,
-            currency: body.currency,
-            createdAt,
-            recordedAt,
-            requiredTier: need.required,
-            status: held ? 'held' : 'recorded',
-          })).toObject() as TransactionDoc;
-        } catch (err) {
-          if (!isDuplicateKeyError(err)) throw err;
-          return replay((await models.Transaction.findById(_id).lean()) as TransactionDoc);
-        }
-        await noteAnalyticsChange(models, 'transaction', tx._id);
-        if (held) {
-          await models.AuditEvent.create({ actor: `service:${getService(res)?.name ?? 'unknown'}`, subject: tx.userId, tenantId: tx.tenantId, action: 'transaction.held', to: { transactionId: tx._id, requiredTier: need.required } });
-          await ensureHold(tx);
-        }
-        return { status: 201, data: txView(tx) };
+        const { created, tx } = await recordTransaction(commandDeps, `service:${getService(res)?.name ?? 'unknown'}`, body);
+        return { status: created ? 201 : 200, data: txView(tx) };
       },
     }),
   ];

@@ -1,25 +1,16 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { confirmationCodeDigest, registrationUserId } from '../../../adapters/crypto/onboarding-digests';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
-import type { UserDoc } from '../../../adapters/models/user';
-import type { onboarding } from '../../../workflows/onboarding';
-import {
-  confirmEmailUpdate,
-  createBridgeLinkUpdate,
-  createKycSessionUpdate,
-  onboardingStateQuery,
-  onboardingWorkflowId,
-  resendCodeUpdate,
-} from '../../../domain/contracts/onboarding.contract';
+import { confirmEmail } from '../../../use-cases/onboarding/confirm-email';
+import { createBridgeLink, readOnboardingState, startKycSession } from '../../../use-cases/onboarding/identity-checks';
 import { register, type RegisterDeps } from '../../../use-cases/onboarding/register';
+import { resendConfirmationCode } from '../../../use-cases/onboarding/resend-confirmation-code';
 import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context';
 import { requestIdOf } from '../auth/auth-kit';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, notFound } from '../http/app-error';
+import { badRequest, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { personName } from '../http/safe-text';
 import { dateOfBirthSchema } from '../users/date-of-birth-field';
@@ -56,7 +47,7 @@ async function canSee(deps: ApiDeps, auth: AuthContext, userId: string, staffAll
 
 /** Registration, email confirmation, KYC session, Bridge link and the onboarding read. */
 export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
-  const { config, temporal, models } = deps;
+  const { config } = deps;
   const limits = signupLimits(deps);
   const registration: RegisterDeps = {
     ...deps,
@@ -65,22 +56,12 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
     cipher: createFieldCipher(config.PII_ENCRYPTION_KEYS),
     now: () => deps.now?.() ?? new Date(),
   };
-  const handle = (userId: string): WorkflowHandle<typeof onboarding> => temporal.workflow.getHandle(onboardingWorkflowId(userId));
 
   const selfOnly = (staffAllowed: boolean) => async (userId: string, auth: AuthContext) => {
     // Someone else's onboarding answers 404, so ids do not leak.
     if (!(await canSee(deps, auth, userId, staffAllowed))) throw notFound('Onboarding');
   };
 
-  /**
-   * The user record this address's own self-registration made (its id derives from the address),
-   * or null: an `_id` read, never a scan, and staff or partner users (other ids) are not found here.
-   */
-  const ownRegistration = async (address: string) => {
-    const user = (await models.User.findById(registrationUserId(config, address), { email: 1, emailVerifiedAt: 1 }).lean()) as Pick<UserDoc, '_id' | 'email' | 'emailVerifiedAt'> | null;
-    return user && user.email === address ? user : null;
-  };
-  const noPendingRegistration = () => badRequest('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
   const routes = [
     defineRoute({
       method: 'post',
@@ -127,20 +108,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         409: { description: 'ALREADY_CONFIRMED: this address\'s own registration was confirmed (sign in)' },
         429: { description: 'TOO_MANY_ATTEMPTS: the code is locked, request a new one; RATE_LIMITED: too many confirmations from this client IP or for this address (see Retry-After)' },
       },
-      handler: async ({ body }) => {
-        const user = await ownRegistration(body.email);
-        if (!user) throw noPendingRegistration();
-        if (user.emailVerifiedAt) throw conflict('ALREADY_CONFIRMED', 'The email is already confirmed: sign in');
-        const codeDigest = confirmationCodeDigest(config, user._id, body.code);
-        try {
-          const { confirmedAt } = await handle(user._id).executeUpdate(confirmEmailUpdate, { args: [{ codeDigest }] });
-          return { data: { userId: user._id, confirmedAt } };
-        } catch (err) {
-          // The run ended unconfirmed (abandoned): nothing waits for a code here any more.
-          if (err instanceof WorkflowNotFoundError) throw noPendingRegistration();
-          throw err;
-        }
-      },
+      handler: async ({ body }) => ({ data: await confirmEmail(deps, body) }),
     }),
     defineRoute({
       method: 'post',
@@ -155,16 +123,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         429: { description: 'RESEND_LIMIT (this code, see Retry-After), or RATE_LIMITED: too many resends from this client IP or for this address' },
       },
       handler: async ({ body }) => {
-        // Like confirm: an address with no registration waiting for a code answers as if one were sent.
-        const user = await ownRegistration(body.email);
-        if (user?.emailVerifiedAt) throw conflict('ALREADY_CONFIRMED', 'The email is already confirmed: sign in');
-        if (user) {
-          try {
-            await handle(user._id).executeUpdate(resendCodeUpdate);
-          } catch (err) {
-            if (!(err instanceof WorkflowNotFoundError)) throw err;
-          }
-        }
+        await resendConfirmationCode(deps, body);
         return { status: 202, data: { sent: true as const } };
       },
     }),
@@ -183,7 +142,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ params, res }) => {
         await selfOnly(false)(params.userId, getAuth(res));
-        return { status: 201, data: await handle(params.userId).executeUpdate(createKycSessionUpdate) };
+        return { status: 201, data: await startKycSession(deps, params.userId) };
       },
     }),
     defineRoute({
@@ -210,11 +169,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       },
       handler: async ({ params, headers, res }) => {
         await selfOnly(false)(params.userId, getAuth(res));
-        // Scoped to the user, so two users' keys can never meet at the provider. Without a header the
-        // key names this onboarding run: a later onboarding of the same user gets its own link.
-        const key = headers['idempotency-key'] ?? `onboarding-run:${(await handle(params.userId).describe()).runId}`;
-        const idempotencyKey = `${params.userId}:${key}`;
-        return { data: await handle(params.userId).executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey }] }) };
+        return { data: await createBridgeLink(deps, params.userId, headers['idempotency-key']) };
       },
     }),
     defineRoute({
@@ -228,11 +183,7 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       responses: { 200: { description: 'Live state from the workflow', data: onboardingStateSchema }, 404: { description: 'Unknown or not visible to you' } },
       handler: async ({ params, res }) => {
         await selfOnly(true)(params.userId, getAuth(res));
-        try {
-          return { data: await handle(params.userId).query(onboardingStateQuery) };
-        } catch (err) {
-          throw err instanceof WorkflowNotFoundError ? notFound('Onboarding') : err;
-        }
+        return { data: await readOnboardingState(deps, params.userId) };
       },
     }),
   ];

@@ -10,6 +10,7 @@ const ASSET_DIRS = ['services/api/analytics/assets'];
 for (const rel of ASSET_DIRS) {
   const target = path.join(root, 'dist', rel);
   fs.mkdirSync(target, { recursive: true });
-  for (const name of fs.readdirSync(path.join(root, rel))) fs.copyFileSync(path.join(root, rel, name), path.join(target, name));
+  for (const name of fs.readdirSync(path.join(root, rel)))
+    fs.copyFileSync(path.join(root, rel, name), path.join(target, name));
   process.stdout.write(`copied ${rel} → dist/${rel}\n`);
 }

@@ -15,7 +15,10 @@ export const preferencesView = (userId: string, p: Stored) => ({
 });
 export type NotificationPreferences = ReturnType<typeof preferencesView>;
 
-export async function readNotificationPreferences(deps: { models: Models }, userId: string): Promise<NotificationPreferences> {
+export async function readNotificationPreferences(
+  deps: { models: Models },
+  userId: string,
+): Promise<NotificationPreferences> {
   return preferencesView(userId, await deps.models.NotificationPreference.findById(userId).lean());
 }
 

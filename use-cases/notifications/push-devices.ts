@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Models } from '../../adapters/models';
-import { DeviceListBusyError, editUserDevices, MAX_DEVICES_PER_USER, readUserDevices, type DeviceEntry } from '../../adapters/models/device';
+import {
+  DeviceListBusyError,
+  editUserDevices,
+  MAX_DEVICES_PER_USER,
+  readUserDevices,
+  type DeviceEntry,
+} from '../../adapters/models/device';
 import { conflict, notFound } from '../app-error';
 
 type Deps = { models: Models };
@@ -21,15 +27,23 @@ const mustExist = async (deps: Deps, userId: string) => {
  * A token registered by another account (reinstall, shared device) moves to this one; one already
  * registered to this user is answered as it is.
  */
-export async function registerPushDevice(deps: Deps, userId: string, device: { token: string; platform: DeviceEntry['platform'] }): Promise<DeviceEntry> {
+export async function registerPushDevice(
+  deps: Deps,
+  userId: string,
+  device: { token: string; platform: DeviceEntry['platform'] },
+): Promise<DeviceEntry> {
   await mustExist(deps, userId);
-  const others = await deps.models.UserDevices.find({ 'devices.token': device.token, _id: { $ne: userId } }, { _id: 1 }).lean();
+  const others = await deps.models.UserDevices.find(
+    { 'devices.token': device.token, _id: { $ne: userId } },
+    { _id: 1 },
+  ).lean();
   for (const o of others) await editDevices(deps, o._id, (list) => list.filter((d) => d.token !== device.token));
   let entry: DeviceEntry | undefined;
   await editDevices(deps, userId, (list) => {
     entry = list.find((d) => d.token === device.token);
     if (entry) return null;
-    if (list.length >= MAX_DEVICES_PER_USER) throw conflict('TOO_MANY_DEVICES', `At most ${MAX_DEVICES_PER_USER} devices per user`);
+    if (list.length >= MAX_DEVICES_PER_USER)
+      throw conflict('TOO_MANY_DEVICES', `At most ${MAX_DEVICES_PER_USER} devices per user`);
     entry = { _id: randomUUID(), token: device.token, platform: device.platform, createdAt: new Date() };
     return [...list, entry];
   });

@@ -23,7 +23,11 @@ export async function startKycSession(deps: { temporal: Client }, userId: string
  * the same link. The provider's idempotency key is scoped to the user, so two users' keys never meet;
  * without a caller's key it names this onboarding run, so a later onboarding gets its own link.
  */
-export async function createBridgeLink(deps: { temporal: Client }, userId: string, callerKey: string | undefined): Promise<BridgeLinkResult> {
+export async function createBridgeLink(
+  deps: { temporal: Client },
+  userId: string,
+  callerKey: string | undefined,
+): Promise<BridgeLinkResult> {
   const handle = onboardingHandle(deps.temporal, userId);
   const key = callerKey ?? `onboarding-run:${(await handle.describe()).runId}`;
   return handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: `${userId}:${key}` }] });

@@ -16,9 +16,15 @@ export interface EmailConfirmationDeps {
  * The user record this address's own self-registration made (its id derives from the address),
  * or null: an `_id` read, never a scan, and staff or partner users (other ids) are not found here.
  */
-export async function ownRegistration(deps: EmailConfirmationDeps, address: string): Promise<Pick<UserDoc, '_id' | 'email' | 'emailVerifiedAt'> | null> {
+export async function ownRegistration(
+  deps: EmailConfirmationDeps,
+  address: string,
+): Promise<Pick<UserDoc, '_id' | 'email' | 'emailVerifiedAt'> | null> {
   const id = registrationUserId(deps.config, address);
-  const user = (await deps.models.User.findById(id, { email: 1, emailVerifiedAt: 1 }).lean()) as Pick<UserDoc, '_id' | 'email' | 'emailVerifiedAt'> | null;
+  const user = (await deps.models.User.findById(id, { email: 1, emailVerifiedAt: 1 }).lean()) as Pick<
+    UserDoc,
+    '_id' | 'email' | 'emailVerifiedAt'
+  > | null;
   return user && user.email === address ? user : null;
 }
 

@@ -73,27 +73,42 @@ async function warnOwner(deps: RegisterDeps, ownerId: string): Promise<void> {
  * register update, and seals the date of birth onto the user it created. Safe to retry: the user id
  * and workflow id derive from the address, the pending details from the request's fingerprint.
  */
-export async function register(deps: RegisterDeps, body: Registration, audit: { requestId: string | null }): Promise<RegisterResult> {
+export async function register(
+  deps: RegisterDeps,
+  body: Registration,
+  audit: { requestId: string | null },
+): Promise<RegisterResult> {
   const { config, models, temporal } = deps;
   const userId = registrationUserId(config, body.email);
   // An email registered some other way (staff, ops CLI) is refused by the workflow's insert
   // (unique email index) with the same 409, so the common path skips the lookup: on FerretDB
   // a filter other than `_id` decodes every user. Only a registration that would create an
   // organization looks first, so a taken email never leaves a stray organization behind.
-  const existing = body.org_name ? await findUserByEmail(models, config, body.email, { _id: 1, emailVerifiedAt: 1, status: 1 }) : null;
+  const existing = body.org_name
+    ? await findUserByEmail(models, config, body.email, { _id: 1, emailVerifiedAt: 1, status: 1 })
+    : null;
   // Refused whatever the workflow would say (another id holds it, or it is confirmed or
   // decided): answered here, before an organization is claimed for a request that cannot win.
   if (existing && (existing._id !== userId || existing.emailVerifiedAt || existing.status !== 'not_verified')) {
     await warnOwner(deps, existing._id);
     if (existing._id === userId && existing.status === 'rejected') {
-      throw conflict('ACCOUNT_REJECTED', 'This account was not verified and cannot be registered again; contact support to have the decision reviewed');
+      throw conflict(
+        'ACCOUNT_REJECTED',
+        'This account was not verified and cannot be registered again; contact support to have the decision reviewed',
+      );
     }
     throw conflict('EMAIL_TAKEN', 'This email is already registered');
   }
   const policy = onboardingPolicy(config);
   // An unconfirmed record of this address is replaced by this registration, organization
   // included: a retry finds the organization it claimed, a new name is claimed afresh.
-  const { org, release: releaseInvitation } = await organizationForRegistration(models, body, userId, deps.now(), policy.confirmAbandonAfterMs);
+  const { org, release: releaseInvitation } = await organizationForRegistration(
+    models,
+    body,
+    userId,
+    deps.now(),
+    policy.confirmAbandonAfterMs,
+  );
   const requestFingerprint = registrationFingerprint(config, { ...body });
   // The details (with the password hash) go to the database, not into workflow history: the
   // workflow's first activity reads them by this id. A retry of the same request finds its own.
@@ -125,7 +140,10 @@ export async function register(deps: RegisterDeps, body: Registration, audit: { 
   });
   let result: RegisterResult;
   try {
-    result = await temporal.workflow.executeUpdateWithStart(registerUpdate, { args: [{ requestFingerprint }], startWorkflowOperation: start });
+    result = await temporal.workflow.executeUpdateWithStart(registerUpdate, {
+      args: [{ requestFingerprint }],
+      startWorkflowOperation: start,
+    });
     // The update answers after the user exists; a retry of a finished request re-wrote its details.
     await models.PendingRegistration.deleteOne({ _id: pendingId });
   } catch (err) {
@@ -151,8 +169,17 @@ export async function register(deps: RegisterDeps, body: Registration, audit: { 
   // The date of birth stays out of the workflow (and its history): the user exists now, so it is
   // sealed onto the record here. A retried request (same fingerprint) sets the same value again.
   if (body.dateOfBirth) {
-    const user = (await models.User.findById(userId, { tenantId: 1, dateOfBirthSealed: 1, dateOfBirthVerifiedAt: 1 }).lean()) as UserDoc | null;
-    if (user) await setDateOfBirth(models, deps.cipher, user, body.dateOfBirth, { actorId: userId, requestId: audit.requestId, reason: 'registration' });
+    const user = (await models.User.findById(userId, {
+      tenantId: 1,
+      dateOfBirthSealed: 1,
+      dateOfBirthVerifiedAt: 1,
+    }).lean()) as UserDoc | null;
+    if (user)
+      await setDateOfBirth(models, deps.cipher, user, body.dateOfBirth, {
+        actorId: userId,
+        requestId: audit.requestId,
+        reason: 'registration',
+      });
   }
   return result;
 }

@@ -28,6 +28,9 @@ export async function checkPartnerKycLimits(
     requiredByAmount: need.byAmount,
     requiredByVolume: need.byVolume,
     volume30d: need.volume,
-    documents: allowed || need.required === 'none' ? [] : catalog.documents.filter((d) => d.type === need.required).map(documentView),
+    documents:
+      allowed || need.required === 'none'
+        ? []
+        : catalog.documents.filter((d) => d.type === need.required).map(documentView),
   };
 }

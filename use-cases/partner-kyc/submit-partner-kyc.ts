@@ -7,7 +7,12 @@ import type { Models } from '../../adapters/models';
 import type { PatternTester } from '../../domain/partner-kyc/fields';
 import { sealFields } from '../../adapters/partner-kyc/sealed-fields';
 import { startMayHaveReachedServer } from '../../adapters/temporal/start-failure';
-import { PARTNER_KYC_WORKFLOW, partnerKycWorkflowId, submitDocumentSignal, type PartnerKycInput } from '../../domain/contracts/partner-kyc.contract';
+import {
+  PARTNER_KYC_WORKFLOW,
+  partnerKycWorkflowId,
+  submitDocumentSignal,
+  type PartnerKycInput,
+} from '../../domain/contracts/partner-kyc.contract';
 import { findDocument } from '../../domain/partner-kyc/catalog';
 import { validateUserFields } from '../../domain/partner-kyc/fields';
 import { taskQueues } from '../../domain/task-queues';
@@ -38,14 +43,20 @@ export interface PartnerKycSubmission {
  * verification of that user and document (one workflow per pair: two submits meet in one run).
  * Temporal out of reach: the record goes again and the error answers 503, so a retry starts afresh.
  */
-export async function submitPartnerKyc(deps: SubmitPartnerKycDeps, client: PartnerClient, submission: PartnerKycSubmission): Promise<void> {
+export async function submitPartnerKyc(
+  deps: SubmitPartnerKycDeps,
+  client: PartnerClient,
+  submission: PartnerKycSubmission,
+): Promise<void> {
   const { models, config } = deps;
   const user = await findPartnerUser(models, client, submission.email);
   const catalog = await catalogFor(models, user.country ?? '');
   const doc = findDocument(catalog, submission.documentId);
   if (!doc) {
     const documentIds = catalog.documents.map((d) => d._id);
-    throw badRequest('UNKNOWN_DOCUMENT', `No document ${submission.documentId} in the ${catalog.country} catalog`, { documentIds });
+    throw badRequest('UNKNOWN_DOCUMENT', `No document ${submission.documentId} in the ${catalog.country} catalog`, {
+      documentIds,
+    });
   }
   const fields = { ...submission.userFields };
   if (doc.requiredFields.email && fields.email === undefined) fields.email = submission.email;
@@ -75,7 +86,12 @@ export async function submitPartnerKyc(deps: SubmitPartnerKycDeps, client: Partn
     fieldsSealed: sealFields(deps.cipher, submissionId, checked.values),
     idNumberLast3: idNumber ? idNumber.slice(-3) : null,
   });
-  const input: PartnerKycInput = { userId: user._id, tenantId: client.tenantId, documentId: doc._id, idleMinutes: config.PARTNER_KYC_IDLE_MINUTES };
+  const input: PartnerKycInput = {
+    userId: user._id,
+    tenantId: client.tenantId,
+    documentId: doc._id,
+    idleMinutes: config.PARTNER_KYC_IDLE_MINUTES,
+  };
   try {
     await deps.temporal.workflow.signalWithStart(PARTNER_KYC_WORKFLOW, {
       workflowId: partnerKycWorkflowId(user._id, doc._id),

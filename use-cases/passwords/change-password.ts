@@ -11,7 +11,10 @@ import { sendPasswordChanged, type PasswordNoticeDeps } from './password-notices
 export interface PasswordChangeAuth<Pair> {
   passwords: Pick<PasswordHasher, 'hash' | 'verify'>;
   /** Counts a guess of the current password against the account's sign-in lockout (429 ACCOUNT_LOCKED). */
-  lockout: { reserveGuess(email: string): Promise<{ slotId: string }>; succeeded(guess: { slotId: string }): Promise<unknown> };
+  lockout: {
+    reserveGuess(email: string): Promise<{ slotId: string }>;
+    succeeded(guess: { slotId: string }): Promise<unknown>;
+  };
   sessions: {
     revoke(sessionId: string, reason: string): Promise<unknown>;
     start(user: { _id: string; tenantId: string | null; tokenVersion: number }, origin: string): Promise<Pair>;
@@ -33,7 +36,12 @@ export async function changePassword<Pair>(
   input: { currentPassword: string; newPassword: string },
 ): Promise<Pair> {
   const { models } = deps;
-  const user = (await models.User.findById(caller.userId, { email: 1, passwordHash: 1, tokenVersion: 1, tenantId: 1 }).lean()) as UserDoc | null;
+  const user = (await models.User.findById(caller.userId, {
+    email: 1,
+    passwordHash: 1,
+    tokenVersion: 1,
+    tenantId: 1,
+  }).lean()) as UserDoc | null;
   if (!user) throw tokenRevoked();
   const guess = await deps.lockout.reserveGuess(user.email);
   // No password (a partner-created user, staff before the welcome link) costs a dummy verify and fails.
@@ -41,10 +49,13 @@ export async function changePassword<Pair>(
     throw badRequest('INVALID_CURRENT_PASSWORD', 'The current password is incorrect');
   }
   await deps.lockout.succeeded(guess);
-  if (input.newPassword === input.currentPassword) throw badRequest('PASSWORD_UNCHANGED', 'The new password must differ from the current one');
+  if (input.newPassword === input.currentPassword)
+    throw badRequest('PASSWORD_UNCHANGED', 'The new password must differ from the current one');
   const passwordHash = await deps.passwords.hash(input.newPassword);
   const written = await updateUser(models, user._id, (current) =>
-    current.passwordHash === user.passwordHash && current.tokenVersion === user.tokenVersion && current.status !== 'inactive'
+    current.passwordHash === user.passwordHash &&
+    current.tokenVersion === user.tokenVersion &&
+    current.status !== 'inactive'
       ? { $set: { passwordHash }, $inc: { tokenVersion: 1 } }
       : null,
   );
@@ -60,7 +71,10 @@ export async function changePassword<Pair>(
     requestId: caller.requestId,
   });
   await deps.sessions.revoke(caller.sessionId, 'password_changed');
-  const pair = await deps.sessions.start({ _id: user._id, tenantId: user.tenantId ?? null, tokenVersion: written.after.tokenVersion }, 'password');
+  const pair = await deps.sessions.start(
+    { _id: user._id, tenantId: user.tenantId ?? null, tokenVersion: written.after.tokenVersion },
+    'password',
+  );
   await sendPasswordChanged(deps, user._id, `password-changed-${auditId}`, caller.requestId);
   return pair;
 }

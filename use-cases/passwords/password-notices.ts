@@ -14,7 +14,10 @@ export interface PasswordNoticeDeps {
 }
 
 /** Records the notification (readable at once) and starts its workflow. */
-export async function sendPasswordNotice(deps: PasswordNoticeDeps, request: NotificationRequest & { source: string }): Promise<void> {
+export async function sendPasswordNotice(
+  deps: PasswordNoticeDeps,
+  request: NotificationRequest & { source: string },
+): Promise<void> {
   await insertPendingNotifications(deps.models, [request]);
   await startNotification(deps.temporal, taskQueues(deps.config.TASK_QUEUE_PREFIX).notifications, request);
 }
@@ -23,9 +26,21 @@ export async function sendPasswordNotice(deps: PasswordNoticeDeps, request: Noti
  * "Your password was changed", after the change is written: a failure to start it is logged,
  * not answered (the password is changed either way, and the client could not retry the request).
  */
-export async function sendPasswordChanged(deps: PasswordNoticeDeps, userId: string, notificationId: string, requestId: string | null): Promise<void> {
+export async function sendPasswordChanged(
+  deps: PasswordNoticeDeps,
+  userId: string,
+  notificationId: string,
+  requestId: string | null,
+): Promise<void> {
   try {
-    await sendPasswordNotice(deps, { notificationId, userId, event: 'password_changed', data: {}, channels: ['email'], source: `user:${userId}` });
+    await sendPasswordNotice(deps, {
+      notificationId,
+      userId,
+      event: 'password_changed',
+      data: {},
+      channels: ['email'],
+      source: `user:${userId}`,
+    });
   } catch (err) {
     deps.logger.error({ err, requestId, notificationId }, 'password-changed email not requested');
   }

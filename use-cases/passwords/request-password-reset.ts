@@ -11,7 +11,10 @@ import { sendPasswordNotice, type PasswordNoticeDeps } from './password-notices'
  * a new notification, whose email mints a new code replacing any earlier one (the code never
  * enters workflow history: activities/notifications/send-time-data.ts).
  */
-export async function requestPasswordReset(deps: PasswordNoticeDeps & { config: ProcessConfig<'api'>; models: Models }, address: string): Promise<void> {
+export async function requestPasswordReset(
+  deps: PasswordNoticeDeps & { config: ProcessConfig<'api'>; models: Models },
+  address: string,
+): Promise<void> {
   const user = await findUserByEmail(deps.models, deps.config, address, { _id: 1, status: 1, passwordHash: 1 });
   if (!user || !canRecoverPassword(user)) return;
   await sendPasswordNotice(deps, {

@@ -24,11 +24,17 @@ export async function resetPassword(
 ): Promise<void> {
   // Hashed before anything is looked up: every answer costs the same argon2 work.
   const passwordHash = await deps.passwords.hash(input.newPassword);
-  const result = await redeemPasswordResetCode(deps.models, deps.config, { email: input.email, code: input.code, passwordHash, requestId: audit.requestId }, deps.now());
+  const result = await redeemPasswordResetCode(
+    deps.models,
+    deps.config,
+    { email: input.email, code: input.code, passwordHash, requestId: audit.requestId },
+    deps.now(),
+  );
   if (!result.ok) {
     throw badRequest(
       'INVALID_CODE',
-      'This code is not valid: it is wrong, expired, already used or replaced by a newer one. Ask for a new one with POST /users/password/forgot',
+      'This code is not valid: it is wrong, expired, already used or replaced by a newer one. ' +
+        'Ask for a new one with POST /users/password/forgot',
     );
   }
   await sendPasswordChanged(deps, result.userId, `password-changed-${result.codeId}`, audit.requestId);

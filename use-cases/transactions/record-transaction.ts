@@ -4,7 +4,11 @@ import type { ProcessConfig } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import { transactionKey, type TransactionDoc } from '../../adapters/models/transaction';
-import { TRANSACTION_HOLD_WORKFLOW, transactionHoldWorkflowId, type TransactionHoldInput } from '../../domain/contracts/partner-kyc.contract';
+import {
+  TRANSACTION_HOLD_WORKFLOW,
+  transactionHoldWorkflowId,
+  type TransactionHoldInput,
+} from '../../domain/contracts/partner-kyc.contract';
 import { covers, tierNeeded } from '../../domain/partner-kyc/tiers';
 import type { Direction, KycTier } from '../../domain/partner-kyc/types';
 import { taskQueues } from '../../domain/task-queues';
@@ -37,11 +41,17 @@ async function ensureHold(deps: RecordTransactionDeps, tx: TransactionDoc): Prom
     transactionId: tx._id,
     userId: tx.userId,
     requiredTier: tx.requiredTier as KycTier,
-    deadline: new Date(new Date(tx.recordedAt).getTime() + deps.config.PARTNER_KYC_HOLD_HOURS * 3_600_000).toISOString(),
+    deadline: new Date(
+      new Date(tx.recordedAt).getTime() + deps.config.PARTNER_KYC_HOLD_HOURS * 3_600_000,
+    ).toISOString(),
   };
   try {
     const taskQueue = taskQueues(deps.config.TASK_QUEUE_PREFIX).onboarding;
-    await deps.temporal.workflow.start(TRANSACTION_HOLD_WORKFLOW, { workflowId: transactionHoldWorkflowId(tx._id), taskQueue, args: [input] });
+    await deps.temporal.workflow.start(TRANSACTION_HOLD_WORKFLOW, {
+      workflowId: transactionHoldWorkflowId(tx._id),
+      taskQueue,
+      args: [input],
+    });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }

@@ -53,7 +53,9 @@ export async function inviteTenantStaff(
     if (!(err instanceof EmailTakenError)) throw err;
     // Same tenant, email, names and role, no password given, and the person has not set one yet:
     // the welcome goes out (again). Anything else is a different user.
-    const existing = (await models.User.findOne({ email: invitation.email.trim().toLowerCase() }).lean()) as UserDoc | null;
+    const existing = (await models.User.findOne({
+      email: invitation.email.trim().toLowerCase(),
+    }).lean()) as UserDoc | null;
     const same =
       existing &&
       existing.tenantId === admin.tenantId &&

@@ -19,7 +19,8 @@ export async function sendStaffWelcomeAgain(
   audit: { why: string; requestId: string | null },
 ): Promise<string> {
   const sent = await resendStaffWelcome(deps, { userId: user._id, actorId: admin.userId });
-  if (!sent) throw conflict('WELCOME_RESEND_LIMIT', `The welcome email was sent ${MAX_WELCOME_RESENDS + 1} times already`);
+  if (!sent)
+    throw conflict('WELCOME_RESEND_LIMIT', `The welcome email was sent ${MAX_WELCOME_RESENDS + 1} times already`);
   await deps.models.AuditEvent.create({
     actor: admin.userId,
     subject: user._id,

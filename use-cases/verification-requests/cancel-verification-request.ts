@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { VerificationRequestDoc } from '../../adapters/models/verification-request';
-import { cancelVerificationSignal, verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
+import {
+  cancelVerificationSignal,
+  verificationRequestWorkflowId,
+} from '../../domain/contracts/verification-request.contract';
 import { conflict } from '../app-error';
 import { isClosed } from './verification-request-state';
 

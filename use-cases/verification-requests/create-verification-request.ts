@@ -84,7 +84,10 @@ export async function createVerificationRequest(
     });
   } catch (err) {
     if (isDuplicateKeyError(err)) {
-      throw conflict('VERIFICATION_REQUEST_ALREADY_OPEN', 'This user already has an open request for one of these numbers');
+      throw conflict(
+        'VERIFICATION_REQUEST_ALREADY_OPEN',
+        'This user already has an open request for one of these numbers',
+      );
     }
     throw err;
   }

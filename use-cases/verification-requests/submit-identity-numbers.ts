@@ -29,19 +29,25 @@ export async function submitIdentityNumbers(
   userId: string,
   submission: { requestId: string } & Partial<Record<IdentityNumberType, string>>,
 ): Promise<{ requestId: string; status: VerificationStatus; attempt: number }> {
-  const doc = await deps.models.VerificationRequest.findOne({ _id: submission.requestId, userId }).lean<VerificationRequestDoc>();
+  const doc = await deps.models.VerificationRequest.findOne({
+    _id: submission.requestId,
+    userId,
+  }).lean<VerificationRequestDoc>();
   if (!doc) throw notFound('Verification request');
   const given = IDENTITY_NUMBER_TYPES.filter((t) => submission[t] !== undefined);
   const missing = doc.types.filter((t) => !given.includes(t as never));
   const unexpected = given.filter((t) => !doc.types.includes(t));
-  if (missing.length) throw badRequest('MISSING_IDENTITY_NUMBER', 'This request needs every number it asked for', { missing });
-  if (unexpected.length) throw badRequest('UNEXPECTED_IDENTITY_NUMBER', 'This request did not ask for these numbers', { unexpected });
+  if (missing.length)
+    throw badRequest('MISSING_IDENTITY_NUMBER', 'This request needs every number it asked for', { missing });
+  if (unexpected.length)
+    throw badRequest('UNEXPECTED_IDENTITY_NUMBER', 'This request did not ask for these numbers', { unexpected });
   if (isClosed(doc)) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
   if (doc.status === 'submitted' || doc.status === 'verifying') {
     throw conflict('VERIFICATION_IN_PROGRESS', 'A submission for this request is being verified');
   }
   const sealed: SealedNumbers = {};
-  for (const t of given) sealed[t] = { sealed: deps.cipher.encrypt(submission[t]!, doc._id), last3: submission[t]!.slice(-3) };
+  for (const t of given)
+    sealed[t] = { sealed: deps.cipher.encrypt(submission[t]!, doc._id), last3: submission[t]!.slice(-3) };
   const handle = deps.temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id));
   const ack = await handle.executeUpdate(submitNumbersUpdate, { args: [sealed] });
   return { requestId: doc._id, status: ack.status, attempt: ack.attempt };

@@ -36,7 +36,13 @@ export const onboardingStateSchema = z
     }),
     kycLevel: z.enum(['none', 'basic', 'advanced']),
     rejectionReason: z.string().nullable(),
-    timestamps: z.object({ registeredAt: z.string(), confirmedAt: iso, kycApprovedAt: iso, activatedAt: iso, closedAt: iso }),
+    timestamps: z.object({
+      registeredAt: z.string(),
+      confirmedAt: iso,
+      kycApprovedAt: iso,
+      activatedAt: iso,
+      closedAt: iso,
+    }),
     nextReminderAt: iso,
   })
   .meta({ id: 'OnboardingState' });

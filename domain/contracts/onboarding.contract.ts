@@ -89,13 +89,16 @@ export interface BridgeLinkResult {
   customerId: string;
 }
 
+/** Every status a Veriff event or decision may carry: the webhook accepts exactly these. */
+export const VERIFF_STATUSES = ['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review'] as const;
+
 /** A Veriff webhook, normalised by the API after its signature was checked. */
 export interface VeriffEventSignal {
   eventKey: string;
   sessionId: string;
   kind: 'event' | 'decision';
   /** `started` / `submitted` for events; the decision status for decisions. */
-  status: 'started' | 'submitted' | 'approved' | 'declined' | 'resubmission_requested' | 'expired' | 'abandoned' | 'review';
+  status: (typeof VERIFF_STATUSES)[number];
   code: number | null;
   reason: string | null;
 }

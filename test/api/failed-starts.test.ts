@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { partnerKycWorkflowId, transactionHoldWorkflowId } from '../../domain/contracts/partner-kyc.contract';
 import { PENDING_REGISTRATION_TTL_MS } from '../../adapters/models/pending-registration';
 import { createApp } from '../../services/api/app';
-import { MAX_WELCOME_RESENDS } from '../../services/api/auth/staff-welcome';
+import { MAX_WELCOME_RESENDS } from '../../use-cases/users/staff-welcome';
 import type { ApiDeps } from '../../services/api/deps';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';

@@ -43,9 +43,7 @@ describe('partner KYC API (seed 003) over HTTP', () => {
       kycStatus: 'not_submitted',
       kycStatusDescription: 'No documents submitted',
       basicDocuments: seed.basicDocuments,
-      advancedDocuments: seed.advancedDocuments.map((d: { requiredFields: Record<string, unknown> }, i: number) =>
-        i === 6 ? { ...d, requiredFields: Object.fromEntries(Object.entries(d.requiredFields).filter(([k]) => k !== 'kycRules')) } : d,
-      ),
+      advancedDocuments: seed.advancedDocuments,
       kycRules: seedRules,
     });
     const user = await s.stack.deps.models.User.findOne({ email: `new-${email}` }).lean();
@@ -57,6 +55,25 @@ describe('partner KYC API (seed 003) over HTTP', () => {
     expect(doc.components.schemas.PartnerKycStatus.example.advancedDocuments.map((d: { _id: string }) => d._id)).toEqual(seed.advancedDocuments.map((d: { _id: string }) => d._id));
     expect(JSON.stringify(ok('/api/user/kyc/submit'))).toContain('"success"');
     expect(JSON.stringify(ok('/api/user/tokens'))).not.toContain('"data"');
+  });
+
+  it('carries kycRules where seed 003 shows them (the last advanced document\'s requiredFields) as well as at the top level', async () => {
+    const email = `rules-${randomUUID()}@example.com`;
+    const res = await status(a.key, email);
+    expect(res.status).toBe(200);
+    const docs: { _id: string; requiredFields: Record<string, unknown> }[] = res.json.advancedDocuments;
+    const seedLast = seed.advancedDocuments[seed.advancedDocuments.length - 1];
+    expect(docs[docs.length - 1]._id).toBe(seedLast._id);
+    expect(docs[docs.length - 1].requiredFields.kycRules).toEqual(seedLast.requiredFields.kycRules);
+    expect(res.json.kycRules).toEqual(seedLast.requiredFields.kycRules);
+    // Only there: no other document carries them.
+    const others = [...res.json.basicDocuments, ...docs.slice(0, -1)] as { requiredFields: Record<string, unknown> }[];
+    expect(others.filter((d) => 'kycRules' in d.requiredFields)).toEqual([]);
+    // Not a field to submit: sent back as one, it is an unknown field.
+    const sent = await submit(a.key, email, seedLast._id, { ...person, kycRules: res.json.kycRules });
+    expect(sent.status).toBe(400);
+    expect(sent.json.error.code).toBe('INVALID_USER_FIELDS');
+    expect(sent.json.error.details).toContainEqual(expect.objectContaining({ field: 'kycRules', code: 'UNKNOWN_FIELD' }));
   });
 
   it('refuses disabled clients, unknown countries (naming the supported ones) and unknown users on submit', async () => {

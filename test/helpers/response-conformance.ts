@@ -1,10 +1,27 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { documentedResponse } from '../../services/api/http/route';
+import { z } from 'zod';
 
 // Responses of the APIs started by test stacks are checked against what their routes document
 // (the same zod schemas /openapi.json is generated from): an undocumented status or a body that
 // does not match its schema throws in the request helper, so the test that saw it fails.
 const registries = new Map<string, OpenAPIRegistry>();
+
+/**
+ * What a route documents for `status`: its zod schema for the JSON body, `null` for a documented
+ * answer without a JSON body, `undefined` when the status is not documented at all.
+ */
+export function documentedResponse(registry: OpenAPIRegistry, method: string, path: string, status: number): z.ZodType | null | undefined | 'no-route' {
+  for (const d of registry.definitions) {
+    if (d.type !== 'route' || d.route.method !== method.toLowerCase()) continue;
+    const pattern = new RegExp(`^${d.route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    if (!pattern.test(path)) continue;
+    const r = d.route.responses[status] as { content?: Record<string, { schema?: unknown }> } | undefined;
+    if (!r) return undefined;
+    const schema = r.content?.['application/json']?.schema;
+    return schema instanceof z.ZodType ? schema : null;
+  }
+  return 'no-route';
+}
 
 export function checkResponsesOf(baseUrl: string, registry: OpenAPIRegistry) {
   registries.set(new URL(baseUrl).origin, registry);

@@ -1,4 +1,4 @@
-import type { VeriffEventSignal } from '../../../domain/contracts/onboarding.contract';
+import { VERIFF_STATUSES, type VeriffEventSignal } from '../../../domain/contracts/onboarding.contract';
 import { isValidVeriffSignature } from './signature';
 import { VERIFF_DECISION_CODES, VERIFF_EVENT_CODES } from './wire';
 
@@ -15,7 +15,13 @@ export interface VeriffWebhookEvent {
 export type VeriffWebhookRefusal = 'INVALID_SIGNATURE' | 'INVALID_JSON' | 'UNSUPPORTED_EVENT';
 export type VeriffWebhookResult = { ok: true; event: VeriffWebhookEvent } | { ok: false; reason: VeriffWebhookRefusal };
 
-const STATUSES = new Set<string>([...Object.keys(VERIFF_EVENT_CODES), ...Object.keys(VERIFF_DECISION_CODES)]);
+// The statuses the workflows understand are the contract's list (one source); every status the wire
+// knows a code for must be one of them, which this line checks at compile time.
+const _wireStatusesAreKnown: readonly VeriffEventSignal['status'][] = [
+  ...(Object.keys(VERIFF_EVENT_CODES) as (keyof typeof VERIFF_EVENT_CODES)[]),
+  ...(Object.keys(VERIFF_DECISION_CODES) as (keyof typeof VERIFF_DECISION_CODES)[]),
+];
+const STATUSES = new Set<string>(VERIFF_STATUSES);
 
 /**
  * Raw body + headers → a verified event, or why not. The signature is checked on the exact bytes

@@ -5,9 +5,8 @@ import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
 import type { UserDoc } from '../../../adapters/models/user';
 import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 import type { ApiDeps } from '../deps';
-import { AppError, forbidden, unauthorized } from '../http/app-error';
+import { forbidden, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { tenantUserSchema, tenantUserView } from '../users/user-views';
 import type { AuthKit } from './auth-kit';
 import { getAuth } from './auth-context';
 import { clientIp, rateLimit } from './rate-limiter';
@@ -16,14 +15,10 @@ export const tokenPairSchema = z
   .object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int().meta({ example: 900 }) })
   .meta({ id: 'TokenPair' });
 
-const tenantSchema = z
-  .object({ id: z.string(), name: z.string(), slug: z.string(), logoUrl: z.string().nullable(), primaryColor: z.string().nullable() })
-  .meta({ id: 'Tenant' });
-
 // One message for an unknown email and a wrong password, so responses cannot enumerate accounts.
 const invalidCredentials = () => unauthorized('Email or password is incorrect', 'INVALID_CREDENTIALS');
 
-/** Seed 002 sessions: login, refresh, logout, me. Login is the single login for every kind of user. */
+/** Seed 002 sessions: login, refresh, logout (me: users/current-user-routes.ts). Login is the single login for every kind of user. */
 export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
   const { config, models } = deps;
   const now = deps.now ?? (() => new Date());
@@ -86,23 +81,6 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       handler: async ({ res }) => {
         await kit.sessions.revoke(getAuth(res).sessionId, 'logout');
         return { data: { revoked: true as const } };
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/api/v1/auth/me',
-      summary: 'The signed-in user, with the tenant',
-      tags: ['Auth'],
-      security: ['bearer'],
-      before: [kit.requireUser],
-      responses: { 200: { description: 'Current user', data: tenantUserSchema.extend({ tenant: tenantSchema.nullable() }) } },
-      handler: async ({ res }) => {
-        const auth = getAuth(res);
-        const user = (await models.User.findById(auth.userId).lean()) as UserDoc | null;
-        if (!user) throw new AppError(401, 'TOKEN_REVOKED', 'This token is no longer valid');
-        const org = user.tenantId ? await models.Organization.findById(user.tenantId).lean() : null;
-        const tenant = org ? { id: org._id, name: org.name, slug: org.slug, logoUrl: org.logoUrl ?? null, primaryColor: org.primaryColor ?? null } : null;
-        return { data: { ...tenantUserView(user), tenant } };
       },
     }),
   ];

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { createOrgInvitation } from '../../../adapters/identity/org-invitations';
+import { createOrgInvitation } from '../../../use-cases/org-invitations/create-org-invitation';
+import { revokeOrgInvitation } from '../../../use-cases/org-invitations/revoke-org-invitation';
 import type { ApiDeps } from '../deps';
-import { notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth, requireRoles } from './auth-context';
@@ -40,9 +40,9 @@ const view = (i: Stored) => ({
 export function orgInvitationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
   const { models } = deps;
   const common = { tags: ['Auth'], security: ['bearer'], before: [kit.requireUser, requireRoles({ staffRoles: ['BANK_ADMIN'] })] };
-  const now = () => deps.now?.() ?? new Date();
-  const audit = (req: Parameters<typeof requestIdOf>[0], actor: string, tenantId: string, action: string, to: Record<string, unknown>) =>
-    models.AuditEvent.create({ _id: randomUUID(), at: now(), actor, subject: `invitation:${to.id}`, tenantId, action, from: null, to, reason: null, requestId: requestIdOf(req) });
+  const commandDeps = { models, now: () => deps.now?.() ?? new Date() };
+  // A BANK_ADMIN always has a tenant (its guard); the invitation commands act inside it.
+  const adminOf = (req: Request, res: Response) => ({ userId: getAuth(res).userId, tenantId: getAuth(res).tenantId!, requestId: requestIdOf(req) });
 
   const routes = [
     defineRoute({
@@ -66,13 +66,9 @@ export function orgInvitationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, k
         201: { description: 'The invitation and its code (only now: it is stored as a digest)', data: invitationSchema.extend({ code: z.string(), tenantId: z.string() }) },
       },
       handler: async ({ body, req, res }) => {
-        const auth = getAuth(res);
-        const tenantId = auth.tenantId!;
-        const expiresAt = new Date(now().getTime() + body.expiresInHours * 3_600_000);
-        const { id, code } = await createOrgInvitation(models, { tenantId, createdBy: auth.userId, maxUses: body.maxUses, expiresAt, label: body.label ?? null });
-        await audit(req, auth.userId, tenantId, 'invitation.created', { id, maxUses: body.maxUses, expiresAt });
-        const stored = (await models.OrgInvitation.findById(id).lean())!;
-        return { status: 201, data: { ...view(stored), code, tenantId } };
+        const admin = adminOf(req, res);
+        const { invitation, code } = await createOrgInvitation(commandDeps, admin, body);
+        return { status: 201, data: { ...view(invitation as Stored), code, tenantId: admin.tenantId } };
       },
     }),
     defineRoute({
@@ -93,16 +89,7 @@ export function orgInvitationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, k
       summary: 'Revoke an invitation: registrations with its code answer 403 from now on',
       request: { params: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/) }) },
       responses: { 200: { description: 'Revoked (revoking again changes nothing)', data: invitationSchema }, 404: { description: 'Not an invitation of your organization' } },
-      handler: async ({ params, req, res }) => {
-        const auth = getAuth(res);
-        const inv = await models.OrgInvitation.findOne({ _id: params.id, tenantId: auth.tenantId }).lean();
-        if (!inv) throw notFound('Invitation');
-        if (!inv.revokedAt) {
-          await models.OrgInvitation.updateOne({ _id: params.id, revokedAt: null }, { $set: { revokedAt: now() } });
-          await audit(req, auth.userId, auth.tenantId!, 'invitation.revoked', { id: params.id });
-        }
-        return { data: view((await models.OrgInvitation.findById(params.id).lean()) as Stored) };
-      },
+      handler: async ({ params, req, res }) => ({ data: view((await revokeOrgInvitation(commandDeps, adminOf(req, res), params.id)) as Stored) }),
     }),
   ];
   return routesRouter(registry, '', routes);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The one policy for a password a person chooses: 8 to 128 characters, as POST /users/register
- * accepts (services/api/routes/onboarding.ts). Used by the staff set-password link, the staff
+ * accepts (services/api/onboarding/onboarding-routes.ts). Used by the staff set-password link, the staff
  * creation form, the password reset and the password change; test/api/password-recovery.test.ts
  * checks in /openapi.json that all of them, registration included, document the same bounds.
  */

@@ -1,25 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { tokenDigest } from '../../../adapters/crypto/token-digest';
-import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
-import { canRecoverPassword, redeemPasswordResetCode } from '../../../adapters/identity/password-reset';
-import type { UserDoc } from '../../../adapters/models/user';
-import { updateUser } from '../../../adapters/models/user-writes';
-import { insertPendingNotifications } from '../../../adapters/notifications/pending-notifications';
-import { startNotification } from '../../../adapters/notifications/start-notification';
-import type { NotificationRequest } from '../../../domain/contracts/notify.contract';
-import { taskQueues } from '../../../domain/task-queues';
+import { changePassword } from '../../../use-cases/passwords/change-password';
+import { requestPasswordReset } from '../../../use-cases/passwords/request-password-reset';
+import { resetPassword } from '../../../use-cases/passwords/reset-password';
 import type { ApiDeps } from '../deps';
-import { badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth } from './auth-context';
 import { tokenPairSchema } from './auth-routes';
 import { newPasswordSchema, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 import { clientIp, rateLimit } from './rate-limiter';
-import { recordPasswordEvent } from '../../../adapters/identity/password-audit';
 
 const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 
@@ -28,9 +20,6 @@ const FORGOT_ANSWER = {
   message: 'If an account exists for this email address, a reset code is on its way to it. Use it with POST /users/password/reset.',
 };
 const forgotAnswerSchema = z.object({ message: z.string() }).meta({ id: 'PasswordForgotAccepted' });
-
-const invalidCode = () =>
-  badRequest('INVALID_CODE', 'This code is not valid: it is wrong, expired, already used or replaced by a newer one. Ask for a new one with POST /users/password/forgot');
 
 /** The address a request names, normalised as the body schema does; digested in limiter keys. */
 const emailKey = (req: Request) => {
@@ -46,40 +35,16 @@ const POLICY = `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, as 
  * email send (activities/notifications/send-time-data.ts); the requests carry ids only.
  */
 export function passwordRecoveryRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
-  const { config, models } = deps;
+  const { config } = deps;
   const now = deps.now ?? (() => new Date());
   const windowSeconds = config.RATE_LIMIT_PASSWORD_WINDOW_SECONDS;
-  const notifications = taskQueues(config.TASK_QUEUE_PREFIX).notifications;
   // Per client IP and per address, counted by unique slot inserts: exact under bursts and across instances.
   const limits = (name: string, perIp: number, perEmail: number) => [
     rateLimit(kit.limiter, { bucket: `${name}-ip`, limit: perIp, windowSeconds, key: clientIp }),
     rateLimit(kit.limiter, { bucket: `${name}-email`, limit: perEmail, windowSeconds, key: emailKey }),
   ];
 
-  async function notify(request: NotificationRequest & { source: string }) {
-    await insertPendingNotifications(models, [request]);
-    await startNotification(deps.temporal, notifications, request);
-  }
-
-  /** Emails a reset code if the address has an account that may recover (canRecoverPassword). */
-  async function sendResetCode(address: string) {
-    const user = await findUserByEmail(models, config, address, { _id: 1, status: 1, passwordHash: 1 });
-    if (!user || !canRecoverPassword(user)) return;
-    // A new notification (and so a new code, replacing any earlier one) per accepted request.
-    await notify({ notificationId: `password-reset-${randomUUID()}`, userId: user._id, event: 'password_reset_code', data: {}, channels: ['email'], source: 'password-forgot' });
-  }
-
-  /**
-   * "Your password was changed", after the change is written: a failure to start it is logged,
-   * not answered (the password is changed either way, and the client could not retry the request).
-   */
-  async function sendPasswordChanged(userId: string, notificationId: string, requestId: string | null) {
-    try {
-      await notify({ notificationId, userId, event: 'password_changed', data: {}, channels: ['email'], source: `user:${userId}` });
-    } catch (err) {
-      deps.logger.error({ err, requestId, notificationId }, 'password-changed email not requested');
-    }
-  }
+  const commandDeps = { ...deps, now, passwords: kit.passwords, lockout: kit.lockout, sessions: kit.sessions };
 
   const routes = [
     defineRoute({
@@ -104,7 +69,7 @@ export function passwordRecoveryRouter(deps: ApiDeps, registry: OpenAPIRegistry,
         const requestId = requestIdOf(req);
         // Answered first: nothing about the account can show in the answer or in its timing.
         res.status(202).json({ success: true, data: FORGOT_ANSWER });
-        sendResetCode(body.email).catch((err) => deps.logger.error({ err, requestId }, 'password-reset email not requested'));
+        requestPasswordReset(commandDeps, body.email).catch((err) => deps.logger.error({ err, requestId }, 'password-reset email not requested'));
       },
     }),
     defineRoute({
@@ -128,12 +93,7 @@ export function passwordRecoveryRouter(deps: ApiDeps, registry: OpenAPIRegistry,
         429: { description: 'RATE_LIMITED: too many attempts from this client or for this address (Retry-After)' },
       },
       handler: async ({ body, req }) => {
-        const requestId = requestIdOf(req);
-        // Hashed before anything is looked up: every answer costs the same argon2 work.
-        const passwordHash = await kit.passwords.hash(body.newPassword);
-        const result = await redeemPasswordResetCode(models, config, { email: body.email, code: body.code, passwordHash, requestId }, now());
-        if (!result.ok) throw invalidCode();
-        await sendPasswordChanged(result.userId, `password-changed-${result.codeId}`, requestId);
+        await resetPassword(commandDeps, body, { requestId: requestIdOf(req) });
         return { data: { passwordReset: true as const } };
       },
     }),
@@ -159,40 +119,8 @@ export function passwordRecoveryRouter(deps: ApiDeps, registry: OpenAPIRegistry,
         429: { description: 'ACCOUNT_LOCKED: too many wrong passwords for this account (Retry-After)' },
       },
       handler: async ({ body, req, res }) => {
-        const auth = getAuth(res);
-        const requestId = requestIdOf(req);
-        const user = (await models.User.findById(auth.userId, { email: 1, passwordHash: 1, tokenVersion: 1, tenantId: 1 }).lean()) as UserDoc | null;
-        if (!user) throw unauthorized('This token is no longer valid', 'TOKEN_REVOKED');
-        const guess = await kit.lockout.reserveGuess(user.email);
-        // No password (a partner-created user, staff before the welcome link) costs a dummy verify and fails.
-        if (!(await kit.passwords.verify(user.passwordHash, body.currentPassword))) {
-          throw badRequest('INVALID_CURRENT_PASSWORD', 'The current password is incorrect');
-        }
-        await kit.lockout.succeeded(guess);
-        if (body.newPassword === body.currentPassword) throw badRequest('PASSWORD_UNCHANGED', 'The new password must differ from the current one');
-        const passwordHash = await kit.passwords.hash(body.newPassword);
-        // Compare-and-set on what was verified: a password changed meanwhile (another session, a reset) wins.
-        const written = await updateUser(models, user._id, (current) =>
-          current.passwordHash === user.passwordHash && current.tokenVersion === user.tokenVersion && current.status !== 'inactive'
-            ? { $set: { passwordHash }, $inc: { tokenVersion: 1 } }
-            : null,
-        );
-        if (!written || written.after.passwordHash !== passwordHash) throw unauthorized('This token is no longer valid', 'TOKEN_REVOKED');
-        const auditId = randomUUID();
-        await recordPasswordEvent(models, {
-          id: auditId,
-          userId: user._id,
-          tenantId: user.tenantId ?? null,
-          action: 'user.password_changed',
-          via: 'current password',
-          reason: 'password changed by the signed-in user',
-          requestId,
-        });
-        // The bump already ended every session; this one is marked too, and the caller gets a new one.
-        await kit.sessions.revoke(auth.sessionId, 'password_changed');
-        const pair = await kit.sessions.start({ _id: user._id, tenantId: user.tenantId ?? null, tokenVersion: written.after.tokenVersion }, 'password');
-        await sendPasswordChanged(user._id, `password-changed-${auditId}`, requestId);
-        return { data: pair };
+        const { userId, sessionId } = getAuth(res);
+        return { data: await changePassword(commandDeps, { userId, sessionId, requestId: requestIdOf(req) }, body) };
       },
     }),
   ];

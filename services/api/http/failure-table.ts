@@ -3,7 +3,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { FAILURE_CATALOGS, type FailureType } from '../../../domain/failures/catalog';
 import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
 import { verificationRequestWorkflowId } from '../../../domain/contracts/verification-request.contract';
+import { failureOf } from '../../../adapters/temporal/failure-of';
 import { AppError } from './app-error';
+
+export { failureOf };
 
 interface HttpAnswer {
   status: number;
@@ -67,14 +70,6 @@ const CLOSED_WORKFLOWS: { prefix: string; answer: HttpAnswer }[] = [
   { prefix: onboardingWorkflowId(''), answer: { status: 409, code: 'ONBOARDING_CLOSED', message: 'This onboarding is no longer open: register again or sign in' } },
   { prefix: verificationRequestWorkflowId(''), answer: { status: 409, code: 'VERIFICATION_REQUEST_CLOSED', message: 'This verification request is closed' } },
 ];
-
-/** The first typed ApplicationFailure in a failure's cause chain (update → activity → application). */
-export function failureOf(err: unknown): ApplicationFailure | undefined {
-  for (let e = err as { cause?: unknown } | undefined, i = 0; e && i < 6; e = e.cause as typeof e, i++) {
-    if (e instanceof ApplicationFailure && e.type) return e;
-  }
-  return undefined;
-}
 
 const isTemporalFailure = (err: unknown) => err instanceof Error && (failureOf(err) !== undefined || /Workflow(Update)?Failed/.test(err.name));
 

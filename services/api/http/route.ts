@@ -156,24 +156,6 @@ function parseHeaders(spec: RouteSpec, req: Request) {
 }
 
 /**
- * What a route documents for `status`: its zod schema for the JSON body, `null` for a documented
- * answer without a JSON body, `undefined` when the status is not documented at all. Tests use it to
- * check every response against the spec (test/helpers/response-conformance.ts).
- */
-export function documentedResponse(registry: OpenAPIRegistry, method: string, path: string, status: number): z.ZodType | null | undefined | 'no-route' {
-  for (const d of registry.definitions) {
-    if (d.type !== 'route' || d.route.method !== method.toLowerCase()) continue;
-    const pattern = new RegExp(`^${d.route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    if (!pattern.test(path)) continue;
-    const r = d.route.responses[status] as { content?: Record<string, { schema?: unknown }> } | undefined;
-    if (!r) return undefined;
-    const schema = r.content?.['application/json']?.schema;
-    return schema instanceof z.ZodType ? schema : null;
-  }
-  return 'no-route';
-}
-
-/**
  * Mounts route specs on a router and documents them: the zod schemas that validate a request
  * are the ones that appear in /openapi.json, so the two cannot drift apart.
  */

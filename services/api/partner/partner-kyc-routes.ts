@@ -1,27 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express from 'express';
 import { z } from 'zod';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { isIsoCountryCode } from '../../../adapters/identity/country-codes';
 import { budgetedPatternTester } from '../../../adapters/partner-kyc/pattern-budget';
-import { sealFields } from '../../../adapters/partner-kyc/sealed-fields';
-import { startMayHaveReachedServer } from '../../../adapters/temporal/start-failure';
-import { PARTNER_KYC_WORKFLOW, partnerKycWorkflowId, submitDocumentSignal, type PartnerKycInput } from '../../../domain/contracts/partner-kyc.contract';
 import { BUILT_IN_CATALOGS } from '../../../domain/partner-kyc/catalogs';
-import { documentView, findDocument } from '../../../domain/partner-kyc/catalog';
-import { validateUserFields } from '../../../domain/partner-kyc/fields';
-import { covers, tierNeeded } from '../../../domain/partner-kyc/tiers';
-import { DIRECTIONS, FIELD_TYPES, KYC_TIERS, type KycTier } from '../../../domain/partner-kyc/types';
-import { taskQueues } from '../../../domain/task-queues';
-import type { AuthKit } from '../auth/auth-kit';
+import { documentView } from '../../../domain/partner-kyc/catalog';
+import { DIRECTIONS, FIELD_TYPES, KYC_TIERS } from '../../../domain/partner-kyc/types';
+import { checkPartnerKycLimits } from '../../../use-cases/partner-kyc/check-partner-kyc-limits';
+import { getPartnerKycStatus } from '../../../use-cases/partner-kyc/get-partner-kyc-status';
+import { statusCatalog } from '../../../use-cases/partner-kyc/partner-kyc-state';
+import { submitPartnerKyc } from '../../../use-cases/partner-kyc/submit-partner-kyc';
+import { requestIdOf, type AuthKit } from '../auth/auth-kit';
 import { rateLimit } from '../auth/rate-limiter';
 import type { ApiDeps } from '../deps';
-import { badRequest, forbidden, notFound } from '../http/app-error';
+import { forbidden, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { getApiClient, requireApiClient } from './api-client-auth';
-import { catalogFor, kycStatusView, recentVolumes, rulesJson } from './partner-kyc-state';
-import { findOrCreatePartnerUser, findPartnerUser } from './partner-users';
 
 const fieldSpecSchema = z.object({
   type: z.enum(FIELD_TYPES),
@@ -31,15 +26,23 @@ const fieldSpecSchema = z.object({
   regexp: z.string().optional(),
   regexpFlags: z.string().optional(),
 });
+const ruleSchema = z.object({ min: z.number(), max: z.union([z.number(), z.literal('Infinity')]), type: z.enum(KYC_TIERS) });
+const rulesSchema = z.object({ onramp: z.array(ruleSchema), offramp: z.array(ruleSchema) });
 const documentSchema = z.object({
   _id: z.string(),
   type: z.enum(['basic', 'advanced']),
   title: z.string(),
   value: z.string(),
-  requiredFields: z.record(z.string(), fieldSpecSchema),
+  requiredFields: z
+    .object({
+      kycRules: rulesSchema.optional().meta({
+        description:
+          "Only in the status's last advanced document, where seed 003 shows it: the same rules as the top-level `kycRules`; " +
+          'not a field to submit',
+      }),
+    })
+    .catchall(fieldSpecSchema),
 });
-const ruleSchema = z.object({ min: z.number(), max: z.union([z.number(), z.literal('Infinity')]), type: z.enum(KYC_TIERS) });
-const rulesSchema = z.object({ onramp: z.array(ruleSchema), offramp: z.array(ruleSchema) });
 
 const NG = BUILT_IN_CATALOGS.get('NG')!;
 const ngDocs = NG.documents.map(documentView);
@@ -48,9 +51,7 @@ const statusExample = {
   reachedKycLimit: false,
   kycStatus: 'approved',
   kycStatusDescription: 'Partial Match',
-  basicDocuments: ngDocs.filter((d) => d.type === 'basic'),
-  advancedDocuments: ngDocs.filter((d) => d.type === 'advanced'),
-  kycRules: rulesJson(NG.kycRules),
+  ...statusCatalog(NG),
 };
 
 const statusSchema = z
@@ -77,15 +78,17 @@ const json = (schema: z.ZodType) => ({ contentType: 'application/json', schema }
  * Enabled per API client (`create-api-client --enable-partner-kyc`); answers the seed's bare shapes.
  */
 export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
-  const { models, config, temporal } = deps;
-  const now = () => deps.now?.() ?? new Date();
-  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
-  const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  const { models, config } = deps;
   // Each catalog pattern gets 50 ms per value (a guarded pattern on ≤ 128 characters takes microseconds).
   // Generous: the guard already refuses super-linear patterns and values are capped at 128
   // characters, so this only stops a runaway; 50 ms failed real submissions on a loaded 2-core CI
   // machine (a GC pause or a starved thread counts against the budget).
-  const testPattern = budgetedPatternTester(1000);
+  const commandDeps = {
+    ...deps,
+    now: () => deps.now?.() ?? new Date(),
+    cipher: createFieldCipher(config.PII_ENCRYPTION_KEYS),
+    testPattern: budgetedPatternTester(1000),
+  };
   // Mounted before the app's JSON parser, so each route names its own body limit.
   const smallJson = express.json({ limit: config.BODY_LIMIT, strict: true });
   const guard = [
@@ -101,18 +104,16 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       path: '/api/user/kyc/status',
       summary: 'Get user KYC status (partner API)',
       description:
-        'Creates the user in your tenant if absent. Answers the tier the user passed, the latest verification outcome, the country\'s document catalog and its tier rules (`kycRules` at the top level; `max` may be the string "Infinity"). Never echoes an ID number.',
+        'Creates the user in your tenant if absent. Answers the tier the user passed, the latest verification outcome, the country\'s document catalog and its tier rules (`kycRules` at the top level, and as in seed 003 also inside the last advanced document\'s `requiredFields`; `max` may be the string "Infinity"). Never echoes an ID number.',
       tags: ['Partner KYC'],
       security: ['clientId'],
       before: guard,
       request: { body: emailCountry },
       responses: { 200: { description: "Successfully retrieved the user's KYC status.", raw: json(statusSchema) }, 400: { description: 'VALIDATION_ERROR, UNSUPPORTED_COUNTRY (details.supported lists the countries)' }, ...common },
-      handler: async ({ body, req, res }) => {
-        const client = getApiClient(res);
-        const catalog = await catalogFor(models, body.countryIsoCode);
-        const user = await findOrCreatePartnerUser(models, client, { email: body.email, country: body.countryIsoCode, req, reason: 'POST /api/user/kyc/status' });
-        return { bare: true, data: await kycStatusView(models, user, catalog, now()) };
-      },
+      handler: async ({ body, req, res }) => ({
+        bare: true,
+        data: await getPartnerKycStatus(commandDeps, getApiClient(res), body, { requestId: requestIdOf(req) }),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -141,52 +142,8 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
         ...common,
       },
       handler: async ({ body, res }) => {
-        const client = getApiClient(res);
-        const user = await findPartnerUser(models, client, body.email);
-        const catalog = await catalogFor(models, user.country ?? '');
-        const doc = findDocument(catalog, body.documentId);
-        if (!doc) throw badRequest('UNKNOWN_DOCUMENT', `No document ${body.documentId} in the ${catalog.country} catalog`, { documentIds: catalog.documents.map((d) => d._id) });
-        const fields = { ...body.userFields };
-        if (doc.requiredFields.email && fields.email === undefined) fields.email = body.email;
-        const checked = validateUserFields(doc, fields, now(), testPattern);
-        if (!checked.ok) {
-          const slow = checked.problems.filter((p) => p.code === 'PATTERN_TIMEOUT').map((p) => p.field);
-          if (slow.length) deps.logger.error({ country: catalog.country, catalogVersion: catalog.version, documentId: doc._id, fields: slow }, 'catalog pattern ran out of its time budget: fix the catalog (kyc-catalog-set)');
-          throw badRequest('INVALID_USER_FIELDS', 'Some fields are invalid', checked.problems);
-        }
-        const submissionId = randomUUID();
-        const idNumber = typeof checked.values.id_number === 'string' ? checked.values.id_number : null;
-        await models.PartnerKycSubmission.create({
-          _id: submissionId,
-          tenantId: client.tenantId,
-          userId: user._id,
-          clientId: client.clientId,
-          country: catalog.country,
-          catalogVersion: catalog.version,
-          documentId: doc._id,
-          documentType: doc.type,
-          documentValue: doc.value,
-          fieldsSealed: sealFields(cipher, submissionId, checked.values),
-          idNumberLast3: idNumber ? idNumber.slice(-3) : null,
-        });
-        const input: PartnerKycInput = { userId: user._id, tenantId: client.tenantId, documentId: doc._id, idleMinutes: config.PARTNER_KYC_IDLE_MINUTES };
-        // Two submits of one document meet here: the same workflow id, so one run gets both signals.
-        try {
-          await temporal.workflow.signalWithStart(PARTNER_KYC_WORKFLOW, {
-            workflowId: partnerKycWorkflowId(user._id, doc._id),
-            taskQueue: queues.onboarding,
-            args: [input],
-            signal: submitDocumentSignal,
-            signalArgs: [{ submissionId }],
-          });
-        } catch (err) {
-          // Temporal out of reach (issue 22): no workflow will read this submission, so its sealed
-          // fields go and the error answers 503; the partner's retry stores and signals afresh. A
-          // deadline that ran out may have delivered the signal: the row stays for that run.
-          if (!startMayHaveReachedServer(err)) await models.PartnerKycSubmission.deleteOne({ _id: submissionId });
-          throw err;
-        }
-        return { bare: true, data: { success: true } };
+        await submitPartnerKyc(commandDeps, getApiClient(res), body);
+        return { bare: true, data: { success: true as const } };
       },
     }),
     defineRoute({
@@ -224,27 +181,7 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
         404: { description: 'USER_NOT_FOUND' },
         ...common,
       },
-      handler: async ({ body, res }) => {
-        const client = getApiClient(res);
-        const user = await findPartnerUser(models, client, body.email);
-        const catalog = await catalogFor(models, user.country ?? '');
-        const { volumes } = await recentVolumes(models, user._id, now());
-        const need = tierNeeded(catalog.kycRules, body.direction, body.amount, volumes[body.direction]);
-        const passed = (user.kycLevel ?? 'none') as KycTier;
-        const allowed = covers(passed, need.required);
-        return {
-          bare: true,
-          data: {
-            allowed,
-            passedKycType: passed,
-            requiredKycType: need.required,
-            requiredByAmount: need.byAmount,
-            requiredByVolume: need.byVolume,
-            volume30d: need.volume,
-            documents: allowed || need.required === 'none' ? [] : catalog.documents.filter((d) => d.type === need.required).map(documentView),
-          },
-        };
-      },
+      handler: async ({ body, res }) => ({ bare: true, data: await checkPartnerKycLimits(commandDeps, getApiClient(res), body) }),
     }),
     defineRoute({
       method: 'post',

@@ -1,13 +1,13 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { isIsoCountryCode } from '../../../adapters/identity/country-codes';
-import type { AuthKit } from '../auth/auth-kit';
+import { requestIdOf, type AuthKit } from '../auth/auth-kit';
 import { rateLimit } from '../auth/rate-limiter';
 import type { ApiDeps } from '../deps';
 import { forbidden } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { getApiClient, requireApiClient } from './api-client-auth';
-import { findOrCreatePartnerUser } from './partner-users';
+import { findOrCreatePartnerUser } from '../../../use-cases/partner-kyc/partner-users';
 
 /**
  * Seed 003 `POST /api/user/tokens`: tokens for one of the client's tenant's end users, creating
@@ -55,7 +55,7 @@ export function userTokensRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       },
       handler: async ({ body, req, res }) => {
         const client = getApiClient(res);
-        const user = await findOrCreatePartnerUser(models, client, { email: body.email, country: body.countryIsoCode, req, reason: 'POST /api/user/tokens' });
+        const user = await findOrCreatePartnerUser(models, client, { email: body.email, country: body.countryIsoCode, requestId: requestIdOf(req), reason: 'POST /api/user/tokens' });
         const pair = await kit.sessions.start(user, `client:${client.clientId}`);
         return { bare: true, data: { accessToken: pair.accessToken, refreshToken: pair.refreshToken } };
       },

@@ -1,22 +1,21 @@
-import { updateUser } from '../../../adapters/models/user-writes';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
-import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 import type { UserDoc } from '../../../adapters/models/user';
 import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES } from '../../../domain/vocabulary/users';
 import type { AuthKit } from '../auth/auth-kit';
 import { requestIdOf } from '../auth/auth-kit';
 import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
-import { badRequest, forbidden, notFound } from '../http/app-error';
+import { badRequest, forbidden } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
 import { reopensKyc, startReopenedOnboarding } from './reopen-kyc';
 import { findVisibleUser, visibleScope } from './user-access';
-import { dateOfBirthShown, dateOfBirthSchema, setDateOfBirth } from './date-of-birth-field';
+import { dateOfBirthShown, dateOfBirthSchema } from './date-of-birth-field';
+import { updateProfile } from '../../../use-cases/users/update-profile';
 import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
 import { personName } from '../http/safe-text';
 
@@ -143,25 +142,7 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
         const user = await findVisibleUser(models, auth, params.userId);
         const mayEdit = auth.userId === user._id || isInternalAdmin(auth) || auth.staffRole === 'BANK_ADMIN';
         if (!mayEdit) throw forbidden('Your role does not allow editing this profile', 'INSUFFICIENT_ROLE');
-        const { idDocuments, dateOfBirth, ...plain } = body;
-        if (dateOfBirth !== undefined) {
-          await setDateOfBirth(models, cipher, user, dateOfBirth, { actorId: auth.userId, requestId: requestIdOf(req), reason: 'profile update' });
-        }
-        const set: Record<string, unknown> = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
-        if (idDocuments) {
-          // Numbers are sealed and bound to this user; only the last 3 characters stay readable.
-          set.idDocuments = idDocuments.map((d) => ({
-            type: d.type,
-            numberSealed: cipher.encrypt(d.number, `${user._id}:idDocument`),
-            numberLast3: d.number.slice(-3),
-            issuingCountry: d.issuingCountry,
-            expiresOn: d.expiresOn,
-          }));
-        }
-        const written = await updateUser(models, user._id, { $set: set }, { runValidators: true });
-        if (!written) throw notFound('User');
-        const updated = written.after;
-        if ('country' in set) await noteAnalyticsChange(models, 'user', user._id);
+        const updated = await updateProfile({ models, cipher }, { userId: auth.userId, requestId: requestIdOf(req) }, user, body);
         return { data: view(updated, auth) };
       },
     }),

@@ -3,7 +3,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { ONBOARDING_WORKFLOW, onboardingWorkflowId, type OnboardingInput } from '../../../domain/contracts/onboarding.contract';
 import { taskQueues } from '../../../domain/task-queues';
 import type { UserStatus } from '../../../domain/vocabulary/users';
-import { onboardingPolicy } from '../routes/onboarding-policy';
+import { onboardingPolicy } from '../../../use-cases/onboarding/onboarding-policy';
 
 type ReopenConfig = Parameters<typeof onboardingPolicy>[0] & { TASK_QUEUE_PREFIX: string };
 

@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
+import { MAX_DEVICES_PER_USER, type DeviceEntry } from '../../../adapters/models/device';
 import { TRANSACTIONAL_EVENTS } from '../../../domain/contracts/notify.contract';
+import { readNotificationPreferences, updateNotificationPreferences } from '../../../use-cases/notifications/notification-preferences';
+import { listPushDevices, registerPushDevice, unregisterPushDevice } from '../../../use-cases/notifications/push-devices';
 import { getAuth, isInternalAdmin } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
-import { DeviceListBusyError, editUserDevices, MAX_DEVICES_PER_USER, readUserDevices, type DeviceEntry } from '../../../adapters/models/device';
-import { updateLocked } from '../../../adapters/models/locked-update';
-import type { NotificationPreferenceDoc } from '../../../adapters/models/notification-preference';
-import { conflict, notFound } from '../http/app-error';
+import { notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 
 const userParams = z.object({ userId: z.string().min(1).max(64) });
@@ -31,19 +30,6 @@ function ownUser(res: Response, userId: string) {
 
 /** Per-user channel consent and push device registration. */
 export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
-  const toView = (userId: string, p: { email?: boolean | null; sms?: boolean | null; push?: boolean | null; language?: string | null } | null) => ({
-    userId,
-    channels: { email: p?.email ?? true, sms: p?.sms ?? true, push: p?.push ?? true },
-    language: p?.language ?? 'en',
-    transactionalEvents: [...TRANSACTIONAL_EVENTS],
-  });
-
-  /** Concurrent edits of one list all land (see editUserDevices); only endless contention is a 409. */
-  const editDevices = (userId: string, edit: (list: DeviceEntry[]) => DeviceEntry[] | null) =>
-    editUserDevices(deps.models, userId, edit).catch((err) => {
-      if (err instanceof DeviceListBusyError) throw conflict('CONCURRENT_UPDATE', err.message);
-      throw err;
-    });
   const deviceView = (d: DeviceEntry) => ({ deviceId: d._id, platform: d.platform, createdAt: new Date(d.createdAt).toISOString() });
 
   const routes = [
@@ -59,7 +45,7 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       responses: { 200: { description: 'Preferences (defaults if never set)', data: preferencesSchema }, 404: { description: 'Unknown user' } },
       handler: async ({ params, res }) => {
         ownUser(res, params.userId);
-        return { data: toView(params.userId, await deps.models.NotificationPreference.findById(params.userId).lean()) };
+        return { data: await readNotificationPreferences(deps, params.userId) };
       },
     }),
     defineRoute({
@@ -82,30 +68,8 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       responses: { 200: { description: 'Saved', data: preferencesSchema }, 404: { description: 'Unknown user' } },
       handler: async ({ params, body, res, req }) => {
         const auth = ownUser(res, params.userId);
-        const user = await deps.models.User.exists({ _id: params.userId });
-        if (!user) throw notFound('User');
-        // Under the document's write lock: two concurrent opt-outs of different channels would
-        // otherwise erase each other on FerretDB, and the audit's from/to is read under the same lock.
-        const { before, after } = await updateLocked<NotificationPreferenceDoc>(
-          deps.models.NotificationPreference,
-          deps.models.DocumentLock,
-          'notification-preferences',
-          params.userId,
-          () => ({ $set: { ...body.channels, ...(body.language ? { language: body.language } : {}) } }),
-          { upsert: true },
-        );
-        // Consent changes are audited: who changed them, from → to.
-        await deps.models.AuditEvent.create({
-          actor: auth.userId,
-          subject: params.userId,
-          tenantId: auth.tenantId,
-          action: 'notification_preferences.update',
-          from: toView(params.userId, before).channels,
-          to: toView(params.userId, after).channels,
-          reason: null,
-          requestId: String(req.id ?? ''),
-        });
-        return { data: toView(params.userId, after) };
+        const by = { userId: auth.userId, tenantId: auth.tenantId, requestId: String(req.id ?? '') };
+        return { data: await updateNotificationPreferences(deps, by, params.userId, body) };
       },
     }),
     defineRoute({
@@ -124,20 +88,7 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       },
       handler: async ({ params, body, res }) => {
         ownUser(res, params.userId);
-        if (!(await deps.models.User.exists({ _id: params.userId }))) throw notFound('User');
-        const { UserDevices } = deps.models;
-        // A token registered by another account (reinstall, shared device) moves to this one.
-        const others = await UserDevices.find({ 'devices.token': body.token, _id: { $ne: params.userId } }, { _id: 1 }).lean();
-        for (const o of others) await editDevices(o._id, (list) => list.filter((d) => d.token !== body.token));
-        let device: DeviceEntry | undefined;
-        await editDevices(params.userId, (list) => {
-          device = list.find((d) => d.token === body.token);
-          if (device) return null;
-          if (list.length >= MAX_DEVICES_PER_USER) throw conflict('TOO_MANY_DEVICES', `At most ${MAX_DEVICES_PER_USER} devices per user`);
-          device = { _id: randomUUID(), token: body.token, platform: body.platform, createdAt: new Date() };
-          return [...list, device];
-        });
-        return { status: 201, data: deviceView(device!) };
+        return { status: 201, data: deviceView(await registerPushDevice(deps, params.userId, body)) };
       },
     }),
     defineRoute({
@@ -151,9 +102,7 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       responses: { 200: { description: 'Devices, oldest first', data: z.object({ devices: z.array(deviceSchema) }) }, 404: { description: 'Unknown user' } },
       handler: async ({ params, res }) => {
         ownUser(res, params.userId);
-        if (!(await deps.models.User.exists({ _id: params.userId }))) throw notFound('User');
-        const { devices } = await readUserDevices(deps.models, params.userId);
-        return { data: { devices: devices.map(deviceView) } };
+        return { data: { devices: (await listPushDevices(deps, params.userId)).map(deviceView) } };
       },
     }),
     defineRoute({
@@ -171,12 +120,7 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       },
       handler: async ({ params, body, res }) => {
         ownUser(res, params.userId);
-        let removed = false;
-        await editDevices(params.userId, (list) => {
-          removed = list.some((d) => d.token === body.token);
-          return removed ? list.filter((d) => d.token !== body.token) : null;
-        });
-        return { data: { removed } };
+        return { data: { removed: await unregisterPushDevice(deps, params.userId, body.token) } };
       },
     }),
   ];

@@ -1,5 +1,5 @@
-import type { Config } from '../../../adapters/config';
-import type { OnboardingInput } from '../../../domain/contracts/onboarding.contract';
+import type { Config } from '../../adapters/config';
+import type { OnboardingInput } from '../../domain/contracts/onboarding.contract';
 
 /** An onboarding run's timing and limits, taken from config when the run starts (never changes under it). */
 type PolicyConfig = Pick<

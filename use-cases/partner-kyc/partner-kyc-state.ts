@@ -1,10 +1,10 @@
-import type { Models } from '../../../adapters/models';
-import type { UserDoc } from '../../../adapters/models/user';
-import { currentCatalog, supportedCountries } from '../../../adapters/partner-kyc/catalog-store';
-import { documentView } from '../../../domain/partner-kyc/catalog';
-import { reachedKycLimit, VOLUME_WINDOW_MS } from '../../../domain/partner-kyc/tiers';
-import type { Catalog, Direction, KycRules, KycTier } from '../../../domain/partner-kyc/types';
-import { badRequest } from '../http/app-error';
+import type { Models } from '../../adapters/models';
+import type { UserDoc } from '../../adapters/models/user';
+import { currentCatalog, supportedCountries } from '../../adapters/partner-kyc/catalog-store';
+import { documentView } from '../../domain/partner-kyc/catalog';
+import { reachedKycLimit, VOLUME_WINDOW_MS } from '../../domain/partner-kyc/tiers';
+import type { Catalog, CatalogDocument, Direction, FieldSpec, KycRules, KycTier } from '../../domain/partner-kyc/types';
+import { badRequest } from '../app-error';
 
 /** The catalog for a country, or 400 UNSUPPORTED_COUNTRY naming the supported ones. */
 export async function catalogFor(models: Models, country: string): Promise<Catalog> {
@@ -43,19 +43,38 @@ interface PartnerState {
   statusDescription?: string;
 }
 
-/** The seed's status object (kycRules at the top level; the seed nests them in the last document by mistake). */
+/**
+ * The catalog as seed 003's status shows it. The tier rules appear twice: at the top level
+ * (`kycRules`), and where the seed's example shows them, inside the last advanced document's
+ * `requiredFields` (seed-shaped clients read them there). That copy is not a field to submit:
+ * validation reads the catalog's own documents, which never hold it.
+ */
+export function statusCatalog(catalog: Pick<Catalog, 'documents' | 'kycRules'>) {
+  const docs = catalog.documents.map(documentView);
+  const kycRules = rulesJson(catalog.kycRules);
+  const advancedDocuments: DocumentWithRules[] = docs.filter((d) => d.type === 'advanced');
+  const last = advancedDocuments.length - 1;
+  if (last >= 0) {
+    advancedDocuments[last] = { ...advancedDocuments[last], requiredFields: { ...advancedDocuments[last].requiredFields, kycRules } };
+  }
+  return { basicDocuments: docs.filter((d) => d.type === 'basic'), advancedDocuments, kycRules };
+}
+
+/** A document as the status shows it: the last advanced one also carries the tier rules (seed 003). */
+export type DocumentWithRules = Omit<CatalogDocument, 'requiredFields'> & {
+  requiredFields: Record<string, FieldSpec | ReturnType<typeof rulesJson>>;
+};
+
+/** Seed 003's status object for a user: the tier passed, the latest outcome, the catalog and its rules. */
 export async function kycStatusView(models: Models, user: UserDoc, catalog: Catalog, now: Date) {
   const passed = (user.kycLevel ?? 'none') as KycTier;
   const partner = ((user.kyc as Record<string, unknown> | null)?.partner ?? {}) as PartnerState;
   const { volumes, hasHeld } = await recentVolumes(models, user._id, now);
-  const docs = catalog.documents.map(documentView);
   return {
     passedKycType: passed,
     reachedKycLimit: reachedKycLimit(catalog.kycRules, passed, volumes, hasHeld),
     kycStatus: partner.status ?? 'not_submitted',
     kycStatusDescription: partner.statusDescription ?? 'No documents submitted',
-    basicDocuments: docs.filter((d) => d.type === 'basic'),
-    advancedDocuments: docs.filter((d) => d.type === 'advanced'),
-    kycRules: rulesJson(catalog.kycRules),
+    ...statusCatalog(catalog),
   };
 }

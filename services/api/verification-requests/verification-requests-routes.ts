@@ -1,33 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { resolveVerificationSettings } from '../../../domain/rules/verification-settings';
-import { SA } from '../../../domain/search-attributes';
-import {
-  IDENTITY_NUMBER_TYPES,
-  TERMINAL_STATUSES,
-  VERIFICATION_REQUEST_WORKFLOW,
-  VERIFICATION_STATUSES,
-  cancelVerificationSignal,
-  submitNumbersUpdate,
-  verificationRequestWorkflowId,
-  verificationTypeKeyword,
-  type SealedNumbers,
-  type VerificationRequestInput,
-} from '../../../domain/contracts/verification-request.contract';
+import { IDENTITY_NUMBER_TYPES, VERIFICATION_STATUSES } from '../../../domain/contracts/verification-request.contract';
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
-import { openLock, unusedLock, type VerificationRequestDoc } from '../../../adapters/models/verification-request';
-import { taskQueues } from '../../../domain/task-queues';
+import type { VerificationRequestDoc } from '../../../adapters/models/verification-request';
 import { findOverdueAndStuck, overdueFilter } from '../../../adapters/verification-queries';
+import { cancelVerificationRequest } from '../../../use-cases/verification-requests/cancel-verification-request';
+import { createVerificationRequest } from '../../../use-cases/verification-requests/create-verification-request';
+import { submitIdentityNumbers } from '../../../use-cases/verification-requests/submit-identity-numbers';
 import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';
 import { getService, userOrService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, notFound } from '../http/app-error';
+import { notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { stuckRequestSchema, toVerificationRequestView, verificationRequestSchema, withStuckFor, type VerificationRequestView } from './verification-request-view';
-import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
-import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 
 const identityNumber = z.string().regex(/^[0-9]{11}$/, 'must be exactly 11 digits');
 const requestIdParams = z.object({ requestId: z.uuid() });
@@ -60,13 +46,10 @@ function visibleTo(auth: AuthContext): Record<string, unknown> {
   return { userId: auth.userId };
 }
 
-const isClosed = (doc: Pick<VerificationRequestDoc, 'status' | 'canResubmit'>) =>
-  TERMINAL_STATUSES.includes(doc.status as never) || (doc.status === 'failed' && !doc.canResubmit);
-
 export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
-  const { models, config, temporal } = deps;
+  const { models, config } = deps;
   const now = () => deps.now?.() ?? new Date();
-  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
+  const commandDeps = { ...deps, now, cipher: createFieldCipher(config.PII_ENCRYPTION_KEYS) };
   const staffOnly = verificationStaffGuard(requireUser);
   const view = (doc: VerificationRequestDoc) => toVerificationRequestView(doc, now());
 
@@ -101,79 +84,8 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
         409: { description: 'VERIFICATION_REQUEST_ALREADY_OPEN: an open request of that type exists' },
       },
       handler: async ({ body, req, res }) => {
-        const by = creator(res);
-        const user = await models.User.findById(body.userId, { tenantId: 1 }).lean();
-        if (!user || (!by.allTenants && (user.tenantId ?? null) !== by.tenantId)) throw notFound('User');
-        const tenantId = user.tenantId ?? null;
-        const org = tenantId ? await models.Organization.findById(tenantId, { settings: 1 }).lean() : null;
-        const settings = resolveVerificationSettings(config, org?.settings);
-        const createdAt = now();
-        const dueAt = body.dueAt ? new Date(body.dueAt) : new Date(createdAt.getTime() + settings.dueDays * 86_400_000);
-        if (dueAt.getTime() < createdAt.getTime() + 3_600_000 || dueAt.getTime() > createdAt.getTime() + 90 * 86_400_000) {
-          throw badRequest('INVALID_DUE_DATE', 'dueAt must be between 1 hour and 90 days from now');
-        }
-        const requestId = randomUUID();
-        const has = (t: (typeof IDENTITY_NUMBER_TYPES)[number]) => body.types.includes(t);
-        let doc;
-        try {
-          doc = await models.VerificationRequest.create({
-            _id: requestId,
-            tenantId,
-            userId: body.userId,
-            types: IDENTITY_NUMBER_TYPES.filter(has),
-            reason: body.reason ?? null,
-            dueAt,
-            createdBy: by.actor,
-            status: 'created',
-            statusAt: createdAt,
-            transitions: [{ status: 'created', at: createdAt, reason: null }],
-            maxSubmissions: settings.maxSubmissions,
-            lockBvn: has('bvn') ? openLock(body.userId) : unusedLock(requestId),
-            lockNin: has('nin') ? openLock(body.userId) : unusedLock(requestId),
-          });
-        } catch (err) {
-          if (isDuplicateKeyError(err)) {
-            throw conflict('VERIFICATION_REQUEST_ALREADY_OPEN', 'This user already has an open request for one of these numbers');
-          }
-          throw err;
-        }
-        await noteAnalyticsChange(models, 'verification-request', requestId);
-        const input: VerificationRequestInput = {
-          requestId,
-          userId: body.userId,
-          tenantId,
-          types: doc.types as VerificationRequestInput['types'],
-          createdAt: createdAt.toISOString(),
-          dueAt: dueAt.toISOString(),
-        };
-        try {
-          await temporal.workflow.start(VERIFICATION_REQUEST_WORKFLOW, {
-            taskQueue: taskQueues(config.TASK_QUEUE_PREFIX).onboarding,
-            workflowId: verificationRequestWorkflowId(requestId),
-            args: [input],
-            typedSearchAttributes: [
-              { key: SA.TenantId, value: tenantId ?? 'none' },
-              { key: SA.VerificationStatus, value: 'created' },
-              { key: SA.VerificationType, value: verificationTypeKeyword(input.types) },
-              { key: SA.DueAt, value: dueAt },
-            ],
-          });
-        } catch (err) {
-          // Without its workflow the record would hold the user's lock forever.
-          await models.VerificationRequest.deleteOne({ _id: requestId });
-          throw err;
-        }
-        await models.AuditEvent.create({
-          actor: by.actor,
-          subject: body.userId,
-          tenantId,
-          action: 'verification_request.created',
-          from: null,
-          to: 'created',
-          reason: body.reason ?? null,
-          requestId: String(req.id),
-        });
-        return { status: 202, data: view(doc.toObject() as VerificationRequestDoc) };
+        const doc = await createVerificationRequest(commandDeps, creator(res), body, { requestId: String(req.id) });
+        return { status: 202, data: view(doc) };
       },
     }),
 
@@ -192,23 +104,8 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
         404: { description: 'No such request of yours' },
         409: { description: 'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS or RESUBMISSION_LIMIT_REACHED' },
       },
-      handler: async ({ body, res }) => {
-        const auth = getAuth(res);
-        const doc = await models.VerificationRequest.findOne({ _id: body.requestId, userId: auth.userId }).lean<VerificationRequestDoc>();
-        if (!doc) throw notFound('Verification request');
-        const given = IDENTITY_NUMBER_TYPES.filter((t) => body[t] !== undefined);
-        const missing = doc.types.filter((t) => !given.includes(t as never));
-        const unexpected = given.filter((t) => !doc.types.includes(t));
-        if (missing.length) throw badRequest('MISSING_IDENTITY_NUMBER', 'This request needs every number it asked for', { missing });
-        if (unexpected.length) throw badRequest('UNEXPECTED_IDENTITY_NUMBER', 'This request did not ask for these numbers', { unexpected });
-        if (isClosed(doc)) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
-        if (doc.status === 'submitted' || doc.status === 'verifying') throw conflict('VERIFICATION_IN_PROGRESS', 'A submission for this request is being verified');
-        const sealed: SealedNumbers = {};
-        for (const t of given) sealed[t] = { sealed: cipher.encrypt(body[t]!, doc._id), last3: body[t]!.slice(-3) };
-        // Rejections (closed, in progress, limit) become 409s through the failure table.
-        const ack = await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).executeUpdate(submitNumbersUpdate, { args: [sealed] });
-        return { status: 202, data: { requestId: doc._id, status: ack.status, attempt: ack.attempt } };
-      },
+      // Rejections (closed, in progress, limit) become 409s through the failure table.
+      handler: async ({ body, res }) => ({ status: 202, data: await submitIdentityNumbers(commandDeps, getAuth(res).userId, body) }),
     }),
 
     defineRoute({
@@ -274,9 +171,7 @@ export function verificationRequestsRouter(deps: ApiDeps, registry: OpenAPIRegis
       handler: async ({ params, body, res }) => {
         const auth = getAuth(res);
         const doc = await findVisible(params.requestId, auth);
-        if (isClosed(doc)) throw conflict('VERIFICATION_REQUEST_CLOSED', 'This verification request is closed');
-        // A workflow that already ended answers 409 VERIFICATION_REQUEST_CLOSED (failure table).
-        await temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id)).signal(cancelVerificationSignal, { actor: auth.userId, reason: body.reason });
+        await cancelVerificationRequest(deps, doc, { actor: auth.userId, reason: body.reason });
         return { status: 202, data: { requestId: doc._id, cancelRequested: true as const } };
       },
     }),

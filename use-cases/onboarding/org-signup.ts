@@ -1,8 +1,8 @@
-import { claimOrganization } from '../../../adapters/identity/claim-organization';
-import { claimOrgInvitation, releaseOrgInvitation } from '../../../adapters/identity/org-invitations';
-import type { Models } from '../../../adapters/models';
-import type { RegistrationDetails } from '../../../domain/contracts/onboarding.contract';
-import { AppError, badRequest, conflict } from '../http/app-error';
+import { claimOrganization } from '../../adapters/identity/claim-organization';
+import { claimOrgInvitation, releaseOrgInvitation } from '../../adapters/identity/org-invitations';
+import type { Models } from '../../adapters/models';
+import type { RegistrationDetails } from '../../domain/contracts/onboarding.contract';
+import { AppError, badRequest, conflict } from '../app-error';
 
 /**
  * What `org_name` / `org_id` at registration mean (docs/onboarding.md):

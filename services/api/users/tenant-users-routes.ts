@@ -2,24 +2,25 @@ import { updateUser } from '../../../adapters/models/user-writes';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { EmailTakenError, createUser } from '../../../adapters/identity/create-user';
 import type { UserDoc } from '../../../adapters/models/user';
 import { STAFF_ROLES } from '../../../domain/vocabulary/users';
 import type { ApiDeps } from '../deps';
 import { conflict, notFound } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { changeUserRole } from '../users/change-user-role';
-import { changeUserStatus, reactivationStatus } from '../users/change-user-status';
-import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserView } from '../users/user-views';
-import { requestIdOf, type AuthKit } from './auth-kit';
-import { getAuth, requireRoles, type AuthContext } from './auth-context';
+import { changeUserRole } from './change-user-role';
+import { changeUserStatus, reactivationStatus } from './change-user-status';
+import { isActive, pageOf, pageQuerySchema, paged, tenantUserSchema, tenantUserView } from './user-views';
+import { requestIdOf, type AuthKit } from '../auth/auth-kit';
+import { getAuth, requireRoles, type AuthContext } from '../auth/auth-context';
 import { personName } from '../http/safe-text';
-import { awaitsWelcome, MAX_WELCOME_RESENDS, resendStaffWelcome, sendStaffWelcome } from './staff-welcome';
-import { newPasswordSchema } from './password-policy';
-import { createRateLimiter, rateLimit } from './rate-limiter';
+import { awaitsWelcome, MAX_WELCOME_RESENDS } from '../../../use-cases/users/staff-welcome';
+import { inviteTenantStaff } from '../../../use-cases/users/invite-tenant-staff';
+import { sendStaffWelcomeAgain, TENANT_STAFF_REASON } from '../../../use-cases/users/send-staff-welcome-again';
+import { newPasswordSchema } from '../auth/password-policy';
+import { createRateLimiter, rateLimit } from '../auth/rate-limiter';
 
 const name = personName;
-const REASON = 'tenant user management (seed 002)';
+const REASON = TENANT_STAFF_REASON;
 
 /**
  * Seed 002 tenant user management: BANK_ADMIN only, inside its own tenant. The users managed
@@ -52,22 +53,8 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
     return changeUserStatus(deps, { actorId: auth.userId, userId: user._id, to, reason: REASON, requestId: requestIdOf(req) });
   }
 
-  /** Sends the welcome again, audited; 409 once MAX_WELCOME_RESENDS were sent. */
-  async function welcomeAgain(req: Request, auth: AuthContext, user: UserDoc, why: string): Promise<string> {
-    const sent = await resendStaffWelcome(deps, { userId: user._id, actorId: auth.userId });
-    if (!sent) throw conflict('WELCOME_RESEND_LIMIT', `The welcome email was sent ${MAX_WELCOME_RESENDS + 1} times already`);
-    await models.AuditEvent.create({
-      actor: auth.userId,
-      subject: user._id,
-      tenantId: auth.tenantId,
-      action: 'user.welcome_sent',
-      from: null,
-      to: { notificationId: sent.notificationId },
-      reason: `${REASON}: ${why}`,
-      requestId: requestIdOf(req),
-    });
-    return sent.notificationId;
-  }
+  const commandDeps = { ...deps, passwords: kit.passwords };
+  const adminOf = (auth: AuthContext) => ({ userId: auth.userId, tenantId: auth.tenantId });
 
   const routes = [
     defineRoute({
@@ -111,49 +98,7 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         429: { description: 'RATE_LIMITED: this tenant created RATE_LIMIT_STAFF_INVITES_PER_TENANT users (welcome emails) within the hour (see Retry-After)' },
       },
       handler: async ({ body, req, res }) => {
-        const auth = getAuth(res);
-        let user: UserDoc;
-        try {
-          user = await createUser(models, {
-            email: body.email,
-            passwordHash: body.password ? await kit.passwords.hash(body.password) : null,
-            firstName: body.firstName,
-            lastName: body.lastName,
-            tenantId: auth.tenantId,
-            staffRole: body.role,
-            userType: 'staff',
-            role: 'org-staff',
-            status: 'active',
-          });
-        } catch (err) {
-          if (!(err instanceof EmailTakenError)) throw err;
-          // The same invitation again (issue 22: its welcome may never have started, Temporal being
-          // out of reach): same tenant, email, names and role, no password given, and the person has
-          // not set one yet. The welcome goes out (again); anything else is a different user.
-          const existing = (await models.User.findOne({ email: body.email.trim().toLowerCase() }).lean()) as UserDoc | null;
-          const same =
-            existing &&
-            existing.tenantId === auth.tenantId &&
-            existing.staffRole === body.role &&
-            existing.firstName === body.firstName &&
-            existing.lastName === body.lastName &&
-            !body.password &&
-            awaitsWelcome(existing);
-          if (!same) throw conflict('USER_ALREADY_EXISTS', 'A user with this email already exists');
-          await welcomeAgain(req, auth, existing, 'invitation retried');
-          return { status: 201, data: tenantUserView(existing) };
-        }
-        await models.AuditEvent.create({
-          actor: auth.userId,
-          subject: user._id,
-          tenantId: auth.tenantId,
-          action: 'user.created',
-          from: null,
-          to: { staffRole: body.role, status: 'active' },
-          reason: REASON,
-          requestId: requestIdOf(req),
-        });
-        await sendStaffWelcome(deps, { userId: user._id, tenantId: auth.tenantId, actorId: auth.userId });
+        const user = await inviteTenantStaff(commandDeps, adminOf(getAuth(res)), body, { requestId: requestIdOf(req) });
         return { status: 201, data: tenantUserView(user) };
       },
     }),
@@ -178,7 +123,8 @@ export function tenantUsersRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit:
         const auth = getAuth(res);
         const user = await findStaff(auth, params.id);
         if (!awaitsWelcome(user)) throw conflict('PASSWORD_ALREADY_SET', 'This user has a password (or is deactivated): no welcome to resend');
-        return { status: 202, data: { notificationId: await welcomeAgain(req, auth, user, 'welcome resent') } };
+        const notificationId = await sendStaffWelcomeAgain(commandDeps, adminOf(auth), user, { why: 'welcome resent', requestId: requestIdOf(req) });
+        return { status: 202, data: { notificationId } };
       },
     }),
     defineRoute({

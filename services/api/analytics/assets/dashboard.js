@@ -1,64 +1,6 @@
-// The analytics dashboard (/admin/analytics): plain HTML, CSS and a script shipped with the API
-// as strings (no CDN, no build step, works offline). Charts are SVG drawn by the script.
-
-export const DASHBOARD_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Onboarding analytics</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/analytics/app.css"></head>
-<body>
-<header><h1>Onboarding analytics</h1><span id="who"></span><button id="logout" hidden>Sign out</button></header>
-<form id="login" hidden>
-  <h2>Sign in</h2>
-  <label>Email <input name="email" type="email" autocomplete="username" required></label>
-  <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-  <button type="submit">Sign in</button><p id="login-error" class="error"></p>
-</form>
-<main id="app" hidden>
-  <form id="filters">
-    <label>From <input name="from" type="date"></label>
-    <label>To <input name="to" type="date"></label>
-    <label>Interval <select name="interval"><option value="day">day</option><option value="week">week</option><option value="month">month</option></select></label>
-    <label>Tenant <input name="tenantId" placeholder="all tenants"></label>
-    <label>Country <input name="country" placeholder="all" size="4"></label>
-    <button type="submit">Apply</button><span id="status"></span>
-  </form>
-  <p class="note">All dates are UTC calendar days. Figures are exact counts.</p>
-  <section id="active-users"><h2>Active users</h2><div class="body"></div></section>
-  <section id="growth" class="wide"><h2>Growth</h2><div class="body"></div></section>
-  <section id="kyc-funnel" class="wide"><h2>KYC funnel</h2><div class="body"></div></section>
-  <section id="status-distribution"><h2>Status</h2><div class="body"></div></section>
-  <section id="role-distribution"><h2>Roles and user types</h2><div class="body"></div></section>
-  <section id="kyc-levels"><h2>KYC levels</h2><div class="body"></div></section>
-  <section id="verification-requests"><h2>BVN/NIN requests</h2><div class="body"></div></section>
-  <section id="transaction-averages" class="wide"><h2>Transaction averages</h2><div class="body"></div></section>
-  <section id="geography"><h2>Geography</h2><div class="body"></div></section>
-</main>
-<script src="/admin/analytics/app.js"></script>
-</body></html>`;
-
-export const DASHBOARD_CSS = `
-[hidden]{display:none !important}
-body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
-header{display:flex;gap:1rem;align-items:center;padding:.75rem 1.5rem;background:#0f172a;color:#fff}
-header h1{font-size:1.2rem;margin:0;flex:1}
-form#login{max-width:22rem;margin:3rem auto;background:#fff;padding:1.5rem;border-radius:8px;display:grid;gap:.75rem}
-main{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:1rem;padding:1rem 1.5rem}
-#filters,.note{grid-column:1/-1;display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin:0}
-section{background:#fff;border-radius:8px;padding:.75rem 1rem;box-shadow:0 1px 2px #0002}
-section.wide{grid-column:span 2}
-h2{font-size:1rem;margin:.2rem 0 .6rem}
-table{border-collapse:collapse;width:100%;font-size:.85rem}
-td,th{padding:.2rem .4rem;border-bottom:1px solid #eee;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
-.bar{display:flex;align-items:center;gap:.5rem;font-size:.85rem;margin:.2rem 0}
-.bar .label{width:9rem}.bar .track{flex:1;background:#eef;height:1rem;border-radius:3px}
-.bar .fill{background:#3b82f6;height:100%;border-radius:3px}.bar .v{width:9rem;text-align:right}
-.tiles{display:flex;gap:1rem;flex-wrap:wrap}.tile{background:#eef2ff;border-radius:6px;padding:.5rem .8rem}
-.tile b{display:block;font-size:1.4rem}
-.error{color:#b91c1c}svg text{font-size:10px;fill:#555}
-.legend span{margin-right:1rem}.reg{color:#3b82f6}.act{color:#16a34a}
-`;
-
-export const DASHBOARD_JS = String.raw`'use strict';
+// The analytics dashboard's script (/admin/analytics/app.js): signs in with the API, fetches the
+// analytics endpoints with the user's token and draws the charts as SVG. Plain browser JavaScript.
+'use strict';
 (function () {
   var TOKEN_KEY = 'analytics.accessToken';
   var $ = function (sel) { return document.querySelector(sel); };
@@ -191,4 +133,3 @@ export const DASHBOARD_JS = String.raw`'use strict';
   $('#logout').addEventListener('click', signOut);
   show();
 })();
-`;

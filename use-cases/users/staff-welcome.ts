@@ -1,8 +1,16 @@
-import { insertPendingNotifications } from '../../../adapters/notifications/pending-notifications';
-import { startNotification } from '../../../adapters/notifications/start-notification';
-import type { UserDoc } from '../../../adapters/models/user';
-import { taskQueues } from '../../../domain/task-queues';
-import type { ApiDeps } from '../deps';
+import { insertPendingNotifications } from '../../adapters/notifications/pending-notifications';
+import { startNotification } from '../../adapters/notifications/start-notification';
+import type { UserDoc } from '../../adapters/models/user';
+import { taskQueues } from '../../domain/task-queues';
+import type { Client } from '@temporalio/client';
+import type { Models } from '../../adapters/models';
+
+/** What sending a welcome needs: the notification records and the Temporal client that starts it. */
+export interface StaffWelcomeDeps {
+  models: Pick<Models, 'Notification'>;
+  temporal: Client;
+  config: { TASK_QUEUE_PREFIX: string };
+}
 
 /** How many times one invitation's welcome email can be sent again (POST /api/v1/auth/users/{id}/welcome). */
 export const MAX_WELCOME_RESENDS = 5;
@@ -28,7 +36,7 @@ const welcomeRequest = (input: { userId: string; actorId: string }, notification
  * mints the link inside the email send (activities/notifications/send-time-data.ts), so the token
  * never enters workflow history; only its digest is stored.
  */
-export async function sendStaffWelcome(deps: ApiDeps, input: { userId: string; tenantId: string | null; actorId: string }): Promise<{ notificationId: string }> {
+export async function sendStaffWelcome(deps: StaffWelcomeDeps, input: { userId: string; tenantId: string | null; actorId: string }): Promise<{ notificationId: string }> {
   const request = welcomeRequest(input, staffWelcomeId(input.userId, 1));
   await insertPendingNotifications(deps.models, [request]);
   await startNotification(deps.temporal, taskQueues(deps.config.TASK_QUEUE_PREFIX).notifications, request);
@@ -47,7 +55,7 @@ export const awaitsWelcome = (user: Pick<UserDoc, 'passwordHash' | 'passwordSetu
  * (only the newest set-password token works). Ids are sent under REJECT_DUPLICATE, so two
  * concurrent resends send one email. Null: MAX_WELCOME_RESENDS reached.
  */
-export async function resendStaffWelcome(deps: ApiDeps, input: { userId: string; actorId: string }): Promise<{ notificationId: string } | null> {
+export async function resendStaffWelcome(deps: StaffWelcomeDeps, input: { userId: string; actorId: string }): Promise<{ notificationId: string } | null> {
   const queue = taskQueues(deps.config.TASK_QUEUE_PREFIX).notifications;
   let n = 1;
   while (n <= MAX_WELCOME_RESENDS + 1 && (await deps.models.Notification.exists({ _id: staffWelcomeId(input.userId, n + 1) }))) n++;

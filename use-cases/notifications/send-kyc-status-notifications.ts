@@ -1,0 +1,80 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { forEachBounded } from '../../adapters/bounded-parallel';
+import type { Models } from '../../adapters/models';
+import { insertPendingNotifications } from '../../adapters/notifications/pending-notifications';
+import { startNotification } from '../../adapters/notifications/start-notification';
+import type { Channel, NotificationEvent, NotificationRequest } from '../../domain/contracts/notify.contract';
+import { taskQueues } from '../../domain/task-queues';
+import { badRequest } from '../app-error';
+
+export const KYC_STATUSES = ['approved', 'declined', 'resubmission_requested', 'expired', 'review', 'pending'] as const;
+type KycStatus = (typeof KYC_STATUSES)[number];
+
+/** A KYC status becomes the event (and template) users receive. */
+function kycEvent(status: KycStatus, reason?: string): { event: NotificationEvent; data: Record<string, string> } {
+  const withReason: Record<string, string> = reason ? { reason } : {};
+  switch (status) {
+    case 'approved':
+      return { event: 'kyc_approved', data: {} };
+    case 'declined':
+      return { event: 'kyc_declined', data: withReason };
+    case 'resubmission_requested':
+      return { event: 'kyc_resubmission', data: withReason };
+    case 'expired':
+      return { event: 'kyc_session_expired', data: {} };
+    default:
+      return { event: 'kyc_status_update', data: { status } };
+  }
+}
+
+/** Same key from the same service for the same user → same notification id → sent once. */
+function idempotentId(service: string, key: string, userId: string): string {
+  const h = createHash('sha256').update(`kyc\0${service}\0${key}\0${userId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface KycStatusNotice {
+  userIds: string[];
+  status: KycStatus;
+  reason?: string;
+  channels?: Channel[];
+  /** Repeating a request with the same key starts nothing new. */
+  idempotencyKey?: string;
+}
+
+/**
+ * An internal system tells users about a KYC status: every user must exist (else 400 UNKNOWN_USERS,
+ * nothing sent), and each gets one notification on their allowed channels. Returns the ids to poll.
+ */
+export async function sendKycStatusNotifications(
+  deps: { models: Models; temporal: Client; config: { TASK_QUEUE_PREFIX: string } },
+  service: { name: string },
+  notice: KycStatusNotice,
+): Promise<{ userId: string; notificationId: string }[]> {
+  const userIds = [...new Set(notice.userIds)];
+  // One `_id` read per user, not `{_id: {$in}}`: FerretDB pushes only an exact `{_id}` filter
+  // down, so `$in` decoded every user of the collection on every batch (docs/performance.md).
+  const unknown = new Set<string>();
+  await forEachBounded(userIds, 25, async (id) => {
+    if (!(await deps.models.User.exists({ _id: id }))) unknown.add(id);
+  });
+  const missing = userIds.filter((id) => unknown.has(id));
+  if (missing.length) throw badRequest('UNKNOWN_USERS', 'Some users do not exist', { userIds: missing });
+
+  const { event, data } = kycEvent(notice.status, notice.reason);
+  const requests: (NotificationRequest & { source: string })[] = userIds.map((userId) => ({
+    notificationId: notice.idempotencyKey ? idempotentId(service.name, notice.idempotencyKey, userId) : randomUUID(),
+    userId,
+    event,
+    data,
+    channels: notice.channels,
+    source: `service:${service.name}`,
+  }));
+  // What the caller is told must be readable at once: the pending record is written before the
+  // workflow starts (the workflow's own insert of the same id is then a no-op duplicate).
+  await insertPendingNotifications(deps.models, requests);
+  const queue = taskQueues(deps.config.TASK_QUEUE_PREFIX).notifications;
+  await forEachBounded(requests, 25, (r) => startNotification(deps.temporal, queue, r));
+  return requests.map((r) => ({ userId: r.userId, notificationId: r.notificationId }));
+}

@@ -1,4 +1,6 @@
 // Every workflow the onboarding worker hosts. The worker bundles this file (and only its imports).
+// How each moves between Worker Deployment Versions is declared in one place:
+import './versioning';
 export { pipelineProbe } from './pipeline-probe';
 export { onboarding } from './onboarding';
 export { verificationRequest } from './verification-request';

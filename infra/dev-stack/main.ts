@@ -10,6 +10,10 @@ import { ensureCompiledSources } from '../compiled-sources';
 import { ensureWorkflowBundle } from '../workflow-bundle';
 import { loadDevSecrets } from './dev-secrets';
 import { prefixer } from './log-prefix';
+import { checkWorkflowShape } from './workflow-shape';
+import { DEV_DEPLOYMENT_NAME, makeDevVersionCurrent } from './worker-version';
+import { bundleBuildId } from '../../adapters/temporal/worker-deployment';
+import { taskQueues } from '../../domain/task-queues';
 
 const EMBEDDED = { databasePort: 27017, temporalPort: 7233, temporalUiPort: 8233 };
 
@@ -78,6 +82,14 @@ async function main() {
 
   let uiUrl = process.env.TEMPORAL_UI_URL;
   if (!process.env.TEMPORAL_ADDRESS) {
+    // Runs recorded by workflow code this code cannot replay: one line and stop, not a stream of
+    // failing workflow tasks (infra/dev-stack/workflow-shape.ts).
+    const shape = checkWorkflowShape(paths.data, { reset: process.argv.includes('--reset-workflows') });
+    if (!shape.ok) {
+      process.stderr.write(`[dev] ${shape.line}\n`);
+      return stopAll(1);
+    }
+    if (shape.note) devLog(shape.note);
     await requirePort(EMBEDDED.temporalPort, 'Temporal', 'TEMPORAL_ADDRESS');
     await requirePort(EMBEDDED.temporalUiPort, 'the Temporal UI', 'TEMPORAL_ADDRESS');
     const temporal = await startTemporalDevServer({
@@ -98,6 +110,9 @@ async function main() {
   }
   await registerSearchAttributes(env.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
   env.WORKFLOW_BUNDLE_PATH = await bundle;
+  // The workflow workers poll as a Worker Deployment Version (README, "Upgrading workers"); the
+  // build id is derived from the bundle unless .env pins one.
+  env.WORKER_DEPLOYMENT_NAME ||= DEV_DEPLOYMENT_NAME;
   const compiledDir = await compiled;
 
   // Services are restarted when they die (with backoff and a [dev] line): a crashed worker never
@@ -109,6 +124,15 @@ async function main() {
   }
   const apiUrl = `http://localhost:${config.PORT}`;
   await waitUntil('api', () => httpOk(`${apiUrl}/readyz`), { timeoutMs: 60_000 });
+  const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  await makeDevVersionCurrent({
+    address: env.TEMPORAL_ADDRESS!,
+    namespace: config.TEMPORAL_NAMESPACE,
+    version: { deploymentName: env.WORKER_DEPLOYMENT_NAME, buildId: env.WORKER_BUILD_ID || bundleBuildId(env.WORKFLOW_BUNDLE_PATH) },
+    // The queues of the workers that host workflows; the kyc worker polls unversioned.
+    taskQueues: [queues.onboarding, queues.notifications],
+    log: devLog,
+  });
 
   process.stdout.write(
     [

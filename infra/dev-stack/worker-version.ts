@@ -31,8 +31,8 @@ export async function makeDevVersionCurrent(opts: {
     const { count } = await new Client({ connection, namespace: opts.namespace }).workflow.count(query);
     if (count > 0) {
       opts.log(
-        `${count} pinned run(s) (onboarding) started on earlier builds wait for their workers, which only a deploy keeps; ` +
-          `to continue them on this build: .tools/venv/bin/temporal workflow update-options --query "${query}" ` +
+        `${count} pinned onboarding run(s) of earlier builds wait for those builds' workers (npm start runs only this build); ` +
+          `to continue them on this one: .tools/venv/bin/temporal workflow update-options --query "${query}" ` +
           '--versioning-override-behavior auto_upgrade --yes',
       );
     }

@@ -56,7 +56,9 @@ async function main() {
 
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
   Object.assign(env, loadDevSecrets(paths.data, env));
-  const config = loadConfig(env); // fail fast, naming the variable, before starting anything
+  // Fail fast, naming the variable, before starting anything. The bundle is built below, so a
+  // WORKER_DEPLOYMENT_NAME from .env is not refused for want of one (adapters/config/index.ts).
+  const config = loadConfig({ ...env, WORKFLOW_BUNDLE_PATH: env.WORKFLOW_BUNDLE_PATH || 'built-by-npm-start' });
   // The workers load one prebuilt workflow bundle (rebuilt only when workflows/ or domain/ changed)
   // instead of each running webpack in its own long-lived process, and run compiled JavaScript, not
   // tsx (infra/compiled-sources.ts). Both are made while the infrastructure starts.

@@ -45,7 +45,7 @@ function handOver(args) {
 
 const commands = {
   setup: () => null,
-  start: () => ['--import', 'tsx', 'infra/dev-stack/main.ts'],
+  start: (extra) => ['--import', 'tsx', 'infra/dev-stack/main.ts', ...extra],
   test: (extra) => ['node_modules/jest/bin/jest.js', ...extra],
   bench: (extra) => ['--import', 'tsx', 'test/bench/run.ts', ...extra],
 };

@@ -1,6 +1,8 @@
 // Every workflow of the project: the onboarding and notifications workers both host this one bundle
 // (services/common/worker-runner.ts), built from this file and only its imports; the kyc worker runs
 // activities only. `./onboarding` is the folder workflows/onboarding/ (one module per step).
+// How each moves between Worker Deployment Versions is declared in one place:
+import './versioning';
 export { pipelineProbe } from './pipeline-probe';
 export { onboarding } from './onboarding';
 export { verificationRequest } from './verification-request';

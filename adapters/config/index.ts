@@ -22,6 +22,10 @@ function schemaFor(sections: readonly SectionName[]) {
     if ('METRICS_PUBLIC' in shape && c.METRICS_PUBLIC === true && c.METRICS_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['METRICS_PUBLIC'], message: 'cannot be true with METRICS_TOKEN set: with a token, /metrics always needs it' });
     }
+    if ('WORKER_DEPLOYMENT_NAME' in shape && c.WORKER_DEPLOYMENT_NAME && !c.WORKER_BUILD_ID && !c.WORKFLOW_BUNDLE_PATH) {
+      // From source (no bundle) the worker has no fixed code to name a version after.
+      ctx.addIssue({ code: 'custom', path: ['WORKER_BUILD_ID'], message: 'a versioned worker (WORKER_DEPLOYMENT_NAME) needs WORKER_BUILD_ID or WORKFLOW_BUNDLE_PATH' });
+    }
     if ('CODEC_UI_KEY' in shape && c.CODEC_UI_KEY && c.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['CODEC_UI_KEY'], message: 'is for the local stack only: in production the Temporal UI forwards the user\'s token' });
     }

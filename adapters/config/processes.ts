@@ -9,14 +9,16 @@ import type { SectionName } from './sections';
  * - kyc-worker: calls Veriff, Bridge and Smile ID.
  * - notifications-worker: sends through SendGrid, Twilio and push; mints the set-password link and the
  *   password-reset code inside the send (passwordLinks), so neither enters workflow history.
+ * - onboarding-worker and notifications-worker also read workerVersioning: they host workflows, the kyc
+ *   worker runs activities only and stays unversioned (docs/architecture.md, "Versioning").
  * - sandbox: plays every provider locally, so it holds their keys and the signing halves.
  * - ops: the operator CLI (database, Temporal, field cipher for PII it writes).
  */
 export const PROCESS_SECTIONS = {
   api: ['core', 'jwt', 'pii', 'codec', 'auth', 'passwordLinks', 'passwordRecoveryLimits', 'onboarding', 'verification', 'notifications', 'partnerKyc', 'veriff', 'bridgeWebhooks', 'webhookSignals', 'sendgridWebhooks', 'twilio'],
-  'onboarding-worker': ['core', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'partnerKyc'],
+  'onboarding-worker': ['core', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'partnerKyc', 'workerVersioning'],
   'kyc-worker': ['core', 'pii', 'codec', 'onboarding', 'veriff', 'bridge', 'smileId'],
-  'notifications-worker': ['core', 'pii', 'codec', 'passwordLinks', 'notifications', 'sendgrid', 'twilio', 'push'],
+  'notifications-worker': ['core', 'pii', 'codec', 'passwordLinks', 'notifications', 'sendgrid', 'twilio', 'push', 'workerVersioning'],
   sandbox: ['core', 'veriff', 'bridge', 'smileId', 'sendgrid', 'twilio', 'push', 'sandboxSigning', 'sandboxOutbox'],
   ops: ['core', 'pii', 'codec', 'auth', 'verification'],
 } as const satisfies Record<string, readonly SectionName[]>;

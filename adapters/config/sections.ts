@@ -15,6 +15,7 @@ import { twilioSchema } from './twilio';
 import { veriffSchema } from './veriff';
 import { verificationSchema } from './verification';
 import { webhookSignalsSchema } from './webhook-signals';
+import { workerVersioningSchema } from './worker-versioning';
 
 /**
  * Every configuration section, by name. A variable is declared once, in one section, with its
@@ -44,6 +45,7 @@ export const SECTIONS = {
   push: pushSchema,
   sandboxSigning: sandboxSigningSchema,
   sandboxOutbox: sandboxOutboxSchema,
+  workerVersioning: workerVersioningSchema,
 } as const;
 
 export type SectionName = keyof typeof SECTIONS;

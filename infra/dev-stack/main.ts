@@ -10,6 +10,10 @@ import { ensureCompiledSources } from '../compiled-sources';
 import { ensureWorkflowBundle } from '../workflow-bundle';
 import { loadDevSecrets } from './dev-secrets';
 import { prefixer } from './log-prefix';
+import { checkWorkflowShape } from './workflow-shape';
+import { DEV_DEPLOYMENT_NAME, makeDevVersionCurrent } from './worker-version';
+import { bundleBuildId } from '../../adapters/temporal/worker-deployment';
+import { taskQueues } from '../../domain/task-queues';
 
 const EMBEDDED = { databasePort: 27017, temporalPort: 7233, temporalUiPort: 8233 };
 
@@ -54,7 +58,9 @@ async function main() {
   Object.assign(env, loadDevSecrets(paths.data, env));
   // The sandbox outbox survives restarts of `npm start` (docs/sandbox.md); .env may point it elsewhere.
   env.SANDBOX_OUTBOX_FILE ||= path.join(paths.data, 'sandbox-outbox.jsonl');
-  const config = loadConfig(env); // fail fast, naming the variable, before starting anything
+  // Fail fast, naming the variable, before starting anything. The bundle is built below, so a
+  // WORKER_DEPLOYMENT_NAME from .env is not refused for want of one (adapters/config/index.ts).
+  const config = loadConfig({ ...env, WORKFLOW_BUNDLE_PATH: env.WORKFLOW_BUNDLE_PATH || 'built-by-npm-start' });
   // The workers load one prebuilt workflow bundle (rebuilt only when workflows/ or domain/ changed)
   // instead of each running webpack in its own long-lived process, and run compiled JavaScript, not
   // tsx (infra/compiled-sources.ts). Both are made while the infrastructure starts.
@@ -80,6 +86,14 @@ async function main() {
 
   let uiUrl = process.env.TEMPORAL_UI_URL;
   if (!process.env.TEMPORAL_ADDRESS) {
+    // Runs recorded by workflow code this code cannot replay: one line and stop, not a stream of
+    // failing workflow tasks (infra/dev-stack/workflow-shape.ts).
+    const shape = checkWorkflowShape(paths.data, { reset: process.argv.includes('--reset-workflows') });
+    if (!shape.ok) {
+      process.stderr.write(`[dev] ${shape.line}\n`);
+      return stopAll(1);
+    }
+    if (shape.note) devLog(shape.note);
     await requirePort(EMBEDDED.temporalPort, 'Temporal', 'TEMPORAL_ADDRESS');
     await requirePort(EMBEDDED.temporalUiPort, 'the Temporal UI', 'TEMPORAL_ADDRESS');
     const temporal = await startTemporalDevServer({
@@ -100,6 +114,9 @@ async function main() {
   }
   await registerSearchAttributes(env.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
   env.WORKFLOW_BUNDLE_PATH = await bundle;
+  // The workflow workers poll as a Worker Deployment Version (README, "Upgrading workers"); the
+  // build id is derived from the bundle unless .env pins one.
+  env.WORKER_DEPLOYMENT_NAME ||= DEV_DEPLOYMENT_NAME;
   const compiledDir = await compiled;
 
   // Services are restarted when they die (with backoff and a [dev] line): a crashed worker never
@@ -111,6 +128,15 @@ async function main() {
   }
   const apiUrl = `http://localhost:${config.PORT}`;
   await waitUntil('api', () => httpOk(`${apiUrl}/readyz`), { timeoutMs: 60_000 });
+  const queues = taskQueues(config.TASK_QUEUE_PREFIX);
+  await makeDevVersionCurrent({
+    address: env.TEMPORAL_ADDRESS!,
+    namespace: config.TEMPORAL_NAMESPACE,
+    version: { deploymentName: env.WORKER_DEPLOYMENT_NAME, buildId: env.WORKER_BUILD_ID || bundleBuildId(env.WORKFLOW_BUNDLE_PATH) },
+    // The queues of the workers that host workflows; the kyc worker polls unversioned.
+    taskQueues: [queues.onboarding, queues.notifications],
+    log: devLog,
+  });
 
   process.stdout.write(
     [

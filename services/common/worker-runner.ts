@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../adapters/logger';
 import { createModels, ensureIndexes, type Models } from '../../adapters/models';
 import { taskQueues, type QueueName } from '../../domain/task-queues';
 import { temporalConnectionOptions, type TemporalConnectionConfig } from '../../adapters/temporal-connection';
+import { workerDeploymentOptions, workerDeploymentVersion } from '../../adapters/temporal/worker-deployment';
 
 export type WorkerProcessName = Extract<ProcessName, `${string}-worker`>;
 
@@ -14,7 +15,9 @@ export type WorkerProcessName = Extract<ProcessName, `${string}-worker`>;
 type WorkerBaseConfig = Pick<
   Config,
   'TEMPORAL_NAMESPACE' | 'TASK_QUEUE_PREFIX' | 'WORKFLOW_BUNDLE_PATH' | 'WORKER_MAX_CACHED_WORKFLOWS' | 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'
->;
+> &
+  // Only the workflow workers read these (adapters/config/processes.ts): absent = unversioned.
+  Partial<Pick<Config, 'WORKER_DEPLOYMENT_NAME' | 'WORKER_BUILD_ID'>>;
 
 /** What a worker process needs to start: logging, the database, the Temporal connection. */
 type WorkerRuntimeConfig = Pick<Config, 'LOG_LEVEL' | 'MONGODB_URI'> & TemporalConnectionConfig;
@@ -45,6 +48,17 @@ function workflowSource(config: Pick<Config, 'WORKFLOW_BUNDLE_PATH'>): Pick<Work
   return { workflowsPath: require.resolve('../../workflows') };
 }
 
+/**
+ * A workflow worker with WORKER_DEPLOYMENT_NAME polls as one Worker Deployment Version
+ * (docs/architecture.md, "Versioning"); without it, and always for the activities-only kyc worker,
+ * unversioned. Activities of a pinned run on the kyc queue go to whichever kyc worker polls: their
+ * contract must stay compatible across versions, as it must for retries anyway.
+ */
+function versioning(spec: WorkerProcessSpec, config: WorkerBaseConfig): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  const version = spec.hostsWorkflows ? workerDeploymentVersion(config) : undefined;
+  return version ? { workerDeploymentOptions: workerDeploymentOptions(version) } : {};
+}
+
 function installRuntimeLogger(logger: Logger) {
   Runtime.install({
     logger: new DefaultLogger('INFO' as LogLevel, (entry) => {
@@ -71,6 +85,7 @@ export async function createWorker<P extends WorkerProcessName>(
     dataConverter: createDataConverter(deps.config),
     maxTaskQueueActivitiesPerSecond: spec.maxTaskQueueActivitiesPerSecond?.(deps.config),
     ...(spec.hostsWorkflows ? { ...workflowSource(deps.config), maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...versioning(spec as WorkerProcessSpec, deps.config),
     ...overrides,
   });
 }
@@ -86,7 +101,8 @@ export async function runWorkerProcess<P extends WorkerProcessName>(spec: Worker
   await ensureIndexes(models);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker(spec, { config, logger, models }, connection);
-  logger.info({ taskQueue: worker.options.taskQueue }, 'worker started');
+  const version = worker.options.workerDeploymentOptions?.version;
+  logger.info({ taskQueue: worker.options.taskQueue, deploymentVersion: version ?? 'unversioned' }, 'worker started');
   // Failing here must not stop the worker: the ops command can do the same later.
   spec.onStart?.({ config, logger, models }).catch((err) => logger.warn({ err }, 'worker start-up task failed'));
   // Runtime's default shutdown signals (SIGINT, SIGTERM) drain in-flight tasks before run() resolves.

@@ -1,0 +1,47 @@
+import type { VersioningBehavior } from '@temporalio/common';
+import type * as hosted from './index';
+import { account } from './account';
+import { declareVersioningBehavior } from './versioning-behavior';
+import { analyticsRoller } from './analytics-roller';
+import { notify } from './notify';
+import { onboarding } from './onboarding';
+import { partnerKyc } from './partner-kyc';
+import { pipelineProbe } from './pipeline-probe';
+import { transactionHold } from './transaction-hold';
+import { verificationRequest } from './verification-request';
+import { verificationSweep } from './verification-sweep';
+
+/**
+ * How each workflow moves between Worker Deployment Versions (docs/architecture.md, "Versioning").
+ * - PINNED: a run finishes on the code it started on; the new code never replays it, so a change
+ *   needs no `patched()`, and the old version's workers stay up until its pinned runs are done.
+ *   Onboarding: it lives for days and its shape changes most.
+ * - AUTO_UPGRADE: a run moves to the current version at its next workflow task, so a fix reaches
+ *   runs in flight and old versions drain as soon as their pinned runs do; a change that alters the
+ *   commands a run already recorded still ships behind `patched()` with a replay test.
+ * A `Record` over the bundle's exports: a new workflow does not compile until it has a behaviour.
+ */
+export const VERSIONING_BEHAVIORS: Record<keyof typeof hosted, VersioningBehavior> = {
+  onboarding: 'PINNED',
+  pipelineProbe: 'AUTO_UPGRADE',
+  verificationRequest: 'AUTO_UPGRADE',
+  verificationSweep: 'AUTO_UPGRADE',
+  notify: 'AUTO_UPGRADE',
+  analyticsRoller: 'AUTO_UPGRADE',
+  partnerKyc: 'AUTO_UPGRADE',
+  transactionHold: 'AUTO_UPGRADE',
+  account: 'AUTO_UPGRADE',
+};
+
+const workflows: Record<keyof typeof hosted, (...args: never[]) => Promise<unknown>> = {
+  onboarding,
+  pipelineProbe,
+  verificationRequest,
+  verificationSweep,
+  notify,
+  analyticsRoller,
+  partnerKyc,
+  transactionHold,
+  account,
+};
+for (const [name, fn] of Object.entries(workflows)) declareVersioningBehavior(VERSIONING_BEHAVIORS[name as keyof typeof hosted], fn);

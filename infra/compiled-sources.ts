@@ -11,7 +11,7 @@ const DAY_MS = 24 * 3600_000;
 // per-file transpiling exact), once per change of the sources, in well under a second.
 
 /** Everything a service process can import (infra/ is tooling, never imported by a service). */
-const SOURCE_DIRS = ['domain', 'adapters', 'activities', 'workflows', 'services'];
+const SOURCE_DIRS = ['domain', 'adapters', 'activities', 'workflows', 'use-cases', 'services'];
 const INPUT_FILES = ['package-lock.json', 'tsconfig.json', 'infra/compiled-sources.ts'];
 
 function sourcesUnder(dir: string): string[] {

@@ -2,6 +2,7 @@
 // (a floating promise is invisible without them); formatting is prettier's job, not eslint's.
 import js from '@eslint/js';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -29,12 +30,12 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: {
-        ...['require', 'process', '__dirname', 'console', 'setTimeout', 'setInterval', 'clearInterval', 'clearTimeout', 'Buffer']
-          .reduce((g, name) => ({ ...g, [name]: 'readonly' }), {}),
-        module: 'writable',
-      },
-    },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-redeclare': ['error', { builtinGlobals: false }] },
+  },
+  {
+    // Pages' scripts (served as static assets, run in the browser under a strict CSP).
+    files: ['**/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
   },
 );

@@ -196,8 +196,13 @@ export async function transactionAverages(models: ReadModelModels, f: Filter, r:
         if (!groups.has(key)) groups.set(key, { direction, currency, count: 0, milli: 0, series: new Map(periods.map((p) => [p, { count: 0, milli: 0 }])) });
         const g = groups.get(key)!;
         const b = g.series.get(bucketOf(day, r.interval))!;
-        if (kind === 'n') (g.count += n), (b.count += n);
-        else (g.milli += n), (b.milli += n);
+        if (kind === 'n') {
+          g.count += n;
+          b.count += n;
+        } else {
+          g.milli += n;
+          b.milli += n;
+        }
       }
     }
   }

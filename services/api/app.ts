@@ -2,6 +2,8 @@ import express, { type Express } from 'express';
 import { analyticsRouter } from './analytics/analytics-routes';
 import { analyticsDashboardRouter } from './analytics/dashboard-router';
 import { createAuthKit } from './auth/auth-kit';
+import { caseRoutes } from './cases/case-routes';
+import { casesPageRouter } from './cases/cases-page-router';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
 import { orgInvitationsRouter } from './auth/org-invitations-routes';
@@ -76,6 +78,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(notificationsRouter(deps, registry, auth.requireUser));
   app.use(notificationSettingsRouter(deps, registry, auth.requireUser));
   app.use(analyticsRouter(deps, registry, auth));
+  app.use(caseRoutes(deps, registry, auth));
   // Other /users routers go ABOVE this line: `/users/:userId` would capture `/users/<anything>`.
   app.use(profileRouter(deps, registry, auth));
 
@@ -86,6 +89,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(docsRouter());
   app.use(analyticsDashboardRouter());
+  app.use(casesPageRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -106,10 +106,10 @@
     });
   }
 
-  function openCase(id) {
+  function openCase(id, keepResult) {
     return api('/cases/' + encodeURIComponent(id)).then(function (r) {
       if (!r.body.success) { $('#act-result').textContent = r.body.error.message; return; }
-      $('#act-result').textContent = '';
+      if (!keepResult) { $('#act-result').textContent = ''; $('#act-result').className = ''; }
       showCase(r.body.data);
     });
   }
@@ -137,7 +137,7 @@
       if (!r.body.success) { out.className = 'error'; out.textContent = r.body.error.code + ': ' + r.body.error.message; return; }
       out.className = 'ok';
       out.textContent = payload.action + ' done: ' + JSON.stringify(r.body.data.outcome);
-      return openCase(current.id).then(loadList);
+      return openCase(current.id, true).then(loadList);
     });
   });
 

@@ -3,6 +3,7 @@ import { analyticsRouter } from './analytics/analytics-routes';
 import { analyticsDashboardRouter } from './analytics/dashboard-router';
 import { createAuthKit } from './auth/auth-kit';
 import { caseRoutes } from './cases/case-routes';
+import { registerCaseMetrics } from './cases/case-metrics';
 import { casesPageRouter } from './cases/cases-page-router';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './auth/tenant-users-routes';
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   const registry = createOpenApiRegistry();
   const metrics = createMetrics();
+  registerCaseMetrics(metrics.registry, deps.models);
   // Routers that need a signed-in caller put `auth.requireUser` in their routes' `before`.
   const auth = createAuthKit(deps);
   // The documented routes, for tests that check every response against its schema.

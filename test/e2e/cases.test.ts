@@ -4,6 +4,7 @@ import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract
 import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
 import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
 import { userWithToken } from '../helpers/auth';
+import { TEST_OPS_TOKEN } from '../helpers/config';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
 import { startOnboardingStack } from '../helpers/onboarding-stack';
 
@@ -66,6 +67,10 @@ describe('cases: stuck work, listed and acted on', () => {
       actions: ['approve', 'reject'],
     });
     expect(listed.temporalUrl).toContain(encodeURIComponent(onboardingWorkflowId(u.userId)));
+    // The gauge counts it (open cases by kind and age bucket).
+    const metrics = await t.api('/metrics', { headers: { authorization: `Bearer ${TEST_OPS_TOKEN}` } });
+    const gauge = metrics.text.match(/^kyc_cases_open\{kind="kyc_review",age_bucket="<1h"\} (\d+)$/m);
+    expect(Number(gauge?.[1])).toBeGreaterThanOrEqual(1);
 
     // Another tenant neither sees nor acts on it.
     const theirs = await t.api('/cases?kind=kyc_review', { headers: stranger.headers });

@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { caseSweepStateQuery, caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
 import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
 import { userWithToken } from '../helpers/auth';
-import { TEST_OPS_TOKEN } from '../helpers/config';
+import { TEST_OPS_TOKEN, TEST_SECRETS } from '../helpers/config';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
 import { startOnboardingStack } from '../helpers/onboarding-stack';
 
@@ -191,4 +196,43 @@ describe('cases: stuck work, listed and acted on', () => {
     const closed = await t.api('/cases?state=closed&kind=webhook_unroutable', { headers: admin.headers });
     expect(closed.json.data.items.find((c: { id: string }) => c.id === caseId)).toMatchObject({ open: false, resolution: 'dismissed' });
   }, 120_000);
+
+  it('the ops CLI lists, shows and acts with the same rules (npm run ops -- cases …)', async () => {
+    const u = await t.confirmedUser({ org_name: `Cases Org ${randomUUID().slice(0, 8)}` });
+    const session = (await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers })).json.data;
+    await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'review' });
+    const caseId = `kyc_review:${u.userId}`;
+    const admin = await userWithToken(t.stack.deps.models, t.stack.deps.config, { userType: 'internal-admin', role: 'admin' });
+    await listedCase(admin.headers, caseId, 'kyc_review');
+
+    const root = path.resolve(__dirname, '..', '..');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cases-cli-'));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      KYC_DATA_DIR: dataDir,
+      NODE_ENV: 'test',
+      ...TEST_SECRETS,
+      MONGODB_URI: `${process.env.TEST_MONGODB_URI!.replace(/\/$/, '')}/${t.stack.deps.db.name}`,
+      TEMPORAL_ADDRESS: t.stack.deps.config.TEMPORAL_ADDRESS,
+      TASK_QUEUE_PREFIX: t.stack.deps.config.TASK_QUEUE_PREFIX,
+    };
+    const ops = (args: string[]) =>
+      promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['services/ops/main.ts', 'cases', ...args], { cwd: root, env, timeout: 60_000 });
+    try {
+      const listed = await ops(['list', '--kind', 'kyc_review']);
+      expect(listed.stdout).toContain(caseId);
+      const shown = JSON.parse((await ops(['show', caseId])).stdout);
+      expect(shown).toMatchObject({ id: caseId, open: true, actions: ['approve', 'reject'] });
+      const refused = await ops(['act', caseId, '--action', 'reject', '--as', admin.user._id]).catch((e: { stderr: string }) => e);
+      expect((refused as { stderr: string }).stderr).toContain('REASON_REQUIRED');
+      const done = JSON.parse((await ops(['act', caseId, '--action', 'reject', '--as', admin.user._id, '--reason', 'Checked in the back office', '--key', 'cli-key-1'])).stdout);
+      expect(done).toMatchObject({ outcome: { userStatus: 'rejected' }, case: { open: false, resolution: 'action:reject' } });
+      expect((await t.stack.deps.models.User.findById(u.userId).lean())!.status).toBe('rejected');
+      const audit = await t.stack.deps.models.AuditEvent.findOne({ subject: caseId }).lean();
+      expect(audit).toMatchObject({ actor: admin.user._id, action: 'case.reject', reason: 'Checked in the back office', requestId: expect.stringMatching(/^ops-cli:/) });
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

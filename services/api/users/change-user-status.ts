@@ -1,69 +1,21 @@
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Models } from '../../../adapters/models';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../../../adapters/config';
-import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
-import { ACCOUNT_WORKFLOW, accountWorkflowId, changeUserStatusUpdate, type AccountInput, type StatusChangeRequest } from '../../../domain/contracts/account.contract';
-import { taskQueues } from '../../../domain/task-queues';
+import type { Models } from '../../../adapters/models';
 import type { UserDoc } from '../../../adapters/models/user';
-import type { UserStatus } from '../../../domain/vocabulary/users';
+import { changeUserStatus as changeStatus, UserNotFoundError, type StatusChange } from '../../../use-cases/users/change-user-status';
 import { notFound } from '../http/app-error';
 
-export interface StatusChange {
-  actorId: string;
-  userId: string;
-  to: UserStatus;
-  reason: string | null;
-  requestId: string | null;
-}
+export { reactivationStatus, type StatusChange } from '../../../use-cases/users/change-user-status';
 
-async function hasEnded(run: { describe(): Promise<{ status: { name: string } }> }): Promise<boolean> {
-  try {
-    return (await run.describe()).status.name !== 'RUNNING';
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return true;
-    throw err;
-  }
-}
-
-/** The status a reactivated user returns to: the one held before deactivation. */
-export const reactivationStatus = (u: Pick<UserDoc, 'statusBeforeDeactivation'>): UserStatus => u.statusBeforeDeactivation ?? 'active';
-
-/**
- * An admin's status change. The API never writes a status itself: it asks the one writer of the
- * user's status — the onboarding workflow while it runs, else the per-user account workflow (started
- * on demand) — which applies it in turn with its own transitions (status, tokenVersion bump and the
- * audit event; deactivation keeps the previous status so reactivation restores it). The answer is
- * read after the update returned, so it shows the change.
- */
+/** The use case (use-cases/users/change-user-status.ts) with its "no such user" as the API's 404. */
 export async function changeUserStatus(
   deps: { models: Pick<Models, 'User'>; temporal: Client; config: Pick<Config, 'TASK_QUEUE_PREFIX'> },
   change: StatusChange,
 ): Promise<UserDoc> {
-  const readUser = async () => {
-    const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
-    if (!user) throw notFound('User');
-    return user;
-  };
-  const user = await readUser();
-  if (user.status === change.to) return user;
-  const request: StatusChangeRequest = { to: change.to, actorId: change.actorId, reason: change.reason, requestId: change.requestId };
-  const onboardingRun = deps.temporal.workflow.getHandle(onboardingWorkflowId(user._id));
   try {
-    await onboardingRun.executeUpdate(changeUserStatusUpdate, { args: [request] });
+    return await changeStatus(deps, change);
   } catch (err) {
-    // No onboarding runs (finished, or staff and partner users never had one): the account workflow
-    // owns the status. It starts only after the onboarding ended, so the two never write at once.
-    // A run that closed while the update was in flight (e.g. the activating webhook won the race)
-    // answers with another error than "not found": it is the same case, so the run's state decides.
-    if (!(err instanceof WorkflowNotFoundError) && !(await hasEnded(onboardingRun))) throw err;
-    const input: AccountInput = { userId: user._id };
-    const start = new WithStartWorkflowOperation(ACCOUNT_WORKFLOW, {
-      workflowId: accountWorkflowId(user._id),
-      taskQueue: taskQueues(deps.config.TASK_QUEUE_PREFIX).onboarding,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-    await deps.temporal.workflow.executeUpdateWithStart(changeUserStatusUpdate, { args: [request], startWorkflowOperation: start });
+    if (err instanceof UserNotFoundError) throw notFound('User');
+    throw err;
   }
-  return readUser();
 }

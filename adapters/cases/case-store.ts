@@ -3,6 +3,7 @@ import { isDuplicateKeyError } from '../models/duplicate-key';
 import type { Models } from '../models';
 import type { CaseDoc } from '../models/case';
 import { CASE_SOURCES, caseId, recheck, withTenants, type CaseObservation, type SourceContext } from './case-sources';
+import { caseQueueId, readCaseQueue, rebuildCaseQueues } from './case-queues';
 
 type CaseModels = Pick<Models, 'Case'>;
 
@@ -100,7 +101,7 @@ export async function sweepCases(models: Models, ctx: SourceContext): Promise<{ 
       }
     }
   }
-  const open = await models.Case.countDocuments({ open: true });
+  const open = await rebuildCaseQueues(models, new Date());
   return { opened, resolved, open };
 }
 
@@ -122,23 +123,19 @@ export function ageBucket(openedAt: Date, now: Date): AgeBucket {
   return h < 1 ? '<1h' : h < 24 ? '1h-24h' : h < 24 * 7 ? '1d-7d' : '>7d';
 }
 
-/** Open cases by kind and age bucket (the `kyc_cases_open` gauge): every bucket of every kind seen, zeros included. */
-export async function countOpenCases(models: CaseModels, now = new Date()): Promise<{ kind: CaseKind; ageBucket: AgeBucket; count: number }[]> {
-  const cutoffs = [1, 24, 24 * 7].map((h) => new Date(now.getTime() - h * 3_600_000));
-  const rows: { kind: CaseKind; ageBucket: AgeBucket; count: number }[] = [];
+/**
+ * Open cases by kind and age bucket (the `kyc_cases_open` gauge), every bucket of every kind, zeros
+ * included: one `_id` read of each kind's queue (as of the last sweep pass), bucketed by openedAt.
+ */
+export async function countOpenCases(models: Pick<Models, 'CaseQueue'>, now = new Date()): Promise<{ kind: CaseKind; ageBucket: AgeBucket; count: number }[]> {
   const kinds = CASE_SOURCES.map((s) => s.kind);
-  // Counts by index range (open, kind, openedAt): four counts per kind, no document read.
-  await Promise.all(
-    kinds.map(async (kind) => {
-      const ranges: Record<string, unknown>[] = [
-        { $gt: cutoffs[0] },
-        { $lte: cutoffs[0], $gt: cutoffs[1] },
-        { $lte: cutoffs[1], $gt: cutoffs[2] },
-        { $lte: cutoffs[2] },
-      ];
-      const counts = await Promise.all(ranges.map((openedAt) => models.Case.countDocuments({ open: true, kind, openedAt })));
-      AGE_BUCKETS.forEach((ageBucket, i) => rows.push({ kind, ageBucket, count: counts[i] }));
-    }),
-  );
-  return rows;
+  const queues = await Promise.all(kinds.map((kind) => readCaseQueue(models, caseQueueId('*', kind))));
+  return kinds.flatMap((kind, i) => {
+    const counts = new Map<AgeBucket, number>(AGE_BUCKETS.map((b) => [b, 0]));
+    for (const [openedAtMs] of queues[i]) {
+      const b = ageBucket(new Date(openedAtMs), now);
+      counts.set(b, counts.get(b)! + 1);
+    }
+    return AGE_BUCKETS.map((ageBucket) => ({ kind, ageBucket, count: counts.get(ageBucket)! }));
+  });
 }

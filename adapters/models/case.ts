@@ -74,3 +74,27 @@ export type CaseActionDoc = InferSchemaType<typeof caseActionSchema> & { _id: st
 export function caseActionModel(conn: Connection) {
   return conn.model('CaseAction', caseActionSchema);
 }
+
+/**
+ * The list's read model: for each (tenant or `*`, kind or `*`), the open cases (opened at, id),
+ * oldest first. FerretDB answers only `_id` lookups without a scan,
+ * so GET /cases reads one of these by `_id` and then its page of cases by `_id`. Rebuilt from the
+ * open cases at the end of every sweep pass (the sweep is its only writer); the case records stay
+ * the truth, so an entry closed since the pass is dropped when its page is read.
+ */
+const caseQueueSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    /** `"<openedAtMs>|<caseId>"`, oldest first (FerretDB stores no nested arrays). */
+    entries: { type: [String], default: [] },
+    builtAt: { type: Date, required: true },
+  },
+  { collection: 'caseQueues', versionKey: false, minimize: false },
+);
+
+export type CaseQueueEntry = [openedAtMs: number, caseId: string];
+export type CaseQueueDoc = { _id: string; entries: string[]; builtAt: Date };
+
+export function caseQueueModel(conn: Connection) {
+  return conn.model('CaseQueue', caseQueueSchema);
+}

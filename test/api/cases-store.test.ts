@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rebuildCaseQueues } from '../../adapters/cases/case-queues';
 import { countOpenCases, markOpen, markResolved } from '../../adapters/cases/case-store';
 import type { CaseObservation } from '../../adapters/cases/case-sources';
 import type { CaseDoc } from '../../adapters/models/case';
@@ -55,12 +56,13 @@ describe('case store', () => {
     expect(await db.models.Case.countDocuments({ subjectId: subject })).toBe(1);
   });
 
-  it('counts open cases by kind and age bucket, zeros included', async () => {
+  it('counts open cases by kind and age bucket from the queues, zeros included', async () => {
     const now = new Date();
     const fresh = randomUUID();
     await markOpen(db.models, { ...obs(fresh), kind: 'kyc_review', subjectType: 'user' }, new Date(now.getTime() - 30 * 60_000));
     const old = randomUUID();
     await markOpen(db.models, { ...obs(old), kind: 'kyc_review', subjectType: 'user' }, new Date(now.getTime() - 3 * 86_400_000));
+    await rebuildCaseQueues(db.models, now); // the end of a sweep pass
     const rows = await countOpenCases(db.models, now);
     const count = (kind: string, bucket: string) => rows.find((r) => r.kind === kind && r.ageBucket === bucket)?.count;
     expect(count('kyc_review', '<1h')).toBe(1);

@@ -4,10 +4,10 @@ import type { Models } from '../../../adapters/models';
 
 /**
  * `kyc_cases_open{kind,age_bucket}`: open cases by kind and age (<1h, 1h-24h, 1d-7d, >7d), read
- * from the cases read model at scrape time (index counts, no document read). Registered on the
- * API's metrics registry by app.ts; alert rules can fire on e.g. any kyc_review older than a day.
+ * at scrape time from the cases read model (one `_id` read per kind: the queues of the last sweep
+ * pass). Registered on the API's metrics registry by app.ts.
  */
-export function registerCaseMetrics(registry: Registry, models: Pick<Models, 'Case'>, now: () => Date = () => new Date()): Gauge<'kind' | 'age_bucket'> {
+export function registerCaseMetrics(registry: Registry, models: Pick<Models, 'CaseQueue'>, now: () => Date = () => new Date()): Gauge<'kind' | 'age_bucket'> {
   return new Gauge({
     name: 'kyc_cases_open',
     help: 'Open cases (things waiting for a person) by kind and age bucket',

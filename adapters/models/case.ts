@@ -85,15 +85,15 @@ export function caseActionModel(conn: Connection) {
 const caseQueueSchema = new Schema(
   {
     _id: { type: String, required: true },
-    /** `"<openedAtMs>|<caseId>"`, oldest first (FerretDB stores no nested arrays). */
-    entries: { type: [String], default: [] },
+    /** `<openedAtMs>|<caseId>` lines, oldest first, in one string (see case-queues.ts). */
+    entries: { type: String, default: '' },
     builtAt: { type: Date, required: true },
   },
   { collection: 'caseQueues', versionKey: false, minimize: false },
 );
 
 export type CaseQueueEntry = [openedAtMs: number, caseId: string];
-export type CaseQueueDoc = { _id: string; entries: string[]; builtAt: Date };
+export type CaseQueueDoc = { _id: string; entries: string; builtAt: Date };
 
 export function caseQueueModel(conn: Connection) {
   return conn.model('CaseQueue', caseQueueSchema);

@@ -137,7 +137,7 @@ describe('cases: stuck work, listed and acted on', () => {
     expect((await t.stack.deps.models.User.findById(u.userId).lean())!.status).toBe('active');
   }, 120_000);
 
-  it('verification request failed: retry runs the lookup again as the officer, cancel closes it through the workflow', async () => {
+  it('verification request failed: retry runs the lookup again as the officer, extend moves the due date, cancel closes it', async () => {
     const org = await t.stack.deps.models.Organization.create({ name: 'Bank', slug: `bank-${randomInt(1e9)}` });
     const officer = await staff(org._id, 'COMPLIANCE_OFFICER');
     const user = await userWithToken(t.stack.deps.models, t.stack.deps.config, { tenantId: org._id, firstName: 'Ada', lastName: 'Obi' });
@@ -164,6 +164,16 @@ describe('cases: stuck work, listed and acted on', () => {
     const reopened = await listedCase(officer.headers, caseId, 'verification_failed', (c) => c.open && c.why.attempts === 2);
     expect(reopened.version).toBeGreaterThan(listed.version);
 
+    // Extend: the workflow takes the new due date (the record and the answer show it); an earlier one is refused.
+    const before = (await t.stack.deps.models.VerificationRequest.findById(requestId).lean())!.dueAt;
+    const earlier = await act(officer.headers, caseId, { action: 'extend', reason: 'x', dueAt: new Date(before.getTime() - 60_000).toISOString() });
+    expect(earlier.json.error.code).toBe('INVALID_DUE_DATE');
+    const later = new Date(before.getTime() + 3 * 86_400_000).toISOString();
+    const extended = await act(officer.headers, caseId, { action: 'extend', reason: 'Customer is travelling', dueAt: later });
+    expect(extended.status).toBe(200);
+    expect(extended.json.data).toMatchObject({ outcome: { dueAt: later }, case: { open: true } });
+    expect((await t.stack.deps.models.VerificationRequest.findById(requestId).lean())!.dueAt.toISOString()).toBe(later);
+
     const cancelled = await act(officer.headers, caseId, { action: 'cancel', reason: 'Customer left the bank' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.json.data).toMatchObject({ outcome: { requestStatus: 'cancelled' }, case: { open: false, resolution: 'action:cancel' } });
@@ -171,7 +181,7 @@ describe('cases: stuck work, listed and acted on', () => {
     const final = await readRequest();
     expect(final.transitions.at(-1)).toMatchObject({ status: 'cancelled', reason: 'Customer left the bank' });
     const actions = await t.stack.deps.models.AuditEvent.find({ subject: caseId }).sort({ at: 1 }).lean();
-    expect(actions.map((a) => a.action)).toEqual(['case.retry', 'case.cancel']);
+    expect(actions.map((a) => a.action)).toEqual(['case.retry', 'case.extend', 'case.cancel']);
   }, 120_000);
 
   it('unroutable webhook: only internal admins see it, and one may dismiss it with a reason', async () => {

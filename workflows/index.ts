@@ -12,3 +12,4 @@ export { analyticsRoller } from './analytics-roller';
 export { partnerKyc } from './partner-kyc';
 export { transactionHold } from './transaction-hold';
 export { account } from './account';
+export { caseSweep } from './case-sweep';

@@ -17,11 +17,14 @@ import { VerificationRequestFailures } from '../domain/failures/catalog';
 import {
   FAILURE_REASONS,
   cancelVerificationSignal,
+  extendDueAtUpdate,
+  retryLookupUpdate,
   submitNumbersUpdate,
   verificationStateQuery,
   type CancelRequest,
   type LookupResult,
   type SealedNumbers,
+  type StaffCommand,
   type VerificationRequestInput,
   type VerificationResult,
   type VerificationStatus,
@@ -52,6 +55,10 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
   let closed = false;
   let cancel = null as CancelRequest | null; // set by the signal handler
   const pending: SealedNumbers[] = [];
+  // Staff case actions (docs/operations.md): a retry re-submits the last numbers; an extension moves dueAt.
+  let lastNumbers: SealedNumbers | null = null;
+  let retryActor: string | null = null;
+  let dueChanged = false;
 
   setHandler(verificationStateQuery, () => ({ status, attempts, remindersSent }));
   setHandler(cancelVerificationSignal, (req) => {
@@ -77,6 +84,50 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
     },
   );
 
+  // Declared before the handlers use it; set from the input before the first await.
+  let dueAt = new Date(input.dueAt);
+  let dueAtText = input.dueAt;
+  setHandler(
+    retryLookupUpdate,
+    async ({ actor }) => {
+      pending.push(lastNumbers!);
+      retryActor = actor;
+      const attempt = attempts + pending.length;
+      await condition(() => acknowledged >= attempt || closed);
+      if (acknowledged < attempt) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request was closed');
+      return { attempt, status: 'submitted' as const };
+    },
+    {
+      validator: (_cmd: StaffCommand) => {
+        if (closed || cancel) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
+        if (pending.length > 0 || status === 'submitted' || status === 'verifying') {
+          throw VerificationRequestFailures.create('VERIFICATION_IN_PROGRESS', 'A submission is being verified');
+        }
+        if (status !== 'failed' || !lastNumbers) throw VerificationRequestFailures.create('NOTHING_TO_RETRY', 'No failed lookup to retry');
+      },
+    },
+  );
+  setHandler(
+    extendDueAtUpdate,
+    async (req) => {
+      dueAt = new Date(req.dueAt);
+      dueAtText = dueAt.toISOString();
+      await db.recordVerificationDueAt({ requestId: input.requestId, dueAt: req.dueAt });
+      upsertSearchAttributes([{ key: SA.DueAt, value: dueAt }]);
+      dueChanged = true;
+      return { dueAt: dueAt.toISOString() };
+    },
+    {
+      validator: (req) => {
+        if (closed || cancel) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
+        const to = new Date(req?.dueAt);
+        if (Number.isNaN(to.getTime()) || to.getTime() <= dueAt.getTime() || to.getTime() <= Date.now()) {
+          throw VerificationRequestFailures.create('INVALID_DUE_DATE', 'The new due date must be later than the current one and in the future');
+        }
+      },
+    },
+  );
+
   const transition = async (to: VerificationStatus, extra: Omit<TransitionInput, 'requestId' | 'seq' | 'to' | 'at'> = {}) => {
     seq += 1;
     // The workflow's own status moves first: once the record shows a status, updates see it too.
@@ -93,7 +144,6 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
 
   const plan = await db.getVerificationPlan({ requestId: input.requestId });
   maxSubmissions = plan.maxSubmissions;
-  const dueAt = new Date(input.dueAt);
   const reminders = planReminders(new Date(input.createdAt), dueAt, plan);
   const common = { types: input.types.join(','), dueAt: input.dueAt };
 
@@ -103,15 +153,24 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
   let next = 0;
   for (;;) {
     const wakeAt = next < reminders.length ? reminders[next].at.getTime() : dueAt.getTime();
-    const woken = await condition(() => cancel !== null || pending.length > 0, Math.max(1, wakeAt - Date.now()));
+    // `dueChanged` is only ever set by a staff extension, so runs without one wait exactly as before.
+    const woken = await condition(() => cancel !== null || pending.length > 0 || dueChanged, Math.max(1, wakeAt - Date.now()));
     if (cancel) {
       await transition('cancelled', { actor: cancel.actor, reason: cancel.reason });
       return finish('cancelled');
     }
+    if (woken && pending.length === 0) {
+      // An extension: wait again with the new due date.
+      dueChanged = false;
+      continue;
+    }
     if (woken) {
       const numbers = pending.shift()!;
+      lastNumbers = numbers;
       attempts += 1;
-      await transition('submitted', { numbers, actor: input.userId });
+      const actor = retryActor ?? input.userId;
+      retryActor = null;
+      await transition('submitted', { numbers, actor });
       acknowledged = attempts;
       await transition('verifying');
       const result = await lookup(numbers);
@@ -132,7 +191,7 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
     }
     if (next < reminders.length) {
       const r = reminders[next];
-      await notify(`reminder.${r.index + 1}`, 'identity_number_reminder', common, [r.channel]);
+      await notify(`reminder.${r.index + 1}`, 'identity_number_reminder', { ...common, dueAt: dueAtText }, [r.channel]);
       remindersSent += 1;
       next += 1;
       continue;

@@ -3,6 +3,7 @@ import type * as hosted from './index';
 import { account } from './account';
 import { declareVersioningBehavior } from './versioning-behavior';
 import { analyticsRoller } from './analytics-roller';
+import { caseSweep } from './case-sweep';
 import { notify } from './notify';
 import { onboarding } from './onboarding';
 import { partnerKyc } from './partner-kyc';
@@ -31,6 +32,8 @@ export const VERSIONING_BEHAVIORS: Record<keyof typeof hosted, VersioningBehavio
   partnerKyc: 'AUTO_UPGRADE',
   transactionHold: 'AUTO_UPGRADE',
   account: 'AUTO_UPGRADE',
+  // Runs for ever through continue-as-new; each pass is short, so it follows the current version.
+  caseSweep: 'AUTO_UPGRADE',
 };
 
 const workflows: Record<keyof typeof hosted, (...args: never[]) => Promise<unknown>> = {
@@ -43,5 +46,6 @@ const workflows: Record<keyof typeof hosted, (...args: never[]) => Promise<unkno
   partnerKyc,
   transactionHold,
   account,
+  caseSweep,
 };
 for (const [name, fn] of Object.entries(workflows)) declareVersioningBehavior(VERSIONING_BEHAVIORS[name as keyof typeof hosted], fn);

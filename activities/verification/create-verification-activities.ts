@@ -53,6 +53,12 @@ export function createVerificationActivities({ config, models }: VerificationAct
       };
     },
 
+    /** A staff extension of the due date (case action): the record shows what the workflow now waits for. */
+    async recordVerificationDueAt(input: { requestId: string; dueAt: string }): Promise<void> {
+      await models.VerificationRequest.updateOne({ _id: input.requestId }, { $set: { dueAt: new Date(input.dueAt) } });
+      await noteAnalyticsChange(models, 'verification-request', input.requestId);
+    },
+
     /** Applies one status change atomically and idempotently, appending it to the history. */
     async recordVerificationTransition(input: TransitionInput): Promise<void> {
       const at = new Date(input.at);

@@ -15,12 +15,12 @@ import type { SectionName } from './sections';
  * - ops: the operator CLI (database, Temporal, field cipher for PII it writes).
  */
 export const PROCESS_SECTIONS = {
-  api: ['core', 'jwt', 'pii', 'codec', 'auth', 'passwordLinks', 'passwordRecoveryLimits', 'onboarding', 'verification', 'notifications', 'partnerKyc', 'veriff', 'bridgeWebhooks', 'webhookSignals', 'sendgridWebhooks', 'twilio'],
-  'onboarding-worker': ['core', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'notifications', 'partnerKyc', 'workerVersioning'],
+  api: ['core', 'jwt', 'pii', 'codec', 'auth', 'passwordLinks', 'passwordRecoveryLimits', 'onboarding', 'verification', 'cases', 'notifications', 'partnerKyc', 'veriff', 'bridgeWebhooks', 'webhookSignals', 'sendgridWebhooks', 'twilio'],
+  'onboarding-worker': ['core', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'cases', 'notifications', 'partnerKyc', 'workerVersioning'],
   'kyc-worker': ['core', 'pii', 'codec', 'onboarding', 'veriff', 'bridge', 'smileId'],
   'notifications-worker': ['core', 'pii', 'codec', 'passwordLinks', 'notifications', 'sendgrid', 'twilio', 'push', 'workerVersioning'],
   sandbox: ['core', 'veriff', 'bridge', 'smileId', 'sendgrid', 'twilio', 'push', 'sandboxSigning', 'sandboxOutbox'],
-  ops: ['core', 'pii', 'codec', 'auth', 'verification'],
+  ops: ['core', 'pii', 'codec', 'auth', 'verification', 'cases'],
 } as const satisfies Record<string, readonly SectionName[]>;
 
 export type ProcessName = keyof typeof PROCESS_SECTIONS;

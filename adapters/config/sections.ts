@@ -1,5 +1,6 @@
 import { authSchema } from './auth';
 import { bridgeSchema, bridgeWebhooksSchema } from './bridge';
+import { casesSchema } from './cases';
 import { codecSchema } from './codec';
 import { notificationsSchema } from './notifications';
 import { onboardingSchema } from './onboarding';
@@ -32,6 +33,7 @@ export const SECTIONS = {
   passwordRecoveryLimits: passwordRecoveryLimitsSchema,
   onboarding: onboardingSchema,
   verification: verificationSchema,
+  cases: casesSchema,
   notifications: notificationsSchema,
   partnerKyc: partnerKycSchema,
   veriff: veriffSchema,

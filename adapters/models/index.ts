@@ -4,6 +4,7 @@ import { analyticsCounterModel, analyticsJournalModel, analyticsProjectionModel 
 import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
+import { caseActionModel, caseModel, caseQueueModel } from './case';
 import { bridgeObjectOwnerModel } from './bridge-object-owner';
 import { deviceListVersionModel, userDevicesModel } from './device';
 import { documentLockModel } from './document-lock';
@@ -39,6 +40,9 @@ export function createModels(conn: Connection) {
     ApiClient: apiClientModel(conn),
     AuditEvent: auditEventModel(conn),
     AuthSession: authSessionModel(conn),
+    Case: caseModel(conn),
+    CaseAction: caseActionModel(conn),
+    CaseQueue: caseQueueModel(conn),
     DocumentLock: documentLockModel(conn),
     KycCatalog: kycCatalogModel(conn),
     BridgeObjectOwner: bridgeObjectOwnerModel(conn),

@@ -11,7 +11,7 @@ const notificationSchema = new Schema(
     requestedChannels: { type: [{ type: String, enum: CHANNELS }], default: null },
     /** Who asked: `service:<name>`, `user:<id>` or `workflow`. */
     source: { type: String, required: true },
-    status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending' },
+    status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending', index: true },
     completedAt: { type: Date, default: null },
   },
   { collection: 'notifications', timestamps: true, versionKey: false },

@@ -74,6 +74,8 @@ userSchema.index({ tenantId: 1, staffRole: 1 });
 // Bridge webhooks name the KYC link or the customer; these find the user they belong to.
 userSchema.index({ 'kyc.bridge.kycLinkId': 1 }, { sparse: true });
 userSchema.index({ 'kyc.bridge.customerId': 1 }, { sparse: true });
+// The case sweep finds onboardings waiting for a person by Veriff's last word (docs/operations.md).
+userSchema.index({ 'kyc.veriff.status': 1 }, { sparse: true });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 

@@ -23,6 +23,8 @@ const webhookEventSchema = new Schema(
   { collection: 'webhookEvents', versionKey: false },
 );
 webhookEventSchema.index({ provider: 1, receivedAt: -1 });
+// The case sweep: unroutable events, and acknowledged ones never signalled.
+webhookEventSchema.index({ unroutable: 1, signaledAt: 1, receivedAt: 1 });
 
 export type WebhookEventDoc = InferSchemaType<typeof webhookEventSchema>;
 

@@ -55,6 +55,19 @@ export const submitNumbersUpdate = defineUpdate<SubmitNumbersResult, [SealedNumb
 export const cancelVerificationSignal = defineSignal<[CancelRequest]>('cancelVerification');
 export const verificationStateQuery = defineQuery<VerificationState>('verificationState');
 
+/** Staff (a case action, docs/operations.md): who and why, carried to the record and the audit. */
+export interface StaffCommand {
+  actor: string;
+  reason: string | null;
+}
+/**
+ * Retry the provider step of a failed request now with the numbers last submitted (counts as a
+ * submission). Rejects VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS, NOTHING_TO_RETRY.
+ */
+export const retryLookupUpdate = defineUpdate<SubmitNumbersResult, [StaffCommand]>('retryLookup');
+/** Move the due date later (ISO time); the reminder ladder stays as planned. Rejects VERIFICATION_REQUEST_CLOSED, INVALID_DUE_DATE. */
+export const extendDueAtUpdate = defineUpdate<{ dueAt: string }, [StaffCommand & { dueAt: string }]>('extendDueAt');
+
 // The submit update rejects with the failures of domain/failures/verification-request-failures.ts.
 
 export interface ReminderStep {

@@ -2,6 +2,9 @@ import express, { type Express } from 'express';
 import { analyticsRouter } from './analytics/analytics-routes';
 import { analyticsDashboardRouter } from './analytics/dashboard-router';
 import { createAuthKit } from './auth/auth-kit';
+import { caseRoutes } from './cases/case-routes';
+import { registerCaseMetrics } from './cases/case-metrics';
+import { casesPageRouter } from './cases/cases-page-router';
 import { authRouter } from './auth/auth-routes';
 import { tenantUsersRouter } from './users/tenant-users-routes';
 import { orgInvitationsRouter } from './auth/org-invitations-routes';
@@ -36,6 +39,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   const registry = createOpenApiRegistry();
   const metrics = createMetrics(deps);
+  registerCaseMetrics(metrics.registry, deps.models);
   // Routers that need a signed-in caller put `auth.requireUser` in their routes' `before`.
   const auth = createAuthKit(deps);
   // The documented routes, for tests that check every response against its schema.
@@ -78,6 +82,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(notificationsRouter(deps, registry, auth.requireUser));
   app.use(notificationSettingsRouter(deps, registry, auth.requireUser));
   app.use(analyticsRouter(deps, registry, auth));
+  app.use(caseRoutes(deps, registry, auth));
   // Other /users routers go ABOVE this line: `/users/:userId` would capture `/users/<anything>`.
   app.use(profileRouter(deps, registry, auth));
 
@@ -88,6 +93,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(docsRouter());
   app.use(analyticsDashboardRouter());
+  app.use(casesPageRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

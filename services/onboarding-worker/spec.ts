@@ -5,6 +5,8 @@ import { createUserActivities } from '../../activities/users/create-user-activit
 import { createVerificationActivities } from '../../activities/verification/create-verification-activities';
 import { createVerificationSweepActivities } from '../../activities/verification/create-verification-sweep-activities';
 import { createAnalyticsActivities } from '../../activities/analytics/create-analytics-activities';
+import { createCaseActivities } from '../../activities/cases/create-case-activities';
+import { ensureCaseSweepOnce } from '../common/case-sweep';
 import { ensureAnalyticsRollerOnce } from '../common/analytics-roller';
 import { ensureSchedulesOnce } from '../common/schedules';
 import type { WorkerProcessSpec } from '../common/worker-runner';
@@ -21,11 +23,14 @@ export const onboardingWorkerSpec: WorkerProcessSpec<'onboarding-worker'> = {
     ...createPartnerKycActivities({ models }),
     ...createNotificationRequestActivities(),
     ...createAnalyticsActivities({ models }),
+    ...createCaseActivities({ models, config }),
   }),
   // The daily verification sweep Schedule exists wherever the workflows run.
   onStart: async ({ config, logger }) => {
     logger.info({ schedules: await ensureSchedulesOnce(config) }, 'schedules ensured');
     // The analytics roller (single writer of the read models) runs wherever the workflows run.
     logger.info({ roller: await ensureAnalyticsRollerOnce(config) }, 'analytics roller ensured');
+    // The case sweep (keeps the cases read model current) runs wherever the workflows run.
+    logger.info({ caseSweep: await ensureCaseSweepOnce(config) }, 'case sweep ensured');
   },
 };

@@ -14,7 +14,7 @@ async function main() {
     process.stderr.write(`usage: npm run ops -- <command> [options]\n\ncommands:\n${list.join('\n')}\n`);
     process.exit(name ? 2 : 0);
   }
-  const { values } = parseArgs({ args: rest, options: command.options, strict: true });
+  const { values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: command.positionals ?? false });
   const { env, secretsFile } = localEnv();
   let config;
   try {
@@ -30,7 +30,7 @@ async function main() {
   try {
     const models = createModels(db);
     await ensureIndexes(models);
-    const output = await command.run({ config, models, args: values as Record<string, string | boolean | undefined> });
+    const output = await command.run({ config, models, args: values as Record<string, string | boolean | undefined>, positionals });
     process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
   } finally {
     await db.close();

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { UpdateDefinition } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { IdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
 import type { TransitionInput, VerificationActivities } from '../../activities/verification/create-verification-activities';
 import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
 import {
-
   cancelVerificationSignal,
+  extendDueAtUpdate,
+  retryLookupUpdate,
   submitNumbersUpdate,
   verificationRequestWorkflowId,
   type LookupResult,
@@ -43,6 +45,7 @@ describe('verificationRequest workflow', () => {
     transitions: TransitionInput[];
     lookups: number;
     completed: number;
+    dueAts: string[];
   }
 
   type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
@@ -53,7 +56,7 @@ describe('verificationRequest workflow', () => {
   ): Promise<{ h: Harness; out: T; createdAt: Date }> {
     const prefix = `vr${randomUUID().slice(0, 8)}-`;
     const createdAt = new Date(await env.currentTimeMs());
-    const h: Harness = { notifications: [], transitions: [], lookups: 0, completed: 0 };
+    const h: Harness = { notifications: [], transitions: [], lookups: 0, completed: 0, dueAts: [] };
     const plan: VerificationPlan = {
       timezone: 'Africa/Lagos',
       quietHours: { start: '21:00', end: '08:00' },
@@ -64,6 +67,9 @@ describe('verificationRequest workflow', () => {
     const db: VerificationActivities = {
       async getVerificationPlan() {
         return plan;
+      },
+      async recordVerificationDueAt(d) {
+        h.dueAts.push(d.dueAt);
       },
       async recordVerificationTransition(t) {
         h.transitions.push(t);
@@ -220,5 +226,41 @@ describe('verificationRequest workflow', () => {
       },
     );
     expect(out.status).toBe('verified');
+  });
+
+  // Staff case actions (docs/operations.md).
+  const staffUpdate = async <R, A>(handle: Handle, def: UpdateDefinition<R, [A]>, arg: A): Promise<R> =>
+    (await handle.startUpdate(def, { args: [arg], waitForStage: WorkflowUpdateStage.ACCEPTED })).result();
+
+  it('retries the provider step of a failed request with the last numbers, as the staff member', async () => {
+    const { h, out } = await run({ lookup: async (n) => (n === 1 ? noMatch : { outcome: 'match', results: [] }) }, async ({ handle, h }) => {
+      const early = await staffUpdate(handle, retryLookupUpdate, { actor: 'officer-1', reason: 'too early' }).then(() => null, (e: { cause?: { type?: string } }) => e);
+      expect(early?.cause?.type).toBe(VerificationRequestFailures.type.NOTHING_TO_RETRY);
+      await submit(handle);
+      await until(() => statuses(h).includes('failed'));
+      const ack = await staffUpdate(handle, retryLookupUpdate, { actor: 'officer-1', reason: 'provider fixed' });
+      expect(ack).toEqual({ attempt: 2, status: 'submitted' });
+      return handle.result();
+    });
+    expect(out).toEqual({ status: 'verified', attempts: 2 });
+    expect(h.lookups).toBe(2);
+    const resubmitted = h.transitions.filter((t) => t.to === 'submitted');
+    expect(resubmitted.map((t) => t.actor)).toEqual(['u1', 'officer-1']);
+    expect(resubmitted[1].numbers).toEqual(SEALED);
+  });
+
+  it('extends the due date: the request expires at the new one, and an earlier date is refused', async () => {
+    const { h, out, createdAt } = await run({ dueInMs: 2 * HOUR, plan: () => ({ ladder: [] }) }, async ({ handle, createdAt }) => {
+      const earlier = new Date(createdAt.getTime() + HOUR).toISOString();
+      const refused = await staffUpdate(handle, extendDueAtUpdate, { actor: 'officer-1', reason: null, dueAt: earlier }).then(() => null, (e: { cause?: { type?: string } }) => e);
+      expect(refused?.cause?.type).toBe(VerificationRequestFailures.type.INVALID_DUE_DATE);
+      const later = new Date(createdAt.getTime() + 10 * HOUR).toISOString();
+      expect(await staffUpdate(handle, extendDueAtUpdate, { actor: 'officer-1', reason: 'customer travelling', dueAt: later })).toEqual({ dueAt: later });
+      return handle.result();
+    });
+    expect(out.status).toBe('expired');
+    expect(h.dueAts).toHaveLength(1);
+    const expiredAt = new Date(h.transitions.at(-1)!.at).getTime();
+    expect(Math.abs(expiredAt - (createdAt.getTime() + 10 * HOUR))).toBeLessThan(2_000);
   });
 });

@@ -55,6 +55,8 @@ export const FAILURE_HTTP: Record<FailureType, HttpAnswer> = {
   VERIFICATION_REQUEST_CLOSED: { status: 409, code: 'VERIFICATION_REQUEST_CLOSED', message: 'This verification request is closed' },
   VERIFICATION_IN_PROGRESS: { status: 409, code: 'VERIFICATION_IN_PROGRESS', message: 'A submission for this request is being verified' },
   RESUBMISSION_LIMIT_REACHED: { status: 409, code: 'RESUBMISSION_LIMIT_REACHED', message: 'No submissions are left for this request' },
+  NOTHING_TO_RETRY: { status: 409, code: 'NOTHING_TO_RETRY', message: 'The request has no failed lookup to retry' },
+  INVALID_DUE_DATE: { status: 400, code: 'INVALID_DUE_DATE', message: 'The new due date must be later than the current one' },
   // activity failures that reach a caller through an update
   NOT_FOUND: { status: 404, code: 'NOT_FOUND', message: 'Resource not found' },
   VALIDATION_ERROR: { status: 422, code: 'UNPROCESSABLE', message: 'The request could not be processed as given' },

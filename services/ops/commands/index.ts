@@ -1,5 +1,6 @@
 import type { OpsCommand } from '../command';
 import { analyticsRebuild } from './analytics-rebuild';
+import { cases } from './cases';
 import { createApiClient } from './create-api-client';
 import { createInternalAdmin } from './create-internal-admin';
 import { createServiceTokenCommand } from './create-service-token';
@@ -23,4 +24,5 @@ export const COMMANDS: Record<string, OpsCommand> = {
   'analytics-rebuild': analyticsRebuild,
   'kyc-catalog-list': kycCatalogList,
   'kyc-catalog-set': kycCatalogSet,
+  cases,
 };

@@ -1,0 +1,20 @@
+import { sweepCases } from '../../adapters/cases/case-store';
+import type { Config } from '../../adapters/config';
+import type { Models } from '../../adapters/models';
+import type { CaseSweepPassResult } from '../../domain/contracts/cases.contract';
+
+/** The case sweep's one step (workflows/case-sweep.ts). */
+export function createCaseActivities({ models, config }: { models: Models; config: Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES' | 'CASE_WEBHOOK_PENDING_MINUTES'> }) {
+  return {
+    /** One pass over every case source: open what is stuck, resolve what cleared (idempotent). */
+    async sweepCases(): Promise<CaseSweepPassResult> {
+      return sweepCases(models, {
+        now: new Date(),
+        stuckAfterMinutes: config.VERIFICATION_STUCK_AFTER_MINUTES,
+        webhookPendingMinutes: config.CASE_WEBHOOK_PENDING_MINUTES,
+      });
+    },
+  };
+}
+
+export type CaseActivities = ReturnType<typeof createCaseActivities>;

@@ -1,0 +1,181 @@
+import type { Model } from 'mongoose';
+import type { CaseKind } from '../../domain/contracts/cases.contract';
+import { notifyWorkflowId } from '../../domain/contracts/notify.contract';
+import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
+import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
+import type { Models } from '../models';
+import type { CaseDoc } from '../models/case';
+import { overdueFilter, stuckFilter } from '../verification-queries';
+
+/** What a source says about one subject that needs a person right now. */
+export interface CaseObservation {
+  kind: CaseKind;
+  subjectType: CaseDoc['subjectType'];
+  subjectId: string;
+  tenantId: string | null;
+  ownerUserId: string | null;
+  workflowId: string | null;
+  why: { step: string | null; since: Date | null; lastProviderEvent: string | null; attempts: number | null; detail: string | null };
+}
+
+export interface SourceContext {
+  now: Date;
+  stuckAfterMinutes: number;
+  webhookPendingMinutes: number;
+}
+
+/**
+ * One case kind: the filter that finds its subjects (an indexed query on the source collection) and
+ * how a found document reads as a case. The sweep scans with the filter; an action re-checks one
+ * subject with the same filter plus its `_id`, so "is it still stuck?" has one definition.
+ */
+export interface CaseSource {
+  kind: CaseKind;
+  model: (m: Models) => Model<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  filter: (ctx: SourceContext) => Record<string, unknown>;
+  projection: Record<string, 1>;
+  observe: (doc: any, ctx: SourceContext) => CaseObservation; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export const caseId = (kind: CaseKind, subjectId: string) => `${kind}:${subjectId}`;
+
+const userProjection = { _id: 1, tenantId: 1, status: 1, kyc: 1, updatedAt: 1 } as const;
+const requestProjection = { _id: 1, tenantId: 1, userId: 1, status: 1, statusAt: 1, dueAt: 1, submissions: 1, failure: 1 } as const;
+
+const veriffCase = (kind: CaseKind, step: string) => (u: any): CaseObservation => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  kind,
+  subjectType: 'user',
+  subjectId: u._id,
+  tenantId: u.tenantId ?? null,
+  ownerUserId: u._id,
+  workflowId: onboardingWorkflowId(u._id),
+  why: {
+    step,
+    since: u.updatedAt ?? null,
+    lastProviderEvent: `veriff:${u.kyc?.veriff?.status}`,
+    attempts: u.kyc?.veriff?.resubmissions ?? 0,
+    detail: u.kyc?.veriff?.reason ?? null,
+  },
+});
+
+const requestCase = (kind: CaseKind) => (r: any): CaseObservation => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  kind,
+  subjectType: 'verificationRequest',
+  subjectId: r._id,
+  tenantId: r.tenantId ?? null,
+  ownerUserId: r.userId,
+  workflowId: verificationRequestWorkflowId(r._id),
+  why: {
+    step: r.status,
+    since: r.statusAt ?? null,
+    lastProviderEvent: r.failure?.code ?? null,
+    attempts: r.submissions ?? 0,
+    detail: kind === 'verification_overdue' ? `due ${new Date(r.dueAt).toISOString()}` : (r.failure?.message ?? null),
+  },
+});
+
+const webhookCase = (kind: CaseKind) => (e: any): CaseObservation => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  kind,
+  subjectType: 'webhookEvent',
+  subjectId: e._id,
+  // The event names no tenant until it is routed: only internal admins see these.
+  tenantId: null,
+  ownerUserId: null,
+  workflowId: e.workflowId ?? null,
+  why: { step: e.unroutable ? 'unroutable' : 'pending_signal', since: e.receivedAt, lastProviderEvent: `${e.provider}:${e.eventType}`, attempts: null, detail: null },
+});
+
+export const CASE_SOURCES: CaseSource[] = [
+  {
+    // Veriff asked for a human decision: the onboarding waits in awaiting_kyc_decision.
+    kind: 'kyc_review',
+    model: (m) => m.User,
+    filter: () => ({ 'kyc.veriff.status': 'review', status: 'pending_verification' }),
+    projection: userProjection,
+    observe: veriffCase('kyc_review', 'awaiting_kyc_decision'),
+  },
+  {
+    // Veriff asked the user to resubmit; the onboarding waits for them in awaiting_kyc_submission.
+    kind: 'kyc_resubmission',
+    model: (m) => m.User,
+    filter: () => ({ 'kyc.veriff.status': 'resubmission_requested', status: { $in: ['not_verified', 'pending_verification'] } }),
+    projection: userProjection,
+    observe: veriffCase('kyc_resubmission', 'awaiting_kyc_submission'),
+  },
+  {
+    // The lookup failed (mismatch or provider out of retries) and the user may submit again before the due date.
+    kind: 'verification_failed',
+    model: (m) => m.VerificationRequest,
+    filter: ({ now }) => ({ status: 'failed', canResubmit: true, dueAt: { $gte: now } }),
+    projection: requestProjection,
+    observe: requestCase('verification_failed'),
+  },
+  {
+    kind: 'verification_overdue',
+    model: (m) => m.VerificationRequest,
+    filter: ({ now }) => overdueFilter(now),
+    projection: requestProjection,
+    observe: requestCase('verification_overdue'),
+  },
+  {
+    kind: 'verification_stuck',
+    model: (m) => m.VerificationRequest,
+    filter: ({ now, stuckAfterMinutes }) => stuckFilter(now, stuckAfterMinutes),
+    projection: requestProjection,
+    observe: requestCase('verification_stuck'),
+  },
+  {
+    kind: 'webhook_unroutable',
+    model: (m) => m.WebhookEvent,
+    filter: () => ({ unroutable: true }),
+    projection: { _id: 1, provider: 1, eventType: 1, workflowId: 1, receivedAt: 1, unroutable: 1 },
+    observe: webhookCase('webhook_unroutable'),
+  },
+  {
+    // Acknowledged, never signalled, and older than the API's sweeper should ever leave one.
+    kind: 'webhook_pending',
+    model: (m) => m.WebhookEvent,
+    filter: ({ now, webhookPendingMinutes }) => ({
+      signaledAt: null,
+      unroutable: false,
+      receivedAt: { $lt: new Date(now.getTime() - webhookPendingMinutes * 60_000) },
+    }),
+    projection: { _id: 1, provider: 1, eventType: 1, workflowId: 1, receivedAt: 1, unroutable: 1 },
+    observe: webhookCase('webhook_pending'),
+  },
+  {
+    // Every channel failed: the user never got the message.
+    kind: 'notification_failed',
+    model: (m) => m.Notification,
+    filter: () => ({ status: 'failed' }),
+    projection: { _id: 1, userId: 1, event: 1, completedAt: 1, updatedAt: 1 },
+    observe: (n) => ({
+      kind: 'notification_failed',
+      subjectType: 'notification',
+      subjectId: n._id,
+      tenantId: null, // filled from the user (withTenants)
+      ownerUserId: n.userId,
+      workflowId: notifyWorkflowId(n._id),
+      why: { step: 'failed', since: n.completedAt ?? n.updatedAt ?? null, lastProviderEvent: null, attempts: null, detail: n.event },
+    }),
+  },
+];
+
+export const sourceFor = (kind: CaseKind): CaseSource => CASE_SOURCES.find((s) => s.kind === kind)!;
+
+/** Observations whose tenant comes from their owner (notifications): one read of the owners. */
+export async function withTenants(models: Pick<Models, 'User'>, obs: CaseObservation[]): Promise<CaseObservation[]> {
+  const need = [...new Set(obs.filter((o) => o.subjectType === 'notification' && o.ownerUserId).map((o) => o.ownerUserId!))];
+  if (need.length === 0) return obs;
+  const users = await models.User.find({ _id: { $in: need } }, { tenantId: 1 }).lean();
+  const tenantOf = new Map(users.map((u) => [u._id as string, (u.tenantId as string | null) ?? null]));
+  return obs.map((o) => (o.subjectType === 'notification' && o.ownerUserId ? { ...o, tenantId: tenantOf.get(o.ownerUserId) ?? null } : o));
+}
+
+/** The subjects among `subjectIds` that still match the kind's filter. */
+export async function recheck(models: Models, kind: CaseKind, subjectIds: string[], ctx: SourceContext): Promise<CaseObservation[]> {
+  const src = sourceFor(kind);
+  if (subjectIds.length === 0) return [];
+  const docs = await src.model(models).find({ ...src.filter(ctx), _id: { $in: subjectIds } }, src.projection).lean();
+  return withTenants(models, docs.map((d) => src.observe(d, ctx)));
+}

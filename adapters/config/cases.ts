@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { envPositiveInt } from './schema';
+
+/** The cases read model (docs/operations.md): how often the case sweep looks, and what counts as stuck. */
+export const casesSchema = z.object({
+  /**
+   * Pause of the case sweep workflow between two passes over the sources. A pass scans them (FerretDB
+   * has no secondary index reads): ~10 s at 20k users, 50-90 s at 100k (docs/operations.md).
+   */
+  CASE_SWEEP_INTERVAL_MS: envPositiveInt.max(3_600_000).default(120_000),
+  /** A webhook event acknowledged but not signalled for this long is a case (the API's sweeper gave up). */
+  CASE_WEBHOOK_PENDING_MINUTES: envPositiveInt.default(10),
+  /** Base URL of the Temporal Web UI: each case links to its run there. */
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+});

@@ -1,0 +1,61 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+// Contract of the cases read model and its sweep workflow (docs/operations.md). Pure types and
+// message definitions: safe inside the workflow sandbox.
+
+export const CASE_SWEEP_WORKFLOW = 'caseSweep';
+/** One sweep per deployment (fixed id, like the analytics roller). */
+export const caseSweepWorkflowId = (taskQueuePrefix: string) => `${taskQueuePrefix}case-sweep`;
+
+/** What needs a person. Each kind is found by one indexed query over its source (adapters/cases/case-sources.ts). */
+export const CASE_KINDS = [
+  'kyc_review',
+  'kyc_resubmission',
+  'verification_failed',
+  'verification_overdue',
+  'verification_stuck',
+  'webhook_unroutable',
+  'webhook_pending',
+  'notification_failed',
+] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+export const CASE_ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel'] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/** The actions each kind offers (the owning workflow carries each one out). */
+export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
+  kyc_review: ['approve', 'reject'],
+  kyc_resubmission: ['reject'],
+  verification_failed: ['retry', 'extend', 'cancel'],
+  verification_overdue: ['extend', 'cancel'],
+  verification_stuck: ['cancel'],
+  webhook_unroutable: [],
+  webhook_pending: [],
+  notification_failed: [],
+};
+
+export const AGE_BUCKETS = ['<1h', '1h-24h', '1d-7d', '>7d'] as const;
+export type AgeBucket = (typeof AGE_BUCKETS)[number];
+
+export interface CaseSweepInput {
+  intervalMs: number;
+  /** Carried over continue-as-new. */
+  passes?: number;
+}
+
+export interface CaseSweepPassResult {
+  opened: number;
+  resolved: number;
+  open: number;
+}
+
+export interface CaseSweepState {
+  passes: number;
+  lastPass: CaseSweepPassResult | null;
+  lastPassAt: string | null;
+}
+
+/** Sweep now instead of at the end of the pause (ops, tests, after a bulk change). */
+export const sweepCasesNowSignal = defineSignal('sweepCasesNow');
+export const caseSweepStateQuery = defineQuery<CaseSweepState>('caseSweepState');

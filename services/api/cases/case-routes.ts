@@ -1,0 +1,172 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { CASE_ACTIONS, CASE_KINDS } from '../../../domain/contracts/cases.contract';
+import { actOnCase } from '../../../use-cases/cases/act-on-case';
+import { CaseCommandError } from '../../../use-cases/cases/case-errors';
+import { listCases } from '../../../use-cases/cases/list-cases';
+import { showCase } from '../../../use-cases/cases/show-case';
+import type { AuthKit } from '../auth/auth-kit';
+import { getAuth } from '../auth/auth-context';
+import type { ApiDeps } from '../deps';
+import { AppError, badRequest } from '../http/app-error';
+import { defineRoute, routesRouter } from '../http/route';
+import { changeUserStatus } from '../users/change-user-status';
+import { pageOf, pageQuerySchema, paged } from '../users/user-views';
+
+const caseSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(CASE_KINDS),
+    subjectType: z.string(),
+    subjectId: z.string(),
+    tenantId: z.string().nullable(),
+    ownerUserId: z.string().nullable(),
+    workflowId: z.string().nullable(),
+    temporalUrl: z.string().nullable().meta({ description: 'The run in the Temporal Web UI (TEMPORAL_UI_URL)' }),
+    open: z.boolean(),
+    openedAt: z.string(),
+    closedAt: z.string().nullable(),
+    resolution: z.string().nullable().meta({ description: '`resolved`, `action:<name>` or `dismissed`' }),
+    ageBucket: z.string(),
+    why: z.object({
+      step: z.string().nullable(),
+      since: z.string().nullable(),
+      lastProviderEvent: z.string().nullable(),
+      attempts: z.number().nullable(),
+      detail: z.string().nullable(),
+    }),
+    version: z.number().int(),
+    actions: z.array(z.string()).meta({ description: 'What can be done now (empty when closed)' }),
+  })
+  .meta({ id: 'Case' });
+
+const trailEventSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  subject: z.string(),
+  action: z.string(),
+  from: z.unknown(),
+  to: z.unknown(),
+  reason: z.string().nullable(),
+  requestId: z.string().nullable(),
+});
+
+const actionSchema = z.enum([...CASE_ACTIONS, 'dismiss']);
+
+/** A use-case refusal as the API's error envelope. */
+async function answering<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof CaseCommandError) throw new AppError(err.status, err.code, err.message, err.details);
+    throw err;
+  }
+}
+
+/**
+ * Cases (docs/operations.md): the queue of things that need a person, and the audited actions on
+ * them. Internal admins see every tenant; compliance officers, bank admins and auditors their own.
+ */
+export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKit) {
+  const now = () => deps.now?.() ?? new Date();
+  const useCaseDeps = {
+    models: deps.models,
+    temporal: deps.temporal,
+    config: deps.config,
+    now,
+    changeUserStatus: (change: Parameters<typeof changeUserStatus>[1]) => changeUserStatus(deps, change),
+  };
+  const forbidden = { 403: { description: 'INSUFFICIENT_ROLE (not compliance staff), FORBIDDEN_TENANT (another tenant)' } };
+  const routes = [
+    defineRoute({
+      method: 'get',
+      path: '/cases',
+      summary: 'List cases (oldest first), by tenant, kind and age',
+      tags: ['Cases'],
+      security: ['bearer'],
+      before: [kit.requireUser],
+      request: {
+        query: pageQuerySchema().extend({
+          tenantId: z.uuid().optional().meta({ description: 'Internal admins: any tenant; staff: only their own' }),
+          kind: z.enum(CASE_KINDS).optional(),
+          state: z.enum(['open', 'closed']).default('open'),
+          minAgeHours: z.coerce.number().min(0).max(24 * 365).optional().meta({ description: 'Opened at least this many hours ago' }),
+        }),
+      },
+      responses: { 200: { description: 'One page of cases', data: pageOf(caseSchema) }, ...forbidden },
+      handler: async ({ query, res }) => {
+        const page = await answering(() => listCases(useCaseDeps, getAuth(res), query));
+        return { data: paged(page.items, page.total, page.page, page.limit) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cases/:caseId',
+      summary: 'One case, with its audit trail (actions on it and changes of its subject)',
+      tags: ['Cases'],
+      security: ['bearer'],
+      before: [kit.requireUser],
+      request: { params: z.object({ caseId: z.string().min(1).max(200) }) },
+      responses: {
+        200: { description: 'The case', data: caseSchema.extend({ trail: z.array(trailEventSchema) }) },
+        404: { description: 'NOT_FOUND' },
+        ...forbidden,
+      },
+      handler: async ({ params, res }) => ({ data: await answering(() => showCase(useCaseDeps, getAuth(res), params.caseId)) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cases/:caseId/actions',
+      summary: 'Act on a case through its owning workflow (audited, idempotent)',
+      description:
+        'approve/reject (kyc_review; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
+        'retry/extend/cancel go to the verification request workflow; dismiss closes a case that has no workflow action. ' +
+        'The same Idempotency-Key repeats the first answer (`replayed: true`). A case whose subject moved on is a 409 with its current state.',
+      tags: ['Cases'],
+      security: ['bearer'],
+      before: [kit.requireUser],
+      request: {
+        params: z.object({ caseId: z.string().min(1).max(200) }),
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(255) }),
+        headersError: () => badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header of 8-255 characters is required'),
+        body: z.object({
+          action: actionSchema,
+          reason: z.string().trim().min(1).max(500).optional(),
+          dueAt: z.iso.datetime().optional().meta({ description: '`extend`: the new due date' }),
+          expectedVersion: z.number().int().min(1).optional().meta({ description: 'The case version you saw; a changed case is refused' }),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'Done (or the stored answer of the same key)',
+          data: z.object({ action: z.string(), outcome: z.record(z.string(), z.unknown()), case: caseSchema, replayed: z.boolean() }),
+        },
+        400: { description: 'IDEMPOTENCY_KEY_REQUIRED, REASON_REQUIRED, INVALID_DUE_DATE, VALIDATION_ERROR' },
+        404: { description: 'NOT_FOUND' },
+        409: {
+          description:
+            'CASE_MOVED_ON (details.case is its current state), ACTION_IN_PROGRESS (same key, still running), ' +
+            'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS, NOTHING_TO_RETRY, ONBOARDING_CLOSED',
+        },
+        422: { description: 'ACTION_NOT_ALLOWED (not offered for this kind), IDEMPOTENCY_KEY_REUSED (same key, other command)' },
+        ...forbidden,
+      },
+      handler: async ({ params, headers, body, req, res }) => {
+        const result = await answering(() =>
+          actOnCase(useCaseDeps, getAuth(res), {
+            caseId: params.caseId,
+            action: body.action,
+            reason: body.reason ?? null,
+            dueAt: body.dueAt,
+            expectedVersion: body.expectedVersion,
+            idempotencyKey: headers['idempotency-key'],
+            requestId: String(req.id),
+          }),
+        );
+        return { data: result };
+      },
+    }),
+  ];
+  return routesRouter(registry, '', routes);
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../../adapters/config';
+import { refreshCase } from '../../adapters/cases/case-store';
+import type { Models } from '../../adapters/models';
+import type { CaseDoc } from '../../adapters/models/case';
+import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
+import type { CaseAction, CaseKind } from '../../domain/contracts/cases.contract';
+import { assertCanAct, assertCanRead, type CaseViewer } from './case-access';
+import { runAction, type ActionDeps, type ActionOutcome } from './case-actions';
+import { CaseCommandError } from './case-errors';
+import { actionsFor, caseView, type CaseView, type CaseViewConfig } from './case-view';
+import { findCase } from './show-case';
+
+export interface ActOnCaseInput {
+  caseId: string;
+  action: CaseAction | 'dismiss';
+  reason: string | null;
+  /** `extend`: the new due date (ISO). */
+  dueAt?: string;
+  /** The case version the operator saw; a case that changed since is refused (optional). */
+  expectedVersion?: number;
+  /** The caller's key: the same key again is the same command (one effect, the first answer). */
+  idempotencyKey: string;
+  requestId: string | null;
+}
+
+export interface ActOnCaseResult {
+  action: string;
+  outcome: ActionOutcome;
+  case: CaseView;
+  /** True when this answer is the stored one of an earlier command with the same key. */
+  replayed: boolean;
+}
+
+export type ActOnCaseDeps = ActionDeps & {
+  models: Models;
+  config: CaseViewConfig & Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES' | 'CASE_WEBHOOK_PENDING_MINUTES'>;
+  now?: () => Date;
+};
+
+const NEEDS_REASON: ActOnCaseInput['action'][] = ['reject', 'cancel', 'dismiss', 'extend'];
+
+/**
+ * One operator action on a case (docs/operations.md), the same for the API, the CLI and the page:
+ * authorise → replay a repeated key → re-read the subject (a case that moved on is a 409 with its
+ * current state) → claim the key → act through the owning workflow → audit (who, what, why, request
+ * id) → write the case as the subject now is. A failed action gives its key back.
+ */
+export async function actOnCase(deps: ActOnCaseDeps, viewer: CaseViewer, input: ActOnCaseInput): Promise<ActOnCaseResult> {
+  const now = () => deps.now?.() ?? new Date();
+  const sourceCtx = () => ({
+    now: now(),
+    stuckAfterMinutes: deps.config.VERIFICATION_STUCK_AFTER_MINUTES,
+    webhookPendingMinutes: deps.config.CASE_WEBHOOK_PENDING_MINUTES,
+  });
+  assertCanRead(viewer);
+  let c = await findCase(deps.models, input.caseId);
+  assertCanAct(viewer, c, input.action);
+
+  const fingerprint = createHash('sha256').update(JSON.stringify([input.action, input.reason, input.dueAt ?? null])).digest('hex');
+  const claimId = `${c._id}:${input.idempotencyKey}`;
+  const prior = await deps.models.CaseAction.findById(claimId).lean();
+  if (prior) return replay(prior, fingerprint);
+
+  if (!actionsFor(c.kind as CaseKind).includes(input.action as never)) {
+    throw new CaseCommandError(422, 'ACTION_NOT_ALLOWED', `A ${c.kind} case offers: ${actionsFor(c.kind as CaseKind).join(', ') || 'no actions'}`);
+  }
+  if (NEEDS_REASON.includes(input.action) && !input.reason) throw new CaseCommandError(400, 'REASON_REQUIRED', `A reason is required to ${input.action}`);
+  if (input.action === 'extend' && !input.dueAt) throw new CaseCommandError(400, 'VALIDATION_ERROR', 'extend needs dueAt');
+
+  // The subject as it is now, not as the last sweep saw it: someone else may have acted already.
+  c = (await refreshCase(deps.models, c._id, sourceCtx(), 'resolved')) ?? c;
+  const movedOn = (why: string) => new CaseCommandError(409, 'CASE_MOVED_ON', why, { case: caseView(deps.config, c, now()) });
+  if (!c.open) throw movedOn('The case is closed: its subject has moved on');
+  if (input.expectedVersion !== undefined && input.expectedVersion !== c.version) throw movedOn('The case changed since you read it');
+
+  try {
+    await deps.models.CaseAction.create({
+      _id: claimId,
+      caseId: c._id,
+      action: input.action,
+      actor: viewer.userId,
+      reason: input.reason,
+      requestId: input.requestId,
+      fingerprint,
+    });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    // The same command raced itself: the first one acts, this one answers like a repeat.
+    return replay((await deps.models.CaseAction.findById(claimId).lean())!, fingerprint);
+  }
+
+  let outcome: ActionOutcome;
+  try {
+    outcome =
+      input.action === 'dismiss'
+        ? { dismissed: true }
+        : await runAction(deps, c, { action: input.action, actor: viewer.userId, reason: input.reason, requestId: input.requestId, dueAt: input.dueAt });
+  } catch (err) {
+    await deps.models.CaseAction.deleteOne({ _id: claimId, state: 'running' });
+    throw err;
+  }
+
+  await deps.models.AuditEvent.create({
+    _id: `case-action:${claimId}`,
+    actor: viewer.userId,
+    subject: c._id,
+    tenantId: c.tenantId ?? null,
+    action: `case.${input.action}`,
+    from: { kind: c.kind, version: c.version, subjectId: c.subjectId },
+    to: outcome,
+    reason: input.reason,
+    requestId: input.requestId,
+  }).catch((err: unknown) => {
+    if (!isDuplicateKeyError(err)) throw err;
+  });
+
+  const after = input.action === 'dismiss' ? await dismiss(deps, c, now()) : await refreshCase(deps.models, c._id, sourceCtx(), `action:${input.action}`);
+  const result: ActOnCaseResult = { action: input.action, outcome, case: caseView(deps.config, after ?? c, now()), replayed: false };
+  await deps.models.CaseAction.updateOne({ _id: claimId }, { $set: { state: 'done', result } });
+  return result;
+}
+
+function replay(prior: { fingerprint: string; state: string; result?: unknown }, fingerprint: string): ActOnCaseResult {
+  if (prior.fingerprint !== fingerprint) {
+    throw new CaseCommandError(422, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another command on this case');
+  }
+  if (prior.state !== 'done') throw new CaseCommandError(409, 'ACTION_IN_PROGRESS', 'The same command is being carried out; repeat it shortly');
+  return { ...(prior.result as ActOnCaseResult), replayed: true };
+}
+
+/** A case with no owning workflow action: closed on the case record only; the subject is untouched. */
+async function dismiss(deps: Pick<ActOnCaseDeps, 'models'>, c: CaseDoc, at: Date): Promise<CaseDoc | null> {
+  await deps.models.Case.updateOne(
+    { _id: c._id, open: true },
+    { $set: { open: false, closedAt: at, resolution: 'dismissed', checkedAt: at }, $inc: { version: 1 } },
+  );
+  return (await deps.models.Case.findById(c._id).lean()) as CaseDoc | null;
+}

@@ -1,0 +1,48 @@
+import type { Config } from '../../adapters/config';
+import type { CaseDoc } from '../../adapters/models/case';
+import { ageBucket } from '../../adapters/cases/case-store';
+import { ACTIONS_BY_KIND, type CaseKind } from '../../domain/contracts/cases.contract';
+
+export type CaseViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
+
+/** Kinds with no workflow action: an operator may only dismiss them, with a reason. */
+export const DISMISSIBLE: CaseKind[] = ['webhook_unroutable', 'webhook_pending', 'notification_failed'];
+
+export const actionsFor = (kind: CaseKind) => [...ACTIONS_BY_KIND[kind], ...(DISMISSIBLE.includes(kind) ? (['dismiss'] as const) : [])];
+
+/** The run in the Temporal Web UI (its workflow id; the UI shows the latest run). */
+export const temporalUrl = (config: CaseViewConfig, workflowId: string | null) =>
+  workflowId ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}` : null;
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** What every face shows of a case (API, CLI, page). */
+export function caseView(config: CaseViewConfig, c: CaseDoc, now: Date) {
+  const kind = c.kind as CaseKind;
+  return {
+    id: c._id,
+    kind,
+    subjectType: c.subjectType,
+    subjectId: c.subjectId,
+    tenantId: c.tenantId ?? null,
+    ownerUserId: c.ownerUserId ?? null,
+    workflowId: c.workflowId ?? null,
+    temporalUrl: temporalUrl(config, c.workflowId ?? null),
+    open: c.open,
+    openedAt: iso(c.openedAt)!,
+    closedAt: iso(c.closedAt),
+    resolution: c.resolution ?? null,
+    ageBucket: ageBucket(c.openedAt, now),
+    why: {
+      step: c.why?.step ?? null,
+      since: iso(c.why?.since),
+      lastProviderEvent: c.why?.lastProviderEvent ?? null,
+      attempts: c.why?.attempts ?? null,
+      detail: c.why?.detail ?? null,
+    },
+    version: c.version,
+    actions: c.open ? actionsFor(kind) : [],
+  };
+}
+
+export type CaseView = ReturnType<typeof caseView>;

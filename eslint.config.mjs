@@ -16,10 +16,16 @@ export default tseslint.config(
     rules: {
       // An un-awaited promise loses its error (an unhandled rejection kills the process) and its ordering.
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       'simple-import-sort/imports': 'error',
       'simple-import-sort/exports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -35,7 +41,7 @@ export default tseslint.config(
   },
   {
     // Pages' scripts (served as static assets, run in the browser under a strict CSP).
-    files: ['**/assets/**/*.js'],
+    files: ['**/assets/**/*.js', 'services/api/cases/page/**/*.js'],
     languageOptions: { sourceType: 'script', globals: globals.browser },
   },
 );

@@ -1,4 +1,5 @@
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
+
 import type { Config } from './config';
 import { createPayloadCodec } from './crypto/payload-codec';
 

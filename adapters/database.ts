@@ -7,7 +7,10 @@ export type { Connection };
  * hold several and close them deterministically. `autoIndex` builds the unique indexes that
  * idempotency relies on; `syncModelIndexes` in `createModels` waits for them.
  */
-export async function connectDatabase(uri: string, opts: { dbName?: string; serverSelectionTimeoutMS?: number } = {}): Promise<Connection> {
+export async function connectDatabase(
+  uri: string,
+  opts: { dbName?: string; serverSelectionTimeoutMS?: number } = {},
+): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     dbName: opts.dbName,
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,

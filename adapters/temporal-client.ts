@@ -1,15 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
+
 import type { Config } from './config';
-import { withTimeout } from './database';
 import { createDataConverter } from './data-converter';
-import { temporalConnectionOptions, type TemporalConnectionConfig } from './temporal-connection';
+import { withTimeout } from './database';
+import { type TemporalConnectionConfig, temporalConnectionOptions } from './temporal-connection';
 
 /**
  * A lazy connection lets the API start (and answer /healthz, /readyz = 503) while Temporal is
  * still coming up; the first real call connects.
  */
 /** What a Temporal client needs: where the server is and the payload codec's keys. */
-export type TemporalClientConfig = TemporalConnectionConfig & Pick<Config, 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'>;
+export type TemporalClientConfig = TemporalConnectionConfig &
+  Pick<Config, 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'>;
 
 export function createTemporalClient(config: TemporalClientConfig): Client {
   const connection = Connection.lazy(temporalConnectionOptions(config));

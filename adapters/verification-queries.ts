@@ -23,8 +23,14 @@ export async function findOverdueAndStuck(
   const scope = opts.tenantId ? { tenantId: opts.tenantId } : {};
   const projection = { _id: 1, tenantId: 1, userId: 1, types: 1, status: 1, statusAt: 1, dueAt: 1 };
   const [overdue, stuck] = await Promise.all([
-    models.VerificationRequest.find({ ...scope, ...overdueFilter(opts.now) }, projection).sort({ dueAt: 1 }).limit(opts.limit ?? 500).lean(),
-    models.VerificationRequest.find({ ...scope, ...stuckFilter(opts.now, opts.stuckAfterMinutes) }, projection).sort({ statusAt: 1 }).limit(opts.limit ?? 500).lean(),
+    models.VerificationRequest.find({ ...scope, ...overdueFilter(opts.now) }, projection)
+      .sort({ dueAt: 1 })
+      .limit(opts.limit ?? 500)
+      .lean(),
+    models.VerificationRequest.find({ ...scope, ...stuckFilter(opts.now, opts.stuckAfterMinutes) }, projection)
+      .sort({ statusAt: 1 })
+      .limit(opts.limit ?? 500)
+      .lean(),
   ]);
   return { overdue, stuck };
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 // `npm run build`: a prebuilt workflow bundle so production workers start without webpack.
@@ -10,7 +11,9 @@ async function main() {
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, code);
-  process.stdout.write(`workflow bundle written to ${path.relative(process.cwd(), out)} (${(code.length / 1024).toFixed(0)} KiB)\n`);
+  process.stdout.write(
+    `workflow bundle written to ${path.relative(process.cwd(), out)} (${(code.length / 1024).toFixed(0)} KiB)\n`,
+  );
 }
 
 main().catch((err) => {

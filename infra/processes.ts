@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
+
 import { workerV8Flags } from '../adapters/config/schema';
 
 // Process management shared by the dev stack (`npm start`) and the test harness.
@@ -27,7 +28,10 @@ export const APP_SERVICES = [
  */
 export function serviceArgs(svc: (typeof APP_SERVICES)[number], compiledDir: string, env: NodeJS.ProcessEnv): string[] {
   if (!svc.compiled) return ['--import', 'tsx', svc.entry];
-  return [...workerV8Flags.parse(env.WORKER_V8_FLAGS || undefined), path.join(compiledDir, svc.entry.replace(/\.ts$/, '.js'))];
+  return [
+    ...workerV8Flags.parse(env.WORKER_V8_FLAGS || undefined),
+    path.join(compiledDir, svc.entry.replace(/\.ts$/, '.js')),
+  ];
 }
 
 /**
@@ -112,7 +116,11 @@ export async function isPortFree(port: number, host = '127.0.0.1'): Promise<bool
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it resolves true; fails early if `proc` exits first. */
-export async function waitUntil(what: string, probe: () => Promise<boolean>, opts: { timeoutMs: number; proc?: ManagedProcess }): Promise<void> {
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  opts: { timeoutMs: number; proc?: ManagedProcess },
+): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let exited = false;
   void opts.proc?.exited.then(() => (exited = true));
@@ -158,7 +166,12 @@ export async function startDatabase(opts: {
   let kind: DatabaseServer['kind'];
   if (onPath('mongod')) {
     kind = 'mongod';
-    proc = spawnManaged('mongod', 'mongod', ['--dbpath', opts.dataDir, '--port', String(opts.port), '--bind_ip', '127.0.0.1', '--quiet'], { onLine: opts.onLine });
+    proc = spawnManaged(
+      'mongod',
+      'mongod',
+      ['--dbpath', opts.dataDir, '--port', String(opts.port), '--bind_ip', '127.0.0.1', '--quiet'],
+      { onLine: opts.onLine },
+    );
   } else {
     kind = 'ferretdb';
     proc = spawnManaged(
@@ -219,5 +232,9 @@ export async function startTemporalDevServer(opts: {
   for (const [name, type] of Object.entries(opts.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
   const proc = spawnManaged('temporal', opts.temporalPath, args, { onLine: opts.onLine });
   await waitUntil('temporal', () => tcpOpen(opts.port), { timeoutMs: 60_000, proc });
-  return { address: `127.0.0.1:${opts.port}`, uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined, proc };
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined,
+    proc,
+  };
 }

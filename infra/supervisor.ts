@@ -48,7 +48,9 @@ export function supervise(name: string, start: () => ManagedProcess, opts: Super
       const delay = Math.min(max, initial * 2 ** crashesInRow);
       crashesInRow++;
       const how = mine.child.signalCode ? `signal ${mine.child.signalCode}` : `code ${code}`;
-      opts.log(`${name} exited unexpectedly (${how}); restarting in ${(delay / 1000).toFixed(1)} s (restart #${restarts + 1})`);
+      opts.log(
+        `${name} exited unexpectedly (${how}); restarting in ${(delay / 1000).toFixed(1)} s (restart #${restarts + 1})`,
+      );
       timer = setTimeout(() => {
         timer = undefined;
         if (stopped) return;

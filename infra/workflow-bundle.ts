@@ -26,7 +26,10 @@ function filesUnder(dir: string): string[] {
 /** A digest of every input's path and content, so an edit anywhere in them means a new bundle. */
 export function workflowBundleDigest(root: string): string {
   const hash = crypto.createHash('sha256');
-  const files = [...INPUT_DIRS.flatMap((d) => filesUnder(path.join(root, d))), ...INPUT_FILES.map((f) => path.join(root, f))].sort();
+  const files = [
+    ...INPUT_DIRS.flatMap((d) => filesUnder(path.join(root, d))),
+    ...INPUT_FILES.map((f) => path.join(root, f)),
+  ].sort();
   for (const file of files) {
     hash.update(path.relative(root, file)).update('\0');
     hash.update(fs.existsSync(file) ? fs.readFileSync(file) : '').update('\0');
@@ -47,7 +50,11 @@ export async function ensureWorkflowBundle(root: string, log: (line: string) => 
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'infra', 'build-workflow-bundle.ts'), tmp], { cwd: root });
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'infra', 'build-workflow-bundle.ts'), tmp],
+      { cwd: root },
+    );
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     const e = err as { stderr?: string; message: string };
@@ -55,6 +62,7 @@ export async function ensureWorkflowBundle(root: string, log: (line: string) => 
   }
   fs.renameSync(tmp, file);
   // Bundles of older sources go after a day (a stack started earlier may still restart a worker from one).
-  for (const old of fs.readdirSync(dir).map((f) => path.join(dir, f))) if (old !== file && fs.statSync(old).mtimeMs < Date.now() - DAY_MS) fs.rmSync(old, { force: true });
+  for (const old of fs.readdirSync(dir).map((f) => path.join(dir, f)))
+    if (old !== file && fs.statSync(old).mtimeMs < Date.now() - DAY_MS) fs.rmSync(old, { force: true });
   return file;
 }

@@ -1,8 +1,13 @@
 import type { UserActivities } from '../activities/users/create-user-activities';
-import type { BridgeEventSignal } from '../domain/contracts/onboarding.contract';
 import type { StatusChangeRequest, StatusChangeResult } from '../domain/contracts/account.contract';
-import { bridgeStatusAfterOnboarding, reduceBridgeEvent, type AccountStanding, type BridgeKycState } from '../domain/rules/onboarding/bridge';
+import type { BridgeEventSignal } from '../domain/contracts/onboarding.contract';
 import { ActivityFailures } from '../domain/failures/catalog';
+import {
+  type AccountStanding,
+  type BridgeKycState,
+  bridgeStatusAfterOnboarding,
+  reduceBridgeEvent,
+} from '../domain/rules/onboarding/bridge';
 
 /**
  * Runs `fn`s one at a time, in call order. A free lock runs `fn` synchronously (same activation,

@@ -1,12 +1,29 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+
 import type { UserActivities } from '../activities/users/create-user-activities';
-import { ACCOUNT_IDLE_MS_DEFAULT, changeUserStatusUpdate, type AccountInput } from '../domain/contracts/account.contract';
-import { bridgeEventSignal, veriffEventSignal, type BridgeEventSignal, type VeriffEventSignal } from '../domain/contracts/onboarding.contract';
+import {
+  ACCOUNT_IDLE_MS_DEFAULT,
+  type AccountInput,
+  changeUserStatusUpdate,
+} from '../domain/contracts/account.contract';
+import {
+  type BridgeEventSignal,
+  bridgeEventSignal,
+  type VeriffEventSignal,
+  veriffEventSignal,
+} from '../domain/contracts/onboarding.contract';
+import { ActivityFailures } from '../domain/failures/catalog';
 import { lateVeriffEvent } from '../domain/rules/late-veriff-event';
 import { USER_STATUSES } from '../domain/vocabulary/users';
-import { ActivityFailures } from '../domain/failures/catalog';
-import { activityProfiles } from './activity-profiles';
 import { createAccountWriter, createSerial } from './account-writer';
+import { activityProfiles } from './activity-profiles';
 
 /**
  * The one writer of a user's status when no onboarding runs (it ended, or the user never had one:
@@ -41,7 +58,8 @@ export async function account(input: AccountInput): Promise<void> {
     },
     {
       validator: (req) => {
-        if (!(USER_STATUSES as readonly string[]).includes(req?.to)) throw ActivityFailures.create('VALIDATION_ERROR', 'Unknown user status');
+        if (!(USER_STATUSES as readonly string[]).includes(req?.to))
+          throw ActivityFailures.create('VALIDATION_ERROR', 'Unknown user status');
       },
     },
   );
@@ -59,7 +77,8 @@ export async function account(input: AccountInput): Promise<void> {
     veriffSeen.add(ev.eventKey);
     const standing = await users.readAccountStanding({ userId });
     const outcome = standing ? lateVeriffEvent(ev, standing, new Date().toISOString()) : { record: false as const };
-    if (outcome.record) await users.recordKycState({ userId, provider: 'veriff', state: { lateDecision: outcome.lateDecision } });
+    if (outcome.record)
+      await users.recordKycState({ userId, provider: 'veriff', state: { lateDecision: outcome.lateDecision } });
   }
 
   for (;;) {

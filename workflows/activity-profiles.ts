@@ -1,4 +1,5 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failures/catalog';
 
 // Named option profiles so every activity call states its intent. Activities throw the failures of
@@ -9,12 +10,22 @@ export const activityProfiles = {
   /** Database work inside our own service: quick, retried briefly. */
   fast: {
     startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
+    retry: {
+      initialInterval: '200 milliseconds',
+      maximumInterval: '5 seconds',
+      nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
+    },
   },
   /** Calls to third parties: longer timeouts, patient backoff for outages. */
   provider: {
     startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
+    },
   },
   /**
    * Starting a notification: a client start of its own `notify-<id>` workflow (not a child: it outlives
@@ -22,7 +33,11 @@ export const activityProfiles = {
    */
   notification: {
     startToCloseTimeout: '15 seconds',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '1 minute',
+      nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
+    },
   },
   /**
    * One provider send (notifications worker). Heartbeats every 2 s while it runs, so a dead worker is noticed
@@ -31,7 +46,13 @@ export const activityProfiles = {
   channel: {
     startToCloseTimeout: '30 seconds',
     heartbeatTimeout: '5 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30, nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS },
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 30,
+      nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
+    },
   },
 } satisfies Record<string, ActivityOptions>;
 
@@ -45,4 +66,3 @@ export const localActivityProfiles = {
   fast: activityProfiles.fast,
   notification: activityProfiles.notification,
 } satisfies Record<string, LocalActivityOptions>;
-

@@ -1,12 +1,22 @@
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+
 import type { CaseActivities } from '../activities/cases/create-case-activities';
-import { caseSweepStateQuery, sweepCasesNowSignal, type CaseSweepInput, type CaseSweepState } from '../domain/contracts/cases.contract';
+import {
+  type CaseSweepInput,
+  type CaseSweepState,
+  caseSweepStateQuery,
+  sweepCasesNowSignal,
+} from '../domain/contracts/cases.contract';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failures/catalog';
 
 // A pass reads every source once: seconds at 100k users, minutes in the worst case.
 const { sweepCases } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
+  },
 });
 
 /** Passes per run before continue-as-new keeps the history short. */

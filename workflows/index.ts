@@ -3,13 +3,13 @@
 // activities only. `./onboarding` is the folder workflows/onboarding/ (one module per step).
 // How each moves between Worker Deployment Versions is declared in one place:
 import './versioning';
-export { pipelineProbe } from './pipeline-probe';
+export { account } from './account';
+export { analyticsRoller } from './analytics-roller';
+export { caseSweep } from './case-sweep';
+export { notify } from './notify';
 export { onboarding } from './onboarding';
+export { partnerKyc } from './partner-kyc';
+export { pipelineProbe } from './pipeline-probe';
+export { transactionHold } from './transaction-hold';
 export { verificationRequest } from './verification-request';
 export { verificationSweep } from './verification-sweep';
-export { notify } from './notify';
-export { analyticsRoller } from './analytics-roller';
-export { partnerKyc } from './partner-kyc';
-export { transactionHold } from './transaction-hold';
-export { account } from './account';
-export { caseSweep } from './case-sweep';

@@ -1,15 +1,24 @@
 import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+
 import type { NotificationActivities } from '../activities/notifications/create-notification-activities';
-import { activityProfiles, localActivityProfiles } from './activity-profiles';
 import type { Channel, ChannelOutcome, NotificationRequest, NotifyResult } from '../domain/contracts/notify.contract';
+import { activityProfiles, localActivityProfiles } from './activity-profiles';
 
 // The two bookkeeping steps (database writes in this worker) are local activities: a notification
 // is 2 workflow tasks + 1 activity task per channel instead of 4 + 3 (docs/performance.md). Both are
 // idempotent inserts/updates keyed by the notification id, so running one again changes nothing.
-const booking = proxyLocalActivities<Pick<NotificationActivities, 'planNotification' | 'completeNotification'>>(localActivityProfiles.fast);
-const send = proxyActivities<Pick<NotificationActivities, 'sendEmail' | 'sendSms' | 'sendPush'>>(activityProfiles.channel);
+const booking = proxyLocalActivities<Pick<NotificationActivities, 'planNotification' | 'completeNotification'>>(
+  localActivityProfiles.fast,
+);
+const send = proxyActivities<Pick<NotificationActivities, 'sendEmail' | 'sendSms' | 'sendPush'>>(
+  activityProfiles.channel,
+);
 
-const SENDERS: Record<Channel, (typeof send)['sendEmail']> = { email: send.sendEmail, sms: send.sendSms, push: send.sendPush };
+const SENDERS: Record<Channel, (typeof send)['sendEmail']> = {
+  email: send.sendEmail,
+  sms: send.sendSms,
+  push: send.sendPush,
+};
 
 /**
  * `notify-<notificationId>`: fan out to the selected channels in parallel, each an activity with
@@ -23,7 +32,14 @@ export async function notify(req: NotificationRequest & { source?: string }): Pr
   const attempt = async (channel: Channel, fallbackFor?: Channel[]): Promise<boolean> => {
     try {
       // The plan's language rides along (an activity input: replay does not compare it), so a send reads no preferences.
-      await SENDERS[channel]({ notificationId: req.notificationId, userId: req.userId, event: req.event, data: req.data, fallbackFor, language: plan.language });
+      await SENDERS[channel]({
+        notificationId: req.notificationId,
+        userId: req.userId,
+        event: req.event,
+        data: req.data,
+        fallbackFor,
+        language: plan.language,
+      });
       channels[channel] = 'sent';
       return true;
     } catch (err) {

@@ -1,15 +1,23 @@
-import { ActivityFailure, condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+
 import type { NotificationRequestActivities } from '../domain/contracts/notify.contract';
 import {
-  partnerKycStateQuery,
-  submitDocumentSignal,
-  tierPassedSignal,
-  transactionHoldWorkflowId,
   type CheckOutcome,
   type PartnerKycActivities,
   type PartnerKycInput,
   type PartnerKycProviderActivities,
   type PartnerKycResult,
+  partnerKycStateQuery,
+  submitDocumentSignal,
+  tierPassedSignal,
+  transactionHoldWorkflowId,
 } from '../domain/contracts/partner-kyc.contract';
 import { siblingQueue } from '../domain/task-queues';
 import { activityProfiles } from './activity-profiles';
@@ -17,7 +25,11 @@ import { activityProfiles } from './activity-profiles';
 const db = proxyActivities<PartnerKycActivities>(activityProfiles.fast);
 const { requestNotification } = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
 
-const PROVIDER_UNAVAILABLE: CheckOutcome = { decision: 'rejected', description: 'Provider Unavailable', resultCode: 'unavailable' };
+const PROVIDER_UNAVAILABLE: CheckOutcome = {
+  decision: 'rejected',
+  description: 'Provider Unavailable',
+  resultCode: 'unavailable',
+};
 
 /**
  * One user's submissions of one catalog document, checked one at a time. A submission that
@@ -27,7 +39,10 @@ const PROVIDER_UNAVAILABLE: CheckOutcome = { decision: 'rejected', description: 
  */
 export async function partnerKyc(input: PartnerKycInput): Promise<PartnerKycResult> {
   const { workflowId, taskQueue } = workflowInfo();
-  const provider = proxyActivities<PartnerKycProviderActivities>({ ...activityProfiles.provider, taskQueue: siblingQueue(taskQueue, 'kycProviders') });
+  const provider = proxyActivities<PartnerKycProviderActivities>({
+    ...activityProfiles.provider,
+    taskQueue: siblingQueue(taskQueue, 'kycProviders'),
+  });
   let waiting: string | null = null;
   let checked = 0;
   let last: CheckOutcome | null = null;
@@ -55,7 +70,9 @@ export async function partnerKyc(input: PartnerKycInput): Promise<PartnerKycResu
     await requestNotification({
       notificationId: `${workflowId}.${submissionId}`,
       userId: input.userId,
-      ...(last.decision === 'approved' ? { event: 'kyc_approved' as const, data: {} } : { event: 'kyc_declined' as const, data: { reason: last.description } }),
+      ...(last.decision === 'approved'
+        ? { event: 'kyc_approved' as const, data: {} }
+        : { event: 'kyc_declined' as const, data: { reason: last.description } }),
     });
   }
 

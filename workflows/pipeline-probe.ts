@@ -1,7 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
+
 import type { SystemActivities } from '../activities/system/create-system-activities';
-import { activityProfiles } from './activity-profiles';
 import type { PipelineProbeInput, PipelineProbeResult } from '../domain/contracts/pipeline-probe.contract';
+import { activityProfiles } from './activity-profiles';
 
 /**
  * Visits every worker's task queue once. A queue with no live worker fails the probe after a

@@ -1,12 +1,13 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+
 import {
-  tierPassedSignal,
   type PartnerKycActivities,
+  tierPassedSignal,
   type TransactionHoldInput,
   type TransactionHoldResult,
 } from '../domain/contracts/partner-kyc.contract';
-import { higherTier, type KycTier } from '../domain/partner-kyc/types';
 import { covers } from '../domain/partner-kyc/tiers';
+import { higherTier, type KycTier } from '../domain/partner-kyc/types';
 import { activityProfiles } from './activity-profiles';
 
 const db = proxyActivities<PartnerKycActivities>(activityProfiles.fast);
@@ -23,7 +24,10 @@ export async function transactionHold(input: TransactionHoldInput): Promise<Tran
     passed = higherTier(passed, tier);
   });
   passed = higherTier(passed, await db.currentPartnerTier({ userId: input.userId }));
-  const released = await condition(() => covers(passed, input.requiredTier), Math.max(1, new Date(input.deadline).getTime() - Date.now()));
+  const released = await condition(
+    () => covers(passed, input.requiredTier),
+    Math.max(1, new Date(input.deadline).getTime() - Date.now()),
+  );
   const outcome = released ? 'released' : 'declined';
   await db.settleHeldTransaction({ transactionId: input.transactionId, outcome });
   return { outcome };

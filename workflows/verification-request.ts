@@ -6,29 +6,33 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+
 import type { IdentityNumberActivities } from '../activities/identity-numbers/create-identity-number-activities';
-import type { TransitionInput, VerificationActivities } from '../activities/verification/create-verification-activities';
-import { siblingQueue } from '../domain/task-queues';
-import { activityProfiles } from './activity-profiles';
+import type {
+  TransitionInput,
+  VerificationActivities,
+} from '../activities/verification/create-verification-activities';
 import type { NotificationRequestActivities } from '../domain/contracts/notify.contract';
-import { planReminders } from '../domain/rules/quiet-hours';
-import { SA } from '../domain/search-attributes';
-import { VerificationRequestFailures } from '../domain/failures/catalog';
 import {
-  FAILURE_REASONS,
+  type CancelRequest,
   cancelVerificationSignal,
   extendDueAtUpdate,
-  retryLookupUpdate,
-  submitNumbersUpdate,
-  verificationStateQuery,
-  type CancelRequest,
+  FAILURE_REASONS,
   type LookupResult,
+  retryLookupUpdate,
   type SealedNumbers,
   type StaffCommand,
+  submitNumbersUpdate,
   type VerificationRequestInput,
   type VerificationResult,
+  verificationStateQuery,
   type VerificationStatus,
 } from '../domain/contracts/verification-request.contract';
+import { VerificationRequestFailures } from '../domain/failures/catalog';
+import { planReminders } from '../domain/rules/quiet-hours';
+import { SA } from '../domain/search-attributes';
+import { siblingQueue } from '../domain/task-queues';
+import { activityProfiles } from './activity-profiles';
 
 const db = proxyActivities<VerificationActivities>(activityProfiles.fast);
 const { requestNotification } = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
@@ -70,16 +74,19 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
       pending.push(numbers);
       const attempt = attempts + pending.length;
       await condition(() => acknowledged >= attempt || closed);
-      if (acknowledged < attempt) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request was closed');
+      if (acknowledged < attempt)
+        throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request was closed');
       return { attempt, status: 'submitted' as const };
     },
     {
       validator: (_numbers: SealedNumbers) => {
-        if (closed || cancel) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
+        if (closed || cancel)
+          throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
         if (pending.length > 0 || status === 'submitted' || status === 'verifying') {
           throw VerificationRequestFailures.create('VERIFICATION_IN_PROGRESS', 'A submission is being verified');
         }
-        if (attempts >= maxSubmissions) throw VerificationRequestFailures.create('RESUBMISSION_LIMIT_REACHED', 'No submissions left');
+        if (attempts >= maxSubmissions)
+          throw VerificationRequestFailures.create('RESUBMISSION_LIMIT_REACHED', 'No submissions left');
       },
     },
   );
@@ -94,16 +101,19 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
       retryActor = actor;
       const attempt = attempts + pending.length;
       await condition(() => acknowledged >= attempt || closed);
-      if (acknowledged < attempt) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request was closed');
+      if (acknowledged < attempt)
+        throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request was closed');
       return { attempt, status: 'submitted' as const };
     },
     {
       validator: (_cmd: StaffCommand) => {
-        if (closed || cancel) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
+        if (closed || cancel)
+          throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
         if (pending.length > 0 || status === 'submitted' || status === 'verifying') {
           throw VerificationRequestFailures.create('VERIFICATION_IN_PROGRESS', 'A submission is being verified');
         }
-        if (status !== 'failed' || !lastNumbers) throw VerificationRequestFailures.create('NOTHING_TO_RETRY', 'No failed lookup to retry');
+        if (status !== 'failed' || !lastNumbers)
+          throw VerificationRequestFailures.create('NOTHING_TO_RETRY', 'No failed lookup to retry');
       },
     },
   );
@@ -119,24 +129,48 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
     },
     {
       validator: (req) => {
-        if (closed || cancel) throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
+        if (closed || cancel)
+          throw VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', 'The request is closed');
         const to = new Date(req?.dueAt);
         if (Number.isNaN(to.getTime()) || to.getTime() <= dueAt.getTime() || to.getTime() <= Date.now()) {
-          throw VerificationRequestFailures.create('INVALID_DUE_DATE', 'The new due date must be later than the current one and in the future');
+          throw VerificationRequestFailures.create(
+            'INVALID_DUE_DATE',
+            'The new due date must be later than the current one and in the future',
+          );
         }
       },
     },
   );
 
-  const transition = async (to: VerificationStatus, extra: Omit<TransitionInput, 'requestId' | 'seq' | 'to' | 'at'> = {}) => {
+  const transition = async (
+    to: VerificationStatus,
+    extra: Omit<TransitionInput, 'requestId' | 'seq' | 'to' | 'at'> = {},
+  ) => {
     seq += 1;
     // The workflow's own status moves first: once the record shows a status, updates see it too.
     status = to;
-    await db.recordVerificationTransition({ requestId: input.requestId, seq, to, at: new Date().toISOString(), ...extra });
+    await db.recordVerificationTransition({
+      requestId: input.requestId,
+      seq,
+      to,
+      at: new Date().toISOString(),
+      ...extra,
+    });
     upsertSearchAttributes([{ key: SA.VerificationStatus, value: to }]);
   };
-  const notify = (step: string, event: Parameters<typeof requestNotification>[0]['event'], data: Record<string, string>, channels?: ('email' | 'sms' | 'push')[]) =>
-    requestNotification({ notificationId: `${workflowId}.${step}`, userId: input.userId, event, data: { requestId: input.requestId, ...data }, channels });
+  const notify = (
+    step: string,
+    event: Parameters<typeof requestNotification>[0]['event'],
+    data: Record<string, string>,
+    channels?: ('email' | 'sms' | 'push')[],
+  ) =>
+    requestNotification({
+      notificationId: `${workflowId}.${step}`,
+      userId: input.userId,
+      event,
+      data: { requestId: input.requestId, ...data },
+      channels,
+    });
   const finish = (final: VerificationResult['status']): VerificationResult => {
     closed = true;
     return { status: final, attempts };
@@ -154,7 +188,10 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
   for (;;) {
     const wakeAt = next < reminders.length ? reminders[next].at.getTime() : dueAt.getTime();
     // `dueChanged` is only ever set by a staff extension, so runs without one wait exactly as before.
-    const woken = await condition(() => cancel !== null || pending.length > 0 || dueChanged, Math.max(1, wakeAt - Date.now()));
+    const woken = await condition(
+      () => cancel !== null || pending.length > 0 || dueChanged,
+      Math.max(1, wakeAt - Date.now()),
+    );
     if (cancel) {
       await transition('cancelled', { actor: cancel.actor, reason: cancel.reason });
       return finish('cancelled');
@@ -175,7 +212,12 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
       await transition('verifying');
       const result = await lookup(numbers);
       if (result.outcome === 'match') {
-        await db.completeIdentityVerification({ requestId: input.requestId, userId: input.userId, types: input.types, at: new Date().toISOString() });
+        await db.completeIdentityVerification({
+          requestId: input.requestId,
+          userId: input.userId,
+          types: input.types,
+          at: new Date().toISOString(),
+        });
         await transition('verified');
         await notify('verified', 'identity_number_verified', { types: common.types });
         return finish('verified');
@@ -183,7 +225,11 @@ export async function verificationRequest(input: VerificationRequestInput): Prom
       const failure = FAILURE_REASONS[result.outcome];
       const canResubmit = attempts < maxSubmissions && Date.now() < dueAt.getTime();
       await transition('failed', { failure, canResubmit });
-      await notify(`failed.${attempts}`, 'identity_number_failed', { reasonCode: failure.code, reason: failure.message, canResubmit: String(canResubmit) });
+      await notify(`failed.${attempts}`, 'identity_number_failed', {
+        reasonCode: failure.code,
+        reason: failure.message,
+        canResubmit: String(canResubmit),
+      });
       if (!canResubmit) return finish('failed');
       // Reminders that fell due while the lookup ran are skipped: the failure message just asked again.
       while (next < reminders.length && reminders[next].at.getTime() <= Date.now()) next += 1;

@@ -1,8 +1,9 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+
 import type { VerificationSweepActivities } from '../activities/verification/create-verification-sweep-activities';
-import { activityProfiles } from './activity-profiles';
 import type { NotificationRequestActivities } from '../domain/contracts/notify.contract';
 import type { VerificationSweepResult } from '../domain/contracts/verification-sweep.contract';
+import { activityProfiles } from './activity-profiles';
 
 const { buildVerificationDigests } = proxyActivities<VerificationSweepActivities>(activityProfiles.fast);
 const { requestNotification } = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);

@@ -1,5 +1,5 @@
-import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import type { VersioningBehavior } from '@temporalio/common';
+import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 
 /**
  * Declares `behavior` for `fn` only where the worker polls as a deployment version: the server
@@ -8,6 +8,12 @@ import type { VersioningBehavior } from '@temporalio/common';
  * unversioned worker reports an empty deployment name. The SDK reads this once per run, at its
  * first activation on a worker.
  */
-export function declareVersioningBehavior(behavior: VersioningBehavior, fn: (...args: never[]) => Promise<unknown>): void {
-  setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: behavior } : {}), fn);
+export function declareVersioningBehavior(
+  behavior: VersioningBehavior,
+  fn: (...args: never[]) => Promise<unknown>,
+): void {
+  setWorkflowOptions(
+    () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: behavior } : {}),
+    fn,
+  );
 }

@@ -1,9 +1,9 @@
 import type { VersioningBehavior } from '@temporalio/common';
-import type * as hosted from './index';
+
 import { account } from './account';
-import { declareVersioningBehavior } from './versioning-behavior';
 import { analyticsRoller } from './analytics-roller';
 import { caseSweep } from './case-sweep';
+import type * as hosted from './index';
 import { notify } from './notify';
 import { onboarding } from './onboarding';
 import { partnerKyc } from './partner-kyc';
@@ -11,6 +11,7 @@ import { pipelineProbe } from './pipeline-probe';
 import { transactionHold } from './transaction-hold';
 import { verificationRequest } from './verification-request';
 import { verificationSweep } from './verification-sweep';
+import { declareVersioningBehavior } from './versioning-behavior';
 
 /**
  * How each workflow moves between Worker Deployment Versions (docs/architecture.md, "Versioning").
@@ -48,4 +49,5 @@ const workflows: Record<keyof typeof hosted, (...args: never[]) => Promise<unkno
   account,
   caseSweep,
 };
-for (const [name, fn] of Object.entries(workflows)) declareVersioningBehavior(VERSIONING_BEHAVIORS[name as keyof typeof hosted], fn);
+for (const [name, fn] of Object.entries(workflows))
+  declareVersioningBehavior(VERSIONING_BEHAVIORS[name as keyof typeof hosted], fn);

@@ -1,4 +1,9 @@
-import { foldAnalyticsNotes, rebuildAnalytics, type ReadModelModels, type RebuildSummary } from '../../adapters/analytics/read-model';
+import {
+  foldAnalyticsNotes,
+  type ReadModelModels,
+  rebuildAnalytics,
+  type RebuildSummary,
+} from '../../adapters/analytics/read-model';
 
 /** The analytics roller's two steps; only the roller workflow calls them (single writer). */
 export function createAnalyticsActivities({ models }: { models: ReadModelModels }) {

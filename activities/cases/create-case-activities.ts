@@ -4,7 +4,13 @@ import type { Models } from '../../adapters/models';
 import type { CaseSweepPassResult } from '../../domain/contracts/cases.contract';
 
 /** The case sweep's one step (workflows/case-sweep.ts). */
-export function createCaseActivities({ models, config }: { models: Models; config: Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES' | 'CASE_WEBHOOK_PENDING_MINUTES'> }) {
+export function createCaseActivities({
+  models,
+  config,
+}: {
+  models: Models;
+  config: Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES' | 'CASE_WEBHOOK_PENDING_MINUTES'>;
+}) {
   return {
     /** One pass over every case source: open what is stuck, resolve what cleared (idempotent). */
     async sweepCases(): Promise<CaseSweepPassResult> {

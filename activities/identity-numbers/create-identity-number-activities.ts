@@ -1,17 +1,26 @@
-import { updateUser } from '../../adapters/models/user-writes';
 import { Context } from '@temporalio/activity';
-import { ActivityFailures } from '../../domain/failures/catalog';
+
 import type { Config } from '../../adapters/config';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import { openDateOfBirth } from '../../adapters/identity/date-of-birth';
 import type { Models } from '../../adapters/models';
-import type { IdentityNumberType, LookupOutcome, LookupResult, SealedNumbers } from '../../domain/contracts/verification-request.contract';
-import { matchIdentity, normaliseDate } from '../../domain/rules/match-identity';
+import { updateUser } from '../../adapters/models/user-writes';
 import { SmileHttpError, smileIdLookup } from '../../adapters/providers/smile-id/client';
 import { SMILE_ID_TYPES, SMILE_RESULT_CODES, type SmileLookupResponse } from '../../adapters/providers/smile-id/wire';
+import type {
+  IdentityNumberType,
+  LookupOutcome,
+  LookupResult,
+  SealedNumbers,
+} from '../../domain/contracts/verification-request.contract';
+import { ActivityFailures } from '../../domain/failures/catalog';
+import { matchIdentity, normaliseDate } from '../../domain/rules/match-identity';
 
 export interface IdentityNumberActivityDeps {
-  config: Pick<Config, 'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'>;
+  config: Pick<
+    Config,
+    'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'
+  >;
   models: Pick<Models, 'User' | 'DocumentLock'>;
   fetch?: typeof fetch;
 }
@@ -22,9 +31,16 @@ const SEVERITY: LookupOutcome[] = ['match', 'partial', 'no_match', 'not_found', 
 /** BVN/NIN lookups against the identity provider (Smile ID shape); hosted on the kyc worker. */
 export function createIdentityNumberActivities({ config, models, fetch: fetchFn = fetch }: IdentityNumberActivityDeps) {
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
-  const creds = { baseUrl: config.SMILE_ID_BASE_URL ?? config.SANDBOX_URL, partnerId: config.SMILE_ID_PARTNER_ID, apiKey: config.SMILE_ID_API_KEY };
+  const creds = {
+    baseUrl: config.SMILE_ID_BASE_URL ?? config.SANDBOX_URL,
+    partnerId: config.SMILE_ID_PARTNER_ID,
+    apiKey: config.SMILE_ID_API_KEY,
+  };
 
-  function outcomeOf(res: SmileLookupResponse, profile: { firstName: string; lastName: string; dateOfBirth: string | null }): LookupOutcome {
+  function outcomeOf(
+    res: SmileLookupResponse,
+    profile: { firstName: string; lastName: string; dateOfBirth: string | null },
+  ): LookupOutcome {
     switch (res.ResultCode) {
       case SMILE_RESULT_CODES.notFound:
         return 'not_found';
@@ -43,15 +59,25 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
         return matchIdentity(profile, { fullName, dateOfBirth: res.DOB });
       }
       default:
-        throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Unexpected Smile ID result code ${res.ResultCode}`, { provider: 'smile-id' });
+        throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Unexpected Smile ID result code ${res.ResultCode}`, {
+          provider: 'smile-id',
+        });
     }
   }
 
   return {
-    async lookupIdentityNumbers(input: { requestId: string; userId: string; numbers: SealedNumbers }): Promise<LookupResult> {
+    async lookupIdentityNumbers(input: {
+      requestId: string;
+      userId: string;
+      numbers: SealedNumbers;
+    }): Promise<LookupResult> {
       const user = await models.User.findById(input.userId, { firstName: 1, lastName: 1, dateOfBirthSealed: 1 }).lean();
       if (!user) throw ActivityFailures.create('NOT_FOUND', 'user not found');
-      const profile = { firstName: user.firstName ?? '', lastName: user.lastName ?? '', dateOfBirth: openDateOfBirth(cipher, user) };
+      const profile = {
+        firstName: user.firstName ?? '',
+        lastName: user.lastName ?? '',
+        dateOfBirth: openDateOfBirth(cipher, user),
+      };
       const results: LookupResult['results'] = [];
       for (const [type, sealed] of Object.entries(input.numbers) as [IdentityNumberType, { sealed: string }][]) {
         let res: SmileLookupResponse;
@@ -72,20 +98,27 @@ export function createIdentityNumberActivities({ config, models, fetch: fetchFn 
           );
         } catch (err) {
           if (err instanceof SmileHttpError && (err.status === 401 || err.status === 403)) {
-            throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'Smile ID rejected our credentials', { provider: 'smile-id' });
+            throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'Smile ID rejected our credentials', {
+              provider: 'smile-id',
+            });
           }
           throw err; // network errors and 5xx: retried
         }
         results.push({ type, outcome: outcomeOf(res, profile), resultCode: res.ResultCode });
       }
-      const outcome = results.reduce<LookupOutcome>((worst, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(worst) ? r.outcome : worst), 'match');
+      const outcome = results.reduce<LookupOutcome>(
+        (worst, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(worst) ? r.outcome : worst),
+        'match',
+      );
       // A full match includes the date of birth (match-identity.ts): the authority confirmed it, so
       // the profile stops accepting changes to it (PUT /users/{id} answers DATE_OF_BIRTH_LOCKED).
       // A retry just sets it again. Only the date the authority saw is locked: if the user changed it
       // while the lookup ran (the sealed value differs), the new date stays unverified and editable.
       if (outcome === 'match' && user.dateOfBirthSealed) {
         const matched = user.dateOfBirthSealed;
-        await updateUser(models, input.userId, (current) => (current.dateOfBirthSealed === matched ? { $set: { dateOfBirthVerifiedAt: new Date() } } : null));
+        await updateUser(models, input.userId, (current) =>
+          current.dateOfBirthSealed === matched ? { $set: { dateOfBirthVerifiedAt: new Date() } } : null,
+        );
       }
       return { outcome, results };
     },

@@ -1,25 +1,41 @@
 import { heartbeat } from '@temporalio/activity';
-import { ActivityFailures } from '../../domain/failures/catalog';
+
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
+import { editUserDevices, readUserDevices } from '../../adapters/models/device';
+import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import {
-  CHANNELS,
-  TRANSACTIONAL_EVENTS,
+  type EmailChannel,
+  PermanentChannelError,
+  type PushChannel,
+  type SentMessage,
+  type SmsChannel,
+} from '../../adapters/notifications/channel';
+import { deliveryKey, sendOnce } from '../../adapters/notifications/delivery-ledger';
+import {
   type Channel,
+  CHANNELS,
   type ChannelSendInput,
   type NotificationPlan,
   type NotificationRequest,
+  TRANSACTIONAL_EVENTS,
 } from '../../domain/contracts/notify.contract';
-import { PermanentChannelError, type EmailChannel, type PushChannel, type SentMessage, type SmsChannel } from '../../adapters/notifications/channel';
-import { editUserDevices, readUserDevices } from '../../adapters/models/device';
-import { deliveryKey, sendOnce } from '../../adapters/notifications/delivery-ledger';
-import { atSendOf, renderTemplate, TemplateError, validatePlaceholders } from './templates';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import { createSendTimeData, type SendTimeConfig, type SendTimeModels } from './send-time-data';
-import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
+import { atSendOf, renderTemplate, TemplateError, validatePlaceholders } from './templates';
 
 export interface NotificationActivityDeps {
   config: Pick<Config, 'NOTIFY_FALLBACK_ORDER' | 'NOTIFY_RECONCILE_WINDOW_MS' | 'API_PUBLIC_URL'> & SendTimeConfig;
-  models: Pick<Models, 'User' | 'Notification' | 'NotificationDelivery' | 'NotificationDeliveryEvent' | 'NotificationPreference' | 'UserDevices' | 'DeviceListVersion'> &
+  models: Pick<
+    Models,
+    | 'User'
+    | 'Notification'
+    | 'NotificationDelivery'
+    | 'NotificationDeliveryEvent'
+    | 'NotificationPreference'
+    | 'UserDevices'
+    | 'DeviceListVersion'
+  > &
     SendTimeModels;
   channels: { email: EmailChannel; sms: SmsChannel; push: PushChannel };
 }
@@ -49,7 +65,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   const ledger = { models, reconcileWindowMs: config.NOTIFY_RECONCILE_WINDOW_MS };
   const sendTime = createSendTimeData({ config, models });
 
-  const languageOf = (prefs: { language?: string | null } | null, user: { locale?: string | null }) => prefs?.language ?? user.locale ?? 'en';
+  const languageOf = (prefs: { language?: string | null } | null, user: { locale?: string | null }) =>
+    prefs?.language ?? user.locale ?? 'en';
 
   async function recipient(userId: string, planned?: string) {
     const user = await models.User.findById(userId, { email: 1, phone: 1, firstName: 1, locale: 1 }).lean();
@@ -62,7 +79,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   /** The recipient and the template values: the request's data and what is read when sending. */
   async function prepare(input: ChannelSendInput) {
     const { user, language } = await recipient(input.userId, input.language);
-    const data = { ...input.data, ...(await sendTime.context(input)), ...(user.firstName ? { firstName: user.firstName } : {}) };
+    const data = {
+      ...input.data,
+      ...(await sendTime.context(input)),
+      ...(user.firstName ? { firstName: user.firstName } : {}),
+    };
     return { user, language, data };
   }
 
@@ -98,11 +119,21 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const user = await models.User.findById(req.userId, { email: 1, phone: 1, locale: 1 }).lean();
       if (!user) throw notFound('User');
       // Insert, not upsert: a retry finds it there (duplicate key) and that is fine.
-      await models.Notification.create({ _id: req.notificationId, userId: req.userId, event: req.event, requestedChannels: req.channels ?? null, source: req.source ?? 'workflow' }).catch(ignoreDuplicate);
+      await models.Notification.create({
+        _id: req.notificationId,
+        userId: req.userId,
+        event: req.event,
+        requestedChannels: req.channels ?? null,
+        source: req.source ?? 'workflow',
+      }).catch(ignoreDuplicate);
       const prefs = await models.NotificationPreference.findById(req.userId).lean();
       const transactional = TRANSACTIONAL_EVENTS.includes(req.event);
       const hasDevice = (await readUserDevices(models, req.userId)).devices.length > 0;
-      const reachable: Record<Channel, boolean> = { email: Boolean(user.email), sms: Boolean(user.phone), push: hasDevice };
+      const reachable: Record<Channel, boolean> = {
+        email: Boolean(user.email),
+        sms: Boolean(user.phone),
+        push: hasDevice,
+      };
       const eligible = CHANNELS.filter((c) => reachable[c] && (transactional || (prefs?.[c] ?? true)));
       const selected = eligible.filter((c) => !req.channels || req.channels.includes(c));
       const fallback = config.NOTIFY_FALLBACK_ORDER.filter((c) => eligible.includes(c) && !selected.includes(c));
@@ -115,14 +146,19 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         const d = delivery(input, 'email', false);
         if (!sendTime.mints(input.event)) {
           const message = renderTemplate(input.event, language, data);
-          return sendOnce(ledger, d, () => channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key }));
+          return sendOnce(ledger, d, () =>
+            channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key }),
+          );
         }
         // A message carrying a secret (set-password link, reset code): the secret is minted only by
         // an attempt that holds the delivery claim and is about to call the provider, so a retry
         // that finds the email sent mints nothing, and one that sends again replaces the earlier
         // secret (the newest email works). The template is checked first, with stand-ins, so a
         // template bug cannot leave a claimed delivery behind.
-        renderTemplate(input.event, language, { ...Object.fromEntries(atSendOf(input.event).map((k) => [k, '-'])), ...data });
+        renderTemplate(input.event, language, {
+          ...Object.fromEntries(atSendOf(input.event).map((k) => [k, '-'])),
+          ...data,
+        });
         return sendOnce(ledger, d, async () => {
           const message = renderTemplate(input.event, language, { ...data, ...(await sendTime.mint(input)) });
           return channels.email.send({ to: user.email, ...message.email, deliveryKey: d.key });
@@ -135,7 +171,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         if (!user.phone) throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'No phone number', 'NO_ADDRESS');
         const d = delivery(input, 'sms', false);
         const statusCallback = `${config.API_PUBLIC_URL}/webhooks/twilio/status/${encodeURIComponent(d.key)}`;
-        return sendOnce(ledger, d, () => channels.sms.send({ to: user.phone!, body: message.sms, deliveryKey: d.key, statusCallback }));
+        return sendOnce(ledger, d, () =>
+          channels.sms.send({ to: user.phone!, body: message.sms, deliveryKey: d.key, statusCallback }),
+        );
       }),
 
     /** Every registered device; tokens the provider calls stale are removed. */
@@ -150,11 +188,19 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           for (const device of devices) {
             try {
               const data = { notificationId: input.notificationId, event: input.event };
-              sent.push(await channels.push.send({ token: device.token, ...message.push, data, idempotencyKey: `${d.key}.${device._id}` }));
+              sent.push(
+                await channels.push.send({
+                  token: device.token,
+                  ...message.push,
+                  data,
+                  idempotencyKey: `${d.key}.${device._id}`,
+                }),
+              );
             } catch (err) {
               if (!(err instanceof PermanentChannelError)) throw err;
               lastPermanent = err;
-              if (err.code === 'UNREGISTERED' || err.code === 'INVALID_TOKEN') await editUserDevices(models, input.userId, (list) => list.filter((x) => x._id !== device._id));
+              if (err.code === 'UNREGISTERED' || err.code === 'INVALID_TOKEN')
+                await editUserDevices(models, input.userId, (list) => list.filter((x) => x._id !== device._id));
             }
           }
           if (sent.length) return { providerMessageId: sent.map((s) => s.providerMessageId).join(',') };
@@ -163,7 +209,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       }),
 
     async completeNotification(input: { notificationId: string; status: 'sent' | 'failed' }): Promise<void> {
-      await models.Notification.updateOne({ _id: input.notificationId }, { $set: { status: input.status, completedAt: new Date() } });
+      await models.Notification.updateOne(
+        { _id: input.notificationId },
+        { $set: { status: input.status, completedAt: new Date() } },
+      );
     },
   };
 }

@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
-import { siblingQueue } from '../../domain/task-queues';
-import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
+
 import { startNotification } from '../../adapters/notifications/start-notification';
+import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
+import { siblingQueue } from '../../domain/task-queues';
 
 /** Hosted on the onboarding worker: how every other workflow sends a message. */
 export function createNotificationRequestActivities(): NotificationRequestActivities {

@@ -1,11 +1,18 @@
 import type { Config } from '../../adapters/config';
 import { confirmationCodeFor } from '../../adapters/crypto/onboarding-digests';
-import { issuePasswordSetupToken, passwordSetupLink } from '../../adapters/identity/password-setup';
 import { mintPasswordResetCode } from '../../adapters/identity/password-reset';
+import { issuePasswordSetupToken, passwordSetupLink } from '../../adapters/identity/password-setup';
 import type { Models } from '../../adapters/models';
 import type { ChannelSendInput, NotificationEvent } from '../../domain/contracts/notify.contract';
 
-export type SendTimeConfig = Pick<Config, 'API_PUBLIC_URL' | 'PASSWORD_SETUP_URL' | 'PASSWORD_SETUP_TTL_HOURS' | 'PASSWORD_RESET_CODE_TTL_MINUTES' | 'PII_ENCRYPTION_KEYS'>;
+export type SendTimeConfig = Pick<
+  Config,
+  | 'API_PUBLIC_URL'
+  | 'PASSWORD_SETUP_URL'
+  | 'PASSWORD_SETUP_TTL_HOURS'
+  | 'PASSWORD_RESET_CODE_TTL_MINUTES'
+  | 'PII_ENCRYPTION_KEYS'
+>;
 export type SendTimeModels = Pick<Models, 'User' | 'Organization' | 'PasswordSetupToken' | 'PasswordResetCode'>;
 
 interface SendTimeSource {
@@ -37,11 +44,18 @@ export function createSendTimeData(deps: { config: SendTimeConfig; models: SendT
         if (input.data.setPasswordUrl) return {};
         const user = await models.User.findById(input.userId, { tenantId: 1 }).lean();
         const org = user?.tenantId ? await models.Organization.findById(user.tenantId, { name: 1 }).lean() : null;
-        return { tenantName: org?.name ?? 'your organization', expiresInHours: String(config.PASSWORD_SETUP_TTL_HOURS) };
+        return {
+          tenantName: org?.name ?? 'your organization',
+          expiresInHours: String(config.PASSWORD_SETUP_TTL_HOURS),
+        };
       },
       async mint(input) {
         if (input.data.setPasswordUrl) return null;
-        const { token } = await issuePasswordSetupToken(models, input.userId, config.PASSWORD_SETUP_TTL_HOURS * 3_600_000);
+        const { token } = await issuePasswordSetupToken(
+          models,
+          input.userId,
+          config.PASSWORD_SETUP_TTL_HOURS * 3_600_000,
+        );
         return { setPasswordUrl: passwordSetupLink(config, token) };
       },
     },
@@ -65,17 +79,22 @@ export function createSendTimeData(deps: { config: SendTimeConfig; models: SendT
         return { expiresInMinutes: String(config.PASSWORD_RESET_CODE_TTL_MINUTES) };
       },
       async mint(input) {
-        const { code } = await mintPasswordResetCode(models, config, { userId: input.userId, notificationId: input.notificationId });
+        const { code } = await mintPasswordResetCode(models, config, {
+          userId: input.userId,
+          notificationId: input.notificationId,
+        });
         return { code };
       },
     },
   };
 
   return {
-    context: async (input: ChannelSendInput): Promise<Record<string, string>> => (await sources[input.event]?.context?.(input)) ?? {},
+    context: async (input: ChannelSendInput): Promise<Record<string, string>> =>
+      (await sources[input.event]?.context?.(input)) ?? {},
     /** Whether the email send of this event mints a secret (and so renders inside its claim). */
     mints: (event: NotificationEvent) => Boolean(sources[event]?.mint),
-    mint: async (input: ChannelSendInput): Promise<Record<string, string>> => (await sources[input.event]?.mint?.(input)) ?? {},
+    mint: async (input: ChannelSendInput): Promise<Record<string, string>> =>
+      (await sources[input.event]?.mint?.(input)) ?? {},
   };
 }
 export type SendTimeData = ReturnType<typeof createSendTimeData>;

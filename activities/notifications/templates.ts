@@ -40,7 +40,11 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     email: {
       subject: 'Your verification code',
       text: 'Hello {{firstName}},\n\nYour verification code is {{code}}. It expires in {{expiresInHours}} hours; do not share it with anyone.',
-      html: para('Hello {{firstName}},', 'Your verification code is <strong>{{code}}</strong>.', 'It expires in {{expiresInHours}} hours; do not share it with anyone.'),
+      html: para(
+        'Hello {{firstName}},',
+        'Your verification code is <strong>{{code}}</strong>.',
+        'It expires in {{expiresInHours}} hours; do not share it with anyone.',
+      ),
     },
     sms: 'Your verification code is in your email. Do not share it.',
     push: { title: 'Verification code', body: 'Your code is in your email.' },
@@ -52,7 +56,11 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     email: {
       subject: 'Confirm your email address',
       text: 'Hello {{firstName}},\n\nYou have not confirmed your email address yet. Your new code is {{code}} (valid {{expiresInHours}} hours); do not share it.',
-      html: para('Hello {{firstName}},', 'You have not confirmed your email address yet.', 'Your new code is <strong>{{code}}</strong> (valid {{expiresInHours}} hours); do not share it.'),
+      html: para(
+        'Hello {{firstName}},',
+        'You have not confirmed your email address yet.',
+        'Your new code is <strong>{{code}}</strong> (valid {{expiresInHours}} hours); do not share it.',
+      ),
     },
     sms: 'Reminder: confirm your email address to finish signing up.',
     push: { title: 'Finish signing up', body: 'Confirm your email address to continue.' },
@@ -73,7 +81,11 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     email: {
       subject: 'Your identity verification was declined',
       text: 'Hello {{firstName}},\n\nYour identity verification was declined ({{reason}}). Contact support if you think this is a mistake.',
-      html: para('Hello {{firstName}},', 'Your identity verification was declined ({{reason}}).', 'Contact support if you think this is a mistake.'),
+      html: para(
+        'Hello {{firstName}},',
+        'Your identity verification was declined ({{reason}}).',
+        'Contact support if you think this is a mistake.',
+      ),
     },
     sms: 'Your identity verification was declined. Check your email for details.',
     push: { title: 'Verification declined', body: 'Your identity verification was declined.' },
@@ -84,7 +96,11 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     email: {
       subject: 'Please resubmit your documents',
       text: 'Hello {{firstName}},\n\nWe need you to resubmit your verification ({{reason}}). Open the app to try again.',
-      html: para('Hello {{firstName}},', 'We need you to resubmit your verification ({{reason}}).', 'Open the app to try again.'),
+      html: para(
+        'Hello {{firstName}},',
+        'We need you to resubmit your verification ({{reason}}).',
+        'Open the app to try again.',
+      ),
     },
     sms: 'Please resubmit your identity verification in the app.',
     push: { title: 'Resubmission needed', body: 'Please resubmit your identity verification.' },
@@ -94,7 +110,11 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     email: {
       subject: 'Your verification session expired',
       text: 'Hello {{firstName}},\n\nYour verification session expired before it was finished. Open the app to start again.',
-      html: para('Hello {{firstName}},', 'Your verification session expired before it was finished.', 'Open the app to start again.'),
+      html: para(
+        'Hello {{firstName}},',
+        'Your verification session expired before it was finished.',
+        'Open the app to start again.',
+      ),
     },
     sms: 'Your verification session expired. Open the app to start again.',
     push: { title: 'Session expired', body: 'Start your verification again in the app.' },
@@ -126,7 +146,10 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     email: {
       subject: 'Please provide your {{idType}}',
       text: 'Hello {{firstName}},\n\nTo keep your account in good standing, please submit your {{idType}} in the app by {{dueDate}}.',
-      html: para('Hello {{firstName}},', 'To keep your account in good standing, please submit your {{idType}} in the app by {{dueDate}}.'),
+      html: para(
+        'Hello {{firstName}},',
+        'To keep your account in good standing, please submit your {{idType}} in the app by {{dueDate}}.',
+      ),
     },
     sms: 'Please submit your {{idType}} in the app by {{dueDate}}.',
     push: { title: '{{idType}} needed', body: 'Please submit your {{idType}} by {{dueDate}}.' },
@@ -155,11 +178,21 @@ const EN: Record<NotificationEvent, EventTemplate> = {
   },
   identity_number_failed: {
     required: [],
-    optional: { requestId: '', types: '', reasonCode: '', canResubmit: 'true', reason: 'the details did not match your profile' },
+    optional: {
+      requestId: '',
+      types: '',
+      reasonCode: '',
+      canResubmit: 'true',
+      reason: 'the details did not match your profile',
+    },
     email: {
       subject: 'We could not verify your {{idType}}',
       text: 'Hello {{firstName}},\n\nWe could not verify your {{idType}}: {{reason}}. Please check it and try again.',
-      html: para('Hello {{firstName}},', 'We could not verify your {{idType}}: {{reason}}.', 'Please check it and try again.'),
+      html: para(
+        'Hello {{firstName}},',
+        'We could not verify your {{idType}}: {{reason}}.',
+        'Please check it and try again.',
+      ),
     },
     sms: 'We could not verify your {{idType}}. Check your email for details.',
     push: { title: '{{idType}} not verified', body: 'Please check your details and try again.' },
@@ -234,7 +267,11 @@ const EN: Record<NotificationEvent, EventTemplate> = {
     email: {
       subject: 'Compliance digest: {{overdue}} overdue, {{stuck}} stuck verification requests',
       text: 'Hello {{firstName}},\n\nBVN/NIN verification requests needing attention: {{overdue}} overdue, {{stuck}} stuck in verification.\nExamples: {{sampleRequestIds}}',
-      html: para('Hello {{firstName}},', 'BVN/NIN verification requests needing attention: {{overdue}} overdue, {{stuck}} stuck in verification.', 'Examples: {{sampleRequestIds}}'),
+      html: para(
+        'Hello {{firstName}},',
+        'BVN/NIN verification requests needing attention: {{overdue}} overdue, {{stuck}} stuck in verification.',
+        'Examples: {{sampleRequestIds}}',
+      ),
     },
     sms: 'Compliance digest: {{overdue}} overdue, {{stuck}} stuck verification requests. Details in your email.',
     push: { title: 'Compliance digest', body: '{{overdue}} overdue, {{stuck}} stuck verification requests.' },
@@ -261,7 +298,10 @@ export function placeholdersOf(t: EventTemplate): Set<string> {
  */
 export const DERIVED_PLACEHOLDERS = ['idType', 'isAre', 'wasWere', 'dueDate'] as const;
 function derive(data: Record<string, string>): Record<string, string> {
-  const names = (data.types ?? '').split(',').filter(Boolean).map((t) => t.toUpperCase());
+  const names = (data.types ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((t) => t.toUpperCase());
   return {
     idType: names.length ? names.join(' and ') : 'identity number',
     // "Your BVN and NIN are verified": the verb agrees with how many numbers were asked for.
@@ -283,7 +323,11 @@ export function validatePlaceholders(event: NotificationEvent, data: Record<stri
   if (unknown.length) throw new TemplateError(`${event}: unknown placeholders ${unknown.join(', ')}`);
 }
 
-export function renderTemplate(event: NotificationEvent, language: string, data: Record<string, string>): RenderedMessage {
+export function renderTemplate(
+  event: NotificationEvent,
+  language: string,
+  data: Record<string, string>,
+): RenderedMessage {
   validatePlaceholders(event, data);
   const lang = TEMPLATES[language]?.[event] ? language : 'en';
   const t = TEMPLATES[lang][event]!;
@@ -296,7 +340,8 @@ export function renderTemplate(event: NotificationEvent, language: string, data:
   const fill = (s: string, esc = (v: string) => v) =>
     s.replace(PLACEHOLDER, (_m, k: string) => {
       // A link or code the sender failed to supply must not go out as a blank.
-      if (atSend.has(k) && !values[k]) throw new TemplateError(`${event}: ${k} is filled in when sending and is missing`);
+      if (atSend.has(k) && !values[k])
+        throw new TemplateError(`${event}: ${k} is filled in when sending and is missing`);
       return esc(stripUnsafeText(values[k] ?? ''));
     });
   return {

@@ -1,12 +1,17 @@
-import { ActivityFailures } from '../../domain/failures/catalog';
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import type { Models } from '../../adapters/models';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import { updateUser } from '../../adapters/models/user-writes';
 import type { PartnerKycActivities } from '../../domain/contracts/partner-kyc.contract';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import { higherTier, type KycTier } from '../../domain/partner-kyc/types';
 
-type Deps = { models: Pick<Models, 'User' | 'DocumentLock' | 'PartnerKycSubmission' | 'Transaction' | 'AuditEvent' | 'AnalyticsOutbox'> };
+type Deps = {
+  models: Pick<
+    Models,
+    'User' | 'DocumentLock' | 'PartnerKycSubmission' | 'Transaction' | 'AuditEvent' | 'AnalyticsOutbox'
+  >;
+};
 
 /**
  * Partner-KYC database work (onboarding worker). Audit events have deterministic ids, so a
@@ -31,9 +36,21 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
     async beginPartnerKycCheck({ submissionId }) {
       const s = await submission(submissionId);
       // Audit first (deterministic id), then the state: whoever sees "pending" finds its record.
-      await audit({ _id: `partner-kyc:${submissionId}:checking`, actor: `client:${s.clientId}`, subject: s.userId, tenantId: s.tenantId, action: 'partner_kyc.checking', to: { documentId: s.documentId, value: s.documentValue } });
+      await audit({
+        _id: `partner-kyc:${submissionId}:checking`,
+        actor: `client:${s.clientId}`,
+        subject: s.userId,
+        tenantId: s.tenantId,
+        action: 'partner_kyc.checking',
+        to: { documentId: s.documentId, value: s.documentValue },
+      });
       await updateUser(models, s.userId, {
-        $set: { 'kyc.partner.status': 'pending', 'kyc.partner.statusDescription': 'Verification in progress', 'kyc.partner.documentId': s.documentId, 'kyc.partner.updatedAt': new Date() },
+        $set: {
+          'kyc.partner.status': 'pending',
+          'kyc.partner.statusDescription': 'Verification in progress',
+          'kyc.partner.documentId': s.documentId,
+          'kyc.partner.updatedAt': new Date(),
+        },
       });
       await noteAnalyticsChange(models, 'user', s.userId);
       return { documentType: s.documentType as 'basic' | 'advanced' };
@@ -64,7 +81,12 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
           tenantId: s.tenantId,
           action: `partner_kyc.${status}`,
           from: { kycLevel: (current.kycLevel ?? 'none') as KycTier },
-          to: { kycLevel: tierAfter(current), documentId: s.documentId, description: outcome.description, resultCode: outcome.resultCode },
+          to: {
+            kycLevel: tierAfter(current),
+            documentId: s.documentId,
+            description: outcome.description,
+            resultCode: outcome.resultCode,
+          },
         });
       }
       // The level itself is decided again on the locked record, so a concurrent raise is never lowered.
@@ -75,7 +97,14 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
           'kyc.partner.statusDescription': outcome.description,
           'kyc.partner.documentId': s.documentId,
           'kyc.partner.updatedAt': at,
-          [`kyc.partner.documents.${s.documentId}`]: { status, description: outcome.description, resultCode: outcome.resultCode, idNumberLast3: s.idNumberLast3, submissionId, at },
+          [`kyc.partner.documents.${s.documentId}`]: {
+            status,
+            description: outcome.description,
+            resultCode: outcome.resultCode,
+            idNumberLast3: s.idNumberLast3,
+            submissionId,
+            at,
+          },
         },
       }));
       if (!written) throw ActivityFailures.create('NOT_FOUND', 'user not found');
@@ -87,7 +116,7 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
 
     async currentPartnerTier({ userId }) {
       const user = await models.User.findById(userId, { kycLevel: 1 }).lean();
-      return ((user?.kycLevel as KycTier | undefined) ?? 'none');
+      return (user?.kycLevel as KycTier | undefined) ?? 'none';
     },
 
     async settleHeldTransaction({ transactionId, outcome }) {
@@ -95,7 +124,15 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
       if (!tx) throw ActivityFailures.create('NOT_FOUND', 'transaction not found');
       // Only the hold workflow writes a held transaction's status, so this is not a contended update.
       // Audit first, then the status a caller can read (the same order as every decision here).
-      await audit({ _id: `transaction-hold:${transactionId}:${outcome}`, actor: 'system:step-up', subject: tx.userId, tenantId: tx.tenantId, action: `transaction.${outcome}`, from: { status: 'held' }, to: { status: outcome, transactionId } });
+      await audit({
+        _id: `transaction-hold:${transactionId}:${outcome}`,
+        actor: 'system:step-up',
+        subject: tx.userId,
+        tenantId: tx.tenantId,
+        action: `transaction.${outcome}`,
+        from: { status: 'held' },
+        to: { status: outcome, transactionId },
+      });
       await models.Transaction.updateOne({ _id: transactionId }, { $set: { status: outcome } });
       await noteAnalyticsChange(models, 'transaction', transactionId);
     },

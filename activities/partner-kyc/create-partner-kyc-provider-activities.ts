@@ -1,28 +1,43 @@
 import { Context } from '@temporalio/activity';
-import { ActivityFailures } from '../../domain/failures/catalog';
+
 import type { Config } from '../../adapters/config';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import type { Models } from '../../adapters/models';
+import { currentCatalog } from '../../adapters/partner-kyc/catalog-store';
 import { openFields } from '../../adapters/partner-kyc/sealed-fields';
-import { SmileHttpError, smileDocumentJobStatus, smileIdLookup, submitSmileDocumentJob } from '../../adapters/providers/smile-id/client';
+import {
+  smileDocumentJobStatus,
+  SmileHttpError,
+  smileIdLookup,
+  submitSmileDocumentJob,
+} from '../../adapters/providers/smile-id/client';
 import { parseSmileJobResult } from '../../adapters/providers/smile-id/job-result';
 import { SMILE_RESULT_CODES, type SmileLookupResponse } from '../../adapters/providers/smile-id/wire';
 import type { CheckOutcome, PartnerKycProviderActivities } from '../../domain/contracts/partner-kyc.contract';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import type { SmileImage } from '../../domain/partner-kyc/fields';
 import { matchIdentity } from '../../domain/rules/match-identity';
-import { currentCatalog } from '../../adapters/partner-kyc/catalog-store';
 
 interface Deps {
-  config: Pick<Config, 'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'>;
+  config: Pick<
+    Config,
+    'PII_ENCRYPTION_KEYS' | 'SANDBOX_URL' | 'SMILE_ID_API_KEY' | 'SMILE_ID_BASE_URL' | 'SMILE_ID_PARTNER_ID'
+  >;
   models: Pick<Models, 'PartnerKycSubmission' | 'KycCatalog'>;
 }
 
-const rejected = (description: string, resultCode: string): CheckOutcome => ({ decision: 'rejected', description, resultCode });
+const rejected = (description: string, resultCode: string): CheckOutcome => ({
+  decision: 'rejected',
+  description,
+  resultCode,
+});
 
 /** 401/403 from the provider is our configuration, not the user's data: never retried. */
 function permanentOnAuth(err: unknown): never {
   if (err instanceof SmileHttpError && [400, 401, 403].includes(err.status)) {
-    throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Smile ID refused the request (${err.status})`, { provider: 'smile-id' });
+    throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Smile ID refused the request (${err.status})`, {
+      provider: 'smile-id',
+    });
   }
   throw err;
 }
@@ -33,7 +48,11 @@ function permanentOnAuth(err: unknown): never {
  */
 export function createPartnerKycProviderActivities({ config, models }: Deps): PartnerKycProviderActivities {
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
-  const creds = { baseUrl: config.SMILE_ID_BASE_URL ?? config.SANDBOX_URL, partnerId: config.SMILE_ID_PARTNER_ID, apiKey: config.SMILE_ID_API_KEY };
+  const creds = {
+    baseUrl: config.SMILE_ID_BASE_URL ?? config.SANDBOX_URL,
+    partnerId: config.SMILE_ID_PARTNER_ID,
+    apiKey: config.SMILE_ID_API_KEY,
+  };
 
   async function open(submissionId: string) {
     const s = await models.PartnerKycSubmission.findById(submissionId).lean();
@@ -44,7 +63,11 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
   return {
     async verifyBasicDocument({ submissionId }) {
       const { s, fields } = await open(submissionId);
-      const person = { firstName: String(fields.first_name ?? ''), lastName: String(fields.last_name ?? ''), dateOfBirth: String(fields.dob ?? '') || null };
+      const person = {
+        firstName: String(fields.first_name ?? ''),
+        lastName: String(fields.last_name ?? ''),
+        dateOfBirth: String(fields.dob ?? '') || null,
+      };
       let res: SmileLookupResponse;
       try {
         res = await smileIdLookup(creds, {
@@ -75,13 +98,20 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
           // Our own matching rules decide, on what the authority returned vs what the partner submitted.
           const fullName = res.FullName ?? [res.FirstName, res.MiddleName, res.LastName].filter(Boolean).join(' ');
           const match = matchIdentity(person, { fullName, dateOfBirth: res.DOB });
-          if (match === 'match') return { decision: 'approved', description: 'Exact Match', resultCode: res.ResultCode };
+          if (match === 'match')
+            return { decision: 'approved', description: 'Exact Match', resultCode: res.ResultCode };
           if (match === 'no_match') return rejected('No Match', res.ResultCode);
           const catalog = await currentCatalog(models, s.country);
-          return catalog?.acceptPartialMatch ? { decision: 'approved', description: 'Partial Match', resultCode: res.ResultCode } : rejected('Partial Match', res.ResultCode);
+          return catalog?.acceptPartialMatch
+            ? { decision: 'approved', description: 'Partial Match', resultCode: res.ResultCode }
+            : rejected('Partial Match', res.ResultCode);
         }
         default:
-          throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', `Unexpected Smile ID result code ${res.ResultCode}`, { provider: 'smile-id' });
+          throw ActivityFailures.create(
+            'PERMANENT_PROVIDER_ERROR',
+            `Unexpected Smile ID result code ${res.ResultCode}`,
+            { provider: 'smile-id' },
+          );
       }
     },
 
@@ -89,7 +119,13 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
       const { s, fields } = await open(submissionId);
       try {
         // The job id is the submission id: a retried upload is the same job at the provider.
-        const res = await submitSmileDocumentJob(creds, { jobId: submissionId, userId: s.userId, country: s.country, documentType: s.documentValue, images: fields.images as SmileImage[] });
+        const res = await submitSmileDocumentJob(creds, {
+          jobId: submissionId,
+          userId: s.userId,
+          country: s.country,
+          documentType: s.documentValue,
+          images: fields.images as SmileImage[],
+        });
         return { jobId: res.job_id };
       } catch (err) {
         permanentOnAuth(err);
@@ -104,12 +140,17 @@ export function createPartnerKycProviderActivities({ config, models }: Deps): Pa
         permanentOnAuth(err);
       }
       const result = parseSmileJobResult(creds, status);
-      if (!result.ok) throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'Smile ID job status signature is invalid', { provider: 'smile-id' });
+      if (!result.ok)
+        throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', 'Smile ID job status signature is invalid', {
+          provider: 'smile-id',
+        });
       if (result.state === 'pending') {
-        const why = result.why === 'under_review' ? 'the document is under review' : 'the document job is not complete yet';
+        const why =
+          result.why === 'under_review' ? 'the document is under review' : 'the document job is not complete yet';
         throw ActivityFailures.create('DOCUMENT_JOB_PENDING', why);
       }
-      if (result.state === 'verified') return { decision: 'approved', description: 'Document Verified', resultCode: result.resultCode };
+      if (result.state === 'verified')
+        return { decision: 'approved', description: 'Document Verified', resultCode: result.resultCode };
       return rejected(result.resultText || 'Document Not Verified', result.resultCode);
     },
   };

@@ -1,5 +1,7 @@
 import os from 'node:os';
+
 import { Context } from '@temporalio/activity';
+
 import type { Models } from '../../adapters/models';
 
 export interface SystemActivityDeps {

@@ -1,35 +1,55 @@
-import { updateUser } from '../../adapters/models/user-writes';
+import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import type { Config } from '../../adapters/config';
 import { confirmationCodeDigest, confirmationCodeFor } from '../../adapters/crypto/onboarding-digests';
 import type { Models } from '../../adapters/models';
-import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
-import type { RegistrationDetails, RegistrationRefusal } from '../../domain/contracts/onboarding.contract';
-import { pendingRegistrationId } from '../../adapters/models/pending-registration';
-import { ActivityFailures } from '../../domain/failures/catalog';
-import { bridgeRequiredFor } from './bridge-policy';
-import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
-import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import { bridgeObjectOwnerId } from '../../adapters/models/bridge-object-owner';
-import { applyStatusTransition, readAccountStanding, type StatusTransition, type TransitionResult } from './status-transition';
+import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
+import { pendingRegistrationId } from '../../adapters/models/pending-registration';
+import { updateUser } from '../../adapters/models/user-writes';
+import type { RegistrationDetails, RegistrationRefusal } from '../../domain/contracts/onboarding.contract';
+import { ActivityFailures } from '../../domain/failures/catalog';
+import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
+import { bridgeRequiredFor } from './bridge-policy';
+import {
+  applyStatusTransition,
+  readAccountStanding,
+  type StatusTransition,
+  type TransitionResult,
+} from './status-transition';
 
 export interface UserActivityDeps {
   config: Pick<Config, 'BRIDGE_ENABLED' | 'BRIDGE_SKIP_COUNTRIES' | 'PII_ENCRYPTION_KEYS'>;
-  models: Pick<Models, 'User' | 'DocumentLock' | 'Organization' | 'AuditEvent' | 'BridgeObjectOwner' | 'PendingRegistration' | 'AnalyticsOutbox'>;
+  models: Pick<
+    Models,
+    | 'User'
+    | 'DocumentLock'
+    | 'Organization'
+    | 'AuditEvent'
+    | 'BridgeObjectOwner'
+    | 'PendingRegistration'
+    | 'AnalyticsOutbox'
+  >;
 }
 
 export type CreateUserResult =
   | { ok: true; tenantId: string | null; bridgeRequired: boolean; replaced?: boolean; confirmedAt?: string }
   | { ok: false; reason: RegistrationRefusal };
 
-
 function slugFor(name: string, userId: string) {
-  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'org';
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'org';
   return `${base}-${userId.slice(0, 8)}`;
 }
 
 /** Users and their status on the onboarding worker. Every write is idempotent under retries. */
 export function createUserActivities({ config, models }: UserActivityDeps) {
-  async function createUser(input: RegistrationDetails & { userId: string; requestFingerprint?: string }): Promise<CreateUserResult> {
+  async function createUser(
+    input: RegistrationDetails & { userId: string; requestFingerprint?: string },
+  ): Promise<CreateUserResult> {
     let tenantId: string | null = null;
     let orgSettings: unknown = null;
     let creatorOfOrg = false;
@@ -80,7 +100,12 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       replaced = outcome === 'replaced';
     }
     await noteAnalyticsChange(models, 'user', input.userId);
-    return { ok: true, tenantId, bridgeRequired: bridgeRequiredFor(config, input.country ?? null, orgSettings), ...(replaced ? { replaced } : {}) };
+    return {
+      ok: true,
+      tenantId,
+      bridgeRequired: bridgeRequiredFor(config, input.country ?? null, orgSettings),
+      ...(replaced ? { replaced } : {}),
+    };
   }
 
   /**
@@ -92,14 +117,18 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
    * so a confirmation landing at the same moment is never overwritten. A retry of this same request
    * (same fingerprint) changes nothing.
    */
-  async function replaceUnconfirmedRegistration(userId: string, details: Record<string, unknown> & { registrationFingerprint: string | null }) {
+  async function replaceUnconfirmedRegistration(
+    userId: string,
+    details: Record<string, unknown> & { registrationFingerprint: string | null },
+  ) {
     // Decided inside the locked write below (a closure: TypeScript cannot follow the assignment).
     let outcome = 'EMAIL_TAKEN' as 'replaced' | 'same-request' | RegistrationRefusal;
     await updateUser(models, userId, (current) => {
       if (current.status === 'rejected') outcome = 'ACCOUNT_REJECTED';
       // Confirmed, or a staff decision on it (e.g. deactivated): taken, and the decision stands.
       else if (current.emailVerifiedAt || current.status !== 'not_verified') outcome = 'EMAIL_TAKEN';
-      else if (details.registrationFingerprint && current.registrationFingerprint === details.registrationFingerprint) outcome = 'same-request';
+      else if (details.registrationFingerprint && current.registrationFingerprint === details.registrationFingerprint)
+        outcome = 'same-request';
       else outcome = 'replaced';
       if (outcome !== 'replaced') return null;
       return {
@@ -135,7 +164,11 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
         const user = await models.User.findById(ref.userId, { tenantId: 1, country: 1 }).lean();
         if (!user) throw ActivityFailures.create('NOT_FOUND', 'The registration details are gone');
         const org = user.tenantId ? await models.Organization.findById(user.tenantId, { settings: 1 }).lean() : null;
-        return { ok: true, tenantId: user.tenantId ?? null, bridgeRequired: bridgeRequiredFor(config, user.country ?? null, org?.settings ?? null) };
+        return {
+          ok: true,
+          tenantId: user.tenantId ?? null,
+          bridgeRequired: bridgeRequiredFor(config, user.country ?? null, org?.settings ?? null),
+        };
       }
       const result = await createUser({ ...details, userId: ref.userId, requestFingerprint: ref.requestFingerprint });
       // The hash has done its job (it now lives only on the user, if one was created).
@@ -149,8 +182,14 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
      * Bridge rule and when it confirmed. Anything else (not reopened, never confirmed) refuses.
      */
     async reopenOnboardingUser(input: { userId: string }): Promise<CreateUserResult> {
-      const user = await models.User.findById(input.userId, { tenantId: 1, country: 1, status: 1, emailVerifiedAt: 1 }).lean();
-      if (!user || user.status !== 'not_verified' || !user.emailVerifiedAt) return { ok: false, reason: 'ACCOUNT_REJECTED' };
+      const user = await models.User.findById(input.userId, {
+        tenantId: 1,
+        country: 1,
+        status: 1,
+        emailVerifiedAt: 1,
+      }).lean();
+      if (!user || user.status !== 'not_verified' || !user.emailVerifiedAt)
+        return { ok: false, reason: 'ACCOUNT_REJECTED' };
       const org = user.tenantId ? await models.Organization.findById(user.tenantId, { settings: 1 }).lean() : null;
       return {
         ok: true,
@@ -166,17 +205,31 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
      * neither this result nor the notify request holds it.
      */
     async issueConfirmationDigest(input: { userId: string; notificationId: string }): Promise<{ digest: string }> {
-      return { digest: confirmationCodeDigest(config, input.userId, confirmationCodeFor(config, input.userId, input.notificationId)) };
+      return {
+        digest: confirmationCodeDigest(
+          config,
+          input.userId,
+          confirmationCodeFor(config, input.userId, input.notificationId),
+        ),
+      };
     },
 
     async markEmailConfirmed(input: { userId: string; at: string }): Promise<void> {
-      await updateUser(models, input.userId, (current) => (current.emailVerifiedAt ? null : { $set: { emailVerifiedAt: new Date(input.at) } }));
+      await updateUser(models, input.userId, (current) =>
+        current.emailVerifiedAt ? null : { $set: { emailVerifiedAt: new Date(input.at) } },
+      );
       await noteAnalyticsChange(models, 'user', input.userId);
     },
 
     /** Provider state mirrored on the user (`kyc.veriff`, `kyc.bridge`) for reads and webhook routing. */
-    async recordKycState(input: { userId: string; provider: 'veriff' | 'bridge'; state: Record<string, unknown> }): Promise<void> {
-      const set: Record<string, unknown> = Object.fromEntries(Object.entries(input.state).map(([k, v]) => [`kyc.${input.provider}.${k}`, v]));
+    async recordKycState(input: {
+      userId: string;
+      provider: 'veriff' | 'bridge';
+      state: Record<string, unknown>;
+    }): Promise<void> {
+      const set: Record<string, unknown> = Object.fromEntries(
+        Object.entries(input.state).map(([k, v]) => [`kyc.${input.provider}.${k}`, v]),
+      );
       // Funnel milestones (analytics): the first time each step is reached.
       const milestone =
         input.provider === 'veriff' && input.state.status === 'created' && input.state.sessionId
@@ -207,7 +260,14 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
      * Status transitions the onboarding workflow makes itself, each with an audit event keyed by
      * `auditId`; `cause: 'bridge'` marks a rejection Bridge caused (Bridge may undo only those).
      */
-    async setUserStatus(input: { userId: string; status: UserStatus; kycLevel?: KycLevel; reason?: string | null; auditId: string; cause?: 'onboarding' | 'bridge' }): Promise<void> {
+    async setUserStatus(input: {
+      userId: string;
+      status: UserStatus;
+      kycLevel?: KycLevel;
+      reason?: string | null;
+      auditId: string;
+      cause?: 'onboarding' | 'bridge';
+    }): Promise<void> {
       await applyStatusTransition(models, {
         userId: input.userId,
         transitionId: input.auditId,

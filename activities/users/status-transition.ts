@@ -1,9 +1,9 @@
+import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import type { Models } from '../../adapters/models';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import { updateUser } from '../../adapters/models/user-writes';
-import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
+import { type AccountStanding, type BridgeKycState, emptyBridgeState } from '../../domain/rules/onboarding/bridge';
 import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
-import { emptyBridgeState, type AccountStanding, type BridgeKycState } from '../../domain/rules/onboarding/bridge';
 
 /** Who asked for a transition: admins always cut tokens off; `bridge` marks a rejection Bridge may undo. */
 export type TransitionCause = 'admin' | 'onboarding' | 'bridge';
@@ -31,7 +31,8 @@ export interface TransitionResult {
 
 type TransitionModels = Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent' | 'AnalyticsOutbox'>;
 
-const statusOf = (v: unknown): UserStatus => (typeof v === 'string' ? v : (v as { status: UserStatus } | null)?.status) as UserStatus;
+const statusOf = (v: unknown): UserStatus =>
+  (typeof v === 'string' ? v : (v as { status: UserStatus } | null)?.status) as UserStatus;
 
 /**
  * One status transition as an idempotent sequence: (1) the audit event, inserted under its
@@ -41,12 +42,23 @@ const statusOf = (v: unknown): UserStatus => (typeof v === 'string' ? v : (v as 
  * stops, so the tokens are revoked once. Only the workflow owning the user calls this (onboarding
  * while it runs, the account workflow otherwise), one transition at a time: no read-modify-write race.
  */
-export async function applyStatusTransition(models: TransitionModels, t: StatusTransition): Promise<TransitionResult | null> {
-  const user = await models.User.findById(t.userId, { status: 1, tenantId: 1, kycLevel: 1, activatedAt: 1, lastTransitionId: 1, lastTransitionAt: 1 }).lean();
+export async function applyStatusTransition(
+  models: TransitionModels,
+  t: StatusTransition,
+): Promise<TransitionResult | null> {
+  const user = await models.User.findById(t.userId, {
+    status: 1,
+    tenantId: 1,
+    kycLevel: 1,
+    activatedAt: 1,
+    lastTransitionId: 1,
+    lastTransitionAt: 1,
+  }).lean();
   if (!user) return null;
   const current = user.status as UserStatus;
   const prior = await models.AuditEvent.findById(t.transitionId, { from: 1, to: 1 }).lean();
-  if (user.lastTransitionId === t.transitionId) return { from: prior ? statusOf(prior.from) : current, to: current, changed: true };
+  if (user.lastTransitionId === t.transitionId)
+    return { from: prior ? statusOf(prior.from) : current, to: current, changed: true };
 
   const bridgeSet = t.bridge ? bridgeFields(t.bridge) : {};
   if (!prior && (t.to === null || t.to === current)) {
@@ -87,23 +99,19 @@ export async function applyStatusTransition(models: TransitionModels, t: StatusT
   }
   // Losing access cuts existing tokens off; an admin's change always does (as the endpoint always did).
   const revoke = t.cause === 'admin' || ((to === 'rejected' || to === 'inactive') && from !== to);
-  await updateUser(
-    models,
-    t.userId,
-    {
-      $set: {
-        ...bridgeSet,
-        status: to,
-        statusBeforeDeactivation: to === 'inactive' ? from : null,
-        'kyc.bridge.rejectedUser': t.cause === 'bridge' && to === 'rejected',
-        lastTransitionId: t.transitionId,
-        lastTransitionAt: at,
-        ...(t.kycLevel ? { kycLevel: t.kycLevel } : {}),
-        ...(to === 'active' && !user.activatedAt ? { activatedAt: at } : {}),
-      },
-      ...(revoke ? { $inc: { tokenVersion: 1 } } : {}),
+  await updateUser(models, t.userId, {
+    $set: {
+      ...bridgeSet,
+      status: to,
+      statusBeforeDeactivation: to === 'inactive' ? from : null,
+      'kyc.bridge.rejectedUser': t.cause === 'bridge' && to === 'rejected',
+      lastTransitionId: t.transitionId,
+      lastTransitionAt: at,
+      ...(t.kycLevel ? { kycLevel: t.kycLevel } : {}),
+      ...(to === 'active' && !user.activatedAt ? { activatedAt: at } : {}),
     },
-  );
+    ...(revoke ? { $inc: { tokenVersion: 1 } } : {}),
+  });
   await noteAnalyticsChange(models, 'user', t.userId);
   return { from, to, changed: true };
 }
@@ -119,7 +127,10 @@ function bridgeFields(b: BridgeKycState): Record<string, unknown> {
 }
 
 /** What the account workflow needs to apply a Bridge event: the status and Bridge's state with its times. */
-export async function readAccountStanding(models: Pick<Models, 'User'>, userId: string): Promise<(AccountStanding & { bridge: BridgeKycState }) | null> {
+export async function readAccountStanding(
+  models: Pick<Models, 'User'>,
+  userId: string,
+): Promise<(AccountStanding & { bridge: BridgeKycState }) | null> {
   const user = await models.User.findById(userId, { status: 1, kyc: 1 }).lean();
   if (!user) return null;
   const b = ((user.kyc ?? {}) as { bridge?: Partial<BridgeKycState> & { rejectedUser?: boolean } }).bridge ?? {};

@@ -1,22 +1,25 @@
-import { updateUser } from '../../adapters/models/user-writes';
-import { ActivityFailures } from '../../domain/failures/catalog';
-import type { Models } from '../../adapters/models';
-import { closedLock } from '../../adapters/models/verification-request';
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
-import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
+import type { Models } from '../../adapters/models';
 import type { OrganizationDoc } from '../../adapters/models/organization';
+import { updateUser } from '../../adapters/models/user-writes';
+import { closedLock } from '../../adapters/models/verification-request';
+import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
 import {
-  TERMINAL_STATUSES,
   type IdentityNumberType,
   type SealedNumbers,
+  TERMINAL_STATUSES,
   type VerificationPlan,
   type VerificationStatus,
 } from '../../domain/contracts/verification-request.contract';
+import { ActivityFailures } from '../../domain/failures/catalog';
 import { resolveVerificationSettings, type VerificationDefaults } from '../../domain/rules/verification-settings';
 
 export interface VerificationActivityDeps {
   config: VerificationDefaults;
-  models: Pick<Models, 'VerificationRequest' | 'User' | 'DocumentLock' | 'Organization' | 'AuditEvent' | 'AnalyticsOutbox'>;
+  models: Pick<
+    Models,
+    'VerificationRequest' | 'User' | 'DocumentLock' | 'Organization' | 'AuditEvent' | 'AnalyticsOutbox'
+  >;
 }
 
 export interface TransitionInput {
@@ -38,7 +41,11 @@ export function createVerificationActivities({ config, models }: VerificationAct
   return {
     /** Service defaults overlaid with the tenant's settings.verification, plus the user's time zone. */
     async getVerificationPlan(input: { requestId: string }): Promise<VerificationPlan> {
-      const request = await models.VerificationRequest.findById(input.requestId, { userId: 1, tenantId: 1, maxSubmissions: 1 }).lean();
+      const request = await models.VerificationRequest.findById(input.requestId, {
+        userId: 1,
+        tenantId: 1,
+        maxSubmissions: 1,
+      }).lean();
       if (!request) throw ActivityFailures.create('NOT_FOUND', 'verification request not found');
       const [user, org] = await Promise.all([
         models.User.findById(request.userId, { timezone: 1 }).lean(),
@@ -73,7 +80,12 @@ export function createVerificationActivities({ config, models }: VerificationAct
         set.canResubmit = false;
         for (const [type, n] of Object.entries(input.numbers ?? {})) set[`numbers.${type}`] = n;
       }
-      if (closing) Object.assign(set, { canResubmit: false, lockBvn: closedLock(input.requestId), lockNin: closedLock(input.requestId) });
+      if (closing)
+        Object.assign(set, {
+          canResubmit: false,
+          lockBvn: closedLock(input.requestId),
+          lockNin: closedLock(input.requestId),
+        });
       const before = await models.VerificationRequest.findOneAndUpdate(
         { _id: input.requestId, lastSeq: { $lt: input.seq } },
         {
@@ -101,14 +113,25 @@ export function createVerificationActivities({ config, models }: VerificationAct
     },
 
     /** On a verified request: raise the user's KYC level to basic (never lower it) and record the check. */
-    async completeIdentityVerification(input: { requestId: string; userId: string; types: IdentityNumberType[]; at: string }): Promise<void> {
+    async completeIdentityVerification(input: {
+      requestId: string;
+      userId: string;
+      types: IdentityNumberType[];
+      at: string;
+    }): Promise<void> {
       const request = await models.VerificationRequest.findById(input.requestId, { numbers: 1, tenantId: 1 }).lean();
       const set: Record<string, unknown> = {};
       for (const type of input.types) {
-        set[`kyc.identityNumbers.${type}`] = { verifiedAt: new Date(input.at), last3: request?.numbers?.[type]?.last3 ?? null, requestId: input.requestId };
+        set[`kyc.identityNumbers.${type}`] = {
+          verifiedAt: new Date(input.at),
+          last3: request?.numbers?.[type]?.last3 ?? null,
+          requestId: input.requestId,
+        };
       }
       // Decided on the locked record: only this writer can raise `none` to `basic`, once.
-      const written = await updateUser(models, input.userId, (current) => ({ $set: current.kycLevel === 'none' ? { ...set, kycLevel: 'basic' } : set }));
+      const written = await updateUser(models, input.userId, (current) => ({
+        $set: current.kycLevel === 'none' ? { ...set, kycLevel: 'basic' } : set,
+      }));
       if (written?.before.kycLevel === 'none') {
         await noteAnalyticsChange(models, 'user', input.userId);
         await models.AuditEvent.create({

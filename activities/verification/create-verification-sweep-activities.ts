@@ -13,14 +13,21 @@ export function createVerificationSweepActivities({ config, models }: Verificati
   return {
     /** Overdue/stuck requests grouped by tenant, with that tenant's active compliance officers. */
     async buildVerificationDigests(input: { at: string }): Promise<TenantDigest[]> {
-      const { overdue, stuck } = await findOverdueAndStuck(models, { now: new Date(input.at), stuckAfterMinutes: config.VERIFICATION_STUCK_AFTER_MINUTES, limit: 5000 });
+      const { overdue, stuck } = await findOverdueAndStuck(models, {
+        now: new Date(input.at),
+        stuckAfterMinutes: config.VERIFICATION_STUCK_AFTER_MINUTES,
+        limit: 5000,
+      });
       const byTenant = new Map<string, TenantDigest>();
       const entry = (tenantId: string) => {
         let d = byTenant.get(tenantId);
         if (!d) byTenant.set(tenantId, (d = { tenantId, officerIds: [], overdue: 0, stuck: 0, sampleRequestIds: [] }));
         return d;
       };
-      for (const [list, key] of [[overdue, 'overdue'], [stuck, 'stuck']] as const) {
+      for (const [list, key] of [
+        [overdue, 'overdue'],
+        [stuck, 'stuck'],
+      ] as const) {
         for (const r of list) {
           if (!r.tenantId) continue; // no tenant, no compliance officer: the admin endpoint lists these
           const d = entry(r.tenantId);
@@ -33,7 +40,9 @@ export function createVerificationSweepActivities({ config, models }: Verificati
         { _id: 1, tenantId: 1 },
       ).lean();
       for (const o of officers) byTenant.get(o.tenantId!)?.officerIds.push(o._id);
-      return [...byTenant.values()].filter((d) => d.officerIds.length > 0).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+      return [...byTenant.values()]
+        .filter((d) => d.officerIds.length > 0)
+        .sort((a, b) => a.tenantId.localeCompare(b.tenantId));
     },
   };
 }

@@ -7,6 +7,10 @@ export type AnalyticsChangeKind = 'user' | 'transaction' | 'verification-request
  * note is healed by the roller's reconcile; a duplicate is harmless because the roller re-reads
  * the record and folds its current state).
  */
-export async function noteAnalyticsChange(models: Pick<Models, 'AnalyticsOutbox'>, kind: AnalyticsChangeKind, ref: string): Promise<void> {
+export async function noteAnalyticsChange(
+  models: Pick<Models, 'AnalyticsOutbox'>,
+  kind: AnalyticsChangeKind,
+  ref: string,
+): Promise<void> {
   await models.AnalyticsOutbox.create({ kind, ref });
 }

@@ -1,21 +1,30 @@
-import type { Models } from '../models';
-import type { AnalyticsChangeKind } from './analytics-outbox';
-import type { TransactionDoc } from '../models/transaction';
-import type { UserDoc } from '../models/user';
-import type { VerificationRequestDoc } from '../models/verification-request';
-import { forEachBounded } from '../bounded-parallel';
 import {
   contribute,
-  keyPart,
-  toMilli,
   type CounterDelta,
   type Facts,
+  keyPart,
+  toMilli,
   type TransactionFacts,
   type UserFacts,
   type VerificationFacts,
 } from '../../domain/rules/analytics-facts';
+import { forEachBounded } from '../bounded-parallel';
+import type { Models } from '../models';
+import type { TransactionDoc } from '../models/transaction';
+import type { UserDoc } from '../models/user';
+import type { VerificationRequestDoc } from '../models/verification-request';
+import type { AnalyticsChangeKind } from './analytics-outbox';
 
-export type ReadModelModels = Pick<Models, 'AnalyticsOutbox' | 'AnalyticsCounter' | 'AnalyticsProjection' | 'AnalyticsJournal' | 'User' | 'VerificationRequest' | 'Transaction'>;
+export type ReadModelModels = Pick<
+  Models,
+  | 'AnalyticsOutbox'
+  | 'AnalyticsCounter'
+  | 'AnalyticsProjection'
+  | 'AnalyticsJournal'
+  | 'User'
+  | 'VerificationRequest'
+  | 'Transaction'
+>;
 
 const ms = (d: Date | string | null | undefined) => (d ? new Date(d).getTime() : null);
 
@@ -142,9 +151,13 @@ export const NOTES_PER_ROUND = 2000;
 async function applyJournal(models: ReadModelModels): Promise<number> {
   const j = (await models.AnalyticsJournal.findById(JOURNAL_ID).lean()) as Journal | null;
   if (!j) return 0;
-  await forEachBounded(j.counters, 8, (c) => models.AnalyticsCounter.replaceOne({ _id: c.id }, { _id: c.id, j: journalPacked(c) }, { upsert: true }));
+  await forEachBounded(j.counters, 8, (c) =>
+    models.AnalyticsCounter.replaceOne({ _id: c.id }, { _id: c.id, j: journalPacked(c) }, { upsert: true }),
+  );
   await forEachBounded(j.projections, 16, (p) =>
-    p.f === null ? models.AnalyticsProjection.deleteOne({ _id: p.id }) : models.AnalyticsProjection.replaceOne({ _id: p.id }, { _id: p.id, f: p.f }, { upsert: true }),
+    p.f === null
+      ? models.AnalyticsProjection.deleteOne({ _id: p.id })
+      : models.AnalyticsProjection.replaceOne({ _id: p.id }, { _id: p.id, f: p.f }, { upsert: true }),
   );
   if (j.notes.length) await models.AnalyticsOutbox.deleteMany({ _id: { $in: j.notes } });
   await models.AnalyticsJournal.deleteOne({ _id: JOURNAL_ID });
@@ -182,7 +195,10 @@ export async function foldAnalyticsNotes(models: ReadModelModels): Promise<numbe
  * Counter documents as of now: the stored ones, the batch being applied (journal), and the notes
  * not folded yet, diffed against their projections. Exact without waiting for the roller.
  */
-export async function readCounters(models: ReadModelModels, ids: string[]): Promise<Map<string, Record<string, number>>> {
+export async function readCounters(
+  models: ReadModelModels,
+  ids: string[],
+): Promise<Map<string, Record<string, number>>> {
   const [journal, notes] = await Promise.all([
     models.AnalyticsJournal.findById(JOURNAL_ID).lean() as Promise<Journal | null>,
     models.AnalyticsOutbox.find({}, { kind: 1, ref: 1 }).lean(),
@@ -191,12 +207,15 @@ export async function readCounters(models: ReadModelModels, ids: string[]): Prom
   const journalCounters = new Map((journal?.counters ?? []).map((c) => [c.id, journalPacked(c)]));
   const journalProjections = new Map((journal?.projections ?? []).map((p) => [p.id, p.f]));
   const pids = [...new Set(notes.filter((n) => !inJournal.has(n._id)).map((n) => projectionIdOf(n.kind, n.ref)))];
-  const { delta } = await deltaOf(models, pids, async (pid) => (journalProjections.has(pid) ? journalProjections.get(pid)! : storedProjection(models, pid)));
+  const { delta } = await deltaOf(models, pids, async (pid) =>
+    journalProjections.has(pid) ? journalProjections.get(pid)! : storedProjection(models, pid),
+  );
   const out = new Map<string, Record<string, number>>();
   await Promise.all(
     ids.map(async (id) => {
       const packed = journalCounters.get(id);
-      const base = packed !== undefined ? (JSON.parse(packed) as Record<string, number>) : await loadCounter(models, id);
+      const base =
+        packed !== undefined ? (JSON.parse(packed) as Record<string, number>) : await loadCounter(models, id);
       out.set(id, applyDelta(base, delta.get(id)));
     }),
   );
@@ -216,7 +235,10 @@ export interface RebuildSummary {
  * note, builds the read models after a bulk import). Same single-writer rule as folding: run it
  * from the roller workflow (or with no roller running, e.g. seed-demo on a fresh database).
  */
-export async function rebuildAnalytics(models: ReadModelModels, onProgress: (done: number) => void = () => {}): Promise<RebuildSummary> {
+export async function rebuildAnalytics(
+  models: ReadModelModels,
+  onProgress: (done: number) => void = () => {},
+): Promise<RebuildSummary> {
   await models.AnalyticsJournal.deleteMany({});
   await models.AnalyticsProjection.collection.drop().catch(() => undefined);
   const delta: CounterDelta = new Map();
@@ -243,7 +265,10 @@ export async function rebuildAnalytics(models: ReadModelModels, onProgress: (don
     return n;
   };
   const [users, verificationRequests, transactions] = await Promise.all([
-    scan(models.User.find({}).lean().cursor({ batchSize: 2000 }), (u) => ({ id: `u:${u._id}`, facts: { kind: 'u', f: userFactsOf(u as UserDoc) } })),
+    scan(models.User.find({}).lean().cursor({ batchSize: 2000 }), (u) => ({
+      id: `u:${u._id}`,
+      facts: { kind: 'u', f: userFactsOf(u as UserDoc) },
+    })),
     scan(models.VerificationRequest.find({}).lean().cursor({ batchSize: 2000 }), (v) => ({
       id: `v:${v._id}`,
       facts: { kind: 'v', f: verificationFactsOf(v as VerificationRequestDoc) },
@@ -254,8 +279,12 @@ export async function rebuildAnalytics(models: ReadModelModels, onProgress: (don
     })),
   ]);
   const fresh = new Set(delta.keys());
-  await forEachBounded([...delta], 8, ([id, m]) => models.AnalyticsCounter.replaceOne({ _id: id }, packCounter(id, Object.fromEntries(m)), { upsert: true }));
-  const stale = (await models.AnalyticsCounter.find({}, { _id: 1 }).lean()).map((d) => d._id).filter((id) => !fresh.has(id));
+  await forEachBounded([...delta], 8, ([id, m]) =>
+    models.AnalyticsCounter.replaceOne({ _id: id }, packCounter(id, Object.fromEntries(m)), { upsert: true }),
+  );
+  const stale = (await models.AnalyticsCounter.find({}, { _id: 1 }).lean())
+    .map((d) => d._id)
+    .filter((id) => !fresh.has(id));
   if (stale.length) await models.AnalyticsCounter.deleteMany({ _id: { $in: stale } });
   return { users, verificationRequests, transactions, counterDocs: fresh.size };
 }

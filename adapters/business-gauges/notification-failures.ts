@@ -1,4 +1,4 @@
-import { CHANNELS, type Channel } from '../../domain/contracts/notify.contract';
+import { type Channel, CHANNELS } from '../../domain/contracts/notify.contract';
 import type { Models } from '../models';
 
 /**
@@ -13,7 +13,10 @@ export async function readNotificationFailures(
   models: Pick<Models, 'NotificationDeliveryEvent'>,
   opts: { since: Date; maxTimeMs: number; limit?: number },
 ): Promise<Record<Channel, number>> {
-  const facts = await models.NotificationDeliveryEvent.find({ kind: 'failed', createdAt: { $gte: opts.since } }, { deliveryKey: 1, _id: 0 })
+  const facts = await models.NotificationDeliveryEvent.find(
+    { kind: 'failed', createdAt: { $gte: opts.since } },
+    { deliveryKey: 1, _id: 0 },
+  )
     .limit(opts.limit ?? 10_000)
     .maxTimeMS(opts.maxTimeMs)
     .lean();

@@ -19,12 +19,18 @@ export const workflowTaskProblemQuery = (category: WorkflowTaskProblem) =>
  * database, a worker that crashes while failing still counts, and a recovered workflow stops
  * counting by itself. A server without the attribute rejects the query (the gauge goes stale).
  */
-export async function countWorkflowTaskProblems(client: Client, deadlineMs: number): Promise<Record<WorkflowTaskProblem, number>> {
+export async function countWorkflowTaskProblems(
+  client: Client,
+  deadlineMs: number,
+): Promise<Record<WorkflowTaskProblem, number>> {
   const deadline = Date.now() + deadlineMs;
   const counts = await Promise.all(
     WORKFLOW_TASK_PROBLEMS.map((category) =>
       client.connection.withDeadline(deadline, () => client.workflow.count(workflowTaskProblemQuery(category))),
     ),
   );
-  return Object.fromEntries(WORKFLOW_TASK_PROBLEMS.map((c, i) => [c, counts[i].count])) as Record<WorkflowTaskProblem, number>;
+  return Object.fromEntries(WORKFLOW_TASK_PROBLEMS.map((c, i) => [c, counts[i].count])) as Record<
+    WorkflowTaskProblem,
+    number
+  >;
 }

@@ -36,7 +36,11 @@ export async function rebuildCaseQueues(models: Pick<Models, 'Case' | 'CaseQueue
   const ops = [...queues].map(([_id, entries]) => ({
     // Packed into one string ("<openedAtMs>|<caseId>" lines): FerretDB stores no nested arrays, and
     // one string decodes far faster than thousands of array elements.
-    replaceOne: { filter: { _id }, replacement: { _id, entries: entries.map(([ms, id]) => `${ms}|${id}`).join('\n'), builtAt: at }, upsert: true },
+    replaceOne: {
+      filter: { _id },
+      replacement: { _id, entries: entries.map(([ms, id]) => `${ms}|${id}`).join('\n'), builtAt: at },
+      upsert: true,
+    },
   }));
   for (let i = 0; i < ops.length; i += 200) await models.CaseQueue.bulkWrite(ops.slice(i, i + 200), { ordered: false });
   return open.length;

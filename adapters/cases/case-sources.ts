@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+
 import type { CaseKind } from '../../domain/contracts/cases.contract';
 import { notifyWorkflowId } from '../../domain/contracts/notify.contract';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
@@ -15,7 +16,13 @@ export interface CaseObservation {
   tenantId: string | null;
   ownerUserId: string | null;
   workflowId: string | null;
-  why: { step: string | null; since: Date | null; lastProviderEvent: string | null; attempts: number | null; detail: string | null };
+  why: {
+    step: string | null;
+    since: Date | null;
+    lastProviderEvent: string | null;
+    attempts: number | null;
+    detail: string | null;
+  };
 }
 
 export interface SourceContext {
@@ -40,50 +47,74 @@ export interface CaseSource {
 export const caseId = (kind: CaseKind, subjectId: string) => `${kind}:${subjectId}`;
 
 const userProjection = { _id: 1, tenantId: 1, status: 1, kyc: 1, updatedAt: 1 } as const;
-const requestProjection = { _id: 1, tenantId: 1, userId: 1, status: 1, statusAt: 1, dueAt: 1, submissions: 1, failure: 1 } as const;
+const requestProjection = {
+  _id: 1,
+  tenantId: 1,
+  userId: 1,
+  status: 1,
+  statusAt: 1,
+  dueAt: 1,
+  submissions: 1,
+  failure: 1,
+} as const;
 
-const veriffCase = (kind: CaseKind, step: string) => (u: any): CaseObservation => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
-  kind,
-  subjectType: 'user',
-  subjectId: u._id,
-  tenantId: u.tenantId ?? null,
-  ownerUserId: u._id,
-  workflowId: onboardingWorkflowId(u._id),
-  why: {
-    step,
-    since: u.updatedAt ?? null,
-    lastProviderEvent: `veriff:${u.kyc?.veriff?.status}`,
-    attempts: u.kyc?.veriff?.resubmissions ?? 0,
-    detail: u.kyc?.veriff?.reason ?? null,
-  },
-});
+const veriffCase =
+  (kind: CaseKind, step: string) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a lean document of the source's own shape
+  (u: any): CaseObservation => ({
+    kind,
+    subjectType: 'user',
+    subjectId: u._id,
+    tenantId: u.tenantId ?? null,
+    ownerUserId: u._id,
+    workflowId: onboardingWorkflowId(u._id),
+    why: {
+      step,
+      since: u.updatedAt ?? null,
+      lastProviderEvent: `veriff:${u.kyc?.veriff?.status}`,
+      attempts: u.kyc?.veriff?.resubmissions ?? 0,
+      detail: u.kyc?.veriff?.reason ?? null,
+    },
+  });
 
-const requestCase = (kind: CaseKind) => (r: any): CaseObservation => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
-  kind,
-  subjectType: 'verificationRequest',
-  subjectId: r._id,
-  tenantId: r.tenantId ?? null,
-  ownerUserId: r.userId,
-  workflowId: verificationRequestWorkflowId(r._id),
-  why: {
-    step: r.status,
-    since: r.statusAt ?? null,
-    lastProviderEvent: r.failure?.code ?? null,
-    attempts: r.submissions ?? 0,
-    detail: kind === 'verification_overdue' ? `due ${new Date(r.dueAt).toISOString()}` : (r.failure?.message ?? null),
-  },
-});
+const requestCase =
+  (kind: CaseKind) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a lean document of the source's own shape
+  (r: any): CaseObservation => ({
+    kind,
+    subjectType: 'verificationRequest',
+    subjectId: r._id,
+    tenantId: r.tenantId ?? null,
+    ownerUserId: r.userId,
+    workflowId: verificationRequestWorkflowId(r._id),
+    why: {
+      step: r.status,
+      since: r.statusAt ?? null,
+      lastProviderEvent: r.failure?.code ?? null,
+      attempts: r.submissions ?? 0,
+      detail: kind === 'verification_overdue' ? `due ${new Date(r.dueAt).toISOString()}` : (r.failure?.message ?? null),
+    },
+  });
 
-const webhookCase = (kind: CaseKind) => (e: any): CaseObservation => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
-  kind,
-  subjectType: 'webhookEvent',
-  subjectId: e._id,
-  // The event names no tenant until it is routed: only internal admins see these.
-  tenantId: null,
-  ownerUserId: null,
-  workflowId: e.workflowId ?? null,
-  why: { step: e.unroutable ? 'unroutable' : 'pending_signal', since: e.receivedAt, lastProviderEvent: `${e.provider}:${e.eventType}`, attempts: null, detail: null },
-});
+const webhookCase =
+  (kind: CaseKind) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a lean document of the source's own shape
+  (e: any): CaseObservation => ({
+    kind,
+    subjectType: 'webhookEvent',
+    subjectId: e._id,
+    // The event names no tenant until it is routed: only internal admins see these.
+    tenantId: null,
+    ownerUserId: null,
+    workflowId: e.workflowId ?? null,
+    why: {
+      step: e.unroutable ? 'unroutable' : 'pending_signal',
+      since: e.receivedAt,
+      lastProviderEvent: `${e.provider}:${e.eventType}`,
+      attempts: null,
+      detail: null,
+    },
+  });
 
 export const CASE_SOURCES: CaseSource[] = [
   {
@@ -98,7 +129,10 @@ export const CASE_SOURCES: CaseSource[] = [
     // Veriff asked the user to resubmit; the onboarding waits for them in awaiting_kyc_submission.
     kind: 'kyc_resubmission',
     model: (m) => m.User,
-    filter: () => ({ 'kyc.veriff.status': 'resubmission_requested', status: { $in: ['not_verified', 'pending_verification'] } }),
+    filter: () => ({
+      'kyc.veriff.status': 'resubmission_requested',
+      status: { $in: ['not_verified', 'pending_verification'] },
+    }),
     projection: userProjection,
     observe: veriffCase('kyc_resubmission', 'awaiting_kyc_submission'),
   },
@@ -156,7 +190,13 @@ export const CASE_SOURCES: CaseSource[] = [
       tenantId: null, // filled from the user (withTenants)
       ownerUserId: n.userId,
       workflowId: notifyWorkflowId(n._id),
-      why: { step: 'failed', since: n.completedAt ?? n.updatedAt ?? null, lastProviderEvent: null, attempts: null, detail: n.event },
+      why: {
+        step: 'failed',
+        since: n.completedAt ?? n.updatedAt ?? null,
+        lastProviderEvent: null,
+        attempts: null,
+        detail: n.event,
+      },
     }),
   },
 ];
@@ -165,17 +205,32 @@ export const sourceFor = (kind: CaseKind): CaseSource => CASE_SOURCES.find((s) =
 
 /** Observations whose tenant comes from their owner (notifications): one read of the owners. */
 export async function withTenants(models: Pick<Models, 'User'>, obs: CaseObservation[]): Promise<CaseObservation[]> {
-  const need = [...new Set(obs.filter((o) => o.subjectType === 'notification' && o.ownerUserId).map((o) => o.ownerUserId!))];
+  const need = [
+    ...new Set(obs.filter((o) => o.subjectType === 'notification' && o.ownerUserId).map((o) => o.ownerUserId!)),
+  ];
   if (need.length === 0) return obs;
   const users = await models.User.find({ _id: { $in: need } }, { tenantId: 1 }).lean();
   const tenantOf = new Map(users.map((u) => [u._id as string, (u.tenantId as string | null) ?? null]));
-  return obs.map((o) => (o.subjectType === 'notification' && o.ownerUserId ? { ...o, tenantId: tenantOf.get(o.ownerUserId) ?? null } : o));
+  return obs.map((o) =>
+    o.subjectType === 'notification' && o.ownerUserId ? { ...o, tenantId: tenantOf.get(o.ownerUserId) ?? null } : o,
+  );
 }
 
 /** The subjects among `subjectIds` that still match the kind's filter. */
-export async function recheck(models: Models, kind: CaseKind, subjectIds: string[], ctx: SourceContext): Promise<CaseObservation[]> {
+export async function recheck(
+  models: Models,
+  kind: CaseKind,
+  subjectIds: string[],
+  ctx: SourceContext,
+): Promise<CaseObservation[]> {
   const src = sourceFor(kind);
   if (subjectIds.length === 0) return [];
-  const docs = await src.model(models).find({ ...src.filter(ctx), _id: { $in: subjectIds } }, src.projection).lean();
-  return withTenants(models, docs.map((d) => src.observe(d, ctx)));
+  const docs = await src
+    .model(models)
+    .find({ ...src.filter(ctx), _id: { $in: subjectIds } }, src.projection)
+    .lean();
+  return withTenants(
+    models,
+    docs.map((d) => src.observe(d, ctx)),
+  );
 }

@@ -1,9 +1,9 @@
 import { AGE_BUCKETS, type AgeBucket, type CaseKind } from '../../domain/contracts/cases.contract';
-import { isDuplicateKeyError } from '../models/duplicate-key';
 import type { Models } from '../models';
 import type { CaseDoc } from '../models/case';
-import { CASE_SOURCES, caseId, recheck, withTenants, type CaseObservation, type SourceContext } from './case-sources';
+import { isDuplicateKeyError } from '../models/duplicate-key';
 import { caseQueueId, readCaseQueue, rebuildCaseQueues } from './case-queues';
+import { CASE_SOURCES, caseId, type CaseObservation, recheck, type SourceContext, withTenants } from './case-sources';
 
 type CaseModels = Pick<Models, 'Case'>;
 
@@ -22,7 +22,12 @@ const sameWhy = (a: CaseDoc['why'], b: CaseObservation['why']) =>
  * or refreshes its `why`. Compare-and-set on `checkedAt`: a write from an older read than the
  * record's last one changes nothing, so the sweep and an action's refresh can race.
  */
-export async function markOpen(models: CaseModels, obs: CaseObservation, at: Date, existing?: CaseDoc | null): Promise<'opened' | 'updated' | 'kept'> {
+export async function markOpen(
+  models: CaseModels,
+  obs: CaseObservation,
+  at: Date,
+  existing?: CaseDoc | null,
+): Promise<'opened' | 'updated' | 'kept'> {
   const _id = caseId(obs.kind, obs.subjectId);
   const current = existing === undefined ? ((await models.Case.findById(_id).lean()) as CaseDoc | null) : existing;
   const fields = {
@@ -51,13 +56,21 @@ export async function markOpen(models: CaseModels, obs: CaseObservation, at: Dat
   }
   const reopened = await models.Case.updateOne(
     { _id, checkedAt: current.checkedAt },
-    { $set: { ...fields, open: true, openedAt: at, closedAt: null, resolution: null, checkedAt: at }, $inc: { version: 1 } },
+    {
+      $set: { ...fields, open: true, openedAt: at, closedAt: null, resolution: null, checkedAt: at },
+      $inc: { version: 1 },
+    },
   );
   return reopened.modifiedCount === 1 ? 'opened' : 'kept';
 }
 
 /** Closes an open case whose condition cleared (read at `at`), with the same compare-and-set. */
-export async function markResolved(models: CaseModels, current: Pick<CaseDoc, '_id' | 'checkedAt' | 'open'>, at: Date, resolution: string): Promise<boolean> {
+export async function markResolved(
+  models: CaseModels,
+  current: Pick<CaseDoc, '_id' | 'checkedAt' | 'open'>,
+  at: Date,
+  resolution: string,
+): Promise<boolean> {
   if (!current.open || current.checkedAt.getTime() >= at.getTime()) return false;
   const r = await models.Case.updateOne(
     { _id: current._id, checkedAt: current.checkedAt, open: true },
@@ -75,13 +88,19 @@ const SCAN_LIMIT = 5000;
  * resolves each open case whose subject no longer matches (re-checked by id, batch by batch).
  * Idempotent: a repeated pass over unchanged sources writes nothing.
  */
-export async function sweepCases(models: Models, ctx: SourceContext): Promise<{ opened: number; resolved: number; open: number }> {
+export async function sweepCases(
+  models: Models,
+  ctx: SourceContext,
+): Promise<{ opened: number; resolved: number; open: number }> {
   let opened = 0;
   let resolved = 0;
   const at = ctx.now;
   for (const src of CASE_SOURCES) {
     const docs = await src.model(models).find(src.filter(ctx), src.projection).limit(SCAN_LIMIT).lean();
-    const found = await withTenants(models, docs.map((d) => src.observe(d, ctx)));
+    const found = await withTenants(
+      models,
+      docs.map((d) => src.observe(d, ctx)),
+    );
     const openCases = (await models.Case.find({ open: true, kind: src.kind }).lean()) as CaseDoc[];
     const openById = new Map(openCases.map((c) => [c._id, c]));
     const seen = new Set<string>();
@@ -93,7 +112,16 @@ export async function sweepCases(models: Models, ctx: SourceContext): Promise<{ 
     const unseen = openCases.filter((c) => !seen.has(c._id));
     for (let i = 0; i < unseen.length; i += RECHECK_BATCH) {
       const batch = unseen.slice(i, i + RECHECK_BATCH);
-      const still = new Map((await recheck(models, src.kind, batch.map((c) => c.subjectId), ctx)).map((o) => [o.subjectId, o]));
+      const still = new Map(
+        (
+          await recheck(
+            models,
+            src.kind,
+            batch.map((c) => c.subjectId),
+            ctx,
+          )
+        ).map((o) => [o.subjectId, o]),
+      );
       for (const c of batch) {
         const obs = still.get(c.subjectId);
         if (obs) await markOpen(models, obs, at, c);
@@ -109,7 +137,12 @@ export async function sweepCases(models: Models, ctx: SourceContext): Promise<{ 
  * Re-reads one case's subject now and writes what it finds (an action's event-time write, so the
  * list shows the effect without waiting for the next sweep).
  */
-export async function refreshCase(models: Models, id: string, ctx: SourceContext, resolution: string): Promise<CaseDoc | null> {
+export async function refreshCase(
+  models: Models,
+  id: string,
+  ctx: SourceContext,
+  resolution: string,
+): Promise<CaseDoc | null> {
   const current = (await models.Case.findById(id).lean()) as CaseDoc | null;
   if (!current) return null;
   const [obs] = await recheck(models, current.kind as CaseKind, [current.subjectId], ctx);
@@ -127,7 +160,10 @@ export function ageBucket(openedAt: Date, now: Date): AgeBucket {
  * Open cases by kind and age bucket (the `kyc_cases_open` gauge), every bucket of every kind, zeros
  * included: one `_id` read of each kind's queue (as of the last sweep pass), bucketed by openedAt.
  */
-export async function countOpenCases(models: Pick<Models, 'CaseQueue'>, now = new Date()): Promise<{ kind: CaseKind; ageBucket: AgeBucket; count: number }[]> {
+export async function countOpenCases(
+  models: Pick<Models, 'CaseQueue'>,
+  now = new Date(),
+): Promise<{ kind: CaseKind; ageBucket: AgeBucket; count: number }[]> {
   const kinds = CASE_SOURCES.map((s) => s.kind);
   const queues = await Promise.all(kinds.map((kind) => readCaseQueue(models, caseQueueId('*', kind))));
   return kinds.flatMap((kind, i) => {

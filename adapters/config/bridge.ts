@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { envPositiveInt, envUrl, pem } from './schema';
 
 /** Bridge (customers, ToS links): the kyc worker calls it; the API verifies its webhooks. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { envPositiveInt } from './schema';
 
 /** The cases read model (docs/operations.md): how often the case sweep looks, and what counts as stuck. */

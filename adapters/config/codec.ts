@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { keyring } from './security';
 
 /** Temporal payload encryption and the codec endpoint operators decode through. */
@@ -16,5 +17,9 @@ export const codecSchema = z.object({
    * generates one per stack; unset = that path is a 404. Refused in production, where the UI
    * forwards the signed-in user's token (TEMPORAL_CODEC_PASS_ACCESS_TOKEN).
    */
-  CODEC_UI_KEY: z.string().min(32, 'must be at least 32 characters').regex(/^[A-Za-z0-9_-]+$/, 'URL-safe characters only').optional(),
+  CODEC_UI_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .regex(/^[A-Za-z0-9_-]+$/, 'URL-safe characters only')
+    .optional(),
 });

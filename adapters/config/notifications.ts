@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { envPositiveInt } from './schema';
 
 const CHANNEL = z.enum(['email', 'sms', 'push']);
@@ -8,14 +9,16 @@ const CHANNEL = z.enum(['email', 'sms', 'push']);
  * switching a provider to the real one is configuration only (set its base URL and credentials).
  */
 export const notificationsSchema = z.object({
-
-
-
   /** Tried in this order, one at a time, when every selected channel failed permanently. */
   NOTIFY_FALLBACK_ORDER: z
     .string()
     .default('push,sms,email')
-    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(CHANNEL).min(1)),
   /**
    * A send that crashed after the provider call is resent only if no provider callback has

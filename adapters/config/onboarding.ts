@@ -1,10 +1,16 @@
 import { z } from 'zod';
+
 import { envPositiveInt } from './schema';
 
 const csvUpper = z
   .string()
   .default('')
-  .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean));
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+  );
 
 /**
  * Onboarding: confirmation-code limits, reminder/abandonment timing and when the Bridge step
@@ -27,8 +33,10 @@ export const onboardingSchema = z.object({
   /** Veriff allows 9 resubmissions; the 10th attempt is declined. */
   VERIFF_MAX_RESUBMISSIONS: envPositiveInt.default(9),
 
-
   /** Bridge step on by default; off for these ISO countries (organization settings can also switch it off). */
-  BRIDGE_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  BRIDGE_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   BRIDGE_SKIP_COUNTRIES: csvUpper,
 });

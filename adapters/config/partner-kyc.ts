@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { envPositiveInt } from './schema';
 
 /** Partner KYC (seed 003): request size for image submissions and the step-up hold deadline. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { envUrl } from './schema';
 
 /** Push: the project's sandbox or Firebase Cloud Messaging, used by the notifications worker. */

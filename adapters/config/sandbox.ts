@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { pem } from './schema';
 
 /** Only the provider sandbox holds these: the private halves it signs simulated webhooks with. */

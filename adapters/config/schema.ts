@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { trustProxySchema } from './trust-proxy';
 
 // Environment strings → typed values. Booleans accept the usual spellings so `.env` files stay readable.
@@ -16,13 +17,16 @@ export const pem = (label: string) =>
     .transform((v) => v.replace(/\\n/g, '\n').trim())
     .refine((v) => v.includes(`-----BEGIN ${label}-----`), `expected a PEM ${label}`);
 
-
 /** Space-separated `--flag=value` V8/Node options (nothing else: they go on a command line). */
 export const workerV8Flags = z
   .string()
   .default('--max-semi-space-size=2 --max-old-space-size=160')
   .transform((s) => s.split(/\s+/).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$/, 'expected space-separated --flag or --flag=value options')));
+  .pipe(
+    z.array(
+      z.string().regex(/^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$/, 'expected space-separated --flag or --flag=value options'),
+    ),
+  );
 
 /** Core runtime: process, HTTP, infrastructure addresses. Other sections live beside this file. */
 export const coreSchema = z.object({
@@ -38,7 +42,19 @@ export const coreSchema = z.object({
    */
   CORS_ORIGINS: z
     .string()
-    .refine((v) => v.split(',').every((o) => { const t = o.trim(); if (!t) return true; try { return new URL(t).origin === t; } catch { return false; } }), 'comma-separated origins such as https://app.example.com (no path, no *)')
+    .refine(
+      (v) =>
+        v.split(',').every((o) => {
+          const t = o.trim();
+          if (!t) return true;
+          try {
+            return new URL(t).origin === t;
+          } catch {
+            return false;
+          }
+        }),
+      'comma-separated origins such as https://app.example.com (no path, no *)',
+    )
     .optional(),
   BODY_LIMIT: z
     .string()
@@ -74,7 +90,10 @@ export const coreSchema = z.object({
    * its high-water mark after a burst. Sized by measurement in docs/performance.md (memory).
    */
   WORKER_V8_FLAGS: workerV8Flags,
-  TASK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lowercase letters, digits and dashes only').default(''),
+  TASK_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'lowercase letters, digits and dashes only')
+    .default(''),
 
   SANDBOX_PORT: envPort.default(4010),
   SANDBOX_URL: envUrl.default('http://127.0.0.1:4010'),

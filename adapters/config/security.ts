@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { parseKeyring } from '../crypto/keyring';
 
 export const keyring = (minBytes: number) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { envUrl } from './schema';
 
 /** SendGrid email: the notifications worker sends; the API verifies signed event webhooks. */

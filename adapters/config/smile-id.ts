@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { envUrl } from './schema';
 
 /** Smile ID Enhanced KYC (BVN/NIN lookups), called by the kyc worker. */

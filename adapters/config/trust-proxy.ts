@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+
 import { z } from 'zod';
 
 const NAMED = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -23,10 +24,16 @@ export const trustProxySchema = z
   .transform((v, ctx): number | false | string => {
     if (/^\d+$/.test(v)) return Number(v);
     if (v === 'false' || v === 'none') return false;
-    const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
+    const parts = v
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const bad = parts.filter((p) => !isAddressOrSubnet(p));
     if (!parts.length || bad.length) {
-      ctx.addIssue({ code: 'custom', message: `expected a hop count, "none", or addresses/subnets/loopback/linklocal/uniquelocal (not: ${bad.join(', ') || v})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a hop count, "none", or addresses/subnets/loopback/linklocal/uniquelocal (not: ${bad.join(', ') || v})`,
+      });
       return z.NEVER;
     }
     return parts.join(',');

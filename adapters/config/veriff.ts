@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { envUrl } from './schema';
 
 /** Veriff (identity sessions): the kyc worker calls it; the API verifies its webhooks. */

@@ -1,14 +1,20 @@
 import { z } from 'zod';
+
 import { envPositiveInt } from './schema';
 
 // "email@24h,sms@72h,push@120h": channel@hours after the request was created.
 const ladder = z
   .string()
-  .regex(/^(email|sms|push)@\d+(\.\d+)?h(,(email|sms|push)@\d+(\.\d+)?h)*$/, 'expected channel@<hours>h entries, e.g. email@24h,sms@72h')
-  .transform((v) => v.split(',').map((step) => {
-    const [channel, hours] = step.split('@');
-    return { channel: channel as 'email' | 'sms' | 'push', afterMinutes: Math.round(parseFloat(hours) * 60) };
-  }));
+  .regex(
+    /^(email|sms|push)@\d+(\.\d+)?h(,(email|sms|push)@\d+(\.\d+)?h)*$/,
+    'expected channel@<hours>h entries, e.g. email@24h,sms@72h',
+  )
+  .transform((v) =>
+    v.split(',').map((step) => {
+      const [channel, hours] = step.split('@');
+      return { channel: channel as 'email' | 'sms' | 'push', afterMinutes: Math.round(parseFloat(hours) * 60) };
+    }),
+  );
 
 /**
  * BVN/NIN verification requests. Every value here is a service default; an organization may
@@ -28,6 +34,4 @@ export const verificationSchema = z.object({
   VERIFICATION_SWEEP_CRON: z.string().min(9).default('0 7 * * *'),
   /** Pause of the analytics roller (docs/analytics.md) when the outbox is empty. */
   ANALYTICS_ROLL_INTERVAL_MS: envPositiveInt.max(600_000).default(2000),
-
-
 });

@@ -7,7 +7,10 @@ export interface Keyring {
 
 export function parseKeyring(value: string, minBytes: number): Keyring {
   const keys = new Map<string, Buffer>();
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const idx = part.indexOf(':');
     if (idx <= 0) throw new Error('expected kid:base64key entries separated by commas');
     const kid = part.slice(0, idx);

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+
 import type { Config } from '../config';
 
 // Keyed digests for onboarding, each under its own subkey derived from the active PII key, so
@@ -44,6 +45,10 @@ export function registrationUserId(config: Keys, email: string): string {
 
 /** Fingerprint of a registration request: equal only for a retry of the very same request. */
 export function registrationFingerprint(config: Keys, body: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, body[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(body)
+      .sort()
+      .map((k) => [k, body[k]]),
+  );
   return hmacHex(subkey(config, 'fingerprint'), canonical);
 }

@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+
 import { aesKey, type Keyring } from './keyring';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+
 import type { Models } from '../models';
 import { isDuplicateKeyError } from '../models/duplicate-key';
-import { slugify } from './create-user';
 import { updateUser } from '../models/user-writes';
+import { slugify } from './create-user';
 
 /**
  * The id an organization registered by name gets: derived from its slug, so every registration
@@ -14,7 +15,8 @@ export function organizationIdForSlug(slug: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export type ClaimResult = { ok: true; organizationId: string } | { ok: false; reason: 'ORG_NAME_TAKEN' | 'ORG_NAME_INVALID' };
+export type ClaimResult =
+  { ok: true; organizationId: string } | { ok: false; reason: 'ORG_NAME_TAKEN' | 'ORG_NAME_INVALID' };
 
 export interface ClaimOptions {
   now: Date;
@@ -48,16 +50,25 @@ export async function claimOrganization(
   const existing = await models.Organization.findById(_id, { createdBy: 1, createdAt: 1 }).lean();
   if (existing?.createdBy === creatorId) return { ok: true, organizationId: _id };
   if (!existing?.createdBy) return { ok: false, reason: 'ORG_NAME_TAKEN' };
-  const holder = await models.User.findById(existing.createdBy, { emailVerifiedAt: 1, updatedAt: 1, tenantId: 1 }).lean();
+  const holder = await models.User.findById(existing.createdBy, {
+    emailVerifiedAt: 1,
+    updatedAt: 1,
+    tenantId: 1,
+  }).lean();
   const since = new Date((holder?.updatedAt as Date | undefined) ?? existing.createdAt ?? opts.now).getTime();
   const lapsed = !holder?.emailVerifiedAt && opts.now.getTime() - since > opts.unconfirmedLapseMs;
   if (!lapsed) return { ok: false, reason: 'ORG_NAME_TAKEN' };
-  const taken = await models.Organization.updateOne({ _id, createdBy: existing.createdBy }, { $set: { createdBy: creatorId, name: name.trim() } });
+  const taken = await models.Organization.updateOne(
+    { _id, createdBy: existing.createdBy },
+    { $set: { createdBy: creatorId, name: name.trim() } },
+  );
   if (taken.modifiedCount !== 1) return { ok: false, reason: 'ORG_NAME_TAKEN' };
   if (holder) {
     // Still unconfirmed (checked on the locked record): it never was, and now is not, this organization's admin.
     await updateUser(models, holder._id, (current) =>
-      current.emailVerifiedAt || current.tenantId !== _id ? null : { $set: { tenantId: null, role: 'retail', userType: 'user', staffRole: null } },
+      current.emailVerifiedAt || current.tenantId !== _id
+        ? null
+        : { $set: { tenantId: null, role: 'retail', userType: 'user', staffRole: null } },
     );
   }
   return { ok: true, organizationId: _id };

@@ -1,7 +1,7 @@
-import type { Models } from '../models';
-import type { UserDoc } from '../models/user';
-import { isDuplicateKeyError } from '../models/duplicate-key';
 import { noteAnalyticsChange } from '../analytics/analytics-outbox';
+import type { Models } from '../models';
+import { isDuplicateKeyError } from '../models/duplicate-key';
+import type { UserDoc } from '../models/user';
 
 export class EmailTakenError extends Error {
   constructor() {
@@ -11,7 +11,10 @@ export class EmailTakenError extends Error {
 }
 
 /** Inserts a user; the unique email index (not a prior lookup) decides races between creators. */
-export async function createUser(models: Pick<Models, 'User' | 'AnalyticsOutbox'>, fields: Partial<UserDoc> & { email: string }): Promise<UserDoc> {
+export async function createUser(
+  models: Pick<Models, 'User' | 'AnalyticsOutbox'>,
+  fields: Partial<UserDoc> & { email: string },
+): Promise<UserDoc> {
   try {
     const doc = await models.User.create({ ...fields, email: fields.email.trim().toLowerCase() });
     await noteAnalyticsChange(models, 'user', doc._id);

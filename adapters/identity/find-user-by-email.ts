@@ -18,7 +18,10 @@ export async function findUserByEmail(
   projection?: Record<string, 1>,
 ): Promise<UserDoc | null> {
   const normalised = email.trim().toLowerCase();
-  const byId = (await models.User.findById(registrationUserId(config, normalised), projection && { ...projection, email: 1 }).lean()) as UserDoc | null;
+  const byId = (await models.User.findById(
+    registrationUserId(config, normalised),
+    projection && { ...projection, email: 1 },
+  ).lean()) as UserDoc | null;
   if (byId?.email === normalised) return byId;
   return (await models.User.findOne({ email: normalised }, projection).lean()) as UserDoc | null;
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Models } from '../models';
+
 import { tokenDigest } from '../crypto/token-digest';
+import type { Models } from '../models';
 
 type InvitationModels = Pick<Models, 'OrgInvitation'>;
 
@@ -22,7 +23,13 @@ const parse = (code: string) => /^inv_([0-9a-f]{32})\.([A-Za-z0-9_-]{32})$/.exec
  * (malformed, unknown, another tenant's, wrong secret, revoked, expired, used up): callers give one
  * answer for all of them. A repeat by the same registrant (a retried request) claims nothing more.
  */
-export async function claimOrgInvitation(models: InvitationModels, code: string, tenantId: string, userId: string, now: Date): Promise<'claimed' | 'repeat' | false> {
+export async function claimOrgInvitation(
+  models: InvitationModels,
+  code: string,
+  tenantId: string,
+  userId: string,
+  now: Date,
+): Promise<'claimed' | 'repeat' | false> {
   const m = parse(code);
   if (!m) return false;
   const [, id, secret] = m;
@@ -31,7 +38,10 @@ export async function claimOrgInvitation(models: InvitationModels, code: string,
   if (!timingSafeEqual(Buffer.from(inv.secretDigest, 'hex'), Buffer.from(tokenDigest(secret), 'hex'))) return false;
   const live = { _id: id, revokedAt: null, expiresAt: { $gt: now } };
   if (inv.claimedBy.includes(userId)) return (await models.OrgInvitation.exists(live)) !== null ? 'repeat' : false;
-  const claimed = await models.OrgInvitation.updateOne({ ...live, remaining: { $gt: 0 } }, { $inc: { remaining: -1 }, $push: { claimedBy: userId } });
+  const claimed = await models.OrgInvitation.updateOne(
+    { ...live, remaining: { $gt: 0 } },
+    { $inc: { remaining: -1 }, $push: { claimedBy: userId } },
+  );
   return claimed.modifiedCount === 1 ? 'claimed' : false;
 }
 
@@ -39,5 +49,8 @@ export async function claimOrgInvitation(models: InvitationModels, code: string,
 export async function releaseOrgInvitation(models: InvitationModels, code: string, userId: string): Promise<void> {
   const m = parse(code);
   if (!m) return;
-  await models.OrgInvitation.updateOne({ _id: m[1], claimedBy: userId }, { $inc: { remaining: 1 }, $pull: { claimedBy: userId } });
+  await models.OrgInvitation.updateOne(
+    { _id: m[1], claimedBy: userId },
+    { $inc: { remaining: 1 }, $pull: { claimedBy: userId } },
+  );
 }

@@ -1,4 +1,5 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+
 import type { Config } from '../config';
 import type { Models } from '../models';
 import { isDuplicateKeyError } from '../models/duplicate-key';
@@ -47,7 +48,14 @@ export async function mintPasswordResetCode(
   const codeId = randomUUID();
   const kid = config.PII_ENCRYPTION_KEYS.activeKid;
   const expiresAt = new Date(now.getTime() + config.PASSWORD_RESET_CODE_TTL_MINUTES * 60_000);
-  const doc = { codeId, digest: codeDigest(config, kid, input.userId, codeId, code)!, kid, notificationId: input.notificationId, createdAt: now, expiresAt };
+  const doc = {
+    codeId,
+    digest: codeDigest(config, kid, input.userId, codeId, code)!,
+    kid,
+    notificationId: input.notificationId,
+    createdAt: now,
+    expiresAt,
+  };
   // A whole-document replace by `_id`; two racing first inserts meet a duplicate key, then replace.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -85,7 +93,11 @@ export async function redeemPasswordResetCode(
   if (!doc || doc.expiresAt.getTime() <= now.getTime()) return { ok: false };
   const prefix = `password-reset-attempt:${doc.codeId}`;
   const max = config.PASSWORD_RESET_MAX_ATTEMPTS;
-  const slot = await insertNextSlot(models.RateLimitSlot, prefix, { from: 1, max, fields: { window: prefix, expiresAt: doc.expiresAt } });
+  const slot = await insertNextSlot(models.RateLimitSlot, prefix, {
+    from: 1,
+    max,
+    fields: { window: prefix, expiresAt: doc.expiresAt },
+  });
   if (slot > max) return { ok: false };
   const expected = codeDigest(config, doc.kid, user._id, doc.codeId, input.code);
   if (!expected || !timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(doc.digest, 'hex'))) return { ok: false };

@@ -1,8 +1,9 @@
-import { updateUser } from '../models/user-writes';
 import { randomBytes } from 'node:crypto';
-import { tokenDigest } from '../crypto/token-digest';
+
 import type { Config } from '../config';
+import { tokenDigest } from '../crypto/token-digest';
 import type { Models } from '../models';
+import { updateUser } from '../models/user-writes';
 import { recordPasswordEvent } from './password-audit';
 
 type SetupModels = Pick<Models, 'PasswordSetupToken' | 'AuditEvent' | 'User' | 'DocumentLock'>;
@@ -12,7 +13,10 @@ export const passwordSetupPage = (config: Pick<Config, 'PASSWORD_SETUP_URL' | 'A
   config.PASSWORD_SETUP_URL ?? `${config.API_PUBLIC_URL.replace(/\/$/, '')}/set-password`;
 
 /** The link carrying `token`. */
-export function passwordSetupLink(config: Pick<Config, 'PASSWORD_SETUP_URL' | 'API_PUBLIC_URL'>, token: string): string {
+export function passwordSetupLink(
+  config: Pick<Config, 'PASSWORD_SETUP_URL' | 'API_PUBLIC_URL'>,
+  token: string,
+): string {
   const url = new URL(passwordSetupPage(config));
   url.searchParams.set('token', token);
   return url.toString();
@@ -38,7 +42,8 @@ export async function issuePasswordSetupToken(
   return { token, expiresAt };
 }
 
-export type RedeemResult = { ok: true; userId: string } | { ok: false; reason: 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'TOKEN_USED' };
+export type RedeemResult =
+  { ok: true; userId: string } | { ok: false; reason: 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'TOKEN_USED' };
 
 /**
  * Sets the password of the token's user, once. Single use is the insert of the audit event whose
@@ -82,6 +87,7 @@ export async function redeemPasswordSetupToken(
     return write;
   });
   if (!result) return { ok: false, reason: 'INVALID_TOKEN' };
-  if (result.after.passwordSetupDigest !== digest || result.before.passwordSetupDigest === digest) return { ok: false, reason: 'TOKEN_USED' };
+  if (result.after.passwordSetupDigest !== digest || result.before.passwordSetupDigest === digest)
+    return { ok: false, reason: 'TOKEN_USED' };
   return { ok: true, userId: doc.userId };
 }

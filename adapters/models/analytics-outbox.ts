@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * "Something analytics counts has changed": one insert per write that changes a user's counted

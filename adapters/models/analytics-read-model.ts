@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 
 /**
  * Analytics read models (see docs/analytics.md). All three are written by ONE writer (the
@@ -13,16 +13,22 @@ import { Schema, type Connection } from 'mongoose';
  *   projections and note ids. Applying it is idempotent (whole-document replaces), so a crash
  *   between "write counters" and "delete notes" is finished by the next round, never counted twice.
  */
-const counterSchema = new Schema({ _id: { type: String, required: true }, j: { type: String }, m: { type: Schema.Types.Mixed } }, {
-  collection: 'analyticsCounters',
-  versionKey: false,
-  minimize: false,
-});
-const projectionSchema = new Schema({ _id: { type: String, required: true }, f: { type: Schema.Types.Mixed, required: true } }, {
-  collection: 'analyticsProjections',
-  versionKey: false,
-  minimize: false,
-});
+const counterSchema = new Schema(
+  { _id: { type: String, required: true }, j: { type: String }, m: { type: Schema.Types.Mixed } },
+  {
+    collection: 'analyticsCounters',
+    versionKey: false,
+    minimize: false,
+  },
+);
+const projectionSchema = new Schema(
+  { _id: { type: String, required: true }, f: { type: Schema.Types.Mixed, required: true } },
+  {
+    collection: 'analyticsProjections',
+    versionKey: false,
+    minimize: false,
+  },
+);
 const journalSchema = new Schema(
   {
     _id: { type: String, required: true },

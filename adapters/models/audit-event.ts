@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * Append-only audit trail: who changed what about whom, from → to, why. Never updated or
@@ -23,7 +24,15 @@ const auditEventSchema = new Schema(
 );
 auditEventSchema.index({ tenantId: 1, at: -1 });
 
-for (const op of ['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany', 'findOneAndDelete', 'replaceOne'] as const) {
+for (const op of [
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'deleteOne',
+  'deleteMany',
+  'findOneAndDelete',
+  'replaceOne',
+] as const) {
   auditEventSchema.pre(op, () => {
     throw new Error('audit events are append-only');
   });

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * Which user a Bridge object belongs to, keyed `kyc_link:<id>` or `customer:<id>`: Bridge

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+
 import { CASE_KINDS } from '../../domain/contracts/cases.contract';
 
 /**
@@ -12,7 +13,11 @@ const caseSchema = new Schema(
   {
     _id: { type: String, required: true },
     kind: { type: String, enum: CASE_KINDS, required: true },
-    subjectType: { type: String, enum: ['user', 'verificationRequest', 'webhookEvent', 'notification'], required: true },
+    subjectType: {
+      type: String,
+      enum: ['user', 'verificationRequest', 'webhookEvent', 'notification'],
+      required: true,
+    },
     subjectId: { type: String, required: true },
     tenantId: { type: String, default: null },
     /** The user the case is about (null for a webhook nobody could be found for). */

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+
 import { isDuplicateKeyError } from './duplicate-key';
 
 const deviceSchema = new Schema(
@@ -76,7 +77,10 @@ const versionId = (userId: string, version: number) => `${userId}#v${version}`;
  * write can land late); the versions written after it are found by `_id` probes, so the answer is
  * the newest claimed version even while an edit is half-done.
  */
-export async function readUserDevices(models: DeviceModels, userId: string): Promise<{ version: number; devices: DeviceEntry[] }> {
+export async function readUserDevices(
+  models: DeviceModels,
+  userId: string,
+): Promise<{ version: number; devices: DeviceEntry[] }> {
   const hint = await models.UserDevices.findById(userId).lean();
   let version = hint?.version ?? 0;
   let devices = (hint?.devices ?? []) as DeviceEntry[];
@@ -106,7 +110,12 @@ export async function editUserDevices(
     const next = edit(devices);
     if (!next) return devices;
     try {
-      await models.DeviceListVersion.create({ _id: versionId(userId, version + 1), userId, version: version + 1, devices: next });
+      await models.DeviceListVersion.create({
+        _id: versionId(userId, version + 1),
+        userId,
+        version: version + 1,
+        devices: next,
+      });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       // Lost to a concurrent edit: back off a little (jittered, so racers spread out) and retry.

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection } from 'mongoose';
+
+import { type Connection, Schema } from 'mongoose';
+
 import { isDuplicateKeyError } from './duplicate-key';
 
 /**
@@ -68,7 +70,12 @@ export interface LockOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `fn` while holding the write lock `key`; `fn` should be a few database operations. */
-export async function withDocumentLock<T>(locks: DocumentLockModel, key: string, fn: (hold: LockHold) => Promise<T>, opts: LockOptions = {}): Promise<T> {
+export async function withDocumentLock<T>(
+  locks: DocumentLockModel,
+  key: string,
+  fn: (hold: LockHold) => Promise<T>,
+  opts: LockOptions = {},
+): Promise<T> {
   const owner = randomUUID();
   const leaseMs = opts.leaseMs ?? 15_000;
   const giveUpAt = Date.now() + (opts.waitMs ?? 10_000);
@@ -105,13 +112,16 @@ export async function withDocumentLock<T>(locks: DocumentLockModel, key: string,
     if (res.matchedCount === 1) leaseEndsAt = Math.max(leaseEndsAt, at + leaseMs);
     else takenOver = true;
   };
-  const renewal = setInterval(() => {
-    if (renewing) return; // one at a time: a slow database does not pile renewals up
-    renewing = true;
-    renew()
-      .catch(() => undefined)
-      .finally(() => (renewing = false));
-  }, Math.max(1, Math.floor(leaseMs / 3)));
+  const renewal = setInterval(
+    () => {
+      if (renewing) return; // one at a time: a slow database does not pile renewals up
+      renewing = true;
+      renew()
+        .catch(() => undefined)
+        .finally(() => (renewing = false));
+    },
+    Math.max(1, Math.floor(leaseMs / 3)),
+  );
   renewal.unref();
   const hold: LockHold = {
     assertHeld() {

@@ -1,11 +1,12 @@
 import type { Connection } from 'mongoose';
+
 import { analyticsOutboxModel } from './analytics-outbox';
 import { analyticsCounterModel, analyticsJournalModel, analyticsProjectionModel } from './analytics-read-model';
 import { apiClientModel } from './api-client';
 import { auditEventModel } from './audit-event';
 import { authSessionModel } from './auth-session';
-import { caseActionModel, caseModel, caseQueueModel } from './case';
 import { bridgeObjectOwnerModel } from './bridge-object-owner';
+import { caseActionModel, caseModel, caseQueueModel } from './case';
 import { deviceListVersionModel, userDevicesModel } from './device';
 import { documentLockModel } from './document-lock';
 import { kycCatalogModel } from './kyc-catalog';
@@ -13,22 +14,22 @@ import { notificationModel } from './notification';
 import { notificationDeliveryModel } from './notification-delivery';
 import { notificationDeliveryEventModel } from './notification-delivery-event';
 import { notificationPreferenceModel } from './notification-preference';
-import { serviceTokenModel } from './service-token';
-import { organizationModel } from './organization';
 import { orgInvitationModel } from './org-invitation';
+import { organizationModel } from './organization';
 import { partnerKycSubmissionModel } from './partner-kyc-submission';
 import { passwordResetCodeModel } from './password-reset-code';
 import { passwordSetupTokenModel } from './password-setup-token';
 import { pendingRegistrationModel } from './pending-registration';
 import { rateLimitSlotModel } from './rate-limit-slot';
 import { refreshTokenModel } from './refresh-token';
+import { serviceTokenModel } from './service-token';
 import { systemProbeModel } from './system-probe';
 import { transactionModel } from './transaction';
 import { userModel } from './user';
+import { verificationRequestModel } from './verification-request';
 import { webhookDeliveryModel } from './webhook-delivery';
 import { webhookEventModel } from './webhook-event';
 import { webhookPendingSignalModel } from './webhook-pending-signal';
-import { verificationRequestModel } from './verification-request';
 
 /** Every model bound to one connection; passed around as `models` instead of mongoose globals. */
 export function createModels(conn: Connection) {

@@ -1,5 +1,6 @@
 import type { Model, QueryOptions, UpdateQuery } from 'mongoose';
-import { withDocumentLock, type DocumentLockModel, type LockOptions } from './document-lock';
+
+import { type DocumentLockModel, type LockOptions, withDocumentLock } from './document-lock';
 
 export interface LockedUpdateOptions {
   runValidators?: boolean;
@@ -49,6 +50,11 @@ export async function writeById<D>(
   update: UpdateQuery<D>,
   opts: Pick<LockedUpdateOptions, 'runValidators' | 'upsert'> = {},
 ): Promise<D | null> {
-  const options: QueryOptions = { new: true, lean: true, runValidators: opts.runValidators ?? false, upsert: opts.upsert ?? false };
+  const options: QueryOptions = {
+    new: true,
+    lean: true,
+    runValidators: opts.runValidators ?? false,
+    upsert: opts.upsert ?? false,
+  };
   return (await model.findOneAndUpdate({ _id: id }, update, options)) as D | null;
 }

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 export const DELIVERY_OUTCOMES = ['sent', 'delivered', 'failed'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
@@ -32,7 +32,10 @@ const notificationDeliveryEventSchema = new Schema(
 // MongoDB; FerretDB scans either way.
 notificationDeliveryEventSchema.index({ kind: 1, createdAt: 1 });
 
-export type NotificationDeliveryEventDoc = InferSchemaType<typeof notificationDeliveryEventSchema> & { _id: string; createdAt: Date };
+export type NotificationDeliveryEventDoc = InferSchemaType<typeof notificationDeliveryEventSchema> & {
+  _id: string;
+  createdAt: Date;
+};
 
 export function notificationDeliveryEventModel(conn: Connection) {
   return conn.model('NotificationDeliveryEvent', notificationDeliveryEventSchema);

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+
 import { CHANNELS } from '../../domain/contracts/notify.contract';
 
 /** What a reader sees for one delivery: the attempt state, overridden by any recorded outcome. */
@@ -29,7 +30,11 @@ const notificationDeliverySchema = new Schema(
   { collection: 'notificationDeliveries', timestamps: true, versionKey: false },
 );
 
-export type NotificationDeliveryDoc = InferSchemaType<typeof notificationDeliverySchema> & { _id: string; createdAt: Date; updatedAt: Date };
+export type NotificationDeliveryDoc = InferSchemaType<typeof notificationDeliverySchema> & {
+  _id: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 export function notificationDeliveryModel(conn: Connection) {
   return conn.model('NotificationDelivery', notificationDeliverySchema);

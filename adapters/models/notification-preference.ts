@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * Per-user channel consent, in its own collection keyed by userId (the users collection belongs
@@ -16,7 +16,10 @@ const notificationPreferenceSchema = new Schema(
   { collection: 'notificationPreferences', timestamps: true, versionKey: false },
 );
 
-export type NotificationPreferenceDoc = InferSchemaType<typeof notificationPreferenceSchema> & { _id: string; updatedAt: Date };
+export type NotificationPreferenceDoc = InferSchemaType<typeof notificationPreferenceSchema> & {
+  _id: string;
+  updatedAt: Date;
+};
 
 export function notificationPreferenceModel(conn: Connection) {
   return conn.model('NotificationPreference', notificationPreferenceSchema);

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+
 import { CHANNELS, NOTIFICATION_EVENTS } from '../../domain/contracts/notify.contract';
 
 /** One requested message (event + recipient); its per-channel outcomes live in notificationDeliveries. */

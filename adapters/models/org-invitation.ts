@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * A bank's invitation for its own customers to self-register into its tenant as retail members
@@ -21,7 +21,12 @@ const orgInvitationSchema = new Schema(
     revokedAt: { type: Date, default: null },
     createdBy: { type: String, required: true },
   },
-  { collection: 'orgInvitations', timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: false },
+  {
+    collection: 'orgInvitations',
+    timestamps: { createdAt: true, updatedAt: false },
+    versionKey: false,
+    minimize: false,
+  },
 );
 
 export type OrgInvitationDoc = InferSchemaType<typeof orgInvitationSchema> & { _id: string; createdAt: Date };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 // Organizations are the tenants: seed 000's org and seed 002's tenant are the same record.
 const organizationSchema = new Schema(

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * A set-password link sent in a staff welcome email. Only the SHA-256 digest of the token is the

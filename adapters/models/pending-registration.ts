@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * How long a pending registration may wait for its run. The run's first activity reads it within
@@ -34,7 +34,9 @@ const pendingRegistrationSchema = new Schema(
     statics: {
       /** Deletes pending registrations older than PENDING_REGISTRATION_TTL_MS at `now`, except `keep`; how many went. */
       async sweepExpired(now: Date, keep?: string): Promise<number> {
-        const filter: Record<string, unknown> = { createdAt: { $lt: new Date(now.getTime() - PENDING_REGISTRATION_TTL_MS) } };
+        const filter: Record<string, unknown> = {
+          createdAt: { $lt: new Date(now.getTime() - PENDING_REGISTRATION_TTL_MS) },
+        };
         if (keep) filter._id = { $ne: keep };
         const { deletedCount } = await this.deleteMany(filter);
         return deletedCount ?? 0;

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * One counted hit of a fixed window: `_id` = `<window>#<n>`. Counting by inserting the next free

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * Refresh tokens, stored only as SHA-256 digests. Each is usable once: refreshing issues its

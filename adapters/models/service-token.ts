@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /** Credentials for internal systems. Only the SHA-256 of the (high-entropy) token is stored. */
 const serviceTokenSchema = new Schema(

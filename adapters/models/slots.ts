@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+
 import { isDuplicateKeyError } from './duplicate-key';
 
 /**

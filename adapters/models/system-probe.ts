@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 // A pipeline probe proves, end to end, that the API can start a workflow and that every worker
 // process is polling its task queue and can write to the database. Operators trigger it on demand.

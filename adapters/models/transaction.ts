@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 export const TRANSACTION_DIRECTIONS = ['onramp', 'offramp'] as const;
 export type TransactionDirection = (typeof TRANSACTION_DIRECTIONS)[number];

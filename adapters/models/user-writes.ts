@@ -1,5 +1,6 @@
 import type { UpdateQuery } from 'mongoose';
-import { withDocumentLock, type DocumentLockModel, type LockOptions } from './document-lock';
+
+import { type DocumentLockModel, type LockOptions, withDocumentLock } from './document-lock';
 import { updateLocked, writeById } from './locked-update';
 import type { UserDoc, UserModel } from './user';
 
@@ -25,13 +26,40 @@ interface WriteOptions {
  * the record after; a decision gives the record before and after. Null: no such user.
  * test/unit/user-writes-single-path.test.ts refuses direct user updates elsewhere.
  */
-export function updateUser(models: UserWriteModels, userId: string, change: UserDecision, opts?: WriteOptions): Promise<{ before: UserDoc; after: UserDoc } | null>;
-export function updateUser(models: UserWriteModels, userId: string, change: UserUpdate, opts?: WriteOptions): Promise<{ after: UserDoc } | null>;
-export async function updateUser(models: UserWriteModels, userId: string, change: UserDecision | UserUpdate, opts: WriteOptions = {}) {
+export function updateUser(
+  models: UserWriteModels,
+  userId: string,
+  change: UserDecision,
+  opts?: WriteOptions,
+): Promise<{ before: UserDoc; after: UserDoc } | null>;
+export function updateUser(
+  models: UserWriteModels,
+  userId: string,
+  change: UserUpdate,
+  opts?: WriteOptions,
+): Promise<{ after: UserDoc } | null>;
+export async function updateUser(
+  models: UserWriteModels,
+  userId: string,
+  change: UserDecision | UserUpdate,
+  opts: WriteOptions = {},
+) {
   if (typeof change !== 'function') {
-    const after = await withDocumentLock(models.DocumentLock, `user:${userId}`, () => writeById<UserDoc>(models.User, userId, change, opts), opts.lock);
+    const after = await withDocumentLock(
+      models.DocumentLock,
+      `user:${userId}`,
+      () => writeById<UserDoc>(models.User, userId, change, opts),
+      opts.lock,
+    );
     return after ? { after } : null;
   }
-  const { before, after } = await updateLocked<UserDoc>(models.User, models.DocumentLock, 'user', userId, (current) => change(current!), opts);
+  const { before, after } = await updateLocked<UserDoc>(
+    models.User,
+    models.DocumentLock,
+    'user',
+    userId,
+    (current) => change(current!),
+    opts,
+  );
   return before && after ? { before, after } : null;
 }

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { ID_TYPES, KYC_LEVELS, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES } from '../../domain/vocabulary/users';
+
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+
+import {
+  ID_TYPES,
+  KYC_LEVELS,
+  STAFF_ROLES,
+  USER_ROLES,
+  USER_STATUSES,
+  USER_TYPES,
+} from '../../domain/vocabulary/users';
 
 const addressSchema = new Schema(
   { line1: String, line2: String, city: String, state: String, postalCode: String, country: String },

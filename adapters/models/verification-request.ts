@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-import { IDENTITY_NUMBER_TYPES, VERIFICATION_STATUSES, type VerificationStatus } from '../../domain/contracts/verification-request.contract';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
+
+import {
+  IDENTITY_NUMBER_TYPES,
+  VERIFICATION_STATUSES,
+  type VerificationStatus,
+} from '../../domain/contracts/verification-request.contract';
 /** Waiting for the user: a submission is accepted in these (failed only while canResubmit). */
 export const AWAITING_STATUSES: VerificationStatus[] = ['created', 'notified', 'failed'];
 export const IN_PROGRESS_STATUSES: VerificationStatus[] = ['submitted', 'verifying'];
 
 const transitionSchema = new Schema(
-  { status: { type: String, enum: VERIFICATION_STATUSES, required: true }, at: { type: Date, required: true }, reason: { type: String, default: null } },
+  {
+    status: { type: String, enum: VERIFICATION_STATUSES, required: true },
+    at: { type: Date, required: true },
+    reason: { type: String, default: null },
+  },
   { _id: false },
 );
 // Only the sealed value (field cipher, AAD = request id) and the last 3 digits are ever stored.
-const sealedNumberSchema = new Schema({ sealed: { type: String, required: true }, last3: { type: String, required: true } }, { _id: false });
+const sealedNumberSchema = new Schema(
+  { sealed: { type: String, required: true }, last3: { type: String, required: true } },
+  { _id: false },
+);
 
 /**
  * A BVN/NIN verification request. The workflow `verification-request-<_id>` owns every status
@@ -45,7 +57,11 @@ const verificationRequestSchema = new Schema(
 );
 verificationRequestSchema.index({ tenantId: 1, status: 1, dueAt: 1 });
 
-export type VerificationRequestDoc = InferSchemaType<typeof verificationRequestSchema> & { _id: string; createdAt: Date; updatedAt: Date };
+export type VerificationRequestDoc = InferSchemaType<typeof verificationRequestSchema> & {
+  _id: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 export const openLock = (userId: string) => userId;
 export const closedLock = (requestId: string) => `closed:${requestId}`;

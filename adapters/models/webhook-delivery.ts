@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * A repeated delivery of a provider webhook: `_id` = `<webhook event id>#<n>` (n ≥ 2; the first
@@ -21,6 +21,9 @@ export function webhookDeliveryModel(conn: Connection) {
 }
 
 /** How many times the provider delivered an event: its webhookEvents document plus one row per repeat. */
-export async function countWebhookDeliveries(model: ReturnType<typeof webhookDeliveryModel>, eventId: string): Promise<number> {
+export async function countWebhookDeliveries(
+  model: ReturnType<typeof webhookDeliveryModel>,
+  eventId: string,
+): Promise<number> {
   return 1 + (await model.countDocuments({ eventId }));
 }

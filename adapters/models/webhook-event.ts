@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * Inbox of provider webhooks. `_id` is the provider's event identity, so a duplicate delivery

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 
 /**
  * A provider webhook acknowledged but not yet signalled to its workflow: `_id` = the inbox event's

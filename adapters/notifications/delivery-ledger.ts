@@ -1,10 +1,14 @@
+import { type Channel, CHANNELS } from '../../domain/contracts/notify.contract';
 import { ActivityFailures } from '../../domain/failures/catalog';
 import type { Models } from '../models';
-import type { DeliveryStatus } from '../models/notification-delivery';
-import { DELIVERY_OUTCOMES, type DeliveryOutcome, type NotificationDeliveryEventDoc } from '../models/notification-delivery-event';
-import { CHANNELS, type Channel } from '../../domain/contracts/notify.contract';
-import { PermanentChannelError, RejectedByProvider, type SentMessage } from './channel';
 import { isDuplicateKeyError } from '../models/duplicate-key';
+import type { DeliveryStatus } from '../models/notification-delivery';
+import {
+  DELIVERY_OUTCOMES,
+  type DeliveryOutcome,
+  type NotificationDeliveryEventDoc,
+} from '../models/notification-delivery-event';
+import { PermanentChannelError, RejectedByProvider, type SentMessage } from './channel';
 
 export const deliveryKey = (notificationId: string, channel: Channel) => `${notificationId}.${channel}`;
 
@@ -41,12 +45,23 @@ export interface DeliveryView {
   updatedAt: Date;
 }
 
-type Fact = Pick<NotificationDeliveryEventDoc, 'source'> & Partial<Pick<NotificationDeliveryEventDoc, 'providerMessageId' | 'providerStatus' | 'error'>>;
+type Fact = Pick<NotificationDeliveryEventDoc, 'source'> &
+  Partial<Pick<NotificationDeliveryEventDoc, 'providerMessageId' | 'providerStatus' | 'error'>>;
 
 /** Records a fact once; false when it was already there (the first reporter's version stands). */
-async function recordFact(models: LedgerModels, key: string, kind: DeliveryOutcome | `claim.${number}`, fact: Fact): Promise<boolean> {
+async function recordFact(
+  models: LedgerModels,
+  key: string,
+  kind: DeliveryOutcome | `claim.${number}`,
+  fact: Fact,
+): Promise<boolean> {
   try {
-    await models.NotificationDeliveryEvent.create({ _id: `${key}:${kind}`, deliveryKey: key, kind: kind.split('.')[0], ...fact });
+    await models.NotificationDeliveryEvent.create({
+      _id: `${key}:${kind}`,
+      deliveryKey: key,
+      kind: kind.split('.')[0],
+      ...fact,
+    });
     return true;
   } catch (err) {
     if (isDuplicateKeyError(err)) return false;
@@ -63,7 +78,9 @@ export async function readDelivery(models: LedgerModels, key: string): Promise<D
   if (!doc) return null;
   const [sent, delivered, failed] = facts;
   // `delivered` and `failed` are both final: the first one reported stands, a later contradiction does not.
-  const final = [delivered, failed].filter((f) => f !== null).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
+  const final = [delivered, failed]
+    .filter((f) => f !== null)
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
   const latest = final ?? sent;
   return {
     key,
@@ -74,15 +91,23 @@ export async function readDelivery(models: LedgerModels, key: string): Promise<D
     sentAt: sent?.createdAt ?? (final === delivered ? delivered?.createdAt : null) ?? null,
     providerMessageId: sent?.providerMessageId ?? delivered?.providerMessageId ?? failed?.providerMessageId ?? null,
     providerStatus: latest?.providerStatus ?? null,
-    error: final?.kind === 'failed' && final.error?.code ? { code: final.error.code, message: final.error.message ?? '' } : null,
+    error:
+      final?.kind === 'failed' && final.error?.code
+        ? { code: final.error.code, message: final.error.message ?? '' }
+        : null,
     fallbackFor: doc.fallbackFor ? (doc.fallbackFor.split(',') as Channel[]) : null,
     updatedAt: new Date(Math.max(doc.updatedAt.getTime(), ...facts.map((f) => f?.createdAt.getTime() ?? 0))),
   };
 }
 
 /** Every channel's delivery of one notification, by key (no query by `notificationId`, which FerretDB scans for). */
-export async function readNotificationDeliveries(models: LedgerModels, notificationId: string): Promise<DeliveryView[]> {
-  const views = await Promise.all([...CHANNELS].sort().map((c) => readDelivery(models, deliveryKey(notificationId, c))));
+export async function readNotificationDeliveries(
+  models: LedgerModels,
+  notificationId: string,
+): Promise<DeliveryView[]> {
+  const views = await Promise.all(
+    [...CHANNELS].sort().map((c) => readDelivery(models, deliveryKey(notificationId, c))),
+  );
   return views.filter((v): v is DeliveryView => v !== null);
 }
 
@@ -100,8 +125,14 @@ async function claim(deps: LedgerDeps, d: DeliveryRef): Promise<Claim> {
   const now = deps.now ?? (() => new Date());
   try {
     await NotificationDelivery.create({
-      _id: d.key, notificationId: d.notificationId, userId: d.userId, channel: d.channel,
-      status: 'sending', sendingAt: now(), attempts: 1, fallbackFor: d.fallbackFor?.join(',') ?? null,
+      _id: d.key,
+      notificationId: d.notificationId,
+      userId: d.userId,
+      channel: d.channel,
+      status: 'sending',
+      sendingAt: now(),
+      attempts: 1,
+      fallbackFor: d.fallbackFor?.join(',') ?? null,
     });
     return { claimed: true };
   } catch (err) {
@@ -109,19 +140,34 @@ async function claim(deps: LedgerDeps, d: DeliveryRef): Promise<Claim> {
   }
   const current = await readDelivery(deps.models, d.key);
   if (!current) throw new Error('delivery record vanished');
-  if (current.status === 'sent' || current.status === 'delivered') return { claimed: false, providerMessageId: current.providerMessageId };
+  if (current.status === 'sent' || current.status === 'delivered')
+    return { claimed: false, providerMessageId: current.providerMessageId };
   if (current.status === 'failed') {
-    throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', current.error?.message ?? 'failed', current.error?.code ?? 'FAILED');
+    throw ActivityFailures.create(
+      'PERMANENT_PROVIDER_ERROR',
+      current.error?.message ?? 'failed',
+      current.error?.code ?? 'FAILED',
+    );
   }
-  if (current.status === 'sending' && !d.idempotentProvider && now().getTime() - (current.sendingAt?.getTime() ?? 0) < deps.reconcileWindowMs) {
-    throw ActivityFailures.create('AWAITING_CONFIRMATION', 'An earlier attempt may have reached the provider; waiting for its callback');
+  if (
+    current.status === 'sending' &&
+    !d.idempotentProvider &&
+    now().getTime() - (current.sendingAt?.getTime() ?? 0) < deps.reconcileWindowMs
+  ) {
+    throw ActivityFailures.create(
+      'AWAITING_CONFIRMATION',
+      'An earlier attempt may have reached the provider; waiting for its callback',
+    );
   }
   const attempt = current.attempts + 1;
   if (!(await recordFact(deps.models, d.key, `claim.${attempt}`, { source: 'worker' }))) {
     throw ActivityFailures.create('CONCURRENT_ATTEMPT', 'Another attempt holds this delivery');
   }
   // Only the claim holder writes the record from here on, so a plain `_id` write is safe.
-  await NotificationDelivery.updateOne({ _id: d.key }, { $set: { status: 'sending', sendingAt: now(), attempts: attempt } });
+  await NotificationDelivery.updateOne(
+    { _id: d.key },
+    { $set: { status: 'sending', sendingAt: now(), attempts: attempt } },
+  );
   return { claimed: true };
 }
 
@@ -137,7 +183,11 @@ async function claim(deps: LedgerDeps, d: DeliveryRef): Promise<Claim> {
  * Every write on this path is an insert or a write by `_id` alone: both stay flat as the ledger
  * grows, on MongoDB and on FerretDB alike.
  */
-export async function sendOnce(deps: LedgerDeps, d: DeliveryRef, send: () => Promise<SentMessage>): Promise<{ providerMessageId: string | null; alreadySent: boolean }> {
+export async function sendOnce(
+  deps: LedgerDeps,
+  d: DeliveryRef,
+  send: () => Promise<SentMessage>,
+): Promise<{ providerMessageId: string | null; alreadySent: boolean }> {
   const c = await claim(deps, d);
   if (!c.claimed) return { providerMessageId: c.providerMessageId, alreadySent: true };
 
@@ -146,11 +196,15 @@ export async function sendOnce(deps: LedgerDeps, d: DeliveryRef, send: () => Pro
     sent = await send();
   } catch (err) {
     if (err instanceof PermanentChannelError) {
-      await recordFact(deps.models, d.key, 'failed', { source: 'worker', error: { code: err.code, message: err.message } });
+      await recordFact(deps.models, d.key, 'failed', {
+        source: 'worker',
+        error: { code: err.code, message: err.message },
+      });
       throw ActivityFailures.create('PERMANENT_PROVIDER_ERROR', err.message, err.code);
     }
     // The provider answered "no": nothing was sent, so the next attempt need not reconcile.
-    if (err instanceof RejectedByProvider) await deps.models.NotificationDelivery.updateOne({ _id: d.key }, { $set: { status: 'pending' } });
+    if (err instanceof RejectedByProvider)
+      await deps.models.NotificationDelivery.updateOne({ _id: d.key }, { $set: { status: 'pending' } });
     throw err;
   }
   // A fast status callback may have recorded `sent` first, with the same provider id: either stands.
@@ -166,7 +220,12 @@ export async function sendOnce(deps: LedgerDeps, d: DeliveryRef, send: () => Pro
 export async function recordProviderStatus(
   models: LedgerModels,
   key: string,
-  update: { status: DeliveryOutcome; providerStatus: string; providerMessageId?: string; error?: { code: string; message: string } },
+  update: {
+    status: DeliveryOutcome;
+    providerStatus: string;
+    providerMessageId?: string;
+    error?: { code: string; message: string };
+  },
 ): Promise<boolean> {
   // A key we never claimed can only be stale or misdirected: nothing to record against.
   if (!(await models.NotificationDelivery.exists({ _id: key }))) return false;

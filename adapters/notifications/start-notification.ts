@@ -1,12 +1,17 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { NOTIFY_WORKFLOW, notifyWorkflowId, type NotificationRequest } from '../../domain/contracts/notify.contract';
+
+import { type NotificationRequest, NOTIFY_WORKFLOW, notifyWorkflowId } from '../../domain/contracts/notify.contract';
 
 /**
  * Starts `notify-<notificationId>`; an id that already ran (or runs) is success, and a closed one
  * is never run again (REJECT_DUPLICATE), so repeating a request cannot send twice.
  */
-export async function startNotification(client: Client, taskQueue: string, req: NotificationRequest & { source?: string }): Promise<{ notificationId: string; started: boolean }> {
+export async function startNotification(
+  client: Client,
+  taskQueue: string,
+  req: NotificationRequest & { source?: string },
+): Promise<{ notificationId: string; started: boolean }> {
   try {
     await client.workflow.start(NOTIFY_WORKFLOW, {
       workflowId: notifyWorkflowId(req.notificationId),
@@ -19,7 +24,8 @@ export async function startNotification(client: Client, taskQueue: string, req: 
     });
     return { notificationId: req.notificationId, started: true };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { notificationId: req.notificationId, started: false };
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      return { notificationId: req.notificationId, started: false };
     throw err;
   }
 }

@@ -1,5 +1,5 @@
-import { BUILT_IN_CATALOGS } from '../../domain/partner-kyc/catalogs';
 import { CatalogError, catalogToJson, parseCatalog } from '../../domain/partner-kyc/catalog';
+import { BUILT_IN_CATALOGS } from '../../domain/partner-kyc/catalogs';
 import type { Catalog } from '../../domain/partner-kyc/types';
 import type { Models } from '../models';
 import { kycCatalogKey } from '../models/kyc-catalog';
@@ -32,7 +32,8 @@ function parseStored(record: { country: string; version: number; catalog: unknow
   }
 }
 
-const latestStored = async (models: CatalogModels, country: string) => (await models.KycCatalog.find({ country }).sort({ version: -1 }).limit(1).lean())[0] ?? null;
+const latestStored = async (models: CatalogModels, country: string) =>
+  (await models.KycCatalog.find({ country }).sort({ version: -1 }).limit(1).lean())[0] ?? null;
 
 /**
  * The catalog in force for a country: the highest version an operator stored, else the built-in
@@ -69,7 +70,10 @@ export async function newestStoredRefusal(models: CatalogModels, country: string
 }
 
 /** The catalog in force as stored JSON, without validating it (the ops CLI edits and prints it). */
-export async function currentCatalogJson(models: CatalogModels, country: string): Promise<Record<string, unknown> | null> {
+export async function currentCatalogJson(
+  models: CatalogModels,
+  country: string,
+): Promise<Record<string, unknown> | null> {
   const stored = await latestStored(models, country);
   if (stored) return stored.catalog as Record<string, unknown>;
   const builtIn = BUILT_IN_CATALOGS.get(country);
@@ -95,14 +99,26 @@ export async function catalogVersion(models: CatalogModels, country: string, ver
  * validates. Two operators saving at once: one insert wins, the other gets a duplicate-key error and
  * can retry on the new version.
  */
-export async function saveCatalogVersion(models: Pick<Models, 'KycCatalog' | 'AuditEvent'>, raw: unknown, actor: string, reason: string | null): Promise<Catalog> {
+export async function saveCatalogVersion(
+  models: Pick<Models, 'KycCatalog' | 'AuditEvent'>,
+  raw: unknown,
+  actor: string,
+  reason: string | null,
+): Promise<Catalog> {
   const country = (raw as { country?: unknown })?.country;
   if (typeof country !== 'string') throw new Error('the catalog needs a "country"');
   const stored = await latestStored(models, country);
   const previous = stored?.version ?? BUILT_IN_CATALOGS.get(country)?.version ?? null;
   const version = (previous ?? 0) + 1;
   const catalog = parseCatalog({ ...(raw as object), version });
-  await models.KycCatalog.create({ _id: kycCatalogKey(country, version), country, version, catalog: catalogToJson(catalog), actor, reason });
+  await models.KycCatalog.create({
+    _id: kycCatalogKey(country, version),
+    country,
+    version,
+    catalog: catalogToJson(catalog),
+    actor,
+    reason,
+  });
   await models.AuditEvent.create({
     actor,
     subject: kycCatalogKey(country, version),

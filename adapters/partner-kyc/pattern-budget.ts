@@ -1,4 +1,5 @@
 import vm from 'node:vm';
+
 import type { PatternTester } from '../../domain/partner-kyc/fields';
 
 /**

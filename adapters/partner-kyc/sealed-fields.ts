@@ -1,5 +1,5 @@
-import type { FieldCipher } from '../crypto/field-cipher';
 import type { CleanValue } from '../../domain/partner-kyc/fields';
+import type { FieldCipher } from '../crypto/field-cipher';
 
 /** A submission's fields sealed as one value, bound (AAD) to the submission id. */
 export const sealFields = (cipher: FieldCipher, submissionId: string, values: Record<string, CleanValue>) =>

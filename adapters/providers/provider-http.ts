@@ -4,7 +4,12 @@ import { ActivityFailures } from '../../domain/failures/catalog';
  * JSON POST to a provider. 4xx (except 408/429) is permanent: retrying the same request cannot
  * succeed. 5xx, 408, 429 and network errors are thrown as retryable for the provider profile.
  */
-export async function postProviderJson<T>(provider: string, url: string, headers: Record<string, string>, body: string): Promise<T> {
+export async function postProviderJson<T>(
+  provider: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

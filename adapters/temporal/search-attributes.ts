@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+
 import { SA } from '../../domain/search-attributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
@@ -40,7 +41,11 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
 }
 
 /** Adds the given keys (default: all). The time-skipping test server can add but not list them. */
-export async function addSearchAttributes(connection: Connection, namespace: string, keys = Object.values(SA)): Promise<void> {
+export async function addSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  keys = Object.values(SA),
+): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
     searchAttributes: Object.fromEntries(keys.map((k) => [k.name, GRPC_TYPE[k.type]!])),

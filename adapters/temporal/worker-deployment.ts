@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
+
 import type { Config } from '../config';
 
 // Worker Deployment Versioning (docs/architecture.md, "Versioning"): a workflow worker polls as one
@@ -41,9 +43,16 @@ export function workerDeploymentOptions(version: WorkerDeploymentVersion): Worke
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The task queues the server has seen this version's workers poll. */
-export async function versionTaskQueues(connection: Pick<Connection, 'workflowService'>, namespace: string, version: WorkerDeploymentVersion): Promise<string[]> {
+export async function versionTaskQueues(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  version: WorkerDeploymentVersion,
+): Promise<string[]> {
   try {
-    const res = await connection.workflowService.describeWorkerDeploymentVersion({ namespace, deploymentVersion: version });
+    const res = await connection.workflowService.describeWorkerDeploymentVersion({
+      namespace,
+      deploymentVersion: version,
+    });
     return [...new Set((res.workerDeploymentVersionInfo?.taskQueueInfos ?? []).map((q) => q.name ?? ''))];
   } catch (err) {
     if ((err as { code?: number }).code === 5) return []; // NOT_FOUND: no worker of it has polled yet
@@ -59,7 +68,13 @@ export async function versionTaskQueues(connection: Pick<Connection, 'workflowSe
  */
 export async function setCurrentVersion(
   connection: Pick<Connection, 'workflowService'>,
-  opts: { namespace: string; version: WorkerDeploymentVersion; taskQueues: string[]; identity: string; timeoutMs?: number },
+  opts: {
+    namespace: string;
+    version: WorkerDeploymentVersion;
+    taskQueues: string[];
+    identity: string;
+    timeoutMs?: number;
+  },
 ): Promise<void> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
@@ -90,7 +105,12 @@ const { ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS } = temporal.api.enums.v1.Routin
  * (seen once in five runs of test/workflows/worker-versioning.test.ts before this wait: two
  * auto-upgrade runs signalled right after the switch finished on N).
  */
-async function routingPropagated(connection: Pick<Connection, 'workflowService'>, namespace: string, deploymentName: string, deadline: number) {
+async function routingPropagated(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  deploymentName: string,
+  deadline: number,
+) {
   for (;;) {
     const res = await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName });
     if (res.workerDeploymentInfo?.routingConfigUpdateState !== ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS) return;
@@ -100,7 +120,11 @@ async function routingPropagated(connection: Pick<Connection, 'workflowService'>
 }
 
 /** The deployment's current version (undefined: none yet, or unversioned workers are current). */
-export async function currentVersion(connection: Pick<Connection, 'workflowService'>, namespace: string, deploymentName: string): Promise<WorkerDeploymentVersion | undefined> {
+export async function currentVersion(
+  connection: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  deploymentName: string,
+): Promise<WorkerDeploymentVersion | undefined> {
   try {
     const res = await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName });
     const current = res.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion;

@@ -1,4 +1,5 @@
 import { defineUpdate } from '@temporalio/workflow';
+
 import type { UserStatus } from '../vocabulary/users';
 
 // Contract of the per-user account workflow: the one writer of a user's status once no onboarding

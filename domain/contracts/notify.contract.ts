@@ -54,7 +54,15 @@ export interface NotificationRequestActivities {
  * identity-number requests, the staff welcome (it carries the set-password link) and the password
  * reset code and "password changed" notice. They go to the selected channels whatever the user's preferences say.
  */
-export const TRANSACTIONAL_EVENTS: readonly NotificationEvent[] = ['verification_code', 'identity_number_request', 'identity_number_reminder', 'staff_welcome', 'password_reset_code', 'password_changed', 'registration_attempted'];
+export const TRANSACTIONAL_EVENTS: readonly NotificationEvent[] = [
+  'verification_code',
+  'identity_number_request',
+  'identity_number_reminder',
+  'staff_welcome',
+  'password_reset_code',
+  'password_changed',
+  'registration_attempted',
+];
 
 export type ChannelOutcome = 'sent' | 'failed' | 'skipped';
 

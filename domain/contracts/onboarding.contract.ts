@@ -90,7 +90,16 @@ export interface BridgeLinkResult {
 }
 
 /** Every status a Veriff event or decision may carry: the webhook accepts exactly these. */
-export const VERIFF_STATUSES = ['started', 'submitted', 'approved', 'declined', 'resubmission_requested', 'expired', 'abandoned', 'review'] as const;
+export const VERIFF_STATUSES = [
+  'started',
+  'submitted',
+  'approved',
+  'declined',
+  'resubmission_requested',
+  'expired',
+  'abandoned',
+  'review',
+] as const;
 
 /** A Veriff webhook, normalised by the API after its signature was checked. */
 export interface VeriffEventSignal {

@@ -3,6 +3,7 @@
 // the workflow sandbox. Payloads carry ids only — the user's fields live sealed in the
 // partnerKycSubmissions record — so no PII and no images reach workflow history.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+
 import type { KycTier } from '../partner-kyc/types';
 
 export const PARTNER_KYC_WORKFLOW = 'partnerKyc';

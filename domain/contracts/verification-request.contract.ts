@@ -1,6 +1,7 @@
 // Contract of the BVN/NIN verification request workflow, shared by the workflow, its activities
 // and the API. Pure types and Temporal message definitions: safe inside the workflow sandbox.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
 import type { Channel } from './notify.contract';
 
 export const VERIFICATION_REQUEST_WORKFLOW = 'verificationRequest';
@@ -9,7 +10,16 @@ export const verificationRequestWorkflowId = (requestId: string) => `verificatio
 export const IDENTITY_NUMBER_TYPES = ['bvn', 'nin'] as const;
 export type IdentityNumberType = (typeof IDENTITY_NUMBER_TYPES)[number];
 
-export const VERIFICATION_STATUSES = ['created', 'notified', 'submitted', 'verifying', 'verified', 'failed', 'expired', 'cancelled'] as const;
+export const VERIFICATION_STATUSES = [
+  'created',
+  'notified',
+  'submitted',
+  'verifying',
+  'verified',
+  'failed',
+  'expired',
+  'cancelled',
+] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 /** The VerificationType search attribute value: `bvn`, `nin` or `bvn+nin`. */
@@ -93,12 +103,25 @@ export interface LookupResult {
 }
 
 /** Failure codes the user can act on (stored on the record, sent in the notification). */
-export const FAILURE_REASONS: Record<Exclude<LookupOutcome, 'match'> | 'provider_unavailable', { code: string; message: string }> = {
-  partial: { code: 'PARTIAL_MATCH', message: 'Some of your details did not match the number. Check your name and date of birth on your profile, then submit again.' },
+export const FAILURE_REASONS: Record<
+  Exclude<LookupOutcome, 'match'> | 'provider_unavailable',
+  { code: string; message: string }
+> = {
+  partial: {
+    code: 'PARTIAL_MATCH',
+    message:
+      'Some of your details did not match the number. Check your name and date of birth on your profile, then submit again.',
+  },
   no_match: { code: 'NO_MATCH', message: 'The number belongs to someone else. Check you entered your own number.' },
   not_found: { code: 'NUMBER_NOT_FOUND', message: 'The number was not found. Check it and submit again.' },
-  invalid_number: { code: 'INVALID_NUMBER', message: 'The number is not in a valid format. Check it and submit again.' },
-  provider_unavailable: { code: 'PROVIDER_UNAVAILABLE', message: 'The identity service is unavailable. Please submit again later.' },
+  invalid_number: {
+    code: 'INVALID_NUMBER',
+    message: 'The number is not in a valid format. Check it and submit again.',
+  },
+  provider_unavailable: {
+    code: 'PROVIDER_UNAVAILABLE',
+    message: 'The identity service is unavailable. Please submit again later.',
+  },
 };
 
 export const TERMINAL_STATUSES: VerificationStatus[] = ['verified', 'expired', 'cancelled'];

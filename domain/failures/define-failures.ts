@@ -36,7 +36,12 @@ export function defineFailures<const T extends Record<string, FailureKind<any>>>
     type: Object.fromEntries(names.map((n) => [n, n])) as { [K in keyof T]: K },
     kinds,
     create(type, message, ...details) {
-      return ApplicationFailure.create({ type, message, nonRetryable: kinds[type].nonRetryable, details: details.length ? details : undefined });
+      return ApplicationFailure.create({
+        type,
+        message,
+        nonRetryable: kinds[type].nonRetryable,
+        details: details.length ? details : undefined,
+      });
     },
     nonRetryable: names.filter((n) => kinds[n].nonRetryable),
     is(f: unknown, type: string): f is never {

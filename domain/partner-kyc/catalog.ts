@@ -1,7 +1,17 @@
 import { z } from 'zod';
-import { regexSafetyProblem } from './regex-safety';
+
 import { MAX_PATTERN_INPUT } from './limits';
-import { DIRECTIONS, FIELD_TYPES, KYC_TIERS, tierRank, type Catalog, type CatalogDocument, type FieldSpec, type KycRules } from './types';
+import { regexSafetyProblem } from './regex-safety';
+import {
+  type Catalog,
+  type CatalogDocument,
+  DIRECTIONS,
+  FIELD_TYPES,
+  type FieldSpec,
+  KYC_TIERS,
+  type KycRules,
+  tierRank,
+} from './types';
 
 // A country's document catalog and tier rules, as data (catalogs/*.json, or a version an operator
 // stored with the ops CLI). `parseCatalog` is the one gate: the API, the workers and the CLI only
@@ -17,7 +27,12 @@ const fieldSchema = z.strictObject({
   format: z.string().max(60).optional(),
   regexp: z.string().min(1).max(300).optional(),
   regexpFlags: z.string().max(6).optional(),
-  examples: z.strictObject({ valid: z.array(z.string().max(MAX_PATTERN_INPUT)).min(1).max(20), invalid: z.array(z.string().max(MAX_PATTERN_INPUT)).min(1).max(20) }).optional(),
+  examples: z
+    .strictObject({
+      valid: z.array(z.string().max(MAX_PATTERN_INPUT)).min(1).max(20),
+      invalid: z.array(z.string().max(MAX_PATTERN_INPUT)).min(1).max(20),
+    })
+    .optional(),
 });
 
 const ruleSchema = z.strictObject({
@@ -66,9 +81,11 @@ export function compileFieldPattern(spec: Pick<FieldSpec, 'regexp' | 'regexpFlag
 }
 
 function compileUncached(pattern: string, flags: string): RegExp | string {
-  if (!ALLOWED_FLAGS.test(flags) || new Set(flags).size !== flags.length) return `flags "${flags}" are not allowed (use i, m, s, u once each; g and y make tests stateful)`;
+  if (!ALLOWED_FLAGS.test(flags) || new Set(flags).size !== flags.length)
+    return `flags "${flags}" are not allowed (use i, m, s, u once each; g and y make tests stateful)`;
   const unsafe = regexSafetyProblem(pattern, flags);
-  if (unsafe) return `regexp ${JSON.stringify(pattern)} refused (super-linear backtracking risk or unsupported syntax): ${unsafe}`;
+  if (unsafe)
+    return `regexp ${JSON.stringify(pattern)} refused (super-linear backtracking risk or unsupported syntax): ${unsafe}`;
   try {
     return new RegExp(pattern, flags);
   } catch (err) {
@@ -97,9 +114,11 @@ function checkRules(rules: z.infer<typeof catalogSchema>['kycRules'], problems: 
     let expectedMin = 0;
     list.forEach((r, i) => {
       const max = r.max === 'Infinity' ? Infinity : r.max;
-      if (r.min !== expectedMin) problems.push(`kycRules.${direction}[${i}]: min ${r.min} should be ${expectedMin} (no gaps or overlaps)`);
+      if (r.min !== expectedMin)
+        problems.push(`kycRules.${direction}[${i}]: min ${r.min} should be ${expectedMin} (no gaps or overlaps)`);
       if (max <= r.min) problems.push(`kycRules.${direction}[${i}]: max must exceed min`);
-      if (i > 0 && tierRank(r.type) < tierRank(list[i - 1].type)) problems.push(`kycRules.${direction}[${i}]: a larger amount may not need a lower tier`);
+      if (i > 0 && tierRank(r.type) < tierRank(list[i - 1].type))
+        problems.push(`kycRules.${direction}[${i}]: a larger amount may not need a lower tier`);
       expectedMin = max;
     });
     if (expectedMin !== Infinity) problems.push(`kycRules.${direction}: the last rule must end at "Infinity"`);
@@ -108,7 +127,8 @@ function checkRules(rules: z.infer<typeof catalogSchema>['kycRules'], problems: 
 
 export function parseCatalog(raw: unknown): Catalog {
   const parsed = catalogSchema.safeParse(raw);
-  if (!parsed.success) throw new CatalogError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new CatalogError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   const c = parsed.data;
   const problems: string[] = [];
   const ids = new Set<string>();
@@ -119,13 +139,17 @@ export function parseCatalog(raw: unknown): Catalog {
     if (kinds.has(`${doc.type}:${doc.value}`)) problems.push(`document ${doc._id}: duplicate ${doc.type} ${doc.value}`);
     kinds.add(`${doc.type}:${doc.value}`);
     const images = Object.values(doc.requiredFields).filter((f) => f.type === 'smile-identity-images');
-    if (doc.type === 'advanced' && !images.some((f) => f.required)) problems.push(`document ${doc._id}: an advanced document needs a required smile-identity-images field`);
-    if (doc.type === 'basic' && !doc.requiredFields.id_number?.required) problems.push(`document ${doc._id}: a basic document needs a required id_number field`);
-    for (const [name, spec] of Object.entries(doc.requiredFields)) checkField(`document ${doc._id} (${doc.value}) field ${name}`, spec, problems);
+    if (doc.type === 'advanced' && !images.some((f) => f.required))
+      problems.push(`document ${doc._id}: an advanced document needs a required smile-identity-images field`);
+    if (doc.type === 'basic' && !doc.requiredFields.id_number?.required)
+      problems.push(`document ${doc._id}: a basic document needs a required id_number field`);
+    for (const [name, spec] of Object.entries(doc.requiredFields))
+      checkField(`document ${doc._id} (${doc.value}) field ${name}`, spec, problems);
   }
   checkRules(c.kycRules, problems);
   if (problems.length) throw new CatalogError(problems);
-  const toRules = (list: typeof c.kycRules.onramp) => list.map((r) => ({ min: r.min, max: r.max === 'Infinity' ? Infinity : r.max, type: r.type }));
+  const toRules = (list: typeof c.kycRules.onramp) =>
+    list.map((r) => ({ min: r.min, max: r.max === 'Infinity' ? Infinity : r.max, type: r.type }));
   const kycRules: KycRules = { onramp: toRules(c.kycRules.onramp), offramp: toRules(c.kycRules.offramp) };
   return { ...c, documents: c.documents as CatalogDocument[], kycRules };
 }

@@ -7,7 +7,16 @@ import type { CatalogDocument, FieldSpec } from './types';
 
 export interface FieldProblem {
   field: string;
-  code: 'REQUIRED' | 'UNKNOWN_FIELD' | 'INVALID_TYPE' | 'INVALID_DATE' | 'INVALID_EMAIL' | 'PATTERN_MISMATCH' | 'PATTERN_TIMEOUT' | 'INVALID_IMAGES' | 'TOO_LONG';
+  code:
+    | 'REQUIRED'
+    | 'UNKNOWN_FIELD'
+    | 'INVALID_TYPE'
+    | 'INVALID_DATE'
+    | 'INVALID_EMAIL'
+    | 'PATTERN_MISMATCH'
+    | 'PATTERN_TIMEOUT'
+    | 'INVALID_IMAGES'
+    | 'TOO_LONG';
   message: string;
 }
 
@@ -53,7 +62,8 @@ function imageProblem(value: unknown): string | null {
   if (value.length > MAX_IMAGES) return `at most ${MAX_IMAGES} images`;
   for (const [i, img] of value.entries()) {
     const o = img as Record<string, unknown>;
-    if (typeof o !== 'object' || o === null || !IMAGE_TYPE_IDS.includes(o.image_type_id as number)) return `images[${i}].image_type_id must be one of ${IMAGE_TYPE_IDS.join(', ')}`;
+    if (typeof o !== 'object' || o === null || !IMAGE_TYPE_IDS.includes(o.image_type_id as number))
+      return `images[${i}].image_type_id must be one of ${IMAGE_TYPE_IDS.join(', ')}`;
     if (typeof o.image !== 'string' || !BASE64.test(o.image)) return `images[${i}].image must be base64`;
     if (o.image.length > MAX_IMAGE_BASE64_CHARS) return `images[${i}] is larger than 4.5 MB`;
     // JPEG (FF D8 FF) or PNG signatures, as base64 prefixes.
@@ -65,7 +75,13 @@ function imageProblem(value: unknown): string | null {
   return null;
 }
 
-function checkOne(field: string, spec: FieldSpec, value: unknown, now: Date, testPattern: PatternTester): FieldProblem | CleanValue {
+function checkOne(
+  field: string,
+  spec: FieldSpec,
+  value: unknown,
+  now: Date,
+  testPattern: PatternTester,
+): FieldProblem | CleanValue {
   const bad = (code: FieldProblem['code'], message: string): FieldProblem => ({ field, code, message });
   if (spec.type === 'smile-identity-images') {
     const problem = imageProblem(value);
@@ -78,16 +94,28 @@ function checkOne(field: string, spec: FieldSpec, value: unknown, now: Date, tes
     const date = parseBirthDate(text, now);
     return date ?? bad('INVALID_DATE', `${spec.label} must be a past date as YYYY-MM-DD or an ISO date-time`);
   }
-  if (spec.type === 'email') return EMAIL.test(text) && text.length <= 254 ? text.toLowerCase() : bad('INVALID_EMAIL', `${spec.label} must be an email address`);
+  if (spec.type === 'email')
+    return EMAIL.test(text) && text.length <= 254
+      ? text.toLowerCase()
+      : bad('INVALID_EMAIL', `${spec.label} must be an email address`);
   if (spec.regexp) {
     // Before the pattern runs: its cost grows with the value's length.
-    if (text.length > MAX_PATTERN_INPUT) return bad('TOO_LONG', `${spec.label} is longer than ${MAX_PATTERN_INPUT} characters`);
+    if (text.length > MAX_PATTERN_INPUT)
+      return bad('TOO_LONG', `${spec.label} is longer than ${MAX_PATTERN_INPUT} characters`);
     const re = compileFieldPattern(spec);
     // The catalog was validated at load, so a pattern that does not compile here is a bug, not bad input.
     if (typeof re === 'string') throw new Error(`catalog pattern for ${field} is unusable: ${re}`);
     const matched = testPattern(re, text);
-    if (matched === 'timeout') return bad('PATTERN_TIMEOUT', `${spec.label} could not be checked in time (the catalog's pattern for it is too slow); the operators must fix the catalog`);
-    if (!matched) return bad('PATTERN_MISMATCH', `${spec.label} does not have the expected format${spec.format ? ` (${spec.format})` : ''}`);
+    if (matched === 'timeout')
+      return bad(
+        'PATTERN_TIMEOUT',
+        `${spec.label} could not be checked in time (the catalog's pattern for it is too slow); the operators must fix the catalog`,
+      );
+    if (!matched)
+      return bad(
+        'PATTERN_MISMATCH',
+        `${spec.label} does not have the expected format${spec.format ? ` (${spec.format})` : ''}`,
+      );
   }
   return text;
 }
@@ -102,7 +130,8 @@ export function validateUserFields(
   const problems: FieldProblem[] = [];
   const values: Record<string, CleanValue> = {};
   for (const name of Object.keys(fields)) {
-    if (!Object.prototype.hasOwnProperty.call(doc.requiredFields, name)) problems.push({ field: name, code: 'UNKNOWN_FIELD', message: `${name} is not a field of this document` });
+    if (!Object.prototype.hasOwnProperty.call(doc.requiredFields, name))
+      problems.push({ field: name, code: 'UNKNOWN_FIELD', message: `${name} is not a field of this document` });
   }
   for (const [name, spec] of Object.entries(doc.requiredFields)) {
     const raw = fields[name];

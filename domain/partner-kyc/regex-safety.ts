@@ -23,10 +23,31 @@
 /** Sorted, disjoint, inclusive code point ranges. */
 type Ranges = [number, number][];
 
-interface SetNode { kind: 'set'; set: Ranges; at: number; src: string }
-interface AssertNode { kind: 'assert'; at: number; src: string }
-interface GroupNode { kind: 'group'; alts: Node[][]; at: number; src: string }
-interface QuantNode { kind: 'quant'; body: SetNode | GroupNode; min: number; max: number; at: number; src: string }
+interface SetNode {
+  kind: 'set';
+  set: Ranges;
+  at: number;
+  src: string;
+}
+interface AssertNode {
+  kind: 'assert';
+  at: number;
+  src: string;
+}
+interface GroupNode {
+  kind: 'group';
+  alts: Node[][];
+  at: number;
+  src: string;
+}
+interface QuantNode {
+  kind: 'quant';
+  body: SetNode | GroupNode;
+  min: number;
+  max: number;
+  at: number;
+  src: string;
+}
 type Node = SetNode | AssertNode | GroupNode | QuantNode;
 
 import { MAX_PATTERN_INPUT } from './limits';
@@ -47,9 +68,29 @@ const refuse = (message: string): never => {
 
 const FULL: Ranges = [[0, MAX_CP]];
 const DIGIT: Ranges = [[0x30, 0x39]];
-const WORD: Ranges = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
-const SPACE: Ranges = normalize([[0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]]);
-const LINE_TERMINATORS: Ranges = [[0x0a, 0x0a], [0x0d, 0x0d], [0x2028, 0x2029]];
+const WORD: Ranges = [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x5f, 0x5f],
+  [0x61, 0x7a],
+];
+const SPACE: Ranges = normalize([
+  [0x09, 0x0d],
+  [0x20, 0x20],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+  [0xfeff, 0xfeff],
+]);
+const LINE_TERMINATORS: Ranges = [
+  [0x0a, 0x0a],
+  [0x0d, 0x0d],
+  [0x2028, 0x2029],
+];
 
 function normalize(r: Ranges): Ranges {
   const sorted = r.filter(([a, b]) => a <= b).sort((x, y) => x[0] - y[0]);
@@ -61,7 +102,8 @@ function normalize(r: Ranges): Ranges {
   }
   return out;
 }
-const union = (a: Ranges, b: Ranges) => normalize([...a.map((x) => [...x] as [number, number]), ...b.map((x) => [...x] as [number, number])]);
+const union = (a: Ranges, b: Ranges) =>
+  normalize([...a.map((x) => [...x] as [number, number]), ...b.map((x) => [...x] as [number, number])]);
 function complement(r: Ranges): Ranges {
   const out: Ranges = [];
   let next = 0;
@@ -128,7 +170,10 @@ class Parser {
   readonly ignoreCase: boolean;
   readonly dotAll: boolean;
 
-  constructor(readonly p: string, flags: string) {
+  constructor(
+    readonly p: string,
+    flags: string,
+  ) {
     this.unicode = flags.includes('u');
     this.ignoreCase = flags.includes('i');
     this.dotAll = flags.includes('s');
@@ -185,10 +230,18 @@ class Parser {
     if (this.p[this.pos] === '?') this.pos++; // lazy: the same worst case as greedy
     if (atom.kind === 'assert') refuse(`"${atom.src}" at ${atom.at} cannot be repeated`);
     if (q.min > q.max) refuse(`repeat count {${q.min},${q.max}} at ${qAt} is out of order`);
-    if (q.min > MAX_REPEAT || (q.max !== Infinity && q.max > MAX_REPEAT)) refuse(`repeat counts above ${MAX_REPEAT} are not allowed (at ${qAt})`);
+    if (q.min > MAX_REPEAT || (q.max !== Infinity && q.max > MAX_REPEAT))
+      refuse(`repeat counts above ${MAX_REPEAT} are not allowed (at ${qAt})`);
     if (q.max === 0) refuse(`"${this.p.slice(qAt, this.pos)}" at ${qAt} repeats nothing; remove it`);
     if (q.min === 1 && q.max === 1) return atom;
-    return { kind: 'quant', body: atom as SetNode | GroupNode, min: q.min, max: q.max, at: start, src: this.p.slice(start, this.pos) };
+    return {
+      kind: 'quant',
+      body: atom as SetNode | GroupNode,
+      min: q.min,
+      max: q.max,
+      at: start,
+      src: this.p.slice(start, this.pos),
+    };
   }
 
   private parseAtom(depth: number): Node {
@@ -213,7 +266,9 @@ class Parser {
       case '?':
         return refuse(`nothing to repeat at ${at} ("${c}")`);
       case '{':
-        return refuse(this.braceQuantifier() ? `nothing to repeat at ${at}` : `a literal "{" must be escaped as \\{ (at ${at})`);
+        return refuse(
+          this.braceQuantifier() ? `nothing to repeat at ${at}` : `a literal "{" must be escaped as \\{ (at ${at})`,
+        );
       case '}':
       case ']':
         return refuse(`a literal "${c}" must be escaped as \\${c} (at ${at})`);
@@ -231,7 +286,8 @@ class Parser {
     this.pos++; // (
     if (this.p[this.pos] === '?') {
       const kind = this.p.slice(this.pos + 1, this.pos + 3);
-      if (kind[0] === '=' || kind[0] === '!' || kind === '<=' || kind === '<!') refuse(`lookarounds are not allowed ("(?${kind[0] === '<' ? kind : kind[0]}" at ${at})`);
+      if (kind[0] === '=' || kind[0] === '!' || kind === '<=' || kind === '<!')
+        refuse(`lookarounds are not allowed ("(?${kind[0] === '<' ? kind : kind[0]}" at ${at})`);
       if (kind[0] === ':') this.pos += 2;
       else if (kind[0] === '<') {
         this.pos += 2;
@@ -264,7 +320,8 @@ class Parser {
       if (this.p[this.pos] === '-' && this.pos + 1 < this.p.length && this.p[this.pos + 1] !== ']') {
         this.pos++; // -
         const hi = this.classAtom();
-        if (typeof lo !== 'number' || typeof hi !== 'number') refuse(`a range with a class escape (\\d, \\w, \\s…) at ${loAt} is not allowed`);
+        if (typeof lo !== 'number' || typeof hi !== 'number')
+          refuse(`a range with a class escape (\\d, \\w, \\s…) at ${loAt} is not allowed`);
         if ((lo as number) > (hi as number)) refuse(`range out of order in character class at ${loAt}`);
         set = union(set, [[lo as number, hi as number]]);
       } else set = union(set, typeof lo === 'number' ? [[lo, lo]] : lo);
@@ -294,24 +351,38 @@ class Parser {
     const c = this.p[at + 1];
     if (c === undefined) return refuse(`trailing backslash at ${at}`);
     this.pos += 2;
-    const raw = (set: Ranges): SetNode => (inClass ? { kind: 'set', set, at, src: this.p.slice(at, this.pos) } : this.set(set, at));
+    const raw = (set: Ranges): SetNode =>
+      inClass ? { kind: 'set', set, at, src: this.p.slice(at, this.pos) } : this.set(set, at);
     const one = (cp: number) => raw([[cp, cp]]);
     switch (c) {
-      case 'd': return raw(DIGIT);
-      case 'D': return raw(complement(DIGIT));
-      case 'w': return raw(WORD);
-      case 'W': return raw(complement(WORD));
-      case 's': return raw(SPACE);
-      case 'S': return raw(complement(SPACE));
-      case 't': return one(9);
-      case 'n': return one(10);
-      case 'v': return one(11);
-      case 'f': return one(12);
-      case 'r': return one(13);
+      case 'd':
+        return raw(DIGIT);
+      case 'D':
+        return raw(complement(DIGIT));
+      case 'w':
+        return raw(WORD);
+      case 'W':
+        return raw(complement(WORD));
+      case 's':
+        return raw(SPACE);
+      case 'S':
+        return raw(complement(SPACE));
+      case 't':
+        return one(9);
+      case 'n':
+        return one(10);
+      case 'v':
+        return one(11);
+      case 'f':
+        return one(12);
+      case 'r':
+        return one(13);
       case 'b':
         return inClass ? one(8) : { kind: 'assert', at, src: '\\b' };
       case 'B':
-        return inClass ? refuse(`"\\B" at ${at} is not allowed in a character class`) : { kind: 'assert', at, src: '\\B' };
+        return inClass
+          ? refuse(`"\\B" at ${at} is not allowed in a character class`)
+          : { kind: 'assert', at, src: '\\B' };
       case '0':
         if (/[0-9]/.test(this.p[this.pos] ?? '')) refuse(`octal escapes are not allowed (at ${at})`);
         return one(0);
@@ -339,10 +410,12 @@ class Parser {
           return one(parseInt(digits, 16));
         }
         const hex = this.p.slice(this.pos, this.pos + 4);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) refuse(`invalid escape "\\u" at ${at}: expected four hex digits${this.unicode ? ' or {…}' : ''}`);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex))
+          refuse(`invalid escape "\\u" at ${at}: expected four hex digits${this.unicode ? ' or {…}' : ''}`);
         this.pos += 4;
         const cp = parseInt(hex, 16);
-        if (this.unicode && cp >= 0xd800 && cp <= 0xdfff) refuse(`surrogate escape at ${at}: write the character as \\u{…}`);
+        if (this.unicode && cp >= 0xd800 && cp <= 0xdfff)
+          refuse(`surrogate escape at ${at}: write the character as \\u{…}`);
         return one(cp);
       }
       case 'p':
@@ -352,7 +425,8 @@ class Parser {
         this.pos++;
         const start = this.pos;
         while (this.pos < this.p.length && this.pos - start <= 60 && /[A-Za-z0-9_=]/.test(this.p[this.pos])) this.pos++;
-        if (this.p[this.pos] !== '}' || this.pos === start) refuse(`invalid escape "\\${c}{" at ${at}: expected a property name and "}"`);
+        if (this.p[this.pos] !== '}' || this.pos === start)
+          refuse(`invalid escape "\\${c}{" at ${at}: expected a property name and "}"`);
         this.pos++;
         return raw(FULL); // any property may overlap anything: compared as "every character"
       }
@@ -422,14 +496,19 @@ class Analysis {
   }
 
   hasVariable(seq: Node[]): boolean {
-    return seq.some((n) => (n.kind === 'quant' && n.min !== n.max) || (n.kind === 'group' && (n.alts.length > 1 || n.alts.some((a) => this.hasVariable(a)))));
+    return seq.some(
+      (n) =>
+        (n.kind === 'quant' && n.min !== n.max) ||
+        (n.kind === 'group' && (n.alts.length > 1 || n.alts.some((a) => this.hasVariable(a)))),
+    );
   }
 
   /** `|`: no empty alternative, first characters pairwise disjoint; each alternative checked on its own. */
   alternatives(alts: Node[][], where: string) {
     if (alts.length === 1) return this.sequence(alts[0]);
     const firsts = alts.map((alt, i) => {
-      if (alt.every((n) => this.nullable(n))) refuse(`an alternative of ${where} can match the empty string (alternative ${i + 1}); use "?" instead`);
+      if (alt.every((n) => this.nullable(n)))
+        refuse(`an alternative of ${where} can match the empty string (alternative ${i + 1}); use "?" instead`);
       return this.firstOfSequence(alt);
     });
     for (let i = 0; i < alts.length; i++) {
@@ -437,7 +516,9 @@ class Analysis {
         this.tick(firsts[i].length + firsts[j].length);
         const shared = intersect(firsts[i], firsts[j]);
         if (shared.length) {
-          refuse(`alternatives ${i + 1} and ${j + 1} of ${where} can both start with ${showSet(shared)}, so a failed match retries each of them (exponential backtracking); make each alternative start with different characters`);
+          refuse(
+            `alternatives ${i + 1} and ${j + 1} of ${where} can both start with ${showSet(shared)}, so a failed match retries each of them (exponential backtracking); make each alternative start with different characters`,
+          );
         }
       }
     }
@@ -447,11 +528,23 @@ class Analysis {
   /** A group repeated more than once: only characters, classes and fixed counts inside. */
   repeatedBody(q: QuantNode, g: GroupNode) {
     const nested = `nested repetition: "${q.src}" at ${q.at} repeats a group that`;
-    if (g.alts.length > 1) refuse(`${nested} alternates (exponential backtracking); a repeated group may only contain characters, classes and fixed counts {n}`);
+    if (g.alts.length > 1)
+      refuse(
+        `${nested} alternates (exponential backtracking); a repeated group may only contain characters, classes and fixed counts {n}`,
+      );
     for (const n of g.alts[0]) {
-      if (n.kind === 'quant' && (n.body.kind === 'group' || n.min !== n.max)) refuse(`${nested} itself repeats or is optional ("${n.src}"; exponential backtracking); a repeated group may only contain characters, classes and fixed counts {n}`);
-      if (n.kind === 'group') refuse(`${nested} contains another group ("${n.src}"); a repeated group may only contain characters, classes and fixed counts {n}`);
-      if (n.kind === 'assert') refuse(`${nested} contains the anchor "${n.src}"; a repeated group may only contain characters, classes and fixed counts {n}`);
+      if (n.kind === 'quant' && (n.body.kind === 'group' || n.min !== n.max))
+        refuse(
+          `${nested} itself repeats or is optional ("${n.src}"; exponential backtracking); a repeated group may only contain characters, classes and fixed counts {n}`,
+        );
+      if (n.kind === 'group')
+        refuse(
+          `${nested} contains another group ("${n.src}"); a repeated group may only contain characters, classes and fixed counts {n}`,
+        );
+      if (n.kind === 'assert')
+        refuse(
+          `${nested} contains the anchor "${n.src}"; a repeated group may only contain characters, classes and fixed counts {n}`,
+        );
     }
   }
 
@@ -470,7 +563,13 @@ class Analysis {
           continue;
         }
         this.alternatives(n.alts, `"${n.src}" at ${n.at}`);
-        out.push({ set: this.chars(n), variable: n.alts.some((a) => this.hasVariable(a)), mandatory: true, src: n.src, at: n.at });
+        out.push({
+          set: this.chars(n),
+          variable: n.alts.some((a) => this.hasVariable(a)),
+          mandatory: true,
+          src: n.src,
+          at: n.at,
+        });
         continue;
       }
       // quantified
@@ -478,7 +577,13 @@ class Analysis {
         if (n.max > 1) this.repeatedBody(n, n.body);
         else this.alternatives(n.body.alts, `"${n.body.src}" at ${n.body.at}`);
       }
-      out.push({ set: this.chars(n.body), variable: n.min !== n.max || (n.body.kind === 'group' && this.hasVariable(n.body.alts[0])), mandatory: n.min >= 1, src: n.src, at: n.at });
+      out.push({
+        set: this.chars(n.body),
+        variable: n.min !== n.max || (n.body.kind === 'group' && this.hasVariable(n.body.alts[0])),
+        mandatory: n.min >= 1,
+        src: n.src,
+        at: n.at,
+      });
     }
     return out;
   }

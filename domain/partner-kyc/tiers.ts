@@ -1,4 +1,4 @@
-import { tierRank, type Direction, type KycRules, type KycTier } from './types';
+import { type Direction, type KycRules, type KycTier, tierRank } from './types';
 
 // The tier rule (docs/partner-kyc.md, "Tiers"):
 // - an amount needs the tier of the rule with `min ≤ amount < max` for its direction;
@@ -35,7 +35,12 @@ export function tierNeeded(rules: KycRules, direction: Direction, amount: number
 
 export const covers = (passed: KycTier, required: KycTier) => tierRank(passed) >= tierRank(required);
 
-export function reachedKycLimit(rules: KycRules, passed: KycTier, volumes: Record<Direction, number>, hasHeld: boolean): boolean {
+export function reachedKycLimit(
+  rules: KycRules,
+  passed: KycTier,
+  volumes: Record<Direction, number>,
+  hasHeld: boolean,
+): boolean {
   if (hasHeld) return true;
   return (Object.keys(volumes) as Direction[]).some((d) => !covers(passed, tierForAmount(rules, d, volumes[d])));
 }

@@ -6,7 +6,14 @@
 /** Counter doc id → key → amount. */
 export type CounterDelta = Map<string, Map<string, number>>;
 
-export const FUNNEL_STEPS = ['registered', 'email_confirmed', 'kyc_started', 'kyc_approved', 'terms_accepted', 'active'] as const;
+export const FUNNEL_STEPS = [
+  'registered',
+  'email_confirmed',
+  'kyc_started',
+  'kyc_approved',
+  'terms_accepted',
+  'active',
+] as const;
 export type FunnelStep = (typeof FUNNEL_STEPS)[number];
 
 export interface UserFacts {
@@ -48,7 +55,8 @@ export const ALL_COUNTRIES = '$all';
 export const OPEN_VERIFICATION_STATUSES = ['created', 'notified', 'submitted', 'verifying'];
 
 /** A value used inside a counter key: no '.', '|' or leading '$' (document field name rules). */
-export const keyPart = (v: string | null | undefined, fallback = NO_COUNTRY) => (v ? v.replace(/[.|$]/g, '_') : fallback);
+export const keyPart = (v: string | null | undefined, fallback = NO_COUNTRY) =>
+  v ? v.replace(/[.|$]/g, '_') : fallback;
 export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const scopesOf = (tenantId: string | null) => (tenantId ? ['all', `t:${tenantId}`] : ['all']);
 export const toMilli = (amount: number) => Math.round(amount * 1000);
@@ -91,7 +99,8 @@ export function userContributions(f: UserFacts, n: number, delta: CounterDelta) 
     add(delta, users, `p|${c}|${f.tier}`, n);
     if (f.lastActiveAt !== null) add(delta, users, `a|${c}|${dayOf(f.lastActiveAt)}`, n);
     add(delta, counterIds.growth(scope, dayOf(reg).slice(0, 4)), `reg|${c}|${dayOf(reg)}`, n);
-    if (f.steps.active !== null) add(delta, counterIds.growth(scope, dayOf(f.steps.active).slice(0, 4)), `act|${c}|${dayOf(f.steps.active)}`, n);
+    if (f.steps.active !== null)
+      add(delta, counterIds.growth(scope, dayOf(f.steps.active).slice(0, 4)), `act|${c}|${dayOf(f.steps.active)}`, n);
     // Funnel: by registration day; each step reached, and the hours since the previous step. Kept
     // per country and for all countries, by day and summed per month, so a query reads small docs:
     // whole months from the month sums, the cut months at the range's ends by day.
@@ -135,7 +144,8 @@ export function transactionContributions(f: TransactionFacts, n: number, delta: 
   }
 }
 
-export type Facts = { kind: 'u'; f: UserFacts } | { kind: 'v'; f: VerificationFacts } | { kind: 'x'; f: TransactionFacts };
+export type Facts =
+  { kind: 'u'; f: UserFacts } | { kind: 'v'; f: VerificationFacts } | { kind: 'x'; f: TransactionFacts };
 
 export function contribute(facts: Facts, n: number, delta: CounterDelta) {
   if (facts.kind === 'u') userContributions(facts.f, n, delta);

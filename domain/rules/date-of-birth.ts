@@ -14,7 +14,11 @@ export function ageOn(dob: { y: number; m: number; d: number }, today: Date): nu
   return ty - dob.y - (tm < dob.m || (tm === dob.m && td < dob.d) ? 1 : 0);
 }
 
-export function dateOfBirthProblem(text: string, today: Date, bounds = DATE_OF_BIRTH_AGE_BOUNDS): DateOfBirthProblem | null {
+export function dateOfBirthProblem(
+  text: string,
+  today: Date,
+  bounds = DATE_OF_BIRTH_AGE_BOUNDS,
+): DateOfBirthProblem | null {
   const r = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!r) return 'format';
   const [y, m, d] = [Number(r[1]), Number(r[2]), Number(r[3])];

@@ -30,9 +30,19 @@ const NOT_VERIFIED: ReadonlySet<string> = new Set(['declined', 'resubmission_req
  */
 export function lateVeriffEvent(ev: VeriffEventSignal, standing: { status: string }, now: string): LateVeriffOutcome {
   if (ev.kind !== 'decision' || ev.status === 'review') return { record: false };
-  const needsReview = ev.status === 'approved' ? standing.status !== 'active' : NOT_VERIFIED.has(ev.status) && standing.status === 'active';
+  const needsReview =
+    ev.status === 'approved'
+      ? standing.status !== 'active'
+      : NOT_VERIFIED.has(ev.status) && standing.status === 'active';
   return {
     record: true,
-    lateDecision: { sessionId: ev.sessionId, status: ev.status, code: ev.code, reason: ev.reason, receivedAt: now, needsReview },
+    lateDecision: {
+      sessionId: ev.sessionId,
+      status: ev.status,
+      code: ev.code,
+      reason: ev.reason,
+      receivedAt: now,
+      needsReview,
+    },
   };
 }

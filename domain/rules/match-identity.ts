@@ -29,7 +29,8 @@ export function normaliseDate(text: string | null | undefined): string | null {
   const s = (text ?? '').trim();
   let y: number, m: number, d: number;
   let r: RegExpMatchArray | null;
-  if ((r = s.match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(T.*)?$/))) [y, m, d] = [Number(r[1]), Number(r[2]), Number(r[3])];
+  if ((r = s.match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(T.*)?$/)))
+    [y, m, d] = [Number(r[1]), Number(r[2]), Number(r[3])];
   else if ((r = s.match(/^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/))) [d, m, y] = [Number(r[1]), Number(r[2]), Number(r[3])];
   else if ((r = s.match(/^(\d{1,2})[- ]([A-Za-z]{3})[A-Za-z]*[- ](\d{4})$/))) {
     const month = MONTHS.indexOf(r[2].toLowerCase());
@@ -47,7 +48,10 @@ export interface Person {
   dateOfBirth: string | null | undefined;
 }
 
-export function matchIdentity(profile: Person, returned: { fullName: string; dateOfBirth: string | null | undefined }): MatchOutcome {
+export function matchIdentity(
+  profile: Person,
+  returned: { fullName: string; dateOfBirth: string | null | undefined },
+): MatchOutcome {
   const have = new Set(nameTokens(returned.fullName));
   const contains = (name: string | null | undefined) => {
     const tokens = nameTokens(name);

@@ -7,7 +7,12 @@ const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
 
 /** Minutes since local midnight of `at` in `timeZone`. */
 export function localMinuteOfDay(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }
@@ -34,9 +39,17 @@ export interface PlannedReminder extends ReminderStep {
 }
 
 /** The ladder as absolute send times; steps that would land at or after the due date are dropped. */
-export function planReminders(createdAt: Date, dueAt: Date, plan: Pick<VerificationPlan, 'ladder' | 'timezone' | 'quietHours'>): PlannedReminder[] {
+export function planReminders(
+  createdAt: Date,
+  dueAt: Date,
+  plan: Pick<VerificationPlan, 'ladder' | 'timezone' | 'quietHours'>,
+): PlannedReminder[] {
   return plan.ladder
-    .map((step, index) => ({ ...step, index, at: outsideQuietHours(new Date(createdAt.getTime() + step.afterMinutes * 60_000), plan.timezone, plan.quietHours) }))
+    .map((step, index) => ({
+      ...step,
+      index,
+      at: outsideQuietHours(new Date(createdAt.getTime() + step.afterMinutes * 60_000), plan.timezone, plan.quietHours),
+    }))
     .filter((r) => r.at.getTime() < dueAt.getTime())
     .sort((a, b) => a.at.getTime() - b.at.getTime());
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { ReminderStep } from '../contracts/verification-request.contract';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
@@ -8,7 +9,11 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
  * ignored (the service default applies) rather than breaking every request of that tenant.
  */
 const tenantVerificationSettings = z.object({
-  ladder: z.array(z.object({ channel: z.enum(['email', 'sms', 'push']), afterMinutes: z.number().int().positive() })).max(10).optional().catch(undefined),
+  ladder: z
+    .array(z.object({ channel: z.enum(['email', 'sms', 'push']), afterMinutes: z.number().int().positive() }))
+    .max(10)
+    .optional()
+    .catch(undefined),
   quietHours: z.object({ start: clock, end: clock }).optional().catch(undefined),
   dueDays: z.number().int().min(1).max(90).optional().catch(undefined),
   maxSubmissions: z.number().int().min(1).max(10).optional().catch(undefined),

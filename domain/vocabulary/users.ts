@@ -1,5 +1,13 @@
 // Seed 000's platform vocabulary and seed 002's tenant staff roles (see docs/roles.md).
-export const USER_STATUSES = ['not_verified', 'pending_verification', 'active', 'rejected', 'pending', 'sandbox', 'inactive'] as const;
+export const USER_STATUSES = [
+  'not_verified',
+  'pending_verification',
+  'active',
+  'rejected',
+  'pending',
+  'sandbox',
+  'inactive',
+] as const;
 export const USER_ROLES = ['retail', 'freelancer', 'org-staff', 'admin', 'super-admin'] as const;
 export const USER_TYPES = ['user', 'staff', 'merchant', 'org-admin', 'internal-admin'] as const;
 export const ID_TYPES = ['passport', 'drivers_license', 'national_id', 'other'] as const;

@@ -1,19 +1,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { Connection } from '@temporalio/client';
+
 import { ConfigError, loadConfig } from '../../adapters/config';
-import { APP_SERVICES, httpOk, serviceArgs, serviceEnv, isPortFree, spawnManaged, startDatabase, startTemporalDevServer, waitUntil, type ManagedProcess } from '../processes';
-import { supervise } from '../supervisor';
 import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
-import { paths } from '../tools-paths';
+import { bundleBuildId } from '../../adapters/temporal/worker-deployment';
+import { taskQueues } from '../../domain/task-queues';
 import { ensureCompiledSources } from '../compiled-sources';
+import {
+  APP_SERVICES,
+  httpOk,
+  isPortFree,
+  type ManagedProcess,
+  serviceArgs,
+  serviceEnv,
+  spawnManaged,
+  startDatabase,
+  startTemporalDevServer,
+  waitUntil,
+} from '../processes';
+import { supervise } from '../supervisor';
+import { paths } from '../tools-paths';
 import { ensureWorkflowBundle } from '../workflow-bundle';
 import { loadDevSecrets } from './dev-secrets';
 import { prefixer } from './log-prefix';
-import { checkWorkflowShape } from './workflow-shape';
 import { DEV_DEPLOYMENT_NAME, makeDevVersionCurrent } from './worker-version';
-import { bundleBuildId } from '../../adapters/temporal/worker-deployment';
-import { taskQueues } from '../../domain/task-queues';
+import { checkWorkflowShape } from './workflow-shape';
 
 const EMBEDDED = { databasePort: 27017, temporalPort: 7233, temporalUiPort: 8233 };
 
@@ -45,7 +58,9 @@ function track(proc: ManagedProcess) {
 
 async function requirePort(port: number, what: string, variable: string) {
   if (!(await isPortFree(port))) {
-    throw new Error(`port ${port} for ${what} is in use: stop what holds it, or set ${variable} to use an existing server`);
+    throw new Error(
+      `port ${port} for ${what} is in use: stop what holds it, or set ${variable} to use an existing server`,
+    );
   }
 }
 
@@ -65,7 +80,9 @@ async function main() {
   // instead of each running webpack in its own long-lived process, and run compiled JavaScript, not
   // tsx (infra/compiled-sources.ts). Both are made while the infrastructure starts.
   const devLog = (line: string) => process.stdout.write(`[dev] ${line}\n`);
-  const bundle = env.WORKFLOW_BUNDLE_PATH ? Promise.resolve(env.WORKFLOW_BUNDLE_PATH) : ensureWorkflowBundle(paths.root, devLog);
+  const bundle = env.WORKFLOW_BUNDLE_PATH
+    ? Promise.resolve(env.WORKFLOW_BUNDLE_PATH)
+    : ensureWorkflowBundle(paths.root, devLog);
   const compiled = ensureCompiledSources(paths.root, devLog);
   // Awaited below; not unhandled rejections meanwhile.
   bundle.catch(() => {});
@@ -122,9 +139,15 @@ async function main() {
   // Services are restarted when they die (with backoff and a [dev] line): a crashed worker never
   // takes Temporal or the database down, and its workflows resume when it is back.
   for (const svc of APP_SERVICES) {
-    const start = () => spawnManaged(svc.name, process.execPath, serviceArgs(svc, compiledDir, env), { cwd: paths.root, env: serviceEnv(svc, env), onLine: prefixer(svc.name) });
+    const start = () =>
+      spawnManaged(svc.name, process.execPath, serviceArgs(svc, compiledDir, env), {
+        cwd: paths.root,
+        env: serviceEnv(svc, env),
+        onLine: prefixer(svc.name),
+      });
     started.push(supervise(svc.name, start, { log: (line) => process.stderr.write(`[dev] ${line}\n`) }));
-    if (svc.name === 'sandbox') await waitUntil('sandbox', () => httpOk(`${config.SANDBOX_URL}/healthz`), { timeoutMs: 30_000 });
+    if (svc.name === 'sandbox')
+      await waitUntil('sandbox', () => httpOk(`${config.SANDBOX_URL}/healthz`), { timeoutMs: 30_000 });
   }
   const apiUrl = `http://localhost:${config.PORT}`;
   await waitUntil('api', () => httpOk(`${apiUrl}/readyz`), { timeoutMs: 60_000 });
@@ -132,7 +155,10 @@ async function main() {
   await makeDevVersionCurrent({
     address: env.TEMPORAL_ADDRESS!,
     namespace: config.TEMPORAL_NAMESPACE,
-    version: { deploymentName: env.WORKER_DEPLOYMENT_NAME, buildId: env.WORKER_BUILD_ID || bundleBuildId(env.WORKFLOW_BUNDLE_PATH) },
+    version: {
+      deploymentName: env.WORKER_DEPLOYMENT_NAME,
+      buildId: env.WORKER_BUILD_ID || bundleBuildId(env.WORKFLOW_BUNDLE_PATH),
+    },
     // The queues of the workers that host workflows; the kyc worker polls unversioned.
     taskQueues: [queues.onboarding, queues.notifications],
     log: devLog,
@@ -156,17 +182,23 @@ async function main() {
 async function registerSearchAttributes(address: string, namespace: string) {
   const connection = await Connection.connect({ address });
   try {
-    await waitUntil('temporal search attributes', async () => {
-      const added = await ensureSearchAttributes(connection, namespace);
-      if (added.length) process.stdout.write(`[dev] registered search attributes: ${added.join(', ')}\n`);
-      return true;
-    }, { timeoutMs: 30_000 });
+    await waitUntil(
+      'temporal search attributes',
+      async () => {
+        const added = await ensureSearchAttributes(connection, namespace);
+        if (added.length) process.stdout.write(`[dev] registered search attributes: ${added.join(', ')}\n`);
+        return true;
+      },
+      { timeoutMs: 30_000 },
+    );
   } finally {
     await connection.close();
   }
 }
 
 main().catch((err) => {
-  process.stderr.write(`[dev] ${err instanceof ConfigError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  process.stderr.write(
+    `[dev] ${err instanceof ConfigError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`}\n`,
+  );
   void stopAll(1);
 });

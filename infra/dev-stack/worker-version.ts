@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
+
 import { setCurrentVersion } from '../../adapters/temporal/worker-deployment';
 
 /** The deployment `npm start`'s workflow workers join unless .env names another. */
@@ -23,7 +24,13 @@ export async function makeDevVersionCurrent(opts: {
 }): Promise<void> {
   const connection = await Connection.connect({ address: opts.address });
   try {
-    await setCurrentVersion(connection, { namespace: opts.namespace, version: opts.version, taskQueues: opts.taskQueues, identity: 'npm start', timeoutMs: 120_000 });
+    await setCurrentVersion(connection, {
+      namespace: opts.namespace,
+      version: opts.version,
+      taskQueues: opts.taskQueues,
+      identity: 'npm start',
+      timeoutMs: 120_000,
+    });
     opts.log(`workflow workers of ${opts.version.deploymentName}.${opts.version.buildId} are current`);
     const query =
       `ExecutionStatus = 'Running' AND TemporalWorkerDeployment = '${opts.version.deploymentName}' AND ` +

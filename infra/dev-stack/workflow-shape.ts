@@ -50,11 +50,18 @@ export function checkWorkflowShape(dataDir: string, opts: { reset: boolean }): S
   if (opts.reset) {
     const aside = path.join(dataDir, `temporal.db.shape-${found}`);
     fs.mkdirSync(aside, { recursive: true });
-    for (const f of DB_FILES) if (fs.existsSync(path.join(dataDir, f))) fs.renameSync(path.join(dataDir, f), path.join(aside, f));
+    for (const f of DB_FILES)
+      if (fs.existsSync(path.join(dataDir, f))) fs.renameSync(path.join(dataDir, f), path.join(aside, f));
     stampWorkflowShape(dataDir);
-    return { ok: true, note: `moved the workflow runs of shape ${found} to ${path.relative(process.cwd(), aside) || aside}/; starting with none` };
+    return {
+      ok: true,
+      note: `moved the workflow runs of shape ${found} to ${path.relative(process.cwd(), aside) || aside}/; starting with none`,
+    };
   }
-  const why = found < WORKFLOW_SHAPE ? `made before ${SHAPE_CHANGES[found + 1] ?? `shape ${found + 1}`}` : `made by newer code (shape ${found})`;
+  const why =
+    found < WORKFLOW_SHAPE
+      ? `made before ${SHAPE_CHANGES[found + 1] ?? `shape ${found + 1}`}`
+      : `made by newer code (shape ${found})`;
   return {
     ok: false,
     line:

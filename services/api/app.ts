@@ -1,38 +1,39 @@
 import express, { type Express } from 'express';
+
 import { analyticsRouter } from './analytics/analytics-routes';
 import { analyticsDashboardRouter } from './analytics/dashboard-router';
 import { createAuthKit } from './auth/auth-kit';
-import { caseRoutes } from './cases/case-routes';
-import { registerCaseMetrics } from './cases/case-metrics';
-import { casesPageRouter } from './cases/cases-page-router';
 import { authRouter } from './auth/auth-routes';
-import { tenantUsersRouter } from './users/tenant-users-routes';
 import { orgInvitationsRouter } from './auth/org-invitations-routes';
-import { passwordSetupRouter } from './auth/password-setup-routes';
 import { passwordRecoveryRouter } from './auth/password-recovery-routes';
+import { passwordSetupRouter } from './auth/password-setup-routes';
+import { registerCaseMetrics } from './cases/case-metrics';
+import { caseRoutes } from './cases/case-routes';
+import { casesPageRouter } from './cases/cases-page-router';
 import type { ApiDeps } from './deps';
-import { errorHandler, notFoundHandler } from './http/error-handler';
 import { allowedOrigins, cors } from './http/cors';
-import { createMetrics } from './http/metrics';
+import { errorHandler, notFoundHandler } from './http/error-handler';
 import { methodNotAllowed } from './http/method-not-allowed';
+import { createMetrics } from './http/metrics';
 import { requestContext } from './http/request-context';
-import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document';
-import { docsRouter } from './openapi/docs-page';
-import { kycWebhooksRouter } from './webhooks/kyc-webhook-routes';
-import { onboardingRouter } from './onboarding/onboarding-routes';
-import { codecRouter } from './system/codec-routes';
 import { notificationSettingsRouter } from './notifications/notification-settings-routes';
-import { notificationWebhooksRouter } from './webhooks/delivery-callback-routes';
 import { notificationsRouter } from './notifications/notifications-routes';
-import { probesRouter } from './system/probes-routes';
-import { systemRouter } from './system/system-routes';
-import { verificationRequestsRouter } from './verification-requests/verification-requests-routes';
+import { onboardingRouter } from './onboarding/onboarding-routes';
+import { docsRouter } from './openapi/docs-page';
+import { buildOpenApiDocument, createOpenApiRegistry } from './openapi/document';
 import { partnerKycRouter } from './partner/partner-kyc-routes';
 import { userTokensRouter } from './partner/user-tokens-routes';
+import { codecRouter } from './system/codec-routes';
+import { probesRouter } from './system/probes-routes';
+import { systemRouter } from './system/system-routes';
 import { transactionsRouter } from './transactions/transactions-routes';
 import { auditRouter } from './users/audit-routes';
 import { currentUserRouter } from './users/current-user-routes';
 import { profileRouter } from './users/profile-routes';
+import { tenantUsersRouter } from './users/tenant-users-routes';
+import { verificationRequestsRouter } from './verification-requests/verification-requests-routes';
+import { notificationWebhooksRouter } from './webhooks/delivery-callback-routes';
+import { kycWebhooksRouter } from './webhooks/kyc-webhook-routes';
 
 /** Builds the Express app. It never listens: main.ts (or a test) decides where. */
 export function createApp(deps: ApiDeps): Express {

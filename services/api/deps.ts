@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+
 import type { ProcessConfig } from '../../adapters/config';
 import type { Connection } from '../../adapters/database';
 import type { Logger } from '../../adapters/logger';

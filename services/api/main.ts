@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+
 import { loadConfig } from '../../adapters/config';
 import { connectDatabase } from '../../adapters/database';
 import { createLogger } from '../../adapters/logger';

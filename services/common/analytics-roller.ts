@@ -1,4 +1,5 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+
 import type { Config } from '../../adapters/config';
 import { createTemporalClient, type TemporalClientConfig } from '../../adapters/temporal-client';
 import {
@@ -38,7 +39,11 @@ export async function ensureAnalyticsRollerOnce(config: RollerConfig): Promise<s
 }
 
 /** Asks the roller to rebuild the read models and waits until it has (reconcile, after seeding). */
-export async function rebuildThroughRoller(client: Client, config: RollerConfig, onWait: () => void = () => {}): Promise<void> {
+export async function rebuildThroughRoller(
+  client: Client,
+  config: RollerConfig,
+  onWait: () => void = () => {},
+): Promise<void> {
   await ensureAnalyticsRoller(client, config);
   const handle = client.workflow.getHandle(analyticsRollerWorkflowId(config.TASK_QUEUE_PREFIX));
   const before = (await handle.query(analyticsRollerStateQuery)).rebuilds;

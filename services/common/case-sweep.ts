@@ -1,4 +1,5 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+
 import type { Config } from '../../adapters/config';
 import { createTemporalClient, type TemporalClientConfig } from '../../adapters/temporal-client';
 import { CASE_SWEEP_WORKFLOW, caseSweepWorkflowId, sweepCasesNowSignal } from '../../domain/contracts/cases.contract';

@@ -1,20 +1,34 @@
 import os from 'node:os';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
-import { loadConfig, type Config, type ProcessConfig, type ProcessName } from '../../adapters/config';
-import { connectDatabase } from '../../adapters/database';
+
+import {
+  DefaultLogger,
+  type LogLevel,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
+
+import { type Config, loadConfig, type ProcessConfig, type ProcessName } from '../../adapters/config';
 import { createDataConverter } from '../../adapters/data-converter';
+import { connectDatabase } from '../../adapters/database';
 import { createLogger, type Logger } from '../../adapters/logger';
 import { createModels, ensureIndexes, type Models } from '../../adapters/models';
-import { taskQueues, type QueueName } from '../../domain/task-queues';
-import { temporalConnectionOptions, type TemporalConnectionConfig } from '../../adapters/temporal-connection';
 import { workerDeploymentOptions, workerDeploymentVersion } from '../../adapters/temporal/worker-deployment';
+import { type TemporalConnectionConfig, temporalConnectionOptions } from '../../adapters/temporal-connection';
+import { type QueueName, taskQueues } from '../../domain/task-queues';
 
 export type WorkerProcessName = Extract<ProcessName, `${string}-worker`>;
 
 /** What every worker needs from config to connect and poll, whichever process it is. */
 type WorkerBaseConfig = Pick<
   Config,
-  'TEMPORAL_NAMESPACE' | 'TASK_QUEUE_PREFIX' | 'WORKFLOW_BUNDLE_PATH' | 'WORKER_MAX_CACHED_WORKFLOWS' | 'PAYLOAD_CODEC_KEYS' | 'PII_ENCRYPTION_KEYS'
+  | 'TEMPORAL_NAMESPACE'
+  | 'TASK_QUEUE_PREFIX'
+  | 'WORKFLOW_BUNDLE_PATH'
+  | 'WORKER_MAX_CACHED_WORKFLOWS'
+  | 'PAYLOAD_CODEC_KEYS'
+  | 'PII_ENCRYPTION_KEYS'
 > &
   // Only the workflow workers read these (adapters/config/processes.ts): absent = unversioned.
   Partial<Pick<Config, 'WORKER_DEPLOYMENT_NAME' | 'WORKER_BUILD_ID'>>;
@@ -42,7 +56,9 @@ export interface WorkerProcessSpec<P extends WorkerProcessName = WorkerProcessNa
   onStart?: (deps: WorkerDeps<ProcessConfig<P>>) => Promise<void>;
 }
 
-function workflowSource(config: Pick<Config, 'WORKFLOW_BUNDLE_PATH'>): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(
+  config: Pick<Config, 'WORKFLOW_BUNDLE_PATH'>,
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   // Production starts load the prebuilt bundle (`npm run build`); development bundles from source.
   if (config.WORKFLOW_BUNDLE_PATH) return { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } };
   return { workflowsPath: require.resolve('../../workflows') };
@@ -84,7 +100,9 @@ export async function createWorker<P extends WorkerProcessName>(
     activities: spec.buildActivities(deps),
     dataConverter: createDataConverter(deps.config),
     maxTaskQueueActivitiesPerSecond: spec.maxTaskQueueActivitiesPerSecond?.(deps.config),
-    ...(spec.hostsWorkflows ? { ...workflowSource(deps.config), maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...(spec.hostsWorkflows
+      ? { ...workflowSource(deps.config), maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS }
+      : {}),
     ...versioning(spec as WorkerProcessSpec, deps.config),
     ...overrides,
   });

@@ -1,7 +1,7 @@
 import { createIdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
+import { createKycActivities } from '../../activities/kyc/create-kyc-activities';
 import { createPartnerKycProviderActivities } from '../../activities/partner-kyc/create-partner-kyc-provider-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
-import { createKycActivities } from '../../activities/kyc/create-kyc-activities';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
 export const kycWorkerSpec: WorkerProcessSpec<'kyc-worker'> = {

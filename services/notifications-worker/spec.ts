@@ -1,7 +1,7 @@
-import { createNotificationActivities } from '../../activities/notifications/create-notification-activities';
 import { createPushChannel } from '../../activities/notifications/channels/push';
 import { createSendGridEmailChannel } from '../../activities/notifications/channels/sendgrid-email';
 import { createTwilioSmsChannel } from '../../activities/notifications/channels/twilio-sms';
+import { createNotificationActivities } from '../../activities/notifications/create-notification-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 
@@ -18,7 +18,11 @@ export const notificationsWorkerSpec: WorkerProcessSpec<'notifications-worker'> 
     ...createNotificationActivities({
       config,
       models,
-      channels: { email: createSendGridEmailChannel(config), sms: createTwilioSmsChannel(config), push: createPushChannel(config) },
+      channels: {
+        email: createSendGridEmailChannel(config),
+        sms: createTwilioSmsChannel(config),
+        push: createPushChannel(config),
+      },
     }),
   }),
   maxTaskQueueActivitiesPerSecond: (config) => config.NOTIFY_MAX_ACTIVITIES_PER_SECOND,

@@ -1,13 +1,13 @@
+import { createAnalyticsActivities } from '../../activities/analytics/create-analytics-activities';
+import { createCaseActivities } from '../../activities/cases/create-case-activities';
 import { createNotificationRequestActivities } from '../../activities/notifications/create-notification-request-activities';
 import { createPartnerKycActivities } from '../../activities/partner-kyc/create-partner-kyc-activities';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import { createUserActivities } from '../../activities/users/create-user-activities';
 import { createVerificationActivities } from '../../activities/verification/create-verification-activities';
 import { createVerificationSweepActivities } from '../../activities/verification/create-verification-sweep-activities';
-import { createAnalyticsActivities } from '../../activities/analytics/create-analytics-activities';
-import { createCaseActivities } from '../../activities/cases/create-case-activities';
-import { ensureCaseSweepOnce } from '../common/case-sweep';
 import { ensureAnalyticsRollerOnce } from '../common/analytics-roller';
+import { ensureCaseSweepOnce } from '../common/case-sweep';
 import { ensureSchedulesOnce } from '../common/schedules';
 import type { WorkerProcessSpec } from '../common/worker-runner';
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Models } from '../../adapters/models';
 import { TRANSACTION_DIRECTIONS } from '../../adapters/models/transaction';
 
@@ -36,7 +37,11 @@ const BATCH = 5000;
  * caller rebuilds the analytics read models afterwards. Users walk the onboarding funnel part of
  * the way, with consistent milestone times; `onProgress` is told how many rows are in.
  */
-export async function insertDemoData(models: Models, size: DemoSize, onProgress: (done: number, total: number) => void = () => {}) {
+export async function insertDemoData(
+  models: Models,
+  size: DemoSize,
+  onProgress: (done: number, total: number) => void = () => {},
+) {
   const rnd = prng(size.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const now = Date.now();
@@ -44,7 +49,11 @@ export async function insertDemoData(models: Models, size: DemoSize, onProgress:
   let done = 0;
   const run = `${size.seed}-${randomUUID().slice(0, 8)}`;
 
-  const tenants = Array.from({ length: size.tenants }, (_, i) => ({ _id: randomUUID(), name: `Demo Bank ${i + 1}`, slug: `demo-bank-${run}-${i + 1}` }));
+  const tenants = Array.from({ length: size.tenants }, (_, i) => ({
+    _id: randomUUID(),
+    name: `Demo Bank ${i + 1}`,
+    slug: `demo-bank-${run}-${i + 1}`,
+  }));
   if (tenants.length) await models.Organization.insertMany(tenants);
 
   const userIds: { id: string; tenantId: string | null }[] = [];
@@ -53,7 +62,8 @@ export async function insertDemoData(models: Models, size: DemoSize, onProgress:
     for (let i = start; i < Math.min(size.users, start + BATCH); i++) {
       const createdAt = now - Math.floor(rnd() * size.days * DAY);
       const tenantId = tenants.length && rnd() < 0.7 ? pick(tenants)._id : null;
-      const reached = (p: number, from: number, maxHours: number) => (rnd() < p ? Math.min(now, from + Math.floor(rnd() * maxHours * HOUR)) : null);
+      const reached = (p: number, from: number, maxHours: number) =>
+        rnd() < p ? Math.min(now, from + Math.floor(rnd() * maxHours * HOUR)) : null;
       const confirmed = reached(0.8, createdAt, 48);
       const kycStarted = confirmed && reached(0.85, confirmed, 72);
       const kycApproved = kycStarted && reached(0.75, kycStarted, 96);
@@ -108,7 +118,16 @@ export async function insertDemoData(models: Models, size: DemoSize, onProgress:
       const createdAt = now - Math.floor(rnd() * Math.min(size.days, 90) * DAY);
       const dueAt = createdAt + 7 * DAY;
       const r = rnd();
-      const status = r < 0.45 ? 'verified' : r < 0.6 ? 'failed' : r < 0.7 ? 'expired' : r < 0.75 ? 'cancelled' : pick(['created', 'notified', 'submitted', 'verifying'] as const);
+      const status =
+        r < 0.45
+          ? 'verified'
+          : r < 0.6
+            ? 'failed'
+            : r < 0.7
+              ? 'expired'
+              : r < 0.75
+                ? 'cancelled'
+                : pick(['created', 'notified', 'submitted', 'verifying'] as const);
       const statusAt = Math.min(now, createdAt + Math.floor(rnd() * 6 * DAY));
       const open = ['created', 'notified', 'submitted', 'verifying'].includes(status);
       docs.push({
@@ -163,5 +182,10 @@ export async function insertDemoData(models: Models, size: DemoSize, onProgress:
     await models.Transaction.collection.insertMany(docs as never[], { ordered: false });
     onProgress((done += docs.length), total);
   }
-  return { tenants: tenants.map((t) => t._id), users: size.users, requests: size.requests, transactions: size.transactions };
+  return {
+    tenants: tenants.map((t) => t._id),
+    users: size.users,
+    requests: size.requests,
+    transactions: size.transactions,
+  };
 }

@@ -11,7 +11,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
  * only read, never created: secrets the running stack does not know would be useless here.
  * `KYC_DATA_DIR` points at another data directory (tests; a second checkout).
  */
-export function localEnv(env: NodeJS.ProcessEnv = process.env, root = ROOT): { env: NodeJS.ProcessEnv; secretsFile: string | null } {
+export function localEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  root = ROOT,
+): { env: NodeJS.ProcessEnv; secretsFile: string | null } {
   const out: NodeJS.ProcessEnv = { ...env };
   const dotenv = path.join(root, '.env');
   if (fs.existsSync(dotenv)) {

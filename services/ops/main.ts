@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import { ConfigError, loadConfig } from '../../adapters/config';
 import { connectDatabase } from '../../adapters/database';
 import { createModels, ensureIndexes } from '../../adapters/models';
@@ -14,7 +15,12 @@ async function main() {
     process.stderr.write(`usage: npm run ops -- <command> [options]\n\ncommands:\n${list.join('\n')}\n`);
     process.exit(name ? 2 : 0);
   }
-  const { values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: command.positionals ?? false });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: command.options,
+    strict: true,
+    allowPositionals: command.positionals ?? false,
+  });
   const { env, secretsFile } = localEnv();
   let config;
   try {
@@ -22,7 +28,10 @@ async function main() {
   } catch (err) {
     // The usual cause locally: the stack never started, so there are no generated secrets yet.
     if (err instanceof ConfigError && !secretsFile && env.NODE_ENV !== 'production') {
-      throw new Error(`${err.message}\nStart the local stack once with \`npm start\` (it writes .data/dev-secrets.json), or set these variables.`, { cause: err });
+      throw new Error(
+        `${err.message}\nStart the local stack once with \`npm start\` (it writes .data/dev-secrets.json), or set these variables.`,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -30,7 +39,12 @@ async function main() {
   try {
     const models = createModels(db);
     await ensureIndexes(models);
-    const output = await command.run({ config, models, args: values as Record<string, string | boolean | undefined>, positionals });
+    const output = await command.run({
+      config,
+      models,
+      args: values as Record<string, string | boolean | undefined>,
+      positionals,
+    });
     process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
   } finally {
     await db.close();

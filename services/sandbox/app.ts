@@ -1,17 +1,18 @@
 import express, { type Express } from 'express';
+
 import type { ProcessConfig } from '../../adapters/config';
 import type { Logger } from '../../adapters/logger';
 import { bridgeSimulator } from './bridge-simulator';
 import { dashboardPage } from './dashboard-page';
-import { SANDBOX_DOC } from './sandbox-doc';
 import { Outbox } from './outbox';
-import { veriffSimulator } from './veriff-simulator';
-import type { WebhookDelivery } from './webhook-sender';
+import { pushRouter } from './push';
+import { SANDBOX_DOC } from './sandbox-doc';
+import { sendgridRouter } from './sendgrid';
 import { smileIdSimulator } from './smile-id';
 import { smileIdDocumentSimulator } from './smile-id-documents';
-import { pushRouter } from './push';
-import { sendgridRouter } from './sendgrid';
 import { twilioRouter } from './twilio';
+import { veriffSimulator } from './veriff-simulator';
+import type { WebhookDelivery } from './webhook-sender';
 
 export interface SandboxDeps {
   config: ProcessConfig<'sandbox'>;
@@ -38,7 +39,14 @@ export function createSandboxApp(deps: SandboxDeps) {
   app.use(bridge.router);
   app.get('/', (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : undefined;
-    res.type('html').send(dashboardPage({ messages: outbox.list({ limit: q ? 1000 : 100 }), sessions: [...veriff.sessions.values()], links: [...bridge.links.values()], q }));
+    res.type('html').send(
+      dashboardPage({
+        messages: outbox.list({ limit: q ? 1000 : 100 }),
+        sessions: [...veriff.sessions.values()],
+        links: [...bridge.links.values()],
+        q,
+      }),
+    );
   });
   app.get('/docs', (_req, res) => {
     res.type('text/markdown').send(SANDBOX_DOC);

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+
 import express, { Router } from 'express';
+
 import { signBridgeWebhook } from '../../adapters/providers/bridge/signature';
 import {
   BRIDGE_HEADERS,
@@ -15,7 +17,11 @@ import { deliverWebhook } from './webhook-sender';
 export type { BridgeKycLink };
 
 const KYC_STATUSES: readonly string[] = BRIDGE_KYC_STATUSES;
-const error = (code: string, message: string, key?: string): BridgeError => ({ code, message, source: { location: 'body', key: key ?? '' } });
+const error = (code: string, message: string, key?: string): BridgeError => ({
+  code,
+  message,
+  source: { location: 'body', key: key ?? '' },
+});
 
 /**
  * Bridge (`/v0`): `POST /kyc_links` with Api-Key and a mandatory Idempotency-Key (same key and
@@ -30,17 +36,27 @@ export function bridgeSimulator(deps: SimulatorDeps) {
   const base = `${deps.config.SANDBOX_URL}/bridge`;
 
   router.post(`/bridge/v0${BRIDGE_PATHS.kycLinks}`, express.json(), (req, res) => {
-    if (req.header(BRIDGE_HEADERS.apiKey) !== deps.config.BRIDGE_API_KEY) return void res.status(401).json(error('unauthorized', 'Invalid API key'));
+    if (req.header(BRIDGE_HEADERS.apiKey) !== deps.config.BRIDGE_API_KEY)
+      return void res.status(401).json(error('unauthorized', 'Invalid API key'));
     const key = req.header(BRIDGE_HEADERS.idempotencyKey);
-    if (!key) return void res.status(400).json(error('bad_request', 'Idempotency-Key header is required', 'Idempotency-Key'));
-    const bodyHash = createHash('sha256').update(JSON.stringify(req.body ?? {})).digest('hex');
+    if (!key)
+      return void res.status(400).json(error('bad_request', 'Idempotency-Key header is required', 'Idempotency-Key'));
+    const bodyHash = createHash('sha256')
+      .update(JSON.stringify(req.body ?? {}))
+      .digest('hex');
     const prior = idempotency.get(key);
     if (prior) {
-      if (prior.bodyHash !== bodyHash) return void res.status(422).json(error('idempotency_key_reused', 'Idempotency-Key was used with a different request body'));
+      if (prior.bodyHash !== bodyHash)
+        return void res
+          .status(422)
+          .json(error('idempotency_key_reused', 'Idempotency-Key was used with a different request body'));
       return void res.status(200).json(prior.response);
     }
     const { email, full_name, type } = (req.body ?? {}) as Record<string, string>;
-    if (!email || !full_name) return void res.status(400).json(error('bad_request', 'email and full_name are required', email ? 'full_name' : 'email'));
+    if (!email || !full_name)
+      return void res
+        .status(400)
+        .json(error('bad_request', 'email and full_name are required', email ? 'full_name' : 'email'));
     const id = randomUUID();
     const link: BridgeKycLink = {
       id,
@@ -61,7 +77,8 @@ export function bridgeSimulator(deps: SimulatorDeps) {
   });
 
   router.get(`/bridge/v0${BRIDGE_PATHS.kycLinks}/:id`, (req, res) => {
-    if (req.header(BRIDGE_HEADERS.apiKey) !== deps.config.BRIDGE_API_KEY) return void res.status(401).json(error('unauthorized', 'Invalid API key'));
+    if (req.header(BRIDGE_HEADERS.apiKey) !== deps.config.BRIDGE_API_KEY)
+      return void res.status(401).json(error('unauthorized', 'Invalid API key'));
     const link = links.get(req.params.id);
     if (!link) return void res.status(404).json(error('not_found', 'KYC link not found'));
     res.json(link);
@@ -82,7 +99,11 @@ export function bridgeSimulator(deps: SimulatorDeps) {
       event_created_at: new Date().toISOString(),
     };
     const body = JSON.stringify(envelope);
-    return deliver({ url: `${deps.apiUrl()}/users/webhook/kyc`, headers: { [BRIDGE_HEADERS.webhookSignature]: signBridgeWebhook(privateKey, body, Date.now()) }, body });
+    return deliver({
+      url: `${deps.apiUrl()}/users/webhook/kyc`,
+      headers: { [BRIDGE_HEADERS.webhookSignature]: signBridgeWebhook(privateKey, body, Date.now()) },
+      body,
+    });
   }
 
   router.post('/bridge/kyc_links/:id/tos', async (req, res) => {
@@ -97,7 +118,8 @@ export function bridgeSimulator(deps: SimulatorDeps) {
     const link = links.get(req.params.id);
     const status = String((req.body as { status?: unknown })?.status ?? '');
     if (!link) return void res.status(404).json({ error: 'unknown kyc link' });
-    if (!KYC_STATUSES.includes(status)) return void res.status(400).json({ error: `status must be one of ${KYC_STATUSES.join(', ')}` });
+    if (!KYC_STATUSES.includes(status))
+      return void res.status(400).json({ error: `status must be one of ${KYC_STATUSES.join(', ')}` });
     const before = link.kyc_status;
     link.kyc_status = status;
     link.rejection_reasons = status === 'rejected' ? [{ reason: 'Sandbox rejection' }] : [];

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+
 import { loadConfig } from '../../adapters/config';
 import { createLogger } from '../../adapters/logger';
 import { createSandboxApp } from './app';

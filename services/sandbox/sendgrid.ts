@@ -1,21 +1,31 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+
 import express, { Router } from 'express';
+
 import type { Config } from '../../adapters/config';
 import type { Logger } from '../../adapters/logger';
 import { signSendGridEvents } from '../../adapters/providers/sendgrid/signature';
-import { SENDGRID_HEADERS, SENDGRID_PATHS, type SendGridErrorBody, type SendGridEvent } from '../../adapters/providers/sendgrid/wire';
+import {
+  SENDGRID_HEADERS,
+  SENDGRID_PATHS,
+  type SendGridErrorBody,
+  type SendGridEvent,
+} from '../../adapters/providers/sendgrid/wire';
 import type { Outbox } from './outbox';
 import { deliverWebhook } from './webhook-sender';
 
 /** Documented magic recipient: on the global suppression list, as if the person unsubscribed. */
 export const SANDBOX_UNSUBSCRIBED_EMAIL = /^unsubscribed(\+.*)?@/i;
 
-
 /**
  * SendGrid v3 simulator: `POST /v3/mail/send` (202 + X-Message-Id) and the global suppression
  * lookup; events (processed, delivered) go back to the API in signed batches, like the real one.
  */
-export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | 'SANDBOX_SENDGRID_EVENT_SIGNING_KEY' | 'SENDGRID_API_KEY'>; logger: Logger; outbox: Outbox }): Router {
+export function sendgridRouter(deps: {
+  config: Pick<Config, 'API_PUBLIC_URL' | 'SANDBOX_SENDGRID_EVENT_SIGNING_KEY' | 'SENDGRID_API_KEY'>;
+  logger: Logger;
+  outbox: Outbox;
+}): Router {
   const router = Router();
   const pending: SendGridEvent[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
@@ -45,7 +55,9 @@ export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | '
   };
 
   const authorized = (header: string | undefined) => header === `Bearer ${deps.config.SENDGRID_API_KEY}`;
-  const unauthorized: SendGridErrorBody = { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] };
+  const unauthorized: SendGridErrorBody = {
+    errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }],
+  };
 
   router.get(`${SENDGRID_PATHS.globalSuppressions}/:email`, (req, res) => {
     if (!authorized(req.headers.authorization)) return void res.status(401).json(unauthorized);
@@ -62,9 +74,20 @@ export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | '
       custom_args?: Record<string, string>;
     };
     const errors: SendGridErrorBody['errors'] = [];
-    if (!b.personalizations?.length || !b.personalizations.every((p) => p.to?.length)) errors.push({ message: 'The personalizations field is required and must have at least one personalization with a to.', field: 'personalizations', help: null });
-    if (!b.from?.email) errors.push({ message: 'The from object must be provided for every email send.', field: 'from', help: null });
-    if (!b.content?.length) errors.push({ message: 'Unless a valid template_id is provided, the content parameter is required.', field: 'content', help: null });
+    if (!b.personalizations?.length || !b.personalizations.every((p) => p.to?.length))
+      errors.push({
+        message: 'The personalizations field is required and must have at least one personalization with a to.',
+        field: 'personalizations',
+        help: null,
+      });
+    if (!b.from?.email)
+      errors.push({ message: 'The from object must be provided for every email send.', field: 'from', help: null });
+    if (!b.content?.length)
+      errors.push({
+        message: 'Unless a valid template_id is provided, the content parameter is required.',
+        field: 'content',
+        help: null,
+      });
     if (errors.length) return void res.status(400).json({ errors });
 
     const messageId = randomBytes(16).toString('base64url');
@@ -74,9 +97,24 @@ export function sendgridRouter(deps: { config: Pick<Config, 'API_PUBLIC_URL' | '
     for (const p of b.personalizations!) {
       const customArgs = { ...b.custom_args, ...p.custom_args };
       for (const to of p.to!) {
-        deps.outbox.add({ id: randomUUID(), channel: 'email', to: to.email, subject: p.subject ?? b.subject, body: text, meta: { provider: 'sendgrid', messageId, html, customArgs }, createdAt: new Date().toISOString() });
+        deps.outbox.add({
+          id: randomUUID(),
+          channel: 'email',
+          to: to.email,
+          subject: p.subject ?? b.subject,
+          body: text,
+          meta: { provider: 'sendgrid', messageId, html, customArgs },
+          createdAt: new Date().toISOString(),
+        });
         for (const event of ['processed', 'delivered']) {
-          events.push({ email: to.email, timestamp: Math.floor(Date.now() / 1000), event, sg_event_id: randomBytes(12).toString('base64url'), sg_message_id: `${messageId}.sandbox`, ...customArgs });
+          events.push({
+            email: to.email,
+            timestamp: Math.floor(Date.now() / 1000),
+            event,
+            sg_event_id: randomBytes(12).toString('base64url'),
+            sg_message_id: `${messageId}.sandbox`,
+            ...customArgs,
+          });
         }
       }
     }

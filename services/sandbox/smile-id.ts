@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
+
 import express, { Router } from 'express';
+
+import type { Config } from '../../adapters/config';
 import { smileSignature } from '../../adapters/providers/smile-id/signature';
 import { SMILE_PATHS, SMILE_RESULT_CODES, type SmileLookupBody } from '../../adapters/providers/smile-id/wire';
-import type { Config } from '../../adapters/config';
 
 /**
  * Smile ID Enhanced KYC simulator (POST /v1/id_verification), with test numbers per outcome.
@@ -49,7 +51,11 @@ export function smileIdSimulator(config: Pick<Config, 'SMILE_ID_API_KEY' | 'SMIL
     const str = (k: keyof SmileLookupBody) => (typeof b[k] === 'string' ? (b[k] as string) : '');
     const expected = Buffer.from(smileSignature(config.SMILE_ID_API_KEY, config.SMILE_ID_PARTNER_ID, str('timestamp')));
     const given = Buffer.from(str('signature'));
-    if (str('partner_id') !== config.SMILE_ID_PARTNER_ID || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (
+      str('partner_id') !== config.SMILE_ID_PARTNER_ID ||
+      given.length !== expected.length ||
+      !timingSafeEqual(given, expected)
+    ) {
       res.status(401).json({ code: '2205', error: 'You are not authorized to do that.' });
       return;
     }
@@ -66,10 +72,17 @@ export function smileIdSimulator(config: Pick<Config, 'SMILE_ID_API_KEY' | 'SMIL
       timestamp: new Date().toISOString(),
     };
     const reply = (code: string, text: string, verify: string, extra: Record<string, string> = {}) =>
-      res.json({ ...base, ResultCode: code, ResultText: text, Actions: { Verify_ID_Number: verify, Return_Personal_Info: extra.FullName ? 'Returned' : 'Not Returned' }, ...extra });
+      res.json({
+        ...base,
+        ResultCode: code,
+        ResultText: text,
+        Actions: { Verify_ID_Number: verify, Return_Personal_Info: extra.FullName ? 'Returned' : 'Not Returned' },
+        ...extra,
+      });
 
     const format = ID_FORMATS[idType] ?? /^[0-9]{11}$/;
-    if (!format.test(idNumber)) return reply(SMILE_RESULT_CODES.unsupportedFormat, 'ID Number Format Not Supported', 'Not Done');
+    if (!format.test(idNumber))
+      return reply(SMILE_RESULT_CODES.unsupportedFormat, 'ID Number Format Not Supported', 'Not Done');
     const n = (calls.get(idNumber) ?? 0) + 1;
     calls.set(idNumber, n);
     const flaky = idNumber.match(/^2221500000(\d)$/);
@@ -77,13 +90,17 @@ export function smileIdSimulator(config: Pick<Config, 'SMILE_ID_API_KEY' | 'SMIL
       return reply(SMILE_RESULT_CODES.authorityUnavailable, 'ID Authority Unavailable', 'Issuer Unavailable');
     }
     // BVN and NIN_V2 keep their historical test numbers (verification requests rely on them).
-    const outcome = ['BVN', 'NIN_V2'].includes(idType) ? undefined : /0{6}([0-9])$/.exec(idNumber.replace(/[^A-Za-z0-9]/g, ''))?.[1];
+    const outcome = ['BVN', 'NIN_V2'].includes(idType)
+      ? undefined
+      : /0{6}([0-9])$/.exec(idNumber.replace(/[^A-Za-z0-9]/g, ''))?.[1];
     {
-      if (outcome === '9') return reply(SMILE_RESULT_CODES.authorityUnavailable, 'ID Authority Unavailable', 'Issuer Unavailable');
+      if (outcome === '9')
+        return reply(SMILE_RESULT_CODES.authorityUnavailable, 'ID Authority Unavailable', 'Issuer Unavailable');
       if (outcome === '4') return reply(SMILE_RESULT_CODES.notFound, 'ID Number Not Found', 'Not Verified');
     }
     if (idNumber === '22200000004') return reply(SMILE_RESULT_CODES.notFound, 'ID Number Not Found', 'Not Verified');
-    if (idNumber === '22200000005') return reply(SMILE_RESULT_CODES.unsupportedFormat, 'ID Number Format Not Supported', 'Not Done');
+    if (idNumber === '22200000005')
+      return reply(SMILE_RESULT_CODES.unsupportedFormat, 'ID Number Format Not Supported', 'Not Done');
 
     let first = str('first_name').toUpperCase();
     let last = str('last_name').toUpperCase();

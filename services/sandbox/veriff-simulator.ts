@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import express, { Router } from 'express';
+
 import type { Config } from '../../adapters/config';
 import type { Logger } from '../../adapters/logger';
 import { isValidVeriffSignature, veriffSignature } from '../../adapters/providers/veriff/signature';
@@ -33,7 +35,10 @@ const EVENT_CODES: Record<string, number> = VERIFF_EVENT_CODES;
 const DECISION_CODES: Record<string, number> = VERIFF_DECISION_CODES;
 
 export interface SimulatorDeps {
-  config: Pick<Config, 'SANDBOX_URL' | 'VERIFF_API_KEY' | 'VERIFF_SHARED_SECRET' | 'BRIDGE_API_KEY' | 'SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY'>;
+  config: Pick<
+    Config,
+    'SANDBOX_URL' | 'VERIFF_API_KEY' | 'VERIFF_SHARED_SECRET' | 'BRIDGE_API_KEY' | 'SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY'
+  >;
   logger: Logger;
   /** Where webhooks go (the API's public URL). */
   apiUrl: () => string;
@@ -54,11 +59,20 @@ export function veriffSimulator(deps: SimulatorDeps) {
   router.post(`/veriff${VERIFF_PATHS.sessions}`, express.raw({ type: '*/*' }), (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.header(VERIFF_HEADERS.signature);
-    if (req.header(VERIFF_HEADERS.client) !== deps.config.VERIFF_API_KEY || !isValidVeriffSignature(secret, body, signature)) {
-      res.status(401).json({ status: 'fail', code: '1102', message: 'Mandatory X-HMAC-SIGNATURE header containing the SHA256 hash of the payload.' });
+    if (
+      req.header(VERIFF_HEADERS.client) !== deps.config.VERIFF_API_KEY ||
+      !isValidVeriffSignature(secret, body, signature)
+    ) {
+      res.status(401).json({
+        status: 'fail',
+        code: '1102',
+        message: 'Mandatory X-HMAC-SIGNATURE header containing the SHA256 hash of the payload.',
+      });
       return;
     }
-    let verification: Partial<Omit<VeriffSessionRequest['verification'], 'person'>> & { person?: Partial<VeriffPerson> };
+    let verification: Partial<Omit<VeriffSessionRequest['verification'], 'person'>> & {
+      person?: Partial<VeriffPerson>;
+    };
     try {
       verification = JSON.parse(body.toString('utf8')).verification ?? {};
     } catch {
@@ -66,12 +80,32 @@ export function veriffSimulator(deps: SimulatorDeps) {
       return;
     }
     const id = randomUUID();
-    const session: VeriffSession = { id, vendorData: verification.vendorData ?? '', endUserId: verification.endUserId ?? null, person: verification.person ? { firstName: String(verification.person.firstName ?? ''), lastName: String(verification.person.lastName ?? '') } : null, status: 'created', attemptId: randomUUID(), createdAt: new Date().toISOString() };
+    const session: VeriffSession = {
+      id,
+      vendorData: verification.vendorData ?? '',
+      endUserId: verification.endUserId ?? null,
+      person: verification.person
+        ? {
+            firstName: String(verification.person.firstName ?? ''),
+            lastName: String(verification.person.lastName ?? ''),
+          }
+        : null,
+      status: 'created',
+      attemptId: randomUUID(),
+      createdAt: new Date().toISOString(),
+    };
     sessions.set(id, session);
     const url = `${deps.config.SANDBOX_URL}/veriff/session/${id}`;
     const answer: VeriffSessionResponse = {
       status: 'success',
-      verification: { id, url, vendorData: session.vendorData, host: deps.config.SANDBOX_URL, status: 'created', sessionToken: randomUUID() },
+      verification: {
+        id,
+        url,
+        vendorData: session.vendorData,
+        host: deps.config.SANDBOX_URL,
+        status: 'created',
+        sessionToken: randomUUID(),
+      },
     };
     res.status(201).json(answer);
   });
@@ -81,11 +115,21 @@ export function veriffSimulator(deps: SimulatorDeps) {
     const status = String((req.body as { status?: unknown })?.status ?? '');
     if (!session) return void res.status(404).json({ error: 'unknown session' });
     if (!EVENT_CODES[status] && !DECISION_CODES[status]) {
-      return void res.status(400).json({ error: `status must be one of ${[...Object.keys(EVENT_CODES), ...Object.keys(DECISION_CODES)].join(', ')}` });
+      return void res.status(400).json({
+        error: `status must be one of ${[...Object.keys(EVENT_CODES), ...Object.keys(DECISION_CODES)].join(', ')}`,
+      });
     }
     session.status = status;
     const payload: VeriffEventWebhook | VeriffDecisionWebhook = EVENT_CODES[status]
-      ? { id: session.id, attemptId: session.attemptId, feature: 'selfid', code: EVENT_CODES[status], action: status as VeriffEventWebhook['action'], vendorData: session.vendorData, endUserId: session.endUserId }
+      ? {
+          id: session.id,
+          attemptId: session.attemptId,
+          feature: 'selfid',
+          code: EVENT_CODES[status],
+          action: status as VeriffEventWebhook['action'],
+          vendorData: session.vendorData,
+          endUserId: session.endUserId,
+        }
       : {
           status: 'success',
           verification: {
@@ -95,7 +139,12 @@ export function veriffSimulator(deps: SimulatorDeps) {
             status: status as VeriffDecisionWebhook['verification']['status'],
             vendorData: session.vendorData,
             endUserId: session.endUserId,
-            reason: status === 'declined' ? 'Physical document not used' : status === 'resubmission_requested' ? 'Video and/or photos missing' : null,
+            reason:
+              status === 'declined'
+                ? 'Physical document not used'
+                : status === 'resubmission_requested'
+                  ? 'Video and/or photos missing'
+                  : null,
             reasonCode: status === 'declined' ? 102 : status === 'resubmission_requested' ? 201 : null,
             decisionTime: new Date().toISOString(),
             acceptanceTime: session.createdAt,
@@ -107,7 +156,10 @@ export function veriffSimulator(deps: SimulatorDeps) {
     const body = JSON.stringify(payload);
     const result = await deliver({
       url: `${deps.apiUrl()}/users/webhook-kyc`,
-      headers: { [VERIFF_HEADERS.client]: deps.config.VERIFF_API_KEY, [VERIFF_HEADERS.signature]: veriffSignature(secret, body) },
+      headers: {
+        [VERIFF_HEADERS.client]: deps.config.VERIFF_API_KEY,
+        [VERIFF_HEADERS.signature]: veriffSignature(secret, body),
+      },
       body,
     });
     res.json({ session, webhook: result });

@@ -33,7 +33,10 @@ export async function deliverWebhook(
     }
     opts.logger.warn({ url: delivery.url, attempt, status: lastStatus }, 'webhook delivery failed, will retry');
     // unref: a pending retry must not keep a stopping sandbox (or a finished test run) alive.
-    if (attempt < maxAttempts) await new Promise((r) => setTimeout(r, Math.min((opts.baseDelayMs ?? 1000) * 2 ** (attempt - 1), 60_000)).unref());
+    if (attempt < maxAttempts)
+      await new Promise((r) =>
+        setTimeout(r, Math.min((opts.baseDelayMs ?? 1000) * 2 ** (attempt - 1), 60_000)).unref(),
+      );
   }
   return { delivered: false, attempts: maxAttempts, lastStatus };
 }

@@ -1,6 +1,6 @@
 import type { Models } from '../../adapters/models';
-import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import type { UserDoc } from '../../adapters/models/user';
+import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { userWithToken } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { createTenantRecord, staffFields } from '../helpers/identity';
@@ -8,7 +8,15 @@ import { startTestStack, type TestStack } from '../helpers/stack';
 
 type Caller = 'BANK_ADMIN' | 'COMPLIANCE_OFFICER' | 'ANALYST' | 'AUDITOR' | 'retail' | 'internal-admin' | 'super-admin';
 type Where = 'same' | 'other';
-const CALLERS: Caller[] = ['BANK_ADMIN', 'COMPLIANCE_OFFICER', 'ANALYST', 'AUDITOR', 'retail', 'internal-admin', 'super-admin'];
+const CALLERS: Caller[] = [
+  'BANK_ADMIN',
+  'COMPLIANCE_OFFICER',
+  'ANALYST',
+  'AUDITOR',
+  'retail',
+  'internal-admin',
+  'super-admin',
+];
 const STAFF: Caller[] = ['BANK_ADMIN', 'COMPLIANCE_OFFICER', 'ANALYST', 'AUDITOR'];
 const INTERNAL: Caller[] = ['internal-admin', 'super-admin'];
 
@@ -30,12 +38,14 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'PUT /users/:id',
     call: (id) => ({ method: 'PUT', path: `/users/${id}`, json: { firstName: 'Changed' } }),
-    expect: (c, w) => (c === 'retail' ? 404 : INTERNAL.includes(c) ? 200 : w === 'other' ? 404 : c === 'BANK_ADMIN' ? 200 : 403),
+    expect: (c, w) =>
+      c === 'retail' ? 404 : INTERNAL.includes(c) ? 200 : w === 'other' ? 404 : c === 'BANK_ADMIN' ? 200 : 403,
   },
   {
     name: 'PUT /users/:id/role',
     call: (id) => ({ method: 'PUT', path: `/users/${id}/role`, json: { staffRole: 'AUDITOR', reason: 'matrix test' } }),
-    expect: (c, w) => (c === 'retail' ? 404 : INTERNAL.includes(c) ? 200 : w === 'other' ? 404 : c === 'BANK_ADMIN' ? 200 : 403),
+    expect: (c, w) =>
+      c === 'retail' ? 404 : INTERNAL.includes(c) ? 200 : w === 'other' ? 404 : c === 'BANK_ADMIN' ? 200 : 403,
   },
   {
     name: 'PUT /users/:id/status',
@@ -81,7 +91,13 @@ describe('access matrix: endpoint × role × same/other tenant', () => {
   afterAll(() => stack.close());
 
   const target = async (where: Where) =>
-    (await models.User.create({ email: `${Math.random().toString(36).slice(2)}@bank.test`, status: 'active', ...staffFields(where === 'same' ? tenantA : tenantB, 'ANALYST') })).toObject();
+    (
+      await models.User.create({
+        email: `${Math.random().toString(36).slice(2)}@bank.test`,
+        status: 'active',
+        ...staffFields(where === 'same' ? tenantA : tenantB, 'ANALYST'),
+      })
+    ).toObject();
 
   for (const endpoint of ENDPOINTS) {
     it(endpoint.name, async () => {
@@ -92,16 +108,23 @@ describe('access matrix: endpoint × role × same/other tenant', () => {
           const { method, path, json } = endpoint.call(subject._id);
           const res = await request(`${stack.url}${path}`, { method, headers: tokens.get(caller), json });
           const expected = endpoint.expect(caller, where);
-          if (res.status !== expected) rows.push(`${caller} → ${where}: got ${res.status} ${res.json?.error?.code ?? ''}, expected ${expected}`);
+          if (res.status !== expected)
+            rows.push(`${caller} → ${where}: got ${res.status} ${res.json?.error?.code ?? ''}, expected ${expected}`);
           const after = await models.User.findById(subject._id).lean();
-          const watched = (u: Partial<UserDoc> | null) => JSON.stringify([u?.firstName, u?.staffRole, u?.status, u?.tokenVersion]);
+          const watched = (u: Partial<UserDoc> | null) =>
+            JSON.stringify([u?.firstName, u?.staffRole, u?.status, u?.tokenVersion]);
           if (res.status >= 400 && watched(after) !== watched(subject)) {
             rows.push(`${caller} → ${where}: refused (${res.status}) but the user changed`);
           }
           // An unknown id answers exactly like another tenant's user: ids do not leak.
           if (where === 'other' && res.status === 404) {
-            const ghost = await request(`${stack.url}${endpoint.call('00000000-0000-4000-8000-000000000000').path}`, { method, headers: tokens.get(caller), json });
-            if (ghost.status !== 404 || ghost.json.error.code !== res.json.error.code) rows.push(`${caller}: other-tenant 404 differs from unknown id`);
+            const ghost = await request(`${stack.url}${endpoint.call('00000000-0000-4000-8000-000000000000').path}`, {
+              method,
+              headers: tokens.get(caller),
+              json,
+            });
+            if (ghost.status !== 404 || ghost.json.error.code !== res.json.error.code)
+              rows.push(`${caller}: other-tenant 404 differs from unknown id`);
           }
         }
       }
@@ -119,7 +142,9 @@ describe('access matrix: endpoint × role × same/other tenant', () => {
       expect(filtered.json.data.items.map((u: { id: string }) => u.id)).not.toContain(b._id);
     }
     expect((await request(`${stack.url}/users`, { headers: tokens.get('retail') })).status).toBe(403);
-    const all = await request(`${stack.url}/users?tenantId=${tenantB}&limit=100`, { headers: tokens.get('internal-admin') });
+    const all = await request(`${stack.url}/users?tenantId=${tenantB}&limit=100`, {
+      headers: tokens.get('internal-admin'),
+    });
     expect(all.json.data.items.map((u: { id: string }) => u.id)).toContain(b._id);
     const staffList = await request(`${stack.url}/api/v1/auth/users?limit=100`, { headers: tokens.get('BANK_ADMIN') });
     expect(staffList.json.data.items.map((u: { id: string }) => u.id)).not.toContain(b._id);
@@ -129,7 +154,11 @@ describe('access matrix: endpoint × role × same/other tenant', () => {
     const a = await target('same');
     const b = await target('other');
     for (const subject of [a, b]) {
-      const res = await request(`${stack.url}/users/${subject._id}/role`, { method: 'PUT', headers: { ...tokens.get('super-admin'), 'x-request-id': `req-matrix-${subject._id}` }, json: { staffRole: 'COMPLIANCE_OFFICER', reason: 'promotion after review' } });
+      const res = await request(`${stack.url}/users/${subject._id}/role`, {
+        method: 'PUT',
+        headers: { ...tokens.get('super-admin'), 'x-request-id': `req-matrix-${subject._id}` },
+        json: { staffRole: 'COMPLIANCE_OFFICER', reason: 'promotion after review' },
+      });
       expect(res.status).toBe(200);
     }
     const auditor = await request(`${stack.url}/audit-events?limit=100`, { headers: tokens.get('AUDITOR') });
@@ -138,11 +167,22 @@ describe('access matrix: endpoint × role × same/other tenant', () => {
     expect(subjects).toContain(a._id);
     expect(subjects).not.toContain(b._id);
     const event = auditor.json.data.items.find((e: { subject: string }) => e.subject === a._id);
-    expect(event).toMatchObject({ action: 'user.role_changed', from: { staffRole: 'ANALYST' }, to: { staffRole: 'COMPLIANCE_OFFICER' }, reason: 'promotion after review', requestId: `req-matrix-${a._id}`, tenantId: tenantA });
+    expect(event).toMatchObject({
+      action: 'user.role_changed',
+      from: { staffRole: 'ANALYST' },
+      to: { staffRole: 'COMPLIANCE_OFFICER' },
+      reason: 'promotion after review',
+      requestId: `req-matrix-${a._id}`,
+      tenantId: tenantA,
+    });
     expect(event.at).toMatch(/^\d{4}-/);
-    const asAuditorForB = await request(`${stack.url}/audit-events?tenantId=${tenantB}&subject=${b._id}`, { headers: tokens.get('AUDITOR') });
+    const asAuditorForB = await request(`${stack.url}/audit-events?tenantId=${tenantB}&subject=${b._id}`, {
+      headers: tokens.get('AUDITOR'),
+    });
     expect(asAuditorForB.json.data.total).toBe(0);
-    const admin = await request(`${stack.url}/audit-events?subject=${b._id}`, { headers: tokens.get('internal-admin') });
+    const admin = await request(`${stack.url}/audit-events?subject=${b._id}`, {
+      headers: tokens.get('internal-admin'),
+    });
     expect(admin.json.data.total).toBe(1);
     for (const caller of ['BANK_ADMIN', 'COMPLIANCE_OFFICER', 'ANALYST', 'retail'] as Caller[]) {
       expect((await request(`${stack.url}/audit-events`, { headers: tokens.get(caller) })).status).toBe(403);

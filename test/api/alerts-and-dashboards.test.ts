@@ -2,7 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { parse } from 'yaml';
+
 import { request } from '../helpers/http';
 import { exportedMetricNames, promqlMetricNames, sampledMetricNames } from '../helpers/prometheus-text';
 import { startTestStack, type TestStack } from '../helpers/stack';
@@ -26,10 +28,12 @@ interface Rule {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
-const rules = (parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
-const dashboardExprs = (JSON.parse(readFileSync(dashboardFile, 'utf8')) as { panels: { targets?: { expr: string }[] }[] }).panels.flatMap(
-  (p) => p.targets?.map((t) => t.expr) ?? [],
+const rules = (parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap(
+  (g) => g.rules,
 );
+const dashboardExprs = (
+  JSON.parse(readFileSync(dashboardFile, 'utf8')) as { panels: { targets?: { expr: string }[] }[] }
+).panels.flatMap((p) => p.targets?.map((t) => t.expr) ?? []);
 const named = (exprs: string[]) => new Set(exprs.flatMap((e) => [...promqlMetricNames(e)]));
 
 /**
@@ -41,21 +45,33 @@ function findPromtool(): string | null {
   const found = which();
   if (found || process.getuid?.() !== 0) return found;
   const apt = 'apt-get install -y -qq --no-install-recommends prometheus';
-  spawnSync('sh', ['-c', `(${apt} || (apt-get update -qq && ${apt})) >/dev/null 2>&1`], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  spawnSync('sh', ['-c', `(${apt} || (apt-get update -qq && ${apt})) >/dev/null 2>&1`], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return which();
 }
 
 describe('alert rules and dashboard', () => {
   it('promtool accepts the rules and the Prometheus configuration', () => {
     const promtool = findPromtool();
-    if (!promtool) throw new Error('promtool not found and not installable here: apt-get install prometheus (Debian) or put promtool on PATH');
-    expect(execFileSync(promtool, ['check', 'rules', rulesFile], { encoding: 'utf8' })).toMatch(`SUCCESS: ${rules.length} rules found`);
+    if (!promtool)
+      throw new Error(
+        'promtool not found and not installable here: apt-get install prometheus (Debian) or put promtool on PATH',
+      );
+    expect(execFileSync(promtool, ['check', 'rules', rulesFile], { encoding: 'utf8' })).toMatch(
+      `SUCCESS: ${rules.length} rules found`,
+    );
     // The container paths of prometheus.yml, pointed at this checkout (promtool opens every file it names).
     const dir = mkdtempSync(path.join(tmpdir(), 'promtool-'));
     writeFileSync(path.join(dir, 'metrics-token'), 'a-metrics-token-of-24-characters');
-    const config = readFileSync(promConfigFile, 'utf8').replace('/etc/prometheus/alerts.yml', rulesFile).replace('/tmp/metrics-token', path.join(dir, 'metrics-token'));
+    const config = readFileSync(promConfigFile, 'utf8')
+      .replace('/etc/prometheus/alerts.yml', rulesFile)
+      .replace('/tmp/metrics-token', path.join(dir, 'metrics-token'));
     writeFileSync(path.join(dir, 'prometheus.yml'), config);
-    expect(execFileSync(promtool, ['check', 'config', path.join(dir, 'prometheus.yml')], { encoding: 'utf8' })).toMatch('SUCCESS');
+    expect(execFileSync(promtool, ['check', 'config', path.join(dir, 'prometheus.yml')], { encoding: 'utf8' })).toMatch(
+      'SUCCESS',
+    );
   }, 300_000);
 
   it('every rule has a severity, a for: duration, a summary, a description and a runbook section in docs/alerts.md', () => {
@@ -70,10 +86,15 @@ describe('alert rules and dashboard', () => {
   });
 
   it('the expression parser finds metric names, not functions, labels or durations', () => {
-    expect([...promqlMetricNames('histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{route!~"/x"}[5m]))) > 1e3')]).toEqual([
-      'http_request_duration_seconds_bucket',
+    expect([
+      ...promqlMetricNames(
+        'histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{route!~"/x"}[5m]))) > 1e3',
+      ),
+    ]).toEqual(['http_request_duration_seconds_bucket']);
+    expect([...promqlMetricNames('max by (channel) (a_metric) > 20 and on (x) b_metric offset 5m')].sort()).toEqual([
+      'a_metric',
+      'b_metric',
     ]);
-    expect([...promqlMetricNames('max by (channel) (a_metric) > 20 and on (x) b_metric offset 5m')].sort()).toEqual(['a_metric', 'b_metric']);
   });
 
   describe('against a real /metrics scrape', () => {
@@ -92,8 +113,14 @@ describe('alert rules and dashboard', () => {
     });
     afterAll(() => stack?.close());
 
-    const business = ['kyc_webhook_pending_signals', 'kyc_webhook_pending_oldest_age_seconds', 'kyc_webhook_sweeper_lag_seconds',
-      'kyc_notification_failures_recent', 'kyc_workflow_task_problems', 'kyc_business_gauge_stale'];
+    const business = [
+      'kyc_webhook_pending_signals',
+      'kyc_webhook_pending_oldest_age_seconds',
+      'kyc_webhook_sweeper_lag_seconds',
+      'kyc_notification_failures_recent',
+      'kyc_workflow_task_problems',
+      'kyc_business_gauge_stale',
+    ];
 
     it('has a sample for every business gauge, and a rule watches each one', () => {
       expect(business.filter((m) => !sampled.has(m))).toEqual([]);
@@ -101,7 +128,9 @@ describe('alert rules and dashboard', () => {
     });
 
     it('every metric the rules name is exported (or made by Prometheus itself)', () => {
-      const missing = [...named(rules.map((r) => r.expr))].filter((m) => !exported.has(m) && !SYNTHETIC.has(m) && m !== CASES_GAUGE);
+      const missing = [...named(rules.map((r) => r.expr))].filter(
+        (m) => !exported.has(m) && !SYNTHETIC.has(m) && m !== CASES_GAUGE,
+      );
       expect(missing).toEqual([]);
     });
 

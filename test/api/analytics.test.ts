@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { foldAnalyticsNotes, rebuildAnalytics } from '../../adapters/analytics/read-model';
+
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
+import { foldAnalyticsNotes, rebuildAnalytics } from '../../adapters/analytics/read-model';
+import { forEachBounded } from '../../adapters/bounded-parallel';
 import { createServiceToken } from '../../adapters/identity/service-tokens';
 import { insertDemoData } from '../../services/ops/demo-data';
-import { forEachBounded } from '../../adapters/bounded-parallel';
 import { directAnalytics } from '../helpers/analytics-direct';
 import { bearer, createTenantRecord, login, staffFields, userWithPassword } from '../helpers/identity';
-import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
+import { type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 
-const ENDPOINTS = ['active-users', 'growth', 'kyc-funnel', 'status-distribution', 'role-distribution', 'kyc-levels', 'verification-requests', 'transaction-averages', 'geography'];
+const ENDPOINTS = [
+  'active-users',
+  'growth',
+  'kyc-funnel',
+  'status-distribution',
+  'role-distribution',
+  'kyc-levels',
+  'verification-requests',
+  'transaction-averages',
+  'geography',
+];
 const nonZero = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0));
 const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -80,29 +91,59 @@ describe('analytics endpoints (seed 000)', () => {
       Array.from({ length: 6 }, async (_, i) => {
         if (i % 2 === 0) {
           // Each founds an organization of its own (org_id needs an invitation), so tenants multiply too.
-          const { userId } = await s.confirmedUser({ country: i % 4 === 0 ? 'GH' : 'NG', org_name: `Analytics Org ${randomUUID().slice(0, 8)}` });
+          const { userId } = await s.confirmedUser({
+            country: i % 4 === 0 ? 'GH' : 'NG',
+            org_name: `Analytics Org ${randomUUID().slice(0, 8)}`,
+          });
           registered.push(userId);
           founders.push(userId);
         } else {
-          const r = await s.api('/users/register', { method: 'POST', json: { email: `${randomUUID()}@example.test`, password: 'correct horse battery', firstName: 'A', lastName: 'B', country: 'KE' } });
+          const r = await s.api('/users/register', {
+            method: 'POST',
+            json: {
+              email: `${randomUUID()}@example.test`,
+              password: 'correct horse battery',
+              firstName: 'A',
+              lastName: 'B',
+              country: 'KE',
+            },
+          });
           expect(r.status).toBe(201);
           registered.push(r.json.data.userId);
         }
       }),
     );
     for (const role of ['ANALYST', 'AUDITOR'] as const) {
-      const r = await s.api('/api/v1/auth/users', { method: 'POST', headers: bankAdminA, json: { email: `${randomUUID()}@bank.test`, password: 'SecurePass123!', firstName: 'S', lastName: 'T', role } });
+      const r = await s.api('/api/v1/auth/users', {
+        method: 'POST',
+        headers: bankAdminA,
+        json: { email: `${randomUUID()}@bank.test`, password: 'SecurePass123!', firstName: 'S', lastName: 'T', role },
+      });
       expect(r.status).toBe(201);
     }
     // Transactions as internal systems record them (POST /transactions, service token), both
     // directions; transactions belong to a tenant's users, so the founders record them.
-    const { token: svc } = await createServiceToken(models, { name: `analytics-${randomUUID()}`, scopes: ['transactions:write'] });
+    const { token: svc } = await createServiceToken(models, {
+      name: `analytics-${randomUUID()}`,
+      scopes: ['transactions:write'],
+    });
     for (const [i, userId] of [...founders, ...founders].entries()) {
-      const tx = { transactionId: `an-${randomUUID()}`, userId, direction: i % 2 ? 'offramp' : 'onramp', amount: 0.5 + i / 4, currency: i % 3 ? 'USD' : 'NGN', createdAt: new Date().toISOString() };
+      const tx = {
+        transactionId: `an-${randomUUID()}`,
+        userId,
+        direction: i % 2 ? 'offramp' : 'onramp',
+        amount: 0.5 + i / 4,
+        currency: i % 3 ? 'USD' : 'NGN',
+        createdAt: new Date().toISOString(),
+      };
       const r = await s.api('/transactions', { method: 'POST', headers: { authorization: `Bearer ${svc}` }, json: tx });
       expect(r.status).toBe(201);
     }
-    const st = await s.api(`/users/${registered[0]}/status`, { method: 'PUT', headers: admin, json: { status: 'active', reason: 'manual review' } });
+    const st = await s.api(`/users/${registered[0]}/status`, {
+      method: 'PUT',
+      headers: admin,
+      json: { status: 'active', reason: 'manual review' },
+    });
     expect(st.status).toBe(200);
     const compare = async (label: string, tenants: (string | undefined)[]) => {
       for (const tenantId of tenants) {
@@ -119,24 +160,49 @@ describe('analytics endpoints (seed 000)', () => {
         expect([ctx, nonZero(roles.byRole), nonZero(roles.byUserType)]).toEqual([ctx, d.byRole, d.byUserType]);
         expect([ctx, nonZero((await data('kyc-levels')).byLevel)]).toEqual([ctx, d.byLevel]);
         const geo = await data('geography');
-        expect([ctx, Object.fromEntries(geo.countries.map((c: { country: string | null; total: number }) => [c.country ?? '-', c.total]))]).toEqual([ctx, d.byCountry]);
-        const active = await data('active-users');
-        expect([ctx, active.activeStatus, active.dailyActiveUsers, active.weeklyActiveUsers, active.monthlyActiveUsers]).toEqual([
+        expect([
           ctx,
-          d.active.activeStatus,
-          d.active.daily,
-          d.active.weekly,
-          d.active.monthly,
-        ]);
+          Object.fromEntries(
+            geo.countries.map((c: { country: string | null; total: number }) => [c.country ?? '-', c.total]),
+          ),
+        ]).toEqual([ctx, d.byCountry]);
+        const active = await data('active-users');
+        expect([
+          ctx,
+          active.activeStatus,
+          active.dailyActiveUsers,
+          active.weeklyActiveUsers,
+          active.monthlyActiveUsers,
+        ]).toEqual([ctx, d.active.activeStatus, d.active.daily, d.active.weekly, d.active.monthly]);
         const growth = await data('growth');
-        const reg = Object.fromEntries(growth.series.filter((b: { registrations: number }) => b.registrations).map((b: { period: string; registrations: number }) => [b.period, b.registrations]));
-        const act = Object.fromEntries(growth.series.filter((b: { activations: number }) => b.activations).map((b: { period: string; activations: number }) => [b.period, b.activations]));
+        const reg = Object.fromEntries(
+          growth.series
+            .filter((b: { registrations: number }) => b.registrations)
+            .map((b: { period: string; registrations: number }) => [b.period, b.registrations]),
+        );
+        const act = Object.fromEntries(
+          growth.series
+            .filter((b: { activations: number }) => b.activations)
+            .map((b: { period: string; activations: number }) => [b.period, b.activations]),
+        );
         expect([ctx, reg, act]).toEqual([ctx, d.registrations, d.activations]);
         expect(growth.series).toHaveLength(71); // gaps filled with zeros
         const funnel = await data('kyc-funnel');
-        expect([ctx, funnel.steps.map((x: { count: number; medianHoursFromPrevious: number | null }) => ({ count: x.count, medianHours: x.medianHoursFromPrevious }))]).toEqual([ctx, d.funnel]);
+        expect([
+          ctx,
+          funnel.steps.map((x: { count: number; medianHoursFromPrevious: number | null }) => ({
+            count: x.count,
+            medianHours: x.medianHoursFromPrevious,
+          })),
+        ]).toEqual([ctx, d.funnel]);
         const vr = await data('verification-requests');
-        expect([ctx, nonZero(vr.byStatus), vr.outcomes.failedByCode, vr.outcomes.overdue, vr.medianMinutesToVerify]).toEqual([
+        expect([
+          ctx,
+          nonZero(vr.byStatus),
+          vr.outcomes.failedByCode,
+          vr.outcomes.overdue,
+          vr.medianMinutesToVerify,
+        ]).toEqual([
           ctx,
           d.verification.byStatus,
           d.verification.failedByCode,
@@ -144,10 +210,12 @@ describe('analytics endpoints (seed 000)', () => {
           d.verification.medianMinutes,
         ]);
         const tx = await data('transaction-averages');
-        const groups = Object.fromEntries(tx.groups.map((g: { direction: string; currency: string; count: number; sum: number; average: number }) => {
-          expect(g.average).toBeCloseTo(g.sum / g.count, 9);
-          return [`${g.direction}|${g.currency}`, { count: g.count, sum: g.sum }];
-        }));
+        const groups = Object.fromEntries(
+          tx.groups.map((g: { direction: string; currency: string; count: number; sum: number; average: number }) => {
+            expect(g.average).toBeCloseTo(g.sum / g.count, 9);
+            return [`${g.direction}|${g.currency}`, { count: g.count, sum: g.sum }];
+          }),
+        );
         expect([ctx, groups]).toEqual([ctx, d.transactions]);
       }
     };
@@ -156,10 +224,21 @@ describe('analytics endpoints (seed 000)', () => {
     await compare('unfolded', [undefined, tenantA]);
     while ((await foldAnalyticsNotes(models)) > 0);
     // Volume: the demo generator's raw records, each noted as its writer would, then folded.
-    const demo = await insertDemoData(models, { users: 150, requests: 50, transactions: 200, tenants: 2, days: 60, seed: 7 });
+    const demo = await insertDemoData(models, {
+      users: 150,
+      requests: 50,
+      transactions: 200,
+      tenants: 2,
+      days: 60,
+      seed: 7,
+    });
     const refs: [Parameters<typeof noteAnalyticsChange>[1], string][] = [
-      ...(await models.User.find({ email: /@demo\.test$/ }, { _id: 1 }).lean()).map((u) => ['user', u._id] as [never, string]),
-      ...(await models.VerificationRequest.find({}, { _id: 1 }).lean()).map((v) => ['verification-request', v._id] as [never, string]),
+      ...(await models.User.find({ email: /@demo\.test$/ }, { _id: 1 }).lean()).map(
+        (u) => ['user', u._id] as [never, string],
+      ),
+      ...(await models.VerificationRequest.find({}, { _id: 1 }).lean()).map(
+        (v) => ['verification-request', v._id] as [never, string],
+      ),
       ...(await models.Transaction.find({}, { _id: 1 }).lean()).map((t) => ['transaction', t._id] as [never, string]),
     ];
     await forEachBounded(refs, 8, ([kind, ref]) => noteAnalyticsChange(models, kind, ref));
@@ -172,7 +251,9 @@ describe('analytics endpoints (seed 000)', () => {
       const d = new Date();
       return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsBack, 1)).toISOString().slice(0, 10);
     };
-    const lastOfPrevMonth = new Date(Date.parse(`${firstOfMonth(0)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const lastOfPrevMonth = new Date(Date.parse(`${firstOfMonth(0)}T00:00:00Z`) - 86_400_000)
+      .toISOString()
+      .slice(0, 10);
     for (const [from, to, country] of [
       [daysAgo(70), today(), 'NG'],
       [firstOfMonth(2), lastOfPrevMonth, undefined],
@@ -181,7 +262,13 @@ describe('analytics endpoints (seed 000)', () => {
       const d = await directAnalytics(models, { from, to, country, now: new Date() });
       const r = await get(`kyc-funnel?from=${from}&to=${to}${country ? `&country=${country}` : ''}`, admin);
       const ctx = `funnel ${from}..${to} country=${country ?? 'all'}`;
-      expect([ctx, r.json.data.steps.map((x: { count: number; medianHoursFromPrevious: number | null }) => ({ count: x.count, medianHours: x.medianHoursFromPrevious }))]).toEqual([ctx, d.funnel]);
+      expect([
+        ctx,
+        r.json.data.steps.map((x: { count: number; medianHoursFromPrevious: number | null }) => ({
+          count: x.count,
+          medianHours: x.medianHoursFromPrevious,
+        })),
+      ]).toEqual([ctx, d.funnel]);
       expect([ctx, r.json.data.steps[0].count]).not.toEqual([ctx, 0]);
     }
     // A write whose note was lost: the counters miss it until the reconcile rebuild heals it.
@@ -200,7 +287,9 @@ describe('analytics endpoints (seed 000)', () => {
   });
 
   it('answers 50 concurrent requests without an error', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => get(ENDPOINTS[i % ENDPOINTS.length], admin)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => get(ENDPOINTS[i % ENDPOINTS.length], admin)),
+    );
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
   });
 });

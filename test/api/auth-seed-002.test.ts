@@ -1,6 +1,6 @@
-import { listen, request, type RunningServer } from '../helpers/http';
-import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createApp } from '../../services/api/app';
+import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
+import { listen, request, type RunningServer } from '../helpers/http';
 import { bearer, createTenantRecord, login, staffFields, userWithPassword } from '../helpers/identity';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -14,31 +14,48 @@ describe('seed 002: /api/v1/auth, exactly as documented', () => {
   let analyst: { email: string; id: string };
 
   beforeAll(async () => {
-    stack = await startTestStack({ workers: [onboardingWorkerSpec], config: { RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_REFRESH_PER_IP: '1000' } });
+    stack = await startTestStack({
+      workers: [onboardingWorkerSpec],
+      config: { RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_REFRESH_PER_IP: '1000' },
+    });
     const { models, config } = stack.deps;
     const org = await createTenantRecord(models, { name: 'First Bank of Nigeria', slug: 'first-bank' });
     tenantId = org._id;
     const admin = await userWithPassword(models, config, staffFields(tenantId, 'BANK_ADMIN'));
-    const a = await userWithPassword(models, config, { ...staffFields(tenantId, 'ANALYST'), email: 'analyst@bank.com' }, 'SecurePass123!');
+    const a = await userWithPassword(
+      models,
+      config,
+      { ...staffFields(tenantId, 'ANALYST'), email: 'analyst@bank.com' },
+      'SecurePass123!',
+    );
     analyst = { email: a.email, id: a.user._id };
     adminToken = (await login(stack.url, admin.email)).json.data.accessToken;
   });
   afterAll(() => stack.close());
 
   it('POST /login answers {accessToken, refreshToken, expiresIn: 900}', async () => {
-    const res = await request(`${stack.url}/api/v1/auth/login`, { method: 'POST', json: { email: 'analyst@bank.com', password: 'SecurePass123!' } });
+    const res = await request(`${stack.url}/api/v1/auth/login`, {
+      method: 'POST',
+      json: { email: 'analyst@bank.com', password: 'SecurePass123!' },
+    });
     expect(res.status).toBe(200);
     expect(res.json.success).toBe(true);
     expect(Object.keys(res.json.data).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken']);
     expect(res.json.data.expiresIn).toBe(900);
-    const [header, payload] = res.json.data.accessToken.split('.').slice(0, 2).map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = res.json.data.accessToken
+      .split('.')
+      .slice(0, 2)
+      .map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'HS256', kid: 'test1' });
     expect(payload.exp - payload.iat).toBe(900);
     expect(payload).toMatchObject({ iss: 'kyc-orchestrator', aud: 'kyc-orchestrator-api', sub: analyst.id });
   });
 
   it('answers 401 INVALID_CREDENTIALS identically for a wrong password and an unknown email', async () => {
-    const expected = { success: false, error: { code: 'INVALID_CREDENTIALS', message: 'Email or password is incorrect' } };
+    const expected = {
+      success: false,
+      error: { code: 'INVALID_CREDENTIALS', message: 'Email or password is incorrect' },
+    };
     const wrong = await login(stack.url, 'analyst@bank.com', 'WrongPass123!');
     const unknown = await login(stack.url, 'nobody@bank.com', 'SecurePass123!');
     expect(wrong.status).toBe(401);
@@ -71,22 +88,63 @@ describe('seed 002: /api/v1/auth, exactly as documented', () => {
     const res = await request(`${stack.url}/api/v1/auth/me`, { headers: bearer(token) });
     expect(res.status).toBe(200);
     expect(Object.keys(res.json.data).sort()).toEqual([...USER_KEYS, 'tenant'].sort());
-    expect(res.json.data).toMatchObject({ id: analyst.id, email: 'analyst@bank.com', firstName: 'Jane', lastName: 'Smith', role: 'ANALYST', isActive: true });
+    expect(res.json.data).toMatchObject({
+      id: analyst.id,
+      email: 'analyst@bank.com',
+      firstName: 'Jane',
+      lastName: 'Smith',
+      role: 'ANALYST',
+      isActive: true,
+    });
     expect(res.json.data.lastLoginAt).toMatch(ISO);
     expect(res.json.data.createdAt).toMatch(ISO);
-    expect(res.json.data.tenant).toEqual({ id: tenantId, name: 'First Bank of Nigeria', slug: 'first-bank', logoUrl: null, primaryColor: '#0F172A' });
+    expect(res.json.data.tenant).toEqual({
+      id: tenantId,
+      name: 'First Bank of Nigeria',
+      slug: 'first-bank',
+      logoUrl: null,
+      primaryColor: '#0F172A',
+    });
   });
 
   it('POST /users creates (201), then 409 USER_ALREADY_EXISTS; password needs 8+ characters', async () => {
-    const body = { email: 'new.officer@bank.com', password: 'SecurePass123!', firstName: 'Jane', lastName: 'Smith', role: 'COMPLIANCE_OFFICER' };
-    const created = await request(`${stack.url}/api/v1/auth/users`, { method: 'POST', headers: bearer(adminToken), json: body });
+    const body = {
+      email: 'new.officer@bank.com',
+      password: 'SecurePass123!',
+      firstName: 'Jane',
+      lastName: 'Smith',
+      role: 'COMPLIANCE_OFFICER',
+    };
+    const created = await request(`${stack.url}/api/v1/auth/users`, {
+      method: 'POST',
+      headers: bearer(adminToken),
+      json: body,
+    });
     expect(created.status).toBe(201);
     expect(Object.keys(created.json.data).sort()).toEqual(USER_KEYS);
-    expect(created.json.data).toMatchObject({ email: 'new.officer@bank.com', firstName: 'Jane', lastName: 'Smith', role: 'COMPLIANCE_OFFICER', isActive: true, lastLoginAt: null });
-    const again = await request(`${stack.url}/api/v1/auth/users`, { method: 'POST', headers: bearer(adminToken), json: body });
+    expect(created.json.data).toMatchObject({
+      email: 'new.officer@bank.com',
+      firstName: 'Jane',
+      lastName: 'Smith',
+      role: 'COMPLIANCE_OFFICER',
+      isActive: true,
+      lastLoginAt: null,
+    });
+    const again = await request(`${stack.url}/api/v1/auth/users`, {
+      method: 'POST',
+      headers: bearer(adminToken),
+      json: body,
+    });
     expect(again.status).toBe(409);
-    expect(again.json).toEqual({ success: false, error: { code: 'USER_ALREADY_EXISTS', message: 'A user with this email already exists' } });
-    const short = await request(`${stack.url}/api/v1/auth/users`, { method: 'POST', headers: bearer(adminToken), json: { ...body, email: 'x@bank.com', password: 'short' } });
+    expect(again.json).toEqual({
+      success: false,
+      error: { code: 'USER_ALREADY_EXISTS', message: 'A user with this email already exists' },
+    });
+    const short = await request(`${stack.url}/api/v1/auth/users`, {
+      method: 'POST',
+      headers: bearer(adminToken),
+      json: { ...body, email: 'x@bank.com', password: 'short' },
+    });
     expect(short.status).toBe(400);
     expect(short.json.error.details[0].path).toBe('password');
     // The created user can sign in with the password the admin set.
@@ -98,7 +156,9 @@ describe('seed 002: /api/v1/auth, exactly as documented', () => {
     for (let i = 0; i < 3; i++) await userWithPassword(models, config, staffFields(tenantId, 'AUDITOR'));
     const other = await createTenantRecord(models);
     await userWithPassword(models, config, staffFields(other._id, 'AUDITOR'));
-    const res = await request(`${stack.url}/api/v1/auth/users?page=1&limit=2&role=AUDITOR`, { headers: bearer(adminToken) });
+    const res = await request(`${stack.url}/api/v1/auth/users?page=1&limit=2&role=AUDITOR`, {
+      headers: bearer(adminToken),
+    });
     expect(res.status).toBe(200);
     expect(Object.keys(res.json.data).sort()).toEqual(['items', 'limit', 'page', 'total', 'totalPages']);
     expect(res.json.data).toMatchObject({ total: 3, page: 1, limit: 2, totalPages: 2 });
@@ -107,17 +167,26 @@ describe('seed 002: /api/v1/auth, exactly as documented', () => {
     const all = await request(`${stack.url}/api/v1/auth/users`, { headers: bearer(adminToken) });
     expect(all.json.data.limit).toBe(50);
     expect(all.json.data.items.every((u: { role: string }) => u.role)).toBe(true);
-    expect((await request(`${stack.url}/api/v1/auth/users?limit=101`, { headers: bearer(adminToken) })).status).toBe(400);
+    expect((await request(`${stack.url}/api/v1/auth/users?limit=101`, { headers: bearer(adminToken) })).status).toBe(
+      400,
+    );
   });
 
   it('PATCH /users/:id changes role and isActive; DELETE deactivates softly', async () => {
     const { models, config } = stack.deps;
     const { user } = await userWithPassword(models, config, staffFields(tenantId, 'COMPLIANCE_OFFICER'));
-    const patched = await request(`${stack.url}/api/v1/auth/users/${user._id}`, { method: 'PATCH', headers: bearer(adminToken), json: { role: 'ANALYST', isActive: true } });
+    const patched = await request(`${stack.url}/api/v1/auth/users/${user._id}`, {
+      method: 'PATCH',
+      headers: bearer(adminToken),
+      json: { role: 'ANALYST', isActive: true },
+    });
     expect(patched.status).toBe(200);
     expect(Object.keys(patched.json.data).sort()).toEqual(USER_KEYS);
     expect(patched.json.data).toMatchObject({ id: user._id, role: 'ANALYST', isActive: true });
-    const deleted = await request(`${stack.url}/api/v1/auth/users/${user._id}`, { method: 'DELETE', headers: bearer(adminToken) });
+    const deleted = await request(`${stack.url}/api/v1/auth/users/${user._id}`, {
+      method: 'DELETE',
+      headers: bearer(adminToken),
+    });
     expect(deleted.status).toBe(200);
     expect(deleted.json.data).toMatchObject({ id: user._id, role: 'ANALYST', isActive: false });
     const stored = await models.User.findById(user._id).lean();
@@ -127,7 +196,11 @@ describe('seed 002: /api/v1/auth, exactly as documented', () => {
       ['user.role_changed', { staffRole: 'COMPLIANCE_OFFICER' }, { staffRole: 'ANALYST' }],
       ['user.status_changed', 'active', 'inactive'],
     ]);
-    const reactivated = await request(`${stack.url}/api/v1/auth/users/${user._id}`, { method: 'PATCH', headers: bearer(adminToken), json: { isActive: true } });
+    const reactivated = await request(`${stack.url}/api/v1/auth/users/${user._id}`, {
+      method: 'PATCH',
+      headers: bearer(adminToken),
+      json: { isActive: true },
+    });
     expect(reactivated.json.data.isActive).toBe(true);
     expect((await models.User.findById(user._id).lean())!.status).toBe('active');
   });
@@ -142,9 +215,16 @@ describe('seed 002: /api/v1/auth, exactly as documented', () => {
 
   it('a BANK_ADMIN cannot lock itself out', async () => {
     const me = (await request(`${stack.url}/api/v1/auth/me`, { headers: bearer(adminToken) })).json.data;
-    const demote = await request(`${stack.url}/api/v1/auth/users/${me.id}`, { method: 'PATCH', headers: bearer(adminToken), json: { role: 'ANALYST' } });
+    const demote = await request(`${stack.url}/api/v1/auth/users/${me.id}`, {
+      method: 'PATCH',
+      headers: bearer(adminToken),
+      json: { role: 'ANALYST' },
+    });
     expect(demote.status).toBe(409);
-    const del = await request(`${stack.url}/api/v1/auth/users/${me.id}`, { method: 'DELETE', headers: bearer(adminToken) });
+    const del = await request(`${stack.url}/api/v1/auth/users/${me.id}`, {
+      method: 'DELETE',
+      headers: bearer(adminToken),
+    });
     expect(del.json.error.code).toBe('CANNOT_DEACTIVATE_SELF');
   });
 
@@ -165,14 +245,18 @@ describe('sessions: rotation, reuse detection, logout, deactivation cut-off', ()
 
   beforeAll(async () => {
     // Status changes go through the user's account workflow (one writer per status): it runs on the onboarding worker.
-    stack = await startTestStack({ workers: [onboardingWorkerSpec], config: { RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_REFRESH_PER_IP: '1000' } });
+    stack = await startTestStack({
+      workers: [onboardingWorkerSpec],
+      config: { RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_REFRESH_PER_IP: '1000' },
+    });
     tenantId = (await createTenantRecord(stack.deps.models))._id;
     const admin = await userWithPassword(stack.deps.models, stack.deps.config, staffFields(tenantId, 'BANK_ADMIN'));
     adminToken = (await login(stack.url, admin.email)).json.data.accessToken;
   });
   afterAll(() => stack.close());
 
-  const refresh = (refreshToken: string) => request(`${stack.url}/api/v1/auth/refresh`, { method: 'POST', json: { refreshToken } });
+  const refresh = (refreshToken: string) =>
+    request(`${stack.url}/api/v1/auth/refresh`, { method: 'POST', json: { refreshToken } });
   const me = (token: string) => request(`${stack.url}/api/v1/auth/me`, { headers: bearer(token) });
 
   it('rotates: the new pair works and the old refresh token is dead', async () => {
@@ -209,9 +293,20 @@ describe('sessions: rotation, reuse detection, logout, deactivation cut-off', ()
   it('two concurrent refreshes with one token: exactly one wins, the other is treated as reuse', async () => {
     const { email } = await userWithPassword(stack.deps.models, stack.deps.config, staffFields(tenantId, 'ANALYST'));
     const pair = (await login(stack.url, email)).json.data;
-    const results = await Promise.all([refresh(pair.refreshToken), refresh(pair.refreshToken), refresh(pair.refreshToken)]);
+    const results = await Promise.all([
+      refresh(pair.refreshToken),
+      refresh(pair.refreshToken),
+      refresh(pair.refreshToken),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401]);
-    expect(await stack.deps.models.RefreshToken.countDocuments({ parentId: (await stack.deps.models.RefreshToken.findOne({ parentId: /^root:/, userId: (await stack.deps.models.User.findOne({ email }).lean())!._id }).lean())!._id })).toBe(1);
+    expect(
+      await stack.deps.models.RefreshToken.countDocuments({
+        parentId: (await stack.deps.models.RefreshToken.findOne({
+          parentId: /^root:/,
+          userId: (await stack.deps.models.User.findOne({ email }).lean())!._id,
+        }).lean())!._id,
+      }),
+    ).toBe(1);
   });
 
   it('logout revokes the session: access and refresh tokens stop working', async () => {
@@ -224,7 +319,11 @@ describe('sessions: rotation, reuse detection, logout, deactivation cut-off', ()
   });
 
   it('deactivation cuts off at once: access 401, refresh 401, login 403', async () => {
-    const { user, email } = await userWithPassword(stack.deps.models, stack.deps.config, staffFields(tenantId, 'ANALYST'));
+    const { user, email } = await userWithPassword(
+      stack.deps.models,
+      stack.deps.config,
+      staffFields(tenantId, 'ANALYST'),
+    );
     const pair = (await login(stack.url, email)).json.data;
     expect((await me(pair.accessToken)).status).toBe(200);
     await request(`${stack.url}/api/v1/auth/users/${user._id}`, { method: 'DELETE', headers: bearer(adminToken) });
@@ -238,9 +337,17 @@ describe('sessions: rotation, reuse detection, logout, deactivation cut-off', ()
   });
 
   it('a role change cuts off existing tokens at once', async () => {
-    const { user, email } = await userWithPassword(stack.deps.models, stack.deps.config, staffFields(tenantId, 'ANALYST'));
+    const { user, email } = await userWithPassword(
+      stack.deps.models,
+      stack.deps.config,
+      staffFields(tenantId, 'ANALYST'),
+    );
     const pair = (await login(stack.url, email)).json.data;
-    await request(`${stack.url}/api/v1/auth/users/${user._id}`, { method: 'PATCH', headers: bearer(adminToken), json: { role: 'AUDITOR' } });
+    await request(`${stack.url}/api/v1/auth/users/${user._id}`, {
+      method: 'PATCH',
+      headers: bearer(adminToken),
+      json: { role: 'AUDITOR' },
+    });
     expect((await me(pair.accessToken)).status).toBe(401);
     expect((await refresh(pair.refreshToken)).status).toBe(401);
     const fresh = (await login(stack.url, email)).json.data;
@@ -298,10 +405,14 @@ describe('abuse resistance: lockout and rate limits in the database', () => {
     const config = { ...stack.deps.config, RATE_LIMIT_LOGIN_PER_IP: 4 };
     // Its own minute (the lockout test above used the first one from this IP).
     const now = () => new Date(windowStart + 120_000);
-    const servers: RunningServer[] = [await listen(createApp({ ...stack.deps, config, now })), await listen(createApp({ ...stack.deps, config, now }))];
+    const servers: RunningServer[] = [
+      await listen(createApp({ ...stack.deps, config, now })),
+      await listen(createApp({ ...stack.deps, config, now })),
+    ];
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await request(`${servers[i % 2].url}/api/v1/auth/login`, { method: 'POST', json: {} })).status);
+      for (let i = 0; i < 6; i++)
+        statuses.push((await request(`${servers[i % 2].url}/api/v1/auth/login`, { method: 'POST', json: {} })).status);
       // 4 pass the limiter (and fail validation), the 5th and 6th are limited, whichever instance they hit.
       expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
       const limited = await request(`${servers[0].url}/api/v1/auth/refresh`, { method: 'POST', json: {} });
@@ -317,10 +428,15 @@ describe('abuse resistance: lockout and rate limits in the database', () => {
   it('counts concurrent hits from two instances exactly (unique slot inserts, no lost updates)', async () => {
     const config = { ...stack.deps.config, RATE_LIMIT_REFRESH_PER_IP: 5 };
     const now = () => new Date(windowStart + 180_000);
-    const servers = [await listen(createApp({ ...stack.deps, config, now })), await listen(createApp({ ...stack.deps, config, now }))];
+    const servers = [
+      await listen(createApp({ ...stack.deps, config, now })),
+      await listen(createApp({ ...stack.deps, config, now })),
+    ];
     try {
       const statuses = await Promise.all(
-        Array.from({ length: 14 }, (_, i) => request(`${servers[i % 2].url}/api/v1/auth/refresh`, { method: 'POST', json: {} }).then((r) => r.status)),
+        Array.from({ length: 14 }, (_, i) =>
+          request(`${servers[i % 2].url}/api/v1/auth/refresh`, { method: 'POST', json: {} }).then((r) => r.status),
+        ),
       );
       expect(statuses.filter((s) => s !== 429)).toHaveLength(5);
     } finally {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { rebuildCaseQueues } from '../../adapters/cases/case-queues';
-import { countOpenCases, markOpen, markResolved } from '../../adapters/cases/case-store';
 import type { CaseObservation } from '../../adapters/cases/case-sources';
+import { countOpenCases, markOpen, markResolved } from '../../adapters/cases/case-store';
 import type { CaseDoc } from '../../adapters/models/case';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -24,7 +25,13 @@ describe('case store', () => {
     tenantId: 'tenant-1',
     ownerUserId: 'user-1',
     workflowId: `verification-request-${subjectId}`,
-    why: { step: 'failed', since: new Date('2026-01-01T00:00:00Z'), lastProviderEvent: 'NO_MATCH', attempts, detail: null },
+    why: {
+      step: 'failed',
+      since: new Date('2026-01-01T00:00:00Z'),
+      lastProviderEvent: 'NO_MATCH',
+      attempts,
+      detail: null,
+    },
   });
   const read = async (id: string) => (await db.models.Case.findById(id).lean()) as CaseDoc;
   const at = (s: number) => new Date(Date.UTC(2026, 0, 2, 0, 0, s));
@@ -45,13 +52,22 @@ describe('case store', () => {
 
     // Stuck again, read later: the same record reopens.
     expect(await markOpen(db.models, obs(subject, 3), at(6))).toBe('opened');
-    expect(await read(id)).toMatchObject({ open: true, resolution: null, closedAt: null, version: 3, why: { attempts: 3 } });
+    expect(await read(id)).toMatchObject({
+      open: true,
+      resolution: null,
+      closedAt: null,
+      version: 3,
+      why: { attempts: 3 },
+    });
     expect(await db.models.Case.countDocuments({ subjectId: subject })).toBe(1);
   });
 
   it('two writers opening the same case at once make one record', async () => {
     const subject = randomUUID();
-    const results = await Promise.all([markOpen(db.models, obs(subject), at(1)), markOpen(db.models, obs(subject), at(1))]);
+    const results = await Promise.all([
+      markOpen(db.models, obs(subject), at(1)),
+      markOpen(db.models, obs(subject), at(1)),
+    ]);
     expect(results.sort()).toEqual(['kept', 'opened']);
     expect(await db.models.Case.countDocuments({ subjectId: subject })).toBe(1);
   });
@@ -59,9 +75,17 @@ describe('case store', () => {
   it('counts open cases by kind and age bucket from the queues, zeros included', async () => {
     const now = new Date();
     const fresh = randomUUID();
-    await markOpen(db.models, { ...obs(fresh), kind: 'kyc_review', subjectType: 'user' }, new Date(now.getTime() - 30 * 60_000));
+    await markOpen(
+      db.models,
+      { ...obs(fresh), kind: 'kyc_review', subjectType: 'user' },
+      new Date(now.getTime() - 30 * 60_000),
+    );
     const old = randomUUID();
-    await markOpen(db.models, { ...obs(old), kind: 'kyc_review', subjectType: 'user' }, new Date(now.getTime() - 3 * 86_400_000));
+    await markOpen(
+      db.models,
+      { ...obs(old), kind: 'kyc_review', subjectType: 'user' },
+      new Date(now.getTime() - 3 * 86_400_000),
+    );
     await rebuildCaseQueues(db.models, now); // the end of a sweep pass
     const rows = await countOpenCases(db.models, now);
     const count = (kind: string, bucket: string) => rows.find((r) => r.kind === kind && r.ageBucket === bucket)?.count;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { mongo } from 'mongoose';
+
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /**
@@ -27,7 +29,11 @@ describe('single-document writes are atomic on the test database', () => {
   const fields = Array.from({ length: WRITERS }, (_, i) => `w${i}`);
 
   /** ROUNDS rounds of WRITERS concurrent writes of field i = i to one fresh document; the fields missing after. */
-  async function lostWrites(fresh: () => Promise<string>, write: (id: string, field: string, i: number) => Promise<unknown>, read: (id: string) => Promise<Record<string, unknown>>) {
+  async function lostWrites(
+    fresh: () => Promise<string>,
+    write: (id: string, field: string, i: number) => Promise<unknown>,
+    read: (id: string) => Promise<Record<string, unknown>>,
+  ) {
     let lost = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const id = await fresh();
@@ -41,7 +47,15 @@ describe('single-document writes are atomic on the test database', () => {
   it(`keeps all ${ROUNDS * WRITERS} concurrent $sets of different fields of a user (mongoose model)`, async () => {
     const { User } = db.models;
     const lost = await lostWrites(
-      async () => (await User.create({ email: `${randomUUID()}@atomic.test`, firstName: 'Ada', lastName: 'Obi', status: 'active' }))._id,
+      async () =>
+        (
+          await User.create({
+            email: `${randomUUID()}@atomic.test`,
+            firstName: 'Ada',
+            lastName: 'Obi',
+            status: 'active',
+          })
+        )._id,
       (id, f, i) => User.updateOne({ _id: id }, { $set: { [`kyc.${f}`]: i } }),
       async (id) => ((await User.findById(id).lean())!.kyc ?? {}) as Record<string, unknown>,
     );
@@ -74,7 +88,10 @@ describe('single-document writes are atomic on the test database', () => {
     const errors: string[] = [];
     const lost = await lostWrites(
       async () => randomUUID(),
-      (id, f, i) => raw.updateOne({ _id: id }, { $set: { [f]: i } }, { upsert: true }).catch((err: Error) => errors.push(err.message)),
+      (id, f, i) =>
+        raw
+          .updateOne({ _id: id }, { $set: { [f]: i } }, { upsert: true })
+          .catch((err: Error) => errors.push(err.message)),
       async (id) => (await raw.findOne({ _id: id })) ?? {},
     );
     expect({ lost, errors }).toEqual({ lost: 0, errors: [] });
@@ -87,7 +104,12 @@ describe('single-document writes are atomic on the test database', () => {
     await counters.insertOne({ _id: id, n: 0, m: 0 });
     await Promise.all(Array.from({ length: N }, () => counters.updateOne({ _id: id }, { $inc: { n: 1 } })));
     // Each findOneAndUpdate sees the counter its own increment produced: 1..N, each once.
-    const seen = await Promise.all(Array.from({ length: N }, async () => (await counters.findOneAndUpdate({ _id: id }, { $inc: { m: 1 } }, { returnDocument: 'after' }))!.m));
+    const seen = await Promise.all(
+      Array.from(
+        { length: N },
+        async () => (await counters.findOneAndUpdate({ _id: id }, { $inc: { m: 1 } }, { returnDocument: 'after' }))!.m,
+      ),
+    );
     const doc = (await counters.findOne({ _id: id }))!;
     expect({ n: doc.n, m: doc.m, distinctAnswers: new Set(seen).size }).toEqual({ n: N, m: N, distinctAnswers: N });
   });
@@ -106,7 +128,9 @@ describe('single-document writes are atomic on the test database', () => {
       ]);
       const left = await raw.findOne({ _id: id });
       // Either the owner changed first (the delete matches nothing) or the delete came first.
-      const serial = (moved.modifiedCount === 1 && deleted.deletedCount === 0 && left?.owner === 'b') || (moved.modifiedCount === 0 && deleted.deletedCount === 1 && left === null);
+      const serial =
+        (moved.modifiedCount === 1 && deleted.deletedCount === 0 && left?.owner === 'b') ||
+        (moved.modifiedCount === 0 && deleted.deletedCount === 1 && left === null);
       if (!serial) wrongDeletes++;
     }
     expect(wrongDeletes).toBe(0);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { LockLostError, withDocumentLock } from '../../adapters/models/document-lock';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -97,7 +98,10 @@ describe('document write locks', () => {
     const locks = db.models.DocumentLock;
     const key = `probe:${randomUUID()}`;
     let release!: () => void;
-    const hung = withDocumentLock(locks, key, () => new Promise<void>((r) => (release = r)), { leaseMs: 200, maxHoldMs: 400 });
+    const hung = withDocumentLock(locks, key, () => new Promise<void>((r) => (release = r)), {
+      leaseMs: 200,
+      maxHoldMs: 400,
+    });
     await sleep(30);
     const started = Date.now();
     await withDocumentLock(locks, key, async () => undefined, { leaseMs: 200, waitMs: 5_000 });

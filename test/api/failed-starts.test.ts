@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+
 import { Client, Connection } from '@temporalio/client';
-import { partnerKycWorkflowId, transactionHoldWorkflowId } from '../../domain/contracts/partner-kyc.contract';
+
 import { PENDING_REGISTRATION_TTL_MS } from '../../adapters/models/pending-registration';
+import { partnerKycWorkflowId, transactionHoldWorkflowId } from '../../domain/contracts/partner-kyc.contract';
 import { createApp } from '../../services/api/app';
-import { MAX_WELCOME_RESENDS } from '../../use-cases/users/staff-welcome';
 import type { ApiDeps } from '../../services/api/deps';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
+import { MAX_WELCOME_RESENDS } from '../../use-cases/users/staff-welcome';
 import { listen, request, type RunningServer } from '../helpers/http';
-import { eventually, startNotificationsStack, type NotificationsStack } from '../helpers/notifications';
+import { eventually, type NotificationsStack, startNotificationsStack } from '../helpers/notifications';
 import { partnerTenant } from '../helpers/partner-kyc';
 import { checkResponsesOf } from '../helpers/response-conformance';
 
@@ -28,14 +30,22 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
   let p: Awaited<ReturnType<typeof partnerTenant>> & { adminEmail: string };
 
   beforeAll(async () => {
-    t = await startNotificationsStack({ workers: [onboardingWorkerSpec, notificationsWorkerSpec], config: { RATE_LIMIT_LOGIN_PER_IP: '10000' } });
+    t = await startNotificationsStack({
+      workers: [onboardingWorkerSpec, notificationsWorkerSpec],
+      config: { RATE_LIMIT_LOGIN_PER_IP: '10000' },
+    });
     // Nothing listens on port 1; no retry interceptor, so each call fails at once instead of after ~20 s of retries.
-    unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s', interceptors: [] }) });
+    unreachable = new Client({
+      connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s', interceptors: [] }),
+    });
     const app = createApp({ ...t.stack.deps, temporal: unreachable } as ApiDeps);
     down = await listen(app);
     checkResponsesOf(down.url, app.locals.openApiRegistry);
     const name = `Failed Starts ${randomUUID().slice(0, 8)}`;
-    p = { ...(await partnerTenant(t.stack.deps, name)), adminEmail: `admin@${name.toLowerCase().replace(/\W+/g, '-')}.test` };
+    p = {
+      ...(await partnerTenant(t.stack.deps, name)),
+      adminEmail: `admin@${name.toLowerCase().replace(/\W+/g, '-')}.test`,
+    };
   }, 120_000);
   afterAll(async () => {
     await down?.close();
@@ -43,34 +53,63 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     await t?.close();
   });
 
-  const at = (base: string) => (path: string, init: Parameters<typeof request>[1] = {}) => request(`${base}${path}`, init);
+  const at =
+    (base: string) =>
+    (path: string, init: Parameters<typeof request>[1] = {}) =>
+      request(`${base}${path}`, init);
   const api = (path: string, init: Parameters<typeof request>[1] = {}) => at(t.stack.url)(path, init);
-  const inbox = async (to: string): Promise<{ subject?: string; body: string }[]> => (await request(`${t.sandbox.url}/outbox?to=${encodeURIComponent(to)}`)).json.messages;
+  const inbox = async (to: string): Promise<{ subject?: string; body: string }[]> =>
+    (await request(`${t.sandbox.url}/outbox?to=${encodeURIComponent(to)}`)).json.messages;
   const welcomes = (to: string, n = 1) =>
-    eventually(async () => {
-      const list = (await inbox(to)).filter((m) => m.subject?.startsWith('Welcome to '));
-      return list.length >= n && list;
-    }, 30_000, `${n} welcome email(s) to ${to}`);
-  const tokenIn = (m: { body: string }) => new URL(/(http\S+set-password\?token=\S+)/.exec(m.body)![1]).searchParams.get('token')!;
+    eventually(
+      async () => {
+        const list = (await inbox(to)).filter((m) => m.subject?.startsWith('Welcome to '));
+        return list.length >= n && list;
+      },
+      30_000,
+      `${n} welcome email(s) to ${to}`,
+    );
+  const tokenIn = (m: { body: string }) =>
+    new URL(/(http\S+set-password\?token=\S+)/.exec(m.body)![1]).searchParams.get('token')!;
   let adminToken: string | undefined;
   const adminHeaders = async () => {
-    adminToken ??= (await api('/api/v1/auth/login', { method: 'POST', json: { email: p.adminEmail, password: 'SecurePass123!' } })).json.data.accessToken;
+    adminToken ??= (
+      await api('/api/v1/auth/login', { method: 'POST', json: { email: p.adminEmail, password: 'SecurePass123!' } })
+    ).json.data.accessToken;
     return { authorization: `Bearer ${adminToken}` };
   };
   const invite = async (base: string, email: string) =>
-    at(base)('/api/v1/auth/users', { method: 'POST', headers: await adminHeaders(), json: { email, firstName: 'Jane', lastName: 'Smith', role: 'ANALYST' } });
+    at(base)('/api/v1/auth/users', {
+      method: 'POST',
+      headers: await adminHeaders(),
+      json: { email, firstName: 'Jane', lastName: 'Smith', role: 'ANALYST' },
+    });
   const workflowExists = (workflowId: string) =>
     t.stack.deps.temporal.workflow
       .getHandle(workflowId)
       .describe()
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
 
   it('POST /transactions: a held transaction whose hold did not start answers 503; its retry starts the hold (200, not 409)', async () => {
     const email = `${randomUUID()}@example.com`;
-    await api('/api/user/kyc/status', { method: 'POST', headers: { 'x-client-id': p.key }, json: { email, countryIsoCode: 'NG' } });
+    await api('/api/user/kyc/status', {
+      method: 'POST',
+      headers: { 'x-client-id': p.key },
+      json: { email, countryIsoCode: 'NG' },
+    });
     const userId = (await t.stack.deps.models.User.findOne({ email }).lean())!._id as string;
     const svc = { authorization: `Bearer ${p.serviceToken}` };
-    const tx = { transactionId: `tx-${randomUUID()}`, userId, direction: 'onramp', amount: 25, currency: 'USD', createdAt: new Date().toISOString() };
+    const tx = {
+      transactionId: `tx-${randomUUID()}`,
+      userId,
+      direction: 'onramp',
+      amount: 25,
+      currency: 'USD',
+      createdAt: new Date().toISOString(),
+    };
 
     const failed = await at(down.url)('/transactions', { method: 'POST', headers: svc, json: tx });
     expect([failed.status, failed.json.error?.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
@@ -79,7 +118,11 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
 
     const retried = await api('/transactions', { method: 'POST', headers: svc, json: tx });
     expect(retried.status).toBe(200);
-    expect(retried.json.data).toMatchObject({ transactionId: tx.transactionId, status: 'held', requiredKycType: 'advanced' });
+    expect(retried.json.data).toMatchObject({
+      transactionId: tx.transactionId,
+      status: 'held',
+      requiredKycType: 'advanced',
+    });
     expect(await workflowExists(workflowId)).toBe(true);
     // Retried again: the same answer, one hold.
     expect((await api('/transactions', { method: 'POST', headers: svc, json: tx })).status).toBe(200);
@@ -123,20 +166,35 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     const server = await listen(app);
     checkResponsesOf(server.url, app.locals.openApiRegistry);
     try {
-      const set = (password: string) => at(server.url)('/api/v1/auth/password/set', { method: 'POST', json: { token, password } });
+      const set = (password: string) =>
+        at(server.url)('/api/v1/auth/password/set', { method: 'POST', json: { token, password } });
       failNext = true;
       const failed = await set('First-Choice-123');
       expect([failed.status, failed.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
-      expect(await t.stack.deps.models.AuditEvent.countDocuments({ _id: { $regex: '^password-setup:' }, subject: (await User.findOne({ email }).lean())!._id })).toBe(1);
-      expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'First-Choice-123' } })).status).toBe(401);
+      expect(
+        await t.stack.deps.models.AuditEvent.countDocuments({
+          _id: { $regex: '^password-setup:' },
+          subject: (await User.findOne({ email }).lean())!._id,
+        }),
+      ).toBe(1);
+      expect(
+        (await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'First-Choice-123' } })).status,
+      ).toBe(401);
 
       // The same link again completes the lost write; then it is used up, whatever the password.
       const retried = await set('Second-Choice-456');
       expect([retried.status, retried.json.data]).toEqual([200, { passwordSet: true }]);
-      expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Second-Choice-456' } })).status).toBe(200);
+      expect(
+        (await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Second-Choice-456' } })).status,
+      ).toBe(200);
       const again = await Promise.all([set('Third-Choice-789'), set('Fourth-Choice-012')]);
-      expect(again.map((r) => [r.status, r.json.error?.code])).toEqual([[409, 'TOKEN_USED'], [409, 'TOKEN_USED']]);
-      expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Second-Choice-456' } })).status).toBe(200);
+      expect(again.map((r) => [r.status, r.json.error?.code])).toEqual([
+        [409, 'TOKEN_USED'],
+        [409, 'TOKEN_USED'],
+      ]);
+      expect(
+        (await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Second-Choice-456' } })).status,
+      ).toBe(200);
     } finally {
       await server.close();
     }
@@ -146,10 +204,17 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     const email = `staff.${randomUUID()}@example.com`;
     expect((await invite(t.stack.url, email)).status).toBe(201);
     const token = tokenIn((await welcomes(email))[0]);
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: `Racing-Choice-${i}00` } })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: `Racing-Choice-${i}00` } }),
+      ),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(7).fill(409)]);
     const winner = answers.findIndex((a) => a.status === 200);
-    expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: `Racing-Choice-${winner}00` } })).status).toBe(200);
+    expect(
+      (await api('/api/v1/auth/login', { method: 'POST', json: { email, password: `Racing-Choice-${winner}00` } }))
+        .status,
+    ).toBe(200);
   });
 
   it('POST /api/v1/auth/users: an invitation whose welcome did not start answers 503; the same invitation again sends it (not 409)', async () => {
@@ -163,15 +228,24 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     expect(retried.status).toBe(201);
     expect(retried.json.data).toMatchObject({ email, firstName: 'Jane', lastName: 'Smith', role: 'ANALYST' });
     const token = tokenIn((await welcomes(email))[0]);
-    expect((await api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: 'Jane-Chose-This-1' } })).status).toBe(200);
-    expect((await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Jane-Chose-This-1' } })).status).toBe(200);
+    expect(
+      (await api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: 'Jane-Chose-This-1' } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await api('/api/v1/auth/login', { method: 'POST', json: { email, password: 'Jane-Chose-This-1' } })).status,
+    ).toBe(200);
 
     // Once the password is set, or for other details, the email is simply taken.
     const after = await invite(t.stack.url, email);
     expect([after.status, after.json.error.code]).toEqual([409, 'USER_ALREADY_EXISTS']);
     const other = `staff.${randomUUID()}@example.com`;
     expect((await invite(t.stack.url, other)).status).toBe(201);
-    const renamed = await at(t.stack.url)('/api/v1/auth/users', { method: 'POST', headers: await adminHeaders(), json: { email: other, firstName: 'Someone', lastName: 'Else', role: 'ANALYST' } });
+    const renamed = await at(t.stack.url)('/api/v1/auth/users', {
+      method: 'POST',
+      headers: await adminHeaders(),
+      json: { email: other, firstName: 'Someone', lastName: 'Else', role: 'ANALYST' },
+    });
     expect([renamed.status, renamed.json.error.code]).toEqual([409, 'USER_ALREADY_EXISTS']);
   });
 
@@ -179,10 +253,14 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     const email = `staff.${randomUUID()}@example.com`;
     expect((await invite(down.url, email)).status).toBe(503);
     const userId = (await t.stack.deps.models.User.findOne({ email }).lean())!._id as string;
-    const resend = async () => at(t.stack.url)(`/api/v1/auth/users/${userId}/welcome`, { method: 'POST', headers: await adminHeaders() });
+    const resend = async () =>
+      at(t.stack.url)(`/api/v1/auth/users/${userId}/welcome`, { method: 'POST', headers: await adminHeaders() });
 
     // Not on an instance where Temporal is out of reach either.
-    const downResend = await at(down.url)(`/api/v1/auth/users/${userId}/welcome`, { method: 'POST', headers: await adminHeaders() });
+    const downResend = await at(down.url)(`/api/v1/auth/users/${userId}/welcome`, {
+      method: 'POST',
+      headers: await adminHeaders(),
+    });
     expect([downResend.status, downResend.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
 
     const first = await resend();
@@ -194,15 +272,22 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     const tokens = mails.map(tokenIn);
     const secondToken = tokens.find((tk) => tk !== firstToken)!;
     expect(secondToken).toBeDefined();
-    const set = (token: string) => api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: 'Jane-Chose-This-2' } });
+    const set = (token: string) =>
+      api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: 'Jane-Chose-This-2' } });
     expect((await set(firstToken)).json.error.code).toBe('INVALID_TOKEN');
     expect((await set(secondToken)).status).toBe(200);
     const audits = await t.stack.deps.models.AuditEvent.find({ subject: userId, action: 'user.welcome_sent' }).lean();
-    expect(audits.map((a) => (a.to as { notificationId: string }).notificationId).sort()).toEqual([`staff-welcome-${userId}`, `staff-welcome-${userId}-2`]);
+    expect(audits.map((a) => (a.to as { notificationId: string }).notificationId).sort()).toEqual([
+      `staff-welcome-${userId}`,
+      `staff-welcome-${userId}-2`,
+    ]);
 
     const done = await resend();
     expect([done.status, done.json.error.code]).toEqual([409, 'PASSWORD_ALREADY_SET']);
-    const stranger = await at(t.stack.url)(`/api/v1/auth/users/${randomUUID()}/welcome`, { method: 'POST', headers: await adminHeaders() });
+    const stranger = await at(t.stack.url)(`/api/v1/auth/users/${randomUUID()}/welcome`, {
+      method: 'POST',
+      headers: await adminHeaders(),
+    });
     expect(stranger.status).toBe(404);
   });
 
@@ -210,8 +295,10 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     const email = `staff.${randomUUID()}@example.com`;
     expect((await invite(t.stack.url, email)).status).toBe(201);
     const userId = (await t.stack.deps.models.User.findOne({ email }).lean())!._id as string;
-    const resend = async () => at(t.stack.url)(`/api/v1/auth/users/${userId}/welcome`, { method: 'POST', headers: await adminHeaders() });
-    for (let n = 2; n <= MAX_WELCOME_RESENDS + 1; n++) expect((await resend()).json.data).toEqual({ notificationId: `staff-welcome-${userId}-${n}` });
+    const resend = async () =>
+      at(t.stack.url)(`/api/v1/auth/users/${userId}/welcome`, { method: 'POST', headers: await adminHeaders() });
+    for (let n = 2; n <= MAX_WELCOME_RESENDS + 1; n++)
+      expect((await resend()).json.data).toEqual({ notificationId: `staff-welcome-${userId}-${n}` });
     const over = await resend();
     expect([over.status, over.json.error.code]).toEqual([409, 'WELCOME_RESEND_LIMIT']);
     const doc = (await api('/openapi.json')).json;
@@ -222,8 +309,19 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
   it('POST /users/register: a registration whose workflow did not start leaves its pending row (password hash) only until it expires', async () => {
     const phones = new Map<string, string>();
     const register = (base: string, email: string) => {
-      if (!phones.has(email)) phones.set(email, `+23480${String(10_000_000 + phones.size * 7_919 + (Date.now() % 1_000_000))}`);
-      return at(base)('/users/register', { method: 'POST', json: { email, password: 'Register-Pass-123', firstName: 'Ada', lastName: 'Obi', country: 'NG', phone: phones.get(email) } });
+      if (!phones.has(email))
+        phones.set(email, `+23480${String(10_000_000 + phones.size * 7_919 + (Date.now() % 1_000_000))}`);
+      return at(base)('/users/register', {
+        method: 'POST',
+        json: {
+          email,
+          password: 'Register-Pass-123',
+          firstName: 'Ada',
+          lastName: 'Obi',
+          country: 'NG',
+          phone: phones.get(email),
+        },
+      });
     };
     const pendingOf = (email: string) => t.stack.deps.models.PendingRegistration.countDocuments({ email });
     const first = `ada.${randomUUID()}@example.com`;
@@ -232,7 +330,11 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     expect(await pendingOf(first)).toBe(1); // a run the request reached could still need it: kept for now
 
     // A day later (this instance's clock), the next failure sweeps it, and keeps its own.
-    const later = createApp({ ...t.stack.deps, temporal: unreachable, now: () => new Date(Date.now() + PENDING_REGISTRATION_TTL_MS + 60_000) } as ApiDeps);
+    const later = createApp({
+      ...t.stack.deps,
+      temporal: unreachable,
+      now: () => new Date(Date.now() + PENDING_REGISTRATION_TTL_MS + 60_000),
+    } as ApiDeps);
     const server = await listen(later);
     checkResponsesOf(server.url, later.locals.openApiRegistry);
     const second = `ada.${randomUUID()}@example.com`;

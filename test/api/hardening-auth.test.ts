@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import { SignJWT } from 'jose';
+
 import { createApp } from '../../services/api/app';
+import { userWithToken } from '../helpers/auth';
 import { testConfig } from '../helpers/config';
 import { listen, request } from '../helpers/http';
 import { bearer, login, userWithPassword } from '../helpers/identity';
-import { userWithToken } from '../helpers/auth';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 /** Issue 16 items 1, 3 and 6: lockout under bursts, forwarded addresses, claims and sessions. */
@@ -19,7 +21,11 @@ describe('hardening: sign-in', () => {
     Promise.all(
       passwords.map((password, i) => {
         const ip = ipOf(i);
-        return request(`${stack.url}/api/v1/auth/login`, { method: 'POST', json: { email, password }, headers: ip ? { 'x-forwarded-for': ip } : {} });
+        return request(`${stack.url}/api/v1/auth/login`, {
+          method: 'POST',
+          json: { email, password },
+          headers: ip ? { 'x-forwarded-for': ip } : {},
+        });
       }),
     );
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several shapes, read by path
@@ -61,7 +67,11 @@ describe('hardening: sign-in', () => {
     const now = () => new Date(Date.UTC(2031, 0, 1, 0, 0, 10));
     const hits = async (url: string, ips: string[]) => {
       const out: number[] = [];
-      for (const ip of ips) out.push((await request(`${url}/api/v1/auth/login`, { method: 'POST', json: {}, headers: { 'x-forwarded-for': ip } })).status);
+      for (const ip of ips)
+        out.push(
+          (await request(`${url}/api/v1/auth/login`, { method: 'POST', json: {}, headers: { 'x-forwarded-for': ip } }))
+            .status,
+        );
       return out;
     };
 
@@ -70,7 +80,9 @@ describe('hardening: sign-in', () => {
       const server = await listen(createApp({ ...stack.deps, config, now }));
       try {
         // Four "different clients" are one peer (127.0.0.1) to this API: the fourth is limited.
-        expect(await hits(server.url, ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'])).toEqual([400, 400, 400, 429]);
+        expect(await hits(server.url, ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'])).toEqual([
+          400, 400, 400, 429,
+        ]);
       } finally {
         await server.close();
       }
@@ -78,10 +90,16 @@ describe('hardening: sign-in', () => {
 
     it("honours a trusted proxy's X-Forwarded-For: each client has its own limit", async () => {
       const config = testConfig({ TRUST_PROXY: 'loopback', RATE_LIMIT_LOGIN_PER_IP: '3' });
-      const server = await listen(createApp({ ...stack.deps, config, now: () => new Date(now().getTime() + 3_600_000) }));
+      const server = await listen(
+        createApp({ ...stack.deps, config, now: () => new Date(now().getTime() + 3_600_000) }),
+      );
       try {
-        expect(await hits(server.url, ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5'])).toEqual([400, 400, 400, 400, 400]);
-        expect(await hits(server.url, ['192.0.2.9', '192.0.2.9', '192.0.2.9', '192.0.2.9'])).toEqual([400, 400, 400, 429]);
+        expect(await hits(server.url, ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5'])).toEqual([
+          400, 400, 400, 400, 400,
+        ]);
+        expect(await hits(server.url, ['192.0.2.9', '192.0.2.9', '192.0.2.9', '192.0.2.9'])).toEqual([
+          400, 400, 400, 429,
+        ]);
         // A client cannot escape by prepending a forged address: the proxy appends the real one last.
         expect(await hits(server.url, ['6.6.6.6, 192.0.2.9'])).toEqual([429]);
       } finally {
@@ -114,7 +132,10 @@ describe('hardening: sign-in', () => {
     const me = (token: string) => request(`${stack.url}/api/v1/auth/me`, { headers: bearer(token) });
 
     it('refuses a correctly signed token whose claims have the wrong types', async () => {
-      const admin = await userWithToken(stack.deps.models, stack.deps.config, { userType: 'internal-admin', role: 'admin' });
+      const admin = await userWithToken(stack.deps.models, stack.deps.config, {
+        userType: 'internal-admin',
+        role: 'admin',
+      });
       const [, payload] = admin.token.split('.');
       const { sid } = JSON.parse(Buffer.from(payload, 'base64url').toString());
       const forged = [

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+
 import { userWithToken } from '../helpers/auth';
 import { TEST_OPS_TOKEN } from '../helpers/config';
 import { request } from '../helpers/http';
-import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
+import { type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 
 jest.setTimeout(300_000);
 
@@ -22,25 +23,51 @@ describe('conformance: the server answers what /openapi.json says', () => {
   let spec: any;
   beforeAll(async () => {
     t = await startOnboardingStack({
-      config: { RATE_LIMIT_LOGIN_PER_IP: '100000', RATE_LIMIT_REFRESH_PER_IP: '100000', RATE_LIMIT_REGISTER_PER_EMAIL: '100000', RATE_LIMIT_RESEND_PER_EMAIL: '100000' },
+      config: {
+        RATE_LIMIT_LOGIN_PER_IP: '100000',
+        RATE_LIMIT_REFRESH_PER_IP: '100000',
+        RATE_LIMIT_REGISTER_PER_EMAIL: '100000',
+        RATE_LIMIT_RESEND_PER_EMAIL: '100000',
+      },
     });
     spec = (await request(`${t.stack.url}/openapi.json`)).json;
   });
   afterAll(() => t?.close());
 
   const resolve = (s: Schema): Schema => {
-    if (s?.$ref) return resolve(s.$ref.split('/').slice(1).reduce((o: any, k: string) => o[k], spec));
+    if (s?.$ref)
+      return resolve(
+        s.$ref
+          .split('/')
+          .slice(1)
+          .reduce((o: any, k: string) => o[k], spec),
+      );
     return s;
   };
 
   /** A valid value for a schema (property-based in spirit: random ids, emails, sizes at the bounds). */
-  const PATTERN_CANDIDATES = ['+2348012345678', 'NG', '123456', '22200000001', 'abcdefgh', 'ABCDEFGH', 'a', '1990-01-01', '#0F172A', 'first-bank', 'svc_abc', 'en'];
+  const PATTERN_CANDIDATES = [
+    '+2348012345678',
+    'NG',
+    '123456',
+    '22200000001',
+    'abcdefgh',
+    'ABCDEFGH',
+    'a',
+    '1990-01-01',
+    '#0F172A',
+    'first-bank',
+    'svc_abc',
+    'en',
+  ];
   function valid(s0: Schema): any {
     const s = resolve(s0) ?? {};
     if (s.allOf) return Object.assign({}, ...s.allOf.map(valid));
     // An object with "at least one of these" alternatives (anyOf of `required` lists): take the first.
-    if (s.type === 'object' && s.anyOf) return valid({ ...s, anyOf: undefined, required: [...(s.required ?? []), ...(s.anyOf[0].required ?? [])] });
-    if (s.anyOf || s.oneOf) return valid((s.anyOf ?? s.oneOf).find((x: Schema) => resolve(x).type !== 'null') ?? (s.anyOf ?? s.oneOf)[0]);
+    if (s.type === 'object' && s.anyOf)
+      return valid({ ...s, anyOf: undefined, required: [...(s.required ?? []), ...(s.anyOf[0].required ?? [])] });
+    if (s.anyOf || s.oneOf)
+      return valid((s.anyOf ?? s.oneOf).find((x: Schema) => resolve(x).type !== 'null') ?? (s.anyOf ?? s.oneOf)[0]);
     if (s.enum) return s.enum[0];
     if ('default' in s) return s.default;
     switch (s.type) {
@@ -50,7 +77,10 @@ describe('conformance: the server answers what /openapi.json says', () => {
         if (s.format === 'date-time') return new Date().toISOString();
         if (s.format === 'date') return '1990-01-01';
         if (s.format === 'uri') return 'https://example.test/x';
-        if (s.pattern) return PATTERN_CANDIDATES.find((c) => new RegExp(s.pattern, 'u').test(c) && c.length >= (s.minLength ?? 0)) ?? 'a';
+        if (s.pattern)
+          return (
+            PATTERN_CANDIDATES.find((c) => new RegExp(s.pattern, 'u').test(c) && c.length >= (s.minLength ?? 0)) ?? 'a'
+          );
         return 'Abcdefghij1!'.padEnd(s.minLength ?? 1, 'x').slice(0, s.maxLength ?? 100);
       }
       case 'integer':
@@ -71,16 +101,31 @@ describe('conformance: the server answers what /openapi.json says', () => {
   /** Which parts of a body do not match a schema (a small JSON-schema check: types, required, enums). */
   function mismatches(v: any, s0: Schema, at = '$'): string[] {
     const s = resolve(s0) ?? {};
-    if (v === null) return s.nullable || s.type === 'null' || (!s.type && !s.anyOf && !s.oneOf && !s.allOf) || (s.anyOf ?? s.oneOf ?? []).some((x: Schema) => resolve(x).nullable || resolve(x).type === 'null') ? [] : [`${at}: null`];
+    if (v === null)
+      return s.nullable ||
+        s.type === 'null' ||
+        (!s.type && !s.anyOf && !s.oneOf && !s.allOf) ||
+        (s.anyOf ?? s.oneOf ?? []).some((x: Schema) => resolve(x).nullable || resolve(x).type === 'null')
+        ? []
+        : [`${at}: null`];
     if (s.allOf) return s.allOf.flatMap((x: Schema) => mismatches(v, x, at));
-    if (s.anyOf || s.oneOf) return (s.anyOf ?? s.oneOf).some((x: Schema) => mismatches(v, x, at).length === 0) ? [] : [`${at}: matches no alternative`];
+    if (s.anyOf || s.oneOf)
+      return (s.anyOf ?? s.oneOf).some((x: Schema) => mismatches(v, x, at).length === 0)
+        ? []
+        : [`${at}: matches no alternative`];
     if (s.enum && !s.enum.includes(v)) return [`${at}: ${JSON.stringify(v)} not in enum`];
     const type = Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
-    if (s.type && !(s.type === type || (s.type === 'number' && type === 'integer') || (s.type === 'object' && type === 'object'))) return [`${at}: ${type}, documented ${s.type}`];
+    if (
+      s.type &&
+      !(s.type === type || (s.type === 'number' && type === 'integer') || (s.type === 'object' && type === 'object'))
+    )
+      return [`${at}: ${type}, documented ${s.type}`];
     if (type === 'array' && s.items) return v.flatMap((x: any, i: number) => mismatches(x, s.items, `${at}[${i}]`));
     if (type === 'object' && v) {
       const missing = (s.required ?? []).filter((k: string) => !(k in v)).map((k: string) => `${at}.${k}: missing`);
-      const props = Object.entries(s.properties ?? {}).flatMap(([k, ps]) => (k in v ? mismatches(v[k], ps, `${at}.${k}`) : []));
+      const props = Object.entries(s.properties ?? {}).flatMap(([k, ps]) =>
+        k in v ? mismatches(v[k], ps, `${at}.${k}`) : [],
+      );
       return [...missing, ...props];
     }
     return [];
@@ -105,7 +150,8 @@ describe('conformance: the server answers what /openapi.json says', () => {
       else if (p.required) query.set(p.name, String(valid(p.schema)));
     }
     const headers: Record<string, string> = {};
-    for (const p of params.filter((x: any) => x.in === 'header' && x.required)) headers[p.name] = String(valid(p.schema));
+    for (const p of params.filter((x: any) => x.in === 'header' && x.required))
+      headers[p.name] = String(valid(p.schema));
     return { url: `${url}${query.size ? `?${query}` : ''}`, headers };
   }
 
@@ -125,46 +171,73 @@ describe('conformance: the server answers what /openapi.json says', () => {
         anonymous: { headers: {}, id: randomUUID() },
         admin: await signIn({ userType: 'internal-admin', role: 'super-admin' }),
         user: await signIn({}),
-        ...(security.includes('opsToken') ? { ops: { headers: { authorization: `Bearer ${TEST_OPS_TOKEN}` }, id: randomUUID() } } : {}),
+        ...(security.includes('opsToken')
+          ? { ops: { headers: { authorization: `Bearer ${TEST_OPS_TOKEN}` }, id: randomUUID() } }
+          : {}),
       };
       const cases: { name: string; mode: Mode; body?: string }[] = [
         { name: 'valid', mode: 'valid', body: bodySchema ? JSON.stringify(valid(bodySchema)) : undefined },
         ...(bodySchema
           ? [
               { name: 'empty body', mode: 'valid' as const, body: '{}' },
-              { name: 'wrong types', mode: 'valid' as const, body: JSON.stringify(Object.fromEntries(Object.keys(resolve(bodySchema).properties ?? {}).map((k) => [k, { $ne: null }]))) },
+              {
+                name: 'wrong types',
+                mode: 'valid' as const,
+                body: JSON.stringify(
+                  Object.fromEntries(Object.keys(resolve(bodySchema).properties ?? {}).map((k) => [k, { $ne: null }])),
+                ),
+              },
               { name: 'not JSON', mode: 'valid' as const, body: '{"unterminated' },
             ]
           : []),
         ...((op.parameters ?? []).some((p: any) => p.in === 'path')
           ? [
               { name: 'bad path param', mode: 'badParams' as const },
-              { name: 'own id', mode: 'ownId' as const, body: bodySchema ? JSON.stringify(valid(bodySchema)) : undefined },
+              {
+                name: 'own id',
+                mode: 'ownId' as const,
+                body: bodySchema ? JSON.stringify(valid(bodySchema)) : undefined,
+              },
             ]
           : []),
-        ...((op.parameters ?? []).some((p: any) => p.in === 'query') ? [{ name: 'bad query', mode: 'badQuery' as const }] : []),
+        ...((op.parameters ?? []).some((p: any) => p.in === 'query')
+          ? [{ name: 'bad query', mode: 'badQuery' as const }]
+          : []),
       ];
       for (const c of cases) {
         for (const [who, caller] of Object.entries(callers)) {
           const { url, headers } = build(path, op, c.mode, caller.id);
           const res = await request(`${t.stack.url}${url}`, {
             method: method.toUpperCase(),
-            headers: { ...headers, ...caller.headers, ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+            headers: {
+              ...headers,
+              ...caller.headers,
+              ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
             body: c.body,
             signal: AbortSignal.timeout(30_000),
           }).catch((err: Error) => ({ status: -1, json: undefined, text: err.message, headers: new Headers() }));
           sent++;
           const where = `${method.toUpperCase()} ${path} [${c.name}, ${who}] → ${res.status}`;
           if (res.status === -1) violations.push(`${where}: ${res.text}`);
-          else if (res.status >= 500 && !documented.has(String(res.status))) violations.push(`${where}: undocumented server error`);
+          else if (res.status >= 500 && !documented.has(String(res.status)))
+            violations.push(`${where}: undocumented server error`);
           else if (res.status === 500) violations.push(`${where}: 500 ${res.text.slice(0, 120)}`);
-          else if (!documented.has(String(res.status))) violations.push(`${where}: status not documented (${res.json?.error?.code ?? ''})`);
-          else if (res.status >= 400 && (res.json?.success !== false || typeof res.json?.error?.code !== 'string' || typeof res.json?.error?.message !== 'string')) violations.push(`${where}: not the error envelope`);
+          else if (!documented.has(String(res.status)))
+            violations.push(`${where}: status not documented (${res.json?.error?.code ?? ''})`);
+          else if (
+            res.status >= 400 &&
+            (res.json?.success !== false ||
+              typeof res.json?.error?.code !== 'string' ||
+              typeof res.json?.error?.message !== 'string')
+          )
+            violations.push(`${where}: not the error envelope`);
           else if (res.status < 300 && res.status !== 204) {
             const content = op.responses[String(res.status)]?.content ?? {};
             const schema = content['application/json']?.schema;
             const type = (res.headers.get('content-type') ?? '').split(';')[0];
-            if (!(type in content) && Object.keys(content).length) violations.push(`${where}: content-type ${type}, documented ${Object.keys(content)}`);
+            if (!(type in content) && Object.keys(content).length)
+              violations.push(`${where}: content-type ${type}, documented ${Object.keys(content)}`);
             else if (type === 'application/json' && res.json === undefined) violations.push(`${where}: not JSON`);
             else if (schema) for (const m of mismatches(res.json, schema)) violations.push(`${where}: ${m}`);
           }
@@ -184,12 +257,18 @@ describe('conformance: the server answers what /openapi.json says', () => {
       const url = path.replace(/\{[^}]+\}/g, randomUUID());
       const res = await request(`${t.stack.url}${url}`, { method: other.toUpperCase() });
       const allow = (res.headers.get('allow') ?? '').split(', ');
-      if (res.status !== 405 || res.json?.error?.code !== 'METHOD_NOT_ALLOWED' || !served.every((m) => allow.includes(m.toUpperCase()))) {
+      if (
+        res.status !== 405 ||
+        res.json?.error?.code !== 'METHOD_NOT_ALLOWED' ||
+        !served.every((m) => allow.includes(m.toUpperCase()))
+      ) {
         wrong.push(`${other.toUpperCase()} ${path} → ${res.status} Allow: ${allow.join(',')}`);
       }
     }
     expect(wrong).toEqual([]);
     // Unknown paths are still 404.
-    expect((await request(`${t.stack.url}/no/such/path`, { method: 'DELETE' })).json.error.code).toBe('ROUTE_NOT_FOUND');
+    expect((await request(`${t.stack.url}/no/such/path`, { method: 'DELETE' })).json.error.code).toBe(
+      'ROUTE_NOT_FOUND',
+    );
   });
 });

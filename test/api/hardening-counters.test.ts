@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { countWebhookDeliveries } from '../../adapters/models/webhook-delivery';
 import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { TEST_SECRETS } from '../helpers/config';
@@ -15,9 +16,23 @@ describe('hardening: counters under concurrency', () => {
 
   it('counts 50 concurrent deliveries of one webhook exactly, storing the event once', async () => {
     const userId = randomUUID();
-    const body = JSON.stringify({ id: randomUUID(), attemptId: 'att-1', feature: 'selfid', code: 7002, action: 'submitted', vendorData: userId, endUserId: userId });
-    const headers = { 'content-type': 'application/json', 'x-auth-client': TEST_SECRETS.VERIFF_API_KEY, 'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body) };
-    const answers = await Promise.all(Array.from({ length: 50 }, () => request(`${stack.url}/users/webhook-kyc`, { method: 'POST', headers, body })));
+    const body = JSON.stringify({
+      id: randomUUID(),
+      attemptId: 'att-1',
+      feature: 'selfid',
+      code: 7002,
+      action: 'submitted',
+      vendorData: userId,
+      endUserId: userId,
+    });
+    const headers = {
+      'content-type': 'application/json',
+      'x-auth-client': TEST_SECRETS.VERIFF_API_KEY,
+      'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body),
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => request(`${stack.url}/users/webhook-kyc`, { method: 'POST', headers, body })),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     expect(answers.filter((a) => a.json.data.duplicate === false)).toHaveLength(1);
     const events = await stack.deps.models.WebhookEvent.find({ provider: 'veriff' }).lean();

@@ -1,4 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+
 import { createIdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
 import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import { createLogger } from '../../adapters/logger';
@@ -15,7 +16,9 @@ describe('identity number lookup (Smile ID shape, sandbox)', () => {
   const config = testConfig();
   const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   beforeAll(async () => {
-    sandbox = await listen(createSandboxApp({ config, logger: createLogger({ level: 'silent', name: 'sandbox' }) }).app);
+    sandbox = await listen(
+      createSandboxApp({ config, logger: createLogger({ level: 'silent', name: 'sandbox' }) }).app,
+    );
     stack = await startTestStack();
   });
   afterAll(async () => {
@@ -26,9 +29,16 @@ describe('identity number lookup (Smile ID shape, sandbox)', () => {
   async function lookup(number: string, overrides: Record<string, string> = {}) {
     const { user, headers } = await userWithToken(stack.deps.models, config, { firstName: 'Ada', lastName: 'Obi' });
     // The date of birth the matching rules need, given the way a user gives it: on the profile.
-    const put = await request(`${stack.url}/users/${user._id}`, { method: 'PUT', headers, json: { dateOfBirth: '1991-03-12' } });
+    const put = await request(`${stack.url}/users/${user._id}`, {
+      method: 'PUT',
+      headers,
+      json: { dateOfBirth: '1991-03-12' },
+    });
     expect(put.status).toBe(200);
-    const { lookupIdentityNumbers } = createIdentityNumberActivities({ config: testConfig({ SMILE_ID_BASE_URL: sandbox.url, ...overrides }), models: stack.deps.models });
+    const { lookupIdentityNumbers } = createIdentityNumberActivities({
+      config: testConfig({ SMILE_ID_BASE_URL: sandbox.url, ...overrides }),
+      models: stack.deps.models,
+    });
     const numbers = { bvn: { sealed: cipher.encrypt(number, 'req-1'), last3: number.slice(-3) } };
     return new MockActivityEnvironment().run(lookupIdentityNumbers, { requestId: 'req-1', userId: user._id, numbers });
   }
@@ -58,15 +68,24 @@ describe('identity number lookup (Smile ID shape, sandbox)', () => {
       expect((await profile({ dateOfBirth: '1990-01-01' })).status).toBe(200);
       return fetch(url, init);
     };
-    const { lookupIdentityNumbers } = createIdentityNumberActivities({ config: testConfig({ SMILE_ID_BASE_URL: sandbox.url }), models: stack.deps.models, fetch: fetchFn });
+    const { lookupIdentityNumbers } = createIdentityNumberActivities({
+      config: testConfig({ SMILE_ID_BASE_URL: sandbox.url }),
+      models: stack.deps.models,
+      fetch: fetchFn,
+    });
     const numbers = { bvn: { sealed: cipher.encrypt('22200000001', 'req-2'), last3: '001' } };
-    await expect(new MockActivityEnvironment().run(lookupIdentityNumbers, { requestId: 'req-2', userId: user._id, numbers })).resolves.toMatchObject({ outcome: 'match' });
+    await expect(
+      new MockActivityEnvironment().run(lookupIdentityNumbers, { requestId: 'req-2', userId: user._id, numbers }),
+    ).resolves.toMatchObject({ outcome: 'match' });
     const after = await request(`${stack.url}/users/${user._id}`, { headers });
     expect(after.json.data).toMatchObject({ dateOfBirth: '1990-01-01', dateOfBirthVerified: false });
     expect((await profile({ dateOfBirth: '1989-05-05' })).status).toBe(200);
   });
 
   it('fails permanently when the provider rejects our signature', async () => {
-    await expect(lookup('22200000001', { SMILE_ID_API_KEY: 'a-different-key-0123456789' })).rejects.toMatchObject({ type: 'PERMANENT_PROVIDER_ERROR', nonRetryable: true });
+    await expect(lookup('22200000001', { SMILE_ID_API_KEY: 'a-different-key-0123456789' })).rejects.toMatchObject({
+      type: 'PERMANENT_PROVIDER_ERROR',
+      nonRetryable: true,
+    });
   });
 });

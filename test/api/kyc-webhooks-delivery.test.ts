@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { veriffSignature } from '../../adapters/providers/veriff/signature';
+
 import { countWebhookDeliveries } from '../../adapters/models/webhook-delivery';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { createApp } from '../../services/api/app';
 import { apiWebhookSignals, type WebhookSignals } from '../../services/api/webhooks/webhook-signals';
@@ -8,7 +9,7 @@ import { startWebhookSweeper } from '../../services/api/webhooks/webhook-sweeper
 import { TEST_SECRETS } from '../helpers/config';
 import { listen, request, type RunningServer } from '../helpers/http';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
-import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
+import { type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 import { checkResponsesOf } from '../helpers/response-conformance';
 
 // The webhook ack does not wait for the signal (docs/webhooks.md): these check that an acknowledged
@@ -41,12 +42,18 @@ describe('KYC webhooks delivered after the ack', () => {
     const body = JSON.stringify(payload);
     return request(`${base}/users/webhook-kyc`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-client': TEST_SECRETS.VERIFF_API_KEY, 'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-auth-client': TEST_SECRETS.VERIFF_API_KEY,
+        'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body),
+      },
       body,
     });
   };
   const signalsOf = async (userId: string) =>
-    (await t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)).fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    (await t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)).fetchHistory()).events!.filter(
+      (e) => e.workflowExecutionSignaledEventAttributes,
+    ).length;
 
   it('delivers, through the sweeper, a webhook acknowledged by an instance that never sent its signal', async () => {
     const { userId, sessionId, headers } = await withSession();
@@ -64,10 +71,19 @@ describe('KYC webhooks delivered after the ack', () => {
     const survivor = apiWebhookSignals(t.stack.deps);
     dispatchers.push(survivor);
     expect(await survivor.sweep(60_000, 100)).toBe(0);
-    const sweeper = startWebhookSweeper({ signals: survivor, logger: t.stack.deps.logger, intervalMs: 60_000, afterMs: 0, batch: 100 });
+    const sweeper = startWebhookSweeper({
+      signals: survivor,
+      logger: t.stack.deps.logger,
+      intervalMs: 60_000,
+      afterMs: 0,
+      batch: 100,
+    });
     try {
       await sweeper.sweepNow();
-      await t.waitFor(() => t.onboarding(userId, headers), (o) => o.step === 'awaiting_kyc_decision');
+      await t.waitFor(
+        () => t.onboarding(userId, headers),
+        (o) => o.step === 'awaiting_kyc_decision',
+      );
     } finally {
       await sweeper.stop();
     }
@@ -95,7 +111,10 @@ describe('KYC webhooks delivered after the ack', () => {
     const survivor = apiWebhookSignals(t.stack.deps);
     dispatchers.push(survivor);
     expect(await survivor.sweep(0, 100)).toBe(1);
-    await t.waitFor(() => t.onboarding(userId, headers), (o) => o.step === 'awaiting_kyc_decision');
+    await t.waitFor(
+      () => t.onboarding(userId, headers),
+      (o) => o.step === 'awaiting_kyc_decision',
+    );
     await survivor.idle();
     expect(await signalsOf(userId)).toBe(1);
   });
@@ -107,9 +126,15 @@ describe('KYC webhooks delivered after the ack', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => postVeriffTo(bases[i % 2], payload)));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     expect(answers.filter((a) => a.json.data.duplicate === false)).toHaveLength(1);
-    await t.waitFor(() => t.onboarding(userId, headers), (o) => o.step === 'awaiting_kyc_decision');
+    await t.waitFor(
+      () => t.onboarding(userId, headers),
+      (o) => o.step === 'awaiting_kyc_decision',
+    );
     const id = `veriff:event:${sessionId}:att-1:submitted`;
-    await t.waitFor(() => t.stack.deps.models.WebhookEvent.findById(id).lean(), (e) => e?.signaledAt instanceof Date);
+    await t.waitFor(
+      () => t.stack.deps.models.WebhookEvent.findById(id).lean(),
+      (e) => e?.signaledAt instanceof Date,
+    );
     expect(await countWebhookDeliveries(t.stack.deps.models.WebhookDelivery, id)).toBe(50);
     // Each instance may have sent it once; the workflow applied it once (one audit event, one step).
     expect(await signalsOf(userId)).toBeGreaterThanOrEqual(1);

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createLogger } from '../../adapters/logger';
-import { createSandboxApp } from '../../services/sandbox/app';
-import { veriffSignature } from '../../adapters/providers/veriff/signature';
-import { createServiceToken } from '../../adapters/identity/service-tokens';
+
 import { ConfigError, loadConfig } from '../../adapters/config';
+import { createServiceToken } from '../../adapters/identity/service-tokens';
+import { createLogger } from '../../adapters/logger';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { allowedOrigins } from '../../services/api/http/cors';
+import { createSandboxApp } from '../../services/sandbox/app';
 import { userWithToken } from '../helpers/auth';
 import { TEST_SECRETS, testConfig } from '../helpers/config';
 import { listen, request } from '../helpers/http';
@@ -24,18 +25,34 @@ describe('what a new user runs into: notifications read-after-202, docs server, 
   const api = (path: string, init: Parameters<typeof request>[1] = {}) => request(`${stack.url}${path}`, init);
 
   it('answers GET for every notification it just acknowledged, before any worker ran (50 at once)', async () => {
-    const users = await Promise.all(Array.from({ length: 50 }, () => userWithToken(stack.deps.models, stack.deps.config)));
-    const { token } = await createServiceToken(stack.deps.models, { name: 'core', scopes: ['notifications:send', 'notifications:read'] });
+    const users = await Promise.all(
+      Array.from({ length: 50 }, () => userWithToken(stack.deps.models, stack.deps.config)),
+    );
+    const { token } = await createServiceToken(stack.deps.models, {
+      name: 'core',
+      scopes: ['notifications:send', 'notifications:read'],
+    });
     const svc = { authorization: `Bearer ${token}` };
-    const posted = await api('/users/notifications/kyc', { method: 'POST', headers: svc, json: { userIds: users.map((u) => u.user._id), status: 'approved' } });
+    const posted = await api('/users/notifications/kyc', {
+      method: 'POST',
+      headers: svc,
+      json: { userIds: users.map((u) => u.user._id), status: 'approved' },
+    });
     expect(posted.status).toBe(202);
     const ids: { userId: string; notificationId: string }[] = posted.json.data.notifications;
     const reads = await Promise.all(ids.map((n) => api(`/users/notifications/${n.notificationId}`, { headers: svc })));
     expect(reads.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(reads.map((r) => r.json.data.status)).toEqual(Array(50).fill('pending'));
     // The user it is for reads it too.
-    const mine = await api(`/users/notifications/${ids[0].notificationId}`, { headers: users.find((u) => u.user._id === ids[0].userId)!.headers });
-    expect(mine.json.data).toMatchObject({ userId: ids[0].userId, event: 'kyc_approved', status: 'pending', channels: [] });
+    const mine = await api(`/users/notifications/${ids[0].notificationId}`, {
+      headers: users.find((u) => u.user._id === ids[0].userId)!.headers,
+    });
+    expect(mine.json.data).toMatchObject({
+      userId: ids[0].userId,
+      event: 'kyc_approved',
+      status: 'pending',
+      channels: [],
+    });
   });
 
   it('serves an OpenAPI document whose server is relative, so "Try it out" works from any host', async () => {
@@ -46,7 +63,14 @@ describe('what a new user runs into: notifications read-after-202, docs server, 
   });
 
   it('allows only configured origins, answers their preflight, and sends nothing to others', async () => {
-    const preflight = await fetch(`${stack.url}/users/register`, { method: 'OPTIONS', headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const preflight = await fetch(`${stack.url}/users/register`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: APP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(APP);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
@@ -57,17 +81,28 @@ describe('what a new user runs into: notifications read-after-202, docs server, 
     expect(simple.headers.get('vary')).toContain('Origin');
 
     for (const origin of ['https://evil.example', 'null', `${APP}.evil.example`]) {
-      const foreign = await fetch(`${stack.url}/users/register`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      const foreign = await fetch(`${stack.url}/users/register`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
       expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
-      expect((await fetch(`${stack.url}/healthz`, { headers: { origin } })).headers.get('access-control-allow-origin')).toBeNull();
+      expect(
+        (await fetch(`${stack.url}/healthz`, { headers: { origin } })).headers.get('access-control-allow-origin'),
+      ).toBeNull();
     }
   });
 
   it('defaults: nothing in production, the API’s own origins in development; `*` is refused', () => {
     const base = { CORS_ORIGINS: undefined, PORT: 3000, API_PUBLIC_URL: 'https://api.example.test/' };
     expect([...allowedOrigins({ ...base, NODE_ENV: 'production' })]).toEqual([]);
-    expect([...allowedOrigins({ ...base, NODE_ENV: 'development' })].sort()).toEqual(['http://127.0.0.1:3000', 'http://localhost:3000', 'https://api.example.test']);
-    expect([...allowedOrigins({ ...base, NODE_ENV: 'production', CORS_ORIGINS: 'https://a.test,https://b.test' })]).toEqual(['https://a.test', 'https://b.test']);
+    expect([...allowedOrigins({ ...base, NODE_ENV: 'development' })].sort()).toEqual([
+      'http://127.0.0.1:3000',
+      'http://localhost:3000',
+      'https://api.example.test',
+    ]);
+    expect([
+      ...allowedOrigins({ ...base, NODE_ENV: 'production', CORS_ORIGINS: 'https://a.test,https://b.test' }),
+    ]).toEqual(['https://a.test', 'https://b.test']);
     const env = { ...TEST_SECRETS, NODE_ENV: 'production' };
     expect(() => loadConfig({ ...env, CORS_ORIGINS: '*' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...env, CORS_ORIGINS: 'https://a.test/path' })).toThrow(ConfigError);
@@ -80,21 +115,39 @@ describe('the sandbox page: whose session is whose, newest first, a filter, a do
   let sandbox: Awaited<ReturnType<typeof listen>>;
   const config = testConfig();
   beforeAll(async () => {
-    sandbox = await listen(createSandboxApp({ config, logger: createLogger({ level: 'silent', name: 'sandbox' }), deliver: async () => ({ delivered: true }) }).app);
+    sandbox = await listen(
+      createSandboxApp({
+        config,
+        logger: createLogger({ level: 'silent', name: 'sandbox' }),
+        deliver: async () => ({ delivered: true }),
+      }).app,
+    );
   });
   afterAll(() => sandbox?.close());
 
   const veriffSession = async (userId: string, firstName: string) => {
-    const body = JSON.stringify({ verification: { vendorData: userId, endUserId: userId, person: { firstName, lastName: 'Obi' } } });
+    const body = JSON.stringify({
+      verification: { vendorData: userId, endUserId: userId, person: { firstName, lastName: 'Obi' } },
+    });
     const res = await request(`${sandbox.url}/veriff/v1/sessions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-auth-client': config.VERIFF_API_KEY, 'x-hmac-signature': veriffSignature(config.VERIFF_SHARED_SECRET, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-auth-client': config.VERIFF_API_KEY,
+        'x-hmac-signature': veriffSignature(config.VERIFF_SHARED_SECRET, body),
+      },
       body,
     });
     return res.json.verification.id as string;
   };
   const bridgeLink = async (email: string, name: string) =>
-    (await request(`${sandbox.url}/bridge/v0/kyc_links`, { method: 'POST', headers: { 'api-key': config.BRIDGE_API_KEY, 'idempotency-key': randomUUID() }, json: { email, full_name: name, type: 'individual' } })).json.id as string;
+    (
+      await request(`${sandbox.url}/bridge/v0/kyc_links`, {
+        method: 'POST',
+        headers: { 'api-key': config.BRIDGE_API_KEY, 'idempotency-key': randomUUID() },
+        json: { email, full_name: name, type: 'individual' },
+      })
+    ).json.id as string;
 
   it('shows name, user id and masked email, newest first, and filters by full email', async () => {
     const [u1, u2] = [randomUUID(), randomUUID()];
@@ -119,15 +172,26 @@ describe('the sandbox page: whose session is whose, newest first, a filter, a do
     const byUser = (await request(`${sandbox.url}/?q=${u2}`)).text;
     expect(byUser).toContain(s2);
     expect(byUser).not.toContain(s1);
-    expect((await request(`${sandbox.url}/?q=${encodeURIComponent('<script>')}`)).text).not.toContain('value="<script>"');
+    expect((await request(`${sandbox.url}/?q=${encodeURIComponent('<script>')}`)).text).not.toContain(
+      'value="<script>"',
+    );
   });
 
   it('serves its control API documentation (docs/sandbox.md), which names every control endpoint', async () => {
     const doc = await request(`${sandbox.url}/docs`);
     expect(doc.status).toBe(200);
-    for (const path of ['/veriff/sessions/{sessionId}/decision', '/bridge/kyc_links/{linkId}/tos', '/bridge/kyc_links/{linkId}/kyc', '/outbox', '/sessions']) expect(doc.text).toContain(path);
+    for (const path of [
+      '/veriff/sessions/{sessionId}/decision',
+      '/bridge/kyc_links/{linkId}/tos',
+      '/bridge/kyc_links/{linkId}/kyc',
+      '/outbox',
+      '/sessions',
+    ])
+      expect(doc.text).toContain(path);
     expect(fs.existsSync(path.join(__dirname, '../../docs/sandbox.md'))).toBe(true);
     // No source file points at documentation that does not exist.
-    expect(fs.readFileSync(path.join(__dirname, '../../services/sandbox/app.ts'), 'utf8')).not.toContain('docs/providers.md');
+    expect(fs.readFileSync(path.join(__dirname, '../../services/sandbox/app.ts'), 'utf8')).not.toContain(
+      'docs/providers.md',
+    );
   });
 });

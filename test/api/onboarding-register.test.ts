@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
-import { userWithToken } from '../helpers/auth';
-import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
-import { decodedHistoryText } from '../helpers/history-text';
 import { createApp } from '../../services/api/app';
+import { userWithToken } from '../helpers/auth';
+import { decodedHistoryText } from '../helpers/history-text';
 import { listen, request } from '../helpers/http';
+import { type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 
 // Registration, confirmation and the guarded onboarding endpoints over HTTP.
 describe('onboarding API', () => {
@@ -15,7 +16,12 @@ describe('onboarding API', () => {
   afterAll(() => t?.close());
 
   const body = (over: Record<string, unknown> = {}) => ({
-    email: `${randomUUID()}@Example.test`, password: 'correct horse battery', firstName: 'Ada', lastName: 'Obi', country: 'ng', ...over,
+    email: `${randomUUID()}@Example.test`,
+    password: 'correct horse battery',
+    firstName: 'Ada',
+    lastName: 'Obi',
+    country: 'ng',
+    ...over,
   });
   const register = (json: unknown) => t.api('/users/register', { method: 'POST', json });
 
@@ -36,7 +42,9 @@ describe('onboarding API', () => {
     expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     // No PII in the workflow id or search attributes.
     const desc = await handle.describe();
-    expect(JSON.stringify([desc.workflowId, desc.searchAttributes])).not.toContain(req.email.toLowerCase().split('@')[0]);
+    expect(JSON.stringify([desc.workflowId, desc.searchAttributes])).not.toContain(
+      req.email.toLowerCase().split('@')[0],
+    );
     expect(t.notifications.filter((n) => n.userId === userId && n.event === 'verification_code')).toHaveLength(1);
   });
 
@@ -56,7 +64,15 @@ describe('onboarding API', () => {
     const text = await decodedHistoryText(t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)));
     expect(text).toContain(userId); // the scan does read the decrypted payloads
     expect(text).not.toMatch(new RegExp(`(?<!\\d)${code}(?!\\d)`));
-    for (const secret of [user.passwordHash!, '$argon2id$', req.email.toLowerCase(), '2348012345678', 'Zebulon', 'Quarrington', req.password]) {
+    for (const secret of [
+      user.passwordHash!,
+      '$argon2id$',
+      req.email.toLowerCase(),
+      '2348012345678',
+      'Zebulon',
+      'Quarrington',
+      req.password,
+    ]) {
       expect(text).not.toContain(secret);
     }
     // The pending registration that carried them to the first activity is gone.
@@ -66,14 +82,24 @@ describe('onboarding API', () => {
   it('answers 409 for a confirmed email and refuses org_id (no joining without an invitation)', async () => {
     const req = body();
     const { userId } = (await register(req)).json.data;
-    expect((await t.api('/users/confirm', { method: 'POST', json: { email: req.email.toLowerCase(), code: await t.codeFor(userId) } })).status).toBe(200);
+    expect(
+      (
+        await t.api('/users/confirm', {
+          method: 'POST',
+          json: { email: req.email.toLowerCase(), code: await t.codeFor(userId) },
+        })
+      ).status,
+    ).toBe(200);
     const dup = await register({ ...req, password: 'another password 123' });
     expect([dup.status, dup.json.error.code]).toEqual([409, 'EMAIL_TAKEN']);
     const { user } = await userWithToken(t.stack.deps.models, t.stack.deps.config);
     expect((await register(body({ email: user.email }))).json.error.code).toBe('EMAIL_TAKEN');
 
     // Unknown and existing organizations get the same answer: ids do not leak, nobody joins uninvited.
-    const existingOrg = await t.stack.deps.models.Organization.create({ name: 'Open Bank', slug: `open-bank-${randomUUID().slice(0, 8)}` });
+    const existingOrg = await t.stack.deps.models.Organization.create({
+      name: 'Open Bank',
+      slug: `open-bank-${randomUUID().slice(0, 8)}`,
+    });
     for (const orgId of [randomUUID(), existingOrg._id]) {
       const orgReq = body({ org_id: orgId });
       const refused = await register(orgReq);
@@ -97,17 +123,27 @@ describe('onboarding API', () => {
     expect((await register(req)).json.data).toEqual(res.json.data);
 
     // Confirm, sign in (over HTTP), and do what the role says: add a staff member (seed 002).
-    expect((await t.api('/users/confirm', { method: 'POST', json: { email: req.email, code: await t.codeFor(userId) } })).status).toBe(200);
-    const login = await t.api('/api/v1/auth/login', { method: 'POST', json: { email: req.email, password: req.password } });
+    expect(
+      (await t.api('/users/confirm', { method: 'POST', json: { email: req.email, code: await t.codeFor(userId) } }))
+        .status,
+    ).toBe(200);
+    const login = await t.api('/api/v1/auth/login', {
+      method: 'POST',
+      json: { email: req.email, password: req.password },
+    });
     expect(login.status).toBe(200);
     const admin = { authorization: `Bearer ${login.json.data.accessToken}` };
-    const staff = await t.api('/api/v1/auth/users', { method: 'POST', headers: admin, json: { email: `${randomUUID()}@example.test`, firstName: 'Jane', lastName: 'Smith', role: 'ANALYST' } });
+    const staff = await t.api('/api/v1/auth/users', {
+      method: 'POST',
+      headers: admin,
+      json: { email: `${randomUUID()}@example.test`, firstName: 'Jane', lastName: 'Smith', role: 'ANALYST' },
+    });
     expect([staff.status, staff.json.data?.role]).toEqual([201, 'ANALYST']);
     const listed = await t.api('/api/v1/auth/users', { headers: admin });
     expect(listed.json.data.items.map((u: { role: string }) => u.role).sort()).toEqual(['ANALYST', 'BANK_ADMIN']);
   });
 
-  it('an organization name becomes someone\'s for good only when its registrant confirms: an abandoned claim lapses to the next registrant', async () => {
+  it("an organization name becomes someone's for good only when its registrant confirms: an abandoned claim lapses to the next registrant", async () => {
     const name = `Squatted Bank ${randomUUID().slice(0, 8)}`;
     const squatter = await register(body({ org_name: name }));
     expect(squatter.status).toBe(201);
@@ -121,10 +157,24 @@ describe('onboarding API', () => {
       const owner = await request(`${later.url}/users/register`, { method: 'POST', json: ownerReq });
       expect([owner.status, owner.json.data?.tenantId]).toEqual([201, orgId]);
       expect((await t.stack.deps.models.Organization.findById(orgId).lean())!.createdBy).toBe(owner.json.data.userId);
-      expect(await t.stack.deps.models.User.findById(squatter.json.data.userId).lean()).toMatchObject({ tenantId: null, staffRole: null, role: 'retail' });
-      expect((await t.api('/users/confirm', { method: 'POST', json: { email: ownerReq.email.toLowerCase(), code: await t.codeFor(owner.json.data.userId) } })).status).toBe(200);
+      expect(await t.stack.deps.models.User.findById(squatter.json.data.userId).lean()).toMatchObject({
+        tenantId: null,
+        staffRole: null,
+        role: 'retail',
+      });
+      expect(
+        (
+          await t.api('/users/confirm', {
+            method: 'POST',
+            json: { email: ownerReq.email.toLowerCase(), code: await t.codeFor(owner.json.data.userId) },
+          })
+        ).status,
+      ).toBe(200);
       // Confirmed: the name is the owner's for good, however late someone asks.
-      expect((await request(`${later.url}/users/register`, { method: 'POST', json: body({ org_name: name }) })).json.error.code).toBe('ORG_NAME_TAKEN');
+      expect(
+        (await request(`${later.url}/users/register`, { method: 'POST', json: body({ org_name: name }) })).json.error
+          .code,
+      ).toBe('ORG_NAME_TAKEN');
     } finally {
       await later.close();
     }
@@ -149,7 +199,9 @@ describe('onboarding API', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => register(body({ org_name: name }))));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(answers.filter((a) => a.status === 409).map((a) => a.json.error.code)).toEqual(Array(19).fill('ORG_NAME_TAKEN'));
+    expect(answers.filter((a) => a.status === 409).map((a) => a.json.error.code)).toEqual(
+      Array(19).fill('ORG_NAME_TAKEN'),
+    );
     const winner = answers.find((a) => a.status === 201)!.json.data;
     const members = await t.stack.deps.models.User.find({ tenantId: winner.tenantId }).lean();
     expect(members.map((m) => m._id)).toEqual([winner.userId]);
@@ -167,10 +219,20 @@ describe('onboarding API', () => {
     const email = req.email.toLowerCase();
     const confirm = (code: string) => t.api('/users/confirm', { method: 'POST', json: { email, code } });
     const wrong = await confirm('000000');
-    expect([wrong.status, wrong.json.error]).toEqual([400, { code: 'INVALID_CODE', message: 'The code is not correct', details: { remainingAttempts: 4 } }]);
-    expect((await t.api('/users/confirm', { method: 'POST', json: { email: 'nobody@example.test', code: '123456' } })).json.error.code).toBe('INVALID_CODE');
+    expect([wrong.status, wrong.json.error]).toEqual([
+      400,
+      { code: 'INVALID_CODE', message: 'The code is not correct', details: { remainingAttempts: 4 } },
+    ]);
+    expect(
+      (await t.api('/users/confirm', { method: 'POST', json: { email: 'nobody@example.test', code: '123456' } })).json
+        .error.code,
+    ).toBe('INVALID_CODE');
     const resend = await t.api('/users/confirm/resend', { method: 'POST', json: { email } });
-    expect([resend.status, resend.json.error.code, Number(resend.headers.get('retry-after')) > 0]).toEqual([429, 'RESEND_LIMIT', true]);
+    expect([resend.status, resend.json.error.code, Number(resend.headers.get('retry-after')) > 0]).toEqual([
+      429,
+      'RESEND_LIMIT',
+      true,
+    ]);
     const ok = await confirm(await t.codeFor(userId));
     expect(ok.status).toBe(200);
     expect(ok.json.data.userId).toBe(userId);
@@ -189,13 +251,26 @@ describe('onboarding API', () => {
     expect((await t.api(`/users/${userId}/kyc-session`, { method: 'POST', headers: other.headers })).status).toBe(404);
     expect((await t.api(`/users/${userId}/onboarding`, { headers: other.headers })).status).toBe(404);
     // Seed 000 calls bridge-kyc without an Idempotency-Key: that is accepted (here: too early a step).
-    expect((await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: own })).json.error.code).toBe('WRONG_ONBOARDING_STEP');
-    expect((await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: { ...own, 'idempotency-key': 'short' } })).json.error.code).toBe('IDEMPOTENCY_KEY_INVALID');
+    expect((await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: own })).json.error.code).toBe(
+      'WRONG_ONBOARDING_STEP',
+    );
+    expect(
+      (await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: { ...own, 'idempotency-key': 'short' } }))
+        .json.error.code,
+    ).toBe('IDEMPOTENCY_KEY_INVALID');
 
     const mine = await t.api(`/users/${userId}/onboarding`, { headers: own });
-    expect(mine.json.data).toMatchObject({ userId, step: 'awaiting_confirmation', email: { attemptsLeft: 5 }, veriff: { sessionId: null } });
+    expect(mine.json.data).toMatchObject({
+      userId,
+      step: 'awaiting_confirmation',
+      email: { attemptsLeft: 5 },
+      veriff: { sessionId: null },
+    });
     expect(mine.json.data.nextReminderAt).not.toBeNull();
-    const admin = await userWithToken(t.stack.deps.models, t.stack.deps.config, { userType: 'internal-admin', role: 'super-admin' });
+    const admin = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
+      userType: 'internal-admin',
+      role: 'super-admin',
+    });
     expect((await t.api(`/users/${userId}/onboarding`, { headers: admin.headers })).status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+
 import { loadDevSecrets } from '../../infra/dev-stack/dev-secrets';
 import { request } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
@@ -33,19 +34,37 @@ describe('ops CLI against the local stack, as the README prints it', () => {
   });
 
   const ops = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    run(path.join(root, 'node_modules/.bin/tsx'), ['services/ops/main.ts', ...args], { cwd: root, env: { ...env, ...extraEnv }, timeout: 60_000 });
+    run(path.join(root, 'node_modules/.bin/tsx'), ['services/ops/main.ts', ...args], {
+      cwd: root,
+      env: { ...env, ...extraEnv },
+      timeout: 60_000,
+    });
 
   it('creates a tenant and its named BANK_ADMIN, who signs in and sees their name', async () => {
     const email = `admin-${Date.now()}@bank.test`;
     const { stdout } = await ops([
-      'create-tenant', '--name', `First Bank ${Date.now()}`, '--admin-email', email, '--admin-password', 'SecurePass123!',
-      '--admin-first-name', 'Ngozi', '--admin-last-name', 'Okafor',
+      'create-tenant',
+      '--name',
+      `First Bank ${Date.now()}`,
+      '--admin-email',
+      email,
+      '--admin-password',
+      'SecurePass123!',
+      '--admin-first-name',
+      'Ngozi',
+      '--admin-last-name',
+      'Okafor',
     ]);
     expect(stdout).toMatch(/^tenant [0-9a-f-]{36} \(slug first-bank-\d+\)\nBANK_ADMIN [0-9a-f-]{36}\n$/);
 
-    const login = await request(`${stack.url}/api/v1/auth/login`, { method: 'POST', json: { email, password: 'SecurePass123!' } });
+    const login = await request(`${stack.url}/api/v1/auth/login`, {
+      method: 'POST',
+      json: { email, password: 'SecurePass123!' },
+    });
     expect(login.status).toBe(200);
-    const me = await request(`${stack.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${login.json.data.accessToken}` } });
+    const me = await request(`${stack.url}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${login.json.data.accessToken}` },
+    });
     expect(me.json.data).toMatchObject({ email, firstName: 'Ngozi', lastName: 'Okafor', role: 'BANK_ADMIN' });
   }, 120_000);
 
@@ -60,9 +79,14 @@ describe('ops CLI against the local stack, as the README prints it', () => {
     ] as const) {
       catalog.documents[0].requiredFields.id_number.regexp = regexp;
       fs.writeFileSync(file, JSON.stringify(catalog));
-      const failed = await ops(['kyc-catalog-set', '--country', 'KE', '--file', file]).then(() => null, (e: { killed: boolean; code: number; stderr: string }) => e);
+      const failed = await ops(['kyc-catalog-set', '--country', 'KE', '--file', file]).then(
+        () => null,
+        (e: { killed: boolean; code: number; stderr: string }) => e,
+      );
       expect(failed).toMatchObject({ killed: false, code: 1 });
-      expect(failed!.stderr).toMatch(/^ops: invalid KYC catalog:\n {2}- document 67e0a1000000000000000201 \(NATIONAL_ID\) field id_number: regexp .* refused \(super-linear backtracking risk or unsupported syntax\): /);
+      expect(failed!.stderr).toMatch(
+        /^ops: invalid KYC catalog:\n {2}- document 67e0a1000000000000000201 \(NATIONAL_ID\) field id_number: regexp .* refused \(super-linear backtracking risk or unsupported syntax\): /,
+      );
       expect(failed!.stderr).toMatch(why);
     }
     expect((await ops(['kyc-catalog-list'])).stdout).toMatch(/^KE v1 /m); // nothing stored
@@ -71,9 +95,21 @@ describe('ops CLI against the local stack, as the README prints it', () => {
   it('says how to fix it when no stack ever ran, and never reads dev secrets in production', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-cli-empty-'));
     try {
-      const args = ['create-tenant', '--name', 'X Bank', '--admin-email', 'x@bank.test', '--admin-password', 'SecurePass123!'];
-      await expect(ops(args, { KYC_DATA_DIR: empty })).rejects.toMatchObject({ stderr: expect.stringContaining('npm start') });
-      await expect(ops(args, { NODE_ENV: 'production' })).rejects.toMatchObject({ stderr: expect.stringContaining('Invalid configuration') });
+      const args = [
+        'create-tenant',
+        '--name',
+        'X Bank',
+        '--admin-email',
+        'x@bank.test',
+        '--admin-password',
+        'SecurePass123!',
+      ];
+      await expect(ops(args, { KYC_DATA_DIR: empty })).rejects.toMatchObject({
+        stderr: expect.stringContaining('npm start'),
+      });
+      await expect(ops(args, { NODE_ENV: 'production' })).rejects.toMatchObject({
+        stderr: expect.stringContaining('Invalid configuration'),
+      });
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }

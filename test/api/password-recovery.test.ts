@@ -1,17 +1,23 @@
 import { randomInt } from 'node:crypto';
+
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
+
 import { createNotificationActivities } from '../../activities/notifications/create-notification-activities';
-import { RejectedByProvider, type EmailMessage } from '../../adapters/notifications/channel';
+import { type EmailMessage, RejectedByProvider } from '../../adapters/notifications/channel';
 import { createApp } from '../../services/api/app';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { decodedHistoryText } from '../helpers/history-text';
 import { listen, request, type RunningServer } from '../helpers/http';
-import { eventually, startNotificationsStack, type NotificationsStack } from '../helpers/notifications';
+import { eventually, type NotificationsStack, startNotificationsStack } from '../helpers/notifications';
 import { checkResponsesOf } from '../helpers/response-conformance';
 
-interface Mail { to: string; subject?: string; body: string }
+interface Mail {
+  to: string;
+  subject?: string;
+  body: string;
+}
 
 const PASSWORD = 'Original-Pass-123';
 const NEW_PASSWORD = 'Brand-New-Pass-456';
@@ -21,7 +27,8 @@ const INVALID_CODE = {
   success: false,
   error: {
     code: 'INVALID_CODE',
-    message: 'This code is not valid: it is wrong, expired, already used or replaced by a newer one. Ask for a new one with POST /users/password/forgot',
+    message:
+      'This code is not valid: it is wrong, expired, already used or replaced by a newer one. Ask for a new one with POST /users/password/forgot',
   },
 };
 
@@ -49,22 +56,34 @@ describe('password recovery and change', () => {
   afterAll(() => t?.close());
 
   const api = (path: string, init: Parameters<typeof request>[1] = {}) => request(`${t.stack.url}${path}`, init);
-  const inbox = async (to: string): Promise<Mail[]> => (await request(`${t.sandbox.url}/outbox?to=${encodeURIComponent(to)}`)).json.messages;
+  const inbox = async (to: string): Promise<Mail[]> =>
+    (await request(`${t.sandbox.url}/outbox?to=${encodeURIComponent(to)}`)).json.messages;
   /** The `n` newest mails with this subject (newest first), once at least `n` arrived. */
   const mails = (to: string, subject: string, n = 1) =>
-    eventually(async () => {
-      const list = (await inbox(to)).filter((m) => m.subject === subject);
-      return list.length >= n && list;
-    }, 30_000, `${n} × "${subject}" to ${to}`);
+    eventually(
+      async () => {
+        const list = (await inbox(to)).filter((m) => m.subject === subject);
+        return list.length >= n && list;
+      },
+      30_000,
+      `${n} × "${subject}" to ${to}`,
+    );
   const mail = async (to: string, subject: string) => (await mails(to, subject))[0];
   const codeIn = (m: Mail) => /\b(\d{6})\b/.exec(m.body)![1];
-  const login = (email: string, password: string) => api('/api/v1/auth/login', { method: 'POST', json: { email, password } });
+  const login = (email: string, password: string) =>
+    api('/api/v1/auth/login', { method: 'POST', json: { email, password } });
   const refresh = (refreshToken: string) => api('/api/v1/auth/refresh', { method: 'POST', json: { refreshToken } });
   const me = (accessToken: string) => api('/api/v1/auth/me', { headers: { authorization: `Bearer ${accessToken}` } });
-  const forgot = (email: string, headers: Record<string, string> = {}) => api('/users/password/forgot', { method: 'POST', headers, json: { email } });
-  const reset = (email: string, code: string, newPassword = NEW_PASSWORD) => api('/users/password/reset', { method: 'POST', json: { email, code, newPassword } });
+  const forgot = (email: string, headers: Record<string, string> = {}) =>
+    api('/users/password/forgot', { method: 'POST', headers, json: { email } });
+  const reset = (email: string, code: string, newPassword = NEW_PASSWORD) =>
+    api('/users/password/reset', { method: 'POST', json: { email, code, newPassword } });
   const change = (accessToken: string, currentPassword: string, newPassword: string) =>
-    api('/api/v1/auth/password/change', { method: 'POST', headers: { authorization: `Bearer ${accessToken}` }, json: { currentPassword, newPassword } });
+    api('/api/v1/auth/password/change', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}` },
+      json: { currentPassword, newPassword },
+    });
   const otherCode = (code: string, i = 1) => String((Number(code) + i) % 1_000_000).padStart(6, '0');
   /** Mail that did not come: given time to arrive first (these emails arrive within a second or two). */
   const settle = () => new Promise((r) => setTimeout(r, 3_000));
@@ -73,11 +92,22 @@ describe('password recovery and change', () => {
   async function retailUser(extra: Record<string, unknown> = {}) {
     const email = `ada.${randomInt(1e9)}@example.com`;
     const phone = `+23480${randomInt(10_000_000, 99_999_999)}`;
-    const reg = await api('/users/register', { method: 'POST', json: { email, password: PASSWORD, firstName: 'Ada', lastName: 'Obi', country: 'NG', phone, ...extra } });
+    const reg = await api('/users/register', {
+      method: 'POST',
+      json: { email, password: PASSWORD, firstName: 'Ada', lastName: 'Obi', country: 'NG', phone, ...extra },
+    });
     expect(reg.status).toBe(201);
-    const confirm = await api('/users/confirm', { method: 'POST', json: { email, code: codeIn(await mail(email, 'Your verification code')) } });
+    const confirm = await api('/users/confirm', {
+      method: 'POST',
+      json: { email, code: codeIn(await mail(email, 'Your verification code')) },
+    });
     expect(confirm.status).toBe(200);
-    return { email, phone, userId: reg.json.data.userId as string, tenantId: (reg.json.data.tenantId ?? null) as string | null };
+    return {
+      email,
+      phone,
+      userId: reg.json.data.userId as string,
+      tenantId: (reg.json.data.tenantId ?? null) as string | null,
+    };
   }
 
   let admin: { email: string; tenantId: string; accessToken: string } | undefined;
@@ -137,7 +167,10 @@ describe('password recovery and change', () => {
     expect([again.status, again.json]).toEqual([400, INVALID_CODE]);
     expect((await login(u.email, NEW_PASSWORD)).status).toBe(200);
 
-    const audit = await t.stack.deps.models.AuditEvent.find({ subject: u.userId, action: 'user.password_reset' }).lean();
+    const audit = await t.stack.deps.models.AuditEvent.find({
+      subject: u.userId,
+      action: 'user.password_reset',
+    }).lean();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: u.userId, requestId: done.headers.get('x-request-id') });
     expect(JSON.stringify(audit)).not.toContain(code);
@@ -206,7 +239,13 @@ describe('password recovery and change', () => {
     beforeAll(async () => {
       const windowMs = t.stack.deps.config.RATE_LIMIT_PASSWORD_WINDOW_SECONDS * 1000;
       const windowStart = Math.floor(Date.now() / windowMs) * windowMs;
-      const config = { ...t.stack.deps.config, RATE_LIMIT_FORGOT_PER_IP: 10, RATE_LIMIT_FORGOT_PER_EMAIL: 3, RATE_LIMIT_RESET_PER_IP: 7, RATE_LIMIT_RESET_PER_EMAIL: 1000 };
+      const config = {
+        ...t.stack.deps.config,
+        RATE_LIMIT_FORGOT_PER_IP: 10,
+        RATE_LIMIT_FORGOT_PER_EMAIL: 3,
+        RATE_LIMIT_RESET_PER_IP: 7,
+        RATE_LIMIT_RESET_PER_EMAIL: 1000,
+      };
       const app = createApp({ ...t.stack.deps, config, now: () => new Date(windowStart + 1_000) });
       server = await listen(app);
       checkResponsesOf(server.url, app.locals.openApiRegistry);
@@ -217,7 +256,11 @@ describe('password recovery and change', () => {
 
     it('forgot: 10 per client IP', async () => {
       const client = '198.51.100.10';
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post('/users/password/forgot', { email: `flood.${i}.${randomInt(1e9)}@example.com` }, client)));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          post('/users/password/forgot', { email: `flood.${i}.${randomInt(1e9)}@example.com` }, client),
+        ),
+      );
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 202)).toHaveLength(10);
       expect(statuses.filter((s) => s === 429)).toHaveLength(40);
@@ -228,7 +271,9 @@ describe('password recovery and change', () => {
 
     it('forgot: 3 per address, from any number of clients, and so at most 3 emails', async () => {
       const u = await retailUser();
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post('/users/password/forgot', { email: u.email }, `192.0.2.${i + 1}`)));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => post('/users/password/forgot', { email: u.email }, `192.0.2.${i + 1}`)),
+      );
       expect(answers.filter((a) => a.status === 202)).toHaveLength(3);
       expect(answers.filter((a) => a.status === 429)).toHaveLength(47);
       await mails(u.email, RESET_SUBJECT, 3);
@@ -239,7 +284,13 @@ describe('password recovery and change', () => {
     it('reset: 7 per client IP', async () => {
       const client = '198.51.100.20';
       const answers = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => post('/users/password/reset', { email: `guess.${i}@example.com`, code: '000000', newPassword: NEW_PASSWORD }, client)),
+        Array.from({ length: 50 }, (_, i) =>
+          post(
+            '/users/password/reset',
+            { email: `guess.${i}@example.com`, code: '000000', newPassword: NEW_PASSWORD },
+            client,
+          ),
+        ),
       );
       expect(answers.filter((a) => a.status === 400)).toHaveLength(7);
       expect(answers.filter((a) => a.status === 429)).toHaveLength(43);
@@ -255,7 +306,11 @@ describe('password recovery and change', () => {
     const wrong = await change(mine.accessToken, 'Not-The-Password-1', NEW_PASSWORD);
     expect([wrong.status, wrong.json.error.code]).toEqual([400, 'INVALID_CURRENT_PASSWORD']);
     const weak = await change(mine.accessToken, PASSWORD, 'short');
-    expect([weak.status, weak.json.error.code, weak.json.error.details[0].path]).toEqual([400, 'VALIDATION_ERROR', 'newPassword']);
+    expect([weak.status, weak.json.error.code, weak.json.error.details[0].path]).toEqual([
+      400,
+      'VALIDATION_ERROR',
+      'newPassword',
+    ]);
     const same = await change(mine.accessToken, PASSWORD, PASSWORD);
     expect([same.status, same.json.error.code]).toEqual([400, 'PASSWORD_UNCHANGED']);
     expect((await change('not-a-token', PASSWORD, NEW_PASSWORD)).status).toBe(401);
@@ -277,7 +332,10 @@ describe('password recovery and change', () => {
     expect((await login(u.email, PASSWORD)).status).toBe(401);
     expect((await login(u.email, NEW_PASSWORD)).status).toBe(200);
     await mail(u.email, CHANGED_SUBJECT);
-    const audit = await t.stack.deps.models.AuditEvent.find({ subject: u.userId, action: 'user.password_changed' }).lean();
+    const audit = await t.stack.deps.models.AuditEvent.find({
+      subject: u.userId,
+      action: 'user.password_changed',
+    }).lean();
     expect(audit.map((a) => [a.actor, a.requestId])).toEqual([[u.userId, changed.headers.get('x-request-id')]]);
   });
 
@@ -295,7 +353,10 @@ describe('password recovery and change', () => {
     const staff = await staffMember('Admin-Chose-It-9');
     const noPassword = await staffMember();
     const leaving = await staffMember('Admin-Chose-It-9');
-    const deactivated = await api(`/api/v1/auth/users/${leaving.userId}`, { method: 'DELETE', headers: { authorization: `Bearer ${a.accessToken}` } });
+    const deactivated = await api(`/api/v1/auth/users/${leaving.userId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${a.accessToken}` },
+    });
     expect(deactivated.status).toBe(200);
 
     const answers = await Promise.all([forgot(leaving.email), forgot(noPassword.email), forgot(staff.email)]);
@@ -309,14 +370,19 @@ describe('password recovery and change', () => {
     await mail(staff.email, CHANGED_SUBJECT);
 
     await settle();
-    for (const who of [leaving, noPassword]) expect((await inbox(who.email)).filter((m) => m.subject === RESET_SUBJECT)).toEqual([]);
+    for (const who of [leaving, noPassword])
+      expect((await inbox(who.email)).filter((m) => m.subject === RESET_SUBJECT)).toEqual([]);
   });
 
   it('a retried email send mints a new secret and the older one stops working; a retry after the send mints nothing', async () => {
     const staff = await staffMember();
     const u = await retailUser();
     // The real welcome email first: its link is minted when it is sent, and would replace ours.
-    await eventually(async () => (await inbox(staff.email)).find((m) => m.subject?.startsWith('Welcome to')), 30_000, 'the welcome email');
+    await eventually(
+      async () => (await inbox(staff.email)).find((m) => m.subject?.startsWith('Welcome to')),
+      30_000,
+      'the welcome email',
+    );
     const sent: EmailMessage[] = [];
     let failNext = true;
     const email = {
@@ -331,26 +397,44 @@ describe('password recovery and change', () => {
       },
     };
     const unused = { send: async () => ({ providerMessageId: 'x' }), idempotent: true };
-    const { sendEmail } = createNotificationActivities({ config: t.stack.deps.config, models: t.stack.deps.models, channels: { email, sms: unused, push: unused } as never });
+    const { sendEmail } = createNotificationActivities({
+      config: t.stack.deps.config,
+      models: t.stack.deps.models,
+      channels: { email, sms: unused, push: unused } as never,
+    });
     const quiet = new DefaultLogger('ERROR');
-    const attempt = (input: Parameters<typeof sendEmail>[0]) => new MockActivityEnvironment(undefined, { logger: quiet }).run(sendEmail, input).catch((err: Error) => err);
+    const attempt = (input: Parameters<typeof sendEmail>[0]) =>
+      new MockActivityEnvironment(undefined, { logger: quiet }).run(sendEmail, input).catch((err: Error) => err);
 
     // Set-password link.
-    const welcome = { notificationId: `retry-welcome-${randomInt(1e9)}`, userId: staff.userId, event: 'staff_welcome' as const, data: {} };
+    const welcome = {
+      notificationId: `retry-welcome-${randomInt(1e9)}`,
+      userId: staff.userId,
+      event: 'staff_welcome' as const,
+      data: {},
+    };
     expect(await attempt(welcome)).toBeInstanceOf(RejectedByProvider);
     await attempt(welcome);
     await attempt(welcome); // finds the delivery sent: no provider call, no new link
     expect(sent).toHaveLength(2);
-    const [firstLink, secondLink] = sent.map((m) => new URL(/(http\S+set-password\?token=\S+)/.exec(m.text)![1]).searchParams.get('token')!);
+    const [firstLink, secondLink] = sent.map((m) =>
+      new URL(/(http\S+set-password\?token=\S+)/.exec(m.text)![1]).searchParams.get('token')!,
+    );
     expect(firstLink).not.toBe(secondLink);
-    const setWith = (token: string) => api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: NEW_PASSWORD } });
+    const setWith = (token: string) =>
+      api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: NEW_PASSWORD } });
     expect((await setWith(firstLink)).json.error.code).toBe('INVALID_TOKEN');
     expect((await setWith(secondLink)).status).toBe(200);
 
     // Reset code.
     failNext = true;
     sent.length = 0;
-    const code = { notificationId: `retry-code-${randomInt(1e9)}`, userId: u.userId, event: 'password_reset_code' as const, data: {} };
+    const code = {
+      notificationId: `retry-code-${randomInt(1e9)}`,
+      userId: u.userId,
+      event: 'password_reset_code' as const,
+      data: {},
+    };
     expect(await attempt(code)).toBeInstanceOf(RejectedByProvider);
     await attempt(code);
     await attempt(code);
@@ -367,11 +451,16 @@ describe('password recovery and change', () => {
 
     // A staff invitation: the welcome email and its link, used.
     const staff = await staffMember();
-    const welcome = await mail(staff.email, `Welcome to ${(await t.stack.deps.models.Organization.findById(a.tenantId).lean())!.name}`);
+    const welcome = await mail(
+      staff.email,
+      `Welcome to ${(await t.stack.deps.models.Organization.findById(a.tenantId).lean())!.name}`,
+    );
     const link = /(http\S+set-password\?token=\S+)/.exec(welcome.body)![1];
     const token = new URL(link).searchParams.get('token')!;
     expect(token).toMatch(/^pst_/);
-    expect((await api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: PASSWORD } })).status).toBe(200);
+    expect(
+      (await api('/api/v1/auth/password/set', { method: 'POST', json: { token, password: PASSWORD } })).status,
+    ).toBe(200);
     // A password reset and a password change.
     await forgot(u.email);
     const code = codeIn(await mail(u.email, RESET_SUBJECT));
@@ -380,37 +469,60 @@ describe('password recovery and change', () => {
     expect((await change(session.accessToken, NEW_PASSWORD, 'Third-Pass-Word-7')).status).toBe(200);
     await mails(u.email, CHANGED_SUBJECT, 2);
 
-    const hashes = (await t.stack.deps.models.User.find({ _id: { $in: [u.userId, staff.userId] } }, { passwordHash: 1 }).lean()).map((x) => x.passwordHash!);
+    const hashes = (
+      await t.stack.deps.models.User.find({ _id: { $in: [u.userId, staff.userId] } }, { passwordHash: 1 }).lean()
+    ).map((x) => x.passwordHash!);
     expect(hashes).toHaveLength(2);
-    const secrets = [code, token, link, encodeURIComponent(token), 'set-password?token', ...hashes, u.email, u.phone, staff.email, a.email];
+    const secrets = [
+      code,
+      token,
+      link,
+      encodeURIComponent(token),
+      'set-password?token',
+      ...hashes,
+      u.email,
+      u.phone,
+      staff.email,
+      a.email,
+    ];
 
     // Every workflow this test file's queues started since, as an operator lists and reads them.
     const prefix = t.stack.deps.config.TASK_QUEUE_PREFIX;
     const client = t.stack.deps.temporal;
     const expected = [`notify-staff-welcome-${staff.userId}`, 'notify-password-reset-', 'notify-password-changed-'];
     // The staff member's and the retail user's notifications at least: each names its user.
-    const runs = await eventually(async () => {
-      const list: { workflowId: string; runId: string; taskQueue: string; status: string }[] = [];
-      for await (const w of client.workflow.list({ query: `StartTime >= '${since.toISOString()}'` })) {
-        if (w.taskQueue.startsWith(prefix)) list.push({ workflowId: w.workflowId, runId: w.runId, taskQueue: w.taskQueue, status: w.status.name });
-      }
-      const ours = (e: string) => list.filter((w) => w.workflowId.startsWith(e) && w.status === 'COMPLETED').length;
-      const found = expected.every((e) => ours(e) >= (e === 'notify-password-changed-' ? 2 : 1));
-      return found && list;
-    }, 30_000, 'the invitation and recovery workflows, completed');
+    const runs = await eventually(
+      async () => {
+        const list: { workflowId: string; runId: string; taskQueue: string; status: string }[] = [];
+        for await (const w of client.workflow.list({ query: `StartTime >= '${since.toISOString()}'` })) {
+          if (w.taskQueue.startsWith(prefix))
+            list.push({ workflowId: w.workflowId, runId: w.runId, taskQueue: w.taskQueue, status: w.status.name });
+        }
+        const ours = (e: string) => list.filter((w) => w.workflowId.startsWith(e) && w.status === 'COMPLETED').length;
+        const found = expected.every((e) => ours(e) >= (e === 'notify-password-changed-' ? 2 : 1));
+        return found && list;
+      },
+      30_000,
+      'the invitation and recovery workflows, completed',
+    );
 
     const texts = new Map<string, string>();
     for (const run of runs) {
       const text = await decodedHistoryText(client.workflow.getHandle(run.workflowId, run.runId));
       texts.set(run.workflowId, text);
       for (const secret of secrets) {
-        if (text.includes(secret)) throw new Error(`${run.workflowId}: its history contains ${secret === code ? 'the reset code' : secret.slice(0, 12)}…`);
+        if (text.includes(secret))
+          throw new Error(
+            `${run.workflowId}: its history contains ${secret === code ? 'the reset code' : secret.slice(0, 12)}…`,
+          );
       }
     }
     // Decoded for real (a wrong key would leave ciphertext, in which nothing could be found): the
     // notify workflows name their user in clear.
     expect(texts.get(`notify-staff-welcome-${staff.userId}`)).toContain(staff.userId);
-    expect([...texts].some(([id, text]) => id.startsWith('notify-password-reset-') && text.includes(u.userId))).toBe(true);
+    expect([...texts].some(([id, text]) => id.startsWith('notify-password-reset-') && text.includes(u.userId))).toBe(
+      true,
+    );
   });
 
   it('documents every answer and one password policy, registration included', async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import { createUserActivities } from '../../activities/users/create-user-activities';
-import { createPasswordHasher } from '../../adapters/crypto/passwords';
 import { registrationUserId } from '../../adapters/crypto/onboarding-digests';
+import { createPasswordHasher } from '../../adapters/crypto/passwords';
 import { pendingRegistrationId } from '../../adapters/models/pending-registration';
 import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -42,12 +43,16 @@ describe('registering an address whose earlier run ended (createOnboardingUser)'
   it('an unconfirmed record is replaced wholly and its sessions cut off, once per request', async () => {
     const email = `${randomUUID()}@example.test`;
     const first = await registration(email, 'FirstPass123!', 'Mallory');
-    expect(await activities().createOnboardingUser({ userId: first.userId, requestFingerprint: first.fingerprint })).toMatchObject({ ok: true });
+    expect(
+      await activities().createOnboardingUser({ userId: first.userId, requestFingerprint: first.fingerprint }),
+    ).toMatchObject({ ok: true });
     const before = (await db.models.User.findById(first.userId).lean())!;
 
     // The run ended unconfirmed (abandoned); the owner registers.
     const second = await registration(email, 'SecondPass123!', 'Ada');
-    expect(await activities().createOnboardingUser({ userId: second.userId, requestFingerprint: second.fingerprint })).toMatchObject({ ok: true, replaced: true });
+    expect(
+      await activities().createOnboardingUser({ userId: second.userId, requestFingerprint: second.fingerprint }),
+    ).toMatchObject({ ok: true, replaced: true });
     const after = (await db.models.User.findById(first.userId).lean())!;
     expect(after.firstName).toBe('Ada');
     expect(await passwords.verify(after.passwordHash!, 'SecondPass123!')).toBe(true);

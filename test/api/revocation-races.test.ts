@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+
+import { createLogger } from '../../adapters/logger';
 import { createAccessTokens } from '../../services/api/auth/access-tokens';
 import { createSessions } from '../../services/api/auth/sessions';
-import { createLogger } from '../../adapters/logger';
 import { createServiceTokenCommand } from '../../services/ops/commands/create-service-token';
 import { revokeServiceTokenCommand } from '../../services/ops/commands/revoke-service-token';
 import { request } from '../helpers/http';
@@ -36,13 +37,15 @@ describe('revocations hold against concurrent use', () => {
     let afterRevoke = 0;
     let stillLive = 0; // tokens found unrevoked at the end of a repetition
     for (let rep = 0; rep < REPETITIONS; rep++) {
-      const created = await createServiceTokenCommand.run(opsCtx({ name: `race-${rep}`, scopes: 'notifications:read' }));
+      const created = await createServiceTokenCommand.run(
+        opsCtx({ name: `race-${rep}`, scopes: 'notifications:read' }),
+      );
       const token = created.split('\n')[0];
       const tokenId = /# id (\S+);/.exec(created)![1];
       let revokedAt = Infinity; // performance.now() when the revoke returned
       const loop = async () => {
         // Until two requests that began after the revoke have answered (the first must be refused already).
-        for (let after = 0; after < 2; ) {
+        for (let after = 0; after < 2;) {
           const began = performance.now();
           const res = await request(`${stack.url}/users/notifications/${randomUUID()}`, { headers: bearer(token) });
           if (began <= revokedAt) {
@@ -66,7 +69,11 @@ describe('revocations hold against concurrent use', () => {
       const last = await request(`${stack.url}/users/notifications/${randomUUID()}`, { headers: bearer(token) });
       if (!doc?.revokedAt || last.status !== 401) stillLive++;
     }
-    expect({ accepted, stillLive, afterRevoke }).toEqual({ accepted: 0, stillLive: 0, afterRevoke: REPETITIONS * LOOPS * 2 });
+    expect({ accepted, stillLive, afterRevoke }).toEqual({
+      accepted: 0,
+      stillLive: 0,
+      afterRevoke: REPETITIONS * LOOPS * 2,
+    });
   }, 60_000);
 
   it(`logout holds against the session's refresh in flight: ${LOOPS} sessions refreshing at once, each logged out mid-refresh (${REPETITIONS} repetitions)`, async () => {
@@ -76,8 +83,18 @@ describe('revocations hold against concurrent use', () => {
     // own refresh runs (the refresh is the only other writer of that session's document).
     const { config, models } = stack.deps;
     const accessTokenCodec = createAccessTokens(config);
-    const sessions = createSessions({ models, config, accessTokens: accessTokenCodec, logger: createLogger({ level: 'silent', name: 'test' }) });
-    const user = await models.User.create({ email: `${randomUUID()}@race.test`, firstName: 'Ada', lastName: 'Obi', status: 'active' });
+    const sessions = createSessions({
+      models,
+      config,
+      accessTokens: accessTokenCodec,
+      logger: createLogger({ level: 'silent', name: 'test' }),
+    });
+    const user = await models.User.create({
+      email: `${randomUUID()}@race.test`,
+      firstName: 'Ada',
+      lastName: 'Obi',
+      status: 'active',
+    });
     let refreshedAfterLogout = 0; // refreshes that began after the logout returned and got a new pair
     let acceptedAccess = 0; // sessions whose newest access token is still accepted after logout
     let lostLogouts = 0; // sessions found unrevoked after their logout
@@ -87,13 +104,19 @@ describe('revocations hold against concurrent use', () => {
       const took: number[] = [];
       await Promise.all(
         Array.from({ length: LOOPS }, async () => {
-          const pair = await sessions.start({ _id: user._id, tenantId: null, tokenVersion: user.tokenVersion }, 'password');
+          const pair = await sessions.start(
+            { _id: user._id, tenantId: null, tokenVersion: user.tokenVersion },
+            'password',
+          );
           const accessTokens = [pair.accessToken];
           let current = pair.refreshToken;
           let loggedOutAt = Infinity;
           const refresh = async () => {
             const began = performance.now();
-            const res = await request(`${stack.url}/api/v1/auth/refresh`, { method: 'POST', json: { refreshToken: current } });
+            const res = await request(`${stack.url}/api/v1/auth/refresh`, {
+              method: 'POST',
+              json: { refreshToken: current },
+            });
             expect([200, 401]).toContain(res.status);
             if (res.status === 200) {
               current = res.json.data.refreshToken;
@@ -106,17 +129,25 @@ describe('revocations hold against concurrent use', () => {
           // to lose), using how long refreshes took in the previous repetition.
           const inFlight = refresh();
           await sleep(typicalRefreshMs * (0.3 + 0.7 * Math.random()));
-          const out = await request(`${stack.url}/api/v1/auth/logout`, { method: 'POST', headers: bearer(pair.accessToken) });
+          const out = await request(`${stack.url}/api/v1/auth/logout`, {
+            method: 'POST',
+            headers: bearer(pair.accessToken),
+          });
           expect(out.status).toBe(200);
           loggedOutAt = performance.now();
           logouts++;
           took.push(await inFlight);
           // The next round: the chain's refresh token is refused, and so is its newest access token
           // (the one that logged out if the refresh in flight was refused)...
-          const [, me] = await Promise.all([refresh(), request(`${stack.url}/api/v1/auth/me`, { headers: bearer(accessTokens.at(-1)!) })]);
+          const [, me] = await Promise.all([
+            refresh(),
+            request(`${stack.url}/api/v1/auth/me`, { headers: bearer(accessTokens.at(-1)!) }),
+          ]);
           if (me.status !== 401) acceptedAccess++;
           // ...and the record says revoked.
-          const session = await models.AuthSession.findById((await accessTokenCodec.verify(pair.accessToken)).sessionId).lean();
+          const session = await models.AuthSession.findById(
+            (await accessTokenCodec.verify(pair.accessToken)).sessionId,
+          ).lean();
           if (!session?.revokedAt) lostLogouts++;
         }),
       );
@@ -126,6 +157,11 @@ describe('revocations hold against concurrent use', () => {
       await Promise.all([models.RefreshToken.deleteMany({}), models.AuthSession.deleteMany({})]);
       typicalRefreshMs = took.sort((a, b) => a - b)[took.length >> 1];
     }
-    expect({ refreshedAfterLogout, acceptedAccess, lostLogouts, logouts }).toEqual({ refreshedAfterLogout: 0, acceptedAccess: 0, lostLogouts: 0, logouts: REPETITIONS * LOOPS });
+    expect({ refreshedAfterLogout, acceptedAccess, lostLogouts, logouts }).toEqual({
+      refreshedAfterLogout: 0,
+      acceptedAccess: 0,
+      lostLogouts: 0,
+      logouts: REPETITIONS * LOOPS,
+    });
   }, 60_000);
 });

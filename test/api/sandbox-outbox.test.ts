@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, httpOk, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
+
+import { freePort, httpOk, type ManagedProcess, spawnManaged, waitUntil } from '../../infra/processes';
 import { Outbox, type OutboxMessage } from '../../services/sandbox/outbox';
 import { TEST_SECRETS, testConfig } from '../helpers/config';
 import { request } from '../helpers/http';
@@ -22,11 +23,20 @@ describe('sandbox outbox persistence', () => {
   async function startSandbox() {
     const port = await freePort();
     const env = {
-      PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...TEST_SECRETS,
-      MONGODB_URI: process.env.TEST_MONGODB_URI, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
-      HOST: '127.0.0.1', SANDBOX_PORT: String(port), SANDBOX_OUTBOX_FILE: file,
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      ...TEST_SECRETS,
+      MONGODB_URI: process.env.TEST_MONGODB_URI,
+      TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+      HOST: '127.0.0.1',
+      SANDBOX_PORT: String(port),
+      SANDBOX_OUTBOX_FILE: file,
     };
-    const proc = spawnManaged('sandbox', process.execPath, ['--import', 'tsx', 'services/sandbox/main.ts'], { cwd: root, env });
+    const proc = spawnManaged('sandbox', process.execPath, ['--import', 'tsx', 'services/sandbox/main.ts'], {
+      cwd: root,
+      env,
+    });
     const url = `http://127.0.0.1:${port}`;
     await waitUntil('sandbox', () => httpOk(`${url}/healthz`), { timeoutMs: 30_000, proc });
     return { proc, url };
@@ -41,7 +51,10 @@ describe('sandbox outbox persistence', () => {
   const sms = (url: string, to: string, body: string) =>
     request(`${url}/2010-04-01/Accounts/${sid}/Messages.json`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${sid}:${TEST_SECRETS.TWILIO_AUTH_TOKEN}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${sid}:${TEST_SECRETS.TWILIO_AUTH_TOKEN}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ To: to, From: '+15005550006', Body: body }).toString(),
     });
   const push = (url: string, token: string, key: string) =>
@@ -50,7 +63,8 @@ describe('sandbox outbox persistence', () => {
       headers: { authorization: 'Bearer x', 'idempotency-key': key },
       json: { message: { token, notification: { title: 'KYC', body: 'Your verification is in review' } } },
     });
-  const outbox = async (url: string) => (await request(`${url}/outbox`)).json as { messages: OutboxMessage[]; total: number };
+  const outbox = async (url: string) =>
+    (await request(`${url}/outbox`)).json as { messages: OutboxMessage[]; total: number };
 
   it('keeps every message across a crash-restart, and duplicates across it stay visible (and idempotent retries stay single)', async () => {
     sandbox = await startSandbox();
@@ -72,11 +86,21 @@ describe('sandbox outbox persistence', () => {
     expect((await sms(sandbox.url, '+2348000000001', 'Your code is 123456')).status).toBe(201);
     const all = (await outbox(sandbox.url)).messages;
     const copies = new Map<string, number>();
-    for (const m of all) copies.set(`${m.channel}|${m.to}|${m.body}`, (copies.get(`${m.channel}|${m.to}|${m.body}`) ?? 0) + 1);
-    expect(Object.fromEntries(copies)).toEqual({ 'sms|+2348000000001|Your code is 123456': 2, 'push|device-token-1|Your verification is in review': 1 });
+    for (const m of all)
+      copies.set(`${m.channel}|${m.to}|${m.body}`, (copies.get(`${m.channel}|${m.to}|${m.body}`) ?? 0) + 1);
+    expect(Object.fromEntries(copies)).toEqual({
+      'sms|+2348000000001|Your code is 123456': 2,
+      'push|device-token-1|Your verification is in review': 1,
+    });
   }, 120_000);
 
-  const message = (i: number): OutboxMessage => ({ id: `m${i}`, channel: 'email', to: `u${i}@example.test`, body: 'x'.repeat(100), createdAt: new Date(0).toISOString() });
+  const message = (i: number): OutboxMessage => ({
+    id: `m${i}`,
+    channel: 'email',
+    to: `u${i}@example.test`,
+    body: 'x'.repeat(100),
+    createdAt: new Date(0).toISOString(),
+  });
 
   it('bounds the file: past maxFileBytes it rotates to <file>.1, and a restart reloads both, newest last', () => {
     const f = path.join(dir, 'rotating.jsonl');

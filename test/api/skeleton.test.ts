@@ -1,7 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { createApp } from '../../services/api/app';
+
 import { createLogger } from '../../adapters/logger';
 import { createTemporalClient } from '../../adapters/temporal-client';
+import { createApp } from '../../services/api/app';
 import { TEST_OPS_TOKEN, testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { listen, request, type RunningServer } from '../helpers/http';
@@ -15,7 +16,15 @@ describe('API skeleton', () => {
     const config = testConfig({ BODY_LIMIT: '1kb' });
     db = await createTestDatabase();
     temporal = createTemporalClient(config);
-    server = await listen(createApp({ config, logger: createLogger({ level: 'silent', name: 't' }), db: db.conn, models: db.models, temporal }));
+    server = await listen(
+      createApp({
+        config,
+        logger: createLogger({ level: 'silent', name: 't' }),
+        db: db.conn,
+        models: db.models,
+        temporal,
+      }),
+    );
   });
   afterAll(async () => {
     await server.close();
@@ -82,12 +91,28 @@ describe('API skeleton', () => {
     const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
     const scrape = async (overrides: Record<string, string>, tokens: (string | null)[]) => {
       const config = testConfig({ BODY_LIMIT: '1kb', ...overrides });
-      const app = await listen(createApp({ config, logger: createLogger({ level: 'silent', name: 't' }), db: db.conn, models: db.models, temporal }));
+      const app = await listen(
+        createApp({
+          config,
+          logger: createLogger({ level: 'silent', name: 't' }),
+          db: db.conn,
+          models: db.models,
+          temporal,
+        }),
+      );
       try {
         const out = [];
         for (const token of tokens) {
-          const res = await request(`${app.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-          out.push(res.status === 200 ? (/http_requests_total/.test(res.text) ? 200 : 'no metrics') : `${res.status} ${res.json.error.code}${res.headers.get('www-authenticate') ? ' +WWW-Authenticate' : ''}`);
+          const res = await request(`${app.url}/metrics`, {
+            headers: token ? { authorization: `Bearer ${token}` } : {},
+          });
+          out.push(
+            res.status === 200
+              ? /http_requests_total/.test(res.text)
+                ? 200
+                : 'no metrics'
+              : `${res.status} ${res.json.error.code}${res.headers.get('www-authenticate') ? ' +WWW-Authenticate' : ''}`,
+          );
         }
         return out;
       } finally {
@@ -103,10 +128,18 @@ describe('API skeleton', () => {
     expect(await scrape({ NODE_ENV: 'production' }, who)).toEqual([denied, denied, 200, denied]);
     expect(await scrape({ NODE_ENV: 'production', METRICS_TOKEN }, who)).toEqual([denied, denied, 200, 200]);
     expect(await scrape({ NODE_ENV: 'production', METRICS_PUBLIC: 'true' }, who)).toEqual([200, 200, 200, 200]);
-    expect(await scrape({ NODE_ENV: 'production', OPS_TOKEN: '' }, [null, TEST_OPS_TOKEN])).toEqual(['403 METRICS_DISABLED', '403 METRICS_DISABLED']);
-    expect(await scrape({ NODE_ENV: 'production', OPS_TOKEN: '', METRICS_TOKEN }, [null, METRICS_TOKEN])).toEqual([denied, 200]);
+    expect(await scrape({ NODE_ENV: 'production', OPS_TOKEN: '' }, [null, TEST_OPS_TOKEN])).toEqual([
+      '403 METRICS_DISABLED',
+      '403 METRICS_DISABLED',
+    ]);
+    expect(await scrape({ NODE_ENV: 'production', OPS_TOKEN: '', METRICS_TOKEN }, [null, METRICS_TOKEN])).toEqual([
+      denied,
+      200,
+    ]);
     // A contradiction is a configuration error, and a short token is refused.
-    expect(() => testConfig({ METRICS_TOKEN, METRICS_PUBLIC: 'true' })).toThrow(/METRICS_PUBLIC: cannot be true with METRICS_TOKEN set/);
+    expect(() => testConfig({ METRICS_TOKEN, METRICS_PUBLIC: 'true' })).toThrow(
+      /METRICS_PUBLIC: cannot be true with METRICS_TOKEN set/,
+    );
     expect(() => testConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 24 characters/);
   });
 
@@ -115,7 +148,9 @@ describe('API skeleton', () => {
     expect(spec.status).toBe(200);
     expect(spec.json.openapi).toMatch(/^3\./);
     await expect(SwaggerParser.validate(structuredClone(spec.json))).resolves.toBeDefined();
-    expect(Object.keys(spec.json.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/ops/probes', '/ops/probes/{probeId}']));
+    expect(Object.keys(spec.json.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/ops/probes', '/ops/probes/{probeId}']),
+    );
     const docs = await request(`${server.url}/docs`);
     expect(docs.status).toBe(200);
     expect(docs.text).toContain('/docs/assets/swagger-ui-bundle.js');
@@ -126,12 +161,17 @@ describe('API skeleton', () => {
     const none = await request(`${server.url}/ops/probes`, { method: 'POST' });
     expect(none.status).toBe(401);
     expect(none.json.error.code).toBe('UNAUTHORIZED');
-    const wrong = await request(`${server.url}/ops/probes`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
+    const wrong = await request(`${server.url}/ops/probes`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(wrong.status).toBe(401);
   });
 
   it('validates path parameters with a 400 envelope naming the field', async () => {
-    const res = await request(`${server.url}/ops/probes/not-a-uuid`, { headers: { authorization: `Bearer ${TEST_OPS_TOKEN}` } });
+    const res = await request(`${server.url}/ops/probes/not-a-uuid`, {
+      headers: { authorization: `Bearer ${TEST_OPS_TOKEN}` },
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('VALIDATION_ERROR');
     expect(res.json.error.details[0].path).toBe('probeId');
@@ -143,12 +183,23 @@ describe('API readiness without its dependencies', () => {
     const config = testConfig({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
     const db = await createTestDatabase();
     const temporal = createTemporalClient(config);
-    const server = await listen(createApp({ config, logger: createLogger({ level: 'silent', name: 't' }), db: db.conn, models: db.models, temporal }));
+    const server = await listen(
+      createApp({
+        config,
+        logger: createLogger({ level: 'silent', name: 't' }),
+        db: db.conn,
+        models: db.models,
+        temporal,
+      }),
+    );
     try {
       const res = await request(`${server.url}/readyz`);
       expect(res.status).toBe(503);
       expect(res.json.error.code).toBe('NOT_READY');
-      expect(res.json.error.details.checks).toMatchObject({ database: { status: 'ok' }, temporal: { status: 'unavailable' } });
+      expect(res.json.error.details.checks).toMatchObject({
+        database: { status: 'ok' },
+        temporal: { status: 'unavailable' },
+      });
     } finally {
       await server.close();
       await db.close();

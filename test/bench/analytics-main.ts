@@ -3,10 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { freePort, startDatabase, startTemporalDevServer, waitUntil } from '../../infra/processes';
+
 import { ensureSearchAttributes, searchAttributeFlags } from '../../adapters/temporal/search-attributes';
+import { freePort, startDatabase, startTemporalDevServer, waitUntil } from '../../infra/processes';
 import { paths } from '../../infra/tools-paths';
 import { analyticsScenario } from './scenarios/analytics';
 
@@ -15,13 +17,22 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyc-bench-analytics-'));
   const [db, temporal] = await Promise.all([
     startDatabase({ ferretdbPath: paths.ferretdb, dataDir: path.join(dataDir, 'db'), port: await freePort() }),
-    startTemporalDevServer({ temporalPath: paths.temporal, port: await freePort(), searchAttributes: searchAttributeFlags() }),
+    startTemporalDevServer({
+      temporalPath: paths.temporal,
+      port: await freePort(),
+      searchAttributes: searchAttributeFlags(),
+    }),
   ]);
   try {
     const conn = await Connection.connect({ address: temporal.address });
-    await waitUntil('search attributes', async () => (await ensureSearchAttributes(conn, 'default'), true), { timeoutMs: 30_000 });
+    await waitUntil('search attributes', async () => (await ensureSearchAttributes(conn, 'default'), true), {
+      timeoutMs: 30_000,
+    });
     await conn.close();
-    const result = await analyticsScenario.run({ mongodbUri: db.uri, temporalAddress: temporal.address, dataDir }, process.argv.slice(2));
+    const result = await analyticsScenario.run(
+      { mongodbUri: db.uri, temporalAddress: temporal.address, dataDir },
+      process.argv.slice(2),
+    );
     console.table(result.rows);
     for (const n of result.notes ?? []) console.log(n);
   } finally {

@@ -3,10 +3,11 @@
 // at a database the read models were built in (or let it seed one); it prints the biggest counter
 // documents and the time of each kind of read and of each query function, without HTTP.
 import mongoose from 'mongoose';
+
+import { readCounters, rebuildAnalytics } from '../../adapters/analytics/read-model';
 import { createModels } from '../../adapters/models';
-import { insertDemoData } from '../../services/ops/demo-data';
-import { rebuildAnalytics, readCounters } from '../../adapters/analytics/read-model';
 import * as q from '../../services/api/analytics/analytics-queries';
+import { insertDemoData } from '../../services/ops/demo-data';
 
 async function timed(label: string, n: number, fn: () => Promise<unknown>) {
   const ms: number[] = [];
@@ -33,14 +34,16 @@ async function main() {
       console.log(await rebuildAnalytics(models), `rebuilt in ${(Date.now() - t) / 1000} s`);
     }
     const counters = await models.AnalyticsCounter.find({}).lean();
-    const sizeOf = (d: (typeof counters)[number]) => (typeof d.j === 'string' ? d.j.length : JSON.stringify(d.m ?? {}).length);
+    const sizeOf = (d: (typeof counters)[number]) =>
+      typeof d.j === 'string' ? d.j.length : JSON.stringify(d.m ?? {}).length;
     const biggest = counters.map((d) => [d._id, sizeOf(d)] as const).sort((a, b) => b[1] - a[1]);
     console.log(`${counters.length} counter docs; biggest (chars):`, biggest.slice(0, 6));
     const user = await models.User.findOne({}).sort({ _id: -1 }).lean();
     await timed('user by _id (what auth reads)', 10, () => models.User.findById(user!._id).lean());
     await timed('outbox (all pending notes)', 10, () => models.AnalyticsOutbox.find({}, { kind: 1, ref: 1 }).lean());
     await timed('journal by _id', 10, () => models.AnalyticsJournal.findById('current').lean());
-    for (const [id] of biggest.slice(0, 3)) await timed(`counter ${id}`, 5, () => models.AnalyticsCounter.findById(id).lean());
+    for (const [id] of biggest.slice(0, 3))
+      await timed(`counter ${id}`, 5, () => models.AnalyticsCounter.findById(id).lean());
     await timed('readCounters all:users', 10, () => readCounters(models, ['all:users']));
     const f = { scope: 'all', country: null };
     const now = new Date();
@@ -51,7 +54,9 @@ async function main() {
     await timed('growth (a year by week)', 5, () => q.growth(models, f, { from, to, interval: 'week' }));
     await timed('kycFunnel (a year)', 5, () => q.kycFunnel(models, f, { from, to }));
     await timed('verificationRequests', 5, () => q.verificationRequests(models, f, now));
-    await timed('transactionAverages (a year by month)', 5, () => q.transactionAverages(models, f, { from, to, interval: 'month' }));
+    await timed('transactionAverages (a year by month)', 5, () =>
+      q.transactionAverages(models, f, { from, to, interval: 'month' }),
+    );
   } finally {
     await conn.close();
   }

@@ -1,16 +1,25 @@
 import path from 'node:path';
+
+import { ensureCompiledSources } from '../../infra/compiled-sources';
 import { loadDevSecrets } from '../../infra/dev-stack/dev-secrets';
-import { APP_SERVICES, freePort, httpOk, serviceArgs, serviceEnv, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
+import {
+  APP_SERVICES,
+  freePort,
+  httpOk,
+  type ManagedProcess,
+  serviceArgs,
+  serviceEnv,
+  spawnManaged,
+  waitUntil,
+} from '../../infra/processes';
 import { paths } from '../../infra/tools-paths';
 import { ensureWorkflowBundle } from '../../infra/workflow-bundle';
-import { ensureCompiledSources } from '../../infra/compiled-sources';
-import type { BenchInfra } from './scenario';
 import { sampleRss, type Tracked } from './proc-stats';
+import type { BenchInfra } from './scenario';
 
 // The system as `npm start` runs it (one process per service, on the bench's throwaway Temporal
 // and database), plus the bare baselines as their own processes, so each is measured alone.
 // Started once per bench run, on first use, and shared by the scenarios.
-
 
 export interface AppStack {
   apiUrl: string;
@@ -80,7 +89,9 @@ async function start(infra: BenchInfra): Promise<AppStack> {
     if (process.env.BENCH_VERBOSE) process.stdout.write(`[${name}] ${line}\n`);
   };
   const spawnNode = (name: string, args: string[], procEnv: NodeJS.ProcessEnv = env) => {
-    const proc = failOnExit(spawnManaged(name, process.execPath, args, { cwd: paths.root, env: procEnv, onLine: keep(name) }));
+    const proc = failOnExit(
+      spawnManaged(name, process.execPath, args, { cwd: paths.root, env: procEnv, onLine: keep(name) }),
+    );
     owned.push(proc);
     return proc;
   };
@@ -94,7 +105,10 @@ async function start(infra: BenchInfra): Promise<AppStack> {
   try {
     await waitUntil('sandbox', () => httpOk(`${env.SANDBOX_URL}/healthz`), { timeoutMs: 120_000, proc: procs[0] });
     await waitUntil('api', () => httpOk(`${apiUrl}/readyz`), { timeoutMs: 120_000, proc: procs[1] });
-    await waitUntil('bare server', () => httpOk(`http://127.0.0.1:${barePort}/healthz`), { timeoutMs: 120_000, proc: bare });
+    await waitUntil('bare server', () => httpOk(`http://127.0.0.1:${barePort}/healthz`), {
+      timeoutMs: 120_000,
+      proc: bare,
+    });
     await waitForWorkers(apiUrl, env.OPS_TOKEN!);
   } catch (err) {
     process.stderr.write(lines.join('\n') + '\n');
@@ -105,7 +119,11 @@ async function start(infra: BenchInfra): Promise<AppStack> {
     { name: 'temporal', pid: infra.pids?.temporal ?? 0 },
     { name: 'database', pid: infra.pids?.database ?? 0 },
   ];
-  const processes = [...projectProcesses, { name: 'bare-server', pid: bare.child.pid! }, { name: 'bare-worker', pid: bareWorker.child.pid! }];
+  const processes = [
+    ...projectProcesses,
+    { name: 'bare-server', pid: bare.child.pid! },
+    { name: 'bare-worker', pid: bareWorker.child.pid! },
+  ];
   const sampler = sampleRss(processes);
   stopSampler = () => void sampler.stop();
   return {

@@ -1,5 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+
+import { Client, Connection } from '@temporalio/client';
+
 import { pool } from './journey-steps';
 
 // Runs the bare one-activity workflow (baselines/bare-worker.ts) `count` times, `concurrency` at a
@@ -16,7 +18,12 @@ export async function runBareWorkflows(temporalAddress: string, count: number, c
     });
     const seconds = (performance.now() - t0) / 1000;
     const events = (await client.workflow.getHandle(ids[0]).fetchHistory()).events?.length ?? 0;
-    return { seconds, perSecond: count / seconds, eventsPerWorkflow: events, eventsPerSecond: (count * events) / seconds };
+    return {
+      seconds,
+      perSecond: count / seconds,
+      eventsPerWorkflow: events,
+      eventsPerSecond: (count * events) / seconds,
+    };
   } finally {
     await connection.close();
   }

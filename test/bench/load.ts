@@ -22,8 +22,13 @@ export interface HttpCall {
   body?: string | Buffer;
 }
 
-export const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN);
-export const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+export const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN;
+export const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 export function send(agent: http.Agent, base: string, call: HttpCall): Promise<{ status: number; body: string }> {
   const url = new URL(call.path, base);
@@ -31,7 +36,14 @@ export function send(agent: http.Agent, base: string, call: HttpCall): Promise<{
     const body = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body);
     const req = http.request(
       url,
-      { method: call.method, agent, headers: { ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...call.headers } },
+      {
+        method: call.method,
+        agent,
+        headers: {
+          ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
+          ...call.headers,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));

@@ -6,12 +6,7 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 function children(pid: number): number[] {
   try {
-    return fs
-      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
   }
@@ -46,7 +41,10 @@ export function rssBytes(pid: number): number {
 
 export const treeCpuSeconds = (rootPid: number) => processTree(rootPid).reduce((s, p) => s + cpuSeconds(p), 0);
 /** RSS of the tree without its watchdog (which is small and not part of the service). */
-export const treeRssBytes = (rootPid: number) => processTree(rootPid).slice(1).reduce((s, p) => s + rssBytes(p), 0);
+export const treeRssBytes = (rootPid: number) =>
+  processTree(rootPid)
+    .slice(1)
+    .reduce((s, p) => s + rssBytes(p), 0);
 
 export interface Tracked {
   name: string;
@@ -54,7 +52,10 @@ export interface Tracked {
 }
 
 /** CPU seconds per process spent while `fn` ran. */
-export async function cpuDuring<T>(procs: Tracked[], fn: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
+export async function cpuDuring<T>(
+  procs: Tracked[],
+  fn: () => Promise<T>,
+): Promise<{ result: T; cpu: Record<string, number> }> {
   const before = Object.fromEntries(procs.map((p) => [p.name, treeCpuSeconds(p.pid)]));
   const result = await fn();
   const cpu = Object.fromEntries(procs.map((p) => [p.name, treeCpuSeconds(p.pid) - before[p.name]]));

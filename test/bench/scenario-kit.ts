@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import type { Outcome } from './load';
 import { spread } from './load';
 import type { BenchRow } from './scenario';
@@ -6,8 +7,14 @@ import type { BenchRow } from './scenario';
 // Shared by the scenarios: options, and project-vs-baseline rows from interleaved rounds.
 
 export function options<T extends Record<string, string>>(args: string[], defaults: T): { [K in keyof T]: number } {
-  const { values } = parseArgs({ args, strict: false, options: Object.fromEntries(Object.keys(defaults).map((k) => [k, { type: 'string' as const }])) });
-  return Object.fromEntries(Object.entries(defaults).map(([k, d]) => [k, Number(values[k] ?? d)])) as { [K in keyof T]: number };
+  const { values } = parseArgs({
+    args,
+    strict: false,
+    options: Object.fromEntries(Object.keys(defaults).map((k) => [k, { type: 'string' as const }])),
+  });
+  return Object.fromEntries(Object.entries(defaults).map(([k, d]) => [k, Number(values[k] ?? d)])) as {
+    [K in keyof T]: number;
+  };
 }
 
 export interface Pair {
@@ -41,7 +48,8 @@ export function errorNotes(label: string, rounds: Pair[]): string[] {
   rounds.forEach((r, i) => {
     for (const side of ['project', 'baseline'] as const) {
       const e = r[side].errors;
-      if (Object.keys(e).length) notes.push(`${label} round ${i + 1} ${side}: non-success answers ${JSON.stringify(e)}`);
+      if (Object.keys(e).length)
+        notes.push(`${label} round ${i + 1} ${side}: non-success answers ${JSON.stringify(e)}`);
     }
   });
   return notes;

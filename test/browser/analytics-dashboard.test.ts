@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+
+import { type Browser, chromium } from 'playwright-core';
+
 import { rebuildAnalytics } from '../../adapters/analytics/read-model';
 import { insertDemoData } from '../../services/ops/demo-data';
 import { ensureChromium } from '../helpers/chromium';
@@ -15,7 +17,14 @@ describe('analytics dashboard in headless Chromium', () => {
   beforeAll(async () => {
     const executablePath = ensureChromium();
     stack = await startTestStack();
-    await insertDemoData(stack.deps.models, { users: 400, requests: 80, transactions: 500, tenants: 2, days: 25, seed: 3 });
+    await insertDemoData(stack.deps.models, {
+      users: 400,
+      requests: 80,
+      transactions: 500,
+      tenants: 2,
+      days: 25,
+      seed: 3,
+    });
     await rebuildAnalytics(stack.deps.models);
     browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   }, 600_000);
@@ -25,7 +34,10 @@ describe('analytics dashboard in headless Chromium', () => {
   });
 
   it('signs in, draws all nine with the seeded numbers, no console errors, and writes a screenshot', async () => {
-    const { email } = await userWithPassword(stack.deps.models, stack.deps.config, { userType: 'internal-admin', role: 'admin' });
+    const { email } = await userWithPassword(stack.deps.models, stack.deps.config, {
+      userType: 'internal-admin',
+      role: 'admin',
+    });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -42,11 +54,21 @@ describe('analytics dashboard in headless Chromium', () => {
     // The seeded numbers: totals the page shows equal the raw collection's counts.
     const users = await stack.deps.models.User.countDocuments();
     const active = await stack.deps.models.User.countDocuments({ status: 'active' });
-    const geographyTotal = await page.$$eval('#geography .bar .v', (els) => els.reduce((a, e) => a + Number(e.textContent!.replace(/,/g, '')), 0));
+    const geographyTotal = await page.$$eval('#geography .bar .v', (els) =>
+      els.reduce((a, e) => a + Number(e.textContent!.replace(/,/g, '')), 0),
+    );
     expect(geographyTotal).toBe(users);
     const tile = await page.textContent('#active-users .tile b');
     expect(Number(tile!.replace(/,/g, ''))).toBe(active);
-    for (const id of ['growth', 'kyc-funnel', 'status-distribution', 'role-distribution', 'kyc-levels', 'verification-requests', 'transaction-averages']) {
+    for (const id of [
+      'growth',
+      'kyc-funnel',
+      'status-distribution',
+      'role-distribution',
+      'kyc-levels',
+      'verification-requests',
+      'transaction-averages',
+    ]) {
       expect(await page.$$(`#${id} .body > *`)).not.toHaveLength(0);
       expect(await page.$$(`#${id} .error`)).toHaveLength(0);
     }

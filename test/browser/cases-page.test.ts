@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
-import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
+
+import { type Browser, chromium } from 'playwright-core';
+
 import { caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
+import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
 import { ensureChromium } from '../helpers/chromium';
-import { TEST_PASSWORD, staffFields, userWithPassword } from '../helpers/identity';
+import { staffFields, TEST_PASSWORD, userWithPassword } from '../helpers/identity';
 import { startOnboardingStack } from '../helpers/onboarding-stack';
 
 /** The backoffice page (/admin/cases) in headless Chromium: one review, from the list to the audit trail. */
@@ -18,7 +20,10 @@ describe('cases page in headless Chromium', () => {
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
-    await t?.stack.deps.temporal.workflow.getHandle(caseSweepWorkflowId(t.stack.deps.config.TASK_QUEUE_PREFIX)).terminate('test over').catch(() => undefined);
+    await t?.stack.deps.temporal.workflow
+      .getHandle(caseSweepWorkflowId(t.stack.deps.config.TASK_QUEUE_PREFIX))
+      .terminate('test over')
+      .catch(() => undefined);
     await t?.close();
   });
 
@@ -30,9 +35,17 @@ describe('cases page in headless Chromium', () => {
     await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'review' });
     const caseId = `kyc_review:${u.userId}`;
     await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
-    await t.waitFor(() => t.stack.deps.models.Case.findById(caseId).lean(), (c) => c?.open === true, 30_000);
+    await t.waitFor(
+      () => t.stack.deps.models.Case.findById(caseId).lean(),
+      (c) => c?.open === true,
+      30_000,
+    );
 
-    const { email } = await userWithPassword(t.stack.deps.models, t.stack.deps.config, staffFields(tenantId, 'COMPLIANCE_OFFICER'));
+    const { email } = await userWithPassword(
+      t.stack.deps.models,
+      t.stack.deps.config,
+      staffFields(tenantId, 'COMPLIANCE_OFFICER'),
+    );
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const problems: string[] = [];
     page.on('console', (m) => {

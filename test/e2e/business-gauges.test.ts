@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { veriffSignature } from '../../adapters/providers/veriff/signature';
+
 import { workflowTaskProblemQuery } from '../../adapters/business-gauges/workflow-task-problems';
+import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { taskQueues } from '../../domain/task-queues';
 import { createApp } from '../../services/api/app';
 import { apiWebhookSignals } from '../../services/api/webhooks/webhook-signals';
@@ -9,7 +10,7 @@ import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { userWithToken } from '../helpers/auth';
 import { TEST_SECRETS } from '../helpers/config';
 import { listen, request } from '../helpers/http';
-import { eventually, startNotificationsStack, type NotificationsStack } from '../helpers/notifications';
+import { eventually, type NotificationsStack, startNotificationsStack } from '../helpers/notifications';
 
 // The business gauges of GET /metrics (docs/alerts.md) move with what happens through the public
 // surfaces: a webhook left unsignalled, deliveries that fail, a workflow whose tasks fail.
@@ -41,9 +42,19 @@ describe('business gauges on /metrics', () => {
 
   it('start at zero and fresh on an idle system', async () => {
     const g = await scrape();
-    expect([g('kyc_webhook_pending_signals'), g('kyc_webhook_pending_oldest_age_seconds'), g('kyc_webhook_sweeper_lag_seconds')]).toEqual([0, 0, 0]);
-    expect(['email', 'sms', 'push'].map((c) => g('kyc_notification_failures_recent', `channel="${c}"`))).toEqual([0, 0, 0]);
-    expect(['webhook_backlog', 'notification_failures', 'workflow_task_problems'].map((s) => g('kyc_business_gauge_stale', `source="${s}"`))).toEqual([0, 0, 0]);
+    expect([
+      g('kyc_webhook_pending_signals'),
+      g('kyc_webhook_pending_oldest_age_seconds'),
+      g('kyc_webhook_sweeper_lag_seconds'),
+    ]).toEqual([0, 0, 0]);
+    expect(['email', 'sms', 'push'].map((c) => g('kyc_notification_failures_recent', `channel="${c}"`))).toEqual([
+      0, 0, 0,
+    ]);
+    expect(
+      ['webhook_backlog', 'notification_failures', 'workflow_task_problems'].map((s) =>
+        g('kyc_business_gauge_stale', `source="${s}"`),
+      ),
+    ).toEqual([0, 0, 0]);
     expect(g('kyc_workflow_task_problems', 'category="WorkflowTaskFailed"')).toEqual(expect.any(Number));
   });
 
@@ -54,10 +65,22 @@ describe('business gauges on /metrics', () => {
     const server = await listen(createApp({ ...n.stack.deps, webhookSignals: crashed }));
     try {
       const userId = randomUUID();
-      const body = JSON.stringify({ id: randomUUID(), attemptId: 'att-1', feature: 'selfid', code: 7002, action: 'submitted', vendorData: userId, endUserId: userId });
+      const body = JSON.stringify({
+        id: randomUUID(),
+        attemptId: 'att-1',
+        feature: 'selfid',
+        code: 7002,
+        action: 'submitted',
+        vendorData: userId,
+        endUserId: userId,
+      });
       const res = await request(`${server.url}/users/webhook-kyc`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-auth-client': TEST_SECRETS.VERIFF_API_KEY, 'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-auth-client': TEST_SECRETS.VERIFF_API_KEY,
+          'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body),
+        },
         body,
       });
       expect(res.status).toBe(200);
@@ -72,32 +95,61 @@ describe('business gauges on /metrics', () => {
     const overdue = await scrape();
     expect(overdue('kyc_webhook_pending_oldest_age_seconds')).toBeGreaterThanOrEqual(3.5);
     // Due for the sweeper at 1 s + one 1 s interval: lag is the rest of its age.
-    expect(overdue('kyc_webhook_sweeper_lag_seconds')).toBeCloseTo(overdue('kyc_webhook_pending_oldest_age_seconds')! - 2, 0);
+    expect(overdue('kyc_webhook_sweeper_lag_seconds')).toBeCloseTo(
+      overdue('kyc_webhook_pending_oldest_age_seconds')! - 2,
+      0,
+    );
   });
 
   it('count failed deliveries per channel', async () => {
     const owner = await userWithToken(n.stack.deps.models, n.stack.deps.config, { phone: '+15005550001' } as never); // Twilio's invalid number
     const stale = `unregistered-${owner.user._id}`; // the sandbox's FCM answers UNREGISTERED for it
-    expect((await request(`${n.stack.url}/users/${owner.user._id}/devices`, { method: 'POST', headers: owner.headers, json: { token: stale, platform: 'ios' } })).status).toBe(201);
+    expect(
+      (
+        await request(`${n.stack.url}/users/${owner.user._id}/devices`, {
+          method: 'POST',
+          headers: owner.headers,
+          json: { token: stale, platform: 'ios' },
+        })
+      ).status,
+    ).toBe(201);
     const svc = { authorization: `Bearer ${n.serviceToken}` };
-    const res = await request(`${n.stack.url}/users/notifications/kyc`, { method: 'POST', headers: svc, json: { userIds: [owner.user._id], status: 'review', channels: ['push'] } });
+    const res = await request(`${n.stack.url}/users/notifications/kyc`, {
+      method: 'POST',
+      headers: svc,
+      json: { userIds: [owner.user._id], status: 'review', channels: ['push'] },
+    });
     const id = res.json.data.notifications[0].notificationId;
-    await eventually(async () => {
-      const r = await request(`${n.stack.url}/users/notifications/${id}`, { headers: svc });
-      return r.json?.data?.status === 'sent';
-    }, 30_000, 'notification sent');
+    await eventually(
+      async () => {
+        const r = await request(`${n.stack.url}/users/notifications/${id}`, { headers: svc });
+        return r.json?.data?.status === 'sent';
+      },
+      30_000,
+      'notification sent',
+    );
     // push failed (stale token), SMS failed (invalid number), email delivered the fallback.
     const g = await scrape();
-    expect(['email', 'sms', 'push'].map((c) => g('kyc_notification_failures_recent', `channel="${c}"`))).toEqual([0, 1, 1]);
+    expect(['email', 'sms', 'push'].map((c) => g('kyc_notification_failures_recent', `channel="${c}"`))).toEqual([
+      0, 1, 1,
+    ]);
   });
 
   it('count running workflows that Temporal flags for failing workflow tasks', async () => {
     const { temporal, config } = n.stack.deps;
     // A workflow type no worker knows: the onboarding worker fails each of its workflow tasks.
-    const handle = await temporal.workflow.start('noSuchWorkflowType', { taskQueue: taskQueues(config.TASK_QUEUE_PREFIX).onboarding, workflowId: `broken-${randomUUID()}`, args: [] });
+    const handle = await temporal.workflow.start('noSuchWorkflowType', {
+      taskQueue: taskQueues(config.TASK_QUEUE_PREFIX).onboarding,
+      workflowId: `broken-${randomUUID()}`,
+      args: [],
+    });
     try {
       const query = `${workflowTaskProblemQuery('WorkflowTaskFailed')} AND WorkflowId = '${handle.workflowId}'`;
-      await eventually(async () => (await temporal.workflow.count(query)).count === 1, 120_000, 'Temporal flags the run');
+      await eventually(
+        async () => (await temporal.workflow.count(query)).count === 1,
+        120_000,
+        'Temporal flags the run',
+      );
       // The gauge counts the namespace (other test files may add their own): at least this run.
       const g = await scrape();
       expect(g('kyc_workflow_task_problems', 'category="WorkflowTaskFailed"')).toBeGreaterThanOrEqual(1);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { spawnManaged } from '../../infra/processes';
 import { supervise, type Supervised } from '../../infra/supervisor';
 import { paths } from '../../infra/tools-paths';
@@ -46,7 +47,12 @@ describe('dev stack: a killed worker comes back', () => {
     };
     worker = supervise(
       'onboarding-worker',
-      () => spawnManaged('onboarding-worker', process.execPath, ['--import', 'tsx', 'services/onboarding-worker/main.ts'], { cwd: paths.root, env, onLine: (l) => lines.push(l) }),
+      () =>
+        spawnManaged('onboarding-worker', process.execPath, ['--import', 'tsx', 'services/onboarding-worker/main.ts'], {
+          cwd: paths.root,
+          env,
+          onLine: (l) => lines.push(l),
+        }),
       { log: (l) => supervisorLines.push(l), initialBackoffMs: 500 },
     );
   });
@@ -56,11 +62,23 @@ describe('dev stack: a killed worker comes back', () => {
     if (bundleFile) fs.rmSync(bundleFile, { force: true });
   });
 
-  const workerPid = () => Number(execFileSync('pgrep', ['-P', String(worker.current().child.pid)]).toString().trim().split('\n')[0]);
+  const workerPid = () =>
+    Number(
+      execFileSync('pgrep', ['-P', String(worker.current().child.pid)])
+        .toString()
+        .trim()
+        .split('\n')[0],
+    );
   const register = () =>
     request(`${stack.url}/users/register`, {
       method: 'POST',
-      json: { email: `${randomUUID()}@example.test`, password: 'correct horse battery', firstName: 'Ada', lastName: 'Obi', country: 'NG' },
+      json: {
+        email: `${randomUUID()}@example.test`,
+        password: 'correct horse battery',
+        firstName: 'Ada',
+        lastName: 'Obi',
+        country: 'NG',
+      },
     });
 
   it('restarts the worker after kill -9, and onboardings in flight complete', async () => {
@@ -76,7 +94,9 @@ describe('dev stack: a killed worker comes back', () => {
     const answers = await Promise.all([...inFlight, ...duringOutage]);
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
     expect(worker.restarts()).toBe(1);
-    expect(supervisorLines[0]).toMatch(/^onboarding-worker exited unexpectedly \(code 128\); restarting in 0\.5 s \(restart #1\)$/);
+    expect(supervisorLines[0]).toMatch(
+      /^onboarding-worker exited unexpectedly \(code 128\); restarting in 0\.5 s \(restart #1\)$/,
+    );
     expect(supervisorLines[1]).toMatch(/^onboarding-worker restarted \(pid \d+\)$/);
     expect(workerPid()).not.toBe(firstPid);
 

@@ -1,15 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+
+import { readDelivery } from '../../adapters/notifications/delivery-ledger';
 import { createWorker } from '../../services/common/worker-runner';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { Outbox, type OutboxMessage } from '../../services/sandbox/outbox';
-import { readDelivery } from '../../adapters/notifications/delivery-ledger';
 import { userWithToken } from '../helpers/auth';
 import { TEST_SECRETS } from '../helpers/config';
 import { request } from '../helpers/http';
-import { eventually, startNotificationsStack, type NotificationsStack } from '../helpers/notifications';
+import { eventually, type NotificationsStack, startNotificationsStack } from '../helpers/notifications';
 import { connectTestTemporal, workflowBundle } from '../helpers/temporal';
 
 /** An outbox that can SIGKILL a process the moment the provider has accepted a given message. */
@@ -42,7 +43,10 @@ describe('notifications are sent exactly once', () => {
   });
 
   const runWorker = async (overrides: Parameters<typeof createWorker>[3] = {}) => {
-    const worker = await createWorker(notificationsWorkerSpec, n.stack.deps, temporal.nativeConnection, { workflowBundle: await workflowBundle(), ...overrides });
+    const worker = await createWorker(notificationsWorkerSpec, n.stack.deps, temporal.nativeConnection, {
+      workflowBundle: await workflowBundle(),
+      ...overrides,
+    });
     const running = worker.run();
     return { worker, stop: async () => (worker.shutdown(), await running) };
   };
@@ -56,10 +60,14 @@ describe('notifications are sent exactly once', () => {
     return res.json.data.notifications[0].notificationId as string;
   };
   const completed = (notificationId: string) =>
-    eventually(async () => {
-      const doc = await n.stack.deps.models.Notification.findById(notificationId).lean();
-      return doc?.status !== 'pending' && doc?.status ? doc : undefined;
-    }, 45_000, 'notification completion');
+    eventually(
+      async () => {
+        const doc = await n.stack.deps.models.Notification.findById(notificationId).lean();
+        return doc?.status !== 'pending' && doc?.status ? doc : undefined;
+      },
+      45_000,
+      'notification completion',
+    );
 
   it('a worker killed between the provider call and recording the result does not send twice', async () => {
     const { config, db } = n.stack.deps;
@@ -75,10 +83,18 @@ describe('notifications are sent exactly once', () => {
       ...TEST_SECRETS,
     };
     const root = path.resolve(__dirname, '../..');
-    child = spawn(process.execPath, ['--import', 'tsx', 'services/notifications-worker/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child!.on('exit', (_code, signal) => resolve(signal)));
+    child = spawn(process.execPath, ['--import', 'tsx', 'services/notifications-worker/main.ts'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child!.on('exit', (_code, signal) => resolve(signal)),
+    );
     await new Promise<void>((resolve, reject) => {
-      readline.createInterface({ input: child!.stdout! }).on('line', (line) => line.includes('worker started') && resolve());
+      readline
+        .createInterface({ input: child!.stdout! })
+        .on('line', (line) => line.includes('worker started') && resolve());
       child!.on('exit', () => reject(new Error('worker process exited before it started')));
     });
 
@@ -94,7 +110,9 @@ describe('notifications are sent exactly once', () => {
     const key = `${notificationId}.sms`;
     expect((await readDelivery(n.stack.deps.models, key))?.attempts).toBe(1);
     // Only the provider's callback can have reported it; the worker died before it could.
-    expect((await n.stack.deps.models.NotificationDeliveryEvent.findById(`${key}:sent`).lean())?.source).not.toBe('worker');
+    expect((await n.stack.deps.models.NotificationDeliveryEvent.findById(`${key}:sent`).lean())?.source).not.toBe(
+      'worker',
+    );
 
     // A new worker takes over: the retried activity reconciles through the signed status callback.
     const replacement = await runWorker();
@@ -104,7 +122,11 @@ describe('notifications are sent exactly once', () => {
       await replacement.stop();
     }
     expect(outbox.list({ to: phone })).toHaveLength(1);
-    expect(await readDelivery(n.stack.deps.models, key)).toMatchObject({ status: 'delivered', attempts: 1, providerMessageId: expect.stringMatching(/^SM/) });
+    expect(await readDelivery(n.stack.deps.models, key)).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      providerMessageId: expect.stringMatching(/^SM/),
+    });
   });
 
   it('an activity retried after the provider call (completion lost) does not send twice', async () => {
@@ -138,4 +160,3 @@ describe('notifications are sent exactly once', () => {
     }
   });
 });
-

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { SA } from '../../domain/search-attributes';
-import { startOnboardingStack, type OnboardingStack } from '../helpers/onboarding-stack';
+import { type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 
 // The whole journey over HTTP: API, real workflow and activities, real Veriff/Bridge sandbox
 // sending signed webhooks back. Set RECORD_HISTORIES=1 to save the run for the replay test.
@@ -25,7 +27,11 @@ describe('onboarding journey end to end', () => {
 
   it('register → confirm → Veriff approves → Bridge ToS + KYC approve → active', async () => {
     const { userId, headers } = await t.confirmedUser();
-    const step = (s: string) => t.waitFor(() => t.onboarding(userId, headers), (o) => o?.step === s);
+    const step = (s: string) =>
+      t.waitFor(
+        () => t.onboarding(userId, headers),
+        (o) => o?.step === s,
+      );
 
     const session = await t.api(`/users/${userId}/kyc-session`, { method: 'POST', headers });
     expect(session.status).toBe(201);
@@ -42,7 +48,10 @@ describe('onboarding journey end to end', () => {
       for await (const _ of t.stack.deps.temporal.workflow.list({ query })) n++;
       return n;
     };
-    await t.waitFor(() => inDecisionSince(new Date(Date.now() + 60_000)), (n) => n === 1);
+    await t.waitFor(
+      () => inDecisionSince(new Date(Date.now() + 60_000)),
+      (n) => n === 1,
+    );
     expect(await inDecisionSince(new Date(Date.now() - 3 * 86_400_000))).toBe(0);
     await veriff('approved');
     await step('awaiting_bridge_link');
@@ -53,25 +62,50 @@ describe('onboarding journey end to end', () => {
     expect(Object.keys(link.json.data).sort()).toEqual(['customerId', 'kycLink', 'kycLinkId', 'tosLink']);
     // Same request again, with or without a header: same link, no second link at the provider.
     expect((await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers })).json.data).toEqual(link.json.data);
-    expect((await t.api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: { ...headers, 'idempotency-key': 'journey-key-1' } })).json.data).toEqual(link.json.data);
+    expect(
+      (
+        await t.api(`/users/${userId}/bridge-kyc`, {
+          method: 'POST',
+          headers: { ...headers, 'idempotency-key': 'journey-key-1' },
+        })
+      ).json.data,
+    ).toEqual(link.json.data);
     expect(t.sandbox.bridgeLinks.size).toBe(1);
 
     await t.ctl(`/bridge/kyc_links/${link.json.data.kycLinkId}/kyc`, { status: 'under_review' });
-    await t.waitFor(() => t.onboarding(userId, headers), (o) => o.bridge.kycStatus === 'under_review');
+    await t.waitFor(
+      () => t.onboarding(userId, headers),
+      (o) => o.bridge.kycStatus === 'under_review',
+    );
     await t.ctl(`/bridge/kyc_links/${link.json.data.kycLinkId}/tos`);
     await t.ctl(`/bridge/kyc_links/${link.json.data.kycLinkId}/kyc`, { status: 'approved' });
     const done = await step('active');
-    expect(done).toMatchObject({ outcome: 'active', kycLevel: 'advanced', veriff: { status: 'approved' }, bridge: { kycStatus: 'approved', tosStatus: 'approved' } });
+    expect(done).toMatchObject({
+      outcome: 'active',
+      kycLevel: 'advanced',
+      veriff: { status: 'approved' },
+      bridge: { kycStatus: 'approved', tosStatus: 'approved' },
+    });
 
     const user = (await t.stack.deps.models.User.findById(userId).lean())!;
-    expect(user).toMatchObject({ status: 'active', kycLevel: 'advanced', kyc: { veriff: { status: 'approved' }, bridge: { kycStatus: 'approved', tosStatus: 'approved' } } });
+    expect(user).toMatchObject({
+      status: 'active',
+      kycLevel: 'advanced',
+      kyc: { veriff: { status: 'approved' }, bridge: { kycStatus: 'approved', tosStatus: 'approved' } },
+    });
     expect(user.emailVerifiedAt).toBeInstanceOf(Date);
     const audit = await t.stack.deps.models.AuditEvent.find({ subject: userId }).sort({ at: 1 }).lean();
     expect(audit.map((a) => (a.to as { status: string }).status)).toEqual(['pending_verification', 'active']);
-    expect(t.notifications.filter((n) => n.userId === userId).map((n) => n.event)).toEqual(['verification_code', 'account_activated']);
+    expect(t.notifications.filter((n) => n.userId === userId).map((n) => n.event)).toEqual([
+      'verification_code',
+      'account_activated',
+    ]);
 
     const handle = t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId));
-    await t.waitFor(() => handle.describe(), (d) => d.status.name === 'COMPLETED');
+    await t.waitFor(
+      () => handle.describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
     const desc = await handle.describe();
     expect(desc.typedSearchAttributes.get(SA.OnboardingStep)).toBe('active');
     expect(desc.typedSearchAttributes.get(SA.KycStatus)).toBe('bridge:approved');
@@ -88,7 +122,10 @@ describe('onboarding journey end to end', () => {
     const { userId, headers } = await t.confirmedUser({ country: 'GH' });
     const session = (await t.api(`/users/${userId}/kyc-session`, { method: 'POST', headers })).json.data;
     await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'approved' });
-    const done = await t.waitFor(() => t.onboarding(userId, headers), (o) => o.step === 'active');
+    const done = await t.waitFor(
+      () => t.onboarding(userId, headers),
+      (o) => o.step === 'active',
+    );
     expect(done).toMatchObject({ tenantId: null, kycLevel: 'basic', bridge: { required: false, kycLinkId: null } });
     expect((await t.stack.deps.models.User.findById(userId).lean())!.status).toBe('active');
     await saveHistory(userId, 'onboarding-active-without-bridge');
@@ -99,7 +136,10 @@ describe('onboarding journey end to end', () => {
     const session = (await t.api(`/users/${userId}/kyc-session`, { method: 'POST', headers })).json.data;
     await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'submitted' });
     await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'declined' });
-    const user = await t.waitFor(() => t.stack.deps.models.User.findById(userId).lean(), (u) => u?.status === 'rejected');
+    const user = await t.waitFor(
+      () => t.stack.deps.models.User.findById(userId).lean(),
+      (u) => u?.status === 'rejected',
+    );
     expect((user!.kyc as { veriff: { reason: string } }).veriff.reason).toBe('Physical document not used');
     // Rejection revokes the user's tokens: the read is now refused.
     expect((await t.api(`/users/${userId}/onboarding`, { headers })).json.error.code).toBe('TOKEN_REVOKED');

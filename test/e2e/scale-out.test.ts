@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import type { Worker } from '@temporalio/worker';
+
 import { createLogger } from '../../adapters/logger';
-import { freePort, httpOk, spawnManaged, waitUntil, type ManagedProcess } from '../../infra/processes';
+import { freePort, httpOk, type ManagedProcess, spawnManaged, waitUntil } from '../../infra/processes';
 import { createWorker } from '../../services/common/worker-runner';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
@@ -45,15 +47,27 @@ describe('scaling out: two API processes and two onboarding workers', () => {
 
     const base = testConfig({ MONGODB_URI: dbUri.toString(), RATE_LIMIT_LOGIN_PER_IP: String(LOGIN_LIMIT) });
     // Provider webhooks go to the first API, as a load balancer might route them.
-    const sandboxApp = createSandboxApp({ config: base, logger: createLogger({ level: 'silent', name: 'sandbox' }), apiUrl: () => apiUrls[0], outbox });
+    const sandboxApp = createSandboxApp({
+      config: base,
+      logger: createLogger({ level: 'silent', name: 'sandbox' }),
+      apiUrl: () => apiUrls[0],
+      outbox,
+    });
     sandbox = await listen(sandboxApp.app);
-    const config = testConfig({ MONGODB_URI: dbUri.toString(), SANDBOX_URL: sandbox.url, RATE_LIMIT_LOGIN_PER_IP: String(LOGIN_LIMIT) });
+    const config = testConfig({
+      MONGODB_URI: dbUri.toString(),
+      SANDBOX_URL: sandbox.url,
+      RATE_LIMIT_LOGIN_PER_IP: String(LOGIN_LIMIT),
+    });
 
     temporal = await connectTestTemporal(config.TEMPORAL_ADDRESS);
     const deps = { config, logger: createLogger({ level: 'silent', name: 'worker' }), models: db.models };
     const bundle = await workflowBundle();
     workers = [
-      await createWorker(notificationsWorkerSpec, deps, temporal.nativeConnection, { workflowBundle: bundle, workflowsPath: undefined }),
+      await createWorker(notificationsWorkerSpec, deps, temporal.nativeConnection, {
+        workflowBundle: bundle,
+        workflowsPath: undefined,
+      }),
       await createWorker(kycWorkerSpec, deps, temporal.nativeConnection),
     ];
     running = workers.map((w) => w.run());
@@ -77,11 +91,16 @@ describe('scaling out: two API processes and two onboarding workers', () => {
     // Children's output is kept for the failure message (a container's logs).
     const onLine = (name: string) => (line: string) => void logs.push(`[${name}] ${line}`);
     onboardingWorkers = [0, 1].map((i) =>
-      spawnManaged(`onboarding-worker-${i}`, process.execPath, ['--import', 'tsx', 'services/onboarding-worker/main.ts'], {
-        cwd: root,
-        env: childEnv({ WORKFLOW_BUNDLE_PATH: bundlePath }),
-        onLine: onLine(`onboarding-worker-${i}`),
-      }),
+      spawnManaged(
+        `onboarding-worker-${i}`,
+        process.execPath,
+        ['--import', 'tsx', 'services/onboarding-worker/main.ts'],
+        {
+          cwd: root,
+          env: childEnv({ WORKFLOW_BUNDLE_PATH: bundlePath }),
+          onLine: onLine(`onboarding-worker-${i}`),
+        },
+      ),
     );
     apis = ports.map((port, i) => {
       const env = {
@@ -91,11 +110,19 @@ describe('scaling out: two API processes and two onboarding workers', () => {
         API_PUBLIC_URL: apiUrls[i],
         RATE_LIMIT_LOGIN_PER_IP: String(LOGIN_LIMIT),
       };
-      const proc = spawnManaged(`api-${i}`, process.execPath, ['--import', 'tsx', 'services/api/main.ts'], { cwd: root, env, onLine: onLine(`api-${i}`) });
+      const proc = spawnManaged(`api-${i}`, process.execPath, ['--import', 'tsx', 'services/api/main.ts'], {
+        cwd: root,
+        env,
+        onLine: onLine(`api-${i}`),
+      });
       return { url: apiUrls[i], proc };
     });
     try {
-      for (const api of apis) await waitUntil(api.proc.name, () => httpOk(`${api.url}/readyz`).catch(() => false), { timeoutMs: 90_000, proc: api.proc });
+      for (const api of apis)
+        await waitUntil(api.proc.name, () => httpOk(`${api.url}/readyz`).catch(() => false), {
+          timeoutMs: 90_000,
+          proc: api.proc,
+        });
     } catch (err) {
       throw new Error(`${(err as Error).message}\n${logs.slice(-40).join('\n')}`, { cause: err });
     }
@@ -113,43 +140,80 @@ describe('scaling out: two API processes and two onboarding workers', () => {
 
   /** The confirmation code, as the user reads it: from the email in the sandbox outbox. */
   const codeFor = async (email: string) => {
-    const mail = await eventually(async () => outbox.list({ to: email }).find((m) => m.subject === 'Your verification code'), 45_000, 'verification email');
+    const mail = await eventually(
+      async () => outbox.list({ to: email }).find((m) => m.subject === 'Your verification code'),
+      45_000,
+      'verification email',
+    );
     return /\b(\d{6})\b/.exec(mail.body)![1];
   };
 
-  const [A, B] = [0, 1].map((i) => (p: string, init: Parameters<typeof request>[1] = {}) => request(`${apis[i].url}${p}`, init));
+  const [A, B] = [0, 1].map(
+    (i) =>
+      (p: string, init: Parameters<typeof request>[1] = {}) =>
+        request(`${apis[i].url}${p}`, init),
+  );
 
   it('an onboarding runs to active with every call alternating between the two APIs', async () => {
     const email = `${randomUUID()}@example.test`;
     const password = 'correct horse battery';
-    const reg = await A('/users/register', { method: 'POST', json: { email, password, firstName: 'Ada', lastName: 'Obi', country: 'NG' } });
+    const reg = await A('/users/register', {
+      method: 'POST',
+      json: { email, password, firstName: 'Ada', lastName: 'Obi', country: 'NG' },
+    });
     expect(reg.status).toBe(201);
     const userId: string = reg.json.data.userId;
-    expect((await B('/users/confirm', { method: 'POST', json: { email, code: await codeFor(email) } })).status).toBe(200);
+    expect((await B('/users/confirm', { method: 'POST', json: { email, code: await codeFor(email) } })).status).toBe(
+      200,
+    );
     const signIn = await A('/api/v1/auth/login', { method: 'POST', json: { email, password } });
     expect(signIn.status).toBe(200);
     const headers = { authorization: `Bearer ${signIn.json.data.accessToken}` };
 
     const session = await B(`/users/${userId}/kyc-session`, { method: 'POST', headers });
     expect(session.status).toBe(201);
-    const veriff = (status: string) => request(`${sandbox.url}/veriff/sessions/${session.json.data.sessionId}/decision`, { method: 'POST', json: { status } });
+    const veriff = (status: string) =>
+      request(`${sandbox.url}/veriff/sessions/${session.json.data.sessionId}/decision`, {
+        method: 'POST',
+        json: { status },
+      });
     await veriff('started');
     await veriff('submitted');
     await veriff('approved');
     const onboarding = (api: typeof A) => api(`/users/${userId}/onboarding`, { headers }).then((r) => r.json.data);
-    await waitFor(() => onboarding(A), (o) => o?.step === 'awaiting_bridge_link', 30_000);
-    const link = await B(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: { ...headers, 'idempotency-key': `scale-${userId}` } });
+    await waitFor(
+      () => onboarding(A),
+      (o) => o?.step === 'awaiting_bridge_link',
+      30_000,
+    );
+    const link = await B(`/users/${userId}/bridge-kyc`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': `scale-${userId}` },
+    });
     expect(link.status).toBe(200);
     await request(`${sandbox.url}/bridge/kyc_links/${link.json.data.kycLinkId}/tos`, { method: 'POST', json: {} });
-    await request(`${sandbox.url}/bridge/kyc_links/${link.json.data.kycLinkId}/kyc`, { method: 'POST', json: { status: 'approved' } });
-    expect(await waitFor(() => onboarding(B), (o) => o?.step === 'active', 30_000)).toMatchObject({ outcome: 'active' });
+    await request(`${sandbox.url}/bridge/kyc_links/${link.json.data.kycLinkId}/kyc`, {
+      method: 'POST',
+      json: { status: 'approved' },
+    });
+    expect(
+      await waitFor(
+        () => onboarding(B),
+        (o) => o?.step === 'active',
+        30_000,
+      ),
+    ).toMatchObject({ outcome: 'active' });
   });
 
   it('the per-IP login limit is one budget across both APIs, even with requests at once', async () => {
     const attempts = await Promise.all(
       // One client address (forwarded by the trusted local proxy) whose budget nothing else has used.
       Array.from({ length: 2 * LOGIN_LIMIT }, (_, i) =>
-        (i % 2 ? A : B)('/api/v1/auth/login', { method: 'POST', headers: { 'x-forwarded-for': '10.1.2.3' }, json: { email: `nobody-${i}@example.test`, password: 'wrong password 1' } }),
+        (i % 2 ? A : B)('/api/v1/auth/login', {
+          method: 'POST',
+          headers: { 'x-forwarded-for': '10.1.2.3' },
+          json: { email: `nobody-${i}@example.test`, password: 'wrong password 1' },
+        }),
       ),
     );
     const limited = attempts.filter((r) => r.status === 429).length;
@@ -160,11 +224,20 @@ describe('scaling out: two API processes and two onboarding workers', () => {
   it('refresh rotation holds across APIs: a refresh token replayed on the other API revokes the family', async () => {
     const email = `${randomUUID()}@example.test`;
     const password = 'correct horse battery';
-    const reg = await B('/users/register', { method: 'POST', json: { email, password, firstName: 'Ada', lastName: 'Obi', country: 'NG' } });
+    const reg = await B('/users/register', {
+      method: 'POST',
+      json: { email, password, firstName: 'Ada', lastName: 'Obi', country: 'NG' },
+    });
     expect(reg.status).toBe(201);
-    expect((await A('/users/confirm', { method: 'POST', json: { email, code: await codeFor(email) } })).status).toBe(200);
+    expect((await A('/users/confirm', { method: 'POST', json: { email, code: await codeFor(email) } })).status).toBe(
+      200,
+    );
     // A fresh address so the previous test's spent login budget does not apply.
-    const signIn = await A('/api/v1/auth/login', { method: 'POST', headers: { 'x-forwarded-for': '10.9.8.7' }, json: { email, password } });
+    const signIn = await A('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'x-forwarded-for': '10.9.8.7' },
+      json: { email, password },
+    });
     expect(signIn.status).toBe(200);
     const first = signIn.json.data.refreshToken as string;
     const rotated = await B('/api/v1/auth/refresh', { method: 'POST', json: { refreshToken: first } });
@@ -172,6 +245,9 @@ describe('scaling out: two API processes and two onboarding workers', () => {
     const replay = await A('/api/v1/auth/refresh', { method: 'POST', json: { refreshToken: first } });
     expect(replay.status).toBe(401);
     // Reuse of a rotated token revokes the whole family: the newer token is dead too, on either API.
-    expect((await B('/api/v1/auth/refresh', { method: 'POST', json: { refreshToken: rotated.json.data.refreshToken } })).status).toBe(401);
+    expect(
+      (await B('/api/v1/auth/refresh', { method: 'POST', json: { refreshToken: rotated.json.data.refreshToken } }))
+        .status,
+    ).toBe(401);
   });
 });

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { temporal } from '@temporalio/proto';
+
 import { setCurrentVersion } from '../../adapters/temporal/worker-deployment';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { pipelineProbeWorkflowId } from '../../domain/contracts/pipeline-probe.contract';
@@ -36,19 +38,29 @@ describe('a stack with versioned workflow workers', () => {
   afterAll(() => stack?.close());
 
   const versioningOf = async (workflowId: string) => {
-    const info = (await stack.deps.temporal.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.versioningInfo;
+    const info = (await stack.deps.temporal.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo
+      ?.versioningInfo;
     return { buildId: info?.deploymentVersion?.buildId, behavior: info?.behavior };
   };
 
   it('onboarding runs are pinned to the version they started on', async () => {
     const res = await request(`${stack.url}/users/register`, {
       method: 'POST',
-      json: { email: `v-${randomBytes(4).toString('hex')}@example.com`, password: 'SecurePass123!x', firstName: 'Ada', lastName: 'Obi', phoneNumber: '+2348012345678' },
+      json: {
+        email: `v-${randomBytes(4).toString('hex')}@example.com`,
+        password: 'SecurePass123!x',
+        firstName: 'Ada',
+        lastName: 'Obi',
+        phoneNumber: '+2348012345678',
+      },
     });
     expect(res.status).toBe(201);
     const id = onboardingWorkflowId(res.json.data.userId);
     await eventually(async () => (await versioningOf(id)).buildId);
-    expect(await versioningOf(id)).toEqual({ buildId: 'build-1', behavior: VersioningBehavior.VERSIONING_BEHAVIOR_PINNED });
+    expect(await versioningOf(id)).toEqual({
+      buildId: 'build-1',
+      behavior: VersioningBehavior.VERSIONING_BEHAVIOR_PINNED,
+    });
   });
 
   it('the pipeline probe (auto-upgrade) reaches the versioned and the unversioned workers', async () => {

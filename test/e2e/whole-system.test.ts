@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto';
+
+import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
-import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { userWithToken } from '../helpers/auth';
 import { request } from '../helpers/http';
-import { eventually, startNotificationsStack, type NotificationsStack } from '../helpers/notifications';
+import { eventually, type NotificationsStack, startNotificationsStack } from '../helpers/notifications';
 
 // Every worker for real, including notifications: what a person does against `npm start`, with
 // the confirmation code read from the sandbox outbox rather than from a test double.
@@ -24,11 +25,18 @@ describe('the whole system, as a person uses it', () => {
     const email = `ada.${randomInt(1e9)}@example.com`;
     const phone = '+2348012345678';
     const password = 'SecurePass123!';
-    const registered = await api('/users/register', { method: 'POST', json: { email, password, firstName: 'Ada', lastName: 'Obi', phone, country: 'NG' } });
+    const registered = await api('/users/register', {
+      method: 'POST',
+      json: { email, password, firstName: 'Ada', lastName: 'Obi', phone, country: 'NG' },
+    });
     expect(registered.status).toBe(201);
     const { userId } = registered.json.data;
 
-    const codeMail = await eventually(async () => inbox(email).find((m) => m.subject === 'Your verification code'), 20_000, 'verification email');
+    const codeMail = await eventually(
+      async () => inbox(email).find((m) => m.subject === 'Your verification code'),
+      20_000,
+      'verification email',
+    );
     const code = /\b(\d{6})\b/.exec(codeMail.body)![1];
     expect((await api('/users/confirm', { method: 'POST', json: { email, code } })).status).toBe(200);
 
@@ -40,16 +48,35 @@ describe('the whole system, as a person uses it', () => {
     const session = await api(`/users/${userId}/kyc-session`, { method: 'POST', headers });
     await sandbox(`/veriff/sessions/${session.json.data.sessionId}/decision`, { status: 'submitted' });
     await sandbox(`/veriff/sessions/${session.json.data.sessionId}/decision`, { status: 'approved' });
-    await eventually(async () => (await api(`/users/${userId}/onboarding`, { headers })).json.data.step === 'awaiting_bridge_link', 20_000, 'veriff approval');
+    await eventually(
+      async () => (await api(`/users/${userId}/onboarding`, { headers })).json.data.step === 'awaiting_bridge_link',
+      20_000,
+      'veriff approval',
+    );
 
-    const link = await api(`/users/${userId}/bridge-kyc`, { method: 'POST', headers: { ...headers, 'idempotency-key': `k-${userId}` } });
+    const link = await api(`/users/${userId}/bridge-kyc`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': `k-${userId}` },
+    });
     await sandbox(`/bridge/kyc_links/${link.json.data.kycLinkId}/tos`);
     await sandbox(`/bridge/kyc_links/${link.json.data.kycLinkId}/kyc`, { status: 'approved' });
-    await eventually(async () => (await api(`/users/${userId}`, { headers })).json.data.status === 'active', 20_000, 'activation');
+    await eventually(
+      async () => (await api(`/users/${userId}`, { headers })).json.data.status === 'active',
+      20_000,
+      'activation',
+    );
 
-    const activatedMail = await eventually(async () => inbox(email).find((m) => m.subject === 'Your account is active'), 20_000, 'activation email');
+    const activatedMail = await eventually(
+      async () => inbox(email).find((m) => m.subject === 'Your account is active'),
+      20_000,
+      'activation email',
+    );
     expect(activatedMail.channel).toBe('email');
-    await eventually(async () => inbox(phone).find((m) => m.channel === 'sms' && /active/.test(m.body)), 20_000, 'activation sms');
+    await eventually(
+      async () => inbox(phone).find((m) => m.channel === 'sms' && /active/.test(m.body)),
+      20_000,
+      'activation sms',
+    );
     // Exactly one of each: retries and replays never duplicate a message.
     expect(inbox(email).filter((m) => m.subject === 'Your verification code')).toHaveLength(1);
     expect(inbox(email).filter((m) => m.subject === 'Your account is active')).toHaveLength(1);
@@ -60,18 +87,61 @@ describe('the whole system, as a person uses it', () => {
 
   it('a compliance officer asks for a BVN: the user is told, submits it and is verified', async () => {
     const org = await t.stack.deps.models.Organization.create({ name: 'Bank', slug: `bank-${randomInt(1e9)}` });
-    const officer = await userWithToken(t.stack.deps.models, t.stack.deps.config, { tenantId: org._id, userType: 'staff', role: 'org-staff', staffRole: 'COMPLIANCE_OFFICER' });
-    const user = await userWithToken(t.stack.deps.models, t.stack.deps.config, { tenantId: org._id, firstName: 'Ada', lastName: 'Obi' });
+    const officer = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
+      tenantId: org._id,
+      userType: 'staff',
+      role: 'org-staff',
+      staffRole: 'COMPLIANCE_OFFICER',
+    });
+    const user = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
+      tenantId: org._id,
+      firstName: 'Ada',
+      lastName: 'Obi',
+    });
     // The user gives their date of birth on the profile, as the "check your date of birth" message says.
-    expect((await api(`/users/${user.user._id}`, { method: 'PUT', headers: user.headers, json: { dateOfBirth: '1991-03-12' } })).status).toBe(200);
-    const created = await api('/users/notifications/verification-request', { method: 'POST', headers: officer.headers, json: { userId: user.user._id, types: ['bvn'] } });
+    expect(
+      (
+        await api(`/users/${user.user._id}`, {
+          method: 'PUT',
+          headers: user.headers,
+          json: { dateOfBirth: '1991-03-12' },
+        })
+      ).status,
+    ).toBe(200);
+    const created = await api('/users/notifications/verification-request', {
+      method: 'POST',
+      headers: officer.headers,
+      json: { userId: user.user._id, types: ['bvn'] },
+    });
     expect(created.status).toBe(202);
-    const asked = await eventually(async () => inbox(user.user.email).find((m) => m.subject === 'Please provide your BVN'), 20_000, 'request email');
+    const asked = await eventually(
+      async () => inbox(user.user.email).find((m) => m.subject === 'Please provide your BVN'),
+      20_000,
+      'request email',
+    );
     expect(asked.body).toContain('BVN');
 
     const { requestId } = created.json.data;
-    expect((await api('/users/verification-requests/submit', { method: 'POST', headers: user.headers, json: { requestId, bvn: '22200000001' } })).status).toBe(202);
-    await eventually(async () => (await api(`/users/verification-requests/${requestId}`, { headers: user.headers })).json.data.status === 'verified', 20_000, 'verified');
-    await eventually(async () => inbox(user.user.email).find((m) => m.subject === 'Your BVN is verified'), 20_000, 'verified email');
+    expect(
+      (
+        await api('/users/verification-requests/submit', {
+          method: 'POST',
+          headers: user.headers,
+          json: { requestId, bvn: '22200000001' },
+        })
+      ).status,
+    ).toBe(202);
+    await eventually(
+      async () =>
+        (await api(`/users/verification-requests/${requestId}`, { headers: user.headers })).json.data.status ===
+        'verified',
+      20_000,
+      'verified',
+    );
+    await eventually(
+      async () => inbox(user.user.email).find((m) => m.subject === 'Your BVN is verified'),
+      20_000,
+      'verified email',
+    );
   });
 });

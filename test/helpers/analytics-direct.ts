@@ -16,17 +16,30 @@ const lowerMedian = (xs: number[]) => {
 const nonZero = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0));
 
 /** `country` narrows the user-based figures (as stored, `-` for none), like the endpoints' filter. */
-export async function directAnalytics(models: Models, opts: { tenantId?: string; country?: string; from: string; to: string; now: Date }) {
+export async function directAnalytics(
+  models: Models,
+  opts: { tenantId?: string; country?: string; from: string; to: string; now: Date },
+) {
   const scope = opts.tenantId ? { tenantId: opts.tenantId } : {};
-  const users = (await models.User.find(scope).lean()).filter((u) => !opts.country || (u.country ?? '-') === opts.country);
+  const users = (await models.User.find(scope).lean()).filter(
+    (u) => !opts.country || (u.country ?? '-') === opts.country,
+  );
   const requests = await models.VerificationRequest.find(scope).lean();
   const txs = await models.Transaction.find(scope).lean();
   const today = day(opts.now)!;
   const since = (n: number) => day(new Date(opts.now.getTime() - (n - 1) * 86_400_000))!;
-  const activeSince = (n: number) => users.filter((u) => u.lastActiveAt && day(u.lastActiveAt)! >= since(n) && day(u.lastActiveAt)! <= today).length;
+  const activeSince = (n: number) =>
+    users.filter((u) => u.lastActiveAt && day(u.lastActiveAt)! >= since(n) && day(u.lastActiveAt)! <= today).length;
   const inRange = (d: string | null) => d !== null && d >= opts.from && d <= opts.to;
   const cohort = users.filter((u) => inRange(day(u.createdAt)));
-  const stepTimes = (u: (typeof users)[number]) => [u.createdAt, u.emailVerifiedAt, u.kycStartedAt, u.kycApprovedAt, u.termsAcceptedAt, u.activatedAt];
+  const stepTimes = (u: (typeof users)[number]) => [
+    u.createdAt,
+    u.emailVerifiedAt,
+    u.kycStartedAt,
+    u.kycApprovedAt,
+    u.termsAcceptedAt,
+    u.activatedAt,
+  ];
   const funnel = [0, 1, 2, 3, 4, 5].map((i) => ({
     count: cohort.filter((u) => stepTimes(u)[i]).length,
     medianHours:
@@ -35,7 +48,9 @@ export async function directAnalytics(models: Models, opts: { tenantId?: string;
         : lowerMedian(
             cohort
               .filter((u) => stepTimes(u)[i] && stepTimes(u)[i - 1])
-              .map((u) => Math.max(0, Math.floor((+new Date(stepTimes(u)[i]!) - +new Date(stepTimes(u)[i - 1]!)) / 3_600_000))),
+              .map((u) =>
+                Math.max(0, Math.floor((+new Date(stepTimes(u)[i]!) - +new Date(stepTimes(u)[i - 1]!)) / 3_600_000)),
+              ),
           ),
   }));
   const open = ['created', 'notified', 'submitted', 'verifying'];
@@ -58,16 +73,29 @@ export async function directAnalytics(models: Models, opts: { tenantId?: string;
     byUserType: nonZero(count(users, (u) => u.userType)),
     byLevel: nonZero(count(users, (u) => u.kycLevel)),
     byCountry: count(users, (u) => u.country ?? '-'),
-    active: { activeStatus: users.filter((u) => u.status === 'active').length, daily: activeSince(1), weekly: activeSince(7), monthly: activeSince(30) },
+    active: {
+      activeStatus: users.filter((u) => u.status === 'active').length,
+      daily: activeSince(1),
+      weekly: activeSince(7),
+      monthly: activeSince(30),
+    },
     registrations: count(cohort, (u) => day(u.createdAt)!),
-    activations: count(users.filter((u) => inRange(day(u.activatedAt))), (u) => day(u.activatedAt)!),
+    activations: count(
+      users.filter((u) => inRange(day(u.activatedAt))),
+      (u) => day(u.activatedAt)!,
+    ),
     funnel,
     verification: {
       byStatus: nonZero(count(requests, (r) => r.status)),
-      failedByCode: count(requests.filter((r) => r.status === 'failed'), (r) => r.failure?.code ?? 'unknown'),
+      failedByCode: count(
+        requests.filter((r) => r.status === 'failed'),
+        (r) => r.failure?.code ?? 'unknown',
+      ),
       overdue: requests.filter((r) => open.includes(r.status) && +new Date(r.dueAt) < opts.now.getTime()).length,
       medianMinutes: lowerMedian(verifiedMinutes),
     },
-    transactions: Object.fromEntries(Object.entries(txGroups).map(([k, g]) => [k, { count: g.count, sum: g.milli / 1000 }])),
+    transactions: Object.fromEntries(
+      Object.entries(txGroups).map(([k, g]) => [k, { count: g.count, sum: g.milli / 1000 }]),
+    ),
   };
 }

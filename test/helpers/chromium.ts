@@ -10,12 +10,17 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export function ensureChromium(): string {
   if (fs.existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
   try {
-    execSync('(apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium))', { stdio: 'ignore', timeout: 600_000 });
+    execSync('(apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium))', {
+      stdio: 'ignore',
+      timeout: 600_000,
+    });
   } catch {
     // reported below
   }
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing and "apt-get install -y chromium" did not install it: install Debian's chromium to run the browser tests`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing and "apt-get install -y chromium" did not install it: install Debian's chromium to run the browser tests`,
+    );
   }
   return CHROMIUM_PATH;
 }

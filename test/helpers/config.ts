@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type Config } from '../../adapters/config';
+
+import { type Config, loadConfig } from '../../adapters/config';
 import { TEST_BRIDGE_WEBHOOK_PRIVATE_KEY, TEST_BRIDGE_WEBHOOK_PUBLIC_KEY } from './bridge-test-keys';
 
 export const TEST_OPS_TOKEN = 'test-ops-token-0123456789abcdef';

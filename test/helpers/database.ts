@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { connectDatabase, type Connection } from '../../adapters/database';
 import { createModels, ensureIndexes, type Models } from '../../adapters/models';
 

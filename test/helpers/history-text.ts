@@ -1,5 +1,6 @@
-import type { Payload } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+
 import { testDataConverter } from './temporal';
 
 const isPayload = (v: unknown): v is Payload => typeof v === 'object' && v !== null && 'data' in v && 'metadata' in v;

@@ -1,6 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { Express } from 'express';
+
 import { assertDocumentedResponse } from './response-conformance';
 
 export interface RunningServer {

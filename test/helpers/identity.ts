@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Config } from '../../adapters/config';
 import { createPasswordHasher, type PasswordHasher } from '../../adapters/crypto/passwords';
 import type { Models } from '../../adapters/models';
@@ -18,7 +19,12 @@ export async function createTenantRecord(models: Models, fields: { name?: string
 }
 
 /** A user with a real argon2id password, so it can sign in through POST /api/v1/auth/login. */
-export async function userWithPassword(models: Models, config: Config, fields: Partial<UserDoc> = {}, password = TEST_PASSWORD) {
+export async function userWithPassword(
+  models: Models,
+  config: Config,
+  fields: Partial<UserDoc> = {},
+  password = TEST_PASSWORD,
+) {
   const user = await models.User.create({
     email: `${randomUUID()}@bank.test`,
     firstName: 'Jane',
@@ -30,7 +36,12 @@ export async function userWithPassword(models: Models, config: Config, fields: P
   return { user, email: user.email, password };
 }
 
-export const staffFields = (tenantId: string, staffRole: StaffRole): Partial<UserDoc> => ({ tenantId, staffRole, userType: 'staff', role: 'org-staff' });
+export const staffFields = (tenantId: string, staffRole: StaffRole): Partial<UserDoc> => ({
+  tenantId,
+  staffRole,
+  userType: 'staff',
+  role: 'org-staff',
+});
 
 export async function login(url: string, email: string, password = TEST_PASSWORD) {
   return request(`${url}/api/v1/auth/login`, { method: 'POST', json: { email, password } });

@@ -1,6 +1,6 @@
-import { freePort } from '../../infra/processes';
 import { createServiceToken, SERVICE_SCOPES } from '../../adapters/identity/service-tokens';
 import { createLogger } from '../../adapters/logger';
+import { freePort } from '../../infra/processes';
 import type { WorkerProcessSpec } from '../../services/common/worker-runner';
 import { createSandboxApp } from '../../services/sandbox/app';
 import { Outbox } from '../../services/sandbox/outbox';
@@ -27,7 +27,9 @@ export async function startNotificationsStack(
   const apiUrl = `http://127.0.0.1:${await freePort()}`;
   const sandboxConfig = testConfig({ API_PUBLIC_URL: apiUrl, ...opts.config });
   const outbox = opts.outbox ?? new Outbox();
-  const sandbox = await listen(createSandboxApp({ config: sandboxConfig, logger: createLogger({ level: 'silent', name: 'sandbox' }), outbox }).app);
+  const sandbox = await listen(
+    createSandboxApp({ config: sandboxConfig, logger: createLogger({ level: 'silent', name: 'sandbox' }), outbox }).app,
+  );
   const stack = await startTestStack({
     port: Number(new URL(apiUrl).port),
     workers: opts.workers,

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
+
 import { createLogger } from '../../adapters/logger';
 import { kycWorkerSpec } from '../../services/kyc-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createSandboxApp } from '../../services/sandbox/app';
-import { testConfig } from './config';
 import { accessTokenFor } from './auth';
+import { testConfig } from './config';
 import { listen, request, type RunningServer } from './http';
-import { waitFor as waitUntil } from './wait';
 import { withRecordedNotifications } from './recorded-notifications';
 import { startTestStack, type TestStack } from './stack';
+import { waitFor as waitUntil } from './wait';
 
 /**
  * API + onboarding and kyc workers + the provider sandbox, wired to each other on free ports.
@@ -23,7 +24,11 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
     apiUrl: () => apiUrl,
   });
   const sandboxServer: RunningServer = await listen(sandbox.app);
-  const { spec: onboardingWithRecorder, sent: notifications, requests: notificationRequests } = withRecordedNotifications(onboardingWorkerSpec);
+  const {
+    spec: onboardingWithRecorder,
+    sent: notifications,
+    requests: notificationRequests,
+  } = withRecordedNotifications(onboardingWorkerSpec);
   const stack: TestStack = await startTestStack({
     workers: [onboardingWithRecorder, kycWorkerSpec],
     config: {
@@ -33,7 +38,8 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
   });
   apiUrl = stack.url;
 
-  const waitFor = <T>(read: () => Promise<T> | T, check: (v: T) => boolean, timeoutMs = 15_000) => waitUntil(read, check, timeoutMs);
+  const waitFor = <T>(read: () => Promise<T> | T, check: (v: T) => boolean, timeoutMs = 15_000) =>
+    waitUntil(read, check, timeoutMs);
 
   const api = (path: string, init: Parameters<typeof request>[1] = {}) => request(`${stack.url}${path}`, init);
   const ctl = (path: string, json: unknown = {}) => request(`${sandboxServer.url}${path}`, { method: 'POST', json });
@@ -63,14 +69,18 @@ export async function startOnboardingStack(opts: { config?: Record<string, strin
     /** Registered, confirmed and signed in: ready for the KYC steps. */
     async confirmedUser(body: Record<string, unknown> = {}) {
       const email = `${randomUUID()}@example.test`;
-      const reg = await api('/users/register', { method: 'POST', json: { email, password: 'correct horse battery', firstName: 'Ada', lastName: 'Obi', country: 'NG', ...body } });
+      const reg = await api('/users/register', {
+        method: 'POST',
+        json: { email, password: 'correct horse battery', firstName: 'Ada', lastName: 'Obi', country: 'NG', ...body },
+      });
       if (reg.status !== 201) throw new Error(`register failed: ${reg.text}`);
       const userId: string = reg.json.data.userId;
       const conf = await api('/users/confirm', { method: 'POST', json: { email, code: await this.codeFor(userId) } });
       if (conf.status !== 200) throw new Error(`confirm failed: ${conf.text}`);
       return { userId, email, headers: await this.tokenFor(userId) };
     },
-    onboarding: (userId: string, headers: Record<string, string>) => api(`/users/${userId}/onboarding`, { headers }).then((r) => r.json.data),
+    onboarding: (userId: string, headers: Record<string, string>) =>
+      api(`/users/${userId}/onboarding`, { headers }).then((r) => r.json.data),
     async close() {
       await stack.close();
       await sandboxServer.close();

@@ -10,7 +10,12 @@ const registries = new Map<string, OpenAPIRegistry>();
  * What a route documents for `status`: its zod schema for the JSON body, `null` for a documented
  * answer without a JSON body, `undefined` when the status is not documented at all.
  */
-export function documentedResponse(registry: OpenAPIRegistry, method: string, path: string, status: number): z.ZodType | null | undefined | 'no-route' {
+export function documentedResponse(
+  registry: OpenAPIRegistry,
+  method: string,
+  path: string,
+  status: number,
+): z.ZodType | null | undefined | 'no-route' {
   for (const d of registry.definitions) {
     if (d.type !== 'route' || d.route.method !== method.toLowerCase()) continue;
     const pattern = new RegExp(`^${d.route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
@@ -27,7 +32,13 @@ export function checkResponsesOf(baseUrl: string, registry: OpenAPIRegistry) {
   registries.set(new URL(baseUrl).origin, registry);
 }
 
-export function assertDocumentedResponse(url: string, method: string, status: number, json: unknown, contentType: string | null) {
+export function assertDocumentedResponse(
+  url: string,
+  method: string,
+  status: number,
+  json: unknown,
+  contentType: string | null,
+) {
   const u = new URL(url);
   const registry = registries.get(u.origin);
   if (!registry) return;

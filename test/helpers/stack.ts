@@ -1,14 +1,15 @@
 import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../services/api/app';
+
 import type { Config } from '../../adapters/config';
-import { checkResponsesOf } from './response-conformance';
-import type { ApiDeps } from '../../services/api/deps';
 import { createLogger } from '../../adapters/logger';
 import { createTemporalClient } from '../../adapters/temporal-client';
+import { createApp } from '../../services/api/app';
+import type { ApiDeps } from '../../services/api/deps';
 import { createWorker, type WorkerProcessSpec } from '../../services/common/worker-runner';
 import { testConfig } from './config';
 import { createTestDatabase } from './database';
 import { listen } from './http';
+import { checkResponsesOf } from './response-conformance';
 import { connectTestTemporal, workflowBundle } from './temporal';
 
 /** Tests hold the whole configuration: the API and the workers they start each take their part. */

@@ -1,11 +1,12 @@
-import { Connection, Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { addSearchAttributes } from '../../adapters/temporal/search-attributes';
-import { paths } from '../../infra/tools-paths';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+
 import { parseKeyring } from '../../adapters/crypto/keyring';
 import { createDataConverter } from '../../adapters/data-converter';
+import { addSearchAttributes } from '../../adapters/temporal/search-attributes';
+import { paths } from '../../infra/tools-paths';
 import { TEST_SECRETS } from './config';
 
 /** The production data converter (payload encryption) with the fixed test keys. */
@@ -19,7 +20,9 @@ export function testDataConverter(): DataConverter {
  * `dataConverter` (e.g. testDataConverter()) to encrypt payloads like production; workers of
  * that environment must then use the same converter.
  */
-export async function createTimeSkippingEnv(opts: { dataConverter?: DataConverter } = {}): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(
+  opts: { dataConverter?: DataConverter } = {},
+): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: paths.temporalTestServer } },
     client: opts.dataConverter ? { dataConverter: opts.dataConverter } : undefined,

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+
 import { testDataConverter, workflowBundle } from '../helpers/temporal';
 
 // Saved histories of real runs of the current code, one per scenario, each replayed against the
@@ -22,7 +24,11 @@ describe('workflow replay', () => {
   it.each(files)('replays %s deterministically', async (file) => {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter() }, history, file.replace(/\.json$/, '')),
+      Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle(), dataConverter: testDataConverter() },
+        history,
+        file.replace(/\.json$/, ''),
+      ),
     ).resolves.toBeUndefined();
   });
 });

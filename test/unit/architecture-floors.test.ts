@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 // The floors of docs/architecture.md, top to bottom. An import may point down or sideways within
@@ -6,7 +6,18 @@ import path from 'node:path';
 // types; it is erased at compile time, so it is allowed where a value import is not.
 const root = path.resolve(__dirname, '../..');
 
-type Floor = 'domain' | 'adapters' | 'activities' | 'workflows' | 'use-cases' | 'services/api' | 'services/sandbox' | 'services/ops' | 'services/workers' | 'services/common' | 'infra';
+type Floor =
+  | 'domain'
+  | 'adapters'
+  | 'activities'
+  | 'workflows'
+  | 'use-cases'
+  | 'services/api'
+  | 'services/sandbox'
+  | 'services/ops'
+  | 'services/workers'
+  | 'services/common'
+  | 'infra';
 
 const ALLOWED: Record<Floor, { value: Floor[]; type?: Floor[] }> = {
   domain: { value: ['domain'] },
@@ -21,7 +32,20 @@ const ALLOWED: Record<Floor, { value: Floor[]; type?: Floor[] }> = {
   'services/sandbox': { value: ['services/sandbox', 'adapters', 'domain'] },
   'services/ops': { value: ['services/ops', 'services/common', 'use-cases', 'adapters', 'domain'] },
   'services/workers': { value: ['services/workers', 'services/common', 'activities', 'adapters', 'domain'] },
-  infra: { value: ['infra', 'services/api', 'services/sandbox', 'services/ops', 'services/workers', 'services/common', 'use-cases', 'activities', 'adapters', 'domain'] },
+  infra: {
+    value: [
+      'infra',
+      'services/api',
+      'services/sandbox',
+      'services/ops',
+      'services/workers',
+      'services/common',
+      'use-cases',
+      'activities',
+      'adapters',
+      'domain',
+    ],
+  },
 };
 
 function floorOf(file: string): Floor | null {
@@ -61,7 +85,9 @@ function violations(sources: { file: string; src: string }[]): string[] {
 }
 
 describe('architecture: imports point down the floors', () => {
-  const files = ['domain', 'adapters', 'activities', 'workflows', 'use-cases', 'services', 'infra'].flatMap((d) => sourceFiles(path.join(root, d)));
+  const files = ['domain', 'adapters', 'activities', 'workflows', 'use-cases', 'services', 'infra'].flatMap((d) =>
+    sourceFiles(path.join(root, d)),
+  );
 
   it('no file imports from a floor above its own', () => {
     expect(violations(files.map((file) => ({ file, src: readFileSync(file, 'utf8') })))).toEqual([]);
@@ -72,8 +98,14 @@ describe('architecture: imports point down the floors', () => {
     expect(
       violations([
         { file: at('domain/probe.ts'), src: "import { createApp } from '../services/api/app';\n" },
-        { file: at('services/api/probe.ts'), src: "import { startNotification } from '../../activities/notifications/x';\n" },
-        { file: at('workflows/probe.ts'), src: "import type { A } from '../activities/a';\nimport { b } from '../activities/b';\n" },
+        {
+          file: at('services/api/probe.ts'),
+          src: "import { startNotification } from '../../activities/notifications/x';\n",
+        },
+        {
+          file: at('workflows/probe.ts'),
+          src: "import type { A } from '../activities/a';\nimport { b } from '../activities/b';\n",
+        },
       ]),
     ).toEqual([
       'domain/probe.ts (domain) imports ../services/api/app (services/api)',

@@ -51,8 +51,17 @@ describe('boundedReading', () => {
   it('reuses a value younger than minAgeMs (several gauges fed by one query cost one query)', async () => {
     let clock = 0;
     let calls = 0;
-    const r = boundedReading({ name: 't', load: async () => ++calls, budgetMs: 1_000, minAgeMs: 5_000, logger, now: () => clock });
-    expect(await Promise.all([r.read(), r.read(), r.read()])).toEqual([1, 1, 1].map((value) => ({ value, stale: false })));
+    const r = boundedReading({
+      name: 't',
+      load: async () => ++calls,
+      budgetMs: 1_000,
+      minAgeMs: 5_000,
+      logger,
+      now: () => clock,
+    });
+    expect(await Promise.all([r.read(), r.read(), r.read()])).toEqual(
+      [1, 1, 1].map((value) => ({ value, stale: false })),
+    );
     clock = 4_999;
     expect((await r.read()).value).toBe(1);
     clock = 5_000;

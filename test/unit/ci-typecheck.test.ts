@@ -10,8 +10,14 @@ function typecheck(source: string) {
   const dir = fs.mkdtempSync(path.join(root, '.data', 'typecheck-'));
   try {
     fs.writeFileSync(path.join(dir, 'sample.ts'), source);
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: path.join(root, 'tsconfig.json'), include: ['sample.ts'] }));
-    return spawnSync(path.join(root, '.ci/typecheck'), [path.join(dir, 'tsconfig.json')], { encoding: 'utf8', timeout: 60_000 });
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ extends: path.join(root, 'tsconfig.json'), include: ['sample.ts'] }),
+    );
+    return spawnSync(path.join(root, '.ci/typecheck'), [path.join(dir, 'tsconfig.json')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { parse } from 'yaml';
+
 import { loadConfig, PROCESS_SECTIONS, type ProcessName } from '../../adapters/config';
 import { SECTIONS } from '../../adapters/config/sections';
 import { APP_SERVICES, serviceArgs, serviceEnv } from '../../infra/processes';
@@ -22,16 +24,26 @@ function readEnvFile(file: string): Record<string, string> {
 
 /** Compose interpolation: ${VAR}, ${VAR:-default}, ${VAR-default}. */
 function substitute(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\{([A-Z0-9_]+)(?:(:?-)([^}]*))?\}/g, (_m, name: string, op: string | undefined, fallback: string | undefined) => {
-    const v = env[name];
-    if (op === ':-') return v ? v : (fallback ?? '');
-    if (op === '-') return v !== undefined ? v : (fallback ?? '');
-    return v ?? '';
-  });
+  return value.replace(
+    /\$\{([A-Z0-9_]+)(?:(:?-)([^}]*))?\}/g,
+    (_m, name: string, op: string | undefined, fallback: string | undefined) => {
+      const v = env[name];
+      if (op === ':-') return v ? v : (fallback ?? '');
+      if (op === '-') return v !== undefined ? v : (fallback ?? '');
+      return v ?? '';
+    },
+  );
 }
 
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { command?: string[]; environment?: Record<string, string | number>; depends_on?: Record<string, { condition: string }> }>;
+  services: Record<
+    string,
+    {
+      command?: string[];
+      environment?: Record<string, string | number>;
+      depends_on?: Record<string, { condition: string }>;
+    }
+  >;
 };
 const envFile = readEnvFile(path.join(root, '.env.example'));
 
@@ -50,14 +62,20 @@ describe('docker-compose.yml boots every process', () => {
     expect(new Set(appServices.map((s) => s.process))).toEqual(new Set(Object.keys(PROCESS_SECTIONS)));
   });
 
-  it.each(appServices.map((s) => [s.name, s] as const))('%s: its configuration loads from its own environment', (_name, { process, svc }) => {
-    expect(() => loadConfig(envOf(svc), process)).not.toThrow();
-  });
+  it.each(appServices.map((s) => [s.name, s] as const))(
+    '%s: its configuration loads from its own environment',
+    (_name, { process, svc }) => {
+      expect(() => loadConfig(envOf(svc), process)).not.toThrow();
+    },
+  );
 
-  it.each(appServices.map((s) => [s.name, s] as const))('%s: receives only variables its process reads', (_name, { process, svc }) => {
-    const reads = new Set(PROCESS_SECTIONS[process].flatMap((s) => Object.keys(SECTIONS[s].shape)));
-    expect(Object.keys(svc.environment ?? {}).filter((k) => !reads.has(k) && !RUNTIME_VARIABLES.has(k))).toEqual([]);
-  });
+  it.each(appServices.map((s) => [s.name, s] as const))(
+    '%s: receives only variables its process reads',
+    (_name, { process, svc }) => {
+      const reads = new Set(PROCESS_SECTIONS[process].flatMap((s) => Object.keys(SECTIONS[s].shape)));
+      expect(Object.keys(svc.environment ?? {}).filter((k) => !reads.has(k) && !RUNTIME_VARIABLES.has(k))).toEqual([]);
+    },
+  );
 
   it('workers start as `npm start` starts them: the default V8 flags and malloc arenas (docs/performance.md, memory)', () => {
     const workers = appServices.filter((s) => s.process.endsWith('-worker'));
@@ -73,7 +91,11 @@ describe('docker-compose.yml boots every process', () => {
 
   it('workers and the API start after the database is healthy and Temporal is set up', () => {
     for (const { name, svc } of appServices.filter((s) => s.name !== 'temporal-setup')) {
-      expect([name, svc.depends_on?.mongo?.condition, svc.depends_on?.['temporal-setup']?.condition]).toEqual([name, 'service_healthy', 'service_completed_successfully']);
+      expect([name, svc.depends_on?.mongo?.condition, svc.depends_on?.['temporal-setup']?.condition]).toEqual([
+        name,
+        'service_healthy',
+        'service_completed_successfully',
+      ]);
     }
   });
 

@@ -37,7 +37,9 @@ describe('configuration', () => {
   });
 
   it('rejects a key that is too short for its cipher', () => {
-    expect(() => loadConfig({ PII_ENCRYPTION_KEYS: `k1:${Buffer.alloc(8).toString('base64')}` })).toThrow(/PII_ENCRYPTION_KEYS: key k1 must decode to at least 32 bytes/);
+    expect(() => loadConfig({ PII_ENCRYPTION_KEYS: `k1:${Buffer.alloc(8).toString('base64')}` })).toThrow(
+      /PII_ENCRYPTION_KEYS: key k1 must decode to at least 32 bytes/,
+    );
   });
 
   it('treats empty strings as unset', () => {

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+
 import { PermanentChannelError, RejectedByProvider } from '../../adapters/notifications/channel';
 import { readDelivery, recordProviderStatus, sendOnce } from '../../adapters/notifications/delivery-ledger';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -21,7 +22,11 @@ describe('delivery ledger', () => {
     const calls = { n: 0 };
     return { calls, send: async () => ({ providerMessageId: `SM${++calls.n}` }) };
   };
-  const failureType = (p: Promise<unknown>) => p.then(() => 'resolved', (e) => (e instanceof ApplicationFailure ? e.type : e.name));
+  const failureType = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (e) => (e instanceof ApplicationFailure ? e.type : e.name),
+    );
 
   it('sends once and answers later attempts from the record', async () => {
     const d = delivery();
@@ -35,9 +40,15 @@ describe('delivery ledger', () => {
     const d = delivery();
     const { calls, send } = counting();
     // The first attempt "dies" inside the provider call: the record stays `sending`.
-    await expect(sendOnce(ledger(), d, () => Promise.reject(new Error('socket hang up')))).rejects.toThrow('socket hang up');
+    await expect(sendOnce(ledger(), d, () => Promise.reject(new Error('socket hang up')))).rejects.toThrow(
+      'socket hang up',
+    );
     expect(await failureType(sendOnce(ledger(), d, send))).toBe('AWAITING_CONFIRMATION');
-    await recordProviderStatus(db.models, d.key, { status: 'delivered', providerStatus: 'delivered', providerMessageId: 'SM-real' });
+    await recordProviderStatus(db.models, d.key, {
+      status: 'delivered',
+      providerStatus: 'delivered',
+      providerMessageId: 'SM-real',
+    });
     expect(await sendOnce(ledger(), d, send)).toEqual({ providerMessageId: 'SM-real', alreadySent: true });
     expect(calls.n).toBe(0);
   });
@@ -57,14 +68,18 @@ describe('delivery ledger', () => {
     expect(await sendOnce(ledger(), idem, counting().send)).toMatchObject({ alreadySent: false });
 
     const rejected = delivery();
-    await expect(sendOnce(ledger(), rejected, () => Promise.reject(new RejectedByProvider(503, 'busy')))).rejects.toThrow('busy');
+    await expect(
+      sendOnce(ledger(), rejected, () => Promise.reject(new RejectedByProvider(503, 'busy'))),
+    ).rejects.toThrow('busy');
     expect((await readDelivery(db.models, rejected.key))!.status).toBe('pending');
     expect(await sendOnce(ledger(), rejected, counting().send)).toMatchObject({ alreadySent: false });
   });
 
   it('records a permanent failure once and never calls the provider again', async () => {
     const d = delivery();
-    const first = sendOnce(ledger(), d, () => Promise.reject(new PermanentChannelError('TWILIO_21211', 'invalid number')));
+    const first = sendOnce(ledger(), d, () =>
+      Promise.reject(new PermanentChannelError('TWILIO_21211', 'invalid number')),
+    );
     expect(await failureType(first)).toBe('PERMANENT_PROVIDER_ERROR');
     const { calls, send } = counting();
     expect(await failureType(sendOnce(ledger(), d, send))).toBe('PERMANENT_PROVIDER_ERROR');
@@ -98,16 +113,34 @@ describe('delivery ledger', () => {
     const results = await Promise.allSettled([sendOnce(ledger(later), d, slow), sendOnce(ledger(later), d, slow)]);
     expect(calls.n).toBe(1);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(await readDelivery(db.models, d.key)).toMatchObject({ status: 'sent', attempts: 2, providerMessageId: 'SM-resent' });
+    expect(await readDelivery(db.models, d.key)).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      providerMessageId: 'SM-resent',
+    });
   });
 
   it('keeps the first final outcome when a provider contradicts itself, and ignores unknown keys', async () => {
     const d = delivery();
     await sendOnce(ledger(), d, counting().send);
-    expect(await recordProviderStatus(db.models, d.key, { status: 'delivered', providerStatus: 'delivered' })).toBe(true);
-    expect(await recordProviderStatus(db.models, d.key, { status: 'failed', providerStatus: 'undelivered', error: { code: 'TWILIO_30003', message: 'x' } })).toBe(true);
-    expect(await readDelivery(db.models, d.key)).toMatchObject({ status: 'delivered', error: null, providerMessageId: 'SM1' });
-    expect(await recordProviderStatus(db.models, 'never-claimed.sms', { status: 'delivered', providerStatus: 'delivered' })).toBe(false);
+    expect(await recordProviderStatus(db.models, d.key, { status: 'delivered', providerStatus: 'delivered' })).toBe(
+      true,
+    );
+    expect(
+      await recordProviderStatus(db.models, d.key, {
+        status: 'failed',
+        providerStatus: 'undelivered',
+        error: { code: 'TWILIO_30003', message: 'x' },
+      }),
+    ).toBe(true);
+    expect(await readDelivery(db.models, d.key)).toMatchObject({
+      status: 'delivered',
+      error: null,
+      providerMessageId: 'SM1',
+    });
+    expect(
+      await recordProviderStatus(db.models, 'never-claimed.sms', { status: 'delivered', providerStatus: 'delivered' }),
+    ).toBe(false);
     expect(await readDelivery(db.models, 'never-claimed.sms')).toBeNull();
   });
 

@@ -9,7 +9,15 @@ describe('identity matching rules', () => {
   });
 
   it('reads the date formats providers use', () => {
-    for (const d of ['1991-03-12', '1991/03/12', '12-03-1991', '12/03/1991', '12-Mar-1991', '12 March 1991', '1991-03-12T00:00:00Z']) {
+    for (const d of [
+      '1991-03-12',
+      '1991/03/12',
+      '12-03-1991',
+      '12/03/1991',
+      '12-Mar-1991',
+      '12 March 1991',
+      '1991-03-12T00:00:00Z',
+    ]) {
       expect(normaliseDate(d)).toBe('1991-03-12');
     }
     expect(normaliseDate('31/02/1991')).toBeNull();
@@ -23,7 +31,9 @@ describe('identity matching rules', () => {
   it('is partial when one name differs or the date differs or is missing', () => {
     expect(matchIdentity(profile, { fullName: 'ADA NWOSU', dateOfBirth: '12-Mar-1991' })).toBe('partial');
     expect(matchIdentity(profile, { fullName: 'ADA OBI OKAFOR', dateOfBirth: '1990-03-12' })).toBe('partial');
-    expect(matchIdentity({ ...profile, dateOfBirth: null }, { fullName: 'ADA OBI OKAFOR', dateOfBirth: '1991-03-12' })).toBe('partial');
+    expect(
+      matchIdentity({ ...profile, dateOfBirth: null }, { fullName: 'ADA OBI OKAFOR', dateOfBirth: '1991-03-12' }),
+    ).toBe('partial');
   });
 
   it('is no match for someone else', () => {

@@ -1,10 +1,23 @@
-import { DERIVED_PLACEHOLDERS, placeholdersOf, renderTemplate, TEMPLATES, TemplateError, validatePlaceholders } from '../../activities/notifications/templates';
+import {
+  DERIVED_PLACEHOLDERS,
+  placeholdersOf,
+  renderTemplate,
+  TemplateError,
+  TEMPLATES,
+  validatePlaceholders,
+} from '../../activities/notifications/templates';
 import { NOTIFICATION_EVENTS } from '../../domain/contracts/notify.contract';
 
 describe('notification templates', () => {
   it.each(NOTIFICATION_EVENTS)('%s has every channel and declares exactly the placeholders it uses', (event) => {
     const t = TEMPLATES.en[event]!;
-    const declared = new Set([...t.required, ...Object.keys(t.optional ?? {}), ...(t.atSend ?? []), 'firstName', ...DERIVED_PLACEHOLDERS]);
+    const declared = new Set([
+      ...t.required,
+      ...Object.keys(t.optional ?? {}),
+      ...(t.atSend ?? []),
+      'firstName',
+      ...DERIVED_PLACEHOLDERS,
+    ]);
     for (const p of placeholdersOf(t)) expect(declared).toContain(p);
     const data = Object.fromEntries([...t.required, ...(t.atSend ?? [])].map((k) => [k, `v-${k}`]));
     const out = renderTemplate(event, 'en', data);
@@ -21,8 +34,12 @@ describe('notification templates', () => {
   });
 
   it('refuses to render an email without the secret the sender fills in (never a blank link or code)', () => {
-    expect(() => renderTemplate('password_reset_code', 'en', { expiresInMinutes: '30' })).toThrow(/code is filled in when sending/);
-    expect(() => renderTemplate('staff_welcome', 'en', { tenantName: 'First Bank', expiresInHours: '72' })).toThrow(/setPasswordUrl is filled in when sending/);
+    expect(() => renderTemplate('password_reset_code', 'en', { expiresInMinutes: '30' })).toThrow(
+      /code is filled in when sending/,
+    );
+    expect(() => renderTemplate('staff_welcome', 'en', { tenantName: 'First Bank', expiresInHours: '72' })).toThrow(
+      /setPasswordUrl is filled in when sending/,
+    );
     // The request itself carries none of them (planNotification validates the request's data alone).
     expect(() => validatePlaceholders('password_reset_code', {})).not.toThrow();
     expect(() => validatePlaceholders('staff_welcome', {})).not.toThrow();
@@ -34,7 +51,12 @@ describe('notification templates', () => {
   });
 
   it('sends reset and confirmation codes and set-password links by email only: SMS and push say where, not what', () => {
-    for (const [event, secret] of [['password_reset_code', 'code'], ['staff_welcome', 'setPasswordUrl'], ['verification_code', 'code'], ['confirm_reminder', 'code']] as const) {
+    for (const [event, secret] of [
+      ['password_reset_code', 'code'],
+      ['staff_welcome', 'setPasswordUrl'],
+      ['verification_code', 'code'],
+      ['confirm_reminder', 'code'],
+    ] as const) {
       const t = TEMPLATES.en[event]!;
       expect(t.atSend).toContain(secret);
       for (const text of [t.sms, t.push.title, t.push.body]) expect(text).not.toContain(`{{${secret}}}`);
@@ -63,10 +85,20 @@ describe('templates accept what the workflows send', () => {
     ['identity_number_request', { requestId: 'r1', types: 'bvn,nin', dueAt: '2026-11-29T10:00:00.000Z' }],
     ['identity_number_reminder', { requestId: 'r1', types: 'bvn', dueAt: '2026-11-29T10:00:00.000Z' }],
     ['identity_number_verified', { requestId: 'r1', types: 'nin' }],
-    ['identity_number_failed', { requestId: 'r1', reasonCode: 'NO_MATCH', reason: 'the name did not match', canResubmit: 'true' }],
+    [
+      'identity_number_failed',
+      { requestId: 'r1', reasonCode: 'NO_MATCH', reason: 'the name did not match', canResubmit: 'true' },
+    ],
     ['compliance_digest', { overdue: '2', stuck: '1', sampleRequestIds: 'a,b' }],
     // Sender-filled values (send-time-data.ts) merged in; staff_welcome as recorded before that change too.
-    ['staff_welcome', { tenantName: 'First Bank', setPasswordUrl: 'http://127.0.0.1:3000/set-password?token=pst_x', expiresInHours: '72' }],
+    [
+      'staff_welcome',
+      {
+        tenantName: 'First Bank',
+        setPasswordUrl: 'http://127.0.0.1:3000/set-password?token=pst_x',
+        expiresInHours: '72',
+      },
+    ],
     ['password_reset_code', { code: '123456', expiresInMinutes: '30' }],
     ['password_changed', {}],
   ];
@@ -76,7 +108,11 @@ describe('templates accept what the workflows send', () => {
   });
 
   it('writes identity number types and due dates in words', () => {
-    const out = renderTemplate('identity_number_request', 'en', { requestId: 'r1', types: 'bvn,nin', dueAt: '2026-11-29T10:00:00.000Z' });
+    const out = renderTemplate('identity_number_request', 'en', {
+      requestId: 'r1',
+      types: 'bvn,nin',
+      dueAt: '2026-11-29T10:00:00.000Z',
+    });
     expect(out.email.subject).toBe('Please provide your BVN and NIN');
     expect(out.sms).toContain('by 2026-11-29');
   });
@@ -89,10 +125,14 @@ describe('templates accept what the workflows send', () => {
     const one = renderTemplate('identity_number_verified', 'en', { requestId: 'r1', types: 'nin' });
     expect(one.email.subject).toBe('Your NIN is verified');
     expect(one.email.text).toContain('your NIN was verified');
-    expect(renderTemplate('identity_number_reminder', 'en', { requestId: 'r1', types: 'bvn,nin' }).email.subject).toBe('Reminder: your BVN and NIN are still needed');
+    expect(renderTemplate('identity_number_reminder', 'en', { requestId: 'r1', types: 'bvn,nin' }).email.subject).toBe(
+      'Reminder: your BVN and NIN are still needed',
+    );
   });
 
   it('uses the template wording when an optional value is empty', () => {
-    expect(renderTemplate('kyc_resubmission', 'en', { reason: '' }).email.text).toContain('a document could not be read');
+    expect(renderTemplate('kyc_resubmission', 'en', { reason: '' }).email.text).toContain(
+      'a document could not be read',
+    );
   });
 });

@@ -4,7 +4,14 @@ import { reduceVeriffEvent, type VeriffState } from '../../domain/rules/onboardi
 // The Veriff rules of onboarding, branch by branch, without Temporal. The workflow replays these
 // effects verbatim (test/replay holds a saved run of every branch).
 const NOW = '2026-11-27T10:00:00.000Z';
-const session: VeriffState = { sessionId: 'sess-1', url: 'https://veriff.test/s/1', status: 'created', resubmissions: 0, reason: null, updatedAt: null };
+const session: VeriffState = {
+  sessionId: 'sess-1',
+  url: 'https://veriff.test/s/1',
+  status: 'created',
+  resubmissions: 0,
+  reason: null,
+  updatedAt: null,
+};
 const ev = (status: VeriffEventSignal['status'], extra: Partial<VeriffEventSignal> = {}): VeriffEventSignal => ({
   eventKey: `k-${status}`,
   sessionId: 'sess-1',
@@ -14,16 +21,38 @@ const ev = (status: VeriffEventSignal['status'], extra: Partial<VeriffEventSigna
   reason: null,
   ...extra,
 });
-const apply = (status: VeriffEventSignal['status'], step: OnboardingStep, opts: { v?: Partial<VeriffState>; ev?: Partial<VeriffEventSignal>; seen?: boolean; max?: number } = {}) =>
-  reduceVeriffEvent({ ...session, ...opts.v }, ev(status, opts.ev), { step, seen: opts.seen ?? false, now: NOW, maxResubmissions: opts.max ?? 2 });
+const apply = (
+  status: VeriffEventSignal['status'],
+  step: OnboardingStep,
+  opts: { v?: Partial<VeriffState>; ev?: Partial<VeriffEventSignal>; seen?: boolean; max?: number } = {},
+) =>
+  reduceVeriffEvent({ ...session, ...opts.v }, ev(status, opts.ev), {
+    step,
+    seen: opts.seen ?? false,
+    now: NOW,
+    maxResubmissions: opts.max ?? 2,
+  });
 
 describe('onboarding rules: Veriff events', () => {
   it('ignores a redelivered event and news about a session that is not the current one, without touching the state', () => {
     const before = { ...session };
-    expect(apply('approved', 'awaiting_kyc_decision', { seen: true })).toEqual({ veriff: before, effects: [], decision: null, ignored: 'duplicate' });
+    expect(apply('approved', 'awaiting_kyc_decision', { seen: true })).toEqual({
+      veriff: before,
+      effects: [],
+      decision: null,
+      ignored: 'duplicate',
+    });
     // After an expiry the session is gone: even an approval for it must not count.
-    expect(apply('approved', 'awaiting_kyc_session', { v: { sessionId: null, url: null } })).toMatchObject({ effects: [], decision: null, ignored: 'other_session' });
-    expect(apply('submitted', 'awaiting_kyc_submission', { ev: { sessionId: 'sess-0' } })).toMatchObject({ veriff: session, effects: [], ignored: 'other_session' });
+    expect(apply('approved', 'awaiting_kyc_session', { v: { sessionId: null, url: null } })).toMatchObject({
+      effects: [],
+      decision: null,
+      ignored: 'other_session',
+    });
+    expect(apply('submitted', 'awaiting_kyc_submission', { ev: { sessionId: 'sess-0' } })).toMatchObject({
+      veriff: session,
+      effects: [],
+      ignored: 'other_session',
+    });
   });
 
   it('does not modify the state it was given', () => {
@@ -37,7 +66,11 @@ describe('onboarding rules: Veriff events', () => {
     ['awaiting_kyc_decision', 'created'],
     ['awaiting_kyc_session', 'created'],
   ])('`started` in %s → status %s, no effects', (step, status) => {
-    expect(apply('started', step)).toEqual({ veriff: { ...session, status, updatedAt: NOW }, effects: [], decision: null });
+    expect(apply('started', step)).toEqual({
+      veriff: { ...session, status, updatedAt: NOW },
+      effects: [],
+      decision: null,
+    });
   });
 
   it.each<['submitted' | 'review', OnboardingStep]>([
@@ -62,7 +95,11 @@ describe('onboarding rules: Veriff events', () => {
     ['submitted', 'awaiting_kyc_session'],
     ['review', 'awaiting_kyc_session'],
   ])('`%s` in %s changes nothing but the time of the last news', (status, step) => {
-    expect(apply(status, step, { v: { status: 'review' } })).toEqual({ veriff: { ...session, status: 'review', updatedAt: NOW }, effects: [], decision: null });
+    expect(apply(status, step, { v: { status: 'review' } })).toEqual({
+      veriff: { ...session, status: 'review', updatedAt: NOW },
+      effects: [],
+      decision: null,
+    });
   });
 
   it('approved → the decision, with its time on the KYC state', () => {
@@ -91,12 +128,25 @@ describe('onboarding rules: Veriff events', () => {
   });
 
   it('resubmission below the limit → back to the same session, with the KYC state and a notification', () => {
-    expect(apply('resubmission_requested', 'awaiting_kyc_decision', { ev: { reason: 'Document not readable' } })).toEqual({
-      veriff: { ...session, status: 'resubmission_requested', resubmissions: 1, reason: 'Document not readable', updatedAt: NOW },
+    expect(
+      apply('resubmission_requested', 'awaiting_kyc_decision', { ev: { reason: 'Document not readable' } }),
+    ).toEqual({
+      veriff: {
+        ...session,
+        status: 'resubmission_requested',
+        resubmissions: 1,
+        reason: 'Document not readable',
+        updatedAt: NOW,
+      },
       effects: [
         { kind: 'setStep', step: 'awaiting_kyc_submission', kycStatus: 'veriff:resubmission_requested' },
         { kind: 'recordKycState', state: { status: 'resubmission_requested', resubmissions: 1 } },
-        { kind: 'notify', key: 'kyc-resubmission.1', event: 'kyc_resubmission', data: { reason: 'Document not readable' } },
+        {
+          kind: 'notify',
+          key: 'kyc-resubmission.1',
+          event: 'kyc_resubmission',
+          data: { reason: 'Document not readable' },
+        },
       ],
       decision: null,
     });
@@ -106,11 +156,22 @@ describe('onboarding rules: Veriff events', () => {
     const reached = apply('resubmission_requested', 'awaiting_kyc_decision', { v: { resubmissions: 1 }, max: 2 });
     expect(reached.decision).toBeNull();
     expect(reached.veriff).toMatchObject({ resubmissions: 2, status: 'resubmission_requested', reason: null });
-    expect(reached.effects.at(-1)).toEqual({ kind: 'notify', key: 'kyc-resubmission.2', event: 'kyc_resubmission', data: { reason: '' } });
+    expect(reached.effects.at(-1)).toEqual({
+      kind: 'notify',
+      key: 'kyc-resubmission.2',
+      event: 'kyc_resubmission',
+      data: { reason: '' },
+    });
 
     const past = apply('resubmission_requested', 'awaiting_kyc_submission', { v: { resubmissions: 2 }, max: 2 });
     expect(past).toEqual({
-      veriff: { ...session, resubmissions: 3, status: 'declined', reason: 'Resubmission limit reached', updatedAt: NOW },
+      veriff: {
+        ...session,
+        resubmissions: 3,
+        status: 'declined',
+        reason: 'Resubmission limit reached',
+        updatedAt: NOW,
+      },
       effects: [{ kind: 'recordKycState', state: { status: 'declined', reason: 'Resubmission limit reached' } }],
       decision: 'declined',
     });
@@ -118,16 +179,19 @@ describe('onboarding rules: Veriff events', () => {
     expect(apply('resubmission_requested', 'awaiting_kyc_decision', { max: 0 }).decision).toBe('declined');
   });
 
-  it.each(['expired', 'abandoned'] as const)('%s → the session is dropped, back to waiting for a new one, and the user is told', (status) => {
-    expect(apply(status, 'awaiting_kyc_submission')).toEqual({
-      veriff: { ...session, status, sessionId: null, url: null, updatedAt: NOW },
-      effects: [
-        { kind: 'setStep', step: 'awaiting_kyc_session', kycStatus: `veriff:${status}` },
-        { kind: 'recordKycState', state: { status, sessionId: null } },
-        // Keyed by the old session: one message per lost session, whatever the redeliveries.
-        { kind: 'notify', key: 'kyc-expired.sess-1', event: 'kyc_session_expired', data: {} },
-      ],
-      decision: null,
-    });
-  });
+  it.each(['expired', 'abandoned'] as const)(
+    '%s → the session is dropped, back to waiting for a new one, and the user is told',
+    (status) => {
+      expect(apply(status, 'awaiting_kyc_submission')).toEqual({
+        veriff: { ...session, status, sessionId: null, url: null, updatedAt: NOW },
+        effects: [
+          { kind: 'setStep', step: 'awaiting_kyc_session', kycStatus: `veriff:${status}` },
+          { kind: 'recordKycState', state: { status, sessionId: null } },
+          // Keyed by the old session: one message per lost session, whatever the redeliveries.
+          { kind: 'notify', key: 'kyc-expired.sess-1', event: 'kyc_session_expired', data: {} },
+        ],
+        decision: null,
+      });
+    },
+  );
 });

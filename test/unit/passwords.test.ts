@@ -1,5 +1,5 @@
-import { createPasswordHasher } from '../../adapters/crypto/passwords';
 import { loadConfig } from '../../adapters/config';
+import { createPasswordHasher } from '../../adapters/crypto/passwords';
 import { TEST_SECRETS } from '../helpers/config';
 
 describe('password hashing (argon2id, OWASP floor)', () => {
@@ -40,6 +40,8 @@ describe('password hashing (argon2id, OWASP floor)', () => {
   it('refuses configuration below the OWASP floor', () => {
     expect(() => loadConfig({ ...TEST_SECRETS, ARGON2_MEMORY_KIB: '4096' })).toThrow(/ARGON2_MEMORY_KIB/);
     expect(() => loadConfig({ ...TEST_SECRETS, ARGON2_ITERATIONS: '1' })).toThrow(/ARGON2_ITERATIONS/);
-    expect(() => loadConfig({ ...TEST_SECRETS, AUTH_LOCKOUT_MAX_FAILURES: '101' })).toThrow(/AUTH_LOCKOUT_MAX_FAILURES/);
+    expect(() => loadConfig({ ...TEST_SECRETS, AUTH_LOCKOUT_MAX_FAILURES: '101' })).toThrow(
+      /AUTH_LOCKOUT_MAX_FAILURES/,
+    );
   });
 });

@@ -1,13 +1,15 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { createPayloadCodec } from '../../adapters/crypto/payload-codec';
+
 import { parseKeyring } from '../../adapters/crypto/keyring';
+import { createPayloadCodec } from '../../adapters/crypto/payload-codec';
 
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
 
 describe('payload codec (AES-256-GCM)', () => {
   const value = { bvn: '22200000001' };
   const payload = defaultPayloadConverter.toPayload(value);
-  const values = (ps: Parameters<typeof defaultPayloadConverter.fromPayload>[0][]) => ps.map((p) => defaultPayloadConverter.fromPayload(p));
+  const values = (ps: Parameters<typeof defaultPayloadConverter.fromPayload>[0][]) =>
+    ps.map((p) => defaultPayloadConverter.fromPayload(p));
 
   it('encrypts every payload and names the key in metadata', async () => {
     const codec = createPayloadCodec(parseKeyring(`k1:${key(1)}`, 32));

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { ConfigError, loadConfig, PROCESS_NAMES, PROCESS_SECTIONS } from '../../adapters/config';
 import { SECTIONS } from '../../adapters/config/sections';
 import { TEST_SECRETS } from '../helpers/config';
 
-const keysOf = (process: (typeof PROCESS_NAMES)[number]) => new Set(PROCESS_SECTIONS[process].flatMap((s) => Object.keys(SECTIONS[s].shape)));
+const keysOf = (process: (typeof PROCESS_NAMES)[number]) =>
+  new Set(PROCESS_SECTIONS[process].flatMap((s) => Object.keys(SECTIONS[s].shape)));
 /** Only the secrets a process's own sections declare. */
 const secretsFor = (process: (typeof PROCESS_NAMES)[number]) =>
   Object.fromEntries(Object.entries(TEST_SECRETS).filter(([k]) => keysOf(process).has(k)));
@@ -21,7 +23,10 @@ describe('configuration per process', () => {
   it('only the notifications worker, the API (callback signatures) and the sandbox hold the Twilio token', () => {
     const holders = PROCESS_NAMES.filter((p) => 'TWILIO_AUTH_TOKEN' in (loadConfig({ ...TEST_SECRETS }, p) as object));
     expect(holders.sort()).toEqual(['api', 'notifications-worker', 'sandbox']);
-    expect(PROCESS_NAMES.filter((p) => keysOf(p).has('SENDGRID_API_KEY')).sort()).toEqual(['notifications-worker', 'sandbox']);
+    expect(PROCESS_NAMES.filter((p) => keysOf(p).has('SENDGRID_API_KEY')).sort()).toEqual([
+      'notifications-worker',
+      'sandbox',
+    ]);
     expect(PROCESS_NAMES.filter((p) => keysOf(p).has('SMILE_ID_API_KEY')).sort()).toEqual(['kyc-worker', 'sandbox']);
     expect(PROCESS_NAMES.filter((p) => keysOf(p).has('BRIDGE_API_KEY')).sort()).toEqual(['kyc-worker', 'sandbox']);
   });

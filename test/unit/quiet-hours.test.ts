@@ -13,9 +13,13 @@ describe('reminder timing and quiet hours', () => {
 
   it('moves a send inside quiet hours to the end of the window in the user’s zone', () => {
     // 22:30 in Lagos (UTC+1) is 21:30Z → 08:00 Lagos next day = 07:00Z.
-    expect(outsideQuietHours(new Date('2026-01-05T21:30:15Z'), 'Africa/Lagos', quiet).toISOString()).toBe('2026-01-06T07:00:00.000Z');
+    expect(outsideQuietHours(new Date('2026-01-05T21:30:15Z'), 'Africa/Lagos', quiet).toISOString()).toBe(
+      '2026-01-06T07:00:00.000Z',
+    );
     // The same instant is 16:30 in New York: not quiet there.
-    expect(outsideQuietHours(new Date('2026-01-05T21:30:15Z'), 'America/New_York', quiet).toISOString()).toBe('2026-01-05T21:30:15.000Z');
+    expect(outsideQuietHours(new Date('2026-01-05T21:30:15Z'), 'America/New_York', quiet).toISOString()).toBe(
+      '2026-01-05T21:30:15.000Z',
+    );
   });
 
   it('plans the ladder from creation and drops steps at or after the due date', () => {

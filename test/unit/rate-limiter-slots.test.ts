@@ -13,7 +13,12 @@ describe('rate limiter slots without counting', () => {
   afterAll(async () => db?.close());
 
   const fill = async (prefix: string, n: number) => {
-    for (let i = 1; i <= n; i++) await db.models.RateLimitSlot.create({ _id: `${prefix}#${i}`, window: prefix, expiresAt: new Date(Date.now() + 60_000) });
+    for (let i = 1; i <= n; i++)
+      await db.models.RateLimitSlot.create({
+        _id: `${prefix}#${i}`,
+        window: prefix,
+        expiresAt: new Date(Date.now() + 60_000),
+      });
   };
 
   it('finds the last taken slot of a window, capped at max', async () => {
@@ -24,12 +29,22 @@ describe('rate limiter slots without counting', () => {
     expect(await highestSlot(db.models.RateLimitSlot, 'w37', 20)).toBe(20);
     await fill('w1', 1);
     expect(await highestSlot(db.models.RateLimitSlot, 'w1', 10)).toBe(1);
-    expect(await insertNextSlot(db.models.RateLimitSlot, 'w37', { from: (await highestSlot(db.models.RateLimitSlot, 'w37', 100)) + 1, fields: { window: 'w37', expiresAt: new Date() } })).toBe(38);
+    expect(
+      await insertNextSlot(db.models.RateLimitSlot, 'w37', {
+        from: (await highestSlot(db.models.RateLimitSlot, 'w37', 100)) + 1,
+        fields: { window: 'w37', expiresAt: new Date() },
+      }),
+    ).toBe(38);
   });
 
   it('counts from another first number (webhook repeats are #2, #3, …: the first delivery is the inbox entry)', async () => {
     expect(await highestSlot(db.models.RateLimitSlot, 'from2-empty', Number.MAX_SAFE_INTEGER, 2)).toBe(1);
-    for (let i = 2; i <= 12; i++) await db.models.RateLimitSlot.create({ _id: `from2#${i}`, window: 'from2', expiresAt: new Date(Date.now() + 60_000) });
+    for (let i = 2; i <= 12; i++)
+      await db.models.RateLimitSlot.create({
+        _id: `from2#${i}`,
+        window: 'from2',
+        expiresAt: new Date(Date.now() + 60_000),
+      });
     expect(await highestSlot(db.models.RateLimitSlot, 'from2', Number.MAX_SAFE_INTEGER, 2)).toBe(12);
     expect(await highestSlot(db.models.RateLimitSlot, 'from2', 7, 2)).toBe(7);
   });
@@ -37,7 +52,9 @@ describe('rate limiter slots without counting', () => {
   it('lets exactly `limit` of 40 concurrent hits through, across two limiter instances (two API processes)', async () => {
     const a = createRateLimiter({ models: db.models });
     const b = createRateLimiter({ models: db.models });
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).hit('test', 'ip-1', 15, 3600)));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).hit('test', 'ip-1', 15, 3600)),
+    );
     expect(results.filter((r) => !r.limited)).toHaveLength(15);
     expect(new Set(results.filter((r) => !r.limited).map((r) => r.count)).size).toBe(15);
     // A third instance (a restarted process, nothing remembered) still sees the window as full.

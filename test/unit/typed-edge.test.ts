@@ -1,6 +1,7 @@
-import express from 'express';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express from 'express';
 import { z } from 'zod';
+
 import { createLogger } from '../../adapters/logger';
 import { badRequest } from '../../services/api/http/app-error';
 import { errorHandler } from '../../services/api/http/error-handler';
@@ -22,7 +23,10 @@ describe('defineRoute edge', () => {
           path: '/keyed',
           summary: 'needs a key',
           tags: ['t'],
-          request: { headers: z.object({ 'idempotency-key': z.string().min(8) }), headersError: () => badRequest('IDEMPOTENCY_KEY_REQUIRED', 'key') },
+          request: {
+            headers: z.object({ 'idempotency-key': z.string().min(8) }),
+            headersError: () => badRequest('IDEMPOTENCY_KEY_REQUIRED', 'key'),
+          },
           responses: { 200: { description: 'ok', data: z.object({ key: z.string() }) } },
           handler: ({ headers }) => ({ data: { key: headers['idempotency-key'] } }),
         }),
@@ -34,7 +38,10 @@ describe('defineRoute edge', () => {
           request: { params: z.object({ kind: z.enum(['body', 'status']) }) },
           responses: { 200: { description: 'ok', data: z.object({ n: z.number() }) } },
           // The cast is the bug under test: typed replies make it impossible without one.
-          handler: ({ params }) => (params.kind === 'body' ? { data: { n: 'one' } as unknown as { n: number } } : { status: 418, data: { n: 1 } }),
+          handler: ({ params }) =>
+            params.kind === 'body'
+              ? { data: { n: 'one' } as unknown as { n: number } }
+              : { status: 418, data: { n: 1 } },
         }),
       ]),
     );
@@ -53,6 +60,8 @@ describe('defineRoute edge', () => {
 
   it('fails the request helper on a body or a status the route does not document', async () => {
     await expect(request(`${server.url}/liar/body`)).rejects.toThrow(/does not match the documented schema \(data\.n/);
-    await expect(request(`${server.url}/liar/status`)).rejects.toThrow(/418: this status is not in the route's documented responses/);
+    await expect(request(`${server.url}/liar/status`)).rejects.toThrow(
+      /418: this status is not in the route's documented responses/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 // Every change of a user record goes through adapters/models/user-writes.ts (`updateUser`), and of
@@ -6,7 +6,8 @@ import path from 'node:path';
 // document's write lock, because on FerretDB two unlocked updates of different fields of one
 // document erase each other. This check fails on a direct update anywhere else.
 const root = path.resolve(__dirname, '../..');
-const DIRECT_UPDATE = /\b(User|NotificationPreference)\s*\.\s*(updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|replaceOne|findOneAndReplace|bulkWrite)\s*\(/;
+const DIRECT_UPDATE =
+  /\b(User|NotificationPreference)\s*\.\s*(updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|replaceOne|findOneAndReplace|bulkWrite)\s*\(/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -16,7 +17,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const offenders = (files: { file: string; text: string }[]) => files.filter(({ text }) => DIRECT_UPDATE.test(text)).map(({ file }) => file);
+const offenders = (files: { file: string; text: string }[]) =>
+  files.filter(({ text }) => DIRECT_UPDATE.test(text)).map(({ file }) => file);
 
 describe('one write path for user records', () => {
   it('no production code updates users outside updateUser', () => {
@@ -31,6 +33,12 @@ describe('one write path for user records', () => {
   it('would catch a direct update (the check can fail)', () => {
     const text = "await models.User.updateOne({ _id: id }, { $set: { status: 'active' } });";
     const prefs = 'await deps.models.NotificationPreference.findOneAndUpdate({ _id: id }, { $set: { sms: false } });';
-    expect(offenders([{ file: 'synthetic.ts', text }, { file: 'prefs.ts', text: prefs }, { file: 'fine.ts', text: 'await updateUser(models, id, {});' }])).toEqual(['synthetic.ts', 'prefs.ts']);
+    expect(
+      offenders([
+        { file: 'synthetic.ts', text },
+        { file: 'prefs.ts', text: prefs },
+        { file: 'fine.ts', text: 'await updateUser(models, id, {});' },
+      ]),
+    ).toEqual(['synthetic.ts', 'prefs.ts']);
   });
 });

@@ -1,5 +1,5 @@
-import { resolveVerificationSettings } from '../../domain/rules/verification-settings';
 import { loadConfig } from '../../adapters/config';
+import { resolveVerificationSettings } from '../../domain/rules/verification-settings';
 import { TEST_SECRETS } from '../helpers/config';
 
 describe('verification settings', () => {
@@ -19,13 +19,21 @@ describe('verification settings', () => {
   });
 
   it('reads the service ladder from the environment and refuses a malformed one', () => {
-    expect(loadConfig({ ...TEST_SECRETS, VERIFICATION_REMINDER_LADDER: 'sms@1.5h' }).VERIFICATION_REMINDER_LADDER).toEqual([{ channel: 'sms', afterMinutes: 90 }]);
-    expect(() => loadConfig({ ...TEST_SECRETS, VERIFICATION_REMINDER_LADDER: 'fax@2h' })).toThrow(/VERIFICATION_REMINDER_LADDER/);
+    expect(
+      loadConfig({ ...TEST_SECRETS, VERIFICATION_REMINDER_LADDER: 'sms@1.5h' }).VERIFICATION_REMINDER_LADDER,
+    ).toEqual([{ channel: 'sms', afterMinutes: 90 }]);
+    expect(() => loadConfig({ ...TEST_SECRETS, VERIFICATION_REMINDER_LADDER: 'fax@2h' })).toThrow(
+      /VERIFICATION_REMINDER_LADDER/,
+    );
   });
 
   it('lets a tenant override each key, ignoring invalid values', () => {
     const s = resolveVerificationSettings(config, {
-      verification: { ladder: [{ channel: 'sms', afterMinutes: 60 }], quietHours: { start: '22:00', end: '7am' }, maxSubmissions: 5 },
+      verification: {
+        ladder: [{ channel: 'sms', afterMinutes: 60 }],
+        quietHours: { start: '22:00', end: '7am' },
+        maxSubmissions: 5,
+      },
     });
     expect(s.ladder).toEqual([{ channel: 'sms', afterMinutes: 60 }]);
     expect(s.quietHours).toEqual({ start: '21:00', end: '08:00' });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+
 import { ConfigError, loadConfig } from '../../adapters/config';
 import { APP_SERVICES, serviceArgs, serviceEnv } from '../../infra/processes';
 import { TEST_SECRETS } from '../helpers/config';
@@ -12,7 +13,11 @@ describe('worker V8 flags', () => {
   it('every worker starts with the default flags before its compiled entry', () => {
     for (const s of APP_SERVICES.filter((x) => x.name.endsWith('-worker'))) {
       const args = serviceArgs(s, dir, {});
-      expect(args).toEqual(['--max-semi-space-size=2', '--max-old-space-size=160', path.join(dir, s.entry.replace(/\.ts$/, '.js'))]);
+      expect(args).toEqual([
+        '--max-semi-space-size=2',
+        '--max-old-space-size=160',
+        path.join(dir, s.entry.replace(/\.ts$/, '.js')),
+      ]);
     }
   });
 
@@ -21,7 +26,11 @@ describe('worker V8 flags', () => {
       '--max-old-space-size=256',
       path.join(dir, 'services/notifications-worker/main.js'),
     ]);
-    expect(serviceArgs(svc('api'), dir, { WORKER_V8_FLAGS: '--max-old-space-size=256' })).toEqual(['--import', 'tsx', 'services/api/main.ts']);
+    expect(serviceArgs(svc('api'), dir, { WORKER_V8_FLAGS: '--max-old-space-size=256' })).toEqual([
+      '--import',
+      'tsx',
+      'services/api/main.ts',
+    ]);
   });
 
   it('anything but --flag[=value] options is refused at start-up, naming the variable', () => {
@@ -36,7 +45,9 @@ describe('worker V8 flags', () => {
       expect(String((error as Error).message)).toContain('WORKER_V8_FLAGS');
       expect(() => serviceArgs(svc('kyc-worker'), dir, { WORKER_V8_FLAGS: bad })).toThrow();
     }
-    expect(loadConfig({ ...TEST_SECRETS, WORKER_V8_FLAGS: '--max-semi-space-size=4' }, 'onboarding-worker').WORKER_V8_FLAGS).toEqual(['--max-semi-space-size=4']);
+    expect(
+      loadConfig({ ...TEST_SECRETS, WORKER_V8_FLAGS: '--max-semi-space-size=4' }, 'onboarding-worker').WORKER_V8_FLAGS,
+    ).toEqual(['--max-semi-space-size=4']);
   });
 
   it('workers start with MALLOC_ARENA_MAX=2 unless the environment sets its own; the API and sandbox keep theirs', () => {

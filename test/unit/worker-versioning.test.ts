@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { ConfigError, loadConfig } from '../../adapters/config';
 import { bundleBuildId, workerDeploymentVersion } from '../../adapters/temporal/worker-deployment';
 import { checkWorkflowShape, WORKFLOW_SHAPE } from '../../infra/dev-stack/workflow-shape';
@@ -16,8 +17,13 @@ describe('worker versioning configuration', () => {
 
   it('a versioned worker needs a build id or a bundle to name its version after', () => {
     expect(() => loadConfig({ ...secrets, WORKER_DEPLOYMENT_NAME: 'kyc' }, 'onboarding-worker')).toThrow(ConfigError);
-    expect(() => loadConfig({ ...secrets, WORKER_DEPLOYMENT_NAME: 'kyc' }, 'onboarding-worker')).toThrow(/WORKER_BUILD_ID: a versioned worker/);
-    const config = loadConfig({ ...secrets, WORKER_DEPLOYMENT_NAME: 'kyc', WORKER_BUILD_ID: 'v7' }, 'notifications-worker');
+    expect(() => loadConfig({ ...secrets, WORKER_DEPLOYMENT_NAME: 'kyc' }, 'onboarding-worker')).toThrow(
+      /WORKER_BUILD_ID: a versioned worker/,
+    );
+    const config = loadConfig(
+      { ...secrets, WORKER_DEPLOYMENT_NAME: 'kyc', WORKER_BUILD_ID: 'v7' },
+      'notifications-worker',
+    );
     expect(workerDeploymentVersion(config)).toEqual({ deploymentName: 'kyc', buildId: 'v7' });
   });
 
@@ -29,7 +35,10 @@ describe('worker versioning configuration', () => {
     fs.writeFileSync(c, 'workflow code 2');
     expect(bundleBuildId(a)).toBe(bundleBuildId(b));
     expect(bundleBuildId(a)).not.toBe(bundleBuildId(c));
-    const config = loadConfig({ ...secrets, WORKER_DEPLOYMENT_NAME: 'kyc', WORKFLOW_BUNDLE_PATH: c }, 'onboarding-worker');
+    const config = loadConfig(
+      { ...secrets, WORKER_DEPLOYMENT_NAME: 'kyc', WORKFLOW_BUNDLE_PATH: c },
+      'onboarding-worker',
+    );
     expect(workerDeploymentVersion(config)).toEqual({ deploymentName: 'kyc', buildId: bundleBuildId(c) });
   });
 });
@@ -55,7 +64,10 @@ describe("npm start's workflow shape stamp (.data/)", () => {
     expect(line).toContain('npm start -- --reset-workflows');
     expect(fs.readFileSync(path.join(dir, 'temporal.db'), 'utf8')).toBe('old runs');
 
-    expect(checkWorkflowShape(dir, { reset: true })).toMatchObject({ ok: true, note: expect.stringContaining('shape 1') });
+    expect(checkWorkflowShape(dir, { reset: true })).toMatchObject({
+      ok: true,
+      note: expect.stringContaining('shape 1'),
+    });
     expect(fs.existsSync(path.join(dir, 'temporal.db'))).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'temporal.db.shape-1', 'temporal.db'), 'utf8')).toBe('old runs');
     expect(fs.readFileSync(path.join(dir, 'temporal.db.shape-1', 'temporal.db-wal'), 'utf8')).toBe('old wal');
@@ -66,6 +78,9 @@ describe("npm start's workflow shape stamp (.data/)", () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'temporal.db'), 'runs');
     fs.writeFileSync(path.join(dir, 'workflow-shape'), `${WORKFLOW_SHAPE + 1}\n`);
-    expect(checkWorkflowShape(dir, { reset: false })).toMatchObject({ ok: false, line: expect.stringContaining('newer code') });
+    expect(checkWorkflowShape(dir, { reset: false })).toMatchObject({
+      ok: false,
+      line: expect.stringContaining('newer code'),
+    });
   });
 });

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
+
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+
 import type { UserActivities } from '../../activities/users/create-user-activities';
 import type { StatusTransition } from '../../activities/users/status-transition';
-import { ACCOUNT_WORKFLOW, accountWorkflowId, changeUserStatusUpdate, type AccountInput } from '../../domain/contracts/account.contract';
+import {
+  ACCOUNT_WORKFLOW,
+  type AccountInput,
+  accountWorkflowId,
+  changeUserStatusUpdate,
+} from '../../domain/contracts/account.contract';
 import { bridgeEventSignal } from '../../domain/contracts/onboarding.contract';
 import { emptyBridgeState } from '../../domain/rules/onboarding/bridge';
 import type { UserStatus } from '../../domain/vocabulary/users';
@@ -18,7 +25,10 @@ describe('account workflow', () => {
   let worker: Worker;
   let running: Promise<void>;
   const queue = 'acwf-onboarding';
-  const users = new Map<string, { status: UserStatus; transitions: StatusTransition[]; applied: [UserStatus, UserStatus][] }>();
+  const users = new Map<
+    string,
+    { status: UserStatus; transitions: StatusTransition[]; applied: [UserStatus, UserStatus][] }
+  >();
   const user = (id: string) => users.get(id)!;
 
   const activities: Pick<UserActivities, 'transitionUserStatus' | 'readAccountStanding'> = {
@@ -32,13 +42,22 @@ describe('account workflow', () => {
       return { from, to: t.to, changed: true };
     },
     async readAccountStanding({ userId }) {
-      return { status: user(userId).status, rejectedByBridge: false, bridge: { ...emptyBridgeState(), kycStatus: 'approved', tosStatus: 'approved', kycAt: 1000, tosAt: 1000 } };
+      return {
+        status: user(userId).status,
+        rejectedByBridge: false,
+        bridge: { ...emptyBridgeState(), kycStatus: 'approved', tosStatus: 'approved', kycAt: 1000, tosAt: 1000 },
+      };
     },
   };
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: await workflowBundle(), activities });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: queue,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
     running = worker.run();
   });
   afterAll(async () => {
@@ -51,14 +70,22 @@ describe('account workflow', () => {
     const userId = randomUUID();
     users.set(userId, { status, transitions: [], applied: [] });
     const input: AccountInput = { userId, idleMs: 10 * MINUTE };
-    const handle = await env.client.workflow.start(ACCOUNT_WORKFLOW, { workflowId: accountWorkflowId(userId), taskQueue: queue, args: [input] });
+    const handle = await env.client.workflow.start(ACCOUNT_WORKFLOW, {
+      workflowId: accountWorkflowId(userId),
+      taskQueue: queue,
+      args: [input],
+    });
     return { userId, handle };
   }
   const change = (to: UserStatus) => ({ to, actorId: 'admin-1', reason: 'test', requestId: null });
 
   it('applies concurrent admin changes one at a time, each seeing the one before', async () => {
     const { userId, handle } = await start();
-    const results = await Promise.all((['inactive', 'active', 'rejected', 'active'] as UserStatus[]).map((to) => handle.executeUpdate(changeUserStatusUpdate, { args: [change(to)] })));
+    const results = await Promise.all(
+      (['inactive', 'active', 'rejected', 'active'] as UserStatus[]).map((to) =>
+        handle.executeUpdate(changeUserStatusUpdate, { args: [change(to)] }),
+      ),
+    );
     // In the order applied, each change starts from the status the one before left.
     const applied = user(userId).applied;
     expect(applied.length).toBe(results.filter((r) => r.changed).length);
@@ -69,14 +96,34 @@ describe('account workflow', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids[0]).toMatch(new RegExp(`^account-${userId}\\.[0-9a-f-]+\\.admin\\.1$`));
     // An unknown status is refused by the validator, before anything runs.
-    await expect(handle.executeUpdate(changeUserStatusUpdate, { args: [change('bogus' as UserStatus)] })).rejects.toThrow();
+    await expect(
+      handle.executeUpdate(changeUserStatusUpdate, { args: [change('bogus' as UserStatus)] }),
+    ).rejects.toThrow();
   });
 
   it('rejects an offboarded customer and ignores older Bridge news', async () => {
     const { userId, handle } = await start('active');
-    await handle.signal(bridgeEventSignal, { eventId: 'wh_old', createdAtMs: 500, kycStatus: 'rejected', tosStatus: null, rejectionReasons: [] });
-    await handle.signal(bridgeEventSignal, { eventId: 'wh_off', createdAtMs: 2000, kycStatus: 'offboarded', tosStatus: null, rejectionReasons: ['closed'] });
-    await handle.signal(bridgeEventSignal, { eventId: 'wh_off', createdAtMs: 2000, kycStatus: 'offboarded', tosStatus: null, rejectionReasons: ['closed'] });
+    await handle.signal(bridgeEventSignal, {
+      eventId: 'wh_old',
+      createdAtMs: 500,
+      kycStatus: 'rejected',
+      tosStatus: null,
+      rejectionReasons: [],
+    });
+    await handle.signal(bridgeEventSignal, {
+      eventId: 'wh_off',
+      createdAtMs: 2000,
+      kycStatus: 'offboarded',
+      tosStatus: null,
+      rejectionReasons: ['closed'],
+    });
+    await handle.signal(bridgeEventSignal, {
+      eventId: 'wh_off',
+      createdAtMs: 2000,
+      kycStatus: 'offboarded',
+      tosStatus: null,
+      rejectionReasons: ['closed'],
+    });
     await env.sleep(MINUTE);
     expect(user(userId).status).toBe('rejected');
     const writes = user(userId).transitions;

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+
 import type { AnalyticsActivities } from '../../activities/analytics/create-analytics-activities';
 import { analyticsRollerStateQuery, rebuildAnalyticsSignal } from '../../domain/contracts/analytics-roller.contract';
 import { analyticsRoller } from '../../workflows/analytics-roller';
@@ -33,9 +35,18 @@ describe('analyticsRoller workflow', () => {
         return { users: 1, verificationRequests: 0, transactions: 0, counterDocs: 1 };
       },
     };
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'roller', workflowBundle: await workflowBundle(), activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'roller',
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(analyticsRoller, { taskQueue: 'roller', workflowId: 'analytics-roller-1', args: [{ intervalMs: 60_000 }] });
+      const handle = await env.client.workflow.start(analyticsRoller, {
+        taskQueue: 'roller',
+        workflowId: 'analytics-roller-1',
+        args: [{ intervalMs: 60_000 }],
+      });
       const state = () => handle.query(analyticsRollerStateQuery);
       for (let i = 0; i < 50 && (await state()).folded < 7; i++) await new Promise((r) => setTimeout(r, 100));
       expect(await state()).toEqual({ rebuilds: 0, folded: 7, rebuildPending: false });

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+
 import type { NotificationActivities } from '../../activities/notifications/create-notification-activities';
-import { notify } from '../../workflows/notify';
 import type { Channel, ChannelSendInput, NotificationPlan } from '../../domain/contracts/notify.contract';
+import { notify } from '../../workflows/notify';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 
 describe('notify workflow', () => {
@@ -16,7 +18,8 @@ describe('notify workflow', () => {
   });
   afterAll(() => env?.teardown());
 
-  const permanent = (code: string) => ApplicationFailure.create({ type: 'PERMANENT_PROVIDER_ERROR', nonRetryable: true, message: code, details: [code] });
+  const permanent = (code: string) =>
+    ApplicationFailure.create({ type: 'PERMANENT_PROVIDER_ERROR', nonRetryable: true, message: code, details: [code] });
 
   /** Activities with per-channel behaviour; `calls` records every attempt in order. */
   function fakes(plan: NotificationPlan, behaviour: Partial<Record<Channel, (attempt: number) => void>>) {
@@ -46,22 +49,50 @@ describe('notify workflow', () => {
   }
 
   async function run(id: string, activities: NotificationActivities) {
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: id, workflowBundle: await workflowBundle(), activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: id,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
     return worker.runUntil(
-      env.client.workflow.execute(notify, { taskQueue: id, workflowId: `notify-${id}`, args: [{ notificationId: id, userId: 'u1', event: 'kyc_approved', data: {} }] }),
+      env.client.workflow.execute(notify, {
+        taskQueue: id,
+        workflowId: `notify-${id}`,
+        args: [{ notificationId: id, userId: 'u1', event: 'kyc_approved', data: {} }],
+      }),
     );
   }
 
   it('fans out to every selected channel and does not fall back when one got through', async () => {
-    const f = fakes({ selected: ['email', 'sms', 'push'], fallback: [] }, { sms: () => { throw permanent('TWILIO_21211'); } });
+    const f = fakes(
+      { selected: ['email', 'sms', 'push'], fallback: [] },
+      {
+        sms: () => {
+          throw permanent('TWILIO_21211');
+        },
+      },
+    );
     const result = await run('fanout', f.activities);
-    expect(result).toEqual({ notificationId: 'fanout', status: 'sent', channels: { email: 'sent', sms: 'failed', push: 'sent' }, fallbackUsed: [] });
+    expect(result).toEqual({
+      notificationId: 'fanout',
+      status: 'sent',
+      channels: { email: 'sent', sms: 'failed', push: 'sent' },
+      fallbackUsed: [],
+    });
     expect(f.attempts.sms).toBe(1); // permanent: not retried
     await record('fanout', 'notify-fan-out');
   });
 
   it('retries a transient failure of one channel until it succeeds', async () => {
-    const f = fakes({ selected: ['email'], fallback: ['sms'] }, { email: (n) => { if (n < 3) throw new Error('provider busy'); } });
+    const f = fakes(
+      { selected: ['email'], fallback: ['sms'] },
+      {
+        email: (n) => {
+          if (n < 3) throw new Error('provider busy');
+        },
+      },
+    );
     const result = await run('transient', f.activities);
     expect(result.status).toBe('sent');
     expect(f.attempts.email).toBe(3);
@@ -71,16 +102,34 @@ describe('notify workflow', () => {
   it('falls back in the configured order, one channel at a time, until one succeeds', async () => {
     const f = fakes(
       { selected: ['push'], fallback: ['sms', 'email'] },
-      { push: () => { throw permanent('UNREGISTERED'); }, sms: () => { throw permanent('TWILIO_21610'); } },
+      {
+        push: () => {
+          throw permanent('UNREGISTERED');
+        },
+        sms: () => {
+          throw permanent('TWILIO_21610');
+        },
+      },
     );
     const result = await run('fallback', f.activities);
-    expect(result).toMatchObject({ status: 'sent', channels: { push: 'failed', sms: 'failed', email: 'sent' }, fallbackUsed: ['sms', 'email'] });
+    expect(result).toMatchObject({
+      status: 'sent',
+      channels: { push: 'failed', sms: 'failed', email: 'sent' },
+      fallbackUsed: ['sms', 'email'],
+    });
     expect(f.calls).toEqual(['push', 'sms(fallback for push)', 'email(fallback for push)', 'complete:sent']);
     await record('fallback', 'notify-fallback');
   });
 
   it('completes as failed when nothing can be delivered', async () => {
-    const f = fakes({ selected: ['email'], fallback: [] }, { email: () => { throw permanent('UNSUBSCRIBED'); } });
+    const f = fakes(
+      { selected: ['email'], fallback: [] },
+      {
+        email: () => {
+          throw permanent('UNSUBSCRIBED');
+        },
+      },
+    );
     expect(await run('nothing', f.activities)).toMatchObject({ status: 'failed', channels: { email: 'failed' } });
     expect(f.calls).toEqual(['email', 'complete:failed']);
   });

@@ -1,20 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+
 import {
   bridgeEventSignal,
   confirmEmailUpdate,
   createBridgeLinkUpdate,
   createKycSessionUpdate,
-  veriffEventSignal,
   type OnboardingStep,
+  veriffEventSignal,
 } from '../../domain/contracts/onboarding.contract';
 import { SA } from '../../domain/search-attributes';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
-import { HOUR, POLICY, eventually, fakeActivities, register, startOnboarding, state, type Fakes } from './onboarding-fakes';
+import {
+  eventually,
+  fakeActivities,
+  type Fakes,
+  HOUR,
+  POLICY,
+  register,
+  startOnboarding,
+  state,
+} from './onboarding-fakes';
 
 // Every KYC wait has a deadline: a reminder REMIND after the step began, the end (abandoned) at
 // ABANDON. Time-skipping, so a month passes in milliseconds. RECORD_HISTORIES=1 saves one run for
@@ -32,8 +43,17 @@ describe('onboarding deadlines', () => {
     env = await createTimeSkippingEnv();
     fakes = fakeActivities(() => env.currentTimeMs());
     workers = [
-      await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: await workflowBundle(), activities: fakes.onboardingActivities }),
-      await Worker.create({ connection: env.nativeConnection, taskQueue: 'obdl-kyc-providers', activities: fakes.kycActivities }),
+      await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: queue,
+        workflowBundle: await workflowBundle(),
+        activities: fakes.onboardingActivities,
+      }),
+      await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: 'obdl-kyc-providers',
+        activities: fakes.kycActivities,
+      }),
     ];
     running = workers.map((w) => w.run());
   });
@@ -43,11 +63,24 @@ describe('onboarding deadlines', () => {
     await env?.teardown();
   });
 
-  const codeOf = (userId: string, nth: number) => eventually(async () => fakes.rec(userId).notifications.filter((n) => n.data.code)[nth]?.data.code, Boolean);
-  const confirm = (h: WorkflowHandle, code: string) => h.executeUpdate(confirmEmailUpdate, { args: [{ codeDigest: `digest:${code}` }] });
-  const stepIs = (h: WorkflowHandle, step: string) => eventually(() => state(h), (s) => s.step === step);
+  const codeOf = (userId: string, nth: number) =>
+    eventually(async () => fakes.rec(userId).notifications.filter((n) => n.data.code)[nth]?.data.code, Boolean);
+  const confirm = (h: WorkflowHandle, code: string) =>
+    h.executeUpdate(confirmEmailUpdate, { args: [{ codeDigest: `digest:${code}` }] });
+  const stepIs = (h: WorkflowHandle, step: string) =>
+    eventually(
+      () => state(h),
+      (s) => s.step === step,
+    );
   const veriff = (h: WorkflowHandle, sessionId: string, status: 'submitted' | 'approved', key: string) =>
-    h.signal(veriffEventSignal, { eventKey: key, sessionId, kind: status === 'submitted' ? 'event' : 'decision', status, code: null, reason: null });
+    h.signal(veriffEventSignal, {
+      eventKey: key,
+      sessionId,
+      kind: status === 'submitted' ? 'event' : 'decision',
+      status,
+      code: null,
+      reason: null,
+    });
 
   /** Brings a fresh onboarding to `step` and returns it. */
   async function reach(step: OnboardingStep) {
@@ -72,46 +105,68 @@ describe('onboarding deadlines', () => {
     return { userId, handle };
   }
 
-  const reminders = (userId: string) => fakes.rec(userId).notifications.filter((n) => n.notificationId.includes('.reminder.'));
+  const reminders = (userId: string) =>
+    fakes.rec(userId).notifications.filter((n) => n.notificationId.includes('.reminder.'));
 
-  it.each<OnboardingStep>(['awaiting_kyc_session', 'awaiting_kyc_submission', 'awaiting_kyc_decision', 'awaiting_bridge_link', 'awaiting_bridge_approval'])(
-    'in %s: one reminder when the reminder time is up, abandoned at the end',
-    async (step) => {
-      const { userId, handle } = await reach(step);
-      const enteredAt = (await handle.describe()).typedSearchAttributes.get(SA.StepEnteredAt)!.getTime();
-      expect((await state(handle)).nextReminderAt).toBe(new Date(enteredAt + REMIND).toISOString());
+  it.each<OnboardingStep>([
+    'awaiting_kyc_session',
+    'awaiting_kyc_submission',
+    'awaiting_kyc_decision',
+    'awaiting_bridge_link',
+    'awaiting_bridge_approval',
+  ])('in %s: one reminder when the reminder time is up, abandoned at the end', async (step) => {
+    const { userId, handle } = await reach(step);
+    const enteredAt = (await handle.describe()).typedSearchAttributes.get(SA.StepEnteredAt)!.getTime();
+    expect((await state(handle)).nextReminderAt).toBe(new Date(enteredAt + REMIND).toISOString());
 
-      await env.sleep(REMIND - 60_000);
-      expect(reminders(userId)).toHaveLength(0);
-      await env.sleep(120_000);
-      const [reminder] = await eventually(async () => reminders(userId), (r) => r.length === 1);
-      expect(reminder).toMatchObject({ event: 'kyc_status_update', data: { status: expect.any(String) } });
-      expect(reminder.notificationId).toContain(`.reminder.${step}.`);
-      expect(Math.abs(reminder.at - (enteredAt + REMIND))).toBeLessThan(2_000);
-      expect((await state(handle)).nextReminderAt).toBeNull();
+    await env.sleep(REMIND - 60_000);
+    expect(reminders(userId)).toHaveLength(0);
+    await env.sleep(120_000);
+    const [reminder] = await eventually(
+      async () => reminders(userId),
+      (r) => r.length === 1,
+    );
+    expect(reminder).toMatchObject({ event: 'kyc_status_update', data: { status: expect.any(String) } });
+    expect(reminder.notificationId).toContain(`.reminder.${step}.`);
+    expect(Math.abs(reminder.at - (enteredAt + REMIND))).toBeLessThan(2_000);
+    expect((await state(handle)).nextReminderAt).toBeNull();
 
-      await env.sleep(ABANDON - REMIND - 120_000);
-      expect((await state(handle)).step).toBe(step);
-      await env.sleep(120_000);
-      expect(await handle.result()).toEqual({ outcome: 'abandoned' });
-      const final = await state(handle);
-      expect(final.step).toBe('abandoned');
-      expect(Math.abs(Date.parse(final.timestamps.closedAt!) - (enteredAt + ABANDON))).toBeLessThan(2_000);
-      expect(reminders(userId)).toHaveLength(1);
-      // One saved run for a Bridge wait and one for a Veriff wait (RECORD_HISTORIES_SUFFIX names a new set).
-      const saved = { awaiting_bridge_approval: 'bridge-approval', awaiting_kyc_decision: 'kyc-decision' }[step as string];
-      if (saved && process.env.RECORD_HISTORIES) {
-        const file = path.join(__dirname, '../replay/histories', `onboarding-abandoned-in-${saved}-deadlines${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.json`);
-        fs.writeFileSync(file, historyToJSON(await handle.fetchHistory()));
-      }
-    },
-  );
+    await env.sleep(ABANDON - REMIND - 120_000);
+    expect((await state(handle)).step).toBe(step);
+    await env.sleep(120_000);
+    expect(await handle.result()).toEqual({ outcome: 'abandoned' });
+    const final = await state(handle);
+    expect(final.step).toBe('abandoned');
+    expect(Math.abs(Date.parse(final.timestamps.closedAt!) - (enteredAt + ABANDON))).toBeLessThan(2_000);
+    expect(reminders(userId)).toHaveLength(1);
+    // One saved run for a Bridge wait and one for a Veriff wait (RECORD_HISTORIES_SUFFIX names a new set).
+    const saved = { awaiting_bridge_approval: 'bridge-approval', awaiting_kyc_decision: 'kyc-decision' }[
+      step as string
+    ];
+    if (saved && process.env.RECORD_HISTORIES) {
+      const file = path.join(
+        __dirname,
+        '../replay/histories',
+        `onboarding-abandoned-in-${saved}-deadlines${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.json`,
+      );
+      fs.writeFileSync(file, historyToJSON(await handle.fetchHistory()));
+    }
+  });
 
   it('restarts the clock when the step changes (news arrives before the deadline)', async () => {
     const { userId, handle } = await reach('awaiting_bridge_approval');
     await env.sleep(REMIND + 60_000);
-    await eventually(async () => reminders(userId), (r) => r.length === 1);
-    await handle.signal(bridgeEventSignal, { eventId: 'b1', createdAtMs: 1, kycStatus: 'approved', tosStatus: 'approved', rejectionReasons: [] });
+    await eventually(
+      async () => reminders(userId),
+      (r) => r.length === 1,
+    );
+    await handle.signal(bridgeEventSignal, {
+      eventId: 'b1',
+      createdAtMs: 1,
+      kycStatus: 'approved',
+      tosStatus: 'approved',
+      rejectionReasons: [],
+    });
     expect(await handle.result()).toEqual({ outcome: 'active' });
   });
 
@@ -124,7 +179,10 @@ describe('onboarding deadlines', () => {
     try {
       // Just past 24 h: the held activity stops time skipping, so any further sleep runs in real time.
       await env.sleep(24 * HOUR + 1_000);
-      await eventually(() => state(handle), (s) => s.nextReminderAt === null);
+      await eventually(
+        () => state(handle),
+        (s) => s.nextReminderAt === null,
+      );
       // …and the user confirms with the first code meanwhile: the very next call must see the new step.
       await confirm(handle, first);
       const session = await handle.executeUpdate(createKycSessionUpdate);

@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
+
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
 import type { KycActivities } from '../../activities/kyc/create-kyc-activities';
 import type { CreateUserResult, UserActivities } from '../../activities/users/create-user-activities';
-import { onboarding } from '../../workflows/onboarding';
+import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
 import {
+  type OnboardingInput,
+  type OnboardingPolicy,
   onboardingStateQuery,
   onboardingWorkflowId,
   registerUpdate,
-  type OnboardingInput,
-  type OnboardingPolicy,
 } from '../../domain/contracts/onboarding.contract';
-import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
+import { onboarding } from '../../workflows/onboarding';
 
 export const HOUR = 3_600_000;
 
@@ -67,7 +69,14 @@ export function fakeActivities(clock?: () => Promise<number>) {
       return createResult.get(input.userId) ?? { ok: true, tenantId: null, bridgeRequired: true };
     },
     async reopenOnboardingUser(input) {
-      return createResult.get(input.userId) ?? { ok: true, tenantId: null, bridgeRequired: true, confirmedAt: '2026-01-01T00:00:00.000Z' };
+      return (
+        createResult.get(input.userId) ?? {
+          ok: true,
+          tenantId: null,
+          bridgeRequired: true,
+          confirmedAt: '2026-01-01T00:00:00.000Z',
+        }
+      );
     },
     async issueConfirmationDigest({ userId, notificationId }) {
       await holds.get(`${userId}:issueConfirmationDigest`);
@@ -91,14 +100,23 @@ export function fakeActivities(clock?: () => Promise<number>) {
     },
     async readAccountStanding({ userId }) {
       const statuses = rec(userId).statuses;
-      return { status: statuses[statuses.length - 1]?.status ?? 'not_verified', rejectedByBridge: false, bridge: { kycStatus: null, tosStatus: null, rejectionReasons: [], kycAt: 0, tosAt: 0 } };
+      return {
+        status: statuses[statuses.length - 1]?.status ?? 'not_verified',
+        rejectedByBridge: false,
+        bridge: { kycStatus: null, tosStatus: null, rejectionReasons: [], kycAt: 0, tosAt: 0 },
+      };
     },
   };
   const notify: NotificationRequestActivities = {
     async requestNotification(req) {
       await holds.get(`${req.userId}:${req.event}`);
       const code = req.data.code ? undefined : emailCodes.get(req.notificationId);
-      rec(req.userId).notifications.push({ ...req, data: code ? { ...req.data, code } : req.data, requested: req.data, at: await at() });
+      rec(req.userId).notifications.push({
+        ...req,
+        data: code ? { ...req.data, code } : req.data,
+        requested: req.data,
+        at: await at(),
+      });
       return { notificationId: req.notificationId };
     },
   };
@@ -109,7 +127,12 @@ export function fakeActivities(clock?: () => Promise<number>) {
     },
     async createBridgeKycLink({ userId }) {
       rec(userId).links += 1;
-      return { kycLinkId: `kl-${userId}`, kycLink: 'https://bridge.test/kyc', tosLink: 'https://bridge.test/tos', customerId: `cus-${userId}` };
+      return {
+        kycLinkId: `kl-${userId}`,
+        kycLink: 'https://bridge.test/kyc',
+        tosLink: 'https://bridge.test/tos',
+        customerId: `cus-${userId}`,
+      };
     },
   };
   /** Holds the user's `event` notifications (or the named activity) until the returned function is called. */
@@ -136,12 +159,17 @@ export async function startOnboarding(
     policy: POLICY,
     ...overrides,
   };
-  const handle = await env.client.workflow.start(onboarding, { taskQueue, workflowId: onboardingWorkflowId(userId), args: [input] });
+  const handle = await env.client.workflow.start(onboarding, {
+    taskQueue,
+    workflowId: onboardingWorkflowId(userId),
+    args: [input],
+  });
   return { userId, handle };
 }
 
 export const state = (handle: WorkflowHandle) => handle.query(onboardingStateQuery);
-export const register = (handle: WorkflowHandle, requestFingerprint = 'fp-1') => handle.executeUpdate(registerUpdate, { args: [{ requestFingerprint }] });
+export const register = (handle: WorkflowHandle, requestFingerprint = 'fp-1') =>
+  handle.executeUpdate(registerUpdate, { args: [{ requestFingerprint }] });
 
 /** Polls in real time: workflow state moves asynchronously to the test. */
 export { waitFor as eventually } from '../helpers/wait';

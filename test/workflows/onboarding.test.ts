@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
+
 import { changeUserStatusUpdate } from '../../domain/contracts/account.contract';
 import {
   bridgeEventSignal,
@@ -12,14 +14,24 @@ import {
   createBridgeLinkUpdate,
   createKycSessionUpdate,
   resendCodeUpdate,
-  veriffEventSignal,
   type VeriffEventSignal,
+  veriffEventSignal,
 } from '../../domain/contracts/onboarding.contract';
 import { SA } from '../../domain/search-attributes';
 
 const { EventType } = temporal.api.enums.v1;
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
-import { HOUR, POLICY, eventually, failureType, fakeActivities, register, startOnboarding, state, type Fakes } from './onboarding-fakes';
+import {
+  eventually,
+  failureType,
+  fakeActivities,
+  type Fakes,
+  HOUR,
+  POLICY,
+  register,
+  startOnboarding,
+  state,
+} from './onboarding-fakes';
 
 // Every branch of the onboarding workflow on the time-skipping server, activities faked with
 // the real factories' types. Queue names end like the real ones so siblingQueue() resolves.
@@ -34,8 +46,17 @@ describe('onboarding workflow', () => {
     env = await createTimeSkippingEnv();
     fakes = fakeActivities(() => env.currentTimeMs());
     workers = [
-      await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: await workflowBundle(), activities: fakes.onboardingActivities }),
-      await Worker.create({ connection: env.nativeConnection, taskQueue: 'obwf-kyc-providers', activities: fakes.kycActivities }),
+      await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: queue,
+        workflowBundle: await workflowBundle(),
+        activities: fakes.onboardingActivities,
+      }),
+      await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: 'obwf-kyc-providers',
+        activities: fakes.kycActivities,
+      }),
     ];
     running = workers.map((w) => w.run());
   });
@@ -49,20 +70,44 @@ describe('onboarding workflow', () => {
     const n = fakes.rec(userId).notifications.filter((x) => x.data.code);
     return n[n.length - 1]?.data.code;
   };
-  const confirm = (h: WorkflowHandle, code: string) => h.executeUpdate(confirmEmailUpdate, { args: [{ codeDigest: `digest:${code}` }] });
+  const confirm = (h: WorkflowHandle, code: string) =>
+    h.executeUpdate(confirmEmailUpdate, { args: [{ codeDigest: `digest:${code}` }] });
   let eventSeq = 0;
-  const veriff = (h: WorkflowHandle, sessionId: string, status: VeriffEventSignal['status'], reason: string | null = null) =>
-    h.signal(veriffEventSignal, { eventKey: `e${++eventSeq}`, sessionId, kind: status === 'started' || status === 'submitted' ? 'event' : 'decision', status, code: null, reason });
+  const veriff = (
+    h: WorkflowHandle,
+    sessionId: string,
+    status: VeriffEventSignal['status'],
+    reason: string | null = null,
+  ) =>
+    h.signal(veriffEventSignal, {
+      eventKey: `e${++eventSeq}`,
+      sessionId,
+      kind: status === 'started' || status === 'submitted' ? 'event' : 'decision',
+      status,
+      code: null,
+      reason,
+    });
   const bridge = (h: WorkflowHandle, createdAtMs: number, kycStatus: string | null, tosStatus: string | null) =>
-    h.signal(bridgeEventSignal, { eventId: `wh_${++eventSeq}`, createdAtMs, kycStatus, tosStatus, rejectionReasons: [] });
-  const stepIs = (h: WorkflowHandle, step: string) => eventually(() => state(h), (s) => s.step === step);
+    h.signal(bridgeEventSignal, {
+      eventId: `wh_${++eventSeq}`,
+      createdAtMs,
+      kycStatus,
+      tosStatus,
+      rejectionReasons: [],
+    });
+  const stepIs = (h: WorkflowHandle, step: string) =>
+    eventually(
+      () => state(h),
+      (s) => s.step === step,
+    );
   /**
    * RECORD_HISTORIES=1 saves the run for the replay test (one per branch of the code and Veriff
    * rules); RECORD_HISTORIES_SUFFIX names a new set, so the shapes recorded earlier stay.
    */
   const record = async (h: WorkflowHandle, name: string) => {
     const file = `${name}${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.json`;
-    if (process.env.RECORD_HISTORIES) fs.writeFileSync(path.join(__dirname, '../replay/histories', file), historyToJSON(await h.fetchHistory()));
+    if (process.env.RECORD_HISTORIES)
+      fs.writeFileSync(path.join(__dirname, '../replay/histories', file), historyToJSON(await h.fetchHistory()));
   };
 
   /** The run's history in numbers: what each workflow task, activity task and upsert costs the server. */
@@ -72,10 +117,14 @@ describe('onboarding workflow', () => {
     const firstTaskEnd = events.findIndex((e, i) => i > 3 && type(e) === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
     return {
       events: events.length,
-      activityTasks: events.filter((e) => type(e) === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED').map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!),
+      activityTasks: events
+        .filter((e) => type(e) === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')
+        .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!),
       workflowTasks: events.filter((e) => type(e) === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED').length,
       upserts: events.filter((e) => type(e) === 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES').length,
-      upsertsInFirstTask: events.slice(0, firstTaskEnd).filter((e) => type(e) === 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES').length,
+      upsertsInFirstTask: events
+        .slice(0, firstTaskEnd)
+        .filter((e) => type(e) === 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES').length,
       patches: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length,
     };
   }
@@ -109,7 +158,9 @@ describe('onboarding workflow', () => {
     expect(session).toEqual({ sessionId: `sess-${userId}-1`, url: 'https://veriff.test/s/1' });
     // Asking again hands out the same session, not a new one.
     expect(await handle.executeUpdate(createKycSessionUpdate)).toEqual(session);
-    expect((await failureType(handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'k' }] }))).type).toBe('WRONG_STEP');
+    expect(
+      (await failureType(handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'k' }] }))).type,
+    ).toBe('WRONG_STEP');
 
     await veriff(handle, session.sessionId, 'started');
     await veriff(handle, session.sessionId, 'submitted');
@@ -119,13 +170,21 @@ describe('onboarding workflow', () => {
     await stepIs(handle, 'awaiting_bridge_link');
 
     const link = await handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'idem-1' }] });
-    expect(link).toEqual({ kycLinkId: `kl-${userId}`, kycLink: 'https://bridge.test/kyc', tosLink: 'https://bridge.test/tos', customerId: `cus-${userId}` });
+    expect(link).toEqual({
+      kycLinkId: `kl-${userId}`,
+      kycLink: 'https://bridge.test/kyc',
+      tosLink: 'https://bridge.test/tos',
+      customerId: `cus-${userId}`,
+    });
     expect(await handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'idem-1' }] })).toEqual(link);
     expect(fakes.rec(userId).links).toBe(1);
     await stepIs(handle, 'awaiting_bridge_approval');
 
     await bridge(handle, 1000, 'under_review', 'pending');
-    const visible = await eventually(() => state(handle), (s) => s.bridge.kycStatus === 'under_review');
+    const visible = await eventually(
+      () => state(handle),
+      (s) => s.bridge.kycStatus === 'under_review',
+    );
     expect(visible.bridge.tosStatus).toBe('pending');
     const desc = await handle.describe();
     expect(desc.typedSearchAttributes.get(SA.OnboardingStep)).toBe('awaiting_bridge_approval');
@@ -143,7 +202,10 @@ describe('onboarding workflow', () => {
     expect(final).toMatchObject({ step: 'active', outcome: 'active', kycLevel: 'advanced' });
     expect(final.timestamps.activatedAt).not.toBeNull();
     const rec = fakes.rec(userId);
-    expect(rec.statuses.map((s) => [s.status, s.kycLevel])).toEqual([['pending_verification', undefined], ['active', 'advanced']]);
+    expect(rec.statuses.map((s) => [s.status, s.kycLevel])).toEqual([
+      ['pending_verification', undefined],
+      ['active', 'advanced'],
+    ]);
     const activated = rec.notifications.find((n) => n.event === 'account_activated')!;
     expect(activated.channels).toEqual(['email', 'sms', 'push']);
     expect(rec.notifications.map((n) => n.event)).toEqual(['verification_code', 'account_activated']);
@@ -185,11 +247,17 @@ describe('onboarding workflow', () => {
     await env.sleep(24 * HOUR - 60_000);
     expect(fakes.rec(userId).notifications.map((n) => n.event)).toEqual(['verification_code']);
     await env.sleep(120_000);
-    const reminder = await eventually(async () => fakes.rec(userId).notifications.find((n) => n.event === 'confirm_reminder'), Boolean);
+    const reminder = await eventually(
+      async () => fakes.rec(userId).notifications.find((n) => n.event === 'confirm_reminder'),
+      Boolean,
+    );
     expect(Math.abs(reminder!.at - (registeredAt + 24 * HOUR))).toBeLessThan(2_000);
     expect(reminder!.data.code).toBeDefined();
     // The requests carry no code: the sender computes it for the email (issue 22).
-    expect(fakes.rec(userId).notifications.map((n) => n.requested)).toEqual([{ expiresInHours: '24' }, { expiresInHours: '24' }]);
+    expect(fakes.rec(userId).notifications.map((n) => n.requested)).toEqual([
+      { expiresInHours: '24' },
+      { expiresInHours: '24' },
+    ]);
 
     await env.sleep(48 * HOUR - 120_000);
     expect((await state(handle)).step).toBe('awaiting_confirmation');
@@ -248,7 +316,11 @@ describe('onboarding workflow', () => {
     const { userId, handle } = await startOnboarding(env, queue, { policy: { ...POLICY, resendCooldownMs: 1 } });
     await register(handle);
     await eventually(async () => lastCode(userId), Boolean);
-    for (let i = 4; i >= 1; i--) expect(await failureType(confirm(handle, 'nope'))).toEqual({ type: 'INVALID_CODE', details: [{ remainingAttempts: i }] });
+    for (let i = 4; i >= 1; i--)
+      expect(await failureType(confirm(handle, 'nope'))).toEqual({
+        type: 'INVALID_CODE',
+        details: [{ remainingAttempts: i }],
+      });
     expect((await failureType(confirm(handle, 'nope'))).type).toBe('TOO_MANY_ATTEMPTS');
     // Locked: even the right code is refused until a new one is sent.
     expect((await failureType(confirm(handle, lastCode(userId)!))).type).toBe('TOO_MANY_ATTEMPTS');
@@ -264,7 +336,11 @@ describe('onboarding workflow', () => {
     await veriff(handle, session.sessionId, 'submitted');
     await veriff(handle, session.sessionId, 'declined', 'Physical document not used');
     expect(await handle.result()).toEqual({ outcome: 'rejected' });
-    expect(await state(handle)).toMatchObject({ step: 'rejected', rejectionReason: 'Physical document not used', veriff: { status: 'declined' } });
+    expect(await state(handle)).toMatchObject({
+      step: 'rejected',
+      rejectionReason: 'Physical document not used',
+      veriff: { status: 'declined' },
+    });
     expect(fakes.rec(userId).statuses.map((s) => s.status)).toEqual(['pending_verification', 'rejected']);
     expect(fakes.rec(userId).notifications.map((n) => n.event)).toContain('kyc_declined');
     // The decision's KycStatus rides on the rejection step's upsert.
@@ -276,7 +352,10 @@ describe('onboarding workflow', () => {
     const { userId, handle, session } = await toKycSubmission({ policy: { ...POLICY, veriffMaxResubmissions: 2 } });
     await veriff(handle, session.sessionId, 'submitted');
     await veriff(handle, session.sessionId, 'resubmission_requested', 'Document not readable');
-    const back = await eventually(() => state(handle), (s) => s.veriff.resubmissions === 1);
+    const back = await eventually(
+      () => state(handle),
+      (s) => s.veriff.resubmissions === 1,
+    );
     expect(back.step).toBe('awaiting_kyc_submission');
     // The same session is handed out again for the new attempt.
     expect(await handle.executeUpdate(createKycSessionUpdate)).toEqual(session);
@@ -293,14 +372,20 @@ describe('onboarding workflow', () => {
     const { userId, handle, session } = await toKycSubmission();
     await veriff(handle, session.sessionId, 'expired');
     await stepIs(handle, 'awaiting_kyc_session');
-    await eventually(async () => fakes.rec(userId).notifications.map((n) => n.event), (e) => e.includes('kyc_session_expired'));
+    await eventually(
+      async () => fakes.rec(userId).notifications.map((n) => n.event),
+      (e) => e.includes('kyc_session_expired'),
+    );
     const second = await handle.executeUpdate(createKycSessionUpdate);
     expect(second.sessionId).not.toBe(session.sessionId);
     // Late news about the old session is ignored.
     await veriff(handle, session.sessionId, 'approved');
     await veriff(handle, second.sessionId, 'abandoned');
     await stepIs(handle, 'awaiting_kyc_session');
-    await eventually(async () => fakes.rec(userId).notifications.filter((n) => n.event === 'kyc_session_expired').length, (n) => n === 2);
+    await eventually(
+      async () => fakes.rec(userId).notifications.filter((n) => n.event === 'kyc_session_expired').length,
+      (n) => n === 2,
+    );
     const third = await handle.executeUpdate(createKycSessionUpdate);
     await veriff(handle, third.sessionId, 'review');
     const waiting = await stepIs(handle, 'awaiting_kyc_decision');
@@ -316,12 +401,20 @@ describe('onboarding workflow', () => {
     await stepIs(handle, 'awaiting_bridge_link');
     await handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: 'k1' }] });
     await bridge(handle, 1000, 'awaiting_questionnaire', 'approved');
-    await eventually(() => state(handle), (s) => s.bridge.kycStatus === 'awaiting_questionnaire');
+    await eventually(
+      () => state(handle),
+      (s) => s.bridge.kycStatus === 'awaiting_questionnaire',
+    );
     await bridge(handle, 2000, status, 'approved');
     expect(await handle.result()).toEqual({ outcome: 'rejected' });
     expect((await state(handle)).rejectionReason).toBe(`Bridge KYC ${status}`);
     // Written as local activities, in order: the link, each event's state, then the rejection.
-    expect(fakes.rec(userId).kyc.filter((k) => k.provider === 'bridge').map((k) => k.state.kycStatus)).toEqual(['not_started', 'awaiting_questionnaire', status]);
+    expect(
+      fakes
+        .rec(userId)
+        .kyc.filter((k) => k.provider === 'bridge')
+        .map((k) => k.state.kycStatus),
+    ).toEqual(['not_started', 'awaiting_questionnaire', status]);
     expect(fakes.rec(userId).statuses.map((s) => s.status)).toEqual(['rejected']);
     expect((await handle.describe()).typedSearchAttributes.get(SA.KycStatus)).toBe(`bridge:${status}`);
     expect((await historyShape(handle)).activityTasks).toEqual(['createVeriffSession', 'createBridgeKycLink']);
@@ -342,7 +435,10 @@ describe('onboarding workflow', () => {
     const { handle } = await toKycSubmission();
     // What PUT /users/{id}/status asks of the run that owns the user.
     const change = { to: 'inactive' as const, actorId: 'admin-1', reason: 'fraud', requestId: null };
-    expect(await handle.executeUpdate(changeUserStatusUpdate, { args: [change] })).toMatchObject({ to: 'inactive', changed: true });
+    expect(await handle.executeUpdate(changeUserStatusUpdate, { args: [change] })).toMatchObject({
+      to: 'inactive',
+      changed: true,
+    });
     expect(await handle.result()).toEqual({ outcome: 'closed_by_admin' });
     expect((await state(handle)).step).toBe('closed_by_admin');
   });

@@ -1,19 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+
 import { ApplicationFailure } from '@temporalio/activity';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+
 import type { NotificationRequest } from '../../domain/contracts/notify.contract';
 import {
+  type CheckOutcome,
+  type PartnerKycActivities,
+  type PartnerKycProviderActivities,
   partnerKycWorkflowId,
   submitDocumentSignal,
   tierPassedSignal,
   transactionHoldWorkflowId,
-  type CheckOutcome,
-  type PartnerKycActivities,
-  type PartnerKycProviderActivities,
 } from '../../domain/contracts/partner-kyc.contract';
 import type { KycTier } from '../../domain/partner-kyc/types';
 import { partnerKyc } from '../../workflows/partner-kyc';
@@ -45,16 +47,27 @@ describe('partner KYC workflows (time-skipping)', () => {
     held: string[];
   }
 
-  async function withWorkers<T>(opts: { basic?: (submissionId: string) => Promise<CheckOutcome>; tier?: KycTier }, body: (h: Harness, prefix: string) => Promise<T>) {
+  async function withWorkers<T>(
+    opts: { basic?: (submissionId: string) => Promise<CheckOutcome>; tier?: KycTier },
+    body: (h: Harness, prefix: string) => Promise<T>,
+  ) {
     const prefix = `pk${randomUUID().slice(0, 8)}-`;
-    const h: Harness = { checked: [], recorded: [], settled: [], notifications: [], tier: opts.tier ?? 'none', held: [] };
+    const h: Harness = {
+      checked: [],
+      recorded: [],
+      settled: [],
+      notifications: [],
+      tier: opts.tier ?? 'none',
+      held: [],
+    };
     const db: PartnerKycActivities = {
       async beginPartnerKycCheck({ submissionId }) {
         return { documentType: submissionId.startsWith('adv') ? 'advanced' : 'basic' };
       },
       async recordPartnerKycOutcome({ submissionId, outcome }) {
         h.recorded.push({ submissionId, outcome });
-        if (outcome.decision === 'approved') h.tier = submissionId.startsWith('adv') ? 'advanced' : h.tier === 'advanced' ? 'advanced' : 'basic';
+        if (outcome.decision === 'approved')
+          h.tier = submissionId.startsWith('adv') ? 'advanced' : h.tier === 'advanced' ? 'advanced' : 'basic';
         return { passedTier: h.tier, heldTransactionIds: h.held };
       },
       async currentPartnerTier() {
@@ -82,10 +95,21 @@ describe('partner KYC workflows (time-skipping)', () => {
       connection: env.nativeConnection,
       taskQueue: `${prefix}onboarding`,
       workflowBundle: await workflowBundle(),
-      activities: { ...db, requestNotification: async (req: NotificationRequest) => (h.notifications.push(req), { notificationId: req.notificationId }) },
+      activities: {
+        ...db,
+        requestNotification: async (req: NotificationRequest) => (
+          h.notifications.push(req),
+          { notificationId: req.notificationId }
+        ),
+      },
       dataConverter,
     });
-    const kyc = await Worker.create({ connection: env.nativeConnection, taskQueue: `${prefix}kyc-providers`, activities: provider, dataConverter });
+    const kyc = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: `${prefix}kyc-providers`,
+      activities: provider,
+      dataConverter,
+    });
     return kyc.runUntil(onboarding.runUntil(() => body(h, prefix)));
   }
 
@@ -116,7 +140,10 @@ describe('partner KYC workflows (time-skipping)', () => {
         release();
         const result = await env.client.workflow.getHandle(workflowId).result();
         expect(h.checked).toEqual(['s1', 's3']);
-        expect(h.recorded.map((r) => [r.submissionId, r.outcome.decision])).toEqual([['s1', 'rejected'], ['s3', 'approved']]);
+        expect(h.recorded.map((r) => [r.submissionId, r.outcome.decision])).toEqual([
+          ['s1', 'rejected'],
+          ['s3', 'approved'],
+        ]);
         expect(h.notifications.map((n) => n.event)).toEqual(['kyc_declined', 'kyc_approved']);
         expect(h.notifications[0].data).toEqual({ reason: 'No Match' });
         expect(result).toEqual({ checked: 2, last: APPROVED });
@@ -126,24 +153,36 @@ describe('partner KYC workflows (time-skipping)', () => {
   });
 
   it('partnerKyc: a provider that stays down ends as a rejection the partner can resubmit after', async () => {
-    await withWorkers({ basic: async () => { throw ApplicationFailure.create({ type: 'PERMANENT_PROVIDER_ERROR', message: 'down', nonRetryable: true }); } }, async (h, prefix) => {
-      const handle = await env.client.workflow.signalWithStart(partnerKyc, {
-        workflowId: partnerKycWorkflowId(`u-${prefix}`, 'doc'),
-        taskQueue: `${prefix}onboarding`,
-        args: [{ userId: `u-${prefix}`, tenantId: 't1', documentId: 'doc', idleMinutes: 1 }],
-        signal: submitDocumentSignal,
-        signalArgs: [{ submissionId: 's1' }],
-      });
-      expect((await handle.result()).last).toMatchObject({ decision: 'rejected', description: 'Provider Unavailable' });
-      expect(h.recorded).toHaveLength(1);
-    });
+    await withWorkers(
+      {
+        basic: async () => {
+          throw ApplicationFailure.create({ type: 'PERMANENT_PROVIDER_ERROR', message: 'down', nonRetryable: true });
+        },
+      },
+      async (h, prefix) => {
+        const handle = await env.client.workflow.signalWithStart(partnerKyc, {
+          workflowId: partnerKycWorkflowId(`u-${prefix}`, 'doc'),
+          taskQueue: `${prefix}onboarding`,
+          args: [{ userId: `u-${prefix}`, tenantId: 't1', documentId: 'doc', idleMinutes: 1 }],
+          signal: submitDocumentSignal,
+          signalArgs: [{ submissionId: 's1' }],
+        });
+        expect((await handle.result()).last).toMatchObject({
+          decision: 'rejected',
+          description: 'Provider Unavailable',
+        });
+        expect(h.recorded).toHaveLength(1);
+      },
+    );
   });
 
   const hold = (prefix: string, requiredTier: KycTier, deadlineMs: number) =>
     env.client.workflow.start(transactionHold, {
       workflowId: transactionHoldWorkflowId(`t1:${prefix}tx`),
       taskQueue: `${prefix}onboarding`,
-      args: [{ transactionId: `t1:${prefix}tx`, userId: 'u1', requiredTier, deadline: new Date(deadlineMs).toISOString() }],
+      args: [
+        { transactionId: `t1:${prefix}tx`, userId: 'u1', requiredTier, deadline: new Date(deadlineMs).toISOString() },
+      ],
     });
 
   it('transactionHold: released when the tier passes before the deadline (signal from the partner-KYC outcome)', async () => {

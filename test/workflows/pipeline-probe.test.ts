@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+
 import type { SystemActivities } from '../../activities/system/create-system-activities';
 import { pipelineProbe } from '../../workflows/pipeline-probe';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
@@ -30,7 +31,11 @@ describe('pipelineProbe workflow', () => {
       activities: fakeActivities(calls),
     });
     const result = await worker.runUntil(
-      env.client.workflow.execute(pipelineProbe, { taskQueue: 'probe-ok', workflowId: 'probe-ok-1', args: [{ probeId: 'p1', taskQueues: ['probe-ok', 'probe-ok'] }] }),
+      env.client.workflow.execute(pipelineProbe, {
+        taskQueue: 'probe-ok',
+        workflowId: 'probe-ok-1',
+        args: [{ probeId: 'p1', taskQueues: ['probe-ok', 'probe-ok'] }],
+      }),
     );
     expect(result.hops).toHaveLength(2);
     expect(calls).toEqual(['hop:p1', 'hop:p1', 'complete:p1']);

@@ -1,23 +1,28 @@
 import { randomUUID } from 'node:crypto';
+
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowUpdateStage } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+
 import type { IdentityNumberActivities } from '../../activities/identity-numbers/create-identity-number-activities';
-import type { TransitionInput, VerificationActivities } from '../../activities/verification/create-verification-activities';
+import type {
+  TransitionInput,
+  VerificationActivities,
+} from '../../activities/verification/create-verification-activities';
 import type { NotificationRequest, NotificationRequestActivities } from '../../domain/contracts/notify.contract';
 import {
   cancelVerificationSignal,
   extendDueAtUpdate,
+  type LookupResult,
   retryLookupUpdate,
   submitNumbersUpdate,
-  verificationRequestWorkflowId,
-  type LookupResult,
   type VerificationPlan,
+  verificationRequestWorkflowId,
 } from '../../domain/contracts/verification-request.contract';
-import { verificationRequest } from '../../workflows/verification-request';
 import { VerificationRequestFailures } from '../../domain/failures/catalog';
+import { verificationRequest } from '../../workflows/verification-request';
 import { createTimeSkippingEnv, testDataConverter, workflowBundle } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
@@ -51,7 +56,11 @@ describe('verificationRequest workflow', () => {
   type Handle = Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
 
   async function run<T>(
-    opts: { plan?: (createdAt: Date) => Partial<VerificationPlan>; lookup?: (n: number) => Promise<LookupResult>; dueInMs?: number },
+    opts: {
+      plan?: (createdAt: Date) => Partial<VerificationPlan>;
+      lookup?: (n: number) => Promise<LookupResult>;
+      dueInMs?: number;
+    },
     body: (ctx: { h: Harness; handle: Handle; createdAt: Date }) => Promise<T>,
   ): Promise<{ h: Harness; out: T; createdAt: Date }> {
     const prefix = `vr${randomUUID().slice(0, 8)}-`;
@@ -99,7 +108,12 @@ describe('verificationRequest workflow', () => {
       activities: { ...db, ...notify },
       dataConverter,
     });
-    const providers = await Worker.create({ connection: env.nativeConnection, taskQueue: `${prefix}kyc-providers`, activities: kyc, dataConverter });
+    const providers = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: `${prefix}kyc-providers`,
+      activities: kyc,
+      dataConverter,
+    });
     const requestId = randomUUID();
     const dueAt = new Date(createdAt.getTime() + (opts.dueInMs ?? 7 * 24 * HOUR));
     const out = await providers.runUntil(
@@ -107,7 +121,16 @@ describe('verificationRequest workflow', () => {
         const handle = await env.client.workflow.start(verificationRequest, {
           taskQueue: `${prefix}onboarding`,
           workflowId: verificationRequestWorkflowId(requestId),
-          args: [{ requestId, userId: 'u1', tenantId: 't1', types: ['bvn'], createdAt: createdAt.toISOString(), dueAt: dueAt.toISOString() }],
+          args: [
+            {
+              requestId,
+              userId: 'u1',
+              tenantId: 't1',
+              types: ['bvn'],
+              createdAt: createdAt.toISOString(),
+              dueAt: dueAt.toISOString(),
+            },
+          ],
         });
         return body({ h, handle, createdAt });
       }),
@@ -118,10 +141,15 @@ describe('verificationRequest workflow', () => {
   // The test server can miss the completion of an update that finishes in the same task as
   // other work when long-polled with executeUpdate; waiting for ACCEPTED first is reliable.
   const submit = async (handle: Handle) =>
-    (await handle.startUpdate(submitNumbersUpdate, { args: [SEALED], waitForStage: WorkflowUpdateStage.ACCEPTED })).result();
+    (
+      await handle.startUpdate(submitNumbersUpdate, { args: [SEALED], waitForStage: WorkflowUpdateStage.ACCEPTED })
+    ).result();
   const statuses = (h: Harness) => h.transitions.map((t) => t.to);
   const reminders = (h: Harness) => h.notifications.filter((n) => n.event === 'identity_number_reminder');
-  const noMatch: LookupResult = { outcome: 'no_match', results: [{ type: 'bvn', outcome: 'no_match', resultCode: '1012' }] };
+  const noMatch: LookupResult = {
+    outcome: 'no_match',
+    results: [{ type: 'bvn', outcome: 'no_match', resultCode: '1012' }],
+  };
 
   it('sends the reminder ladder at exact times, shifts one out of quiet hours, then expires at the due date', async () => {
     const { h, out, createdAt } = await run(
@@ -148,25 +176,45 @@ describe('verificationRequest workflow', () => {
     const expiredAt = new Date(h.transitions[1].at).getTime();
     expect(Math.abs(expiredAt - (t0 + 7 * 24 * HOUR))).toBeLessThan(2_000);
     // Deterministic ids: a retried activity can never send twice.
-    expect(h.notifications.map((n) => n.notificationId.split('.').slice(1).join('.'))).toEqual(['request', 'reminder.1', 'reminder.2', 'reminder.3']);
+    expect(h.notifications.map((n) => n.notificationId.split('.').slice(1).join('.'))).toEqual([
+      'request',
+      'reminder.1',
+      'reminder.2',
+      'reminder.3',
+    ]);
   });
 
   it('stops the ladder at once when staff cancel mid-way', async () => {
-    const { h, out } = await run({ plan: () => ({ ladder: [{ channel: 'email', afterMinutes: 60 }, { channel: 'sms', afterMinutes: 72 * 60 }] }) }, async ({ handle, h }) => {
-      while (reminders(h).length === 0) await env.sleep('10 minutes');
-      await handle.signal(cancelVerificationSignal, { actor: 'staff-1', reason: 'customer closed account' });
-      return handle.result();
-    });
+    const { h, out } = await run(
+      {
+        plan: () => ({
+          ladder: [
+            { channel: 'email', afterMinutes: 60 },
+            { channel: 'sms', afterMinutes: 72 * 60 },
+          ],
+        }),
+      },
+      async ({ handle, h }) => {
+        while (reminders(h).length === 0) await env.sleep('10 minutes');
+        await handle.signal(cancelVerificationSignal, { actor: 'staff-1', reason: 'customer closed account' });
+        return handle.result();
+      },
+    );
     expect(out.status).toBe('cancelled');
     expect(reminders(h).map((n) => n.channels)).toEqual([['email']]);
-    expect(h.transitions.at(-1)).toMatchObject({ to: 'cancelled', actor: 'staff-1', reason: 'customer closed account' });
+    expect(h.transitions.at(-1)).toMatchObject({
+      to: 'cancelled',
+      actor: 'staff-1',
+      reason: 'customer closed account',
+    });
   });
 
   it('retries a provider outage with backoff and then verifies', async () => {
     const { h, out } = await run(
       {
         lookup: async (n) => {
-          if (n < 3) throw ApplicationFailure.create({ type: 'PROVIDER_UNAVAILABLE', message: 'authority unavailable (1015)' });
+          if (n < 3)
+            throw ApplicationFailure.create({ type: 'PROVIDER_UNAVAILABLE', message: 'authority unavailable (1015)' });
           return { outcome: 'match', results: [{ type: 'bvn', outcome: 'match', resultCode: '1012' }] };
         },
       },
@@ -185,28 +233,37 @@ describe('verificationRequest workflow', () => {
   });
 
   it('fails a mismatch with an actionable reason and accepts a resubmission', async () => {
-    const { h, out } = await run({ lookup: async (n) => (n === 1 ? noMatch : { outcome: 'match', results: [] }) }, async ({ handle, h }) => {
-      await submit(handle);
-      await until(() => statuses(h).includes('failed'));
-      const second = await submit(handle);
-      expect(second.attempt).toBe(2);
-      return handle.result();
-    });
+    const { h, out } = await run(
+      { lookup: async (n) => (n === 1 ? noMatch : { outcome: 'match', results: [] }) },
+      async ({ handle, h }) => {
+        await submit(handle);
+        await until(() => statuses(h).includes('failed'));
+        const second = await submit(handle);
+        expect(second.attempt).toBe(2);
+        return handle.result();
+      },
+    );
     expect(out).toEqual({ status: 'verified', attempts: 2 });
     const failed = h.transitions.find((t) => t.to === 'failed')!;
     expect(failed).toMatchObject({ failure: { code: 'NO_MATCH' }, canResubmit: true });
-    expect(h.notifications.find((n) => n.event === 'identity_number_failed')?.data).toMatchObject({ reasonCode: 'NO_MATCH', canResubmit: 'true' });
+    expect(h.notifications.find((n) => n.event === 'identity_number_failed')?.data).toMatchObject({
+      reasonCode: 'NO_MATCH',
+      canResubmit: 'true',
+    });
   });
 
   it('closes the request when the resubmission limit is reached', async () => {
-    const { h, out } = await run({ plan: () => ({ maxSubmissions: 2 }), lookup: async () => noMatch }, async ({ handle, h }) => {
-      await submit(handle);
-      await until(() => statuses(h).includes('failed'));
-      await submit(handle);
-      const result = await handle.result();
-      await expect(submit(handle)).rejects.toThrow();
-      return result;
-    });
+    const { h, out } = await run(
+      { plan: () => ({ maxSubmissions: 2 }), lookup: async () => noMatch },
+      async ({ handle, h }) => {
+        await submit(handle);
+        await until(() => statuses(h).includes('failed'));
+        await submit(handle);
+        const result = await handle.result();
+        await expect(submit(handle)).rejects.toThrow();
+        return result;
+      },
+    );
     expect(out).toEqual({ status: 'failed', attempts: 2 });
     expect(h.lookups).toBe(2);
     expect(h.transitions.at(-1)).toMatchObject({ to: 'failed', canResubmit: false });
@@ -233,15 +290,21 @@ describe('verificationRequest workflow', () => {
     (await handle.startUpdate(def, { args: [arg], waitForStage: WorkflowUpdateStage.ACCEPTED })).result();
 
   it('retries the provider step of a failed request with the last numbers, as the staff member', async () => {
-    const { h, out } = await run({ lookup: async (n) => (n === 1 ? noMatch : { outcome: 'match', results: [] }) }, async ({ handle, h }) => {
-      const early = await staffUpdate(handle, retryLookupUpdate, { actor: 'officer-1', reason: 'too early' }).then(() => null, (e: { cause?: { type?: string } }) => e);
-      expect(early?.cause?.type).toBe(VerificationRequestFailures.type.NOTHING_TO_RETRY);
-      await submit(handle);
-      await until(() => statuses(h).includes('failed'));
-      const ack = await staffUpdate(handle, retryLookupUpdate, { actor: 'officer-1', reason: 'provider fixed' });
-      expect(ack).toEqual({ attempt: 2, status: 'submitted' });
-      return handle.result();
-    });
+    const { h, out } = await run(
+      { lookup: async (n) => (n === 1 ? noMatch : { outcome: 'match', results: [] }) },
+      async ({ handle, h }) => {
+        const early = await staffUpdate(handle, retryLookupUpdate, { actor: 'officer-1', reason: 'too early' }).then(
+          () => null,
+          (e: { cause?: { type?: string } }) => e,
+        );
+        expect(early?.cause?.type).toBe(VerificationRequestFailures.type.NOTHING_TO_RETRY);
+        await submit(handle);
+        await until(() => statuses(h).includes('failed'));
+        const ack = await staffUpdate(handle, retryLookupUpdate, { actor: 'officer-1', reason: 'provider fixed' });
+        expect(ack).toEqual({ attempt: 2, status: 'submitted' });
+        return handle.result();
+      },
+    );
     expect(out).toEqual({ status: 'verified', attempts: 2 });
     expect(h.lookups).toBe(2);
     const resubmitted = h.transitions.filter((t) => t.to === 'submitted');
@@ -250,14 +313,30 @@ describe('verificationRequest workflow', () => {
   });
 
   it('extends the due date: the request expires at the new one, and an earlier date is refused', async () => {
-    const { h, out, createdAt } = await run({ dueInMs: 2 * HOUR, plan: () => ({ ladder: [] }) }, async ({ handle, createdAt }) => {
-      const earlier = new Date(createdAt.getTime() + HOUR).toISOString();
-      const refused = await staffUpdate(handle, extendDueAtUpdate, { actor: 'officer-1', reason: null, dueAt: earlier }).then(() => null, (e: { cause?: { type?: string } }) => e);
-      expect(refused?.cause?.type).toBe(VerificationRequestFailures.type.INVALID_DUE_DATE);
-      const later = new Date(createdAt.getTime() + 10 * HOUR).toISOString();
-      expect(await staffUpdate(handle, extendDueAtUpdate, { actor: 'officer-1', reason: 'customer travelling', dueAt: later })).toEqual({ dueAt: later });
-      return handle.result();
-    });
+    const { h, out, createdAt } = await run(
+      { dueInMs: 2 * HOUR, plan: () => ({ ladder: [] }) },
+      async ({ handle, createdAt }) => {
+        const earlier = new Date(createdAt.getTime() + HOUR).toISOString();
+        const refused = await staffUpdate(handle, extendDueAtUpdate, {
+          actor: 'officer-1',
+          reason: null,
+          dueAt: earlier,
+        }).then(
+          () => null,
+          (e: { cause?: { type?: string } }) => e,
+        );
+        expect(refused?.cause?.type).toBe(VerificationRequestFailures.type.INVALID_DUE_DATE);
+        const later = new Date(createdAt.getTime() + 10 * HOUR).toISOString();
+        expect(
+          await staffUpdate(handle, extendDueAtUpdate, {
+            actor: 'officer-1',
+            reason: 'customer travelling',
+            dueAt: later,
+          }),
+        ).toEqual({ dueAt: later });
+        return handle.result();
+      },
+    );
     expect(out.status).toBe('expired');
     expect(h.dueAts).toHaveLength(1);
     const expiredAt = new Date(h.transitions.at(-1)!.at).getTime();

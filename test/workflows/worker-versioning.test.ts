@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
+
 import { createLogger } from '../../adapters/logger';
 import { currentVersion, setCurrentVersion } from '../../adapters/temporal/worker-deployment';
 import { taskQueues } from '../../domain/task-queues';
-import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { createWorker } from '../../services/common/worker-runner';
+import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { connectTestTemporal } from '../helpers/temporal';
@@ -28,7 +30,10 @@ const running: { worker: Worker; run: Promise<void> }[] = [];
 
 async function startVersion(buildId: string, fixture: 'v1' | 'v2') {
   const config = testConfig({ WORKER_DEPLOYMENT_NAME: deploymentName, WORKER_BUILD_ID: buildId });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve(`../fixtures/versioning/${fixture}`), logger: quiet });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve(`../fixtures/versioning/${fixture}`),
+    logger: quiet,
+  });
   const deps = { config, logger: createLogger({ level: 'silent', name: 'test' }), models: db.models };
   const worker = await createWorker(onboardingWorkerSpec, deps, temporalConn.nativeConnection as NativeConnection, {
     workflowBundle,
@@ -76,11 +81,14 @@ describe('worker deployment versioning', () => {
     await makeCurrent(v1);
     expect(await currentVersion(client.connection, 'default', deploymentName)).toEqual(v1.version);
 
-    const start = (type: string, tag: string) => client.workflow.start(type, { taskQueue: queue, workflowId: `${deploymentName}-${tag}` });
+    const start = (type: string, tag: string) =>
+      client.workflow.start(type, { taskQueue: queue, workflowId: `${deploymentName}-${tag}` });
     const journeyOnN = await start('versionedJourney', 'journey-n');
     const pingOnN = await start('versionedPing', 'ping-n');
     // Both have run their first task on N before N+1 exists.
-    await eventually(async () => (await versioningOf(journeyOnN)).buildId === 'v1' && (await versioningOf(pingOnN)).buildId === 'v1');
+    await eventually(
+      async () => (await versioningOf(journeyOnN)).buildId === 'v1' && (await versioningOf(pingOnN)).buildId === 'v1',
+    );
     expect((await versioningOf(journeyOnN)).behavior).toBe(VersioningBehavior.VERSIONING_BEHAVIOR_PINNED);
     expect((await versioningOf(pingOnN)).behavior).toBe(VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE);
 
@@ -95,7 +103,10 @@ describe('worker deployment versioning', () => {
     expect(await journeyOnN.result()).toBe('v1');
     expect(await pingOnN.result()).toBe('v2');
     expect(await journeyOnN1.result()).toBe('v2');
-    expect(await versioningOf(journeyOnN)).toEqual({ buildId: 'v1', behavior: VersioningBehavior.VERSIONING_BEHAVIOR_PINNED });
+    expect(await versioningOf(journeyOnN)).toEqual({
+      buildId: 'v1',
+      behavior: VersioningBehavior.VERSIONING_BEHAVIOR_PINNED,
+    });
     expect(await taskFailures(journeyOnN)).toBe(0);
 
     // Rollback: N current again. A run pinned to N+1 stays there; new runs go to N.

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Config } from '../../adapters/config';
+
 import { refreshCase } from '../../adapters/cases/case-store';
+import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import type { CaseAction, CaseKind } from '../../domain/contracts/cases.contract';
 import { assertCanAct, assertCanRead, type CaseViewer } from './case-access';
-import { runAction, type ActionDeps, type ActionOutcome } from './case-actions';
+import { type ActionDeps, type ActionOutcome, runAction } from './case-actions';
 import { CaseCommandError } from './case-errors';
-import { actionsFor, caseView, type CaseView, type CaseViewConfig } from './case-view';
+import { actionsFor, type CaseView, caseView, type CaseViewConfig } from './case-view';
 import { findCase } from './show-case';
 
 export interface ActOnCaseInput {
@@ -46,7 +47,11 @@ const NEEDS_REASON: ActOnCaseInput['action'][] = ['reject', 'cancel', 'dismiss',
  * current state) → claim the key → act through the owning workflow → audit (who, what, why, request
  * id) → write the case as the subject now is. A failed action gives its key back.
  */
-export async function actOnCase(deps: ActOnCaseDeps, viewer: CaseViewer, input: ActOnCaseInput): Promise<ActOnCaseResult> {
+export async function actOnCase(
+  deps: ActOnCaseDeps,
+  viewer: CaseViewer,
+  input: ActOnCaseInput,
+): Promise<ActOnCaseResult> {
   const now = () => deps.now?.() ?? new Date();
   const sourceCtx = () => ({
     now: now(),
@@ -57,22 +62,32 @@ export async function actOnCase(deps: ActOnCaseDeps, viewer: CaseViewer, input: 
   let c = await findCase(deps.models, input.caseId);
   assertCanAct(viewer, c, input.action);
 
-  const fingerprint = createHash('sha256').update(JSON.stringify([input.action, input.reason, input.dueAt ?? null])).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([input.action, input.reason, input.dueAt ?? null]))
+    .digest('hex');
   const claimId = `${c._id}:${input.idempotencyKey}`;
   const prior = await deps.models.CaseAction.findById(claimId).lean();
   if (prior) return replay(prior, fingerprint);
 
   if (!actionsFor(c.kind as CaseKind).includes(input.action as never)) {
-    throw new CaseCommandError(422, 'ACTION_NOT_ALLOWED', `A ${c.kind} case offers: ${actionsFor(c.kind as CaseKind).join(', ') || 'no actions'}`);
+    throw new CaseCommandError(
+      422,
+      'ACTION_NOT_ALLOWED',
+      `A ${c.kind} case offers: ${actionsFor(c.kind as CaseKind).join(', ') || 'no actions'}`,
+    );
   }
-  if (NEEDS_REASON.includes(input.action) && !input.reason) throw new CaseCommandError(400, 'REASON_REQUIRED', `A reason is required to ${input.action}`);
-  if (input.action === 'extend' && !input.dueAt) throw new CaseCommandError(400, 'VALIDATION_ERROR', 'extend needs dueAt');
+  if (NEEDS_REASON.includes(input.action) && !input.reason)
+    throw new CaseCommandError(400, 'REASON_REQUIRED', `A reason is required to ${input.action}`);
+  if (input.action === 'extend' && !input.dueAt)
+    throw new CaseCommandError(400, 'VALIDATION_ERROR', 'extend needs dueAt');
 
   // The subject as it is now, not as the last sweep saw it: someone else may have acted already.
   c = (await refreshCase(deps.models, c._id, sourceCtx(), 'resolved')) ?? c;
-  const movedOn = (why: string) => new CaseCommandError(409, 'CASE_MOVED_ON', why, { case: caseView(deps.config, c, now()) });
+  const movedOn = (why: string) =>
+    new CaseCommandError(409, 'CASE_MOVED_ON', why, { case: caseView(deps.config, c, now()) });
   if (!c.open) throw movedOn('The case is closed: its subject has moved on');
-  if (input.expectedVersion !== undefined && input.expectedVersion !== c.version) throw movedOn('The case changed since you read it');
+  if (input.expectedVersion !== undefined && input.expectedVersion !== c.version)
+    throw movedOn('The case changed since you read it');
 
   try {
     await deps.models.CaseAction.create({
@@ -95,7 +110,13 @@ export async function actOnCase(deps: ActOnCaseDeps, viewer: CaseViewer, input: 
     outcome =
       input.action === 'dismiss'
         ? { dismissed: true }
-        : await runAction(deps, c, { action: input.action, actor: viewer.userId, reason: input.reason, requestId: input.requestId, dueAt: input.dueAt });
+        : await runAction(deps, c, {
+            action: input.action,
+            actor: viewer.userId,
+            reason: input.reason,
+            requestId: input.requestId,
+            dueAt: input.dueAt,
+          });
   } catch (err) {
     await deps.models.CaseAction.deleteOne({ _id: claimId, state: 'running' });
     throw err;
@@ -115,17 +136,30 @@ export async function actOnCase(deps: ActOnCaseDeps, viewer: CaseViewer, input: 
     if (!isDuplicateKeyError(err)) throw err;
   });
 
-  const after = input.action === 'dismiss' ? await dismiss(deps, c, now()) : await refreshCase(deps.models, c._id, sourceCtx(), `action:${input.action}`);
-  const result: ActOnCaseResult = { action: input.action, outcome, case: caseView(deps.config, after ?? c, now()), replayed: false };
+  const after =
+    input.action === 'dismiss'
+      ? await dismiss(deps, c, now())
+      : await refreshCase(deps.models, c._id, sourceCtx(), `action:${input.action}`);
+  const result: ActOnCaseResult = {
+    action: input.action,
+    outcome,
+    case: caseView(deps.config, after ?? c, now()),
+    replayed: false,
+  };
   await deps.models.CaseAction.updateOne({ _id: claimId }, { $set: { state: 'done', result } });
   return result;
 }
 
 function replay(prior: { fingerprint: string; state: string; result?: unknown }, fingerprint: string): ActOnCaseResult {
   if (prior.fingerprint !== fingerprint) {
-    throw new CaseCommandError(422, 'IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another command on this case');
+    throw new CaseCommandError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This idempotency key was used for another command on this case',
+    );
   }
-  if (prior.state !== 'done') throw new CaseCommandError(409, 'ACTION_IN_PROGRESS', 'The same command is being carried out; repeat it shortly');
+  if (prior.state !== 'done')
+    throw new CaseCommandError(409, 'ACTION_IN_PROGRESS', 'The same command is being carried out; repeat it shortly');
   return { ...(prior.result as ActOnCaseResult), replayed: true };
 }
 

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
 import type { CaseAction } from '../../domain/contracts/cases.contract';
@@ -16,7 +17,13 @@ import { CaseCommandError } from './case-errors';
  * while it runs, else the account workflow, which apply and audit the change. Passed in, so this
  * floor does not reach up into the API.
  */
-export type ChangeUserStatus = (change: { actorId: string; userId: string; to: UserStatus; reason: string | null; requestId: string | null }) => Promise<{ status: string }>;
+export type ChangeUserStatus = (change: {
+  actorId: string;
+  userId: string;
+  to: UserStatus;
+  reason: string | null;
+  requestId: string | null;
+}) => Promise<{ status: string }>;
 
 export interface ActionDeps {
   models: Pick<Models, 'VerificationRequest' | 'User'>;
@@ -47,7 +54,13 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
     case 'approve':
     case 'reject': {
       const to: UserStatus = cmd.action === 'approve' ? 'active' : 'rejected';
-      const user = await deps.changeUserStatus({ actorId: cmd.actor, userId: c.ownerUserId!, to, reason: cmd.reason, requestId: cmd.requestId });
+      const user = await deps.changeUserStatus({
+        actorId: cmd.actor,
+        userId: c.ownerUserId!,
+        to,
+        reason: cmd.reason,
+        requestId: cmd.requestId,
+      });
       return { userStatus: user.status };
     }
     case 'retry': {
@@ -57,11 +70,15 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
     }
     case 'extend': {
       const handle = deps.temporal.workflow.getHandle(verificationRequestWorkflowId(c.subjectId));
-      const r = await handle.executeUpdate(extendDueAtUpdate, { args: [{ actor: cmd.actor, reason: cmd.reason, dueAt: cmd.dueAt! }] });
+      const r = await handle.executeUpdate(extendDueAtUpdate, {
+        args: [{ actor: cmd.actor, reason: cmd.reason, dueAt: cmd.dueAt! }],
+      });
       return { dueAt: r.dueAt };
     }
     case 'cancel': {
-      await deps.temporal.workflow.getHandle(verificationRequestWorkflowId(c.subjectId)).signal(cancelVerificationSignal, { actor: cmd.actor, reason: cmd.reason ?? undefined });
+      await deps.temporal.workflow
+        .getHandle(verificationRequestWorkflowId(c.subjectId))
+        .signal(cancelVerificationSignal, { actor: cmd.actor, reason: cmd.reason ?? undefined });
       const deadline = Date.now() + CANCEL_WAIT_MS;
       for (;;) {
         const r = await deps.models.VerificationRequest.findById(c.subjectId, { status: 1 }).lean();

@@ -1,6 +1,6 @@
+import { ageBucket } from '../../adapters/cases/case-store';
 import type { Config } from '../../adapters/config';
 import type { CaseDoc } from '../../adapters/models/case';
-import { ageBucket } from '../../adapters/cases/case-store';
 import { ACTIONS_BY_KIND, type CaseKind } from '../../domain/contracts/cases.contract';
 
 export type CaseViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
@@ -8,11 +8,16 @@ export type CaseViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPAC
 /** Kinds with no workflow action: an operator may only dismiss them, with a reason. */
 export const DISMISSIBLE: CaseKind[] = ['webhook_unroutable', 'webhook_pending', 'notification_failed'];
 
-export const actionsFor = (kind: CaseKind) => [...ACTIONS_BY_KIND[kind], ...(DISMISSIBLE.includes(kind) ? (['dismiss'] as const) : [])];
+export const actionsFor = (kind: CaseKind) => [
+  ...ACTIONS_BY_KIND[kind],
+  ...(DISMISSIBLE.includes(kind) ? (['dismiss'] as const) : []),
+];
 
 /** The run in the Temporal Web UI (its workflow id; the UI shows the latest run). */
 export const temporalUrl = (config: CaseViewConfig, workflowId: string | null) =>
-  workflowId ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}` : null;
+  workflowId
+    ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`
+    : null;
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 

@@ -1,8 +1,8 @@
+import { caseQueueId, readCaseQueue } from '../../adapters/cases/case-queues';
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
-import { caseQueueId, readCaseQueue } from '../../adapters/cases/case-queues';
 import type { CaseKind } from '../../domain/contracts/cases.contract';
-import { assertCanRead, isInternal, type CaseViewer } from './case-access';
+import { assertCanRead, type CaseViewer, isInternal } from './case-access';
 import { caseView, type CaseViewConfig } from './case-view';
 
 export interface ListCasesQuery {
@@ -45,11 +45,20 @@ export async function listCases(
     const page = entries.slice((q.page - 1) * q.limit, q.page * q.limit);
     const cases = await Promise.all(page.map(([, id]) => deps.models.Case.findById(id).lean()));
     const items = (cases as (CaseDoc | null)[]).filter((c): c is CaseDoc => c !== null && c.open);
-    return { items: items.map((c) => caseView(deps.config, c, now)), total: entries.length, page: q.page, limit: q.limit };
+    return {
+      items: items.map((c) => caseView(deps.config, c, now)),
+      total: entries.length,
+      page: q.page,
+      limit: q.limit,
+    };
   }
   // Closed cases (history, rarely listed): a query over the cases collection, newest first.
   const [items, total] = await Promise.all([
-    deps.models.Case.find(filter).sort({ closedAt: -1, _id: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+    deps.models.Case.find(filter)
+      .sort({ closedAt: -1, _id: 1 })
+      .skip((q.page - 1) * q.limit)
+      .limit(q.limit)
+      .lean(),
     deps.models.Case.countDocuments(filter),
   ]);
   return { items: (items as CaseDoc[]).map((c) => caseView(deps.config, c, now)), total, page: q.page, limit: q.limit };

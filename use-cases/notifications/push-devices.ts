@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Models } from '../../adapters/models';
 import {
+  type DeviceEntry,
   DeviceListBusyError,
   editUserDevices,
   MAX_DEVICES_PER_USER,
   readUserDevices,
-  type DeviceEntry,
 } from '../../adapters/models/device';
 import { conflict, notFound } from '../app-error';
 

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+
 import type { Client } from '@temporalio/client';
+
 import { forEachBounded } from '../../adapters/bounded-parallel';
 import type { Models } from '../../adapters/models';
 import { insertPendingNotifications } from '../../adapters/notifications/pending-notifications';

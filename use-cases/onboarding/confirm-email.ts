@@ -1,8 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+
 import { confirmationCodeDigest } from '../../adapters/crypto/onboarding-digests';
 import { confirmEmailUpdate } from '../../domain/contracts/onboarding.contract';
 import { badRequest, conflict } from '../app-error';
-import { onboardingHandle, ownRegistration, type EmailConfirmationDeps } from './own-registration';
+import { type EmailConfirmationDeps, onboardingHandle, ownRegistration } from './own-registration';
 
 /**
  * The registrant confirms their address with the 6-digit code. An address with no registration

@@ -1,11 +1,12 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+
 import {
+  type BridgeLinkResult,
   createBridgeLinkUpdate,
   createKycSessionUpdate,
-  onboardingStateQuery,
-  type BridgeLinkResult,
   type KycSessionResult,
   type OnboardingState,
+  onboardingStateQuery,
 } from '../../domain/contracts/onboarding.contract';
 import { notFound } from '../app-error';
 import { onboardingHandle } from './own-registration';

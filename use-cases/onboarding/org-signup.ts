@@ -26,15 +26,29 @@ export async function organizationForRegistration(
 ): Promise<{ org: RegistrationDetails['org']; release: () => Promise<void> }> {
   const nothing = async () => undefined;
   if (body.org_id) {
-    const claim = body.invitationCode ? await claimOrgInvitation(models, body.invitationCode, body.org_id, userId, now) : false;
-    if (!claim) throw new AppError(403, 'ORG_INVITATION_REQUIRED', 'Joining an existing organization needs a valid invitation code from its administrator');
+    const claim = body.invitationCode
+      ? await claimOrgInvitation(models, body.invitationCode, body.org_id, userId, now)
+      : false;
+    if (!claim)
+      throw new AppError(
+        403,
+        'ORG_INVITATION_REQUIRED',
+        'Joining an existing organization needs a valid invitation code from its administrator',
+      );
     const code = body.invitationCode!;
-    return { org: { id: body.org_id }, release: claim === 'claimed' ? () => releaseOrgInvitation(models, code, userId) : nothing };
+    return {
+      org: { id: body.org_id },
+      release: claim === 'claimed' ? () => releaseOrgInvitation(models, code, userId) : nothing,
+    };
   }
   if (!body.org_name) return { org: null, release: nothing };
   // The caller refused requests that cannot win before this point; a retry finds its own claim.
   const claim = await claimOrganization(models, body.org_name, userId, { now, unconfirmedLapseMs });
   if (claim.ok) return { org: { id: claim.organizationId }, release: nothing };
-  if (claim.reason === 'ORG_NAME_INVALID') throw badRequest('ORG_NAME_INVALID', 'org_name needs at least two letters or digits');
-  throw conflict('ORG_NAME_TAKEN', 'An organization with this name already exists; choose another name, or ask its administrator to add you');
+  if (claim.reason === 'ORG_NAME_INVALID')
+    throw badRequest('ORG_NAME_INVALID', 'org_name needs at least two letters or digits');
+  throw conflict(
+    'ORG_NAME_TAKEN',
+    'An organization with this name already exists; choose another name, or ask its administrator to add you',
+  );
 }

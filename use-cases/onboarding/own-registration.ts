@@ -1,4 +1,5 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
+
 import type { ProcessConfig } from '../../adapters/config';
 import { registrationUserId } from '../../adapters/crypto/onboarding-digests';
 import type { Models } from '../../adapters/models';

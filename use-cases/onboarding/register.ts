@@ -1,4 +1,5 @@
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+
 import type { ProcessConfig } from '../../adapters/config';
 import type { FieldCipher } from '../../adapters/crypto/field-cipher';
 import { registrationFingerprint, registrationUserId } from '../../adapters/crypto/onboarding-digests';
@@ -13,10 +14,10 @@ import { startNotification } from '../../adapters/notifications/start-notificati
 import { failureOf } from '../../adapters/temporal/failure-of';
 import {
   ONBOARDING_WORKFLOW,
-  onboardingWorkflowId,
-  registerUpdate,
   type OnboardingInput,
+  onboardingWorkflowId,
   type RegisterResult,
+  registerUpdate,
 } from '../../domain/contracts/onboarding.contract';
 import { taskQueues } from '../../domain/task-queues';
 import { conflict } from '../app-error';

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+
 import { resendCodeUpdate } from '../../domain/contracts/onboarding.contract';
 import { conflict } from '../app-error';
-import { onboardingHandle, ownRegistration, type EmailConfirmationDeps } from './own-registration';
+import { type EmailConfirmationDeps, onboardingHandle, ownRegistration } from './own-registration';
 
 /**
  * A new confirmation code for the registrant (the workflow limits how many and how often). Like

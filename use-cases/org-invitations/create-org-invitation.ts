@@ -1,6 +1,6 @@
+import { createOrgInvitation as insertOrgInvitation } from '../../adapters/identity/org-invitations';
 import type { Models } from '../../adapters/models';
 import type { OrgInvitationDoc } from '../../adapters/models/org-invitation';
-import { createOrgInvitation as insertOrgInvitation } from '../../adapters/identity/org-invitations';
 import { auditOrgInvitation } from './org-invitation-audit';
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Models } from '../../adapters/models';
 
 /** One audit event per change of a retail invitation, by its BANK_ADMIN (subject `invitation:<id>`). */

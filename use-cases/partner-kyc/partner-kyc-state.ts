@@ -11,7 +11,11 @@ export async function catalogFor(models: Models, country: string): Promise<Catal
   const catalog = await currentCatalog(models, country);
   if (catalog) return catalog;
   const supported = await supportedCountries(models);
-  throw badRequest('UNSUPPORTED_COUNTRY', `Partner KYC is not available for ${country}; supported: ${supported.join(', ')}`, { supported });
+  throw badRequest(
+    'UNSUPPORTED_COUNTRY',
+    `Partner KYC is not available for ${country}; supported: ${supported.join(', ')}`,
+    { supported },
+  );
 }
 
 /**
@@ -19,7 +23,11 @@ export async function catalogFor(models: Models, country: string): Promise<Catal
  * window runs on the server's clock (`recordedAt`, set when POST /transactions stored it), never on
  * the caller's `createdAt`, which a caller could back- or future-date to move amounts out of it.
  */
-export async function recentVolumes(models: Models, userId: string, now: Date): Promise<{ volumes: Record<Direction, number>; hasHeld: boolean }> {
+export async function recentVolumes(
+  models: Models,
+  userId: string,
+  now: Date,
+): Promise<{ volumes: Record<Direction, number>; hasHeld: boolean }> {
   // A scan on the embedded database (userId is not _id); see docs/partner-kyc.md "Costs".
   const txs = await models.Transaction.find({ userId }, { direction: 1, amount: 1, recordedAt: 1, status: 1 }).lean();
   const since = now.getTime() - VOLUME_WINDOW_MS;
@@ -34,7 +42,8 @@ export async function recentVolumes(models: Models, userId: string, now: Date): 
 }
 
 export const rulesJson = (rules: KycRules) => {
-  const one = (list: KycRules['onramp']) => list.map((r) => ({ min: r.min, max: r.max === Infinity ? ('Infinity' as const) : r.max, type: r.type }));
+  const one = (list: KycRules['onramp']) =>
+    list.map((r) => ({ min: r.min, max: r.max === Infinity ? ('Infinity' as const) : r.max, type: r.type }));
   return { onramp: one(rules.onramp), offramp: one(rules.offramp) };
 };
 
@@ -55,7 +64,10 @@ export function statusCatalog(catalog: Pick<Catalog, 'documents' | 'kycRules'>) 
   const advancedDocuments: DocumentWithRules[] = docs.filter((d) => d.type === 'advanced');
   const last = advancedDocuments.length - 1;
   if (last >= 0) {
-    advancedDocuments[last] = { ...advancedDocuments[last], requiredFields: { ...advancedDocuments[last].requiredFields, kycRules } };
+    advancedDocuments[last] = {
+      ...advancedDocuments[last],
+      requiredFields: { ...advancedDocuments[last].requiredFields, kycRules },
+    };
   }
   return { basicDocuments: docs.filter((d) => d.type === 'basic'), advancedDocuments, kycRules };
 }

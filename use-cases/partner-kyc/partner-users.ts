@@ -1,4 +1,4 @@
-import { EmailTakenError, createUser } from '../../adapters/identity/create-user';
+import { createUser, EmailTakenError } from '../../adapters/identity/create-user';
 import type { Models } from '../../adapters/models';
 import type { UserDoc } from '../../adapters/models/user';
 import { AppError, conflict, forbidden } from '../app-error';
@@ -13,13 +13,18 @@ const emailUnavailable = () => conflict('EMAIL_UNAVAILABLE', 'This email cannot 
 
 /** Only plain end users of the client's own tenant: never staff, admins or another tenant's users. */
 function assertPartnerUser(user: UserDoc | null, client: PartnerClient): UserDoc {
-  if (!user || user.tenantId !== client.tenantId || user.userType !== 'user' || user.staffRole) throw emailUnavailable();
+  if (!user || user.tenantId !== client.tenantId || user.userType !== 'user' || user.staffRole)
+    throw emailUnavailable();
   if (user.status === 'inactive') throw forbidden('This account has been deactivated', 'ACCOUNT_DEACTIVATED');
   return user;
 }
 
 /** Seed 003: the user with this email, created in the client's tenant when absent. */
-export async function findOrCreatePartnerUser(models: Models, client: PartnerClient, input: { email: string; country: string; requestId: string | null; reason: string }): Promise<UserDoc> {
+export async function findOrCreatePartnerUser(
+  models: Models,
+  client: PartnerClient,
+  input: { email: string; country: string; requestId: string | null; reason: string },
+): Promise<UserDoc> {
   const email = input.email.toLowerCase();
   let user = (await models.User.findOne({ email }).lean()) as UserDoc | null;
   if (!user) {

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Client } from '@temporalio/client';
+
 import type { ProcessConfig } from '../../adapters/config';
 import type { FieldCipher } from '../../adapters/crypto/field-cipher';
 import type { Logger } from '../../adapters/logger';
 import type { Models } from '../../adapters/models';
-import type { PatternTester } from '../../domain/partner-kyc/fields';
 import { sealFields } from '../../adapters/partner-kyc/sealed-fields';
 import { startMayHaveReachedServer } from '../../adapters/temporal/start-failure';
 import {
   PARTNER_KYC_WORKFLOW,
+  type PartnerKycInput,
   partnerKycWorkflowId,
   submitDocumentSignal,
-  type PartnerKycInput,
 } from '../../domain/contracts/partner-kyc.contract';
 import { findDocument } from '../../domain/partner-kyc/catalog';
+import type { PatternTester } from '../../domain/partner-kyc/fields';
 import { validateUserFields } from '../../domain/partner-kyc/fields';
 import { taskQueues } from '../../domain/task-queues';
 import { badRequest } from '../app-error';

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import type { PasswordHasher } from '../../adapters/crypto/passwords';
 import { recordPasswordEvent } from '../../adapters/identity/password-audit';
 import type { Models } from '../../adapters/models';
 import type { UserDoc } from '../../adapters/models/user';
 import { updateUser } from '../../adapters/models/user-writes';
 import { AppError, badRequest } from '../app-error';
-import { sendPasswordChanged, type PasswordNoticeDeps } from './password-notices';
+import { type PasswordNoticeDeps, sendPasswordChanged } from './password-notices';
 
 /** The sign-in pieces a password change uses (services/api/auth: the account lockout and the sessions). */
 export interface PasswordChangeAuth<Pair> {

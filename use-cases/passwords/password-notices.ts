@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+
 import type { Logger } from '../../adapters/logger';
 import type { Models } from '../../adapters/models';
 import { insertPendingNotifications } from '../../adapters/notifications/pending-notifications';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+
 import type { ProcessConfig } from '../../adapters/config';
 import { findUserByEmail } from '../../adapters/identity/find-user-by-email';
 import { canRecoverPassword } from '../../adapters/identity/password-reset';
 import type { Models } from '../../adapters/models';
-import { sendPasswordNotice, type PasswordNoticeDeps } from './password-notices';
+import { type PasswordNoticeDeps, sendPasswordNotice } from './password-notices';
 
 /**
  * Emails a reset code if the address has an account that may recover (canRecoverPassword), else

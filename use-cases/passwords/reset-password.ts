@@ -3,7 +3,7 @@ import type { PasswordHasher } from '../../adapters/crypto/passwords';
 import { redeemPasswordResetCode } from '../../adapters/identity/password-reset';
 import type { Models } from '../../adapters/models';
 import { badRequest } from '../app-error';
-import { sendPasswordChanged, type PasswordNoticeDeps } from './password-notices';
+import { type PasswordNoticeDeps, sendPasswordChanged } from './password-notices';
 
 export type ResetPasswordDeps = PasswordNoticeDeps & {
   config: ProcessConfig<'api'>;

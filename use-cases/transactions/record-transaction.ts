@@ -1,13 +1,14 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import type { ProcessConfig } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
-import { transactionKey, type TransactionDoc } from '../../adapters/models/transaction';
+import { type TransactionDoc, transactionKey } from '../../adapters/models/transaction';
 import {
   TRANSACTION_HOLD_WORKFLOW,
-  transactionHoldWorkflowId,
   type TransactionHoldInput,
+  transactionHoldWorkflowId,
 } from '../../domain/contracts/partner-kyc.contract';
 import { covers, tierNeeded } from '../../domain/partner-kyc/tiers';
 import type { Direction, KycTier } from '../../domain/partner-kyc/types';

@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
-import type { Models } from '../../adapters/models';
+
 import type { Config } from '../../adapters/config';
+import type { Models } from '../../adapters/models';
+import type { UserDoc } from '../../adapters/models/user';
 import { changeUserStatusUpdate, type StatusChangeRequest } from '../../domain/contracts/account.contract';
 import { taskQueues } from '../../domain/task-queues';
-import type { UserDoc } from '../../adapters/models/user';
 import type { UserStatus } from '../../domain/vocabulary/users';
 import { updateUserOwner } from './signal-user-owner';
 
@@ -24,7 +25,8 @@ export class UserNotFoundError extends Error {
 }
 
 /** The status a reactivated user returns to: the one held before deactivation. */
-export const reactivationStatus = (u: Pick<UserDoc, 'statusBeforeDeactivation'>): UserStatus => u.statusBeforeDeactivation ?? 'active';
+export const reactivationStatus = (u: Pick<UserDoc, 'statusBeforeDeactivation'>): UserStatus =>
+  u.statusBeforeDeactivation ?? 'active';
 
 /**
  * An admin's status change (PUT /users/{id}/status, tenant staff routes, case actions, ops CLI). The
@@ -44,7 +46,12 @@ export async function changeUserStatus(
   };
   const user = await readUser();
   if (user.status === change.to) return user;
-  const request: StatusChangeRequest = { to: change.to, actorId: change.actorId, reason: change.reason, requestId: change.requestId };
+  const request: StatusChangeRequest = {
+    to: change.to,
+    actorId: change.actorId,
+    reason: change.reason,
+    requestId: change.requestId,
+  };
   // The onboarding workflow while it runs, else the account workflow (use-cases/users/signal-user-owner.ts).
   const owner = { temporal: deps.temporal, accountTaskQueue: taskQueues(deps.config.TASK_QUEUE_PREFIX).onboarding };
   await updateUserOwner(owner, user._id, changeUserStatusUpdate, request);

@@ -1,10 +1,10 @@
 import type { PasswordHasher } from '../../adapters/crypto/passwords';
-import { EmailTakenError, createUser } from '../../adapters/identity/create-user';
+import { createUser, EmailTakenError } from '../../adapters/identity/create-user';
 import type { Models } from '../../adapters/models';
 import type { UserDoc } from '../../adapters/models/user';
 import type { StaffRole } from '../../domain/vocabulary/users';
 import { conflict } from '../app-error';
-import { TENANT_STAFF_REASON, sendStaffWelcomeAgain, type SendStaffWelcomeAgainDeps } from './send-staff-welcome-again';
+import { sendStaffWelcomeAgain, type SendStaffWelcomeAgainDeps, TENANT_STAFF_REASON } from './send-staff-welcome-again';
 import { awaitsWelcome, sendStaffWelcome } from './staff-welcome';
 
 export type InviteTenantStaffDeps = SendStaffWelcomeAgainDeps & {

@@ -16,9 +16,15 @@ export async function setDateOfBirth(
   isoDate: string,
   audit: { actorId: string; requestId: string | null; reason: string },
 ): Promise<void> {
-  const previous = user.dateOfBirthSealed ? openDateOfBirth(cipher, { _id: user._id, dateOfBirthSealed: user.dateOfBirthSealed }) : null;
+  const previous = user.dateOfBirthSealed
+    ? openDateOfBirth(cipher, { _id: user._id, dateOfBirthSealed: user.dateOfBirthSealed })
+    : null;
   if (previous === isoDate) return; // unchanged (a retried request): nothing to write or audit
-  const locked = () => conflict('DATE_OF_BIRTH_LOCKED', 'Your date of birth was verified by an identity check and can no longer be changed; contact support');
+  const locked = () =>
+    conflict(
+      'DATE_OF_BIRTH_LOCKED',
+      'Your date of birth was verified by an identity check and can no longer be changed; contact support',
+    );
   if (user.dateOfBirthVerifiedAt) throw locked();
   // Checked again on the locked record: an identity check may have verified it meanwhile.
   await updateUser(models, user._id, (current) => {

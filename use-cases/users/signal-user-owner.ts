@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+
 import { grpcStatus, grpcStatusOf } from '../../adapters/temporal/grpc-status';
-import { ACCOUNT_WORKFLOW, accountWorkflowId, type AccountInput } from '../../domain/contracts/account.contract';
+import { ACCOUNT_WORKFLOW, type AccountInput, accountWorkflowId } from '../../domain/contracts/account.contract';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 
 export interface UserOwnerDeps {
@@ -33,7 +40,10 @@ async function hasEnded(run: WorkflowHandle): Promise<boolean> {
 async function toUserOwner<T>(
   deps: UserOwnerDeps,
   userId: string,
-  send: { onboarding: (run: WorkflowHandle) => Promise<T>; account: (start: { workflowId: string; taskQueue: string; args: [AccountInput] }) => Promise<T> },
+  send: {
+    onboarding: (run: WorkflowHandle) => Promise<T>;
+    account: (start: { workflowId: string; taskQueue: string; args: [AccountInput] }) => Promise<T>;
+  },
 ): Promise<T> {
   const run = deps.temporal.workflow.getHandle(onboardingWorkflowId(userId));
   try {
@@ -74,7 +84,11 @@ export async function signalUserOwner<A>(
  */
 const DROPPED_UPDATE_RETRIES = 3;
 
-async function executeUpdateSurvivingTaskFailures<A, R>(run: WorkflowHandle, update: UpdateDefinition<R, [A]>, arg: A): Promise<R> {
+async function executeUpdateSurvivingTaskFailures<A, R>(
+  run: WorkflowHandle,
+  update: UpdateDefinition<R, [A]>,
+  arg: A,
+): Promise<R> {
   const updateId = randomUUID();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -87,13 +101,21 @@ async function executeUpdateSurvivingTaskFailures<A, R>(run: WorkflowHandle, upd
 }
 
 /** An update to the user's owner (update-with-start of the account workflow after the onboarding). */
-export async function updateUserOwner<A, R>(deps: UserOwnerDeps, userId: string, update: UpdateDefinition<R, [A]>, arg: A): Promise<R> {
+export async function updateUserOwner<A, R>(
+  deps: UserOwnerDeps,
+  userId: string,
+  update: UpdateDefinition<R, [A]>,
+  arg: A,
+): Promise<R> {
   return toUserOwner(deps, userId, {
     onboarding: (run) => executeUpdateSurvivingTaskFailures(run, update, arg),
     account: (start) =>
       deps.temporal.workflow.executeUpdateWithStart(update, {
         args: [arg],
-        startWorkflowOperation: new WithStartWorkflowOperation(ACCOUNT_WORKFLOW, { ...start, workflowIdConflictPolicy: 'USE_EXISTING' }),
+        startWorkflowOperation: new WithStartWorkflowOperation(ACCOUNT_WORKFLOW, {
+          ...start,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
       }),
   });
 }

@@ -1,9 +1,10 @@
+import type { Client } from '@temporalio/client';
+
+import type { Models } from '../../adapters/models';
+import type { UserDoc } from '../../adapters/models/user';
 import { insertPendingNotifications } from '../../adapters/notifications/pending-notifications';
 import { startNotification } from '../../adapters/notifications/start-notification';
-import type { UserDoc } from '../../adapters/models/user';
 import { taskQueues } from '../../domain/task-queues';
-import type { Client } from '@temporalio/client';
-import type { Models } from '../../adapters/models';
 
 /** What sending a welcome needs: the notification records and the Temporal client that starts it. */
 export interface StaffWelcomeDeps {
@@ -16,7 +17,8 @@ export interface StaffWelcomeDeps {
 export const MAX_WELCOME_RESENDS = 5;
 
 /** The n-th welcome of a user: the first keeps the id it always had, later ones add `-<n>`. */
-export const staffWelcomeId = (userId: string, n: number) => (n <= 1 ? `staff-welcome-${userId}` : `staff-welcome-${userId}-${n}`);
+export const staffWelcomeId = (userId: string, n: number) =>
+  n <= 1 ? `staff-welcome-${userId}` : `staff-welcome-${userId}-${n}`;
 
 const welcomeRequest = (input: { userId: string; actorId: string }, notificationId: string) => ({
   notificationId,
@@ -36,7 +38,10 @@ const welcomeRequest = (input: { userId: string; actorId: string }, notification
  * mints the link inside the email send (activities/notifications/send-time-data.ts), so the token
  * never enters workflow history; only its digest is stored.
  */
-export async function sendStaffWelcome(deps: StaffWelcomeDeps, input: { userId: string; tenantId: string | null; actorId: string }): Promise<{ notificationId: string }> {
+export async function sendStaffWelcome(
+  deps: StaffWelcomeDeps,
+  input: { userId: string; tenantId: string | null; actorId: string },
+): Promise<{ notificationId: string }> {
   const request = welcomeRequest(input, staffWelcomeId(input.userId, 1));
   await insertPendingNotifications(deps.models, [request]);
   await startNotification(deps.temporal, taskQueues(deps.config.TASK_QUEUE_PREFIX).notifications, request);
@@ -55,10 +60,17 @@ export const awaitsWelcome = (user: Pick<UserDoc, 'passwordHash' | 'passwordSetu
  * (only the newest set-password token works). Ids are sent under REJECT_DUPLICATE, so two
  * concurrent resends send one email. Null: MAX_WELCOME_RESENDS reached.
  */
-export async function resendStaffWelcome(deps: StaffWelcomeDeps, input: { userId: string; actorId: string }): Promise<{ notificationId: string } | null> {
+export async function resendStaffWelcome(
+  deps: StaffWelcomeDeps,
+  input: { userId: string; actorId: string },
+): Promise<{ notificationId: string } | null> {
   const queue = taskQueues(deps.config.TASK_QUEUE_PREFIX).notifications;
   let n = 1;
-  while (n <= MAX_WELCOME_RESENDS + 1 && (await deps.models.Notification.exists({ _id: staffWelcomeId(input.userId, n + 1) }))) n++;
+  while (
+    n <= MAX_WELCOME_RESENDS + 1 &&
+    (await deps.models.Notification.exists({ _id: staffWelcomeId(input.userId, n + 1) }))
+  )
+    n++;
   // The newest welcome recorded (or the first, never recorded when its insert failed too).
   const newest = welcomeRequest(input, staffWelcomeId(input.userId, n));
   await insertPendingNotifications(deps.models, [newest]);

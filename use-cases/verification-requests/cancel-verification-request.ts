@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+
 import type { VerificationRequestDoc } from '../../adapters/models/verification-request';
 import {
   cancelVerificationSignal,

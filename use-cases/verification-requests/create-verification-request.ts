@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Client } from '@temporalio/client';
+
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import type { ProcessConfig } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
@@ -7,11 +9,11 @@ import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import { openLock, unusedLock, type VerificationRequestDoc } from '../../adapters/models/verification-request';
 import {
   IDENTITY_NUMBER_TYPES,
+  type IdentityNumberType,
   VERIFICATION_REQUEST_WORKFLOW,
+  type VerificationRequestInput,
   verificationRequestWorkflowId,
   verificationTypeKeyword,
-  type IdentityNumberType,
-  type VerificationRequestInput,
 } from '../../domain/contracts/verification-request.contract';
 import { resolveVerificationSettings } from '../../domain/rules/verification-settings';
 import { SA } from '../../domain/search-attributes';

@@ -1,13 +1,14 @@
 import type { Client } from '@temporalio/client';
+
 import type { FieldCipher } from '../../adapters/crypto/field-cipher';
 import type { Models } from '../../adapters/models';
 import type { VerificationRequestDoc } from '../../adapters/models/verification-request';
 import {
   IDENTITY_NUMBER_TYPES,
-  submitNumbersUpdate,
-  verificationRequestWorkflowId,
   type IdentityNumberType,
   type SealedNumbers,
+  submitNumbersUpdate,
+  verificationRequestWorkflowId,
   type VerificationStatus,
 } from '../../domain/contracts/verification-request.contract';
 import { badRequest, conflict, notFound } from '../app-error';

@@ -1,6 +1,12 @@
 import type { Client } from '@temporalio/client';
+
 import type { Models } from '../../adapters/models';
-import { bridgeEventSignal, veriffEventSignal, type BridgeEventSignal, type VeriffEventSignal } from '../../domain/contracts/onboarding.contract';
+import {
+  type BridgeEventSignal,
+  bridgeEventSignal,
+  type VeriffEventSignal,
+  veriffEventSignal,
+} from '../../domain/contracts/onboarding.contract';
 import { signalUserOwner } from '../users/signal-user-owner';
 
 /** What an acknowledged webhook must become: one signal to the workflow that owns the user. */
@@ -24,11 +30,17 @@ export interface DeliverWebhookSignalDeps {
  * the session's vendorData, so the account fallback first checks that such a user exists; none:
  * the event is kept for operators as unroutable.
  */
-export async function deliverWebhookSignal(deps: DeliverWebhookSignalDeps, id: string, d: WebhookSignalDelivery): Promise<'signalled' | 'unroutable'> {
+export async function deliverWebhookSignal(
+  deps: DeliverWebhookSignalDeps,
+  id: string,
+  d: WebhookSignalDelivery,
+): Promise<'signalled' | 'unroutable'> {
   const owner = { temporal: deps.temporal, accountTaskQueue: deps.accountTaskQueue };
   const sent =
     d.provider === 'veriff'
-      ? await signalUserOwner(owner, d.userId, veriffEventSignal, d.signal, async () => Boolean(await deps.models.User.exists({ _id: d.userId })))
+      ? await signalUserOwner(owner, d.userId, veriffEventSignal, d.signal, async () =>
+          Boolean(await deps.models.User.exists({ _id: d.userId })),
+        )
       : await signalUserOwner(owner, d.userId, bridgeEventSignal, d.signal);
   if (sent === 'none') {
     await deps.models.WebhookEvent.updateOne({ _id: id }, { $set: { unroutable: true } });

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+
 import { forEachBounded } from '../../adapters/bounded-parallel';
 import { recordProviderStatus } from '../../adapters/notifications/delivery-ledger';
 import { parseSendGridEvents } from '../../adapters/providers/sendgrid/webhook';
@@ -22,14 +23,22 @@ export async function receiveTwilioStatus(
   deps: DeliveryCallbackDeps & { authToken: string },
   req: { deliveryKey: string; url: string; rawBody: Buffer; signature: string | undefined },
 ): Promise<DeliveryCallbackResult> {
-  const parsed = parseTwilioStatusCallback({ rawBody: req.rawBody, url: req.url, signature: req.signature, authToken: deps.authToken });
+  const parsed = parseTwilioStatusCallback({
+    rawBody: req.rawBody,
+    url: req.url,
+    signature: req.signature,
+    authToken: deps.authToken,
+  });
   if (!parsed.ok) return parsed;
   const e = parsed.event;
   await recordProviderStatus(deps.models, req.deliveryKey, {
     status: e.status,
     providerStatus: e.providerStatus,
     providerMessageId: e.messageSid,
-    error: e.status === 'failed' ? { code: `TWILIO_${e.errorCode ?? 'UNDELIVERED'}`, message: `Twilio reported ${e.providerStatus}` } : undefined,
+    error:
+      e.status === 'failed'
+        ? { code: `TWILIO_${e.errorCode ?? 'UNDELIVERED'}`, message: `Twilio reported ${e.providerStatus}` }
+        : undefined,
   });
   return { ok: true, received: 1 };
 }
@@ -50,7 +59,10 @@ export async function receiveSendGridEvents(
       status: e.status,
       providerStatus: e.event,
       providerMessageId: e.messageId,
-      error: e.status === 'failed' ? { code: `SENDGRID_${e.event.toUpperCase()}`, message: 'SendGrid could not deliver the email' } : undefined,
+      error:
+        e.status === 'failed'
+          ? { code: `SENDGRID_${e.event.toUpperCase()}`, message: 'SendGrid could not deliver the email' }
+          : undefined,
     }),
   );
   return { ok: true, received: parsed.changes.length };

@@ -3,7 +3,7 @@ import type { Models } from '../../adapters/models';
 import { bridgeObjectOwnerId } from '../../adapters/models/bridge-object-owner';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import { highestSlot, insertNextSlot } from '../../adapters/models/slots';
-import { parseBridgeWebhook, type BridgeWebhookRefusal } from '../../adapters/providers/bridge/webhook';
+import { type BridgeWebhookRefusal, parseBridgeWebhook } from '../../adapters/providers/bridge/webhook';
 import { parseVeriffWebhook, type VeriffWebhookRefusal } from '../../adapters/providers/veriff/webhook';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import type { WebhookSignalDelivery } from './deliver-webhook-signal';
@@ -24,7 +24,8 @@ export interface KycWebhookDeps {
 }
 
 export type KycWebhookAck = { received: true; duplicate: boolean };
-export type KycWebhookResult = { ok: true; ack: KycWebhookAck } | { ok: false; reason: VeriffWebhookRefusal | BridgeWebhookRefusal };
+export type KycWebhookResult =
+  { ok: true; ack: KycWebhookAck } | { ok: false; reason: VeriffWebhookRefusal | BridgeWebhookRefusal };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,7 +36,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 async function inboxThenSignal(
   deps: KycWebhookDeps,
-  e: { id: string; userId: string | null; raw: Buffer; inbox: { provider: 'veriff' | 'bridge'; eventType: string }; delivery: (workflowId: string, userId: string) => WebhookSignalDelivery },
+  e: {
+    id: string;
+    userId: string | null;
+    raw: Buffer;
+    inbox: { provider: 'veriff' | 'bridge'; eventType: string };
+    delivery: (workflowId: string, userId: string) => WebhookSignalDelivery;
+  },
 ): Promise<KycWebhookAck> {
   const { models, cipher, dispatcher, now } = deps;
   const workflowId = e.userId ? onboardingWorkflowId(e.userId) : null;
@@ -43,7 +50,13 @@ async function inboxThenSignal(
   const [pending, inbox] = await Promise.allSettled([
     // Both inserts at once: either failing answers 5xx, so the provider retries, and the retry
     // (a duplicate below) writes the pending entry again if it is missing.
-    delivery ? models.WebhookPendingSignal.create({ _id: e.id, createdAt: now(), deliverySealed: dispatcher.seal(e.id, delivery) }) : null,
+    delivery
+      ? models.WebhookPendingSignal.create({
+          _id: e.id,
+          createdAt: now(),
+          deliverySealed: dispatcher.seal(e.id, delivery),
+        })
+      : null,
     models.WebhookEvent.create({
       _id: e.id,
       ...e.inbox,
@@ -60,7 +73,10 @@ async function inboxThenSignal(
     // entry), not $inc: concurrent duplicates would lose increments. The next number is found by
     // `_id` reads, not a count, which FerretDB answers by scanning every event's repeats.
     const last = await highestSlot(models.WebhookDelivery, e.id, Number.MAX_SAFE_INTEGER, 2);
-    await insertNextSlot(models.WebhookDelivery, e.id, { from: last + 1, fields: { eventId: e.id, receivedAt: now() } });
+    await insertNextSlot(models.WebhookDelivery, e.id, {
+      from: last + 1,
+      fields: { eventId: e.id, receivedAt: now() },
+    });
     const prior = await models.WebhookEvent.findById(e.id, { signaledAt: 1, unroutable: 1 }).lean();
     if (prior?.signaledAt || prior?.unroutable) {
       // Already delivered: the pending entry this repeat may have written again is not needed
@@ -79,7 +95,11 @@ export async function receiveVeriffWebhook(
   deps: KycWebhookDeps & { veriff: { apiKey: string; sharedSecret: string } },
   req: { body: Buffer; signature: string | undefined; client: string | undefined },
 ): Promise<KycWebhookResult> {
-  const parsed = parseVeriffWebhook({ body: req.body, headers: { signature: req.signature, client: req.client }, ...deps.veriff });
+  const parsed = parseVeriffWebhook({
+    body: req.body,
+    headers: { signature: req.signature, client: req.client },
+    ...deps.veriff,
+  });
   if (!parsed.ok) return parsed;
   const { eventId, eventType, vendorData, signal } = parsed.event;
   const ack = await inboxThenSignal(deps, {
@@ -97,14 +117,21 @@ export async function receiveBridgeWebhook(
   deps: KycWebhookDeps & { bridge: { publicKeyPem: string; maxAgeMs: number } },
   req: { body: Buffer; signature: string | undefined },
 ): Promise<KycWebhookResult> {
-  const parsed = parseBridgeWebhook({ body: req.body, signatureHeader: req.signature, nowMs: deps.now().getTime(), ...deps.bridge });
+  const parsed = parseBridgeWebhook({
+    body: req.body,
+    signatureHeader: req.signature,
+    nowMs: deps.now().getTime(),
+    ...deps.bridge,
+  });
   if (!parsed.ok) return parsed;
   const { eventId, eventType, object, signal } = parsed.event;
   // kyc_link events name the link, customer events the customer: both were stored on the user.
   // The owner record is an `_id` read; links recorded before it existed are found on the user.
   const owner = await deps.models.BridgeObjectOwner.findById(bridgeObjectOwnerId(object.kind, object.id)).lean();
   const field = object.kind === 'customer' ? 'kyc.bridge.customerId' : 'kyc.bridge.kycLinkId';
-  const user = owner ? { _id: owner.userId } : await deps.models.User.findOne({ [field]: object.id }, { _id: 1 }).lean();
+  const user = owner
+    ? { _id: owner.userId }
+    : await deps.models.User.findOne({ [field]: object.id }, { _id: 1 }).lean();
   const ack = await inboxThenSignal(deps, {
     id: eventId,
     inbox: { provider: 'bridge', eventType },

@@ -1,4 +1,5 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+
 import type { KycActivities } from '../../activities/kyc/create-kyc-activities';
 import type { UserActivities } from '../../activities/users/create-user-activities';
 import type { NotificationEvent, NotificationRequestActivities } from '../../domain/contracts/notify.contract';

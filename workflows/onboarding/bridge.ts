@@ -1,16 +1,17 @@
 import { setHandler } from '@temporalio/workflow';
+
 import type { KycActivities } from '../../activities/kyc/create-kyc-activities';
 import {
-  bridgeEventSignal,
-  createBridgeLinkUpdate,
   type BridgeEventSignal,
+  bridgeEventSignal,
   type BridgeLinkResult,
+  createBridgeLinkUpdate,
   type OnboardingOutcome,
 } from '../../domain/contracts/onboarding.contract';
 import { OnboardingFailures } from '../../domain/failures/catalog';
-import { BRIDGE_REJECTED_STATUSES, reduceBridgeEvent, type BridgeKycState } from '../../domain/rules/onboarding/bridge';
+import { BRIDGE_REJECTED_STATUSES, type BridgeKycState, reduceBridgeEvent } from '../../domain/rules/onboarding/bridge';
 import { endOfWait, reject } from './end';
-import { iso, setStep, showKycStatus, type Run } from './state';
+import { iso, type Run, setStep, showKycStatus } from './state';
 import type { UserWriter } from './user-writer';
 import { waitInStep } from './waits';
 

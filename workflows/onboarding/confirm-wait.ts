@@ -1,9 +1,9 @@
 import type { CreateUserResult } from '../../activities/users/create-user-activities';
 import { confirmationDeadlines, nextWake } from '../../domain/rules/onboarding/step-deadlines';
 import { SA } from '../../domain/search-attributes';
-import { enterKycSessionStep, sendCode, type Confirmation } from './confirm';
-import { iso, setStep, type Run } from './state';
-import { waitFor, type Waited } from './waits';
+import { type Confirmation, enterKycSessionStep, sendCode } from './confirm';
+import { iso, type Run, setStep } from './state';
+import { type Waited, waitFor } from './waits';
 
 /**
  * Enters the first step (upserting the tenant with it) and waits for the confirmed address: the

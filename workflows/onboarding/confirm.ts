@@ -1,11 +1,12 @@
 import { condition, setHandler } from '@temporalio/workflow';
+
 import type { CreateUserResult } from '../../activities/users/create-user-activities';
 import {
   confirmEmailUpdate,
-  registerUpdate,
-  resendCodeUpdate,
   type RegisterResult,
+  registerUpdate,
   type RegistrationRefusal,
+  resendCodeUpdate,
 } from '../../domain/contracts/onboarding.contract';
 import { OnboardingFailures } from '../../domain/failures/catalog';
 import {
@@ -13,13 +14,13 @@ import {
   checkCode,
   codeArrived,
   codeValidityHours,
-  noCodesYet,
   type IssuedCodes,
+  noCodesYet,
   refuseConfirm,
   refuseResend,
 } from '../../domain/rules/onboarding/confirmation-code';
 import { local, notify, remote } from './activities';
-import { iso, setStep, type Run } from './state';
+import { iso, type Run, setStep } from './state';
 import type { UserWriter } from './user-writer';
 
 const fail = OnboardingFailures.create;

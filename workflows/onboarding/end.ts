@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition } from '@temporalio/workflow';
+
 import type { OnboardingOutcome } from '../../domain/contracts/onboarding.contract';
 import { notify } from './activities';
-import { closedOutcome, iso, setStep, type Run } from './state';
+import { closedOutcome, iso, type Run, setStep } from './state';
 import type { UserWriter } from './user-writer';
 import type { Waited } from './waits';
 

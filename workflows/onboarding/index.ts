@@ -1,9 +1,10 @@
 import { setHandler, workflowInfo } from '@temporalio/workflow';
+
 import { changeUserStatusUpdate } from '../../domain/contracts/account.contract';
 import {
-  onboardingStateQuery,
   type OnboardingInput,
   type OnboardingOutcome,
+  onboardingStateQuery,
 } from '../../domain/contracts/onboarding.contract';
 import { ActivityFailures } from '../../domain/failures/catalog';
 import { USER_STATUSES } from '../../domain/vocabulary/users';

@@ -1,5 +1,6 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+
 import type {
   BridgeEventSignal,
   OnboardingInput,

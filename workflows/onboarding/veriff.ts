@@ -1,17 +1,18 @@
 import { setHandler } from '@temporalio/workflow';
+
 import type { KycActivities } from '../../activities/kyc/create-kyc-activities';
 import {
   createKycSessionUpdate,
-  veriffEventSignal,
   type KycSessionResult,
   type OnboardingOutcome,
   type VeriffEventSignal,
+  veriffEventSignal,
 } from '../../domain/contracts/onboarding.contract';
 import { OnboardingFailures } from '../../domain/failures/catalog';
 import { reduceVeriffEvent, type VeriffDecision } from '../../domain/rules/onboarding/veriff';
 import { notify } from './activities';
 import { endOfWait, reject } from './end';
-import { holdKycStatus, iso, setStep, type Run } from './state';
+import { holdKycStatus, iso, type Run, setStep } from './state';
 import type { UserWriter } from './user-writer';
 import { waitInStep } from './waits';
 

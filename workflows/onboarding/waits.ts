@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+
 import { kycStepDeadlines, nextWake, stepReminder } from '../../domain/rules/onboarding/step-deadlines';
 import { notify } from './activities';
 import { iso, type Run } from './state';

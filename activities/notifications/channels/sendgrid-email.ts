@@ -1,16 +1,25 @@
 import type { Config } from '../../../adapters/config';
-import { PermanentChannelError, RejectedByProvider, isTransientStatus, type EmailChannel } from '../../../adapters/notifications/channel';
-import { SendGridApiError, createSendGridClient } from '../../../adapters/providers/sendgrid/client';
+import {
+  type EmailChannel,
+  isTransientStatus,
+  PermanentChannelError,
+  RejectedByProvider,
+} from '../../../adapters/notifications/channel';
+import { createSendGridClient, SendGridApiError } from '../../../adapters/providers/sendgrid/client';
 
 /** The email channel on SendGrid (adapters/providers/sendgrid); the base URL decides sandbox or api.sendgrid.com. */
 export function createSendGridEmailChannel(
   config: Pick<Config, 'SENDGRID_BASE_URL' | 'SANDBOX_URL' | 'SENDGRID_API_KEY' | 'SENDGRID_FROM_EMAIL'>,
 ): EmailChannel {
-  const client = createSendGridClient({ baseUrl: config.SENDGRID_BASE_URL ?? config.SANDBOX_URL, apiKey: config.SENDGRID_API_KEY });
+  const client = createSendGridClient({
+    baseUrl: config.SENDGRID_BASE_URL ?? config.SANDBOX_URL,
+    apiKey: config.SENDGRID_API_KEY,
+  });
 
   const channelError = (err: unknown): never => {
     if (!(err instanceof SendGridApiError)) throw err;
-    if (isTransientStatus(err.status) || err.status === 401 || err.status === 403) throw new RejectedByProvider(err.status, err.message);
+    if (isTransientStatus(err.status) || err.status === 401 || err.status === 403)
+      throw new RejectedByProvider(err.status, err.message);
     throw new PermanentChannelError(`SENDGRID_${err.status}`, err.message);
   };
 
@@ -22,7 +31,14 @@ export function createSendGridEmailChannel(
         throw new PermanentChannelError('UNSUBSCRIBED', 'The recipient unsubscribed from email');
       }
       const sent = await client
-        .send({ to: msg.to, from: config.SENDGRID_FROM_EMAIL, subject: msg.subject, text: msg.text, html: msg.html, deliveryKey: msg.deliveryKey })
+        .send({
+          to: msg.to,
+          from: config.SENDGRID_FROM_EMAIL,
+          subject: msg.subject,
+          text: msg.text,
+          html: msg.html,
+          deliveryKey: msg.deliveryKey,
+        })
         .catch(channelError);
       return { providerMessageId: sent.messageId };
     },

@@ -6,7 +6,8 @@ export function signBridgeWebhook(privateKeyPem: string, body: string, timestamp
   return `t=${timestampMs},v0=${signature}`;
 }
 
-export type BridgeSignatureCheck = { ok: true; timestampMs: number } | { ok: false; reason: 'INVALID_SIGNATURE' | 'STALE_WEBHOOK' };
+export type BridgeSignatureCheck =
+  { ok: true; timestampMs: number } | { ok: false; reason: 'INVALID_SIGNATURE' | 'STALE_WEBHOOK' };
 
 export function verifyBridgeWebhook(opts: {
   publicKeyPem: string;
@@ -15,7 +16,9 @@ export function verifyBridgeWebhook(opts: {
   nowMs: number;
   maxAgeMs: number;
 }): BridgeSignatureCheck {
-  const parts = Object.fromEntries((opts.header ?? '').split(',').map((p) => p.trim().split(/=(.*)/s, 2) as [string, string]));
+  const parts = Object.fromEntries(
+    (opts.header ?? '').split(',').map((p) => p.trim().split(/=(.*)/s, 2) as [string, string]),
+  );
   const timestampMs = Number(parts.t);
   if (!parts.v0 || !Number.isSafeInteger(timestampMs)) return { ok: false, reason: 'INVALID_SIGNATURE' };
   const verifier = createVerify('sha256').update(`${parts.t}.`).update(opts.body);

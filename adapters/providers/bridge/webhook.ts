@@ -24,7 +24,13 @@ export function parseBridgeWebhook(opts: {
   nowMs: number;
   maxAgeMs: number;
 }): BridgeWebhookResult {
-  const check = verifyBridgeWebhook({ publicKeyPem: opts.publicKeyPem, header: opts.signatureHeader, body: opts.body, nowMs: opts.nowMs, maxAgeMs: opts.maxAgeMs });
+  const check = verifyBridgeWebhook({
+    publicKeyPem: opts.publicKeyPem,
+    header: opts.signatureHeader,
+    body: opts.body,
+    nowMs: opts.nowMs,
+    maxAgeMs: opts.maxAgeMs,
+  });
   if (!check.ok) return check;
   let event: Record<string, unknown>;
   try {
@@ -41,9 +47,20 @@ export function parseBridgeWebhook(opts: {
     eventId: event.event_id,
     createdAtMs: Date.parse(String(event.event_created_at ?? '')) || check.timestampMs,
     kycStatus:
-      typeof obj.kyc_status === 'string' ? obj.kyc_status : category === 'customer' && typeof obj.status === 'string' ? customerKycStatus(obj.status) : null,
-    tosStatus: typeof obj.tos_status === 'string' ? obj.tos_status : obj.has_accepted_terms_of_service === true ? 'approved' : null,
-    rejectionReasons: Array.isArray(obj.rejection_reasons) ? obj.rejection_reasons.map((r) => String((r as { reason?: string })?.reason ?? r)) : [],
+      typeof obj.kyc_status === 'string'
+        ? obj.kyc_status
+        : category === 'customer' && typeof obj.status === 'string'
+          ? customerKycStatus(obj.status)
+          : null,
+    tosStatus:
+      typeof obj.tos_status === 'string'
+        ? obj.tos_status
+        : obj.has_accepted_terms_of_service === true
+          ? 'approved'
+          : null,
+    rejectionReasons: Array.isArray(obj.rejection_reasons)
+      ? obj.rejection_reasons.map((r) => String((r as { reason?: string })?.reason ?? r))
+      : [],
   };
   return {
     ok: true,

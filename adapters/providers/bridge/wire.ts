@@ -1,7 +1,11 @@
 // Bridge's wire shapes (https://apidocs.bridge.xyz): the KYC link we create, its statuses, and the
 // webhook event envelope. Used by the client, the webhook parser and the sandbox simulator.
 
-export const BRIDGE_HEADERS = { apiKey: 'Api-Key', idempotencyKey: 'Idempotency-Key', webhookSignature: 'X-Webhook-Signature' } as const;
+export const BRIDGE_HEADERS = {
+  apiKey: 'Api-Key',
+  idempotencyKey: 'Idempotency-Key',
+  webhookSignature: 'X-Webhook-Signature',
+} as const;
 /** The webhook signature header as Node presents incoming headers (lower case): what a route reads. */
 export const BRIDGE_WEBHOOK_SIGNATURE_HEADER = 'x-webhook-signature';
 

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
-import { cert, initializeApp, type App, type Credential } from 'firebase-admin/app';
+
+import { type App, cert, type Credential, initializeApp } from 'firebase-admin/app';
 import { getMessaging } from 'firebase-admin/messaging';
-import { fcmSendPath, type FcmErrorBody, type FcmMessage, type FcmSendResponse } from './wire';
+
+import { type FcmErrorBody, type FcmMessage, fcmSendPath, type FcmSendResponse } from './wire';
 
 /** FCM refused the message: `code` is FCM's error code (or the HTTP status when none was given). */
 export class FcmApiError extends Error {
@@ -26,7 +28,11 @@ export function createFcmHttpClient(opts: { baseUrl: string; project: string }) 
     async send(message: FcmMessage, idempotencyKey: string): Promise<{ name: string }> {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox', 'idempotency-key': idempotencyKey },
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer sandbox',
+          'idempotency-key': idempotencyKey,
+        },
         body: JSON.stringify({ message }),
         signal: AbortSignal.timeout(10_000),
       });
@@ -39,9 +45,19 @@ export function createFcmHttpClient(opts: { baseUrl: string; project: string }) 
 }
 
 /** Firebase Cloud Messaging through firebase-admin; its errors carry FCM's code. */
-export function createFcmAdminClient(opts: { project: string; serviceAccountPath?: string; credential?: Credential; appName?: string }) {
-  const credential = opts.credential ?? (opts.serviceAccountPath ? cert(JSON.parse(fs.readFileSync(opts.serviceAccountPath, 'utf8'))) : undefined);
-  const app: App = initializeApp({ projectId: opts.project, ...(credential ? { credential } : {}) }, opts.appName ?? `push-${opts.project}`);
+export function createFcmAdminClient(opts: {
+  project: string;
+  serviceAccountPath?: string;
+  credential?: Credential;
+  appName?: string;
+}) {
+  const credential =
+    opts.credential ??
+    (opts.serviceAccountPath ? cert(JSON.parse(fs.readFileSync(opts.serviceAccountPath, 'utf8'))) : undefined);
+  const app: App = initializeApp(
+    { projectId: opts.project, ...(credential ? { credential } : {}) },
+    opts.appName ?? `push-${opts.project}`,
+  );
   const messaging = getMessaging(app);
   return {
     async send(message: FcmMessage): Promise<{ name: string }> {

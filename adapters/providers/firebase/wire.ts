@@ -22,6 +22,13 @@ export interface FcmErrorBody {
 }
 
 /** Codes (REST and firebase-admin spellings) meaning "this token will never work again": forget the device. */
-export const FCM_STALE_TOKEN_CODES: ReadonlySet<string> = new Set(['UNREGISTERED', 'messaging/registration-token-not-registered']);
+export const FCM_STALE_TOKEN_CODES: ReadonlySet<string> = new Set([
+  'UNREGISTERED',
+  'messaging/registration-token-not-registered',
+]);
 /** Codes meaning the token is malformed. */
-export const FCM_INVALID_TOKEN_CODES: ReadonlySet<string> = new Set(['INVALID_ARGUMENT', 'messaging/invalid-argument', 'messaging/invalid-registration-token']);
+export const FCM_INVALID_TOKEN_CODES: ReadonlySet<string> = new Set([
+  'INVALID_ARGUMENT',
+  'messaging/invalid-argument',
+  'messaging/invalid-registration-token',
+]);

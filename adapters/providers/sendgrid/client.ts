@@ -1,5 +1,6 @@
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
+
 import { SENDGRID_DELIVERY_KEY_ARG, SENDGRID_HEADERS, SENDGRID_PATHS, type SendGridSuppression } from './wire';
 
 export interface SendGridCredentials {
@@ -34,12 +35,21 @@ export function createSendGridClient(creds: SendGridCredentials) {
   return {
     /** Whether the address is on the global suppression list (the person unsubscribed). */
     async isSuppressed(email: string): Promise<boolean> {
-      const [, body] = await client.request({ method: 'GET', url: `${SENDGRID_PATHS.globalSuppressions}/${encodeURIComponent(email)}` }).catch(rethrow);
+      const [, body] = await client
+        .request({ method: 'GET', url: `${SENDGRID_PATHS.globalSuppressions}/${encodeURIComponent(email)}` })
+        .catch(rethrow);
       return Boolean(body && (body as SendGridSuppression).recipient_email);
     },
 
     /** `POST /v3/mail/send` with our delivery key as a custom arg; answers `X-Message-Id`. */
-    async send(msg: { to: string; from: string; subject: string; text: string; html: string; deliveryKey: string }): Promise<{ messageId: string }> {
+    async send(msg: {
+      to: string;
+      from: string;
+      subject: string;
+      text: string;
+      html: string;
+      deliveryKey: string;
+    }): Promise<{ messageId: string }> {
       const [res] = await mail
         .send({
           to: msg.to,

@@ -9,10 +9,18 @@ export function sendGridPublicKey(base64Der: string): KeyObject {
 
 export function signSendGridEvents(privateKeyBase64: string, timestamp: string, body: string): string {
   const key = createPrivateKey({ key: Buffer.from(privateKeyBase64, 'base64'), format: 'der', type: 'pkcs8' });
-  return createSign('sha256').update(timestamp + body).sign(key).toString('base64');
+  return createSign('sha256')
+    .update(timestamp + body)
+    .sign(key)
+    .toString('base64');
 }
 
-export function verifySendGridSignature(publicKey: KeyObject, signature: string, timestamp: string, rawBody: Buffer): boolean {
+export function verifySendGridSignature(
+  publicKey: KeyObject,
+  signature: string,
+  timestamp: string,
+  rawBody: Buffer,
+): boolean {
   try {
     return createVerify('sha256').update(timestamp).update(rawBody).verify(publicKey, Buffer.from(signature, 'base64'));
   } catch {

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+
 import { verifySendGridSignature } from './signature';
 import { SENDGRID_DELIVERY_EVENT, SENDGRID_DELIVERY_KEY_ARG, SENDGRID_MAX_EVENT_AGE_SECONDS } from './wire';
 
@@ -29,10 +30,16 @@ export function parseSendGridEvents(opts: {
   nowMs: number;
 }): SendGridEventsResult {
   const { signature, timestamp } = opts;
-  if (!signature || !timestamp || !/^\d+$/.test(timestamp) || !verifySendGridSignature(opts.publicKey, signature, timestamp, opts.rawBody)) {
+  if (
+    !signature ||
+    !timestamp ||
+    !/^\d+$/.test(timestamp) ||
+    !verifySendGridSignature(opts.publicKey, signature, timestamp, opts.rawBody)
+  ) {
     return { ok: false, reason: 'INVALID_SIGNATURE' };
   }
-  if (Math.abs(opts.nowMs / 1000 - Number(timestamp)) > SENDGRID_MAX_EVENT_AGE_SECONDS) return { ok: false, reason: 'INVALID_SIGNATURE' };
+  if (Math.abs(opts.nowMs / 1000 - Number(timestamp)) > SENDGRID_MAX_EVENT_AGE_SECONDS)
+    return { ok: false, reason: 'INVALID_SIGNATURE' };
   let events: unknown;
   try {
     events = JSON.parse(opts.rawBody.toString('utf8'));

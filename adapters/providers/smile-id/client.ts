@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
+
 import { smileRequestHeaders, smileSignature } from './signature';
-import { IMAGE_PARTS, SMILE_PATHS, type DocumentJobRequest, type DocumentJobStatus, type SmileLookupBody, type SmileLookupRequest, type SmileLookupResponse } from './wire';
+import {
+  type DocumentJobRequest,
+  type DocumentJobStatus,
+  IMAGE_PARTS,
+  SMILE_PATHS,
+  type SmileLookupBody,
+  type SmileLookupRequest,
+  type SmileLookupResponse,
+} from './wire';
 
 export interface SmileIdCredentials {
   baseUrl: string;
@@ -25,7 +34,11 @@ async function ok(res: Response, accepted: (status: number) => boolean): Promise
 }
 
 /** Enhanced KYC: `POST /v1/id_verification`, signed in the body. */
-export async function smileIdLookup(creds: SmileIdCredentials, req: SmileLookupRequest, fetchFn: typeof fetch = fetch): Promise<SmileLookupResponse> {
+export async function smileIdLookup(
+  creds: SmileIdCredentials,
+  req: SmileLookupRequest,
+  fetchFn: typeof fetch = fetch,
+): Promise<SmileLookupResponse> {
   const timestamp = new Date().toISOString();
   const body: SmileLookupBody = {
     partner_id: creds.partnerId,
@@ -51,7 +64,10 @@ export async function smileIdLookup(creds: SmileIdCredentials, req: SmileLookupR
 }
 
 /** Document verification: a multipart job with the images, answered `202 {job_id}`. */
-export async function submitSmileDocumentJob(creds: SmileIdCredentials, req: DocumentJobRequest): Promise<{ job_id: string }> {
+export async function submitSmileDocumentJob(
+  creds: SmileIdCredentials,
+  req: DocumentJobRequest,
+): Promise<{ job_id: string }> {
   const form = new FormData();
   form.set('job_id', req.jobId);
   form.set('user_id', req.userId);

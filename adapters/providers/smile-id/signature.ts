@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+
 import { SMILE_HEADERS } from './wire';
 
 /**
@@ -7,17 +8,26 @@ import { SMILE_HEADERS } from './wire';
  * carry it back, which we check before believing a result.
  */
 export function smileSignature(apiKey: string, partnerId: string, timestamp: string): string {
-  return createHmac('sha256', apiKey).update(timestamp + partnerId + 'sid_request').digest('base64');
+  return createHmac('sha256', apiKey)
+    .update(timestamp + partnerId + 'sid_request')
+    .digest('base64');
 }
 
-export function verifySmileSignature(creds: { apiKey: string; partnerId: string }, timestamp: string, signature: string): boolean {
+export function verifySmileSignature(
+  creds: { apiKey: string; partnerId: string },
+  timestamp: string,
+  signature: string,
+): boolean {
   const expected = Buffer.from(smileSignature(creds.apiKey, creds.partnerId, timestamp));
   const given = Buffer.from(signature ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** The v3 request headers (partner id, signature, timestamp). */
-export function smileRequestHeaders(creds: { apiKey: string; partnerId: string }, timestamp = new Date().toISOString()): Record<string, string> {
+export function smileRequestHeaders(
+  creds: { apiKey: string; partnerId: string },
+  timestamp = new Date().toISOString(),
+): Record<string, string> {
   return {
     [SMILE_HEADERS.partnerId]: creds.partnerId,
     [SMILE_HEADERS.signature]: smileSignature(creds.apiKey, creds.partnerId, timestamp),

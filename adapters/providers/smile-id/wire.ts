@@ -3,10 +3,18 @@
 // verification (multipart job, GET /v3/status/{job_id}, https://docs.usesmileid.com/api-reference).
 // The sandbox simulator speaks the same shapes, so switching to Smile ID is SMILE_ID_BASE_URL + credentials.
 
-export const SMILE_PATHS = { idVerification: '/v1/id_verification', documentVerification: '/v3/document-verification', status: '/v3/status' } as const;
+export const SMILE_PATHS = {
+  idVerification: '/v1/id_verification',
+  documentVerification: '/v3/document-verification',
+  status: '/v3/status',
+} as const;
 
 /** The request-signature headers of the v3 API. */
-export const SMILE_HEADERS = { partnerId: 'SmileID-Partner-ID', signature: 'SmileID-Request-Signature', timestamp: 'SmileID-Timestamp' } as const;
+export const SMILE_HEADERS = {
+  partnerId: 'SmileID-Partner-ID',
+  signature: 'SmileID-Request-Signature',
+  timestamp: 'SmileID-Timestamp',
+} as const;
 
 /** Enhanced KYC result codes (https://docs.usesmileid.com/further-reading/result-codes). */
 export const SMILE_RESULT_CODES = {
@@ -77,7 +85,12 @@ export interface SmileLookupResponse {
 export const SMILE_DOCUMENT_RESULT_CODES = { verified: '0810', notVerified: '0811', underReview: '0812' } as const;
 
 /** Smile's image_type_id → the v3 multipart part name. */
-export const IMAGE_PARTS: Record<number, string> = { 2: 'selfie_image', 3: 'document_front_image', 6: 'liveness_images', 7: 'document_back_image' };
+export const IMAGE_PARTS: Record<number, string> = {
+  2: 'selfie_image',
+  3: 'document_front_image',
+  6: 'liveness_images',
+  7: 'document_back_image',
+};
 
 export interface DocumentJobRequest {
   jobId: string;

@@ -39,12 +39,21 @@ function redirectingHttpClient(baseUrl: string) {
 /** `POST /2010-04-01/Accounts/{sid}/Messages.json` through the SDK, against the configured host. */
 export function createTwilioClient(creds: TwilioCredentials) {
   const isReal = new URL(creds.baseUrl).hostname === 'api.twilio.com';
-  const client = twilio(creds.accountSid, creds.authToken, isReal ? {} : { httpClient: redirectingHttpClient(creds.baseUrl) });
+  const client = twilio(
+    creds.accountSid,
+    creds.authToken,
+    isReal ? {} : { httpClient: redirectingHttpClient(creds.baseUrl) },
+  );
   return {
     /** The message's sid; TwilioApiError when Twilio refused; any other error is ambiguous (network, timeout). */
     async sendSms(msg: { to: string; from: string; body: string; statusCallback: string }): Promise<{ sid: string }> {
       try {
-        const m = await client.messages.create({ to: msg.to, from: msg.from, body: msg.body, statusCallback: msg.statusCallback });
+        const m = await client.messages.create({
+          to: msg.to,
+          from: msg.from,
+          body: msg.body,
+          statusCallback: msg.statusCallback,
+        });
         return { sid: m.sid };
       } catch (err) {
         const e = err as { status?: number; code?: number };

@@ -8,6 +8,11 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return twilio.getExpectedTwilioSignature(authToken, url, params);
 }
 
-export function isValidTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, string>): boolean {
+export function isValidTwilioSignature(
+  authToken: string,
+  signature: string | undefined,
+  url: string,
+  params: Record<string, string>,
+): boolean {
   return Boolean(signature) && twilio.validateRequest(authToken, signature!, url, params);
 }

@@ -14,7 +14,11 @@ export async function createVeriffSession(
   input: { userId: string; person: { firstName: string; lastName: string } | null },
 ): Promise<{ sessionId: string; url: string }> {
   const request: VeriffSessionRequest = {
-    verification: { vendorData: input.userId, endUserId: input.userId, ...(input.person ? { person: input.person } : {}) },
+    verification: {
+      vendorData: input.userId,
+      endUserId: input.userId,
+      ...(input.person ? { person: input.person } : {}),
+    },
   };
   const body = JSON.stringify(request);
   const res = await postProviderJson<VeriffSessionResponse>(

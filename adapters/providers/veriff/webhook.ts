@@ -52,12 +52,43 @@ export function parseVeriffWebhook(opts: {
     const status = s(v.status) as VeriffEventSignal['status'];
     if (!s(v.id) || !STATUSES.has(status)) return { ok: false, reason: 'UNSUPPORTED_EVENT' };
     const eventKey = `decision:${v.id}:${s(v.attemptId) ?? '-'}:${status}:${s(v.decisionTime) ?? '-'}`;
-    const signal: VeriffEventSignal = { eventKey, sessionId: s(v.id)!, kind: 'decision', status, code: typeof v.code === 'number' ? v.code : null, reason: s(v.reason) };
-    return { ok: true, event: { eventId: `veriff:${eventKey}`, eventType: `decision.${status}`, vendorData: s(v.vendorData) ?? '', signal } };
+    const signal: VeriffEventSignal = {
+      eventKey,
+      sessionId: s(v.id)!,
+      kind: 'decision',
+      status,
+      code: typeof v.code === 'number' ? v.code : null,
+      reason: s(v.reason),
+    };
+    return {
+      ok: true,
+      event: {
+        eventId: `veriff:${eventKey}`,
+        eventType: `decision.${status}`,
+        vendorData: s(v.vendorData) ?? '',
+        signal,
+      },
+    };
   }
   const action = s(body.action) as VeriffEventSignal['status'];
-  if (!s(body.id) || !Object.hasOwn(VERIFF_EVENT_CODES, action ?? '')) return { ok: false, reason: 'UNSUPPORTED_EVENT' };
+  if (!s(body.id) || !Object.hasOwn(VERIFF_EVENT_CODES, action ?? ''))
+    return { ok: false, reason: 'UNSUPPORTED_EVENT' };
   const eventKey = `event:${body.id}:${s(body.attemptId) ?? '-'}:${action}`;
-  const signal: VeriffEventSignal = { eventKey, sessionId: s(body.id)!, kind: 'event', status: action, code: typeof body.code === 'number' ? body.code : null, reason: null };
-  return { ok: true, event: { eventId: `veriff:${eventKey}`, eventType: `event.${action}`, vendorData: s(body.vendorData) ?? '', signal } };
+  const signal: VeriffEventSignal = {
+    eventKey,
+    sessionId: s(body.id)!,
+    kind: 'event',
+    status: action,
+    code: typeof body.code === 'number' ? body.code : null,
+    reason: null,
+  };
+  return {
+    ok: true,
+    event: {
+      eventId: `veriff:${eventKey}`,
+      eventType: `event.${action}`,
+      vendorData: s(body.vendorData) ?? '',
+      signal,
+    },
+  };
 }

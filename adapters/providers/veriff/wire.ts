@@ -24,7 +24,14 @@ export const VERIFF_EVENT_CODES = { started: 7001, submitted: 7002 } as const;
 export type VeriffEventAction = keyof typeof VERIFF_EVENT_CODES;
 
 /** Decision webhook statuses and codes (https://devdocs.veriff.com/docs/verification-session-status-codes-table). */
-export const VERIFF_DECISION_CODES = { approved: 9001, declined: 9102, resubmission_requested: 9103, expired: 9104, abandoned: 9104, review: 9121 } as const;
+export const VERIFF_DECISION_CODES = {
+  approved: 9001,
+  declined: 9102,
+  resubmission_requested: 9103,
+  expired: 9104,
+  abandoned: 9104,
+  review: 9121,
+} as const;
 export type VeriffDecisionStatus = keyof typeof VERIFF_DECISION_CODES;
 
 export interface VeriffEventWebhook {

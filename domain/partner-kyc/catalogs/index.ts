@@ -10,7 +10,9 @@ import za from './za.json';
  * loaded, so a broken file stops the process at start-up instead of failing a partner's request.
  * Operators add newer versions with `npm run ops -- kyc-catalog-set` (stored in the database).
  */
-export const BUILT_IN_CATALOGS: ReadonlyMap<string, Catalog> = new Map([ng, gh, ke, za].map((raw) => {
-  const c = parseCatalog(raw);
-  return [c.country, c] as const;
-}));
+export const BUILT_IN_CATALOGS: ReadonlyMap<string, Catalog> = new Map(
+  [ng, gh, ke, za].map((raw) => {
+    const c = parseCatalog(raw);
+    return [c.country, c] as const;
+  }),
+);

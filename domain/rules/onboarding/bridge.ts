@@ -22,7 +22,13 @@ export interface BridgeEvent {
 /** Bridge statuses that end the customer relationship: the user must not stay (or become) active. */
 export const BRIDGE_REJECTED_STATUSES: readonly string[] = ['rejected', 'offboarded'];
 
-export const emptyBridgeState = (): BridgeKycState => ({ kycStatus: null, tosStatus: null, rejectionReasons: [], kycAt: 0, tosAt: 0 });
+export const emptyBridgeState = (): BridgeKycState => ({
+  kycStatus: null,
+  tosStatus: null,
+  rejectionReasons: [],
+  kycAt: 0,
+  tosAt: 0,
+});
 
 /**
  * Newer provider news wins per field, by Bridge's own event time, never by arrival order: an old
@@ -73,7 +79,10 @@ export interface AccountStanding {
  * Because the state is newest-wins per field, every delivery order of a set ends on the same verdict,
  * hence the same final status.
  */
-export function bridgeStatusAfterOnboarding(state: BridgeKycState, standing: AccountStanding): 'rejected' | 'active' | null {
+export function bridgeStatusAfterOnboarding(
+  state: BridgeKycState,
+  standing: AccountStanding,
+): 'rejected' | 'active' | null {
   const verdict = bridgeVerdict(state);
   if (verdict === 'rejected') return standing.status === 'rejected' ? null : 'rejected';
   if (verdict === 'approved' && standing.status === 'rejected' && standing.rejectedByBridge) return 'active';

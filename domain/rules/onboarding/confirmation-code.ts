@@ -23,7 +23,13 @@ export interface IssuedCodes {
   lastSentAtMs: number;
 }
 
-export const noCodesYet = (): IssuedCodes => ({ digest: null, expiresAtMs: 0, issued: 0, inEffect: 0, lastSentAtMs: 0 });
+export const noCodesYet = (): IssuedCodes => ({
+  digest: null,
+  expiresAtMs: 0,
+  issued: 0,
+  inEffect: 0,
+  lastSentAtMs: 0,
+});
 
 type CodePolicy = Pick<OnboardingPolicy, 'codeTtlMs' | 'codeMaxAttempts' | 'resendCooldownMs'>;
 
@@ -35,10 +41,17 @@ export function refuseOutsideConfirmation(email: EmailState, step: OnboardingSte
 }
 
 /** Before a confirm attempt is accepted (the update's validator): step, lock, expiry. */
-export function refuseConfirm(email: EmailState, codes: IssuedCodes, step: OnboardingStep, attempt: unknown, nowMs: number): CodeRefusal | null {
+export function refuseConfirm(
+  email: EmailState,
+  codes: IssuedCodes,
+  step: OnboardingStep,
+  attempt: unknown,
+  nowMs: number,
+): CodeRefusal | null {
   const wrongStep = refuseOutsideConfirmation(email, step);
   if (wrongStep) return wrongStep;
-  if (typeof attempt !== 'string' || !codes.digest) return fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
+  if (typeof attempt !== 'string' || !codes.digest)
+    return fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: null });
   if (email.attemptsLeft <= 0) return fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one');
   // Valid up to and including its expiry millisecond.
   if (nowMs > codes.expiresAtMs) return fail('CODE_EXPIRED', 'The code has expired: request a new one');
@@ -46,20 +59,37 @@ export function refuseConfirm(email: EmailState, codes: IssuedCodes, step: Onboa
 }
 
 /** The attempt against the code in effect: right, or wrong with the attempts left (0 locks the code). */
-export function checkCode(email: EmailState, codes: IssuedCodes, attempt: string): { ok: true } | { ok: false; attemptsLeft: number; failure: CodeRefusal } {
+export function checkCode(
+  email: EmailState,
+  codes: IssuedCodes,
+  attempt: string,
+): { ok: true } | { ok: false; attemptsLeft: number; failure: CodeRefusal } {
   if (attempt === codes.digest) return { ok: true };
   const attemptsLeft = Math.max(0, email.attemptsLeft - 1);
-  if (attemptsLeft === 0) return { ok: false, attemptsLeft, failure: fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one') };
-  return { ok: false, attemptsLeft, failure: fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: attemptsLeft }) };
+  if (attemptsLeft === 0)
+    return { ok: false, attemptsLeft, failure: fail('TOO_MANY_ATTEMPTS', 'Too many wrong codes: request a new one') };
+  return {
+    ok: false,
+    attemptsLeft,
+    failure: fail('INVALID_CODE', 'The code is not correct', { remainingAttempts: attemptsLeft }),
+  };
 }
 
 /** Before a resend is accepted: step, the count, then the cooldown from the last code asked for. */
-export function refuseResend(email: EmailState, codes: IssuedCodes, step: OnboardingStep, nowMs: number, policy: CodePolicy): CodeRefusal | null {
+export function refuseResend(
+  email: EmailState,
+  codes: IssuedCodes,
+  step: OnboardingStep,
+  nowMs: number,
+  policy: CodePolicy,
+): CodeRefusal | null {
   const wrongStep = refuseOutsideConfirmation(email, step);
   if (wrongStep) return wrongStep;
-  if (email.resendsLeft <= 0) return fail('RESEND_LIMIT', 'No more codes can be sent for this registration', { retryAfterSeconds: null });
+  if (email.resendsLeft <= 0)
+    return fail('RESEND_LIMIT', 'No more codes can be sent for this registration', { retryAfterSeconds: null });
   const waitMs = codes.lastSentAtMs + policy.resendCooldownMs - nowMs;
-  if (waitMs > 0) return fail('RESEND_LIMIT', 'A code was sent moments ago', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
+  if (waitMs > 0)
+    return fail('RESEND_LIMIT', 'A code was sent moments ago', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
   return null;
 }
 
@@ -90,4 +120,5 @@ export function codeArrived(
 }
 
 /** How long a code is valid, as the message tells it ("24" hours). */
-export const codeValidityHours = (policy: Pick<OnboardingPolicy, 'codeTtlMs'>) => String(Math.round(policy.codeTtlMs / 3_600_000));
+export const codeValidityHours = (policy: Pick<OnboardingPolicy, 'codeTtlMs'>) =>
+  String(Math.round(policy.codeTtlMs / 3_600_000));

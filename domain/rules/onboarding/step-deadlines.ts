@@ -17,20 +17,26 @@ export interface NextWake {
 }
 
 /** The KYC waits' deadlines, counted from each entry into a step. */
-export const kycStepDeadlines = (policy: Pick<OnboardingPolicy, 'kycStepReminderAfterMs' | 'kycStepAbandonAfterMs'>): WaitDeadlines => ({
+export const kycStepDeadlines = (
+  policy: Pick<OnboardingPolicy, 'kycStepReminderAfterMs' | 'kycStepAbandonAfterMs'>,
+): WaitDeadlines => ({
   remindAfterMs: policy.kycStepReminderAfterMs,
   endAfterMs: policy.kycStepAbandonAfterMs,
 });
 
 /** The email confirmation's deadlines, counted from the registration. */
-export const confirmationDeadlines = (policy: Pick<OnboardingPolicy, 'confirmReminderAfterMs' | 'confirmAbandonAfterMs'>): WaitDeadlines => ({
+export const confirmationDeadlines = (
+  policy: Pick<OnboardingPolicy, 'confirmReminderAfterMs' | 'confirmAbandonAfterMs'>,
+): WaitDeadlines => ({
   remindAfterMs: policy.confirmReminderAfterMs,
   endAfterMs: policy.confirmAbandonAfterMs,
 });
 
 /** Next wake-up of a wait that began at `enteredAtMs`: the reminder until it was sent, then the end. */
 export function nextWake(enteredAtMs: number, deadlines: WaitDeadlines, reminded: boolean): NextWake {
-  return reminded ? { at: enteredAtMs + deadlines.endAfterMs, then: 'end' } : { at: enteredAtMs + deadlines.remindAfterMs, then: 'remind' };
+  return reminded
+    ? { at: enteredAtMs + deadlines.endAfterMs, then: 'end' }
+    : { at: enteredAtMs + deadlines.remindAfterMs, then: 'remind' };
 }
 
 /** What the reminder of a KYC wait tells the user (kyc_status_update's `status`). */
@@ -43,6 +49,13 @@ export const STEP_REMINDERS: Partial<Record<OnboardingStep, string>> = {
 };
 
 /** The reminder of the `entry`-th entry into `step`; its key makes the notification id, so it is sent once per entry. */
-export function stepReminder(step: OnboardingStep, entry: number): { key: string; event: NotificationEvent; data: { status: string } } {
-  return { key: `reminder.${step}.${entry}`, event: 'kyc_status_update', data: { status: STEP_REMINDERS[step] ?? 'waiting for you' } };
+export function stepReminder(
+  step: OnboardingStep,
+  entry: number,
+): { key: string; event: NotificationEvent; data: { status: string } } {
+  return {
+    key: `reminder.${step}.${entry}`,
+    event: 'kyc_status_update',
+    data: { status: STEP_REMINDERS[step] ?? 'waiting for you' },
+  };
 }

@@ -63,11 +63,17 @@ export function reduceVeriffEvent(veriff: VeriffState, ev: VeriffEventSignal, ct
     case 'submitted':
     case 'review':
       // A late `submitted` after a `review` changes nothing; either means "wait for a decision".
-      if (ctx.step !== 'awaiting_kyc_submission' && !(ev.status === 'review' && ctx.step === 'awaiting_kyc_decision')) return keep();
+      if (ctx.step !== 'awaiting_kyc_submission' && !(ev.status === 'review' && ctx.step === 'awaiting_kyc_decision'))
+        return keep();
       v.status = ev.status;
       return keep([
         // Database first, so a reader who sees the new step also sees the new user status.
-        { kind: 'setStatus', status: 'pending_verification', key: `pending.${veriff.sessionId}.${veriff.resubmissions}`, reason: `veriff ${ev.status}` },
+        {
+          kind: 'setStatus',
+          status: 'pending_verification',
+          key: `pending.${veriff.sessionId}.${veriff.resubmissions}`,
+          reason: `veriff ${ev.status}`,
+        },
         { kind: 'recordKycState', state: { status: ev.status } },
         { kind: 'setStep', step: 'awaiting_kyc_decision', kycStatus: `veriff:${ev.status}` },
       ]);
@@ -84,7 +90,11 @@ export function reduceVeriffEvent(veriff: VeriffState, ev: VeriffEventSignal, ct
       if (v.resubmissions > ctx.maxResubmissions) {
         v.status = 'declined';
         v.reason = 'Resubmission limit reached';
-        return { veriff: v, effects: [{ kind: 'recordKycState', state: { status: 'declined', reason: v.reason } }], decision: 'declined' };
+        return {
+          veriff: v,
+          effects: [{ kind: 'recordKycState', state: { status: 'declined', reason: v.reason } }],
+          decision: 'declined',
+        };
       }
       v.status = 'resubmission_requested';
       v.reason = ev.reason;
@@ -92,7 +102,12 @@ export function reduceVeriffEvent(veriff: VeriffState, ev: VeriffEventSignal, ct
       return keep([
         { kind: 'setStep', step: 'awaiting_kyc_submission', kycStatus: 'veriff:resubmission_requested' },
         { kind: 'recordKycState', state: { status: v.status, resubmissions: v.resubmissions } },
-        { kind: 'notify', key: `kyc-resubmission.${v.resubmissions}`, event: 'kyc_resubmission', data: { reason: ev.reason ?? '' } },
+        {
+          kind: 'notify',
+          key: `kyc-resubmission.${v.resubmissions}`,
+          event: 'kyc_resubmission',
+          data: { reason: ev.reason ?? '' },
+        },
       ]);
     case 'expired':
     case 'abandoned':

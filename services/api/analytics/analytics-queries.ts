@@ -1,17 +1,17 @@
 import { readCounters, type ReadModelModels } from '../../../adapters/analytics/read-model';
+import { VERIFICATION_STATUSES } from '../../../domain/contracts/verification-request.contract';
 import {
   ALL_COUNTRIES,
-  FUNNEL_STEPS,
-  OPEN_VERIFICATION_STATUSES,
   bucketOf,
   bucketsBetween,
   counterIds,
   dayOf,
+  FUNNEL_STEPS,
   histogramMedian,
-  periodsBetween,
   type Interval,
+  OPEN_VERIFICATION_STATUSES,
+  periodsBetween,
 } from '../../../domain/rules/analytics-facts';
-import { VERIFICATION_STATUSES } from '../../../domain/contracts/verification-request.contract';
 import { KYC_LEVELS, USER_ROLES, USER_STATUSES, USER_TYPES } from '../../../domain/vocabulary/users';
 
 /** Who and what a query covers: `scope` is 'all' or 't:<tenantId>'; country is a key part or null. */
@@ -32,7 +32,8 @@ function* rows(m: Record<string, number>, prefix: string): Generator<[string[], 
     if (parts[0] === prefix) yield [parts.slice(1), n];
   }
 }
-const zeros = <T extends string>(names: readonly T[]) => Object.fromEntries(names.map((n) => [n, 0])) as Record<T, number>;
+const zeros = <T extends string>(names: readonly T[]) =>
+  Object.fromEntries(names.map((n) => [n, 0])) as Record<T, number>;
 const inc = (o: Record<string, number>, k: string, n: number) => (o[k] = (o[k] ?? 0) + n);
 const countryOk = (f: Filter, c: string) => f.country === null || f.country === c;
 /** YYYY-MM-DD of the last day of a YYYY-MM month (UTC). */
@@ -44,7 +45,12 @@ async function usersDoc(models: ReadModelModels, f: Filter) {
   return (await readCounters(models, [id])).get(id)!;
 }
 /** Per-dimension totals of the users doc (status, role, type, level, tier): `{value: count}`. */
-function dimension(m: Record<string, number>, f: Filter, prefix: 's' | 'r' | 't' | 'k' | 'p', base: Record<string, number>) {
+function dimension(
+  m: Record<string, number>,
+  f: Filter,
+  prefix: 's' | 'r' | 't' | 'k' | 'p',
+  base: Record<string, number>,
+) {
   const out = { ...base };
   for (const [[c, v], n] of rows(m, prefix)) if (countryOk(f, c)) inc(out, v, n);
   return out;
@@ -62,7 +68,14 @@ export async function activeUsers(models: ReadModelModels, f: Filter, now: Date)
     if (!countryOk(f, c) || day > today) continue;
     for (const w of ['daily', 'weekly', 'monthly'] as const) if (day >= windows[w]) active[w] += n;
   }
-  return { asOf: today, activeStatus: byStatus.active, dailyActiveUsers: active.daily, weeklyActiveUsers: active.weekly, monthlyActiveUsers: active.monthly, windows };
+  return {
+    asOf: today,
+    activeStatus: byStatus.active,
+    dailyActiveUsers: active.daily,
+    weeklyActiveUsers: active.weekly,
+    monthlyActiveUsers: active.monthly,
+    windows,
+  };
 }
 
 export async function statusDistribution(models: ReadModelModels, f: Filter) {
@@ -102,7 +115,9 @@ export async function geography(models: ReadModelModels, f: Filter) {
 export async function growth(models: ReadModelModels, f: Filter, r: Range) {
   const ids = periodsBetween(r.from, r.to, 'year').map((y) => counterIds.growth(f.scope, y));
   const docs = await readCounters(models, ids);
-  const buckets = new Map(bucketsBetween(r.from, r.to, r.interval).map((b) => [b, { period: b, registrations: 0, activations: 0 }]));
+  const buckets = new Map(
+    bucketsBetween(r.from, r.to, r.interval).map((b) => [b, { period: b, registrations: 0, activations: 0 }]),
+  );
   for (const m of docs.values()) {
     for (const kind of ['reg', 'act'] as const) {
       for (const [[c, day], n] of rows(m, kind)) {
@@ -116,7 +131,10 @@ export async function growth(models: ReadModelModels, f: Filter, r: Range) {
   const series = [...buckets.values()];
   return {
     ...r,
-    totals: { registrations: series.reduce((a, b) => a + b.registrations, 0), activations: series.reduce((a, b) => a + b.activations, 0) },
+    totals: {
+      registrations: series.reduce((a, b) => a + b.registrations, 0),
+      activations: series.reduce((a, b) => a + b.activations, 0),
+    },
     series,
   };
 }
@@ -128,9 +146,15 @@ export async function kycFunnel(models: ReadModelModels, f: Filter, r: Pick<Rang
   // Months the range covers whole are read from their month sums; the (at most two) it cuts, by day.
   const parts = periodsBetween(r.from, r.to, 'month').map((month) => {
     const whole = r.from <= `${month}-01` && r.to >= lastDayOf(month);
-    return { whole, id: whole ? counterIds.funnelMonth(f.scope, month, country) : counterIds.funnel(f.scope, month, country) };
+    return {
+      whole,
+      id: whole ? counterIds.funnelMonth(f.scope, month, country) : counterIds.funnel(f.scope, month, country),
+    };
   });
-  const docs = await readCounters(models, parts.map((p) => p.id));
+  const docs = await readCounters(
+    models,
+    parts.map((p) => p.id),
+  );
   const counts = FUNNEL_STEPS.map(() => 0);
   const hours = FUNNEL_STEPS.map(() => new Map<number, number>());
   const inRange = (day: string) => day >= r.from && day <= r.to;
@@ -187,13 +211,29 @@ export async function transactionAverages(models: ReadModelModels, f: Filter, r:
   const ids = periodsBetween(r.from, r.to, 'year').map((y) => counterIds.transactions(f.scope, y));
   const docs = await readCounters(models, ids);
   const periods = bucketsBetween(r.from, r.to, r.interval);
-  const groups = new Map<string, { direction: string; currency: string; count: number; milli: number; series: Map<string, { count: number; milli: number }> }>();
+  const groups = new Map<
+    string,
+    {
+      direction: string;
+      currency: string;
+      count: number;
+      milli: number;
+      series: Map<string, { count: number; milli: number }>;
+    }
+  >();
   for (const m of docs.values()) {
     for (const kind of ['n', 's'] as const) {
       for (const [[direction, currency, day], n] of rows(m, kind)) {
         if (day < r.from || day > r.to) continue;
         const key = `${direction}|${currency}`;
-        if (!groups.has(key)) groups.set(key, { direction, currency, count: 0, milli: 0, series: new Map(periods.map((p) => [p, { count: 0, milli: 0 }])) });
+        if (!groups.has(key))
+          groups.set(key, {
+            direction,
+            currency,
+            count: 0,
+            milli: 0,
+            series: new Map(periods.map((p) => [p, { count: 0, milli: 0 }])),
+          });
         const g = groups.get(key)!;
         const b = g.series.get(bucketOf(day, r.interval))!;
         if (kind === 'n') {
@@ -217,7 +257,12 @@ export async function transactionAverages(models: ReadModelModels, f: Filter, r:
         count: g.count,
         sum: g.milli / 1000,
         average: avg(g.milli, g.count),
-        series: [...g.series].map(([period, b]) => ({ period, count: b.count, sum: b.milli / 1000, average: avg(b.milli, b.count) })),
+        series: [...g.series].map(([period, b]) => ({
+          period,
+          count: b.count,
+          sum: b.milli / 1000,
+          average: avg(b.milli, b.count),
+        })),
       })),
   };
 }

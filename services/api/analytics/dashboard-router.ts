@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { Router } from 'express';
 
 /**
@@ -20,7 +21,8 @@ export function analyticsDashboardRouter(dir: string = DASHBOARD_ASSETS_DIR): Ro
   const css = read('dashboard.css');
   const router = Router();
   // Scripts only from this origin: the page's script is a separate file, never inline.
-  const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+  const csp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
   router.get('/admin/analytics', (_req, res) => {
     res.setHeader('Content-Security-Policy', csp);
     res.type('html').send(html);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+
+import { errors as joseErrors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+
 import type { Config } from '../../../adapters/config';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 900; // 15 minutes (seed 002)
@@ -19,7 +21,11 @@ export interface AccessClaims {
  * Every claim is type-checked, not just signature-checked: a token is only as safe as the key,
  * and a non-string `sub` (say `{"$ne": null}`) would otherwise reach a database filter.
  */
-const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/);
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
 const claimsSchema = z.object({
   sub: id,
   tid: id.nullable().optional(),
@@ -61,7 +67,13 @@ export function createAccessTokens(config: Pick<Config, 'JWT_SIGNING_KEYS' | 'JW
             if (!key) throw new InvalidAccessToken('invalid');
             return key;
           },
-          { algorithms: ['HS256'], issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, currentDate: now, requiredClaims: ['sub', 'exp', 'nbf', 'iat'] },
+          {
+            algorithms: ['HS256'],
+            issuer: config.JWT_ISSUER,
+            audience: config.JWT_AUDIENCE,
+            currentDate: now,
+            requiredClaims: ['sub', 'exp', 'nbf', 'iat'],
+          },
         );
         const claims = claimsSchema.safeParse(payload);
         if (!claims.success) throw new InvalidAccessToken('invalid');

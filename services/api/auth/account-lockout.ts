@@ -16,14 +16,23 @@ const BUCKET = 'login-guesses';
  * argon2 verifications run (issue 16: 40 of 40 evaluated). A success does not wipe the earlier
  * failures: that would reopen the window for the rest of a burst that contains the password.
  */
-export function createAccountLockout(limiter: RateLimiter, config: Pick<Config, 'AUTH_LOCKOUT_MAX_FAILURES' | 'AUTH_LOCKOUT_WINDOW_SECONDS'>) {
+export function createAccountLockout(
+  limiter: RateLimiter,
+  config: Pick<Config, 'AUTH_LOCKOUT_MAX_FAILURES' | 'AUTH_LOCKOUT_WINDOW_SECONDS'>,
+) {
   const windowSeconds = config.AUTH_LOCKOUT_WINDOW_SECONDS;
   const key = (email: string) => tokenDigest(email.trim().toLowerCase());
   return {
     /** Reserves one guess or throws 429 ACCOUNT_LOCKED; call `succeeded(guess)` after a correct password. */
     async reserveGuess(email: string) {
-      const { slotId, retryAfterSeconds } = await limiter.claim(BUCKET, key(email), config.AUTH_LOCKOUT_MAX_FAILURES, windowSeconds);
-      if (!slotId) throw tooManyRequests(retryAfterSeconds, 'ACCOUNT_LOCKED', 'Too many failed sign-in attempts; try again later');
+      const { slotId, retryAfterSeconds } = await limiter.claim(
+        BUCKET,
+        key(email),
+        config.AUTH_LOCKOUT_MAX_FAILURES,
+        windowSeconds,
+      );
+      if (!slotId)
+        throw tooManyRequests(retryAfterSeconds, 'ACCOUNT_LOCKED', 'Too many failed sign-in attempts; try again later');
       return { slotId };
     },
     succeeded: (guess: { slotId: string }) => limiter.release(guess.slotId),

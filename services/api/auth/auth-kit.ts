@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
 import type { ApiDeps } from '../deps';
 import { createAccessTokens } from './access-tokens';
@@ -15,7 +16,13 @@ export function createAuthKit(deps: ApiDeps) {
     accessTokens,
     requireUser: authenticate({ models: deps.models, accessTokens, now: deps.now }),
     passwords: createPasswordHasher(deps.config),
-    sessions: createSessions({ models: deps.models, config: deps.config, accessTokens, logger: deps.logger, now: deps.now }),
+    sessions: createSessions({
+      models: deps.models,
+      config: deps.config,
+      accessTokens,
+      logger: deps.logger,
+      now: deps.now,
+    }),
     limiter,
     lockout: createAccountLockout(limiter, deps.config),
   };

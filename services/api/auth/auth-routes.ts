@@ -1,14 +1,15 @@
-import { updateUser } from '../../../adapters/models/user-writes';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+
+import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
 import { findUserByEmail } from '../../../adapters/identity/find-user-by-email';
 import type { UserDoc } from '../../../adapters/models/user';
-import { noteAnalyticsChange } from '../../../adapters/analytics/analytics-outbox';
+import { updateUser } from '../../../adapters/models/user-writes';
 import type { ApiDeps } from '../deps';
 import { forbidden, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import type { AuthKit } from './auth-kit';
 import { getAuth } from './auth-context';
+import type { AuthKit } from './auth-kit';
 import { clientIp, rateLimit } from './rate-limiter';
 
 export const tokenPairSchema = z
@@ -28,9 +29,17 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       method: 'post',
       path: '/api/v1/auth/login',
       summary: 'Authenticate and receive tokens',
-      description: 'Access tokens live 15 minutes (`expiresIn: 900`), refresh tokens 7 days. Limited per client IP and locked per account after repeated failures (429 ACCOUNT_LOCKED, Retry-After).',
+      description:
+        'Access tokens live 15 minutes (`expiresIn: 900`), refresh tokens 7 days. Limited per client IP and locked per account after repeated failures (429 ACCOUNT_LOCKED, Retry-After).',
       tags: ['Auth'],
-      before: [rateLimit(kit.limiter, { bucket: 'login-ip', limit: config.RATE_LIMIT_LOGIN_PER_IP, windowSeconds, key: clientIp })],
+      before: [
+        rateLimit(kit.limiter, {
+          bucket: 'login-ip',
+          limit: config.RATE_LIMIT_LOGIN_PER_IP,
+          windowSeconds,
+          key: clientIp,
+        }),
+      ],
       request: { body: z.object({ email: z.string().trim().max(254), password: z.string().min(1).max(1024) }) },
       responses: {
         200: { description: 'Signed in', data: tokenPairSchema },
@@ -48,7 +57,8 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         await kit.lockout.succeeded(guess);
         if (user.status === 'inactive') throw forbidden('This account has been deactivated', 'ACCOUNT_DEACTIVATED');
         // Self-registered users confirm their email first (issue 4 sets emailVerifiedAt; status stays not_verified until KYC).
-        if (user.status === 'not_verified' && !user.emailVerifiedAt) throw forbidden('Confirm your email address before signing in', 'EMAIL_NOT_CONFIRMED');
+        if (user.status === 'not_verified' && !user.emailVerifiedAt)
+          throw forbidden('Confirm your email address before signing in', 'EMAIL_NOT_CONFIRMED');
         const at = now();
         await updateUser(models, user._id, { $set: { lastLoginAt: at, lastActiveAt: at } });
         await noteAnalyticsChange(models, 'activity', user._id);
@@ -59,9 +69,17 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       method: 'post',
       path: '/api/v1/auth/refresh',
       summary: 'Exchange a refresh token for a new token pair',
-      description: 'The presented refresh token is spent. Presenting a spent token again revokes the whole session (theft detection).',
+      description:
+        'The presented refresh token is spent. Presenting a spent token again revokes the whole session (theft detection).',
       tags: ['Auth'],
-      before: [rateLimit(kit.limiter, { bucket: 'refresh-ip', limit: config.RATE_LIMIT_REFRESH_PER_IP, windowSeconds, key: clientIp })],
+      before: [
+        rateLimit(kit.limiter, {
+          bucket: 'refresh-ip',
+          limit: config.RATE_LIMIT_REFRESH_PER_IP,
+          windowSeconds,
+          key: clientIp,
+        }),
+      ],
       request: { body: z.object({ refreshToken: z.string().min(1).max(512) }) },
       responses: {
         200: { description: 'New token pair', data: tokenPairSchema },
@@ -73,7 +91,8 @@ export function authRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       method: 'post',
       path: '/api/v1/auth/logout',
       summary: 'Sign out: revoke this session',
-      description: 'Revokes the session of the presented access token: its refresh tokens and access tokens stop working at once.',
+      description:
+        'Revokes the session of the presented access token: its refresh tokens and access tokens stop working at once.',
       tags: ['Auth'],
       security: ['bearer'],
       before: [kit.requireUser],

@@ -1,23 +1,28 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request } from 'express';
 import { z } from 'zod';
+
 import { tokenDigest } from '../../../adapters/crypto/token-digest';
 import { changePassword } from '../../../use-cases/passwords/change-password';
 import { requestPasswordReset } from '../../../use-cases/passwords/request-password-reset';
 import { resetPassword } from '../../../use-cases/passwords/reset-password';
 import type { ApiDeps } from '../deps';
 import { defineRoute, routesRouter } from '../http/route';
-import { requestIdOf, type AuthKit } from './auth-kit';
 import { getAuth } from './auth-context';
+import { type AuthKit, requestIdOf } from './auth-kit';
 import { tokenPairSchema } from './auth-routes';
 import { newPasswordSchema, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 import { clientIp, rateLimit } from './rate-limiter';
 
-const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.trim().toLowerCase());
 
 /** The one answer to every accepted forgot request, whether the address has an account or not. */
 const FORGOT_ANSWER = {
-  message: 'If an account exists for this email address, a reset code is on its way to it. Use it with POST /users/password/reset.',
+  message:
+    'If an account exists for this email address, a reset code is on its way to it. Use it with POST /users/password/reset.',
 };
 const forgotAnswerSchema = z.object({ message: z.string() }).meta({ id: 'PasswordForgotAccepted' });
 
@@ -69,7 +74,9 @@ export function passwordRecoveryRouter(deps: ApiDeps, registry: OpenAPIRegistry,
         const requestId = requestIdOf(req);
         // Answered first: nothing about the account can show in the answer or in its timing.
         res.status(202).json({ success: true, data: FORGOT_ANSWER });
-        requestPasswordReset(commandDeps, body.email).catch((err) => deps.logger.error({ err, requestId }, 'password-reset email not requested'));
+        requestPasswordReset(commandDeps, body.email).catch((err) =>
+          deps.logger.error({ err, requestId }, 'password-reset email not requested'),
+        );
       },
     }),
     defineRoute({
@@ -85,11 +92,19 @@ export function passwordRecoveryRouter(deps: ApiDeps, registry: OpenAPIRegistry,
       tags: ['Auth'],
       before: limits('password-reset', config.RATE_LIMIT_RESET_PER_IP, config.RATE_LIMIT_RESET_PER_EMAIL),
       request: {
-        body: z.object({ email, code: z.string().regex(/^\d{6}$/, 'the 6 digits from the email'), newPassword: newPasswordSchema() }).meta({ id: 'PasswordResetRequest' }),
+        body: z
+          .object({
+            email,
+            code: z.string().regex(/^\d{6}$/, 'the 6 digits from the email'),
+            newPassword: newPasswordSchema(),
+          })
+          .meta({ id: 'PasswordResetRequest' }),
       },
       responses: {
         200: { description: 'Password set: sign in with it', data: z.object({ passwordReset: z.literal(true) }) },
-        400: { description: `INVALID_CODE (wrong, expired, used, burnt or replaced, or no such account: indistinguishable), or VALIDATION_ERROR (a code is 6 digits; the password ${POLICY})` },
+        400: {
+          description: `INVALID_CODE (wrong, expired, used, burnt or replaced, or no such account: indistinguishable), or VALIDATION_ERROR (a code is 6 digits; the password ${POLICY})`,
+        },
         429: { description: 'RATE_LIMITED: too many attempts from this client or for this address (Retry-After)' },
       },
       handler: async ({ body, req }) => {
@@ -104,18 +119,29 @@ export function passwordRecoveryRouter(deps: ApiDeps, registry: OpenAPIRegistry,
       description:
         'Any signed-in user with a password. The current password is checked like a sign-in and counts towards the same per-account lockout ' +
         `(AUTH_LOCKOUT_MAX_FAILURES per AUTH_LOCKOUT_WINDOW_SECONDS → 429 ACCOUNT_LOCKED). The new password follows the registration policy (${POLICY}). ` +
-        'On success every earlier access and refresh token of the account stops working, the calling session\'s included: the answer carries a ' +
+        "On success every earlier access and refresh token of the account stops working, the calling session's included: the answer carries a " +
         'new token pair for the caller (a new session). The audit event `user.password_changed` is written and a "password changed" email is sent.',
       tags: ['Auth'],
       security: ['bearer'],
       before: [kit.requireUser],
       request: {
-        body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: newPasswordSchema() }).meta({ id: 'PasswordChangeRequest' }),
+        body: z
+          .object({ currentPassword: z.string().min(1).max(1024), newPassword: newPasswordSchema() })
+          .meta({ id: 'PasswordChangeRequest' }),
       },
       responses: {
-        200: { description: 'Changed: a new token pair for this caller; every earlier token of the account has stopped working', data: tokenPairSchema },
-        400: { description: `INVALID_CURRENT_PASSWORD, PASSWORD_UNCHANGED (the new password is the current one), or VALIDATION_ERROR (the password ${POLICY})` },
-        401: { description: 'Missing or invalid access token, or TOKEN_REVOKED (also when another change of the password won a race with this one)' },
+        200: {
+          description:
+            'Changed: a new token pair for this caller; every earlier token of the account has stopped working',
+          data: tokenPairSchema,
+        },
+        400: {
+          description: `INVALID_CURRENT_PASSWORD, PASSWORD_UNCHANGED (the new password is the current one), or VALIDATION_ERROR (the password ${POLICY})`,
+        },
+        401: {
+          description:
+            'Missing or invalid access token, or TOKEN_REVOKED (also when another change of the password won a race with this one)',
+        },
         429: { description: 'ACCOUNT_LOCKED: too many wrong passwords for this account (Retry-After)' },
       },
       handler: async ({ body, req, res }) => {

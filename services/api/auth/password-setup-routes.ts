@@ -1,11 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
+
 import { redeemPasswordSetupToken } from '../../../adapters/identity/password-setup';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
-import { requestIdOf, type AuthKit } from './auth-kit';
+import { type AuthKit, requestIdOf } from './auth-kit';
 import { newPasswordSchema } from './password-policy';
 
 const MESSAGES = {
@@ -25,14 +26,23 @@ export function passwordSetupRouter(deps: ApiDeps, registry: OpenAPIRegistry, ki
         'The token is the `token` parameter of the link in the staff welcome email (sent by POST /api/v1/auth/users). It works once and expires after ' +
         'PASSWORD_SETUP_TTL_HOURS (72 by default). Existing sessions of the user end. Then sign in with POST /api/v1/auth/login.',
       tags: ['Auth'],
-      request: { body: z.object({ token: z.string().min(10).max(200), password: newPasswordSchema() }).meta({ id: 'SetPasswordRequest' }) },
+      request: {
+        body: z
+          .object({ token: z.string().min(10).max(200), password: newPasswordSchema() })
+          .meta({ id: 'SetPasswordRequest' }),
+      },
       responses: {
         200: { description: 'Password set: sign in with it', data: z.object({ passwordSet: z.literal(true) }) },
         400: { description: 'INVALID_TOKEN or TOKEN_EXPIRED' },
         409: { description: 'TOKEN_USED: the link worked once already' },
       },
       handler: async ({ body, req }) => {
-        const result = await redeemPasswordSetupToken(deps.models, body.token, await kit.passwords.hash(body.password), { requestId: requestIdOf(req) });
+        const result = await redeemPasswordSetupToken(
+          deps.models,
+          body.token,
+          await kit.passwords.hash(body.password),
+          { requestId: requestIdOf(req) },
+        );
         if (!result.ok) {
           if (result.reason === 'TOKEN_USED') throw new AppError(409, 'TOKEN_USED', MESSAGES.TOKEN_USED);
           throw badRequest(result.reason, MESSAGES[result.reason]);

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
+
 import type { Models } from '../../../adapters/models';
-import { tooManyRequests } from '../http/app-error';
 import { highestSlot, insertNextSlot } from '../../../adapters/models/slots';
+import { tooManyRequests } from '../http/app-error';
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -19,7 +20,11 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
     const nowMs = now().getTime();
     const size = windowSeconds * 1000;
     const start = Math.floor(nowMs / size) * size;
-    return { id: `${bucket}:${key}:${start}`, expiresAt: new Date(start + size), retryAfterSeconds: (start + size - nowMs) / 1000 };
+    return {
+      id: `${bucket}:${key}:${start}`,
+      expiresAt: new Date(start + size),
+      retryAfterSeconds: (start + size - nowMs) / 1000,
+    };
   };
 
   /**
@@ -48,7 +53,11 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
       // `_id` reads (a count would scan every slot of every window on FerretDB, per request).
       const from = (lastTaken.get(w.id)?.n ?? (await highestSlot(RateLimitSlot, w.id, limit + 1))) + 1;
       // n = limit+2 when all limit+1 slots are taken: limited, and nothing more is stored.
-      const n = await insertNextSlot(RateLimitSlot, w.id, { from, max: limit + 1, fields: { window: w.id, expiresAt: w.expiresAt } });
+      const n = await insertNextSlot(RateLimitSlot, w.id, {
+        from,
+        max: limit + 1,
+        fields: { window: w.id, expiresAt: w.expiresAt },
+      });
       lastTaken.set(w.id, { n: Math.min(n, limit + 1), expiresAtMs: w.expiresAt.getTime() });
       return { count: n, limited: n > limit, retryAfterSeconds: w.retryAfterSeconds };
     },
@@ -61,7 +70,11 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
     async claim(bucket: string, key: string, limit: number, windowSeconds: number) {
       const w = windowOf(bucket, key, windowSeconds);
       sweep();
-      const n = await insertNextSlot(RateLimitSlot, w.id, { from: 1, max: limit, fields: { window: w.id, expiresAt: w.expiresAt } });
+      const n = await insertNextSlot(RateLimitSlot, w.id, {
+        from: 1,
+        max: limit,
+        fields: { window: w.id, expiresAt: w.expiresAt },
+      });
       if (n <= limit) return { slotId: `${w.id}#${n}`, retryAfterSeconds: w.retryAfterSeconds };
       return { slotId: null, retryAfterSeconds: w.retryAfterSeconds };
     },
@@ -83,7 +96,10 @@ export function createRateLimiter(deps: { models: Pick<Models, 'RateLimitSlot'>;
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
 /** Route guard: 429 RATE_LIMITED with Retry-After once `key(req)` exceeds `limit` in the window. */
-export function rateLimit(limiter: RateLimiter, opts: { bucket: string; limit: number; windowSeconds: number; key: (req: Request, res: Response) => string }): RequestHandler {
+export function rateLimit(
+  limiter: RateLimiter,
+  opts: { bucket: string; limit: number; windowSeconds: number; key: (req: Request, res: Response) => string },
+): RequestHandler {
   return async (req, res, next) => {
     try {
       const r = await limiter.hit(opts.bucket, opts.key(req, res), opts.limit, opts.windowSeconds);

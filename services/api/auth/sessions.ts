@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Config } from '../../../adapters/config';
 import { newOpaqueToken, tokenDigest } from '../../../adapters/crypto/token-digest';
 import type { Logger } from '../../../adapters/logger';
 import type { Models } from '../../../adapters/models';
+import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 import { unauthorized } from '../http/app-error';
 import type { AccessTokens } from './access-tokens';
-import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
 
 export interface TokenPair {
   accessToken: string;
@@ -46,12 +47,18 @@ export function createSessions(deps: {
       createdAt: at,
       expiresAt: new Date(at.getTime() + deps.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
     });
-    const access = await deps.accessTokens.issue({ userId: user._id, tenantId: user.tenantId ?? null, tokenVersion: user.tokenVersion, sessionId }, at);
+    const access = await deps.accessTokens.issue(
+      { userId: user._id, tenantId: user.tenantId ?? null, tokenVersion: user.tokenVersion, sessionId },
+      at,
+    );
     return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn };
   }
 
   async function revoke(sessionId: string, reason: string) {
-    await AuthSession.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: now(), revokedReason: reason } });
+    await AuthSession.updateOne(
+      { _id: sessionId, revokedAt: null },
+      { $set: { revokedAt: now(), revokedReason: reason } },
+    );
   }
 
   return {
@@ -59,7 +66,14 @@ export function createSessions(deps: {
     async start(user: SessionUser, origin: string): Promise<TokenPair> {
       const at = now();
       const sessionId = randomUUID();
-      await AuthSession.create({ _id: sessionId, userId: user._id, tenantId: user.tenantId ?? null, tokenVersion: user.tokenVersion, origin, createdAt: at });
+      await AuthSession.create({
+        _id: sessionId,
+        userId: user._id,
+        tenantId: user.tenantId ?? null,
+        tokenVersion: user.tokenVersion,
+        origin,
+        createdAt: at,
+      });
       return issuePair(user, sessionId, `root:${sessionId}`, at);
     },
 

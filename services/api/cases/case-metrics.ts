@@ -1,4 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
+
 import { countOpenCases } from '../../../adapters/cases/case-store';
 import type { Models } from '../../../adapters/models';
 
@@ -7,7 +8,11 @@ import type { Models } from '../../../adapters/models';
  * at scrape time from the cases read model (one `_id` read per kind: the queues of the last sweep
  * pass). Registered on the API's metrics registry by app.ts.
  */
-export function registerCaseMetrics(registry: Registry, models: Pick<Models, 'CaseQueue'>, now: () => Date = () => new Date()): Gauge<'kind' | 'age_bucket'> {
+export function registerCaseMetrics(
+  registry: Registry,
+  models: Pick<Models, 'CaseQueue'>,
+  now: () => Date = () => new Date(),
+): Gauge<'kind' | 'age_bucket'> {
   return new Gauge({
     name: 'kyc_cases_open',
     help: 'Open cases (things waiting for a person) by kind and age bucket',

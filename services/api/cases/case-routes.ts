@@ -1,17 +1,18 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+
 import { CASE_ACTIONS, CASE_KINDS } from '../../../domain/contracts/cases.contract';
 import { actOnCase } from '../../../use-cases/cases/act-on-case';
 import { CaseCommandError } from '../../../use-cases/cases/case-errors';
 import { listCases } from '../../../use-cases/cases/list-cases';
 import { showCase } from '../../../use-cases/cases/show-case';
-import type { AuthKit } from '../auth/auth-kit';
 import { getAuth } from '../auth/auth-context';
+import type { AuthKit } from '../auth/auth-kit';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { changeUserStatus } from '../users/change-user-status';
-import { pageOf, pageQuerySchema, paged } from '../users/user-views';
+import { paged, pageOf, pageQuerySchema } from '../users/user-views';
 
 const caseSchema = z
   .object({
@@ -77,7 +78,9 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
     now,
     changeUserStatus: (change: Parameters<typeof changeUserStatus>[1]) => changeUserStatus(deps, change),
   };
-  const forbidden = { 403: { description: 'INSUFFICIENT_ROLE (not compliance staff), FORBIDDEN_TENANT (another tenant)' } };
+  const forbidden = {
+    403: { description: 'INSUFFICIENT_ROLE (not compliance staff), FORBIDDEN_TENANT (another tenant)' },
+  };
   const routes = [
     defineRoute({
       method: 'get',
@@ -91,7 +94,12 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
           tenantId: z.uuid().optional().meta({ description: 'Internal admins: any tenant; staff: only their own' }),
           kind: z.enum(CASE_KINDS).optional(),
           state: z.enum(['open', 'closed']).default('open'),
-          minAgeHours: z.coerce.number().min(0).max(24 * 365).optional().meta({ description: 'Opened at least this many hours ago' }),
+          minAgeHours: z.coerce
+            .number()
+            .min(0)
+            .max(24 * 365)
+            .optional()
+            .meta({ description: 'Opened at least this many hours ago' }),
         }),
       },
       responses: { 200: { description: 'One page of cases', data: pageOf(caseSchema) }, ...forbidden },
@@ -113,7 +121,9 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         404: { description: 'NOT_FOUND' },
         ...forbidden,
       },
-      handler: async ({ params, res }) => ({ data: await answering(() => showCase(useCaseDeps, getAuth(res), params.caseId)) }),
+      handler: async ({ params, res }) => ({
+        data: await answering(() => showCase(useCaseDeps, getAuth(res), params.caseId)),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -129,18 +139,29 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       request: {
         params: z.object({ caseId: z.string().min(1).max(200) }),
         headers: z.object({ 'idempotency-key': z.string().min(8).max(255) }),
-        headersError: () => badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header of 8-255 characters is required'),
+        headersError: () =>
+          badRequest('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header of 8-255 characters is required'),
         body: z.object({
           action: actionSchema,
           reason: z.string().trim().min(1).max(500).optional(),
           dueAt: z.iso.datetime().optional().meta({ description: '`extend`: the new due date' }),
-          expectedVersion: z.number().int().min(1).optional().meta({ description: 'The case version you saw; a changed case is refused' }),
+          expectedVersion: z
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .meta({ description: 'The case version you saw; a changed case is refused' }),
         }),
       },
       responses: {
         200: {
           description: 'Done (or the stored answer of the same key)',
-          data: z.object({ action: z.string(), outcome: z.record(z.string(), z.unknown()), case: caseSchema, replayed: z.boolean() }),
+          data: z.object({
+            action: z.string(),
+            outcome: z.record(z.string(), z.unknown()),
+            case: caseSchema,
+            replayed: z.boolean(),
+          }),
         },
         400: { description: 'IDEMPOTENCY_KEY_REQUIRED, REASON_REQUIRED, INVALID_DUE_DATE, VALIDATION_ERROR' },
         404: { description: 'NOT_FOUND' },
@@ -149,7 +170,10 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
             'CASE_MOVED_ON (details.case is its current state), ACTION_IN_PROGRESS (same key, still running), ' +
             'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS, NOTHING_TO_RETRY, ONBOARDING_CLOSED',
         },
-        422: { description: 'ACTION_NOT_ALLOWED (not offered for this kind), IDEMPOTENCY_KEY_REUSED (same key, other command)' },
+        422: {
+          description:
+            'ACTION_NOT_ALLOWED (not offered for this kind), IDEMPOTENCY_KEY_REUSED (same key, other command)',
+        },
         ...forbidden,
       },
       handler: async ({ params, headers, body, req, res }) => {

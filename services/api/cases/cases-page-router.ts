@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { Router } from 'express';
 
 /** The page's three static files (services/api/cases/page/), read once when the router is built. */
@@ -14,7 +15,8 @@ export function casesPageRouter(): Router {
   const page = readPage();
   const router = Router();
   // Scripts only from this origin: the page's script is its own file, never inline.
-  const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+  const csp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
   router.get('/admin/cases', (_req, res) => {
     res.setHeader('Content-Security-Policy', csp);
     res.type('html').send(page.html);

@@ -40,7 +40,10 @@ export function boundedReading<T>(opts: {
           // A broken source is logged at most once a minute, not once per scrape.
           if (now() - lastWarnAt > 60_000) {
             lastWarnAt = now();
-            opts.logger.warn({ err, gauge: opts.name }, 'business gauge refresh failed; /metrics answers the last value');
+            opts.logger.warn(
+              { err, gauge: opts.name },
+              'business gauge refresh failed; /metrics answers the last value',
+            );
           }
         },
       )

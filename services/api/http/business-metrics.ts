@@ -1,13 +1,17 @@
 import type { Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
-import { CHANNELS } from '../../../domain/contracts/notify.contract';
+
+import { readNotificationFailures } from '../../../adapters/business-gauges/notification-failures';
+import { readWebhookBacklog, sweeperLagSeconds } from '../../../adapters/business-gauges/webhook-backlog';
+import {
+  countWorkflowTaskProblems,
+  WORKFLOW_TASK_PROBLEMS,
+} from '../../../adapters/business-gauges/workflow-task-problems';
 import type { Config } from '../../../adapters/config';
 import type { Logger } from '../../../adapters/logger';
 import type { Models } from '../../../adapters/models';
-import { readNotificationFailures } from '../../../adapters/business-gauges/notification-failures';
-import { readWebhookBacklog, sweeperLagSeconds } from '../../../adapters/business-gauges/webhook-backlog';
-import { countWorkflowTaskProblems, WORKFLOW_TASK_PROBLEMS } from '../../../adapters/business-gauges/workflow-task-problems';
-import { boundedReading, type BoundedReading } from './bounded-reading';
+import { CHANNELS } from '../../../domain/contracts/notify.contract';
+import { type BoundedReading, boundedReading } from './bounded-reading';
 
 export interface BusinessMetricsDeps {
   config: Pick<Config, 'WEBHOOK_SWEEP_AFTER_SECONDS' | 'WEBHOOK_SWEEP_INTERVAL_SECONDS'>;
@@ -30,7 +34,11 @@ export const NOTIFICATION_FAILURE_WINDOW_SECONDS = 15 * 60;
  * Temporal makes a scrape answer the last value with `kyc_business_gauge_stale{source}` = 1
  * instead of holding the scrape (or the API) up.
  */
-export function registerBusinessGauges(registry: Registry, deps: BusinessMetricsDeps, opts: { budgetMs?: number } = {}) {
+export function registerBusinessGauges(
+  registry: Registry,
+  deps: BusinessMetricsDeps,
+  opts: { budgetMs?: number } = {},
+) {
   const now = () => (deps.now ? deps.now() : new Date());
   const budgetMs = opts.budgetMs ?? SCRAPE_BUDGET_MS;
   const reading = <T>(name: string, minAgeMs: number, load: () => Promise<T>) =>
@@ -39,15 +47,23 @@ export function registerBusinessGauges(registry: Registry, deps: BusinessMetrics
   const webhooks = reading('webhook_backlog', 5_000, () => readWebhookBacklog(deps.models, now(), QUERY_MAX_TIME_MS));
   // FerretDB answers this one by scanning the ledger's outcomes: once a minute is plenty for a 15-minute window.
   const notifications = reading('notification_failures', 60_000, () =>
-    readNotificationFailures(deps.models, { since: new Date(now().getTime() - NOTIFICATION_FAILURE_WINDOW_SECONDS * 1000), maxTimeMs: QUERY_MAX_TIME_MS }),
+    readNotificationFailures(deps.models, {
+      since: new Date(now().getTime() - NOTIFICATION_FAILURE_WINDOW_SECONDS * 1000),
+      maxTimeMs: QUERY_MAX_TIME_MS,
+    }),
   );
-  const taskProblems = reading('workflow_task_problems', 15_000, () => countWorkflowTaskProblems(deps.temporal, QUERY_MAX_TIME_MS));
+  const taskProblems = reading('workflow_task_problems', 15_000, () =>
+    countWorkflowTaskProblems(deps.temporal, QUERY_MAX_TIME_MS),
+  );
   const sources: Record<string, BoundedReading<unknown>> = {
     webhook_backlog: webhooks,
     notification_failures: notifications,
     workflow_task_problems: taskProblems,
   };
-  const sweep = { afterSeconds: deps.config.WEBHOOK_SWEEP_AFTER_SECONDS, intervalSeconds: deps.config.WEBHOOK_SWEEP_INTERVAL_SECONDS };
+  const sweep = {
+    afterSeconds: deps.config.WEBHOOK_SWEEP_AFTER_SECONDS,
+    intervalSeconds: deps.config.WEBHOOK_SWEEP_INTERVAL_SECONDS,
+  };
 
   new Gauge({
     name: 'kyc_webhook_pending_signals',
@@ -88,7 +104,7 @@ export function registerBusinessGauges(registry: Registry, deps: BusinessMetrics
   });
   new Gauge({
     name: 'kyc_workflow_task_problems',
-    help: "Running workflows Temporal flags with failing or timing-out workflow tasks (TemporalReportedProblems), by category",
+    help: 'Running workflows Temporal flags with failing or timing-out workflow tasks (TemporalReportedProblems), by category',
     labelNames: ['category'] as const,
     registers: [registry],
     async collect() {

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+
 import type { Config } from '../../../adapters/config';
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -10,10 +11,21 @@ const EXPOSED_HEADERS = 'X-Request-Id, Retry-After';
  * nothing in production, and in development/test the API's own origins, so Swagger UI's
  * "Try it out" works whether the page was opened on localhost, 127.0.0.1 or API_PUBLIC_URL.
  */
-export function allowedOrigins(config: Pick<Config, 'CORS_ORIGINS' | 'NODE_ENV' | 'PORT' | 'API_PUBLIC_URL'>): Set<string> {
-  if (config.CORS_ORIGINS !== undefined) return new Set(config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
+export function allowedOrigins(
+  config: Pick<Config, 'CORS_ORIGINS' | 'NODE_ENV' | 'PORT' | 'API_PUBLIC_URL'>,
+): Set<string> {
+  if (config.CORS_ORIGINS !== undefined)
+    return new Set(
+      config.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    );
   if (config.NODE_ENV === 'production') return new Set();
-  return new Set([`http://localhost:${config.PORT}`, `http://127.0.0.1:${config.PORT}`, new URL(config.API_PUBLIC_URL).origin]);
+  return new Set([
+    `http://localhost:${config.PORT}`,
+    `http://127.0.0.1:${config.PORT}`,
+    new URL(config.API_PUBLIC_URL).origin,
+  ]);
 }
 
 /**

@@ -1,13 +1,14 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+
 import type { Logger } from '../../../adapters/logger';
-import { AppError } from './app-error';
-import { errorBody } from './envelope';
+import { isDatabaseUnavailable } from '../../../adapters/models/database-unavailable';
 import { DocumentBusyError } from '../../../adapters/models/document-lock';
 import { isDuplicateKeyError } from '../../../adapters/models/duplicate-key';
-import { isDatabaseUnavailable } from '../../../adapters/models/database-unavailable';
 import { isTemporalUnavailable } from '../../../adapters/temporal/grpc-status';
+import { AppError } from './app-error';
+import { errorBody } from './envelope';
 import { httpFailure } from './failure-table';
 
 interface Mapped {
@@ -25,7 +26,11 @@ const BODY_PARSER_ERRORS: Record<string, Omit<Mapped, 'details'>> = {
   'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'Unsupported content encoding' },
   'charset.unsupported': { status: 415, code: 'UNSUPPORTED_CHARSET', message: 'Unsupported charset' },
   'request.aborted': { status: 400, code: 'REQUEST_ABORTED', message: 'The request was aborted' },
-  'request.size.invalid': { status: 400, code: 'INVALID_REQUEST_SIZE', message: 'Request size did not match Content-Length' },
+  'request.size.invalid': {
+    status: 400,
+    code: 'INVALID_REQUEST_SIZE',
+    message: 'Request size did not match Content-Length',
+  },
 };
 
 export function zodDetails(err: ZodError) {
@@ -56,21 +61,37 @@ const internal = (requestId: string | null): Mapped => ({
 });
 
 export function mapError(err: unknown, requestId: string | null = null): Mapped {
-  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers };
+  if (err instanceof AppError)
+    return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers };
   // Workflow failures go through the one failure table (failure-table.ts).
   const failure = httpFailure(err);
   if (failure === 'internal') return internal(requestId);
   if (failure) return mapError(failure);
-  if (err instanceof ZodError) return { status: 400, code: 'VALIDATION_ERROR', message: 'The request is invalid', details: zodDetails(err) };
+  if (err instanceof ZodError)
+    return { status: 400, code: 'VALIDATION_ERROR', message: 'The request is invalid', details: zodDetails(err) };
   const typed = err as { type?: string; status?: number; code?: number | string; name?: string };
   if (typed?.type && BODY_PARSER_ERRORS[typed.type]) return BODY_PARSER_ERRORS[typed.type];
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 409, code: 'ALREADY_STARTED', message: 'This process is already running' };
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return { status: 409, code: 'ALREADY_STARTED', message: 'This process is already running' };
   if (err instanceof WorkflowNotFoundError) return { status: 404, code: 'NOT_FOUND', message: 'Resource not found' };
-  if (isDuplicateKeyError(err)) return { status: 409, code: 'CONFLICT', message: 'A record with the same identity already exists' };
+  if (isDuplicateKeyError(err))
+    return { status: 409, code: 'CONFLICT', message: 'A record with the same identity already exists' };
   // A record whose write lock stayed taken for the whole wait (document-lock.ts): a hot record, or
   // a writer that died holding it until its lease ends. Retrying shortly succeeds.
-  if (err instanceof DocumentBusyError) return { status: 503, code: 'RECORD_BUSY', message: 'The record is being changed by other requests, try again shortly', headers: { 'Retry-After': '1' } };
-  if (isUnavailable(err)) return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'A dependency is unavailable, try again shortly', headers: { 'Retry-After': '5' } };
+  if (err instanceof DocumentBusyError)
+    return {
+      status: 503,
+      code: 'RECORD_BUSY',
+      message: 'The record is being changed by other requests, try again shortly',
+      headers: { 'Retry-After': '1' },
+    };
+  if (isUnavailable(err))
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'A dependency is unavailable, try again shortly',
+      headers: { 'Retry-After': '5' },
+    };
   if (typeof typed?.status === 'number' && typed.status >= 400 && typed.status < 500) {
     return { status: typed.status, code: 'BAD_REQUEST', message: 'The request could not be processed' };
   }

@@ -1,9 +1,10 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { FAILURE_CATALOGS, type FailureType } from '../../../domain/failures/catalog';
+import { ApplicationFailure } from '@temporalio/common';
+
+import { failureOf } from '../../../adapters/temporal/failure-of';
 import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
 import { verificationRequestWorkflowId } from '../../../domain/contracts/verification-request.contract';
-import { failureOf } from '../../../adapters/temporal/failure-of';
+import { FAILURE_CATALOGS, type FailureType } from '../../../domain/failures/catalog';
 import { AppError } from './app-error';
 
 export { failureOf };
@@ -31,7 +32,8 @@ export const FAILURE_HTTP: Record<FailureType, HttpAnswer> = {
   ACCOUNT_REJECTED: {
     status: 409,
     code: 'ACCOUNT_REJECTED',
-    message: 'This account was not verified and cannot be registered again; contact support to have the decision reviewed',
+    message:
+      'This account was not verified and cannot be registered again; contact support to have the decision reviewed',
   },
   ORG_NOT_FOUND: { status: 404, code: 'ORG_NOT_FOUND', message: 'Organization not found' },
   INVALID_CODE: {
@@ -40,40 +42,95 @@ export const FAILURE_HTTP: Record<FailureType, HttpAnswer> = {
     message: 'The code is not correct',
     details: (f) => ({ remainingAttempts: detail<{ remainingAttempts: number | null }>(f).remainingAttempts ?? null }),
   },
-  CODE_EXPIRED: { status: 400, code: 'CODE_EXPIRED', message: 'The code has expired: request a new one with /users/confirm/resend' },
+  CODE_EXPIRED: {
+    status: 400,
+    code: 'CODE_EXPIRED',
+    message: 'The code has expired: request a new one with /users/confirm/resend',
+  },
   TOO_MANY_ATTEMPTS: {
     status: 429,
     code: 'TOO_MANY_ATTEMPTS',
     message: 'Too many wrong codes: request a new one with /users/confirm/resend',
     retryAfter: () => 60,
   },
-  RESEND_LIMIT: { status: 429, code: 'RESEND_LIMIT', retryAfter: (f) => detail<{ retryAfterSeconds: number | null }>(f).retryAfterSeconds ?? 3600 },
+  RESEND_LIMIT: {
+    status: 429,
+    code: 'RESEND_LIMIT',
+    retryAfter: (f) => detail<{ retryAfterSeconds: number | null }>(f).retryAfterSeconds ?? 3600,
+  },
   ALREADY_CONFIRMED: { status: 409, code: 'ALREADY_CONFIRMED', message: 'The email is already confirmed: sign in' },
   WRONG_STEP: { status: 409, code: 'WRONG_ONBOARDING_STEP' },
-  IDEMPOTENCY_KEY_REQUIRED: { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', message: 'An Idempotency-Key header is required' },
+  IDEMPOTENCY_KEY_REQUIRED: {
+    status: 400,
+    code: 'IDEMPOTENCY_KEY_REQUIRED',
+    message: 'An Idempotency-Key header is required',
+  },
   // verification-request submit update
-  VERIFICATION_REQUEST_CLOSED: { status: 409, code: 'VERIFICATION_REQUEST_CLOSED', message: 'This verification request is closed' },
-  VERIFICATION_IN_PROGRESS: { status: 409, code: 'VERIFICATION_IN_PROGRESS', message: 'A submission for this request is being verified' },
-  RESUBMISSION_LIMIT_REACHED: { status: 409, code: 'RESUBMISSION_LIMIT_REACHED', message: 'No submissions are left for this request' },
+  VERIFICATION_REQUEST_CLOSED: {
+    status: 409,
+    code: 'VERIFICATION_REQUEST_CLOSED',
+    message: 'This verification request is closed',
+  },
+  VERIFICATION_IN_PROGRESS: {
+    status: 409,
+    code: 'VERIFICATION_IN_PROGRESS',
+    message: 'A submission for this request is being verified',
+  },
+  RESUBMISSION_LIMIT_REACHED: {
+    status: 409,
+    code: 'RESUBMISSION_LIMIT_REACHED',
+    message: 'No submissions are left for this request',
+  },
   NOTHING_TO_RETRY: { status: 409, code: 'NOTHING_TO_RETRY', message: 'The request has no failed lookup to retry' },
-  INVALID_DUE_DATE: { status: 400, code: 'INVALID_DUE_DATE', message: 'The new due date must be later than the current one' },
+  INVALID_DUE_DATE: {
+    status: 400,
+    code: 'INVALID_DUE_DATE',
+    message: 'The new due date must be later than the current one',
+  },
   // activity failures that reach a caller through an update
   NOT_FOUND: { status: 404, code: 'NOT_FOUND', message: 'Resource not found' },
   VALIDATION_ERROR: { status: 422, code: 'UNPROCESSABLE', message: 'The request could not be processed as given' },
   PERMANENT_PROVIDER_ERROR: { status: 502, code: 'PROVIDER_ERROR', message: 'The provider refused the request' },
-  PROVIDER_UNAVAILABLE: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
-  AWAITING_CONFIRMATION: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
-  CONCURRENT_ATTEMPT: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
-  DOCUMENT_JOB_PENDING: { status: 503, code: 'PROVIDER_UNAVAILABLE', message: 'The provider is unavailable, try again shortly' },
+  PROVIDER_UNAVAILABLE: {
+    status: 503,
+    code: 'PROVIDER_UNAVAILABLE',
+    message: 'The provider is unavailable, try again shortly',
+  },
+  AWAITING_CONFIRMATION: {
+    status: 503,
+    code: 'PROVIDER_UNAVAILABLE',
+    message: 'The provider is unavailable, try again shortly',
+  },
+  CONCURRENT_ATTEMPT: {
+    status: 503,
+    code: 'PROVIDER_UNAVAILABLE',
+    message: 'The provider is unavailable, try again shortly',
+  },
+  DOCUMENT_JOB_PENDING: {
+    status: 503,
+    code: 'PROVIDER_UNAVAILABLE',
+    message: 'The provider is unavailable, try again shortly',
+  },
 };
 
 /** A workflow that no longer runs, by its id: the caller asked something of a closed process. */
 const CLOSED_WORKFLOWS: { prefix: string; answer: HttpAnswer }[] = [
-  { prefix: onboardingWorkflowId(''), answer: { status: 409, code: 'ONBOARDING_CLOSED', message: 'This onboarding is no longer open: register again or sign in' } },
-  { prefix: verificationRequestWorkflowId(''), answer: { status: 409, code: 'VERIFICATION_REQUEST_CLOSED', message: 'This verification request is closed' } },
+  {
+    prefix: onboardingWorkflowId(''),
+    answer: {
+      status: 409,
+      code: 'ONBOARDING_CLOSED',
+      message: 'This onboarding is no longer open: register again or sign in',
+    },
+  },
+  {
+    prefix: verificationRequestWorkflowId(''),
+    answer: { status: 409, code: 'VERIFICATION_REQUEST_CLOSED', message: 'This verification request is closed' },
+  },
 ];
 
-const isTemporalFailure = (err: unknown) => err instanceof Error && (failureOf(err) !== undefined || /Workflow(Update)?Failed/.test(err.name));
+const isTemporalFailure = (err: unknown) =>
+  err instanceof Error && (failureOf(err) !== undefined || /Workflow(Update)?Failed/.test(err.name));
 
 function answer(a: HttpAnswer, f: ApplicationFailure | undefined): AppError {
   const retryAfter = f && a.retryAfter?.(f);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+
 import { AppError } from './app-error';
 
 /**
@@ -15,7 +16,9 @@ export function methodNotAllowed(document: () => { paths?: object }): RequestHan
   const build = () =>
     Object.entries((document().paths ?? {}) as Record<string, object>).map(([path, ops]) => {
       const pattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`);
-      const methods = Object.keys(ops).filter((m) => HTTP_METHODS.has(m)).map((m) => m.toUpperCase());
+      const methods = Object.keys(ops)
+        .filter((m) => HTTP_METHODS.has(m))
+        .map((m) => m.toUpperCase());
       if (methods.includes('GET')) methods.push('HEAD');
       return { pattern, params: (path.match(/\{/g) ?? []).length, methods };
     });
@@ -34,6 +37,14 @@ export function methodNotAllowed(document: () => { paths?: object }): RequestHan
       res.status(204).end();
       return;
     }
-    next(new AppError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.path}`, { allowed: allow.split(', ') }, { Allow: allow }));
+    next(
+      new AppError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${req.method} is not allowed on ${req.path}`,
+        { allowed: allow.split(', ') },
+        { Allow: allow },
+      ),
+    );
   };
 }

@@ -1,9 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+
 import type { RequestHandler } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
 import type { Config } from '../../../adapters/config';
 import { AppError, unauthorized } from './app-error';
-import { registerBusinessGauges, type BusinessMetricsDeps } from './business-metrics';
+import { type BusinessMetricsDeps, registerBusinessGauges } from './business-metrics';
 
 type MetricsConfig = Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PUBLIC' | 'OPS_TOKEN'>;
 
@@ -13,8 +15,11 @@ type MetricsConfig = Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' | 'METRICS_PUBLIC
  * - else METRICS_PUBLIC (default: true outside production) → anyone who reaches the port;
  * - else (production) → the bearer OPS_TOKEN; with no token configured at all, 403 METRICS_DISABLED.
  */
-export function metricsAccess(config: MetricsConfig): { mode: 'public' } | { mode: 'token'; tokens: string[] } | { mode: 'disabled' } {
-  if (config.METRICS_TOKEN) return { mode: 'token', tokens: [config.METRICS_TOKEN, ...(config.OPS_TOKEN ? [config.OPS_TOKEN] : [])] };
+export function metricsAccess(
+  config: MetricsConfig,
+): { mode: 'public' } | { mode: 'token'; tokens: string[] } | { mode: 'disabled' } {
+  if (config.METRICS_TOKEN)
+    return { mode: 'token', tokens: [config.METRICS_TOKEN, ...(config.OPS_TOKEN ? [config.OPS_TOKEN] : [])] };
   if (config.METRICS_PUBLIC ?? config.NODE_ENV !== 'production') return { mode: 'public' };
   return config.OPS_TOKEN ? { mode: 'token', tokens: [config.OPS_TOKEN] } : { mode: 'disabled' };
 }
@@ -26,7 +31,14 @@ export function requireMetricsAccess(config: MetricsConfig): RequestHandler {
   const access = metricsAccess(config);
   if (access.mode === 'public') return (_req, _res, next) => next();
   if (access.mode === 'disabled') {
-    return (_req, _res, next) => next(new AppError(403, 'METRICS_DISABLED', 'Metrics need a token in production: set METRICS_TOKEN (or OPS_TOKEN), or METRICS_PUBLIC=true'));
+    return (_req, _res, next) =>
+      next(
+        new AppError(
+          403,
+          'METRICS_DISABLED',
+          'Metrics need a token in production: set METRICS_TOKEN (or OPS_TOKEN), or METRICS_PUBLIC=true',
+        ),
+      );
   }
   const expected = access.tokens.map(digest);
   return (req, res, next) => {

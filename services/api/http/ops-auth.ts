@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+
 import type { RequestHandler } from 'express';
+
 import type { Config } from '../../../adapters/config';
 import { AppError, unauthorized } from './app-error';
 
@@ -12,7 +14,8 @@ export function requireOpsToken(config: Pick<Config, 'OPS_TOKEN'>): RequestHandl
     if (!expected) return next(new AppError(403, 'OPS_DISABLED', 'Operator endpoints are disabled: set OPS_TOKEN'));
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !timingSafeEqual(digest(token), expected)) return next(unauthorized('A valid operator token is required'));
+    if (!token || !timingSafeEqual(digest(token), expected))
+      return next(unauthorized('A valid operator token is required'));
     next();
   };
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import pinoHttp from 'pino-http';
+
 import type { Logger } from '../../../adapters/logger';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -21,10 +23,15 @@ export function requestContext(logger: Logger) {
     // Log the route shape, not query strings (they can carry emails or tokens).
     serializers: {
       // The codec's UI key is a secret in the path: never logged.
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0].replace(/^\/codec\/ui\/[^/]+/, '/codec/ui/<key>') }),
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0].replace(/^\/codec\/ui\/[^/]+/, '/codec/ui/<key>'),
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
   });
 }

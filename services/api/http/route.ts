@@ -1,6 +1,7 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
+
 import type { AppError } from './app-error';
 import { dataEnvelope, errorEnvelopeSchema } from './envelope';
 
@@ -17,7 +18,11 @@ type Responses = Record<number, ResponseSpec>;
 /** The `data` a handler may reply with: what one of the route's documented `data` schemas accepts. */
 // `data` schemas type enveloped replies; `raw` JSON schemas type the `bare` ones (seed 003's shapes).
 type ReplyData<R extends Responses> = {
-  [S in keyof R]: R[S] extends { data: infer D extends z.ZodType } ? z.input<D> : R[S] extends { raw: { schema: infer D extends z.ZodType } } ? z.input<D> : never;
+  [S in keyof R]: R[S] extends { data: infer D extends z.ZodType }
+    ? z.input<D>
+    : R[S] extends { raw: { schema: infer D extends z.ZodType } }
+      ? z.input<D>
+      : never;
 }[keyof R];
 
 export interface Reply<D = unknown> {
@@ -70,7 +75,9 @@ export interface RouteSpec<
    * Return a Reply to send the envelope (its `data` is typed by the `data` schemas of `responses`);
    * return nothing if you wrote the response yourself.
    */
-  handler: (ctx: RouteContext<z.infer<B>, z.infer<Q>, z.infer<P>, z.infer<H>>) => Promise<Reply<NoInfer<ReplyData<R>>> | void> | Reply<NoInfer<ReplyData<R>>> | void;
+  handler: (
+    ctx: RouteContext<z.infer<B>, z.infer<Q>, z.infer<P>, z.infer<H>>,
+  ) => Promise<Reply<NoInfer<ReplyData<R>>> | void> | Reply<NoInfer<ReplyData<R>>> | void;
 }
 
 /** Identity helper that keeps the schema types flowing into the handler and its reply. */
@@ -89,7 +96,10 @@ export function defineRoute<
  * that puts it in `before` documents them without repeating it (issue 16: the spec must list
  * every status a route can return).
  */
-export function guardDocumenting<H extends RequestHandler>(handler: H, responses: Record<number, string>): H & { documents: Record<number, string> } {
+export function guardDocumenting<H extends RequestHandler>(
+  handler: H,
+  responses: Record<number, string>,
+): H & { documents: Record<number, string> } {
   return Object.assign(handler, { documents: responses });
 }
 
@@ -113,23 +123,40 @@ function toOpenApiPath(path: string) {
 function document(registry: OpenAPIRegistry, prefix: string, spec: RouteSpec) {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
-    if (r.raw) responses[status] = { description: r.description, content: { [r.raw.contentType]: { schema: r.raw.schema } } };
-    else if (r.data) responses[status] = { description: r.description, content: { 'application/json': { schema: dataEnvelope(r.data) } } };
+    if (r.raw)
+      responses[status] = { description: r.description, content: { [r.raw.contentType]: { schema: r.raw.schema } } };
+    else if (r.data)
+      responses[status] = {
+        description: r.description,
+        content: { 'application/json': { schema: dataEnvelope(r.data) } },
+      };
     else responses[status] = { description: r.description };
   }
-  const guarded: Record<number, string> = Object.assign({}, ...(spec.before ?? []).map((h) => (h as { documents?: Record<number, string> }).documents ?? {}));
+  const guarded: Record<number, string> = Object.assign(
+    {},
+    ...(spec.before ?? []).map((h) => (h as { documents?: Record<number, string> }).documents ?? {}),
+  );
   const errorStatuses = {
     ...ERROR_RESPONSES,
     ...(spec.request?.body ? BODY_ERROR_RESPONSES : {}),
-    ...(spec.security?.length ? { 401: 'Missing or invalid credentials', 403: 'Not allowed for your role or tenant (INSUFFICIENT_ROLE, FORBIDDEN)' } : {}),
+    ...(spec.security?.length
+      ? {
+          401: 'Missing or invalid credentials',
+          403: 'Not allowed for your role or tenant (INSUFFICIENT_ROLE, FORBIDDEN)',
+        }
+      : {}),
     ...guarded,
   };
   for (const [status, description] of Object.entries(errorStatuses)) {
-    if (!responses[status]) responses[status] = { description, content: { 'application/json': { schema: errorEnvelopeSchema } } };
+    if (!responses[status])
+      responses[status] = { description, content: { 'application/json': { schema: errorEnvelopeSchema } } };
   }
   for (const [status, r] of Object.entries(spec.responses)) {
     if (Number(status) >= 400 && !r.data && !r.raw) {
-      responses[status] = { description: r.description, content: { 'application/json': { schema: errorEnvelopeSchema } } };
+      responses[status] = {
+        description: r.description,
+        content: { 'application/json': { schema: errorEnvelopeSchema } },
+      };
     }
   }
   registry.registerPath({
@@ -140,7 +167,9 @@ function document(registry: OpenAPIRegistry, prefix: string, spec: RouteSpec) {
     tags: spec.tags,
     security: spec.security?.map((name) => ({ [name]: [] })),
     request: {
-      body: spec.request?.body ? { content: { 'application/json': { schema: spec.request.body } }, required: true } : undefined,
+      body: spec.request?.body
+        ? { content: { 'application/json': { schema: spec.request.body } }, required: true }
+        : undefined,
       query: spec.request?.query as never,
       params: spec.request?.params as never,
       headers: spec.request?.headers as never,

@@ -1,10 +1,18 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { MAX_DEVICES_PER_USER, type DeviceEntry } from '../../../adapters/models/device';
+
+import { type DeviceEntry, MAX_DEVICES_PER_USER } from '../../../adapters/models/device';
 import { TRANSACTIONAL_EVENTS } from '../../../domain/contracts/notify.contract';
-import { readNotificationPreferences, updateNotificationPreferences } from '../../../use-cases/notifications/notification-preferences';
-import { listPushDevices, registerPushDevice, unregisterPushDevice } from '../../../use-cases/notifications/push-devices';
+import {
+  readNotificationPreferences,
+  updateNotificationPreferences,
+} from '../../../use-cases/notifications/notification-preferences';
+import {
+  listPushDevices,
+  registerPushDevice,
+  unregisterPushDevice,
+} from '../../../use-cases/notifications/push-devices';
 import { getAuth, isInternalAdmin } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../http/app-error';
@@ -19,7 +27,9 @@ const preferencesSchema = z
     transactionalEvents: z.array(z.string()).describe('Always sent, whatever the channel opt-outs say'),
   })
   .meta({ id: 'NotificationPreferences' });
-const deviceSchema = z.object({ deviceId: z.string(), platform: z.enum(['ios', 'android', 'web']), createdAt: z.iso.datetime() }).meta({ id: 'Device' });
+const deviceSchema = z
+  .object({ deviceId: z.string(), platform: z.enum(['ios', 'android', 'web']), createdAt: z.iso.datetime() })
+  .meta({ id: 'Device' });
 
 /** Self or an internal admin; anyone else gets 404 so user ids do not leak. */
 function ownUser(res: Response, userId: string) {
@@ -30,7 +40,11 @@ function ownUser(res: Response, userId: string) {
 
 /** Per-user channel consent and push device registration. */
 export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUser: RequestHandler) {
-  const deviceView = (d: DeviceEntry) => ({ deviceId: d._id, platform: d.platform, createdAt: new Date(d.createdAt).toISOString() });
+  const deviceView = (d: DeviceEntry) => ({
+    deviceId: d._id,
+    platform: d.platform,
+    createdAt: new Date(d.createdAt).toISOString(),
+  });
 
   const routes = [
     defineRoute({
@@ -42,7 +56,10 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       security: ['bearer'],
       before: [requireUser],
       request: { params: userParams },
-      responses: { 200: { description: 'Preferences (defaults if never set)', data: preferencesSchema }, 404: { description: 'Unknown user' } },
+      responses: {
+        200: { description: 'Preferences (defaults if never set)', data: preferencesSchema },
+        404: { description: 'Unknown user' },
+      },
       handler: async ({ params, res }) => {
         ownUser(res, params.userId);
         return { data: await readNotificationPreferences(deps, params.userId) };
@@ -61,7 +78,10 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
         body: z
           .object({
             channels: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }).partial().optional(),
-            language: z.string().regex(/^[a-z]{2}$/).optional(),
+            language: z
+              .string()
+              .regex(/^[a-z]{2}$/)
+              .optional(),
           })
           .strict(),
       },
@@ -80,11 +100,16 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       tags: ['Notifications'],
       security: ['bearer'],
       before: [requireUser],
-      request: { params: userParams, body: z.object({ token: z.string().min(8).max(4096), platform: z.enum(['ios', 'android', 'web']) }) },
+      request: {
+        params: userParams,
+        body: z.object({ token: z.string().min(8).max(4096), platform: z.enum(['ios', 'android', 'web']) }),
+      },
       responses: {
         201: { description: 'Registered (or already registered to this user)', data: deviceSchema },
         404: { description: 'Unknown user' },
-        409: { description: `TOO_MANY_DEVICES (at most ${MAX_DEVICES_PER_USER} per user); CONCURRENT_UPDATE when the list stayed contended` },
+        409: {
+          description: `TOO_MANY_DEVICES (at most ${MAX_DEVICES_PER_USER} per user); CONCURRENT_UPDATE when the list stayed contended`,
+        },
       },
       handler: async ({ params, body, res }) => {
         ownUser(res, params.userId);
@@ -99,7 +124,10 @@ export function notificationSettingsRouter(deps: ApiDeps, registry: OpenAPIRegis
       security: ['bearer'],
       before: [requireUser],
       request: { params: userParams },
-      responses: { 200: { description: 'Devices, oldest first', data: z.object({ devices: z.array(deviceSchema) }) }, 404: { description: 'Unknown user' } },
+      responses: {
+        200: { description: 'Devices, oldest first', data: z.object({ devices: z.array(deviceSchema) }) },
+        404: { description: 'Unknown user' },
+      },
       handler: async ({ params, res }) => {
         ownUser(res, params.userId);
         return { data: { devices: (await listPushDevices(deps, params.userId)).map(deviceView) } };

@@ -1,11 +1,15 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { readNotificationDeliveries } from '../../../adapters/notifications/delivery-ledger';
+
 import { DELIVERY_STATUSES } from '../../../adapters/models/notification-delivery';
+import { readNotificationDeliveries } from '../../../adapters/notifications/delivery-ledger';
 import { CHANNELS } from '../../../domain/contracts/notify.contract';
-import { KYC_STATUSES, sendKycStatusNotifications } from '../../../use-cases/notifications/send-kyc-status-notifications';
-import { isInternalAdmin, getAuth } from '../auth/auth-context';
+import {
+  KYC_STATUSES,
+  sendKycStatusNotifications,
+} from '../../../use-cases/notifications/send-kyc-status-notifications';
+import { getAuth, isInternalAdmin } from '../auth/auth-context';
 import { authenticateService, getService, userOrService } from '../auth/service-auth';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../http/app-error';
@@ -18,7 +22,10 @@ const kycBody = z
     reason: z.string().min(1).max(300).optional(),
     channels: z.array(z.enum(CHANNELS)).min(1).optional(),
     /** Repeating a request with the same key starts nothing new. */
-    idempotencyKey: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional(),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+      .optional(),
   })
   .meta({ id: 'KycNotificationRequest' });
 
@@ -50,13 +57,17 @@ export function notificationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, re
       method: 'post',
       path: '/users/notifications/kyc',
       summary: 'Push a KYC status update to one or many users (internal systems)',
-      description: 'Service token with scope `notifications:send`. Each user gets one notification on their allowed channels; returns the ids to poll.',
+      description:
+        'Service token with scope `notifications:send`. Each user gets one notification on their allowed channels; returns the ids to poll.',
       tags: ['Notifications'],
       security: ['serviceToken'],
       before: [authenticateService({ models: deps.models, scopes: ['notifications:send'] })],
       request: { body: kycBody },
       responses: {
-        202: { description: 'Accepted', data: z.object({ notifications: z.array(z.object({ userId: z.string(), notificationId: z.string() })) }) },
+        202: {
+          description: 'Accepted',
+          data: z.object({ notifications: z.array(z.object({ userId: z.string(), notificationId: z.string() })) }),
+        },
         400: { description: 'Invalid request or unknown users (UNKNOWN_USERS)' },
       },
       handler: async ({ body, res }) => {
@@ -73,7 +84,10 @@ export function notificationsRouter(deps: ApiDeps, registry: OpenAPIRegistry, re
       security: ['bearer', 'serviceToken'],
       before: [userOrService({ requireUser, models: deps.models, scopes: ['notifications:read'] })],
       request: { params: z.object({ notificationId: z.string().min(1).max(200) }) },
-      responses: { 200: { description: 'The notification', data: notificationSchema }, 404: { description: 'Unknown (or not yours)' } },
+      responses: {
+        200: { description: 'The notification', data: notificationSchema },
+        404: { description: 'Unknown (or not yours)' },
+      },
       handler: async ({ params, res }) => {
         const doc = await deps.models.Notification.findById(params.notificationId).lean();
         if (!doc) throw notFound('Notification');

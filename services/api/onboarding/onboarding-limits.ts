@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+
 import { tokenDigest } from '../../../adapters/crypto/token-digest';
 import { clientIp, createRateLimiter, rateLimit } from '../auth/rate-limiter';
 import type { ApiDeps } from '../deps';
@@ -15,7 +16,11 @@ const emailKey = (req: Request) => {
  * the same way (guessing codes across addresses, or across one address's codes), in the database so the
  * limits hold across API instances and under bursts (slot inserts, see rate-limiter.ts).
  */
-export function signupLimits(deps: ApiDeps): { register: RequestHandler[]; resend: RequestHandler[]; confirm: RequestHandler[] } {
+export function signupLimits(deps: ApiDeps): {
+  register: RequestHandler[];
+  resend: RequestHandler[];
+  confirm: RequestHandler[];
+} {
   const { config } = deps;
   const limiter = createRateLimiter({ models: deps.models, now: deps.now });
   const windowSeconds = config.RATE_LIMIT_SIGNUP_WINDOW_SECONDS;

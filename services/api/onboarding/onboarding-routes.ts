@@ -1,13 +1,14 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
 import { confirmEmail } from '../../../use-cases/onboarding/confirm-email';
 import { createBridgeLink, readOnboardingState, startKycSession } from '../../../use-cases/onboarding/identity-checks';
 import { register, type RegisterDeps } from '../../../use-cases/onboarding/register';
 import { resendConfirmationCode } from '../../../use-cases/onboarding/resend-confirmation-code';
-import { getAuth, isInternalAdmin, type AuthContext } from '../auth/auth-context';
+import { type AuthContext, getAuth, isInternalAdmin } from '../auth/auth-context';
 import { requestIdOf } from '../auth/auth-kit';
 import type { ApiDeps } from '../deps';
 import { badRequest, notFound } from '../http/app-error';
@@ -17,19 +18,33 @@ import { dateOfBirthSchema } from '../users/date-of-birth-field';
 import { signupLimits } from './onboarding-limits';
 import { onboardingStateSchema } from './onboarding-state-schema';
 
-const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.trim().toLowerCase());
 const registerBody = z
   .object({
     email,
     password: z.string().min(8).max(128),
     firstName: personName,
     lastName: personName,
-    phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, e.g. +2348012345678').optional(),
-    country: z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2').transform((c) => c.toUpperCase()).optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9][0-9]{6,14}$/, 'E.164, e.g. +2348012345678')
+      .optional(),
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2')
+      .transform((c) => c.toUpperCase())
+      .optional(),
     dateOfBirth: dateOfBirthSchema().optional(),
     org_name: z.string().trim().min(2).max(200).optional(),
     org_id: z.uuid().optional(),
-    invitationCode: z.string().max(200).optional().meta({ description: 'With org_id: the invitation code the organization gave you (inv_…)' }),
+    invitationCode: z
+      .string()
+      .max(200)
+      .optional()
+      .meta({ description: 'With org_id: the invitation code the organization gave you (inv_…)' }),
   })
   .refine((b) => !(b.org_name && b.org_id), { message: 'Give org_name or org_id, not both', path: ['org_id'] })
   .meta({ id: 'RegisterRequest' });
@@ -80,17 +95,31 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       before: limits.register,
       request: { body: registerBody },
       responses: {
-        429: { description: 'RATE_LIMITED: too many registrations from this client IP or for this email address (see Retry-After)' },
-        201: { description: 'Registered; a 6-digit code was emailed', data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }) },
-        400: { description: 'VALIDATION_ERROR (e.g. dateOfBirth not a past date, age outside 16..120), ORG_NAME_INVALID' },
-        403: { description: 'ORG_INVITATION_REQUIRED: org_id without a live invitation code of that organization (one answer for every reason)' },
+        429: {
+          description:
+            'RATE_LIMITED: too many registrations from this client IP or for this email address (see Retry-After)',
+        },
+        201: {
+          description: 'Registered; a 6-digit code was emailed',
+          data: z.object({ userId: z.uuid(), tenantId: z.string().nullable(), status: z.literal('not_verified') }),
+        },
+        400: {
+          description: 'VALIDATION_ERROR (e.g. dateOfBirth not a past date, age outside 16..120), ORG_NAME_INVALID',
+        },
+        403: {
+          description:
+            'ORG_INVITATION_REQUIRED: org_id without a live invitation code of that organization (one answer for every reason)',
+        },
         409: {
           description:
             'EMAIL_TAKEN (the address belongs to a confirmed account; its owner is emailed, at most once a day), ACCOUNT_REJECTED (the address ' +
             'belongs to a rejected account: registering again never reopens it), or ORG_NAME_TAKEN (an organization with that name exists)',
         },
       },
-      handler: async ({ body, req }) => ({ status: 201, data: await register(registration, body, { requestId: requestIdOf(req) }) }),
+      handler: async ({ body, req }) => ({
+        status: 201,
+        data: await register(registration, body, { requestId: requestIdOf(req) }),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -98,15 +127,26 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       summary: 'Confirm the email with the 6-digit code',
       tags: ['Onboarding'],
       before: limits.confirm,
-      request: { body: z.object({ email, code: z.string().regex(/^[0-9]{6}$/, 'six digits') }).meta({ id: 'ConfirmRequest' }) },
+      request: {
+        body: z.object({ email, code: z.string().regex(/^[0-9]{6}$/, 'six digits') }).meta({ id: 'ConfirmRequest' }),
+      },
       description:
-        'An address with no registration waiting for its code (unknown, staff, a partner\'s user, or a registration whose time ran out) ' +
+        "An address with no registration waiting for its code (unknown, staff, a partner's user, or a registration whose time ran out) " +
         'answers exactly like a wrong code, `400 INVALID_CODE` with `remainingAttempts: null`. Limited per client IP and per address.',
       responses: {
-        200: { description: 'Confirmed: sign in with POST /api/v1/auth/login', data: z.object({ userId: z.uuid(), confirmedAt: z.iso.datetime() }) },
-        400: { description: 'INVALID_CODE (details.remainingAttempts; null when no registration waits for a code here) or CODE_EXPIRED (request a new code)' },
-        409: { description: 'ALREADY_CONFIRMED: this address\'s own registration was confirmed (sign in)' },
-        429: { description: 'TOO_MANY_ATTEMPTS: the code is locked, request a new one; RATE_LIMITED: too many confirmations from this client IP or for this address (see Retry-After)' },
+        200: {
+          description: 'Confirmed: sign in with POST /api/v1/auth/login',
+          data: z.object({ userId: z.uuid(), confirmedAt: z.iso.datetime() }),
+        },
+        400: {
+          description:
+            'INVALID_CODE (details.remainingAttempts; null when no registration waits for a code here) or CODE_EXPIRED (request a new code)',
+        },
+        409: { description: "ALREADY_CONFIRMED: this address's own registration was confirmed (sign in)" },
+        429: {
+          description:
+            'TOO_MANY_ATTEMPTS: the code is locked, request a new one; RATE_LIMITED: too many confirmations from this client IP or for this address (see Retry-After)',
+        },
       },
       handler: async ({ body }) => ({ data: await confirmEmail(deps, body) }),
     }),
@@ -119,8 +159,11 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       request: { body: z.object({ email }).meta({ id: 'ResendCodeRequest' }) },
       responses: {
         202: { description: 'A new code is on its way', data: z.object({ sent: z.literal(true) }) },
-        409: { description: 'ALREADY_CONFIRMED: this address\'s own registration was confirmed (sign in)' },
-        429: { description: 'RESEND_LIMIT (this code, see Retry-After), or RATE_LIMITED: too many resends from this client IP or for this address' },
+        409: { description: "ALREADY_CONFIRMED: this address's own registration was confirmed (sign in)" },
+        429: {
+          description:
+            'RESEND_LIMIT (this code, see Retry-After), or RATE_LIMITED: too many resends from this client IP or for this address',
+        },
       },
       handler: async ({ body }) => {
         await resendConfirmationCode(deps, body);
@@ -157,11 +200,22 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
         'without it the key is derived from the onboarding (its workflow run), so retries from seed 000 clients converge too.',
       request: {
         params: userIdParams,
-        headers: z.object({ 'idempotency-key': z.string().min(8).max(255).optional().meta({ description: 'Optional; default: one key per onboarding' }) }),
-        headersError: () => badRequest('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 8-255 characters'),
+        headers: z.object({
+          'idempotency-key': z
+            .string()
+            .min(8)
+            .max(255)
+            .optional()
+            .meta({ description: 'Optional; default: one key per onboarding' }),
+        }),
+        headersError: () =>
+          badRequest('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header must be 8-255 characters'),
       },
       responses: {
-        200: { description: 'Links to send the user to', data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }) },
+        200: {
+          description: 'Links to send the user to',
+          data: z.object({ kycLinkId: z.string(), kycLink: z.url(), tosLink: z.url(), customerId: z.string() }),
+        },
         400: { description: 'IDEMPOTENCY_KEY_INVALID: a header was given but is not 8-255 characters' },
         404: { description: 'Not your onboarding' },
         409: { description: 'WRONG_ONBOARDING_STEP (Veriff not approved yet, or Bridge not required)' },
@@ -180,7 +234,10 @@ export function onboardingRouter(deps: ApiDeps, registry: OpenAPIRegistry, requi
       security: ['bearer'],
       before: [requireUser],
       request: { params: userIdParams },
-      responses: { 200: { description: 'Live state from the workflow', data: onboardingStateSchema }, 404: { description: 'Unknown or not visible to you' } },
+      responses: {
+        200: { description: 'Live state from the workflow', data: onboardingStateSchema },
+        404: { description: 'Unknown or not visible to you' },
+      },
       handler: async ({ params, res }) => {
         await selfOnly(true)(params.userId, getAuth(res));
         return { data: await readOnboardingState(deps, params.userId) };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { ONBOARDING_STEPS, type OnboardingState } from '../../../domain/contracts/onboarding.contract';
 import type { SameType } from '../http/same-type';
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+
 import express, { Router } from 'express';
 
 // Swagger UI is served from node_modules so the docs page works offline.

@@ -1,4 +1,4 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { extendZodWithOpenApi, OpenApiGeneratorV3, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 
 // Lets the generator read request params/query shapes; a one-time prototype extension.
@@ -7,11 +7,33 @@ extendZodWithOpenApi(z);
 export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   // Security schemes referenced by route specs' `security` names.
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/v1/auth/login' });
-  registry.registerComponent('securitySchemes', 'clientId', { type: 'apiKey', in: 'header', name: 'x-client-id', description: 'Partner API client id (from `npm run ops -- create-api-client`)' });
-  registry.registerComponent('securitySchemes', 'serviceToken', { type: 'http', scheme: 'bearer', description: 'Service token (`svc_…`) from `npm run ops -- create-service-token`' });
-  registry.registerComponent('securitySchemes', 'opsToken', { type: 'http', scheme: 'bearer', description: 'The OPS_TOKEN configured for operators' });
-  registry.registerComponent('securitySchemes', 'metricsToken', { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN configured for Prometheus scrapers (GET /metrics)' });
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Access token from POST /api/v1/auth/login',
+  });
+  registry.registerComponent('securitySchemes', 'clientId', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-client-id',
+    description: 'Partner API client id (from `npm run ops -- create-api-client`)',
+  });
+  registry.registerComponent('securitySchemes', 'serviceToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Service token (`svc_…`) from `npm run ops -- create-service-token`',
+  });
+  registry.registerComponent('securitySchemes', 'opsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The OPS_TOKEN configured for operators',
+  });
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The METRICS_TOKEN configured for Prometheus scrapers (GET /metrics)',
+  });
   return registry;
 }
 

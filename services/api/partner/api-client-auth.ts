@@ -1,4 +1,5 @@
 import type { RequestHandler, Response } from 'express';
+
 import { tokenDigest } from '../../../adapters/crypto/token-digest';
 import type { Models } from '../../../adapters/models';
 import { unauthorized } from '../http/app-error';
@@ -15,9 +16,18 @@ export function requireApiClient(models: Pick<Models, 'ApiClient'>): RequestHand
   return async (req, res, next) => {
     try {
       const presented = req.get('x-client-id')?.trim();
-      const client = presented && presented.length <= 200 ? await models.ApiClient.findOne({ keyHash: tokenDigest(presented) }).lean() : null;
-      if (!client || client.disabledAt) return next(unauthorized('A valid x-client-id header is required', 'INVALID_CLIENT'));
-      res.locals.apiClient = { clientId: client._id, tenantId: client.tenantId, userTokensEnabled: client.userTokensEnabled, partnerKycEnabled: client.partnerKycEnabled ?? false } satisfies ApiClientContext;
+      const client =
+        presented && presented.length <= 200
+          ? await models.ApiClient.findOne({ keyHash: tokenDigest(presented) }).lean()
+          : null;
+      if (!client || client.disabledAt)
+        return next(unauthorized('A valid x-client-id header is required', 'INVALID_CLIENT'));
+      res.locals.apiClient = {
+        clientId: client._id,
+        tenantId: client.tenantId,
+        userTokensEnabled: client.userTokensEnabled,
+        partnerKycEnabled: client.partnerKycEnabled ?? false,
+      } satisfies ApiClientContext;
       next();
     } catch (err) {
       next(err);

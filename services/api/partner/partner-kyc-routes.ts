@@ -1,17 +1,18 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express from 'express';
 import { z } from 'zod';
+
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { isIsoCountryCode } from '../../../adapters/identity/country-codes';
 import { budgetedPatternTester } from '../../../adapters/partner-kyc/pattern-budget';
-import { BUILT_IN_CATALOGS } from '../../../domain/partner-kyc/catalogs';
 import { documentView } from '../../../domain/partner-kyc/catalog';
+import { BUILT_IN_CATALOGS } from '../../../domain/partner-kyc/catalogs';
 import { DIRECTIONS, FIELD_TYPES, KYC_TIERS } from '../../../domain/partner-kyc/types';
 import { checkPartnerKycLimits } from '../../../use-cases/partner-kyc/check-partner-kyc-limits';
 import { getPartnerKycStatus } from '../../../use-cases/partner-kyc/get-partner-kyc-status';
 import { statusCatalog } from '../../../use-cases/partner-kyc/partner-kyc-state';
 import { submitPartnerKyc } from '../../../use-cases/partner-kyc/submit-partner-kyc';
-import { requestIdOf, type AuthKit } from '../auth/auth-kit';
+import { type AuthKit, requestIdOf } from '../auth/auth-kit';
 import { rateLimit } from '../auth/rate-limiter';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../http/app-error';
@@ -26,7 +27,11 @@ const fieldSpecSchema = z.object({
   regexp: z.string().optional(),
   regexpFlags: z.string().optional(),
 });
-const ruleSchema = z.object({ min: z.number(), max: z.union([z.number(), z.literal('Infinity')]), type: z.enum(KYC_TIERS) });
+const ruleSchema = z.object({
+  min: z.number(),
+  max: z.union([z.number(), z.literal('Infinity')]),
+  type: z.enum(KYC_TIERS),
+});
 const rulesSchema = z.object({ onramp: z.array(ruleSchema), offramp: z.array(ruleSchema) });
 const documentSchema = z.object({
   _id: z.string(),
@@ -67,7 +72,10 @@ const statusSchema = z
   .meta({ id: 'PartnerKycStatus', example: statusExample });
 
 const emailCountry = z
-  .object({ email: z.email().max(254), countryIsoCode: z.string().refine(isIsoCountryCode, 'an ISO 3166-1 alpha-2 code such as NG') })
+  .object({
+    email: z.email().max(254),
+    countryIsoCode: z.string().refine(isIsoCountryCode, 'an ISO 3166-1 alpha-2 code such as NG'),
+  })
   .meta({ example: { email: 'user@example.com', countryIsoCode: 'NG' } });
 
 const json = (schema: z.ZodType) => ({ contentType: 'application/json', schema });
@@ -94,9 +102,18 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
   const guard = [
     smallJson,
     requireApiClient(models),
-    ((_req, res, next) => next(getApiClient(res).partnerKycEnabled ? undefined : forbidden('Partner KYC is not enabled for this client', 'PARTNER_KYC_DISABLED'))) as express.RequestHandler,
+    ((_req, res, next) =>
+      next(
+        getApiClient(res).partnerKycEnabled
+          ? undefined
+          : forbidden('Partner KYC is not enabled for this client', 'PARTNER_KYC_DISABLED'),
+      )) as express.RequestHandler,
   ];
-  const common = { 401: { description: 'INVALID_CLIENT' }, 403: { description: 'PARTNER_KYC_DISABLED, or ACCOUNT_DEACTIVATED' }, 409: { description: 'EMAIL_UNAVAILABLE: the email belongs to a user this client may not act for' } };
+  const common = {
+    401: { description: 'INVALID_CLIENT' },
+    403: { description: 'PARTNER_KYC_DISABLED, or ACCOUNT_DEACTIVATED' },
+    409: { description: 'EMAIL_UNAVAILABLE: the email belongs to a user this client may not act for' },
+  };
 
   const routes = [
     defineRoute({
@@ -109,7 +126,11 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       security: ['clientId'],
       before: guard,
       request: { body: emailCountry },
-      responses: { 200: { description: "Successfully retrieved the user's KYC status.", raw: json(statusSchema) }, 400: { description: 'VALIDATION_ERROR, UNSUPPORTED_COUNTRY (details.supported lists the countries)' }, ...common },
+      responses: {
+        200: { description: "Successfully retrieved the user's KYC status.", raw: json(statusSchema) },
+        400: { description: 'VALIDATION_ERROR, UNSUPPORTED_COUNTRY (details.supported lists the countries)' },
+        ...common,
+      },
       handler: async ({ body, req, res }) => ({
         bare: true,
         data: await getPartnerKycStatus(commandDeps, getApiClient(res), body, { requestId: requestIdOf(req) }),
@@ -120,24 +141,48 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       path: '/api/user/kyc/submit',
       summary: 'Submit user KYC information (partner API)',
       description:
-        'Validates `userFields` against the document\'s `requiredFields` (400 INVALID_USER_FIELDS with one entry per bad field, nothing stored), then starts or signals the durable verification and answers at once (503 SERVICE_UNAVAILABLE when Temporal is out of reach: nothing is kept, submit again). Follow the outcome with /api/user/kyc/status. `userFields.email` defaults to `email`. Images (`smile-identity-images`) are `[{image_type_id, image}]` with base64 JPEG/PNG: 2 selfie and 3 document front are required, 7 back and 6 liveness optional.',
+        "Validates `userFields` against the document's `requiredFields` (400 INVALID_USER_FIELDS with one entry per bad field, nothing stored), then starts or signals the durable verification and answers at once (503 SERVICE_UNAVAILABLE when Temporal is out of reach: nothing is kept, submit again). Follow the outcome with /api/user/kyc/status. `userFields.email` defaults to `email`. Images (`smile-identity-images`) are `[{image_type_id, image}]` with base64 JPEG/PNG: 2 selfie and 3 document front are required, 7 back and 6 liveness optional.",
       tags: ['Partner KYC'],
       security: ['clientId'],
       before: [
         express.json({ limit: config.PARTNER_KYC_BODY_LIMIT, strict: true }),
         ...guard.slice(1),
-        rateLimit(kit.limiter, { bucket: 'partner-kyc-submit', limit: config.RATE_LIMIT_PARTNER_KYC_SUBMITS_PER_CLIENT, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, key: (_req, res) => getApiClient(res).clientId }),
+        rateLimit(kit.limiter, {
+          bucket: 'partner-kyc-submit',
+          limit: config.RATE_LIMIT_PARTNER_KYC_SUBMITS_PER_CLIENT,
+          windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+          key: (_req, res) => getApiClient(res).clientId,
+        }),
       ],
       request: {
         body: z
-          .object({ email: z.email().max(254), documentId: z.string().min(1).max(64), userFields: z.record(z.string().max(64), z.unknown()) })
+          .object({
+            email: z.email().max(254),
+            documentId: z.string().min(1).max(64),
+            userFields: z.record(z.string().max(64), z.unknown()),
+          })
           .meta({
-            example: { email: 'user@example.com', documentId: '67da909b739fc481aa525c45', userFields: { first_name: 'John', last_name: 'Doe', id_number: '22200000001', dob: '2000-01-01T00:00:00.000Z' } },
+            example: {
+              email: 'user@example.com',
+              documentId: '67da909b739fc481aa525c45',
+              userFields: {
+                first_name: 'John',
+                last_name: 'Doe',
+                id_number: '22200000001',
+                dob: '2000-01-01T00:00:00.000Z',
+              },
+            },
           }),
       },
       responses: {
-        200: { description: 'Successfully submitted KYC information', raw: json(z.object({ success: z.literal(true) }).meta({ example: { success: true } })) },
-        400: { description: 'VALIDATION_ERROR, UNKNOWN_DOCUMENT, UNSUPPORTED_COUNTRY, INVALID_USER_FIELDS (details: [{field, code, message}]; codes REQUIRED, UNKNOWN_FIELD, INVALID_TYPE, TOO_LONG, INVALID_DATE, INVALID_EMAIL, PATTERN_MISMATCH, PATTERN_TIMEOUT, INVALID_IMAGES)' },
+        200: {
+          description: 'Successfully submitted KYC information',
+          raw: json(z.object({ success: z.literal(true) }).meta({ example: { success: true } })),
+        },
+        400: {
+          description:
+            'VALIDATION_ERROR, UNKNOWN_DOCUMENT, UNSUPPORTED_COUNTRY, INVALID_USER_FIELDS (details: [{field, code, message}]; codes REQUIRED, UNKNOWN_FIELD, INVALID_TYPE, TOO_LONG, INVALID_DATE, INVALID_EMAIL, PATTERN_MISMATCH, PATTERN_TIMEOUT, INVALID_IMAGES)',
+        },
         404: { description: 'USER_NOT_FOUND: call /api/user/kyc/status first' },
         ...common,
       },
@@ -174,14 +219,27 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
                 volume30d: z.number(),
                 documents: z.array(documentSchema),
               })
-              .meta({ example: { allowed: false, passedKycType: 'basic', requiredKycType: 'advanced', requiredByAmount: 'advanced', requiredByVolume: 'advanced', volume30d: 55, documents: ngDocs.filter((d) => d.type === 'advanced').slice(0, 1) } }),
+              .meta({
+                example: {
+                  allowed: false,
+                  passedKycType: 'basic',
+                  requiredKycType: 'advanced',
+                  requiredByAmount: 'advanced',
+                  requiredByVolume: 'advanced',
+                  volume30d: 55,
+                  documents: ngDocs.filter((d) => d.type === 'advanced').slice(0, 1),
+                },
+              }),
           ),
         },
         400: { description: 'VALIDATION_ERROR, UNSUPPORTED_COUNTRY' },
         404: { description: 'USER_NOT_FOUND' },
         ...common,
       },
-      handler: async ({ body, res }) => ({ bare: true, data: await checkPartnerKycLimits(commandDeps, getApiClient(res), body) }),
+      handler: async ({ body, res }) => ({
+        bare: true,
+        data: await checkPartnerKycLimits(commandDeps, getApiClient(res), body),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -190,7 +248,11 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       tags: ['Partner KYC'],
       security: ['clientId'],
       before: guard,
-      request: { body: z.object({ transactionId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) }).meta({ example: { transactionId: 'tx-2026-0001' } }) },
+      request: {
+        body: z
+          .object({ transactionId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) })
+          .meta({ example: { transactionId: 'tx-2026-0001' } }),
+      },
       responses: {
         200: {
           description: 'The transaction: recorded (allowed), held (waiting for a step-up), released or declined',
@@ -216,7 +278,15 @@ export function partnerKycRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
         if (!tx) throw notFound('Transaction');
         return {
           bare: true,
-          data: { transactionId: tx.externalId, direction: tx.direction, amount: tx.amount, currency: tx.currency, createdAt: new Date(tx.createdAt).toISOString(), requiredKycType: tx.requiredTier ?? null, status: tx.status },
+          data: {
+            transactionId: tx.externalId,
+            direction: tx.direction,
+            amount: tx.amount,
+            currency: tx.currency,
+            createdAt: new Date(tx.createdAt).toISOString(),
+            requiredKycType: tx.requiredTier ?? null,
+            status: tx.status,
+          },
         };
       },
     }),

@@ -1,13 +1,14 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+
 import { isIsoCountryCode } from '../../../adapters/identity/country-codes';
-import { requestIdOf, type AuthKit } from '../auth/auth-kit';
+import { findOrCreatePartnerUser } from '../../../use-cases/partner-kyc/partner-users';
+import { type AuthKit, requestIdOf } from '../auth/auth-kit';
 import { rateLimit } from '../auth/rate-limiter';
 import type { ApiDeps } from '../deps';
 import { forbidden } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
 import { getApiClient, requireApiClient } from './api-client-auth';
-import { findOrCreatePartnerUser } from '../../../use-cases/partner-kyc/partner-users';
 
 /**
  * Seed 003 `POST /api/user/tokens`: tokens for one of the client's tenant's end users, creating
@@ -22,14 +23,24 @@ export function userTokensRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       method: 'post',
       path: '/api/user/tokens',
       summary: 'Generate tokens for a user of your tenant (partner API)',
-      description: 'Creates the user if no user has this email. Disabled by default per API client (403 USER_TOKENS_DISABLED). The body is the seed\'s `{accessToken, refreshToken}`, without the `{success, data}` envelope.',
+      description:
+        "Creates the user if no user has this email. Disabled by default per API client (403 USER_TOKENS_DISABLED). The body is the seed's `{accessToken, refreshToken}`, without the `{success, data}` envelope.",
       tags: ['Partner'],
       security: ['clientId'],
       before: [
         requireApiClient(models),
         (_req, res, next) =>
-          next(getApiClient(res).userTokensEnabled ? undefined : forbidden('User token generation is not enabled for this client', 'USER_TOKENS_DISABLED')),
-        rateLimit(kit.limiter, { bucket: 'user-tokens', limit: config.RATE_LIMIT_USER_TOKENS_PER_CLIENT, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, key: (_req, res) => getApiClient(res).clientId }),
+          next(
+            getApiClient(res).userTokensEnabled
+              ? undefined
+              : forbidden('User token generation is not enabled for this client', 'USER_TOKENS_DISABLED'),
+          ),
+        rateLimit(kit.limiter, {
+          bucket: 'user-tokens',
+          limit: config.RATE_LIMIT_USER_TOKENS_PER_CLIENT,
+          windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+          key: (_req, res) => getApiClient(res).clientId,
+        }),
       ],
       request: {
         body: z
@@ -44,9 +55,12 @@ export function userTokensRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
           description: 'Successfully generated user tokens',
           raw: {
             contentType: 'application/json',
-            schema: z
-              .object({ accessToken: z.string(), refreshToken: z.string() })
-              .meta({ example: { accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...', refreshToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' } }),
+            schema: z.object({ accessToken: z.string(), refreshToken: z.string() }).meta({
+              example: {
+                accessToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...',
+                refreshToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...',
+              },
+            }),
           },
         },
         401: { description: 'INVALID_CLIENT' },
@@ -55,7 +69,12 @@ export function userTokensRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: 
       },
       handler: async ({ body, req, res }) => {
         const client = getApiClient(res);
-        const user = await findOrCreatePartnerUser(models, client, { email: body.email, country: body.countryIsoCode, requestId: requestIdOf(req), reason: 'POST /api/user/tokens' });
+        const user = await findOrCreatePartnerUser(models, client, {
+          email: body.email,
+          country: body.countryIsoCode,
+          requestId: requestIdOf(req),
+          reason: 'POST /api/user/tokens',
+        });
         const pair = await kit.sessions.start(user, `client:${client.clientId}`);
         return { bare: true, data: { accessToken: pair.accessToken, refreshToken: pair.refreshToken } };
       },

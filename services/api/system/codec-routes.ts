@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Payload } from '@temporalio/common';
-import { Router, type RequestHandler } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
+
 import { payloadCodecFor } from '../../../adapters/data-converter';
 import { requireRoles } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
@@ -13,17 +15,24 @@ import { defineRoute, routesRouter } from '../http/route';
 // Temporal codec server JSON (protojson of temporal.api.common.v1.Payloads): base64 metadata
 // values and data. protojson leaves out empty fields, so the CLI sends `{}` for no payloads and a
 // payload may come without `metadata` or `data`.
-const jsonPayload = z.object({ metadata: z.record(z.string(), z.string().max(1_000_000)).optional(), data: z.string().optional() });
+const jsonPayload = z.object({
+  metadata: z.record(z.string(), z.string().max(1_000_000)).optional(),
+  data: z.string().optional(),
+});
 const payloadsBody = z.object({ payloads: z.array(jsonPayload).max(1000).optional() }).meta({ id: 'CodecPayloads' });
 const payloadsReply = z.object({ payloads: z.array(jsonPayload) }).meta({ id: 'CodecPayloadsReply' });
 type JsonPayload = z.infer<typeof jsonPayload>;
 
 const fromJson = (p: JsonPayload): Payload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))]),
+  ),
   data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')),
 });
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -106,16 +115,40 @@ export function codecRouter(deps: ApiDeps, registry: OpenAPIRegistry, requireUse
         ...(via === 'uiKey' ? { params: z.object({ uiKey: z.string() }) } : {}),
       },
       responses: {
-        200: { description: 'The payloads, same order (`{}` in = `{"payloads": []}` out)', raw: { contentType: 'application/json', schema: payloadsReply } },
+        200: {
+          description: 'The payloads, same order (`{}` in = `{"payloads": []}` out)',
+          raw: { contentType: 'application/json', schema: payloadsReply },
+        },
         400: { description: 'VALIDATION_ERROR, or UNDECODABLE_PAYLOAD: a payload this server cannot open' },
-        ...(via === 'token' ? { 403: { description: 'OPS_DISABLED (no OPS_TOKEN configured) or INSUFFICIENT_ROLE (signed in, not an internal admin)' } } : { 404: { description: 'Unknown or missing UI key' } }),
+        ...(via === 'token'
+          ? {
+              403: {
+                description:
+                  'OPS_DISABLED (no OPS_TOKEN configured) or INSUFFICIENT_ROLE (signed in, not an internal admin)',
+              },
+            }
+          : { 404: { description: 'Unknown or missing UI key' } }),
       },
       handler: async ({ body, res }) => {
         res.json({ payloads: await run(action, body.payloads ?? []) });
       },
     });
   const router = Router();
-  router.use('/codec', codecCors(deps.config.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)));
-  router.use(routesRouter(registry, '', [route('encode', 'token'), route('decode', 'token'), route('encode', 'uiKey'), route('decode', 'uiKey')]));
+  router.use(
+    '/codec',
+    codecCors(
+      deps.config.CODEC_CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  );
+  router.use(
+    routesRouter(registry, '', [
+      route('encode', 'token'),
+      route('decode', 'token'),
+      route('encode', 'uiKey'),
+      route('decode', 'uiKey'),
+    ]),
+  );
   return router;
 }

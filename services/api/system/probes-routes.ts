@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
+
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
+
+import {
+  PIPELINE_PROBE_WORKFLOW,
+  type PipelineProbeInput,
+  pipelineProbeWorkflowId,
+} from '../../../domain/contracts/pipeline-probe.contract';
 import { taskQueues } from '../../../domain/task-queues';
-import { PIPELINE_PROBE_WORKFLOW, pipelineProbeWorkflowId, type PipelineProbeInput } from '../../../domain/contracts/pipeline-probe.contract';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../http/app-error';
 import { requireOpsToken } from '../http/ops-auth';
@@ -46,7 +52,16 @@ export function probesRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
           args: [input],
           workflowExecutionTimeout: '5 minutes',
         });
-        return { status: 202, data: { probeId, status: 'running' as const, requestedAt: requestedAt.toISOString(), completedAt: null, hops: [] } };
+        return {
+          status: 202,
+          data: {
+            probeId,
+            status: 'running' as const,
+            requestedAt: requestedAt.toISOString(),
+            completedAt: null,
+            hops: [],
+          },
+        };
       },
     }),
     defineRoute({
@@ -57,7 +72,10 @@ export function probesRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       security: ['opsToken'],
       before: [guard],
       request: { params: z.object({ probeId: z.uuid() }) },
-      responses: { 200: { description: 'The probe and the workers that answered', data: probeSchema }, 404: { description: 'Unknown probe' } },
+      responses: {
+        200: { description: 'The probe and the workers that answered', data: probeSchema },
+        404: { description: 'Unknown probe' },
+      },
       handler: async ({ params }) => {
         const doc = await deps.models.SystemProbe.findById(params.probeId).lean();
         if (!doc) throw notFound('Probe');

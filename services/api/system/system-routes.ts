@@ -1,15 +1,19 @@
-import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
 import { z } from 'zod';
+
 import { pingDatabase } from '../../../adapters/database';
 import { pingTemporal } from '../../../adapters/temporal-client';
 import type { ApiDeps } from '../deps';
-import { requireMetricsAccess, type Metrics } from '../http/metrics';
 import { AppError } from '../http/app-error';
+import { type Metrics, requireMetricsAccess } from '../http/metrics';
 import { defineRoute, routesRouter } from '../http/route';
 
 const checkSchema = z.object({ status: z.enum(['ok', 'unavailable']), latencyMs: z.number() });
-const readinessSchema = z.object({ status: z.literal('ready'), checks: z.object({ database: checkSchema, temporal: checkSchema }) });
+const readinessSchema = z.object({
+  status: z.literal('ready'),
+  checks: z.object({ database: checkSchema, temporal: checkSchema }),
+});
 
 async function timed(fn: () => Promise<void>) {
   const start = performance.now();
@@ -41,7 +45,10 @@ export function systemRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: 
         503: { description: 'Not ready: error code NOT_READY, `details.checks` lists each dependency' },
       },
       handler: async () => {
-        const [database, temporal] = await Promise.all([timed(() => pingDatabase(deps.db)), timed(() => pingTemporal(deps.temporal))]);
+        const [database, temporal] = await Promise.all([
+          timed(() => pingDatabase(deps.db)),
+          timed(() => pingTemporal(deps.temporal)),
+        ]);
         const checks = { database, temporal };
         if (database.status !== 'ok' || temporal.status !== 'ok') {
           throw new AppError(503, 'NOT_READY', 'A dependency is unavailable', { checks });
@@ -61,7 +68,9 @@ export function systemRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: 
       responses: {
         200: { description: 'Prometheus text format', raw: { contentType: 'text/plain', schema: z.string() } },
         401: { description: 'UNAUTHORIZED: a token is required here and none or a wrong one was sent' },
-        403: { description: 'METRICS_DISABLED: production with no METRICS_TOKEN, no OPS_TOKEN and METRICS_PUBLIC unset' },
+        403: {
+          description: 'METRICS_DISABLED: production with no METRICS_TOKEN, no OPS_TOKEN and METRICS_PUBLIC unset',
+        },
       },
       handler: async ({ res }) => {
         res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

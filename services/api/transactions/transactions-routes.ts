@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+
 import type { TransactionDoc } from '../../../adapters/models/transaction';
 import { DIRECTIONS, KYC_TIERS, type KycTier } from '../../../domain/partner-kyc/types';
 import { recordTransaction } from '../../../use-cases/transactions/record-transaction';
@@ -46,7 +47,7 @@ export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       path: '/transactions',
       summary: 'Record a user transaction (internal systems, service token)',
       description:
-        'Idempotent by `transactionId` within the user\'s tenant: the same id again answers 200 with the stored transaction (409 TRANSACTION_ID_REUSED when the details differ). The tier it needs follows the country\'s kycRules (per amount and over the rolling 30-day volume); when the user has not passed it, the transaction is `held` until they do or PARTNER_KYC_HOLD_HOURS pass (`released` / `declined`). The 30-day window uses the server\'s clock: every transaction counts from its `recordedAt` (when this call stored it), never from the caller\'s `createdAt`, so back- or future-dating cannot take an amount out of the window. `createdAt` is kept as the caller reported it (a late report in the past is fine); more than 5 minutes in the future is refused. A held transaction whose hold could not start (Temporal out of reach) answers 503 SERVICE_UNAVAILABLE: it is stored, and the retry with the same transactionId starts its hold and answers 200.',
+        "Idempotent by `transactionId` within the user's tenant: the same id again answers 200 with the stored transaction (409 TRANSACTION_ID_REUSED when the details differ). The tier it needs follows the country's kycRules (per amount and over the rolling 30-day volume); when the user has not passed it, the transaction is `held` until they do or PARTNER_KYC_HOLD_HOURS pass (`released` / `declined`). The 30-day window uses the server's clock: every transaction counts from its `recordedAt` (when this call stored it), never from the caller's `createdAt`, so back- or future-dating cannot take an amount out of the window. `createdAt` is kept as the caller reported it (a late report in the past is fine); more than 5 minutes in the future is refused. A held transaction whose hold could not start (Temporal out of reach) answers 503 SERVICE_UNAVAILABLE: it is stored, and the retry with the same transactionId starts its hold and answers 200.",
       tags: ['Transactions'],
       security: ['serviceToken'],
       before: [authenticateService({ models, scopes: ['transactions:write'] })],
@@ -60,18 +61,34 @@ export function transactionsRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
             currency: z.string().regex(/^[A-Z]{3}$/),
             createdAt: z.iso.datetime({ offset: true }),
           })
-          .meta({ example: { transactionId: 'tx-2026-0001', userId: '6f1c…', direction: 'onramp', amount: 50, currency: 'USD', createdAt: '2026-11-27T07:00:00Z' } }),
+          .meta({
+            example: {
+              transactionId: 'tx-2026-0001',
+              userId: '6f1c…',
+              direction: 'onramp',
+              amount: 50,
+              currency: 'USD',
+              createdAt: '2026-11-27T07:00:00Z',
+            },
+          }),
       },
       responses: {
         201: { description: 'Recorded (status recorded, or held for a step-up)', data: txSchema },
         200: { description: 'Already recorded with this transactionId', data: txSchema },
-        400: { description: 'VALIDATION_ERROR, UNSUPPORTED_COUNTRY (the user\'s country has no catalog), CREATED_AT_IN_FUTURE (`createdAt` more than 5 minutes ahead of the server\'s clock; details: {createdAt, serverTime, maxSkewSeconds})' },
+        400: {
+          description:
+            "VALIDATION_ERROR, UNSUPPORTED_COUNTRY (the user's country has no catalog), CREATED_AT_IN_FUTURE (`createdAt` more than 5 minutes ahead of the server's clock; details: {createdAt, serverTime, maxSkewSeconds})",
+        },
         403: { description: 'INSUFFICIENT_SCOPE' },
         404: { description: 'NOT_FOUND: no such user' },
         409: { description: 'TRANSACTION_ID_REUSED: the id is taken by a transaction with other details' },
       },
       handler: async ({ body, res }) => {
-        const { created, tx } = await recordTransaction(commandDeps, `service:${getService(res)?.name ?? 'unknown'}`, body);
+        const { created, tx } = await recordTransaction(
+          commandDeps,
+          `service:${getService(res)?.name ?? 'unknown'}`,
+          body,
+        );
         return { status: created ? 201 : 200, data: txView(tx) };
       },
     }),

@@ -1,10 +1,11 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import type { AuthKit } from '../auth/auth-kit';
+
 import { getAuth, isInternalAdmin, requireRoles } from '../auth/auth-context';
+import type { AuthKit } from '../auth/auth-kit';
 import type { ApiDeps } from '../deps';
 import { defineRoute, routesRouter } from '../http/route';
-import { pageOf, pageQuerySchema, paged } from './user-views';
+import { paged, pageOf, pageQuerySchema } from './user-views';
 
 const auditEventSchema = z
   .object({
@@ -36,17 +37,26 @@ export function auditRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthK
           subject: z.string().max(100).optional(),
           actor: z.string().max(100).optional(),
           action: z.string().max(100).optional(),
-          tenantId: z.uuid().optional().meta({ description: 'Internal admins only; auditors always see their own tenant' }),
+          tenantId: z
+            .uuid()
+            .optional()
+            .meta({ description: 'Internal admins only; auditors always see their own tenant' }),
         }),
       },
       responses: { 200: { description: 'One page of audit events', data: pageOf(auditEventSchema) } },
       handler: async ({ query, res }) => {
         const auth = getAuth(res);
         const { page, limit, ...filters } = query;
-        const filter: Record<string, unknown> = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+        const filter: Record<string, unknown> = Object.fromEntries(
+          Object.entries(filters).filter(([, v]) => v !== undefined),
+        );
         if (!isInternalAdmin(auth)) filter.tenantId = auth.tenantId;
         const [items, total] = await Promise.all([
-          deps.models.AuditEvent.find(filter).sort({ at: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean(),
+          deps.models.AuditEvent.find(filter)
+            .sort({ at: -1, _id: 1 })
+            .skip((page - 1) * limit)
+            .limit(limit)
+            .lean(),
           deps.models.AuditEvent.countDocuments(filter),
         ]);
         const view = items.map((e) => ({

@@ -23,7 +23,10 @@ export interface RoleChange {
  * update, tokenVersion bump and an audit event holding only the fields that changed.
  * Who may ask is decided by the caller's route (docs/roles.md).
  */
-export async function changeUserRole(deps: { models: Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent' | 'AnalyticsOutbox'> }, change: RoleChange): Promise<UserDoc> {
+export async function changeUserRole(
+  deps: { models: Pick<Models, 'User' | 'DocumentLock' | 'AuditEvent' | 'AnalyticsOutbox'> },
+  change: RoleChange,
+): Promise<UserDoc> {
   const user = (await deps.models.User.findById(change.userId).lean()) as UserDoc | null;
   if (!user) throw notFound('User');
   const current: Required<RoleFields> = { role: user.role, userType: user.userType, staffRole: user.staffRole ?? null };
@@ -38,9 +41,17 @@ export async function changeUserRole(deps: { models: Pick<Models, 'User' | 'Docu
   }
   if (Object.keys(to).length === 0) return user;
   const next = { ...current, ...to };
-  if (next.staffRole && !user.tenantId) throw badRequest('STAFF_ROLE_REQUIRES_TENANT', 'Only members of a tenant can hold a staff role');
+  if (next.staffRole && !user.tenantId)
+    throw badRequest('STAFF_ROLE_REQUIRES_TENANT', 'Only members of a tenant can hold a staff role');
   return auditedUserUpdate(deps.models, user, {
     set: to,
-    audit: { actorId: change.actorId, action: 'user.role_changed', from, to, reason: change.reason, requestId: change.requestId },
+    audit: {
+      actorId: change.actorId,
+      action: 'user.role_changed',
+      from,
+      to,
+      reason: change.reason,
+      requestId: change.requestId,
+    },
   });
 }

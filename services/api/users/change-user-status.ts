@@ -1,8 +1,13 @@
 import type { Client } from '@temporalio/client';
+
 import type { Config } from '../../../adapters/config';
 import type { Models } from '../../../adapters/models';
 import type { UserDoc } from '../../../adapters/models/user';
-import { changeUserStatus as changeStatus, UserNotFoundError, type StatusChange } from '../../../use-cases/users/change-user-status';
+import {
+  changeUserStatus as changeStatus,
+  type StatusChange,
+  UserNotFoundError,
+} from '../../../use-cases/users/change-user-status';
 import { notFound } from '../http/app-error';
 
 export { reactivationStatus, type StatusChange } from '../../../use-cases/users/change-user-status';

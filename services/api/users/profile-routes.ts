@@ -1,37 +1,45 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import type { UserDoc } from '../../../adapters/models/user';
 import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES } from '../../../domain/vocabulary/users';
+import { updateProfile } from '../../../use-cases/users/update-profile';
+import { type AuthContext, getAuth, isInternalAdmin, requireRoles } from '../auth/auth-context';
 import type { AuthKit } from '../auth/auth-kit';
 import { requestIdOf } from '../auth/auth-kit';
-import { getAuth, isInternalAdmin, requireRoles, type AuthContext } from '../auth/auth-context';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
+import { personName } from '../http/safe-text';
 import { changeUserRole, type RoleFields } from './change-user-role';
 import { changeUserStatus } from './change-user-status';
+import { dateOfBirthSchema, dateOfBirthShown } from './date-of-birth-field';
 import { reopensKyc, startReopenedOnboarding } from './reopen-kyc';
 import { findVisibleUser, visibleScope } from './user-access';
-import { dateOfBirthShown, dateOfBirthSchema } from './date-of-birth-field';
-import { updateProfile } from '../../../use-cases/users/update-profile';
-import { addressInputSchema, pageOf, pageQuerySchema, paged, profileSchema, profileView } from './user-views';
-import { personName } from '../http/safe-text';
+import { addressInputSchema, paged, pageOf, pageQuerySchema, profileSchema, profileView } from './user-views';
 
 const reason = z.string().trim().min(3).max(500);
 
 const profileUpdateSchema = z.object({
   firstName: personName.optional(),
   lastName: personName.optional(),
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +2348012345678').nullable().optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +2348012345678')
+    .nullable()
+    .optional(),
   dateOfBirth: dateOfBirthSchema().optional(),
   address: addressInputSchema.nullable().optional(),
   idDocuments: z
     .array(
       z.object({
         type: z.enum(ID_TYPES),
-        number: z.string().trim().regex(/^[A-Za-z0-9 -]{4,40}$/),
+        number: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9 -]{4,40}$/),
         issuingCountry: z.string().length(2).optional(),
         expiresOn: z.iso.date().optional(),
       }),
@@ -46,7 +54,12 @@ const rejectImmutableFields: RequestHandler = (req, _res, next) => {
   const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
   const rejected = Object.keys(body).filter((k) => !MUTABLE.has(k));
   if (rejected.length === 0) return next();
-  next(badRequest('FIELD_NOT_MUTABLE', `Field "${rejected[0]}" cannot be changed here`, { fields: rejected, mutable: [...MUTABLE] }));
+  next(
+    badRequest('FIELD_NOT_MUTABLE', `Field "${rejected[0]}" cannot be changed here`, {
+      fields: rejected,
+      mutable: [...MUTABLE],
+    }),
+  );
 };
 
 const ELEVATED_ROLES: readonly string[] = ['admin', 'super-admin'];
@@ -59,12 +72,17 @@ const ELEVATED_ROLES: readonly string[] = ['admin', 'super-admin'];
 function assertMayChangeRoles(auth: AuthContext, target: UserDoc, to: RoleFields) {
   if (isInternalAdmin(auth)) {
     const elevated =
-      target.userType === 'internal-admin' || ELEVATED_ROLES.includes(target.role) || to.userType === 'internal-admin' || ELEVATED_ROLES.includes(to.role ?? '');
-    if (elevated && auth.role !== 'super-admin') throw forbidden('Only a super-admin can grant or change administrator roles', 'SUPER_ADMIN_REQUIRED');
+      target.userType === 'internal-admin' ||
+      ELEVATED_ROLES.includes(target.role) ||
+      to.userType === 'internal-admin' ||
+      ELEVATED_ROLES.includes(to.role ?? '');
+    if (elevated && auth.role !== 'super-admin')
+      throw forbidden('Only a super-admin can grant or change administrator roles', 'SUPER_ADMIN_REQUIRED');
     return;
   }
   const tenantAdmin = auth.staffRole === 'BANK_ADMIN' && auth.tenantId !== null && target.tenantId === auth.tenantId;
-  const staffRoleOnly = to.role === undefined && to.userType === undefined && Boolean(to.staffRole) && target.staffRole !== null;
+  const staffRoleOnly =
+    to.role === undefined && to.userType === undefined && Boolean(to.staffRole) && target.staffRole !== null;
   if (!tenantAdmin || !staffRoleOnly) throw forbidden('Your role does not allow this change', 'INSUFFICIENT_ROLE');
   if (target._id === auth.userId) throw forbidden('You cannot change your own role', 'CANNOT_CHANGE_OWN_ROLE');
 }
@@ -100,12 +118,26 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       handler: async ({ query, res }) => {
         const auth = getAuth(res);
         const { page, limit, ...filters } = query;
-        const filter = { ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), ...visibleScope(auth) };
+        const filter = {
+          ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
+          ...visibleScope(auth),
+        };
         const [items, total] = await Promise.all([
-          models.User.find(filter).sort({ createdAt: -1, _id: 1 }).skip((page - 1) * limit).limit(limit).lean(),
+          models.User.find(filter)
+            .sort({ createdAt: -1, _id: 1 })
+            .skip((page - 1) * limit)
+            .limit(limit)
+            .lean(),
           models.User.countDocuments(filter),
         ]);
-        return { data: paged((items as UserDoc[]).map((u) => view(u, auth)), total, page, limit) };
+        return {
+          data: paged(
+            (items as UserDoc[]).map((u) => view(u, auth)),
+            total,
+            page,
+            limit,
+          ),
+        };
       },
     }),
     defineRoute({
@@ -115,7 +147,10 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       summary: 'Read a user profile (self, staff of the same tenant, internal admins)',
       before: [kit.requireUser],
       request: { params: userParams },
-      responses: { 200: { description: 'The profile', data: profileSchema }, 404: { description: 'No such user visible to you' } },
+      responses: {
+        200: { description: 'The profile', data: profileSchema },
+        404: { description: 'No such user visible to you' },
+      },
       handler: async ({ params, res }) => {
         const auth = getAuth(res);
         return { data: view(await findVisibleUser(models, auth, params.userId), auth) };
@@ -142,7 +177,12 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
         const user = await findVisibleUser(models, auth, params.userId);
         const mayEdit = auth.userId === user._id || isInternalAdmin(auth) || auth.staffRole === 'BANK_ADMIN';
         if (!mayEdit) throw forbidden('Your role does not allow editing this profile', 'INSUFFICIENT_ROLE');
-        const updated = await updateProfile({ models, cipher }, { userId: auth.userId, requestId: requestIdOf(req) }, user, body);
+        const updated = await updateProfile(
+          { models, cipher },
+          { userId: auth.userId, requestId: requestIdOf(req) },
+          user,
+          body,
+        );
         return { data: view(updated, auth) };
       },
     }),
@@ -151,24 +191,45 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
       method: 'put',
       path: '/users/:userId/role',
       summary: 'Change a user’s platform role, user type or tenant staff role (audited)',
-      description: 'Internal admins (super-admin for administrator roles) or the tenant’s BANK_ADMIN for staff roles. Existing tokens of the user stop working.',
+      description:
+        'Internal admins (super-admin for administrator roles) or the tenant’s BANK_ADMIN for staff roles. Existing tokens of the user stop working.',
       before: [kit.requireUser],
       request: {
         params: userParams,
         body: z
-          .object({ role: z.enum(USER_ROLES).optional(), userType: z.enum(USER_TYPES).optional(), staffRole: z.enum(STAFF_ROLES).nullable().optional(), reason })
+          .object({
+            role: z.enum(USER_ROLES).optional(),
+            userType: z.enum(USER_TYPES).optional(),
+            staffRole: z.enum(STAFF_ROLES).nullable().optional(),
+            reason,
+          })
           .strict()
-          .refine((b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined, 'give role, userType or staffRole')
+          .refine(
+            (b) => b.role !== undefined || b.userType !== undefined || b.staffRole !== undefined,
+            'give role, userType or staffRole',
+          )
           // The "at least one of" rule, stated in the spec too (a refine alone is invisible there).
-          .openapi({ anyOf: [{ required: ['role'] }, { required: ['userType'] }, { required: ['staffRole'] }] } as never),
+          .openapi({
+            anyOf: [{ required: ['role'] }, { required: ['userType'] }, { required: ['staffRole'] }],
+          } as never),
       },
-      responses: { 200: { description: 'Updated profile', data: profileSchema }, 403: { description: 'INSUFFICIENT_ROLE, SUPER_ADMIN_REQUIRED or CANNOT_CHANGE_OWN_ROLE' }, 404: { description: 'No such user visible to you' } },
+      responses: {
+        200: { description: 'Updated profile', data: profileSchema },
+        403: { description: 'INSUFFICIENT_ROLE, SUPER_ADMIN_REQUIRED or CANNOT_CHANGE_OWN_ROLE' },
+        404: { description: 'No such user visible to you' },
+      },
       handler: async ({ params, body, req, res }) => {
         const auth = getAuth(res);
         const user = await findVisibleUser(models, auth, params.userId);
         const { reason: why, ...to } = body;
         assertMayChangeRoles(auth, user, to);
-        const updated = await changeUserRole(deps, { actorId: auth.userId, userId: user._id, to, reason: why, requestId: requestIdOf(req) });
+        const updated = await changeUserRole(deps, {
+          actorId: auth.userId,
+          userId: user._id,
+          to,
+          reason: why,
+          requestId: requestIdOf(req),
+        });
         return { data: profileView(updated) };
       },
     }),
@@ -193,7 +254,13 @@ export function profileRouter(deps: ApiDeps, registry: OpenAPIRegistry, kit: Aut
         const user = await findVisibleUser(models, auth, params.userId);
         if (user._id === auth.userId) throw forbidden('You cannot change your own status', 'CANNOT_CHANGE_OWN_STATUS');
         const requestId = requestIdOf(req);
-        const updated = await changeUserStatus(deps, { actorId: auth.userId, userId: user._id, to: body.status, reason: body.reason, requestId });
+        const updated = await changeUserStatus(deps, {
+          actorId: auth.userId,
+          userId: user._id,
+          to: body.status,
+          reason: body.reason,
+          requestId,
+        });
         if (reopensKyc(user.status, body.status, user)) await startReopenedOnboarding(deps, user._id, requestId);
         return { data: profileView(updated) };
       },

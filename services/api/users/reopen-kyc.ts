@@ -1,6 +1,11 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { ONBOARDING_WORKFLOW, onboardingWorkflowId, type OnboardingInput } from '../../../domain/contracts/onboarding.contract';
+
+import {
+  ONBOARDING_WORKFLOW,
+  type OnboardingInput,
+  onboardingWorkflowId,
+} from '../../../domain/contracts/onboarding.contract';
 import { taskQueues } from '../../../domain/task-queues';
 import type { UserStatus } from '../../../domain/vocabulary/users';
 import { onboardingPolicy } from '../../../use-cases/onboarding/onboarding-policy';
@@ -21,8 +26,17 @@ export const reopensKyc = (from: UserStatus, to: UserStatus, user: { emailVerifi
  * event of the status change carries the staff member's reason). Keyed by the status change's
  * request id, so a retried request starts it once; a run already open is left alone.
  */
-export async function startReopenedOnboarding(deps: { temporal: Client; config: ReopenConfig }, userId: string, requestId: string | null): Promise<void> {
-  const input: OnboardingInput = { userId, requestFingerprint: `reopened:${requestId ?? 'none'}`, policy: onboardingPolicy(deps.config), reopened: true };
+export async function startReopenedOnboarding(
+  deps: { temporal: Client; config: ReopenConfig },
+  userId: string,
+  requestId: string | null,
+): Promise<void> {
+  const input: OnboardingInput = {
+    userId,
+    requestFingerprint: `reopened:${requestId ?? 'none'}`,
+    policy: onboardingPolicy(deps.config),
+    reopened: true,
+  };
   try {
     await deps.temporal.workflow.start(ONBOARDING_WORKFLOW, {
       workflowId: onboardingWorkflowId(userId),

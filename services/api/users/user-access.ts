@@ -1,6 +1,6 @@
 import type { Models } from '../../../adapters/models';
 import type { UserDoc } from '../../../adapters/models/user';
-import { isInternalAdmin, type AuthContext } from '../auth/auth-context';
+import { type AuthContext, isInternalAdmin } from '../auth/auth-context';
 import { notFound } from '../http/app-error';
 
 /** Tenant staff see their tenant; internal admins see everyone; everybody sees themselves. */
@@ -10,7 +10,11 @@ export function canSee(auth: AuthContext, target: Pick<UserDoc, '_id' | 'tenantI
 }
 
 /** The user if the caller may see it; otherwise 404, so ids of other tenants do not leak. */
-export async function findVisibleUser(models: Pick<Models, 'User'>, auth: AuthContext, userId: string): Promise<UserDoc> {
+export async function findVisibleUser(
+  models: Pick<Models, 'User'>,
+  auth: AuthContext,
+  userId: string,
+): Promise<UserDoc> {
   const user = (await models.User.findById(userId).lean()) as UserDoc | null;
   if (!user || !canSee(auth, user)) throw notFound('User');
   return user;

@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { ID_TYPES, STAFF_ROLES, USER_ROLES, USER_STATUSES, USER_TYPES, KYC_LEVELS } from '../../../domain/vocabulary/users';
+
 import type { UserDoc } from '../../../adapters/models/user';
+import {
+  ID_TYPES,
+  KYC_LEVELS,
+  STAFF_ROLES,
+  USER_ROLES,
+  USER_STATUSES,
+  USER_TYPES,
+} from '../../../domain/vocabulary/users';
 
 /** Seed 002's `isActive` is derived from the platform status (docs/roles.md). */
 export const isActive = (u: Pick<UserDoc, 'status'>) => u.status !== 'inactive';
@@ -14,7 +22,10 @@ export const tenantUserSchema = z
     email: z.string(),
     firstName: z.string(),
     lastName: z.string(),
-    role: z.enum(STAFF_ROLES).nullable().meta({ description: 'Tenant staff role; null for users who are not tenant staff' }),
+    role: z
+      .enum(STAFF_ROLES)
+      .nullable()
+      .meta({ description: 'Tenant staff role; null for users who are not tenant staff' }),
     isActive: z.boolean(),
     lastLoginAt: z.string().nullable(),
     createdAt: z.string(),
@@ -54,9 +65,19 @@ export const profileSchema = z
     phone: z.string().nullable(),
     country: z.string().nullable(),
     address: addressSchema.nullable(),
-    dateOfBirth: z.string().nullable().meta({ description: 'YYYY-MM-DD to the user themselves; `****-**-**` to anyone else; null when not given' }),
+    dateOfBirth: z
+      .string()
+      .nullable()
+      .meta({ description: 'YYYY-MM-DD to the user themselves; `****-**-**` to anyone else; null when not given' }),
     dateOfBirthVerified: z.boolean().meta({ description: 'An identity check matched it: it can no longer be changed' }),
-    idDocuments: z.array(z.object({ type: z.enum(ID_TYPES), numberLast3: z.string(), issuingCountry: z.string().nullable(), expiresOn: z.string().nullable() })),
+    idDocuments: z.array(
+      z.object({
+        type: z.enum(ID_TYPES),
+        numberLast3: z.string(),
+        issuingCountry: z.string().nullable(),
+        expiresOn: z.string().nullable(),
+      }),
+    ),
     status: z.enum(USER_STATUSES),
     isActive: z.boolean(),
     role: z.enum(USER_ROLES),
@@ -71,7 +92,10 @@ export const profileSchema = z
   .meta({ id: 'UserProfile' });
 
 /** `dateOfBirth` is what the viewer may see (services/api/users/date-of-birth-field.ts); masked by default. */
-export function profileView(u: UserDoc, dateOfBirth: string | null = u.dateOfBirthSealed ? '****-**-**' : null): z.infer<typeof profileSchema> {
+export function profileView(
+  u: UserDoc,
+  dateOfBirth: string | null = u.dateOfBirthSealed ? '****-**-**' : null,
+): z.infer<typeof profileSchema> {
   const address = u.address ? Object.fromEntries(Object.entries(u.address).filter(([, v]) => v != null)) : null;
   return {
     id: u._id,
@@ -83,7 +107,12 @@ export function profileView(u: UserDoc, dateOfBirth: string | null = u.dateOfBir
     address,
     dateOfBirth,
     dateOfBirthVerified: Boolean(u.dateOfBirthVerifiedAt),
-    idDocuments: (u.idDocuments ?? []).map((d) => ({ type: d.type, numberLast3: d.numberLast3, issuingCountry: d.issuingCountry ?? null, expiresOn: d.expiresOn ?? null })),
+    idDocuments: (u.idDocuments ?? []).map((d) => ({
+      type: d.type,
+      numberLast3: d.numberLast3,
+      issuingCountry: d.issuingCountry ?? null,
+      expiresOn: d.expiresOn ?? null,
+    })),
     status: u.status,
     isActive: isActive(u),
     role: u.role,
@@ -98,13 +127,20 @@ export function profileView(u: UserDoc, dateOfBirth: string | null = u.dateOfBir
 }
 
 /** A function, not a constant: parameter schemas must be built after the OpenAPI zod extension. */
-export const pageQuerySchema = () => z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
+export const pageQuerySchema = () =>
+  z.object({
+    page: z.coerce.number().int().min(1).default(1),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  });
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), limit: z.number().int(), totalPages: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    limit: z.number().int(),
+    totalPages: z.number().int(),
+  });
 
 export function paged<T>(items: T[], total: number, page: number, limit: number) {
   return { items, total, page, limit, totalPages: Math.ceil(total / limit) };

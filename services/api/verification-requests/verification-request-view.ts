@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { VerificationRequestDoc } from '../../../adapters/models/verification-request';
 import { IDENTITY_NUMBER_TYPES, VERIFICATION_STATUSES } from '../../../domain/contracts/verification-request.contract';
 
@@ -22,15 +23,20 @@ export const verificationRequestSchema = z
     maxSubmissions: z.number().int(),
     canResubmit: z.boolean(),
     failure: z.object({ code: z.string(), message: z.string() }).nullable(),
-    numbers: z.object({ bvn: z.string().nullable(), nin: z.string().nullable() }).meta({ description: 'Masked to the last 3 digits' }),
-    transitions: z.array(z.object({ status: z.enum(VERIFICATION_STATUSES), at: z.iso.datetime(), reason: z.string().nullable() })),
+    numbers: z
+      .object({ bvn: z.string().nullable(), nin: z.string().nullable() })
+      .meta({ description: 'Masked to the last 3 digits' }),
+    transitions: z.array(
+      z.object({ status: z.enum(VERIFICATION_STATUSES), at: z.iso.datetime(), reason: z.string().nullable() }),
+    ),
   })
   .meta({ id: 'VerificationRequest' });
 
 export type VerificationRequestView = z.infer<typeof verificationRequestSchema>;
 
 export function toVerificationRequestView(doc: VerificationRequestDoc, now: Date): VerificationRequestView {
-  const awaiting = doc.status === 'created' || doc.status === 'notified' || (doc.status === 'failed' && doc.canResubmit);
+  const awaiting =
+    doc.status === 'created' || doc.status === 'notified' || (doc.status === 'failed' && doc.canResubmit);
   return {
     requestId: doc._id,
     userId: doc.userId,
@@ -51,7 +57,11 @@ export function toVerificationRequestView(doc: VerificationRequestDoc, now: Date
       bvn: doc.numbers?.bvn ? maskNumber(doc.numbers.bvn.last3) : null,
       nin: doc.numbers?.nin ? maskNumber(doc.numbers.nin.last3) : null,
     },
-    transitions: (doc.transitions ?? []).map((t) => ({ status: t.status as VerificationRequestView['status'], at: t.at.toISOString(), reason: t.reason ?? null })),
+    transitions: (doc.transitions ?? []).map((t) => ({
+      status: t.status as VerificationRequestView['status'],
+      at: t.at.toISOString(),
+      reason: t.reason ?? null,
+    })),
   };
 }
 
@@ -64,5 +74,9 @@ export const stuckRequestSchema = verificationRequestSchema
   .meta({ id: 'StuckVerificationRequest' });
 
 export function withStuckFor(v: VerificationRequestView, since: string, now: Date): z.infer<typeof stuckRequestSchema> {
-  return { ...v, stuckSince: since, stuckForSeconds: Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000)) };
+  return {
+    ...v,
+    stuckSince: since,
+    stuckForSeconds: Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000)),
+  };
 }

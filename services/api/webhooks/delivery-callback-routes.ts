@@ -1,10 +1,15 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express from 'express';
 import { z } from 'zod';
+
 import { sendGridPublicKey } from '../../../adapters/providers/sendgrid/signature';
 import { SENDGRID_HEADERS } from '../../../adapters/providers/sendgrid/wire';
 import { TWILIO_HEADERS } from '../../../adapters/providers/twilio/wire';
-import { receiveSendGridEvents, receiveTwilioStatus, type DeliveryCallbackResult } from '../../../use-cases/webhooks/receive-delivery-callback';
+import {
+  type DeliveryCallbackResult,
+  receiveSendGridEvents,
+  receiveTwilioStatus,
+} from '../../../use-cases/webhooks/receive-delivery-callback';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
@@ -46,13 +51,21 @@ export function notificationWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegis
       tags: ['Webhooks'],
       before: [raw],
       request: { params: z.object({ deliveryKey: z.string().min(1).max(200) }) },
-      responses: { 200: { description: 'Recorded', data: received }, 401: { description: 'Bad signature (INVALID_SIGNATURE)' } },
+      responses: {
+        200: { description: 'Recorded', data: received },
+        401: { description: 'Bad signature (INVALID_SIGNATURE)' },
+      },
       handler: async ({ req, params }) =>
         answer(
           await receiveTwilioStatus(
             { models: deps.models, authToken: deps.config.TWILIO_AUTH_TOKEN },
             // Twilio signs the exact URL it was given: ours, as configured for the public.
-            { deliveryKey: params.deliveryKey, url: `${deps.config.API_PUBLIC_URL}${req.originalUrl}`, rawBody: rawBody(req), signature: req.header(TWILIO_HEADERS.signature) },
+            {
+              deliveryKey: params.deliveryKey,
+              url: `${deps.config.API_PUBLIC_URL}${req.originalUrl}`,
+              rawBody: rawBody(req),
+              signature: req.header(TWILIO_HEADERS.signature),
+            },
           ),
         ),
     }),
@@ -62,12 +75,19 @@ export function notificationWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegis
       summary: 'SendGrid signed event webhook (ECDSA)',
       tags: ['Webhooks'],
       before: [raw],
-      responses: { 200: { description: 'Recorded', data: received }, 401: { description: 'Bad or stale signature (INVALID_SIGNATURE)' } },
+      responses: {
+        200: { description: 'Recorded', data: received },
+        401: { description: 'Bad or stale signature (INVALID_SIGNATURE)' },
+      },
       handler: async ({ req }) =>
         answer(
           await receiveSendGridEvents(
             { models: deps.models, publicKey, now },
-            { rawBody: rawBody(req), signature: req.header(SENDGRID_HEADERS.eventSignature), timestamp: req.header(SENDGRID_HEADERS.eventTimestamp) },
+            {
+              rawBody: rawBody(req),
+              signature: req.header(SENDGRID_HEADERS.eventSignature),
+              timestamp: req.header(SENDGRID_HEADERS.eventTimestamp),
+            },
           ),
         ),
     }),

@@ -1,10 +1,15 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express from 'express';
 import { z } from 'zod';
+
 import { createFieldCipher } from '../../../adapters/crypto/field-cipher';
 import { BRIDGE_WEBHOOK_SIGNATURE_HEADER } from '../../../adapters/providers/bridge/wire';
 import { VERIFF_WEBHOOK_HEADERS } from '../../../adapters/providers/veriff/wire';
-import { receiveBridgeWebhook, receiveVeriffWebhook, type KycWebhookResult } from '../../../use-cases/webhooks/receive-kyc-webhook';
+import {
+  type KycWebhookResult,
+  receiveBridgeWebhook,
+  receiveVeriffWebhook,
+} from '../../../use-cases/webhooks/receive-kyc-webhook';
 import type { ApiDeps } from '../deps';
 import { AppError, badRequest, unauthorized } from '../http/app-error';
 import { defineRoute, routesRouter } from '../http/route';
@@ -52,7 +57,10 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       tags: ['Webhooks'],
       before: [raw],
       request: {
-        headers: z.object({ [VERIFF_WEBHOOK_HEADERS.signature]: z.string(), [VERIFF_WEBHOOK_HEADERS.client]: z.string().optional() }),
+        headers: z.object({
+          [VERIFF_WEBHOOK_HEADERS.signature]: z.string(),
+          [VERIFF_WEBHOOK_HEADERS.client]: z.string().optional(),
+        }),
         headersError: invalidSignature,
       },
       responses: {
@@ -64,7 +72,11 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
         answer(
           await receiveVeriffWebhook(
             { ...intake, veriff: { apiKey: config.VERIFF_API_KEY, sharedSecret: config.VERIFF_SHARED_SECRET } },
-            { body: rawBody(req), signature: headers[VERIFF_WEBHOOK_HEADERS.signature], client: headers[VERIFF_WEBHOOK_HEADERS.client] },
+            {
+              body: rawBody(req),
+              signature: headers[VERIFF_WEBHOOK_HEADERS.signature],
+              client: headers[VERIFF_WEBHOOK_HEADERS.client],
+            },
           ),
         ),
     }),
@@ -83,7 +95,13 @@ export function kycWebhooksRouter(deps: ApiDeps, registry: OpenAPIRegistry) {
       handler: async ({ req, headers }) =>
         answer(
           await receiveBridgeWebhook(
-            { ...intake, bridge: { publicKeyPem: config.BRIDGE_WEBHOOK_PUBLIC_KEY, maxAgeMs: config.BRIDGE_WEBHOOK_MAX_AGE_SECONDS * 1000 } },
+            {
+              ...intake,
+              bridge: {
+                publicKeyPem: config.BRIDGE_WEBHOOK_PUBLIC_KEY,
+                maxAgeMs: config.BRIDGE_WEBHOOK_MAX_AGE_SECONDS * 1000,
+              },
+            },
             { body: rawBody(req), signature: headers[BRIDGE_WEBHOOK_SIGNATURE_HEADER] },
           ),
         ),

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { createFieldCipher, type FieldCipher } from '../../../adapters/crypto/field-cipher';
+
 import type { ProcessConfig } from '../../../adapters/config';
+import { createFieldCipher, type FieldCipher } from '../../../adapters/crypto/field-cipher';
 import type { Logger } from '../../../adapters/logger';
 import type { Models } from '../../../adapters/models';
 import { taskQueues } from '../../../domain/task-queues';
@@ -43,12 +44,15 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
   let stopped = false;
   const idleWaiters: Array<() => void> = [];
 
-  const seal = (id: string, delivery: WebhookSignalDelivery) => cipher.encrypt(JSON.stringify(delivery), `pending-signal:${id}`);
-  const unseal = (id: string, sealed: string) => JSON.parse(cipher.decrypt(sealed, `pending-signal:${id}`)) as WebhookSignalDelivery;
+  const seal = (id: string, delivery: WebhookSignalDelivery) =>
+    cipher.encrypt(JSON.stringify(delivery), `pending-signal:${id}`);
+  const unseal = (id: string, sealed: string) =>
+    JSON.parse(cipher.decrypt(sealed, `pending-signal:${id}`)) as WebhookSignalDelivery;
 
   // One signal to the user's owner, then the inbox mark, then the pending entry removed
   // (use-cases/webhooks/deliver-webhook-signal.ts).
-  const deliver = (id: string, d: WebhookSignalDelivery) => deliverWebhookSignal({ models, temporal, accountTaskQueue: deps.accountTaskQueue, now }, id, d);
+  const deliver = (id: string, d: WebhookSignalDelivery) =>
+    deliverWebhookSignal({ models, temporal, accountTaskQueue: deps.accountTaskQueue, now }, id, d);
 
   function pump() {
     while (!stopped && active < deps.concurrency && queue.length > 0) {
@@ -97,7 +101,9 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
      */
     async sweep(olderThanMs: number, batch: number): Promise<number> {
       const cutoff = new Date(now().getTime() - olderThanMs);
-      const stale = await models.WebhookPendingSignal.find({ createdAt: { $lt: cutoff } }).limit(batch).lean();
+      const stale = await models.WebhookPendingSignal.find({ createdAt: { $lt: cutoff } })
+        .limit(batch)
+        .lean();
       let taken = 0;
       for (const p of stale) {
         if (inFlight.has(p._id)) continue;
@@ -105,7 +111,10 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
         try {
           delivery = unseal(p._id, p.deliverySealed);
         } catch (err) {
-          logger.error({ err, eventId: p._id }, 'pending webhook signal cannot be opened (key removed?); left for operators');
+          logger.error(
+            { err, eventId: p._id },
+            'pending webhook signal cannot be opened (key removed?); left for operators',
+          );
           continue;
         }
         recent.delete(p._id);

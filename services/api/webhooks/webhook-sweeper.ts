@@ -6,7 +6,13 @@ import type { WebhookSignals } from './webhook-signals';
  * and the signal, Temporal was down, the dispatcher's queue was full). Every API instance runs one;
  * two instances re-driving the same event send it twice, which the workflow drops by event key.
  */
-export function startWebhookSweeper(opts: { signals: WebhookSignals; logger: Logger; intervalMs: number; afterMs: number; batch: number }) {
+export function startWebhookSweeper(opts: {
+  signals: WebhookSignals;
+  logger: Logger;
+  intervalMs: number;
+  afterMs: number;
+  batch: number;
+}) {
   let running: Promise<void> | null = null;
   const pass = () => {
     if (running) return; // a slow pass (Temporal down) is not stacked

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { createTemporalClient } from '../../../adapters/temporal-client';
 import { CASE_KINDS, type CaseKind } from '../../../domain/contracts/cases.contract';
 import { actOnCase, type ActOnCaseInput } from '../../../use-cases/cases/act-on-case';
@@ -8,7 +9,7 @@ import { listCases } from '../../../use-cases/cases/list-cases';
 import { showCase } from '../../../use-cases/cases/show-case';
 import { changeUserStatus } from '../../../use-cases/users/change-user-status';
 import { sweepCasesNow } from '../../common/case-sweep';
-import { requireArg, type OpsCommand } from '../command';
+import { type OpsCommand, requireArg } from '../command';
 
 /** Reading needs no identity (the operator holds the database); acting is done as a named internal admin. */
 const OPERATOR: CaseViewer = { userId: 'ops-cli', tenantId: null, userType: 'internal-admin', staffRole: null };
@@ -46,12 +47,14 @@ export const cases: OpsCommand = {
       models,
       temporal,
       config,
-      changeUserStatus: (change: Parameters<typeof changeUserStatus>[1]) => changeUserStatus({ models, temporal, config }, change),
+      changeUserStatus: (change: Parameters<typeof changeUserStatus>[1]) =>
+        changeUserStatus({ models, temporal, config }, change),
     };
     try {
       if (sub === 'list') {
         const kind = args.kind as string | undefined;
-        if (kind && !(CASE_KINDS as readonly string[]).includes(kind)) throw new Error(`--kind must be one of ${CASE_KINDS.join(', ')}`);
+        if (kind && !(CASE_KINDS as readonly string[]).includes(kind))
+          throw new Error(`--kind must be one of ${CASE_KINDS.join(', ')}`);
         const state = args.state as string | undefined;
         if (state && state !== 'open' && state !== 'closed') throw new Error('--state must be open or closed');
         const page = await listCases(deps, OPERATOR, {
@@ -63,7 +66,9 @@ export const cases: OpsCommand = {
           limit: args.limit ? Math.min(1000, Number(args.limit)) : 50,
         });
         if (args.json) return JSON.stringify(page, null, 2);
-        const lines = page.items.map((c) => [c.id, c.tenantId ?? '-', c.ageBucket, c.why.step ?? '-', c.why.lastProviderEvent ?? '-'].join('\t'));
+        const lines = page.items.map((c) =>
+          [c.id, c.tenantId ?? '-', c.ageBucket, c.why.step ?? '-', c.why.lastProviderEvent ?? '-'].join('\t'),
+        );
         return [`${page.total} case(s)`, ...lines].join('\n');
       }
       if (sub === 'show') {
@@ -73,11 +78,13 @@ export const cases: OpsCommand = {
       if (sub === 'act') {
         if (!caseId) throw new Error('usage: cases act <caseId> --action <action> --as <userId>');
         const action = requireArg(args, 'action');
-        if (!(ACTIONS as readonly string[]).includes(action)) throw new Error(`--action must be one of ${ACTIONS.join(', ')}`);
+        if (!(ACTIONS as readonly string[]).includes(action))
+          throw new Error(`--action must be one of ${ACTIONS.join(', ')}`);
         // Who acts is a real internal admin: the audit names a person, not the CLI.
         const actorId = requireArg(args, 'as');
         const actor = await models.User.findById(actorId, { userType: 1, status: 1 }).lean();
-        if (!actor || actor.userType !== 'internal-admin' || actor.status !== 'active') throw new Error('--as must be the id of an active internal admin');
+        if (!actor || actor.userType !== 'internal-admin' || actor.status !== 'active')
+          throw new Error('--as must be the id of an active internal admin');
         const input: ActOnCaseInput = {
           caseId,
           action: action as ActOnCaseInput['action'],
@@ -96,7 +103,12 @@ export const cases: OpsCommand = {
       throw new Error('usage: cases list|show|act|sweep (see npm run ops)');
     } catch (err) {
       if (err instanceof CaseCommandError) {
-        throw new Error(`${err.code}: ${err.message}${err.details ? `\n${JSON.stringify(err.details, null, 2)}` : ''}`);
+        throw new Error(
+          `${err.code}: ${err.message}${err.details ? `\n${JSON.stringify(err.details, null, 2)}` : ''}`,
+          {
+            cause: err,
+          },
+        );
       }
       throw err;
     } finally {

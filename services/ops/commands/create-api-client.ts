@@ -1,10 +1,15 @@
 import { newOpaqueToken, tokenDigest } from '../../../adapters/crypto/token-digest';
-import { requireArg, type OpsCommand } from '../command';
+import { type OpsCommand, requireArg } from '../command';
 
 /** A partner API client for a tenant. The client id is printed once; only its digest is stored. */
 export const createApiClient: OpsCommand = {
   usage: '--tenant <slug> --name <name> [--enable-user-tokens] [--enable-partner-kyc]',
-  options: { tenant: { type: 'string' }, name: { type: 'string' }, 'enable-user-tokens': { type: 'boolean' }, 'enable-partner-kyc': { type: 'boolean' } },
+  options: {
+    tenant: { type: 'string' },
+    name: { type: 'string' },
+    'enable-user-tokens': { type: 'boolean' },
+    'enable-partner-kyc': { type: 'boolean' },
+  },
   async run({ models, args }) {
     const slug = requireArg(args, 'tenant').toLowerCase();
     const name = requireArg(args, 'name');

@@ -1,6 +1,6 @@
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
-import { EmailTakenError, createUser } from '../../../adapters/identity/create-user';
-import { requireArg, type OpsCommand } from '../command';
+import { createUser, EmailTakenError } from '../../../adapters/identity/create-user';
+import { type OpsCommand, requireArg } from '../command';
 
 /** A platform operator: userType internal-admin, no tenant. `--super` makes a super-admin (may grant admin roles). */
 export const createInternalAdmin: OpsCommand = {
@@ -21,7 +21,16 @@ export const createInternalAdmin: OpsCommand = {
     }).catch((err) => {
       throw err instanceof EmailTakenError ? new Error('a user with this email already exists') : err;
     });
-    await models.AuditEvent.create({ actor: 'system:ops', subject: admin._id, tenantId: null, action: 'user.created', from: null, to: { userType: 'internal-admin', role }, reason: 'ops create-internal-admin', requestId: null });
+    await models.AuditEvent.create({
+      actor: 'system:ops',
+      subject: admin._id,
+      tenantId: null,
+      action: 'user.created',
+      from: null,
+      to: { userType: 'internal-admin', role },
+      reason: 'ops create-internal-admin',
+      requestId: null,
+    });
     return `internal admin ${admin._id} (${role})`;
   },
 };

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { currentCatalog, currentCatalogJson, newestStoredRefusal, saveCatalogVersion, supportedCountries } from '../../../adapters/partner-kyc/catalog-store';
+
+import {
+  currentCatalog,
+  currentCatalogJson,
+  newestStoredRefusal,
+  saveCatalogVersion,
+  supportedCountries,
+} from '../../../adapters/partner-kyc/catalog-store';
 import { catalogToJson } from '../../../domain/partner-kyc/catalog';
-import { requireArg, type OpsCommand } from '../command';
+import { type OpsCommand, requireArg } from '../command';
 
 /**
  * Lists the partner-KYC catalogs in force (or one country's, as JSON with --country; with --raw the
@@ -13,8 +20,11 @@ export const kycCatalogList: OpsCommand = {
   async run({ models, args }) {
     if (typeof args.country === 'string') {
       const country = args.country.toUpperCase();
-      const catalog = args.raw ? await currentCatalogJson(models, country) : await currentCatalog(models, country).then((c) => c && catalogToJson(c));
-      if (!catalog) throw new Error(`no catalog for ${args.country}; supported: ${(await supportedCountries(models)).join(', ')}`);
+      const catalog = args.raw
+        ? await currentCatalogJson(models, country)
+        : await currentCatalog(models, country).then((c) => c && catalogToJson(c));
+      if (!catalog)
+        throw new Error(`no catalog for ${args.country}; supported: ${(await supportedCountries(models)).join(', ')}`);
       return JSON.stringify(catalog, null, 2);
     }
     const lines = [];
@@ -23,7 +33,9 @@ export const kycCatalogList: OpsCommand = {
       const refused = await newestStoredRefusal(models, country);
       if (refused) {
         const problems = `${refused.problems.length} problem${refused.problems.length === 1 ? '' : 's'}: ${refused.problems[0]}`;
-        lines.push(`${country} v${refused.version}  INVALID, not served (${problems}); v${c.version} is served; fix with kyc-catalog-set`);
+        lines.push(
+          `${country} v${refused.version}  INVALID, not served (${problems}); v${c.version} is served; fix with kyc-catalog-set`,
+        );
       }
       const n = (t: string) => c.documents.filter((d) => d.type === t).length;
       const rules = c.kycRules.onramp.map((r) => `${r.min}-${r.max}:${r.type}`).join(' ');
@@ -41,14 +53,20 @@ export const kycCatalogList: OpsCommand = {
  */
 export const kycCatalogSet: OpsCommand = {
   usage: '--country NG --file catalog.json [--reason "..."] [--actor ops@example.com]',
-  options: { country: { type: 'string' }, file: { type: 'string' }, reason: { type: 'string' }, actor: { type: 'string' } },
+  options: {
+    country: { type: 'string' },
+    file: { type: 'string' },
+    reason: { type: 'string' },
+    actor: { type: 'string' },
+  },
   async run({ models, args }) {
     const country = requireArg(args, 'country').toUpperCase();
     const raw = JSON.parse(await readFile(requireArg(args, 'file'), 'utf8')) as Record<string, unknown>;
     // The stored JSON, validated or not: the merged result is validated before it is stored.
     const current = raw.documents ? null : await currentCatalogJson(models, country);
     const merged = raw.documents ? { ...raw, country } : current ? { ...current, ...raw, country } : null;
-    if (!merged) throw new Error(`${country} has no catalog yet: give a whole catalog (documents, kycRules, acceptPartialMatch)`);
+    if (!merged)
+      throw new Error(`${country} has no catalog yet: give a whole catalog (documents, kycRules, acceptPartialMatch)`);
     const actor = `ops:${typeof args.actor === 'string' ? args.actor : (process.env.USER ?? 'cli')}`;
     const saved = await saveCatalogVersion(models, merged, actor, typeof args.reason === 'string' ? args.reason : null);
     return `${country} catalog v${saved.version} stored (${saved.documents.length} documents)`;

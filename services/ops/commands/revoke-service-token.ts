@@ -1,4 +1,4 @@
-import { requireArg, type OpsCommand } from '../command';
+import { type OpsCommand, requireArg } from '../command';
 
 /** Revokes by token id, or every live token of a name. Takes effect on the next request. */
 export const revokeServiceTokenCommand: OpsCommand = {
@@ -8,8 +8,16 @@ export const revokeServiceTokenCommand: OpsCommand = {
     const filter = typeof args.id === 'string' ? { _id: requireArg(args, 'id') } : { name: requireArg(args, 'name') };
     const tokens = await models.ServiceToken.find({ ...filter, revokedAt: null }, { _id: 1 }).lean();
     if (!tokens.length) throw new Error('no live service token matches');
-    await models.ServiceToken.updateMany({ _id: { $in: tokens.map((t) => t._id) } }, { $set: { revokedAt: new Date() } });
-    for (const t of tokens) await models.AuditEvent.create({ actor: 'system:ops', subject: `service-token:${t._id}`, action: 'service_token.revoke' });
+    await models.ServiceToken.updateMany(
+      { _id: { $in: tokens.map((t) => t._id) } },
+      { $set: { revokedAt: new Date() } },
+    );
+    for (const t of tokens)
+      await models.AuditEvent.create({
+        actor: 'system:ops',
+        subject: `service-token:${t._id}`,
+        action: 'service_token.revoke',
+      });
     return `revoked ${tokens.length} token(s): ${tokens.map((t) => t._id).join(', ')}`;
   },
 };

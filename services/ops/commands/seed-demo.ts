@@ -19,7 +19,8 @@ const int = (v: unknown, name: string, dflt: number) => {
  * this process, for a database no worker is using.
  */
 export const seedDemo: OpsCommand = {
-  usage: '[--users 100000] [--requests 20000] [--transactions 1000000] [--tenants 5] [--days 400] [--seed 1] [--direct]',
+  usage:
+    '[--users 100000] [--requests 20000] [--transactions 1000000] [--tenants 5] [--days 400] [--seed 1] [--direct]',
   options: {
     users: { type: 'string' },
     requests: { type: 'string' },
@@ -43,7 +44,10 @@ export const seedDemo: OpsCommand = {
     const inserted = Date.now();
     if (args.direct) {
       const bar = progressBar('read models');
-      const total = (await models.User.estimatedDocumentCount()) + (await models.VerificationRequest.estimatedDocumentCount()) + (await models.Transaction.estimatedDocumentCount());
+      const total =
+        (await models.User.estimatedDocumentCount()) +
+        (await models.VerificationRequest.estimatedDocumentCount()) +
+        (await models.Transaction.estimatedDocumentCount());
       await rebuildAnalytics(models, (done) => bar(done, total));
     } else {
       const client = createTemporalClient(config);

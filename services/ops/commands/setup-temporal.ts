@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
-import { temporalConnectionOptions } from '../../../adapters/temporal-connection';
+
 import { ensureSearchAttributes } from '../../../adapters/temporal/search-attributes';
+import { temporalConnectionOptions } from '../../../adapters/temporal-connection';
 import type { OpsCommand } from '../command';
 
 /** Registers the project's custom search attributes on a self-hosted cluster (idempotent). */
@@ -11,7 +12,9 @@ export const setupTemporal: OpsCommand = {
     const connection = await Connection.connect(temporalConnectionOptions(config));
     try {
       const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
-      return added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered';
+      return added.length
+        ? `registered search attributes: ${added.join(', ')}`
+        : 'search attributes already registered';
     } finally {
       await connection.close();
     }

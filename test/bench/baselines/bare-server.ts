@@ -1,8 +1,10 @@
 // The bare baseline the bench compares against: Express + the same argon2id cost + the same JWT
 // code + plain inserts and `_id` reads on the same database, none of the project's machinery.
 import { randomUUID } from 'node:crypto';
+
 import express from 'express';
 import mongoose from 'mongoose';
+
 import { loadConfig } from '../../../adapters/config';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
 import { createAccessTokens } from '../../../services/api/auth/access-tokens';
@@ -12,19 +14,33 @@ async function main() {
   const passwords = createPasswordHasher(config);
   const tokens = createAccessTokens(config);
   const db = await mongoose.createConnection(process.env.BARE_MONGODB_URI!).asPromise();
-  const users = db.collection<{ _id: string; email: string; passwordHash: string; firstName: string; createdAt: Date }>('users');
+  const users = db.collection<{ _id: string; email: string; passwordHash: string; firstName: string; createdAt: Date }>(
+    'users',
+  );
   const app = express();
   app.use(express.json());
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.post('/register', async (req, res) => {
     const _id = randomUUID();
-    await users.insertOne({ _id, email: req.body.email, passwordHash: await passwords.hash(req.body.password), firstName: req.body.firstName, createdAt: new Date() });
+    await users.insertOne({
+      _id,
+      email: req.body.email,
+      passwordHash: await passwords.hash(req.body.password),
+      firstName: req.body.firstName,
+      createdAt: new Date(),
+    });
     res.status(201).json({ success: true, data: { userId: _id } });
   });
   app.post('/login', async (req, res) => {
     const user = await users.findOne({ _id: req.body.userId });
-    if (!user || !(await passwords.verify(user.passwordHash, req.body.password))) return void res.status(401).json({ success: false });
-    const { token } = await tokens.issue({ userId: user._id, tenantId: null, tokenVersion: 0, sessionId: randomUUID() });
+    if (!user || !(await passwords.verify(user.passwordHash, req.body.password)))
+      return void res.status(401).json({ success: false });
+    const { token } = await tokens.issue({
+      userId: user._id,
+      tenantId: null,
+      tokenVersion: 0,
+      sessionId: randomUUID(),
+    });
     res.json({ success: true, data: { accessToken: token } });
   });
   app.get('/me', async (req, res) => {

@@ -3,6 +3,7 @@
 // times GET /cases as an internal admin and as a tenant's compliance officer, with the filters the
 // page uses. The target is p95 < 200 ms.
 import { parseArgs } from 'node:util';
+
 import { sweepCases } from '../../../adapters/cases/case-store';
 import { insertDemoData } from '../../../services/ops/demo-data';
 import { progressBar } from '../../../services/ops/progress-bar';
@@ -11,20 +12,33 @@ import { bearer, login, staffFields, userWithPassword } from '../../helpers/iden
 import { startTestStack } from '../../helpers/stack';
 import type { BenchInfra, BenchRow, Scenario } from '../scenario';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const log = (s: string) => process.stdout.write(`[cases] ${s}\n`);
 
 export const casesScenario: Scenario = {
   name: 'cases',
-  description: 'case sweep pass and p50/p95 of GET /cases on the demo data (default 100k users; --users/--requests/--samples)',
+  description:
+    'case sweep pass and p50/p95 of GET /cases on the demo data (default 100k users; --users/--requests/--samples)',
   async run(infra: BenchInfra, args: string[]) {
     const { values } = parseArgs({
       args,
       strict: false,
-      options: { users: { type: 'string', default: '100000' }, requests: { type: 'string' }, samples: { type: 'string', default: '40' } },
+      options: {
+        users: { type: 'string', default: '100000' },
+        requests: { type: 'string' },
+        samples: { type: 'string', default: '40' },
+      },
     });
     const users = Number(values.users);
-    const size = { users, requests: Number(values.requests ?? Math.round(users / 5)), transactions: 1000, tenants: 5, days: 400, seed: 1 };
+    const size = {
+      users,
+      requests: Number(values.requests ?? Math.round(users / 5)),
+      transactions: 1000,
+      tenants: 5,
+      days: 400,
+      seed: 1,
+    };
     const samples = Number(values.samples);
     process.env.TEST_MONGODB_URI = infra.mongodbUri;
     process.env.TEST_TEMPORAL_ADDRESS = infra.temporalAddress;
@@ -33,14 +47,20 @@ export const casesScenario: Scenario = {
       const { models, config } = stack.deps;
       log(`seeding ${size.users} users, ${size.requests} requests`);
       await insertDemoData(models, size, progressBar('insert'));
-      const ctx = () => ({ now: new Date(), stuckAfterMinutes: config.VERIFICATION_STUCK_AFTER_MINUTES, webhookPendingMinutes: config.CASE_WEBHOOK_PENDING_MINUTES });
+      const ctx = () => ({
+        now: new Date(),
+        stuckAfterMinutes: config.VERIFICATION_STUCK_AFTER_MINUTES,
+        webhookPendingMinutes: config.CASE_WEBHOOK_PENDING_MINUTES,
+      });
       let t = performance.now();
       const first = await sweepCases(models, ctx());
       const firstMs = performance.now() - t;
       t = performance.now();
       const second = await sweepCases(models, ctx());
       const secondMs = performance.now() - t;
-      log(`sweep: first pass opened ${first.opened} in ${(firstMs / 1000).toFixed(1)} s; second pass opened ${second.opened}, resolved ${second.resolved} in ${(secondMs / 1000).toFixed(1)} s`);
+      log(
+        `sweep: first pass opened ${first.opened} in ${(firstMs / 1000).toFixed(1)} s; second pass opened ${second.opened}, resolved ${second.resolved} in ${(secondMs / 1000).toFixed(1)} s`,
+      );
 
       const tenant = await models.Organization.findOne({}, { _id: 1 }).lean();
       const admin = await userWithPassword(models, config, { userType: 'internal-admin', role: 'super-admin' });
@@ -71,7 +91,11 @@ export const casesScenario: Scenario = {
         rows.push({ metric: `GET ${name} p50`, project: Math.round(percentile(ms, 50)), unit: 'ms' });
         rows.push({ metric: `GET ${name} p95`, project: Math.round(percentile(ms, 95)), unit: 'ms (target < 200)' });
       }
-      return { name: 'cases', rows, notes: [`${size.users} users, ${size.requests} requests; ${samples} samples per query, sequential`] };
+      return {
+        name: 'cases',
+        rows,
+        notes: [`${size.users} users, ${size.requests} requests; ${samples} samples per query, sequential`],
+      };
     } finally {
       await stack.close();
     }

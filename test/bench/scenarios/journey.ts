@@ -3,8 +3,8 @@ import { appStack } from '../app-stack';
 import { historyLength, runBareWorkflows } from '../bare-workflows';
 import { pool, serverErrors, steps } from '../journey-steps';
 import { spread } from '../load';
-import { options } from '../scenario-kit';
 import type { Scenario } from '../scenario';
+import { options } from '../scenario-kit';
 
 /**
  * N concurrent onboardings from register to `active` through the sandbox (code email, Veriff
@@ -41,12 +41,51 @@ export const scenario: Scenario = {
     return {
       name: 'journey',
       rows: [
-        { metric: `completions/s (${o.journeys} concurrent journeys vs bare workflows 32 at a time)`, project: spread(perSecond), baseline: spread(bare.map((b) => b.perSecond)), ratio: spread(ratio(perSecond, bare.map((b) => b.perSecond)), 3), unit: 'per s (higher better)' },
-        { metric: 'history events per workflow', project: events, baseline: bare[0].eventsPerWorkflow, unit: 'events (onboarding only, notifications not counted)' },
-        { metric: 'history events/s', project: spread(eventsPerSecond), baseline: spread(bare.map((b) => b.eventsPerSecond)), ratio: spread(ratio(eventsPerSecond, bare.map((b) => b.eventsPerSecond))), unit: 'events/s (higher better)' },
-        { metric: 'one journey, wall time', project: spread(each.map((x) => x / 1000)), unit: 's (min / median / max over journeys)' },
+        {
+          metric: `completions/s (${o.journeys} concurrent journeys vs bare workflows 32 at a time)`,
+          project: spread(perSecond),
+          baseline: spread(bare.map((b) => b.perSecond)),
+          ratio: spread(
+            ratio(
+              perSecond,
+              bare.map((b) => b.perSecond),
+            ),
+            3,
+          ),
+          unit: 'per s (higher better)',
+        },
+        {
+          metric: 'history events per workflow',
+          project: events,
+          baseline: bare[0].eventsPerWorkflow,
+          unit: 'events (onboarding only, notifications not counted)',
+        },
+        {
+          metric: 'history events/s',
+          project: spread(eventsPerSecond),
+          baseline: spread(bare.map((b) => b.eventsPerSecond)),
+          ratio: spread(
+            ratio(
+              eventsPerSecond,
+              bare.map((b) => b.eventsPerSecond),
+            ),
+          ),
+          unit: 'events/s (higher better)',
+        },
+        {
+          metric: 'one journey, wall time',
+          project: spread(each.map((x) => x / 1000)),
+          unit: 's (min / median / max over journeys)',
+        },
       ],
-      notes: [`cells: min / median / max over ${o.rounds} interleaved rounds`, ...(serverErrors.size ? [`5xx while polling the onboarding state (so far in this run): ${JSON.stringify(Object.fromEntries(serverErrors))}`] : [])],
+      notes: [
+        `cells: min / median / max over ${o.rounds} interleaved rounds`,
+        ...(serverErrors.size
+          ? [
+              `5xx while polling the onboarding state (so far in this run): ${JSON.stringify(Object.fromEntries(serverErrors))}`,
+            ]
+          : []),
+      ],
     };
   },
 };

@@ -2,8 +2,8 @@ import { appStack } from '../app-stack';
 import { benchEmail, pool, registerBody, steps } from '../journey-steps';
 import { closedLoop } from '../load';
 import { sampleRss, treeRssBytes } from '../proc-stats';
-import { options } from '../scenario-kit';
 import type { BenchRow, Scenario } from '../scenario';
+import { options } from '../scenario-kit';
 
 const MiB = 2 ** 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,7 +20,17 @@ export const scenario: Scenario = {
     const sampler = sampleRss(app.processes);
     const s = steps(app);
     await Promise.all([
-      closedLoop({ base: app.apiUrl, connections: 8, durationMs: o.seconds * 1000, expect: 201, next: () => ({ method: 'POST', path: '/users/register', body: JSON.stringify(registerBody(benchEmail('mem'))) }) }),
+      closedLoop({
+        base: app.apiUrl,
+        connections: 8,
+        durationMs: o.seconds * 1000,
+        expect: 201,
+        next: () => ({
+          method: 'POST',
+          path: '/users/register',
+          body: JSON.stringify(registerBody(benchEmail('mem'))),
+        }),
+      }),
       pool(Array.from({ length: o.journeys }), o.journeys, () => s.journey('mem-journey')),
     ]);
     const peak = sampler.stop();
@@ -42,7 +52,9 @@ export const scenario: Scenario = {
       notes: [
         `peak = the larger of this scenario's load (${o.seconds} s of registrations at 8 connections + ${o.journeys} journeys) and everything the run did before it`,
         `idle after = ${o.settle} s after the load ended`,
-        over.length ? `workers idling over 250 MB: ${over.map((w) => w.name).join(', ')}` : 'every worker idles under 250 MB',
+        over.length
+          ? `workers idling over 250 MB: ${over.map((w) => w.name).join(', ')}`
+          : 'every worker idles under 250 MB',
       ],
     };
   },

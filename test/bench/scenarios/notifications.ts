@@ -1,13 +1,14 @@
 import http from 'node:http';
+
 import { connectDatabase } from '../../../adapters/database';
 import { createServiceToken, SERVICE_SCOPES } from '../../../adapters/identity/service-tokens';
 import { createModels } from '../../../adapters/models';
-import { CHANNELS, type Channel } from '../../../domain/contracts/notify.contract';
+import { type Channel, CHANNELS } from '../../../domain/contracts/notify.contract';
 import { appStack } from '../app-stack';
 import { percentile, send } from '../load';
-import { options } from '../scenario-kit';
 import { treeCpuSeconds, treeRssBytes } from '../proc-stats';
 import type { Scenario } from '../scenario';
+import { options } from '../scenario-kit';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,9 +32,19 @@ export const scenario: Scenario = {
       const tag = Date.now();
       // Recipients are seeded (they are the input here, not a step being skipped).
       const created = await models.User.insertMany(
-        Array.from({ length: o.count }, (_, i) => ({ email: `notify-${tag}-${i}@example.test`, phone: `+2347${String(100000000 + i)}`, firstName: 'Bench', status: 'active' })),
+        Array.from({ length: o.count }, (_, i) => ({
+          email: `notify-${tag}-${i}@example.test`,
+          phone: `+2347${String(100000000 + i)}`,
+          firstName: 'Bench',
+          status: 'active',
+        })),
       );
-      await models.UserDevices.insertMany(created.map((u, i) => ({ _id: u._id, devices: [{ _id: `d${i}`, token: `bench-device-${tag}-${i}`, platform: 'android', createdAt: new Date() }] })));
+      await models.UserDevices.insertMany(
+        created.map((u, i) => ({
+          _id: u._id,
+          devices: [{ _id: `d${i}`, token: `bench-device-${tag}-${i}`, platform: 'android', createdAt: new Date() }],
+        })),
+      );
       const requestedAt = new Map<string, number>();
       // CPU per process over the whole run (accept → last completion), to see which process bounds it.
       const cpuBefore = Object.fromEntries(app.projectProcesses.map((p) => [p.name, treeCpuSeconds(p.pid)]));
@@ -44,10 +55,15 @@ export const scenario: Scenario = {
           method: 'POST',
           path: '/users/notifications/kyc',
           headers: { authorization: `Bearer ${token}` },
-          body: JSON.stringify({ userIds: created.slice(i, i + o.batch).map((u) => u._id), status: 'approved', channels: CHANNELS }),
+          body: JSON.stringify({
+            userIds: created.slice(i, i + o.batch).map((u) => u._id),
+            status: 'approved',
+            channels: CHANNELS,
+          }),
         });
         if (res.status !== 202) throw new Error(`POST /users/notifications/kyc answered ${res.status}: ${res.body}`);
-        for (const x of JSON.parse(res.body).data.notifications as { notificationId: string }[]) requestedAt.set(x.notificationId, sentAt);
+        for (const x of JSON.parse(res.body).data.notifications as { notificationId: string }[])
+          requestedAt.set(x.notificationId, sentAt);
       }
       const acceptedMs = Date.now() - start;
       const ids = [...requestedAt.keys()];
@@ -57,19 +73,26 @@ export const scenario: Scenario = {
       while (Date.now() < deadline) {
         // `_id` lookups only (FerretDB answers those without decoding every document), and only for
         // the notifications still open: re-reading all 1,000 every 2 s was load of the bench's own.
-        const read = await Promise.all(open.map((id) => models.Notification.findById(id, { completedAt: 1, status: 1 }).lean()));
+        const read = await Promise.all(
+          open.map((id) => models.Notification.findById(id, { completedAt: 1, status: 1 }).lean()),
+        );
         finished.push(...read.filter((n): n is NonNullable<typeof n> => Boolean(n?.completedAt)));
         open = open.filter((_, i) => !read[i]?.completedAt);
         if (!open.length) break;
         await sleep(2_000);
       }
       const end = Math.max(...finished.map((f) => f.completedAt!.getTime()));
-      const cpuMs = Object.fromEntries(app.projectProcesses.map((p) => [p.name, Math.round((treeCpuSeconds(p.pid) - cpuBefore[p.name]) * 1000)]));
+      const cpuMs = Object.fromEntries(
+        app.projectProcesses.map((p) => [p.name, Math.round((treeCpuSeconds(p.pid) - cpuBefore[p.name]) * 1000)]),
+      );
       const latencies = finished.map((f) => f.completedAt!.getTime() - requestedAt.get(f._id)!).sort((a, b) => a - b);
       await sleep(1_000); // the last deliveries' callbacks
-      const messages = JSON.parse((await send(agent, app.sandboxUrl, { method: 'GET', path: '/outbox?limit=100000' })).body).messages as { to: string; channel: Channel }[];
+      const messages = JSON.parse(
+        (await send(agent, app.sandboxUrl, { method: 'GET', path: '/outbox?limit=100000' })).body,
+      ).messages as { to: string; channel: Channel }[];
       const got = new Map<string, number>();
-      for (const m of messages) got.set(`${m.channel}:${m.to.toLowerCase()}`, (got.get(`${m.channel}:${m.to.toLowerCase()}`) ?? 0) + 1);
+      for (const m of messages)
+        got.set(`${m.channel}:${m.to.toLowerCase()}`, (got.get(`${m.channel}:${m.to.toLowerCase()}`) ?? 0) + 1);
       let lost = 0;
       let duplicated = 0;
       created.forEach((u, i) => {
@@ -83,17 +106,34 @@ export const scenario: Scenario = {
       const seconds = (end - start) / 1000;
       // Idle after the load: the V8 heaps keep their high-water mark, which is what a worker holds between bursts.
       await sleep(10_000);
-      const idleAfter = app.projectProcesses.filter((p) => p.name.endsWith('-worker')).map((p) => `${p.name} ${Math.round(treeRssBytes(p.pid) / 2 ** 20)}`);
-      if (lost || duplicated || finished.length < o.count) throw new Error(`notifications: ${finished.length}/${o.count} completed, lost ${lost}, duplicated ${duplicated}`);
+      const idleAfter = app.projectProcesses
+        .filter((p) => p.name.endsWith('-worker'))
+        .map((p) => `${p.name} ${Math.round(treeRssBytes(p.pid) / 2 ** 20)}`);
+      if (lost || duplicated || finished.length < o.count)
+        throw new Error(
+          `notifications: ${finished.length}/${o.count} completed, lost ${lost}, duplicated ${duplicated}`,
+        );
       return {
         name: 'notifications',
         rows: [
-          { metric: `throughput (${o.count} notifications × ${CHANNELS.length} channels)`, project: o.count / seconds, unit: 'notifications/s (goal ≥ 30)' },
+          {
+            metric: `throughput (${o.count} notifications × ${CHANNELS.length} channels)`,
+            project: o.count / seconds,
+            unit: 'notifications/s (goal ≥ 30)',
+          },
           { metric: 'latency request → all channels done p50', project: percentile(latencies, 50), unit: 'ms' },
-          { metric: 'latency request → all channels done p95', project: percentile(latencies, 95), unit: 'ms (goal < 10000)' },
+          {
+            metric: 'latency request → all channels done p95',
+            project: percentile(latencies, 95),
+            unit: 'ms (goal < 10000)',
+          },
           { metric: 'accepted (all POSTs answered)', project: acceptedMs, unit: 'ms' },
           { metric: 'lost / duplicated messages', project: `${lost} / ${duplicated}`, unit: 'count (must be 0 / 0)' },
-          ...Object.entries(cpuMs).map(([name, ms]) => ({ metric: `CPU ${name}`, project: Math.round(ms / o.count), unit: `ms per notification (${(ms / 1000 / seconds).toFixed(2)} cores over the run)` })),
+          ...Object.entries(cpuMs).map(([name, ms]) => ({
+            metric: `CPU ${name}`,
+            project: Math.round(ms / o.count),
+            unit: `ms per notification (${(ms / 1000 / seconds).toFixed(2)} cores over the run)`,
+          })),
           { metric: 'worker RSS idle 10 s after the load', project: idleAfter.join(', '), unit: 'MiB' },
         ],
         notes: ['no bare baseline: the journey scenario carries the bare-workflow comparison on the same server'],

@@ -1,9 +1,10 @@
+import http from 'node:http';
+
 import { appStack } from '../app-stack';
 import { benchEmail, registerBody, until } from '../journey-steps';
-import { closedLoop, percentile, send, type Outcome } from '../load';
-import { errorNotes, options, pairRows, type Pair } from '../scenario-kit';
+import { closedLoop, type Outcome, percentile, send } from '../load';
 import type { BenchRow, Scenario } from '../scenario';
-import http from 'node:http';
+import { errorNotes, options, type Pair, pairRows } from '../scenario-kit';
 
 /**
  * POST /users/register under 8 and 32 keep-alive connections, interleaved round by round with a
@@ -12,10 +13,13 @@ import http from 'node:http';
  */
 export const scenario: Scenario = {
   name: 'register',
-  description: 'POST /users/register at 8 and 32 connections vs bare Express + argon2id + insert; request → code in outbox',
+  description:
+    'POST /users/register at 8 and 32 connections vs bare Express + argon2id + insert; request → code in outbox',
   async run(infra, args) {
     const o = options(args, { seconds: '8', rounds: '3' });
-    const connections = String(args.includes('--connections') ? args[args.indexOf('--connections') + 1] : '8,32').split(',').map(Number);
+    const connections = String(args.includes('--connections') ? args[args.indexOf('--connections') + 1] : '8,32')
+      .split(',')
+      .map(Number);
     const app = await appStack(infra);
     const accepted = new Map<string, number>(); // email → request sent at (ms)
     const rows: BenchRow[] = [];
@@ -29,7 +33,11 @@ export const scenario: Scenario = {
           connections: c,
           durationMs: o.seconds * 1000,
           expect: 201,
-          next: () => ({ method: 'POST', path: '/users/register', body: JSON.stringify(registerBody(benchEmail('reg'))) }),
+          next: () => ({
+            method: 'POST',
+            path: '/users/register',
+            body: JSON.stringify(registerBody(benchEmail('reg'))),
+          }),
           onResult: (_i, call, sentAt, res) => {
             if (res.status === 201) accepted.set(JSON.parse(String(call.body)).email, sentAt);
           },
@@ -57,7 +65,12 @@ export const scenario: Scenario = {
       }
       return firstAt;
     };
-    const delivered = await until('every code email in the outbox', readOutbox, (m) => m.size >= accepted.size, 180_000).catch(readOutbox);
+    const delivered = await until(
+      'every code email in the outbox',
+      readOutbox,
+      (m) => m.size >= accepted.size,
+      180_000,
+    ).catch(readOutbox);
     agent.destroy();
     const latencies = [...delivered].map(([email, at]) => at - accepted.get(email)!).sort((a, b) => a - b);
     const lastCodeAt = Math.max(...delivered.values());
@@ -65,11 +78,18 @@ export const scenario: Scenario = {
       { metric: 'request → code email in outbox p50', project: percentile(latencies, 50), unit: 'ms' },
       { metric: 'request → code email in outbox p95', project: percentile(latencies, 95), unit: 'ms (goal ≤ 5000)' },
       { metric: 'request → code email in outbox max', project: latencies.at(-1) ?? NaN, unit: 'ms' },
-      { metric: 'code emails delivered / registrations accepted', project: `${delivered.size} / ${accepted.size}`, unit: 'count (lost = difference)' },
+      {
+        metric: 'code emails delivered / registrations accepted',
+        project: `${delivered.size} / ${accepted.size}`,
+        unit: 'count (lost = difference)',
+      },
     );
-    notes.push(`last code email landed ${Math.max(0, lastCodeAt - loadEndedAt)} ms after the last project load phase ended (backlog drain)`);
+    notes.push(
+      `last code email landed ${Math.max(0, lastCodeAt - loadEndedAt)} ms after the last project load phase ended (backlog drain)`,
+    );
     notes.push(`cells: min / median / max over ${o.rounds} interleaved rounds of ${o.seconds} s per side`);
-    if (delivered.size < accepted.size) throw new Error(`${accepted.size - delivered.size} code emails never reached the outbox`);
+    if (delivered.size < accepted.size)
+      throw new Error(`${accepted.size - delivered.size} code emails never reached the outbox`);
     return { name: 'register', rows, notes };
   },
 };

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Connection, Client } from '@temporalio/client';
+
+import { Client, Connection } from '@temporalio/client';
+
 import { signBridgeWebhook } from '../../../adapters/providers/bridge/signature';
 import { veriffSignature } from '../../../adapters/providers/veriff/signature';
 import { onboardingWorkflowId } from '../../../domain/contracts/onboarding.contract';
 import { appStack } from '../app-stack';
 import { pool, steps } from '../journey-steps';
-import { openLoop, percentile, type HttpCall } from '../load';
+import { type HttpCall, openLoop, percentile } from '../load';
 import { treeCpuSeconds } from '../proc-stats';
-import { errorNotes, ms, options, pairRows, type Pair } from '../scenario-kit';
 import type { BenchRow, Scenario } from '../scenario';
+import { errorNotes, ms, options, type Pair, pairRows } from '../scenario-kit';
 
 /**
  * Signed Veriff and Bridge webhooks (signature → inbox → 200; the signal follows) at a fixed rate
@@ -24,10 +26,14 @@ import type { BenchRow, Scenario } from '../scenario';
  */
 export const scenario: Scenario = {
   name: 'webhook-ack',
-  description: 'signed Veriff + Bridge webhooks at 100 req/s (spread over many runs, and at 8 hot runs) vs a bare JSON echo; signals counted, ack → signal delay',
+  description:
+    'signed Veriff + Bridge webhooks at 100 req/s (spread over many runs, and at 8 hot runs) vs a bare JSON echo; signals counted, ack → signal delay',
   async run(infra, args) {
     const o = options(args, { rate: '100', count: '500', rounds: '2', users: '75', hot: '4' });
-    const aims = (parseArgs({ args, strict: false, options: { aims: { type: 'string' } } }).values.aims as string | undefined ?? 'spread,hot')
+    const aims = (
+      (parseArgs({ args, strict: false, options: { aims: { type: 'string' } } }).values.aims as string | undefined) ??
+      'spread,hot'
+    )
       .split(',')
       .filter((a): a is 'spread' | 'hot' => a === 'spread' || a === 'hot');
     const app = await appStack(infra);
@@ -41,8 +47,26 @@ export const scenario: Scenario = {
     const make = (i: number, aimed: number): { call: HttpCall; workflowId: string } => {
       if (i % 2 === 0) {
         const u = veriffUsers[(i / 2) % aimed];
-        const body = JSON.stringify({ id: u.sessionId, attemptId: randomUUID(), feature: 'selfid', code: 7002, action: 'started', vendorData: u.userId });
-        return { workflowId: onboardingWorkflowId(u.userId), call: { method: 'POST', path: '/users/webhook-kyc', body, headers: { 'x-hmac-signature': veriffSignature(env.VERIFF_SHARED_SECRET!, body), 'x-auth-client': env.VERIFF_API_KEY! } } };
+        const body = JSON.stringify({
+          id: u.sessionId,
+          attemptId: randomUUID(),
+          feature: 'selfid',
+          code: 7002,
+          action: 'started',
+          vendorData: u.userId,
+        });
+        return {
+          workflowId: onboardingWorkflowId(u.userId),
+          call: {
+            method: 'POST',
+            path: '/users/webhook-kyc',
+            body,
+            headers: {
+              'x-hmac-signature': veriffSignature(env.VERIFF_SHARED_SECRET!, body),
+              'x-auth-client': env.VERIFF_API_KEY!,
+            },
+          },
+        };
       }
       const u = bridgeUsers[((i - 1) / 2) % aimed];
       const body = JSON.stringify({
@@ -54,8 +78,15 @@ export const scenario: Scenario = {
         event_object: { id: u.kycLinkId, kyc_status: 'under_review', tos_status: 'pending' },
         event_created_at: new Date().toISOString(),
       });
-      const signature = signBridgeWebhook(env.SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY!.replace(/\\n/g, '\n'), body, Date.now());
-      return { workflowId: onboardingWorkflowId(u.userId), call: { method: 'POST', path: '/users/webhook/kyc', body, headers: { 'x-webhook-signature': signature } } };
+      const signature = signBridgeWebhook(
+        env.SANDBOX_BRIDGE_WEBHOOK_PRIVATE_KEY!.replace(/\\n/g, '\n'),
+        body,
+        Date.now(),
+      );
+      return {
+        workflowId: onboardingWorkflowId(u.userId),
+        call: { method: 'POST', path: '/users/webhook/kyc', body, headers: { 'x-webhook-signature': signature } },
+      };
     };
     // Signals are counted from the histories, before and after the load.
     const connection = await Connection.connect({ address: infra.temporalAddress });
@@ -82,8 +113,21 @@ export const scenario: Scenario = {
         const acked = (i: number, status: number) => {
           if (status === 200) acks.set(calls[i].workflowId, [...(acks.get(calls[i].workflowId) ?? []), Date.now()]);
         };
-        const project = await openLoop({ base: app.apiUrl, ratePerSecond: o.rate, count: o.count, expect: 200, next: (i) => calls[i].call, onResult: acked });
-        const baseline = await openLoop({ base: app.bareUrl, ratePerSecond: o.rate, count: o.count, expect: 200, next: (i) => ({ ...calls[i].call, path: '/echo' }) });
+        const project = await openLoop({
+          base: app.apiUrl,
+          ratePerSecond: o.rate,
+          count: o.count,
+          expect: 200,
+          next: (i) => calls[i].call,
+          onResult: acked,
+        });
+        const baseline = await openLoop({
+          base: app.bareUrl,
+          ratePerSecond: o.rate,
+          count: o.count,
+          expect: 200,
+          next: (i) => ({ ...calls[i].call, path: '/echo' }),
+        });
         rounds.push({ project, baseline });
       }
       let received = 0;
@@ -103,31 +147,50 @@ export const scenario: Scenario = {
         received += got.length;
         lost += Math.max(0, times.length - got.length); // per workflow: extra signals elsewhere cannot hide a loss
         const sortedSignals = [...got].sort((x, y) => x - y);
-        [...times].sort((x, y) => x - y).forEach((t, k) => k < sortedSignals.length && delays.push(sortedSignals[k] - t));
+        [...times]
+          .sort((x, y) => x - y)
+          .forEach((t, k) => k < sortedSignals.length && delays.push(sortedSignals[k] - t));
       }
       delays.sort((x, y) => x - y);
       const cpu = app.projectProcesses
-        .map((p) => ({ name: p.name, ms: ((treeCpuSeconds(p.pid) - cpuBefore[p.name]) * 1000) / Math.max(1, expected) }))
+        .map((p) => ({
+          name: p.name,
+          ms: ((treeCpuSeconds(p.pid) - cpuBefore[p.name]) * 1000) / Math.max(1, expected),
+        }))
         .filter((c) => c.ms >= 0.05)
         .sort((a, b) => b.ms - a.ms);
       rows.push(
         ...pairRows(label, rounds).slice(1),
-        { metric: `${label}: webhooks acknowledged (200) / signals received`, project: `${expected} / ${received}`, unit: 'count (signals ≥ acks: a 5xx may still have signalled)' },
+        {
+          metric: `${label}: webhooks acknowledged (200) / signals received`,
+          project: `${expected} / ${received}`,
+          unit: 'count (signals ≥ acks: a 5xx may still have signalled)',
+        },
         { metric: `${label}: lost (acknowledged, never signalled)`, project: lost, unit: 'count (must be 0)' },
         {
           metric: `${label}: CPU per acknowledged webhook, all project processes`,
           project: `${cpu.reduce((t, c) => t + c.ms, 0).toFixed(1)} (${cpu.map((c) => `${c.name} ${c.ms.toFixed(1)}`).join(', ')})`,
           unit: 'ms (until every signal is in its history)',
         },
-        { metric: `${label}: ack → signal in history p50 / p95 / max`, project: `${ms(percentile(delays, 50))} / ${ms(percentile(delays, 95))} / ${ms(delays.at(-1) ?? NaN)}`, unit: 'ms (per run, acks and signals paired in order)' },
+        {
+          metric: `${label}: ack → signal in history p50 / p95 / max`,
+          project: `${ms(percentile(delays, 50))} / ${ms(percentile(delays, 95))} / ${ms(delays.at(-1) ?? NaN)}`,
+          unit: 'ms (per run, acks and signals paired in order)',
+        },
       );
-      notes.push(...errorNotes(`webhooks ${aim}`, rounds), `${aim}: every signal counted ${Math.round((Date.now() - waitStart) / 1000)} s after the last round`);
+      notes.push(
+        ...errorNotes(`webhooks ${aim}`, rounds),
+        `${aim}: every signal counted ${Math.round((Date.now() - waitStart) / 1000)} s after the last round`,
+      );
     }
     await connection.close();
     return {
       name: 'webhook-ack',
       rows,
-      notes: [...notes, `cells: min / median / max over ${o.rounds} rounds of ${o.count} requests per side (open loop, latency includes queueing); goal p99 ≤ 25 ms`],
+      notes: [
+        ...notes,
+        `cells: min / median / max over ${o.rounds} rounds of ${o.count} requests per side (open loop, latency includes queueing); goal p99 ≤ 25 ms`,
+      ],
     };
   },
 };

@@ -3,25 +3,42 @@
 (function () {
   'use strict';
   var TOKEN_KEY = 'cases.token';
-  var KINDS = ['kyc_review', 'kyc_resubmission', 'verification_failed', 'verification_overdue', 'verification_stuck',
-    'webhook_unroutable', 'webhook_pending', 'notification_failed'];
+  var KINDS = [
+    'kyc_review',
+    'kyc_resubmission',
+    'verification_failed',
+    'verification_overdue',
+    'verification_stuck',
+    'webhook_unroutable',
+    'webhook_pending',
+    'notification_failed',
+  ];
   var token = sessionStorage.getItem(TOKEN_KEY);
   var current = null;
-  var $ = function (sel) { return document.querySelector(sel); };
+  var $ = function (sel) {
+    return document.querySelector(sel);
+  };
 
   function el(tag, text, attrs) {
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = String(text);
-    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    Object.keys(attrs || {}).forEach(function (k) {
+      e.setAttribute(k, attrs[k]);
+    });
     return e;
   }
 
   function api(path, init) {
     init = init || {};
-    init.headers = Object.assign({ 'content-type': 'application/json' }, init.headers || {},
-      token ? { authorization: 'Bearer ' + token } : {});
+    init.headers = Object.assign(
+      { 'content-type': 'application/json' },
+      init.headers || {},
+      token ? { authorization: 'Bearer ' + token } : {},
+    );
     return fetch(path, init).then(function (r) {
-      return r.json().then(function (j) { return { status: r.status, body: j }; });
+      return r.json().then(function (j) {
+        return { status: r.status, body: j };
+      });
     });
   }
 
@@ -33,7 +50,9 @@
   function query() {
     var f = new FormData($('#filters'));
     var q = new URLSearchParams();
-    f.forEach(function (v, k) { if (v !== '') q.set(k, String(v)); });
+    f.forEach(function (v, k) {
+      if (v !== '') q.set(k, String(v));
+    });
     q.set('limit', '100');
     return q.toString();
   }
@@ -44,19 +63,26 @@
       if (r.status === 401) return signOut();
       var body = $('#list tbody');
       body.textContent = '';
-      if (!r.body.success) { $('#status').textContent = r.body.error.message; return; }
+      if (!r.body.success) {
+        $('#status').textContent = r.body.error.message;
+        return;
+      }
       var items = r.body.data.items;
       $('#status').textContent = r.body.data.total + ' case(s)';
       $('#empty').hidden = items.length > 0;
       items.forEach(function (c) {
-        var tr = el('tr', null, { 'class': 'case-row', 'data-case-id': c.id, 'data-kind': c.kind });
+        var tr = el('tr', null, { class: 'case-row', 'data-case-id': c.id, 'data-kind': c.kind });
         tr.appendChild(el('td', c.kind));
         tr.appendChild(el('td', c.tenantId || '—'));
         tr.appendChild(el('td', [c.why.step, c.why.lastProviderEvent].filter(Boolean).join(' · ')));
         tr.appendChild(el('td', new Date(c.openedAt).toISOString().replace('T', ' ').slice(0, 16)));
         tr.appendChild(el('td', age(c.openedAt)));
-        var open = el('td'); open.appendChild(el('button', 'Open', { type: 'button' })); tr.appendChild(open);
-        tr.addEventListener('click', function () { openCase(c.id); });
+        var open = el('td');
+        open.appendChild(el('button', 'Open', { type: 'button' }));
+        tr.appendChild(open);
+        tr.addEventListener('click', function () {
+          openCase(c.id);
+        });
         body.appendChild(tr);
       });
       document.body.setAttribute('data-loaded', 'true');
@@ -77,7 +103,8 @@
     $('#case').setAttribute('data-case-id', c.id);
     $('#case').setAttribute('data-open', String(c.open));
     $('#case-title').textContent = c.kind + (c.open ? '' : ' (closed: ' + c.resolution + ')');
-    var dl = $('#case-facts'); dl.textContent = '';
+    var dl = $('#case-facts');
+    dl.textContent = '';
     fact(dl, 'Case', c.id);
     fact(dl, 'Tenant', c.tenantId);
     fact(dl, 'Owner', c.ownerUserId);
@@ -89,11 +116,15 @@
     fact(dl, 'Opened', c.openedAt);
     fact(dl, 'Version', c.version);
     if (c.temporalUrl) fact(dl, 'Run', c.workflowId, c.temporalUrl);
-    var sel = $('#act select[name=action]'); sel.textContent = '';
-    c.actions.forEach(function (a) { sel.appendChild(el('option', a, { value: a })); });
+    var sel = $('#act select[name=action]');
+    sel.textContent = '';
+    c.actions.forEach(function (a) {
+      sel.appendChild(el('option', a, { value: a }));
+    });
     $('#act').hidden = c.actions.length === 0;
     $('#due-label').hidden = sel.value !== 'extend';
-    var body = $('#trail tbody'); body.textContent = '';
+    var body = $('#trail tbody');
+    body.textContent = '';
     (c.trail || []).forEach(function (e) {
       var tr = el('tr', null, { 'data-action': e.action });
       tr.appendChild(el('td', e.at.replace('T', ' ').slice(0, 19)));
@@ -108,8 +139,14 @@
 
   function openCase(id, keepResult) {
     return api('/cases/' + encodeURIComponent(id)).then(function (r) {
-      if (!r.body.success) { $('#act-result').textContent = r.body.error.message; return; }
-      if (!keepResult) { $('#act-result').textContent = ''; $('#act-result').className = ''; }
+      if (!r.body.success) {
+        $('#act-result').textContent = r.body.error.message;
+        return;
+      }
+      if (!keepResult) {
+        $('#act-result').textContent = '';
+        $('#act-result').className = '';
+      }
       showCase(r.body.data);
     });
   }
@@ -130,38 +167,63 @@
     if (f.get('reason')) payload.reason = f.get('reason');
     if (payload.action === 'extend' && f.get('dueAt')) payload.dueAt = new Date(String(f.get('dueAt'))).toISOString();
     var out = $('#act-result');
-    out.className = ''; out.textContent = 'working…';
+    out.className = '';
+    out.textContent = 'working…';
     api('/cases/' + encodeURIComponent(current.id) + '/actions', {
-      method: 'POST', body: JSON.stringify(payload), headers: { 'idempotency-key': newKey() },
+      method: 'POST',
+      body: JSON.stringify(payload),
+      headers: { 'idempotency-key': newKey() },
     }).then(function (r) {
-      if (!r.body.success) { out.className = 'error'; out.textContent = r.body.error.code + ': ' + r.body.error.message; return; }
+      if (!r.body.success) {
+        out.className = 'error';
+        out.textContent = r.body.error.code + ': ' + r.body.error.message;
+        return;
+      }
       out.className = 'ok';
       out.textContent = payload.action + ' done: ' + JSON.stringify(r.body.data.outcome);
       return openCase(current.id, true).then(loadList);
     });
   });
 
-  $('#filters').addEventListener('submit', function (ev) { ev.preventDefault(); loadList(); });
+  $('#filters').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    loadList();
+  });
 
-  function signOut() { token = null; sessionStorage.removeItem(TOKEN_KEY); show(); }
+  function signOut() {
+    token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    show();
+  }
   $('#logout').addEventListener('click', signOut);
 
   function show() {
-    $('#login').hidden = !!token; $('#app').hidden = !token; $('#logout').hidden = !token;
+    $('#login').hidden = !!token;
+    $('#app').hidden = !token;
+    $('#logout').hidden = !token;
     if (token) loadList();
   }
 
   $('#login').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var f = new FormData(ev.target);
-    api('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: f.get('email'), password: f.get('password') }) })
-      .then(function (r) {
-        if (!r.body.success) { $('#login-error').textContent = r.body.error.message; return; }
-        token = r.body.data.accessToken; sessionStorage.setItem(TOKEN_KEY, token); show();
-      });
+    api('/api/v1/auth/login', {
+      method: 'POST',
+      body: JSON.stringify({ email: f.get('email'), password: f.get('password') }),
+    }).then(function (r) {
+      if (!r.body.success) {
+        $('#login-error').textContent = r.body.error.message;
+        return;
+      }
+      token = r.body.data.accessToken;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      show();
+    });
   });
 
   var kindSelect = $('#filters select[name=kind]');
-  KINDS.forEach(function (k) { kindSelect.appendChild(el('option', k, { value: k })); });
+  KINDS.forEach(function (k) {
+    kindSelect.appendChild(el('option', k, { value: k }));
+  });
   show();
 })();

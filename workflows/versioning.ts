@@ -3,7 +3,6 @@ import type { VersioningBehavior } from '@temporalio/common';
 import { account } from './account';
 import { analyticsRoller } from './analytics-roller';
 import { caseSweep } from './case-sweep';
-import type * as hosted from './index';
 import { notify } from './notify';
 import { onboarding } from './onboarding';
 import { partnerKyc } from './partner-kyc';
@@ -21,9 +20,11 @@ import { declareVersioningBehavior } from './versioning-behavior';
  * - AUTO_UPGRADE: a run moves to the current version at its next workflow task, so a fix reaches
  *   runs in flight and old versions drain as soon as their pinned runs do; a change that alters the
  *   commands a run already recorded still ships behind `patched()` with a replay test.
- * A `Record` over the bundle's exports: a new workflow does not compile until it has a behaviour.
+ * Every export of the bundle (workflows/index.ts) has one: test/unit/worker-versioning.test.ts assigns this
+ * to a `Record` over those exports, so a new workflow does not typecheck until it has a behaviour (checked
+ * there rather than by importing index.ts here, which imports this file).
  */
-export const VERSIONING_BEHAVIORS: Record<keyof typeof hosted, VersioningBehavior> = {
+export const VERSIONING_BEHAVIORS = {
   onboarding: 'PINNED',
   pipelineProbe: 'AUTO_UPGRADE',
   verificationRequest: 'AUTO_UPGRADE',
@@ -35,9 +36,11 @@ export const VERSIONING_BEHAVIORS: Record<keyof typeof hosted, VersioningBehavio
   account: 'AUTO_UPGRADE',
   // Runs for ever through continue-as-new; each pass is short, so it follows the current version.
   caseSweep: 'AUTO_UPGRADE',
-};
+} as const satisfies Record<string, VersioningBehavior>;
 
-const workflows: Record<keyof typeof hosted, (...args: never[]) => Promise<unknown>> = {
+type HostedWorkflow = keyof typeof VERSIONING_BEHAVIORS;
+
+const workflows: Record<HostedWorkflow, (...args: never[]) => Promise<unknown>> = {
   onboarding,
   pipelineProbe,
   verificationRequest,
@@ -50,4 +53,4 @@ const workflows: Record<keyof typeof hosted, (...args: never[]) => Promise<unkno
   caseSweep,
 };
 for (const [name, fn] of Object.entries(workflows))
-  declareVersioningBehavior(VERSIONING_BEHAVIORS[name as keyof typeof hosted], fn);
+  declareVersioningBehavior(VERSIONING_BEHAVIORS[name as HostedWorkflow], fn);

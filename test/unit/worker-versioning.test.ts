@@ -2,10 +2,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import type { VersioningBehavior } from '@temporalio/common';
+
 import { ConfigError, loadConfig } from '../../adapters/config';
 import { bundleBuildId, workerDeploymentVersion } from '../../adapters/temporal/worker-deployment';
 import { checkWorkflowShape, WORKFLOW_SHAPE } from '../../infra/dev-stack/workflow-shape';
+import type * as hosted from '../../workflows';
+import { VERSIONING_BEHAVIORS } from '../../workflows/versioning';
 import { TEST_SECRETS } from '../helpers/config';
+
+// Compile-time: every workflow the bundle exports has a versioning behaviour, and nothing else has one
+// (a new workflow fails the typecheck until workflows/versioning.ts names its behaviour).
+const everyHostedWorkflow: Record<keyof typeof hosted, VersioningBehavior> = VERSIONING_BEHAVIORS;
+const onlyHostedWorkflows: Record<keyof typeof VERSIONING_BEHAVIORS, unknown> = {} as Record<
+  keyof typeof hosted,
+  unknown
+>;
+void everyHostedWorkflow;
+void onlyHostedWorkflows;
 
 const secrets = TEST_SECRETS;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'versioning-'));

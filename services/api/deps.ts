@@ -4,7 +4,7 @@ import type { ProcessConfig } from '../../adapters/config';
 import type { Connection } from '../../adapters/database';
 import type { Logger } from '../../adapters/logger';
 import type { Models } from '../../adapters/models';
-import type { WebhookSignals } from './webhooks/webhook-signals';
+import type { WebhookDispatcher } from '../../use-cases/webhooks/receive-kyc-webhook';
 
 /** Everything the HTTP layer needs, built once in main.ts (or a test) and passed in. */
 export interface ApiDeps {
@@ -18,7 +18,7 @@ export interface ApiDeps {
    * Sends acknowledged provider webhooks to their workflows. main.ts passes the one its sweeper
    * uses; unset, the webhook routes make their own (no sweeper: tests that do not need one).
    */
-  webhookSignals?: WebhookSignals;
+  webhookSignals?: WebhookDispatcher;
   /** Injected so tests can observe time-based behaviour without sleeping. */
   now?: () => Date;
 }

@@ -1,3 +1,5 @@
+import './openapi/extend-zod';
+
 import express, { type Express } from 'express';
 
 import { analyticsRouter } from './analytics/analytics-routes';

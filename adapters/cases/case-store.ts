@@ -142,13 +142,28 @@ export async function refreshCase(
   id: string,
   ctx: SourceContext,
   resolution: string,
+  /** Set by an action: when it began (its closure replaces a sweep's closure since then). */
+  actedSince?: Date,
 ): Promise<CaseDoc | null> {
   const current = (await models.Case.findById(id).lean()) as CaseDoc | null;
   if (!current) return null;
   const [obs] = await recheck(models, current.kind as CaseKind, [current.subjectId], ctx);
   if (obs) await markOpen(models, obs, ctx.now, current);
+  else if (actedSince) await closeByAction(models, current._id, ctx.now, resolution, actedSince);
   else await markResolved(models, current, ctx.now, resolution);
   return (await models.Case.findById(id).lean()) as CaseDoc | null;
+}
+
+/**
+ * An action's own closure. A sweep pass that ran while the action's workflow update was in flight saw
+ * the subject move on and closed the case as plain `resolved`; the action is why it moved, so its
+ * resolution replaces that one (a closure older than the action, or another action's, is kept).
+ */
+async function closeByAction(models: Models, id: string, at: Date, resolution: string, actedSince: Date) {
+  await models.Case.updateOne(
+    { _id: id, $or: [{ open: true }, { open: false, resolution: 'resolved', closedAt: { $gte: actedSince } }] },
+    { $set: { open: false, closedAt: at, resolution, checkedAt: at }, $inc: { version: 1 } },
+  );
 }
 
 export function ageBucket(openedAt: Date, now: Date): AgeBucket {

@@ -89,6 +89,8 @@ export async function actOnCase(
   if (input.expectedVersion !== undefined && input.expectedVersion !== c.version)
     throw movedOn('The case changed since you read it');
 
+  // From here the action acts: a sweep that closes the case meanwhile does so because of it.
+  const actedSince = now();
   try {
     await deps.models.CaseAction.create({
       _id: claimId,
@@ -139,7 +141,7 @@ export async function actOnCase(
   const after =
     input.action === 'dismiss'
       ? await dismiss(deps, c, now())
-      : await refreshCase(deps.models, c._id, sourceCtx(), `action:${input.action}`);
+      : await refreshCase(deps.models, c._id, sourceCtx(), `action:${input.action}`, actedSince);
   const result: ActOnCaseResult = {
     action: input.action,
     outcome,

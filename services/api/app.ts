@@ -1,3 +1,7 @@
+// First, for its side effect: zod 4 schemas get `.openapi` only if created after the extension, and
+// the route modules below create theirs at import (the import sort had put this one after them).
+import './openapi/document';
+
 import express, { type Express } from 'express';
 
 import { analyticsRouter } from './analytics/analytics-routes';

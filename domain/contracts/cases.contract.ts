@@ -17,6 +17,7 @@ export const CASE_KINDS = [
   'webhook_unroutable',
   'webhook_pending',
   'notification_failed',
+  'kyc_late_decision',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
@@ -33,6 +34,8 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   webhook_unroutable: [],
   webhook_pending: [],
   notification_failed: [],
+  // A late Veriff decision against the status: approve/reject go through the status path; dismiss keeps it.
+  kyc_late_decision: ['approve', 'reject'],
 };
 
 export const AGE_BUCKETS = ['<1h', '1h-24h', '1d-7d', '>7d'] as const;

@@ -12,6 +12,7 @@
     'webhook_unroutable',
     'webhook_pending',
     'notification_failed',
+    'kyc_late_decision',
   ];
   var token = sessionStorage.getItem(TOKEN_KEY);
   var current = null;

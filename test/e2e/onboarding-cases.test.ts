@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 
 import { caseSweepStateQuery, caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
 import { onboardingStateQuery, onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
+import { SA } from '../../domain/search-attributes';
 import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
 import { userWithToken } from '../helpers/auth';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
@@ -44,10 +45,15 @@ describe('onboarding cases: late Veriff decisions', () => {
       json,
     });
   type Listed = { id: string; open: boolean };
-  async function listedCase(headers: Headers, caseId: string, match: (c: Listed) => boolean = (c) => c.open) {
+  async function listedCase(
+    headers: Headers,
+    caseId: string,
+    match: (c: Listed) => boolean = (c) => c.open,
+    kind = 'kyc_late_decision',
+  ) {
     await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
     const page = await t.waitFor(
-      () => t.api(`/cases?kind=kyc_late_decision&limit=100`, { headers }),
+      () => t.api(`/cases?kind=${kind}&limit=100`, { headers }),
       (r) => r.status === 200 && r.json.data.items.some((c: Listed) => c.id === caseId && match(c)),
       30_000,
     );
@@ -182,5 +188,60 @@ describe('onboarding cases: late Veriff decisions', () => {
     expect((await t.stack.deps.models.User.findById(u.userId).lean())!.status).toBe('active');
     const audit = await t.stack.deps.models.AuditEvent.find({ subject: caseId }).lean();
     expect(audit.map((a) => a.action)).toEqual(['case.dismiss']);
+  }, 240_000);
+
+  it('extend_deadline on a resubmission case: the onboarding wait ends later, audited; refused when moved on', async () => {
+    const u = await t.confirmedUser({ org_name: `Extend Org ${randomUUID().slice(0, 8)}` });
+    const tenantId = (await t.stack.deps.models.User.findById(u.userId).lean())!.tenantId!;
+    const bankAdmin = await staff(tenantId, 'BANK_ADMIN');
+    const session = (await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers })).json.data;
+    expect(
+      (await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'resubmission_requested' })).status,
+    ).toBe(200);
+    const caseId = `kyc_resubmission:${u.userId}`;
+    const listed = await listedCase(bankAdmin.headers, caseId, (c) => c.open, 'kyc_resubmission');
+    expect(listed).toMatchObject({ why: { step: 'awaiting_kyc_submission' }, actions: ['reject', 'extend_deadline'] });
+
+    expect((await act(bankAdmin.headers, caseId, { action: 'extend_deadline', hours: 48 })).json.error.code).toBe(
+      'REASON_REQUIRED',
+    );
+    expect(
+      (await act(bankAdmin.headers, caseId, { action: 'extend_deadline', reason: 'x', hours: 10_000 })).json.error.code,
+    ).toBe('VALIDATION_ERROR');
+    const extended = await act(bankAdmin.headers, caseId, {
+      action: 'extend_deadline',
+      reason: 'The user is travelling',
+      hours: 48,
+    });
+    expect(extended.status).toBe(200);
+    const handle = t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(u.userId));
+    const enteredAt = (await handle.describe()).typedSearchAttributes.get(SA.StepEnteredAt)!.getTime();
+    const abandonMs = t.stack.deps.config.KYC_STEP_ABANDON_AFTER_HOURS * 3_600_000;
+    expect(extended.json.data.outcome).toMatchObject({ step: 'awaiting_kyc_submission', extendedHours: 48 });
+    // The run's answer: the wait now ends 48 h after its original end (the step entry + the policy's end).
+    expect(
+      Math.abs(Date.parse(extended.json.data.outcome.endsAt) - (enteredAt + abandonMs + 48 * 3_600_000)),
+    ).toBeLessThan(5_000);
+    expect(extended.json.data.case).toMatchObject({ id: caseId, open: true });
+    const audit = await t.stack.deps.models.AuditEvent.find({ subject: caseId }).lean();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor: bankAdmin.user._id,
+      action: 'case.extend_deadline',
+      reason: 'The user is travelling',
+      to: { step: 'awaiting_kyc_submission', extendedHours: 48 },
+    });
+    expect(audit[0].requestId).toBe(extended.headers.get('x-request-id'));
+
+    // The user resubmits and Veriff approves: the onboarding moved on, the case with it.
+    expect((await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'approved' })).status).toBe(200);
+    await t.waitFor(
+      () => t.onboarding(u.userId, u.headers),
+      (o) => o.step === 'awaiting_bridge_link',
+      30_000,
+    );
+    const moved = await act(bankAdmin.headers, caseId, { action: 'extend_deadline', reason: 'again', hours: 1 });
+    expect(moved.status).toBe(409);
+    expect(moved.json.error.code).toBe('CASE_MOVED_ON');
   }, 240_000);
 });

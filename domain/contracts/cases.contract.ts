@@ -21,14 +21,23 @@ export const CASE_KINDS = [
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
-export const CASE_ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel', 'extend_deadline'] as const;
+export const CASE_ACTIONS = [
+  'approve',
+  'reject',
+  'retry',
+  'extend',
+  'cancel',
+  'extend_deadline',
+  'move_to_manual_review',
+] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 /** The actions each kind offers (the owning workflow carries each one out). */
 export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   kyc_review: ['approve', 'reject'],
-  // extend_deadline: the onboarding's wait for the resubmission ends later (extendStepDeadline update).
-  kyc_resubmission: ['reject', 'extend_deadline'],
+  // extend_deadline: the onboarding's wait for the resubmission ends later (extendStepDeadline update);
+  // move_to_manual_review: a person decides instead of another resubmission (a kyc_review case follows).
+  kyc_resubmission: ['reject', 'extend_deadline', 'move_to_manual_review'],
   verification_failed: ['retry', 'extend', 'cancel'],
   verification_overdue: ['extend', 'cancel'],
   verification_stuck: ['cancel'],

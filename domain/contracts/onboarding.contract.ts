@@ -182,6 +182,14 @@ export const extendStepDeadlineUpdate = defineUpdate<
   { step: OnboardingStep; endsAt: string; extendedHours: number },
   [ExtendStepDeadlineRequest]
 >('extendStepDeadline');
+/**
+ * An operator puts the identity check into manual review (from awaiting_kyc_submission, e.g. instead
+ * of another resubmission): the run applies it as Veriff's own `review`, so the kyc_review flow follows.
+ */
+export const moveToManualReviewUpdate = defineUpdate<
+  { step: OnboardingStep; kycStatus: string },
+  [{ actor: string; reason: string }]
+>('moveToManualReview');
 export const veriffEventSignal = defineSignal<[VeriffEventSignal]>('veriffEvent');
 export const bridgeEventSignal = defineSignal<[BridgeEventSignal]>('bridgeEvent');
 export const onboardingStateQuery = defineQuery<OnboardingState>('onboardingState');

@@ -200,7 +200,10 @@ describe('onboarding cases: late Veriff decisions', () => {
     ).toBe(200);
     const caseId = `kyc_resubmission:${u.userId}`;
     const listed = await listedCase(bankAdmin.headers, caseId, (c) => c.open, 'kyc_resubmission');
-    expect(listed).toMatchObject({ why: { step: 'awaiting_kyc_submission' }, actions: ['reject', 'extend_deadline'] });
+    expect(listed).toMatchObject({
+      why: { step: 'awaiting_kyc_submission' },
+      actions: ['reject', 'extend_deadline', 'move_to_manual_review'],
+    });
 
     expect((await act(bankAdmin.headers, caseId, { action: 'extend_deadline', hours: 48 })).json.error.code).toBe(
       'REASON_REQUIRED',
@@ -243,5 +246,39 @@ describe('onboarding cases: late Veriff decisions', () => {
     const moved = await act(bankAdmin.headers, caseId, { action: 'extend_deadline', reason: 'again', hours: 1 });
     expect(moved.status).toBe(409);
     expect(moved.json.error.code).toBe('CASE_MOVED_ON');
+  }, 240_000);
+
+  it('move_to_manual_review on a resubmission case: the run waits for a decision, a kyc_review case follows, approve activates it', async () => {
+    const u = await t.confirmedUser({ org_name: `Review Org ${randomUUID().slice(0, 8)}` });
+    const tenantId = (await t.stack.deps.models.User.findById(u.userId).lean())!.tenantId!;
+    const officer = await staff(tenantId, 'COMPLIANCE_OFFICER');
+    const session = (await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers })).json.data;
+    expect(
+      (await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'resubmission_requested' })).status,
+    ).toBe(200);
+    const caseId = `kyc_resubmission:${u.userId}`;
+    await listedCase(officer.headers, caseId, (c) => c.open, 'kyc_resubmission');
+
+    const moved = await act(officer.headers, caseId, {
+      action: 'move_to_manual_review',
+      reason: 'Photos are readable',
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.json.data).toMatchObject({
+      outcome: { step: 'awaiting_kyc_decision', kycStatus: 'veriff:review' },
+      case: { id: caseId, open: false },
+    });
+    expect((await t.onboarding(u.userId, u.headers)).step).toBe('awaiting_kyc_decision');
+    const audit = await t.stack.deps.models.AuditEvent.find({ subject: caseId }).lean();
+    expect(audit.map((a) => [a.action, a.actor, a.reason])).toEqual([
+      ['case.move_to_manual_review', officer.user._id, 'Photos are readable'],
+    ]);
+
+    // The review case the product already has: the officer approves, the onboarding goes on.
+    const reviewId = `kyc_review:${u.userId}`;
+    await listedCase(officer.headers, reviewId, (c) => c.open, 'kyc_review');
+    const approved = await act(officer.headers, reviewId, { action: 'approve', reason: 'Checked by hand' });
+    expect(approved.status).toBe(200);
+    expect(approved.json.data.outcome).toMatchObject({ userStatus: 'active' });
   }, 240_000);
 });

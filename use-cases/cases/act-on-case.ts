@@ -41,7 +41,14 @@ export type ActOnCaseDeps = ActionDeps & {
   now?: () => Date;
 };
 
-const NEEDS_REASON: ActOnCaseInput['action'][] = ['reject', 'cancel', 'dismiss', 'extend', 'extend_deadline'];
+const NEEDS_REASON: ActOnCaseInput['action'][] = [
+  'reject',
+  'cancel',
+  'dismiss',
+  'extend',
+  'extend_deadline',
+  'move_to_manual_review',
+];
 
 /**
  * One operator action on a case (docs/operations.md), the same for the API, the CLI and the page:

@@ -11,7 +11,7 @@ import {
 } from '../../domain/contracts/verification-request.contract';
 import type { UserStatus } from '../../domain/vocabulary/users';
 import { CaseCommandError } from './case-errors';
-import { extendOnboardingDeadline } from './onboarding-actions';
+import { extendOnboardingDeadline, moveOnboardingToManualReview } from './onboarding-actions';
 
 /**
  * The admin status change (services/api/users/change-user-status.ts): it asks the onboarding run
@@ -91,6 +91,8 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
     }
     case 'extend_deadline':
       return extendOnboardingDeadline(deps, c, cmd);
+    case 'move_to_manual_review':
+      return moveOnboardingToManualReview(deps, c, cmd);
     default:
       throw new CaseCommandError(422, 'ACTION_NOT_ALLOWED', `Unknown action ${String(cmd.action)}`);
   }

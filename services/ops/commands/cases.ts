@@ -14,7 +14,16 @@ import { type OpsCommand, requireArg } from '../command';
 /** Reading needs no identity (the operator holds the database); acting is done as a named internal admin. */
 const OPERATOR: CaseViewer = { userId: 'ops-cli', tenantId: null, userType: 'internal-admin', staffRole: null };
 
-const ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel', 'extend_deadline', 'dismiss'] as const;
+const ACTIONS = [
+  'approve',
+  'reject',
+  'retry',
+  'extend',
+  'cancel',
+  'extend_deadline',
+  'move_to_manual_review',
+  'dismiss',
+] as const;
 
 /**
  * `npm run ops -- cases list|show|act|sweep`: the same use cases as GET /cases, GET /cases/{id}
@@ -23,7 +32,7 @@ const ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel', 'extend_deadl
 export const cases: OpsCommand = {
   usage:
     'list [--tenant <id>] [--kind <kind>] [--state open|closed] [--min-age-hours <n>] [--limit <n>] [--json] | show <caseId> | ' +
-    'act <caseId> --action <approve|reject|retry|extend|cancel|extend_deadline|dismiss> --as <internal admin userId> [--reason <text>] [--due-at <iso>] [--hours <n>] ' +
+    'act <caseId> --action <approve|reject|retry|extend|cancel|extend_deadline|move_to_manual_review|dismiss> --as <internal admin userId> [--reason <text>] [--due-at <iso>] [--hours <n>] ' +
     '[--key <idempotency key>] [--expected-version <n>] | sweep',
   positionals: true,
   options: {

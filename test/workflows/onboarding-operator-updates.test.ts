@@ -4,8 +4,10 @@ import { Worker } from '@temporalio/worker';
 
 import {
   confirmEmailUpdate,
+  createKycSessionUpdate,
   type ExtendStepDeadlineRequest,
   extendStepDeadlineUpdate,
+  moveToManualReviewUpdate,
 } from '../../domain/contracts/onboarding.contract';
 import { SA } from '../../domain/search-attributes';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
@@ -23,7 +25,7 @@ import {
 // An operator's extension of a wait's end (the onboarding_overdue case's action, docs/onboarding.md):
 // the waiting timer re-arms at the later end; wrong steps and out-of-bounds hours are refused.
 // Time-skipping, with the default test policy: confirmation ends at 72 h, KYC waits at 720 h.
-describe('onboarding: operator extends a step deadline', () => {
+describe('onboarding: operator updates (extend a deadline, manual review)', () => {
   let env: TestWorkflowEnvironment;
   let fakes: Fakes;
   let workers: Worker[];
@@ -105,5 +107,24 @@ describe('onboarding: operator extends a step deadline', () => {
     expect((await state(handle)).step).toBe('awaiting_confirmation');
     await env.sleep(20 * HOUR);
     expect(await handle.result()).toEqual({ outcome: 'abandoned' });
+  });
+
+  it('moveToManualReview: from the submission wait into the decision wait as a Veriff review; refused elsewhere', async () => {
+    const { userId, handle } = await startOnboarding(env, queue);
+    await register(handle);
+    await handle.executeUpdate(confirmEmailUpdate, { args: [{ codeDigest: `digest:${await codeOf(userId)}` }] });
+    const review = () =>
+      handle.executeUpdate(moveToManualReviewUpdate, { args: [{ actor: 'admin-1', reason: 'documents look fine' }] });
+    await eventually(
+      () => state(handle),
+      (s) => s.step === 'awaiting_kyc_session',
+    );
+    expect(await failureType(review())).toMatchObject({ type: 'WRONG_STEP' });
+    await handle.executeUpdate(createKycSessionUpdate);
+    expect(await review()).toEqual({ step: 'awaiting_kyc_decision', kycStatus: 'veriff:review' });
+    const st = await state(handle);
+    expect([st.step, st.veriff.status]).toEqual(['awaiting_kyc_decision', 'review']);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.KycStatus)).toBe('veriff:review');
+    expect(await failureType(review())).toMatchObject({ type: 'WRONG_STEP' });
   });
 });

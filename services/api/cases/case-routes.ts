@@ -131,8 +131,8 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       path: '/cases/:caseId/actions',
       summary: 'Act on a case through its owning workflow (audited, idempotent)',
       description:
-        'approve/reject (kyc_review; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
-        "retry/extend/cancel go to the verification request workflow; extend_deadline (kyc_resubmission) moves the onboarding wait's end later; dismiss closes a case that has no workflow action. " +
+        'approve/reject (kyc_review, kyc_late_decision; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
+        'retry/extend/cancel go to the verification request workflow; extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; dismiss closes a case that has no workflow action. ' +
         'The same Idempotency-Key repeats the first answer (`replayed: true`). A case whose subject moved on is a 409 with its current state.',
       tags: ['Cases'],
       security: ['bearer'],

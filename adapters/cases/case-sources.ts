@@ -7,6 +7,7 @@ import { verificationRequestWorkflowId } from '../../domain/contracts/verificati
 import type { Models } from '../models';
 import type { CaseDoc } from '../models/case';
 import { overdueFilter, stuckFilter } from '../verification-queries';
+import { ONBOARDING_CASE_SOURCES } from './onboarding-sources';
 
 /** What a source says about one subject that needs a person right now. */
 export interface CaseObservation {
@@ -199,6 +200,7 @@ export const CASE_SOURCES: CaseSource[] = [
       },
     }),
   },
+  ...ONBOARDING_CASE_SOURCES,
 ];
 
 export const sourceFor = (kind: CaseKind): CaseSource => CASE_SOURCES.find((s) => s.kind === kind)!;

@@ -85,6 +85,8 @@ userSchema.index({ 'kyc.bridge.kycLinkId': 1 }, { sparse: true });
 userSchema.index({ 'kyc.bridge.customerId': 1 }, { sparse: true });
 // The case sweep finds onboardings waiting for a person by Veriff's last word (docs/operations.md).
 userSchema.index({ 'kyc.veriff.status': 1 }, { sparse: true });
+// ...and late Veriff decisions that disagree with the status (adapters/cases/onboarding-sources.ts).
+userSchema.index({ 'kyc.veriff.lateDecision.needsReview': 1 }, { sparse: true });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string; createdAt: Date; updatedAt: Date };
 

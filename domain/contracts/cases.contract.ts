@@ -17,22 +17,35 @@ export const CASE_KINDS = [
   'webhook_unroutable',
   'webhook_pending',
   'notification_failed',
+  'kyc_late_decision',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
-export const CASE_ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel'] as const;
+export const CASE_ACTIONS = [
+  'approve',
+  'reject',
+  'retry',
+  'extend',
+  'cancel',
+  'extend_deadline',
+  'move_to_manual_review',
+] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 /** The actions each kind offers (the owning workflow carries each one out). */
 export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   kyc_review: ['approve', 'reject'],
-  kyc_resubmission: ['reject'],
+  // extend_deadline: the onboarding's wait for the resubmission ends later (extendStepDeadline update);
+  // move_to_manual_review: a person decides instead of another resubmission (a kyc_review case follows).
+  kyc_resubmission: ['reject', 'extend_deadline', 'move_to_manual_review'],
   verification_failed: ['retry', 'extend', 'cancel'],
   verification_overdue: ['extend', 'cancel'],
   verification_stuck: ['cancel'],
   webhook_unroutable: [],
   webhook_pending: [],
   notification_failed: [],
+  // A late Veriff decision against the status: approve/reject go through the status path; dismiss keeps it.
+  kyc_late_decision: ['approve', 'reject'],
 };
 
 export const AGE_BUCKETS = ['<1h', '1h-24h', '1d-7d', '>7d'] as const;

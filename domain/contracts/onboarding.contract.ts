@@ -168,6 +168,28 @@ export const confirmEmailUpdate = defineUpdate<{ confirmedAt: string }, [{ codeD
 export const resendCodeUpdate = defineUpdate<{ codeExpiresAt: string; resendsLeft: number }, []>('resendCode');
 export const createKycSessionUpdate = defineUpdate<KycSessionResult, []>('createKycSession');
 export const createBridgeLinkUpdate = defineUpdate<BridgeLinkResult, [{ idempotencyKey: string }]>('createBridgeLink');
+/** An operator's extension of the current wait's end (the abandonment), at most this much per call. */
+export const MAX_STEP_EXTENSION_HOURS = 14 * 24;
+export interface ExtendStepDeadlineRequest {
+  /** The step the operator saw: another step is WRONG_STEP (the onboarding moved on). */
+  step: OnboardingStep;
+  hours: number;
+  actor: string;
+  reason: string;
+}
+/** Moves the current wait's end later by `hours`; the waiting timer re-arms. Answers the new end. */
+export const extendStepDeadlineUpdate = defineUpdate<
+  { step: OnboardingStep; endsAt: string; extendedHours: number },
+  [ExtendStepDeadlineRequest]
+>('extendStepDeadline');
+/**
+ * An operator puts the identity check into manual review (from awaiting_kyc_submission, e.g. instead
+ * of another resubmission): the run applies it as Veriff's own `review`, so the kyc_review flow follows.
+ */
+export const moveToManualReviewUpdate = defineUpdate<
+  { step: OnboardingStep; kycStatus: string },
+  [{ actor: string; reason: string }]
+>('moveToManualReview');
 export const veriffEventSignal = defineSignal<[VeriffEventSignal]>('veriffEvent');
 export const bridgeEventSignal = defineSignal<[BridgeEventSignal]>('bridgeEvent');
 export const onboardingStateQuery = defineQuery<OnboardingState>('onboardingState');

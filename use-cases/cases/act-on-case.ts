@@ -18,6 +18,8 @@ export interface ActOnCaseInput {
   reason: string | null;
   /** `extend`: the new due date (ISO). */
   dueAt?: string;
+  /** `extend_deadline`: hours to add to the onboarding wait's end (1..336). */
+  hours?: number;
   /** The case version the operator saw; a case that changed since is refused (optional). */
   expectedVersion?: number;
   /** The caller's key: the same key again is the same command (one effect, the first answer). */
@@ -39,7 +41,14 @@ export type ActOnCaseDeps = ActionDeps & {
   now?: () => Date;
 };
 
-const NEEDS_REASON: ActOnCaseInput['action'][] = ['reject', 'cancel', 'dismiss', 'extend'];
+const NEEDS_REASON: ActOnCaseInput['action'][] = [
+  'reject',
+  'cancel',
+  'dismiss',
+  'extend',
+  'extend_deadline',
+  'move_to_manual_review',
+];
 
 /**
  * One operator action on a case (docs/operations.md), the same for the API, the CLI and the page:
@@ -63,7 +72,7 @@ export async function actOnCase(
   assertCanAct(viewer, c, input.action);
 
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([input.action, input.reason, input.dueAt ?? null]))
+    .update(JSON.stringify([input.action, input.reason, input.dueAt ?? null, ...(input.hours ? [input.hours] : [])]))
     .digest('hex');
   const claimId = `${c._id}:${input.idempotencyKey}`;
   const prior = await deps.models.CaseAction.findById(claimId).lean();
@@ -80,6 +89,8 @@ export async function actOnCase(
     throw new CaseCommandError(400, 'REASON_REQUIRED', `A reason is required to ${input.action}`);
   if (input.action === 'extend' && !input.dueAt)
     throw new CaseCommandError(400, 'VALIDATION_ERROR', 'extend needs dueAt');
+  if (input.action === 'extend_deadline' && !input.hours)
+    throw new CaseCommandError(400, 'VALIDATION_ERROR', 'extend_deadline needs hours');
 
   // The subject as it is now, not as the last sweep saw it: someone else may have acted already.
   c = (await refreshCase(deps.models, c._id, sourceCtx(), 'resolved')) ?? c;
@@ -118,6 +129,7 @@ export async function actOnCase(
             reason: input.reason,
             requestId: input.requestId,
             dueAt: input.dueAt,
+            hours: input.hours,
           });
   } catch (err) {
     await deps.models.CaseAction.deleteOne({ _id: claimId, state: 'running' });

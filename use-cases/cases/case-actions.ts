@@ -11,6 +11,7 @@ import {
 } from '../../domain/contracts/verification-request.contract';
 import type { UserStatus } from '../../domain/vocabulary/users';
 import { CaseCommandError } from './case-errors';
+import { extendOnboardingDeadline, moveOnboardingToManualReview } from './onboarding-actions';
 
 /**
  * The admin status change (services/api/users/change-user-status.ts): it asks the onboarding run
@@ -37,6 +38,7 @@ export interface ActionCommand {
   reason: string | null;
   requestId: string | null;
   dueAt?: string;
+  hours?: number;
 }
 
 /** What the owning workflow answered, for the caller and the audit event. */
@@ -87,6 +89,10 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
         await new Promise((res) => setTimeout(res, 200));
       }
     }
+    case 'extend_deadline':
+      return extendOnboardingDeadline(deps, c, cmd);
+    case 'move_to_manual_review':
+      return moveOnboardingToManualReview(deps, c, cmd);
     default:
       throw new CaseCommandError(422, 'ACTION_NOT_ALLOWED', `Unknown action ${String(cmd.action)}`);
   }

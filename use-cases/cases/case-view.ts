@@ -5,8 +5,16 @@ import { ACTIONS_BY_KIND, type CaseKind } from '../../domain/contracts/cases.con
 
 export type CaseViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
 
-/** Kinds with no workflow action: an operator may only dismiss them, with a reason. */
-export const DISMISSIBLE: CaseKind[] = ['webhook_unroutable', 'webhook_pending', 'notification_failed'];
+/**
+ * Kinds an operator may dismiss, with a reason: those with no workflow action, and a late Veriff
+ * decision the operator reads as no reason to change the status (keeping it is a decision too).
+ */
+export const DISMISSIBLE: CaseKind[] = [
+  'webhook_unroutable',
+  'webhook_pending',
+  'notification_failed',
+  'kyc_late_decision',
+];
 
 export const actionsFor = (kind: CaseKind) => [
   ...ACTIONS_BY_KIND[kind],

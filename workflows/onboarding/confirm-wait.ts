@@ -1,5 +1,5 @@
 import type { CreateUserResult } from '../../activities/users/create-user-activities';
-import { confirmationDeadlines, nextWake } from '../../domain/rules/onboarding/step-deadlines';
+import { confirmationDeadlines, extended, nextWake } from '../../domain/rules/onboarding/step-deadlines';
 import { SA } from '../../domain/search-attributes';
 import { type Confirmation, enterKycSessionStep, sendCode } from './confirm';
 import { iso, type Run, setStep } from './state';
@@ -31,11 +31,17 @@ export async function awaitConfirmation(
   const confirmed = () => s.email.confirmedAt !== null;
   let reminded = false;
   for (let epoch = c.clock.epoch; !confirmed();) {
-    const wake = nextWake(c.clock.fromMs, confirmBy, reminded);
+    const extensions = run.extensions;
+    const wake = nextWake(c.clock.fromMs, extended(confirmBy, run.extensionMs), reminded);
     s.nextReminderAt = reminded ? null : iso(wake.at);
-    const waited = await waitFor(run, () => confirmed() || c.clock.epoch !== epoch, wake.at - Date.now());
+    const waited = await waitFor(
+      run,
+      () => confirmed() || c.clock.epoch !== epoch || run.extensions !== extensions,
+      wake.at - Date.now(),
+    );
     if (waited === 'closed') return waited;
     if (confirmed()) break;
+    if (run.extensions !== extensions) continue; // an operator moved the end: re-arm
     if (c.clock.epoch !== epoch) {
       epoch = c.clock.epoch;
       reminded = false;

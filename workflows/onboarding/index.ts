@@ -13,6 +13,7 @@ import { createBridgeStep } from './bridge';
 import { handleConfirmationUpdates, newConfirmation, settleRegistration } from './confirm';
 import { awaitConfirmation } from './confirm-wait';
 import { activate, endOfWait, finish } from './end';
+import { handleOperatorUpdates } from './operator';
 import { startRun } from './state';
 import { createUserWriter } from './user-writer';
 import { createVeriffStep } from './veriff';
@@ -30,6 +31,7 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   const kyc = kycProviders(workflowInfo().taskQueue);
   const confirmation = newConfirmation(run);
   handleConfirmationUpdates(run, writer, confirmation);
+  handleOperatorUpdates(run, confirmation);
   const awaitVeriffDecision = createVeriffStep(run, writer, kyc);
   const awaitBridgeApproval = createBridgeStep(run, writer, kyc);
 

@@ -38,6 +38,10 @@ export interface Run {
   /** Each entry into a step counts: deadlines run from the entry, a reminder goes out once per entry. */
   stepEntry: number;
   stepEnteredAtMs: number;
+  /** An operator's extensions of the current wait's end (extendStepDeadline); a step change clears them. */
+  extensionMs: number;
+  /** Counts extensions, so a wait wakes and re-arms its timer when one arrives. */
+  extensions: number;
   remindedEntry: number;
   /** The KycStatus last upserted, and a decision's KycStatus held for the step it leads to. */
   shownKycStatus: string | null;
@@ -91,6 +95,8 @@ export function startRun(input: OnboardingInput): Run {
     adminClose: null,
     stepEntry: 0,
     stepEnteredAtMs: startedAt,
+    extensionMs: 0,
+    extensions: 0,
     remindedEntry: -1,
     shownKycStatus: null,
     heldKycStatus: null,
@@ -111,6 +117,7 @@ export function setStep(
   run.s.step = step;
   run.stepEntry += 1;
   run.stepEnteredAtMs = Date.now();
+  run.extensionMs = 0;
   const kyc = kycStatus ?? run.heldKycStatus;
   run.heldKycStatus = null;
   const kycChanged = kyc !== null && kyc !== run.shownKycStatus;

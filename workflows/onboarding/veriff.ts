@@ -1,14 +1,15 @@
-import { setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 
 import type { KycActivities } from '../../activities/kyc/create-kyc-activities';
 import {
   createKycSessionUpdate,
   type KycSessionResult,
+  moveToManualReviewUpdate,
   type OnboardingOutcome,
   type VeriffEventSignal,
   veriffEventSignal,
 } from '../../domain/contracts/onboarding.contract';
-import { OnboardingFailures } from '../../domain/failures/catalog';
+import { ActivityFailures, OnboardingFailures } from '../../domain/failures/catalog';
 import { reduceVeriffEvent, type VeriffDecision } from '../../domain/rules/onboarding/veriff';
 import { notify } from './activities';
 import { endOfWait, reject } from './end';
@@ -57,6 +58,37 @@ export function createVeriffStep(run: Run, writer: UserWriter, kyc: Pick<KycActi
   setHandler(veriffEventSignal, (ev) => {
     run.veriffQueue.push(ev);
   });
+
+  // An operator's manual review (cases' move_to_manual_review): queued as a `review` of the current
+  // session, so the same rules apply it in turn with the webhooks; answers once the run shows it.
+  let manualReviews = 0;
+  setHandler(
+    moveToManualReviewUpdate,
+    async () => {
+      manualReviews += 1;
+      run.veriffQueue.push({
+        eventKey: `operator-review.${s.veriff.sessionId}.${s.veriff.resubmissions}.${manualReviews}`,
+        sessionId: s.veriff.sessionId!,
+        kind: 'event',
+        status: 'review',
+        code: null,
+        reason: null,
+      });
+      await condition(() => s.step !== 'awaiting_kyc_submission' || run.adminClose !== null);
+      return { step: s.step, kycStatus: `veriff:${s.veriff.status}` };
+    },
+    {
+      validator: (req) => {
+        if (!req?.actor || !req.reason)
+          throw ActivityFailures.create('VALIDATION_ERROR', 'actor and reason are required');
+        if (s.step !== 'awaiting_kyc_submission' || !s.veriff.sessionId || s.outcome !== null || run.adminClose) {
+          throw OnboardingFailures.create('WRONG_STEP', `No manual review can start at step ${s.step}`, {
+            step: s.step,
+          });
+        }
+      },
+    },
+  );
 
   /**
    * One Veriff event: the rules (domain/rules/onboarding/veriff.ts) decide, this carries out their

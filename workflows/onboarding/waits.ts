@@ -1,6 +1,6 @@
 import { condition } from '@temporalio/workflow';
 
-import { kycStepDeadlines, nextWake, stepReminder } from '../../domain/rules/onboarding/step-deadlines';
+import { extended, kycStepDeadlines, nextWake, stepReminder } from '../../domain/rules/onboarding/step-deadlines';
 import { notify } from './activities';
 import { iso, type Run } from './state';
 
@@ -24,9 +24,15 @@ export async function waitInStep(run: Run, done: () => boolean): Promise<Waited>
   const limits = kycStepDeadlines(run.input.policy);
   for (;;) {
     const entry = run.stepEntry;
-    const wake = nextWake(run.stepEnteredAtMs, limits, run.remindedEntry === entry);
+    const extensions = run.extensions;
+    const wake = nextWake(run.stepEnteredAtMs, extended(limits, run.extensionMs), run.remindedEntry === entry);
     run.s.nextReminderAt = wake.then === 'remind' ? iso(wake.at) : null;
-    const waited = await waitFor(run, () => done() || run.stepEntry !== entry, wake.at - Date.now());
+    // An extension wakes the wait (done() stays false) so it re-arms with the later end.
+    const waited = await waitFor(
+      run,
+      () => done() || run.stepEntry !== entry || run.extensions !== extensions,
+      wake.at - Date.now(),
+    );
     if (waited === 'closed') return waited;
     if (waited === 'done') {
       if (done()) return 'done';

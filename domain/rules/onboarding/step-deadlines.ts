@@ -32,6 +32,15 @@ export const confirmationDeadlines = (
   endAfterMs: policy.confirmAbandonAfterMs,
 });
 
+/** The deadlines of a wait an operator extended by `extensionMs`: the end moves, the reminder stays. */
+export const extended = (deadlines: WaitDeadlines, extensionMs: number): WaitDeadlines => ({
+  remindAfterMs: deadlines.remindAfterMs,
+  endAfterMs: deadlines.endAfterMs + extensionMs,
+});
+
+/** The steps whose wait has a deadline an operator may extend (the confirmation and the KYC waits). */
+export const isExtendableStep = (step: OnboardingStep) => step === 'awaiting_confirmation' || step in STEP_REMINDERS;
+
 /** Next wake-up of a wait that began at `enteredAtMs`: the reminder until it was sent, then the end. */
 export function nextWake(enteredAtMs: number, deadlines: WaitDeadlines, reminded: boolean): NextWake {
   return reminded

@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 
 import { CASE_ACTIONS, CASE_KINDS } from '../../../domain/contracts/cases.contract';
+import { MAX_STEP_EXTENSION_HOURS } from '../../../domain/contracts/onboarding.contract';
 import { actOnCase } from '../../../use-cases/cases/act-on-case';
 import { CaseCommandError } from '../../../use-cases/cases/case-errors';
 import { listCases } from '../../../use-cases/cases/list-cases';
@@ -130,8 +131,8 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       path: '/cases/:caseId/actions',
       summary: 'Act on a case through its owning workflow (audited, idempotent)',
       description:
-        'approve/reject (kyc_review; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
-        'retry/extend/cancel go to the verification request workflow; dismiss closes a case that has no workflow action. ' +
+        'approve/reject (kyc_review, kyc_late_decision; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
+        'retry/extend/cancel go to the verification request workflow; extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; dismiss closes a case that has no workflow action. ' +
         'The same Idempotency-Key repeats the first answer (`replayed: true`). A case whose subject moved on is a 409 with its current state.',
       tags: ['Cases'],
       security: ['bearer'],
@@ -145,6 +146,13 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
           action: actionSchema,
           reason: z.string().trim().min(1).max(500).optional(),
           dueAt: z.iso.datetime().optional().meta({ description: '`extend`: the new due date' }),
+          hours: z
+            .number()
+            .int()
+            .min(1)
+            .max(MAX_STEP_EXTENSION_HOURS)
+            .optional()
+            .meta({ description: "`extend_deadline`: hours added to the onboarding wait's end" }),
           expectedVersion: z
             .number()
             .int()
@@ -183,6 +191,7 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
             action: body.action,
             reason: body.reason ?? null,
             dueAt: body.dueAt,
+            hours: body.hours,
             expectedVersion: body.expectedVersion,
             idempotencyKey: headers['idempotency-key'],
             requestId: String(req.id),

@@ -14,7 +14,16 @@ import { type OpsCommand, requireArg } from '../command';
 /** Reading needs no identity (the operator holds the database); acting is done as a named internal admin. */
 const OPERATOR: CaseViewer = { userId: 'ops-cli', tenantId: null, userType: 'internal-admin', staffRole: null };
 
-const ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel', 'dismiss'] as const;
+const ACTIONS = [
+  'approve',
+  'reject',
+  'retry',
+  'extend',
+  'cancel',
+  'extend_deadline',
+  'move_to_manual_review',
+  'dismiss',
+] as const;
 
 /**
  * `npm run ops -- cases list|show|act|sweep`: the same use cases as GET /cases, GET /cases/{id}
@@ -23,7 +32,7 @@ const ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel', 'dismiss'] as
 export const cases: OpsCommand = {
   usage:
     'list [--tenant <id>] [--kind <kind>] [--state open|closed] [--min-age-hours <n>] [--limit <n>] [--json] | show <caseId> | ' +
-    'act <caseId> --action <approve|reject|retry|extend|cancel|dismiss> --as <internal admin userId> [--reason <text>] [--due-at <iso>] ' +
+    'act <caseId> --action <approve|reject|retry|extend|cancel|extend_deadline|move_to_manual_review|dismiss> --as <internal admin userId> [--reason <text>] [--due-at <iso>] [--hours <n>] ' +
     '[--key <idempotency key>] [--expected-version <n>] | sweep',
   positionals: true,
   options: {
@@ -37,6 +46,7 @@ export const cases: OpsCommand = {
     as: { type: 'string' },
     reason: { type: 'string' },
     'due-at': { type: 'string' },
+    hours: { type: 'string' },
     key: { type: 'string' },
     'expected-version': { type: 'string' },
   },
@@ -90,6 +100,7 @@ export const cases: OpsCommand = {
           action: action as ActOnCaseInput['action'],
           reason: (args.reason as string | undefined) ?? null,
           dueAt: args['due-at'] as string | undefined,
+          hours: args.hours === undefined ? undefined : Number(args.hours),
           expectedVersion: args['expected-version'] ? Number(args['expected-version']) : undefined,
           idempotencyKey: (args.key as string | undefined) ?? `ops-cli-${randomUUID()}`,
           requestId: `ops-cli:${randomUUID()}`,

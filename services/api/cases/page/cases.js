@@ -12,6 +12,7 @@
     'webhook_unroutable',
     'webhook_pending',
     'notification_failed',
+    'kyc_late_decision',
   ];
   var token = sessionStorage.getItem(TOKEN_KEY);
   var current = null;
@@ -123,6 +124,7 @@
     });
     $('#act').hidden = c.actions.length === 0;
     $('#due-label').hidden = sel.value !== 'extend';
+    $('#hours-label').hidden = sel.value !== 'extend_deadline';
     var body = $('#trail tbody');
     body.textContent = '';
     (c.trail || []).forEach(function (e) {
@@ -157,6 +159,7 @@
 
   $('#act select[name=action]').addEventListener('change', function (ev) {
     $('#due-label').hidden = ev.target.value !== 'extend';
+    $('#hours-label').hidden = ev.target.value !== 'extend_deadline';
   });
 
   $('#act').addEventListener('submit', function (ev) {
@@ -166,6 +169,7 @@
     var payload = { action: f.get('action'), expectedVersion: current.version };
     if (f.get('reason')) payload.reason = f.get('reason');
     if (payload.action === 'extend' && f.get('dueAt')) payload.dueAt = new Date(String(f.get('dueAt'))).toISOString();
+    if (payload.action === 'extend_deadline' && f.get('hours')) payload.hours = Number(f.get('hours'));
     var out = $('#act-result');
     out.className = '';
     out.textContent = 'working…';

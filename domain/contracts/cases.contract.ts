@@ -20,7 +20,7 @@ export const CASE_KINDS = [
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
-export const CASE_ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel'] as const;
+export const CASE_ACTIONS = ['approve', 'reject', 'retry', 'extend', 'cancel', 'redrive'] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 /** The actions each kind offers (the owning workflow carries each one out). */
@@ -30,8 +30,8 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   verification_failed: ['retry', 'extend', 'cancel'],
   verification_overdue: ['extend', 'cancel'],
   verification_stuck: ['cancel'],
-  webhook_unroutable: [],
-  webhook_pending: [],
+  webhook_unroutable: ['redrive'],
+  webhook_pending: ['redrive'],
   notification_failed: [],
 };
 

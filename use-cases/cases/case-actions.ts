@@ -29,6 +29,8 @@ export interface ActionDeps {
   models: Pick<Models, 'VerificationRequest' | 'User'>;
   temporal: Client;
   changeUserStatus: ChangeUserStatus;
+  /** Re-drives a stored webhook event through the intake's dispatch (redrive-webhook.ts). */
+  redriveWebhook: (eventId: string) => Promise<ActionOutcome>;
 }
 
 export interface ActionCommand {
@@ -87,6 +89,8 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
         await new Promise((res) => setTimeout(res, 200));
       }
     }
+    case 'redrive':
+      return deps.redriveWebhook(c.subjectId);
     default:
       throw new CaseCommandError(422, 'ACTION_NOT_ALLOWED', `Unknown action ${String(cmd.action)}`);
   }

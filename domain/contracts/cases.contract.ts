@@ -29,6 +29,7 @@ export const CASE_ACTIONS = [
   'cancel',
   'extend_deadline',
   'move_to_manual_review',
+  'redrive',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -41,8 +42,8 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   verification_failed: ['retry', 'extend', 'cancel'],
   verification_overdue: ['extend', 'cancel'],
   verification_stuck: ['cancel'],
-  webhook_unroutable: [],
-  webhook_pending: [],
+  webhook_unroutable: ['redrive'],
+  webhook_pending: ['redrive'],
   notification_failed: [],
   // A late Veriff decision against the status: approve/reject go through the status path; dismiss keeps it.
   kyc_late_decision: ['approve', 'reject'],

@@ -301,7 +301,7 @@ describe('cases: stuck work, listed and acted on', () => {
     const listed = await listedCase(admin.headers, caseId, 'webhook_unroutable');
     expect(listed).toMatchObject({
       tenantId: null,
-      actions: ['dismiss'],
+      actions: ['redrive', 'dismiss'],
       why: { step: 'unroutable', lastProviderEvent: expect.stringMatching(/^veriff:/) },
     });
     const org = await t.stack.deps.models.Organization.create({ name: 'Bank', slug: `bank-${randomInt(1e9)}` });

@@ -30,6 +30,8 @@ export interface ActionDeps {
   models: Pick<Models, 'VerificationRequest' | 'User'>;
   temporal: Client;
   changeUserStatus: ChangeUserStatus;
+  /** Re-drives a stored webhook event through the intake's dispatch (redrive-webhook.ts). */
+  redriveWebhook: (eventId: string) => Promise<ActionOutcome>;
 }
 
 export interface ActionCommand {
@@ -93,6 +95,8 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
       return extendOnboardingDeadline(deps, c, cmd);
     case 'move_to_manual_review':
       return moveOnboardingToManualReview(deps, c, cmd);
+    case 'redrive':
+      return deps.redriveWebhook(c.subjectId);
     default:
       throw new CaseCommandError(422, 'ACTION_NOT_ALLOWED', `Unknown action ${String(cmd.action)}`);
   }

@@ -32,9 +32,18 @@ export function parseBridgeWebhook(opts: {
     maxAgeMs: opts.maxAgeMs,
   });
   if (!check.ok) return check;
+  return readBridgeWebhookBody(opts.body, check.timestampMs);
+}
+
+/**
+ * The envelope of a body whose signature was already checked (`signedAtMs`: the signature's time,
+ * used when the event names none): at intake (above), or when an operator re-drives an event stored
+ * in the inbox (use-cases/cases/redrive-webhook.ts).
+ */
+export function readBridgeWebhookBody(body: Buffer, signedAtMs: number): BridgeWebhookResult {
   let event: Record<string, unknown>;
   try {
-    event = JSON.parse(opts.body.toString('utf8'));
+    event = JSON.parse(body.toString('utf8'));
     if (!event || typeof event !== 'object') return { ok: false, reason: 'INVALID_JSON' };
   } catch {
     return { ok: false, reason: 'INVALID_JSON' };
@@ -45,7 +54,7 @@ export function parseBridgeWebhook(opts: {
   if (typeof event.event_id !== 'string' || !objectId) return { ok: false, reason: 'UNSUPPORTED_EVENT' };
   const signal: BridgeEventSignal = {
     eventId: event.event_id,
-    createdAtMs: Date.parse(String(event.event_created_at ?? '')) || check.timestampMs,
+    createdAtMs: Date.parse(String(event.event_created_at ?? '')) || signedAtMs,
     kycStatus:
       typeof obj.kyc_status === 'string'
         ? obj.kyc_status

@@ -38,9 +38,17 @@ export function parseVeriffWebhook(opts: {
   if ((client && client !== opts.apiKey) || !isValidVeriffSignature(opts.sharedSecret, opts.body, signature)) {
     return { ok: false, reason: 'INVALID_SIGNATURE' };
   }
+  return readVeriffWebhookBody(opts.body);
+}
+
+/**
+ * The envelope of a body whose signature was already checked: at intake (above), or when an
+ * operator re-drives an event stored in the inbox (use-cases/cases/redrive-webhook.ts).
+ */
+export function readVeriffWebhookBody(raw: Buffer): VeriffWebhookResult {
   let body: Record<string, unknown>;
   try {
-    body = JSON.parse(opts.body.toString('utf8'));
+    body = JSON.parse(raw.toString('utf8'));
     if (!body || typeof body !== 'object') return { ok: false, reason: 'INVALID_JSON' };
   } catch {
     return { ok: false, reason: 'INVALID_JSON' };

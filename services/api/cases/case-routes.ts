@@ -6,6 +6,7 @@ import { MAX_STEP_EXTENSION_HOURS } from '../../../domain/contracts/onboarding.c
 import { actOnCase } from '../../../use-cases/cases/act-on-case';
 import { CaseCommandError } from '../../../use-cases/cases/case-errors';
 import { listCases } from '../../../use-cases/cases/list-cases';
+import { webhookRedriver } from '../../../use-cases/cases/redrive-webhook';
 import { showCase } from '../../../use-cases/cases/show-case';
 import { getAuth } from '../auth/auth-context';
 import type { AuthKit } from '../auth/auth-kit';
@@ -78,6 +79,7 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
     config: deps.config,
     now,
     changeUserStatus: (change: Parameters<typeof changeUserStatus>[1]) => changeUserStatus(deps, change),
+    redriveWebhook: webhookRedriver({ models: deps.models, temporal: deps.temporal, config: deps.config, now }),
   };
   const forbidden = {
     403: { description: 'INSUFFICIENT_ROLE (not compliance staff), FORBIDDEN_TENANT (another tenant)' },
@@ -132,7 +134,9 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       summary: 'Act on a case through its owning workflow (audited, idempotent)',
       description:
         'approve/reject (kyc_review, kyc_late_decision; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
-        'retry/extend/cancel go to the verification request workflow; extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; dismiss closes a case that has no workflow action. ' +
+        'retry/extend/cancel go to the verification request workflow; extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; ' +
+        "redrive (webhook_unroutable, webhook_pending) sends the stored event again through the webhook intake's dispatch; " +
+        'dismiss closes a case that has no workflow action. ' +
         'The same Idempotency-Key repeats the first answer (`replayed: true`). A case whose subject moved on is a 409 with its current state.',
       tags: ['Cases'],
       security: ['bearer'],
@@ -176,7 +180,8 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         409: {
           description:
             'CASE_MOVED_ON (details.case is its current state), ACTION_IN_PROGRESS (same key, still running), ' +
-            'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS, NOTHING_TO_RETRY, ONBOARDING_CLOSED',
+            'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS, NOTHING_TO_RETRY, ONBOARDING_CLOSED, ' +
+            'WEBHOOK_STILL_UNROUTABLE (redrive: the event still names no existing user; nothing was started)',
         },
         422: {
           description:

@@ -6,6 +6,7 @@ import { actOnCase, type ActOnCaseInput } from '../../../use-cases/cases/act-on-
 import type { CaseViewer } from '../../../use-cases/cases/case-access';
 import { CaseCommandError } from '../../../use-cases/cases/case-errors';
 import { listCases } from '../../../use-cases/cases/list-cases';
+import { webhookRedriver } from '../../../use-cases/cases/redrive-webhook';
 import { showCase } from '../../../use-cases/cases/show-case';
 import { changeUserStatus } from '../../../use-cases/users/change-user-status';
 import { sweepCasesNow } from '../../common/case-sweep';
@@ -59,6 +60,7 @@ export const cases: OpsCommand = {
       config,
       changeUserStatus: (change: Parameters<typeof changeUserStatus>[1]) =>
         changeUserStatus({ models, temporal, config }, change),
+      redriveWebhook: webhookRedriver({ models, temporal, config, now: () => new Date() }),
     };
     try {
       if (sub === 'list') {

@@ -1,6 +1,8 @@
 import { noteAnalyticsChange } from '../../adapters/analytics/analytics-outbox';
 import type { Config } from '../../adapters/config';
+import { createFieldCipher } from '../../adapters/crypto/field-cipher';
 import { confirmationCodeDigest, confirmationCodeFor } from '../../adapters/crypto/onboarding-digests';
+import { openRegistration } from '../../adapters/identity/sealed-registration';
 import type { Models } from '../../adapters/models';
 import { bridgeObjectOwnerId } from '../../adapters/models/bridge-object-owner';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
@@ -47,6 +49,7 @@ function slugFor(name: string, userId: string) {
 
 /** Users and their status on the onboarding worker. Every write is idempotent under retries. */
 export function createUserActivities({ config, models }: UserActivityDeps) {
+  const cipher = createFieldCipher(config.PII_ENCRYPTION_KEYS);
   async function createUser(
     input: RegistrationDetails & { userId: string; requestFingerprint?: string },
   ): Promise<CreateUserResult> {
@@ -154,9 +157,20 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
   return {
     /**
      * First step of onboarding: the workflow creates its own user, so none exists without one. The
-     * details come from the pending registration the API stored (by `requestFingerprint`).
+     * details come sealed with the request (`sealedRegistration`, adapters/identity/sealed-registration.ts),
+     * or, in runs started before that, from the pending registration the API stored (by
+     * `requestFingerprint`). A retry of the sealed path creates nothing twice: the user's
+     * `registrationFingerprint` makes it the same request (`replaceUnconfirmedRegistration`).
      */
-    async createOnboardingUser(ref: { userId: string; requestFingerprint: string }): Promise<CreateUserResult> {
+    async createOnboardingUser(ref: {
+      userId: string;
+      requestFingerprint: string;
+      sealedRegistration?: string;
+    }): Promise<CreateUserResult> {
+      if (ref.sealedRegistration) {
+        const details = openRegistration(cipher, ref.userId, ref.requestFingerprint, ref.sealedRegistration);
+        return createUser({ ...details, userId: ref.userId, requestFingerprint: ref.requestFingerprint });
+      }
       const pendingId = pendingRegistrationId(ref.userId, ref.requestFingerprint);
       const details = await models.PendingRegistration.findById(pendingId).lean();
       if (!details) {

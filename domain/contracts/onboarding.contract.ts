@@ -49,14 +49,20 @@ export interface RegistrationDetails {
 }
 
 /**
- * The workflow input carries no PII and no password hash: the API stores the registration details
- * in `pendingRegistrations` (adapters/models/pending-registration.ts) and the first activity reads
- * them from there, by `requestFingerprint`.
+ * The workflow input carries no PII and no password hash in clear: the registration details travel
+ * sealed (`sealedRegistration`), and only the first activity opens them. Runs started before that
+ * read them from `pendingRegistrations` (adapters/models/pending-registration.ts) by `requestFingerprint`.
  */
 export interface OnboardingInput {
   userId: string;
   /** Keyed digest of the registration request: a retry of the same request matches it. */
   requestFingerprint: string;
+  /**
+   * The registration details sealed with the PII field cipher (adapters/identity/sealed-registration.ts):
+   * opaque to the workflow, opened only by its first activity. Absent in runs started before it
+   * existed (their details wait in `pendingRegistrations`) and in reopened runs.
+   */
+  sealedRegistration?: string;
   /**
    * A rejected account reopened by an audited staff decision (PUT /users/{id}/status, rejected →
    * not_verified): the run starts at the KYC session step, with a fresh Veriff resubmission
@@ -162,7 +168,11 @@ export interface OnboardingState {
   nextReminderAt: string | null;
 }
 
-export const registerUpdate = defineUpdate<RegisterResult, [{ requestFingerprint: string }]>('register');
+/** `sealedRegistration`: the request's details, sealed as in OnboardingInput (absent from older callers). */
+export const registerUpdate = defineUpdate<
+  RegisterResult,
+  [{ requestFingerprint: string; sealedRegistration?: string }]
+>('register');
 /** `codeDigest` is the keyed digest of the code the user typed (the API computes it). */
 export const confirmEmailUpdate = defineUpdate<{ confirmedAt: string }, [{ codeDigest: string }]>('confirmEmail');
 export const resendCodeUpdate = defineUpdate<{ codeExpiresAt: string; resendsLeft: number }, []>('resendCode');

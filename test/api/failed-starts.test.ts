@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import { Client, Connection } from '@temporalio/client';
 
-import { PENDING_REGISTRATION_TTL_MS } from '../../adapters/models/pending-registration';
 import { partnerKycWorkflowId, transactionHoldWorkflowId } from '../../domain/contracts/partner-kyc.contract';
 import { createApp } from '../../services/api/app';
 import type { ApiDeps } from '../../services/api/deps';
@@ -306,7 +305,7 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
     expect(Object.keys(responses)).toEqual(expect.arrayContaining(['202', '404', '409', '429', '503']));
   });
 
-  it('POST /users/register: a registration whose workflow did not start leaves its pending row (password hash) only until it expires', async () => {
+  it('POST /users/register: a registration whose workflow did not start leaves no row behind (its details travel sealed in the request), and its retry works', async () => {
     const phones = new Map<string, string>();
     const register = (base: string, email: string) => {
       if (!phones.has(email))
@@ -323,30 +322,17 @@ describe('a failed workflow start leaves nothing a retry cannot mend', () => {
         },
       });
     };
-    const pendingOf = (email: string) => t.stack.deps.models.PendingRegistration.countDocuments({ email });
+    const rowsOf = async (email: string) =>
+      (await t.stack.deps.models.PendingRegistration.countDocuments({ email })) +
+      (await t.stack.deps.models.User.countDocuments({ email }));
     const first = `ada.${randomUUID()}@example.com`;
     const failed = await register(down.url, first);
     expect([failed.status, failed.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
-    expect(await pendingOf(first)).toBe(1); // a run the request reached could still need it: kept for now
-
-    // A day later (this instance's clock), the next failure sweeps it, and keeps its own.
-    const later = createApp({
-      ...t.stack.deps,
-      temporal: unreachable,
-      now: () => new Date(Date.now() + PENDING_REGISTRATION_TTL_MS + 60_000),
-    } as ApiDeps);
-    const server = await listen(later);
-    checkResponsesOf(server.url, later.locals.openApiRegistry);
-    const second = `ada.${randomUUID()}@example.com`;
-    try {
-      expect((await register(server.url, second)).status).toBe(503);
-    } finally {
-      await server.close();
-    }
-    expect(await pendingOf(first)).toBe(0);
-    expect(await pendingOf(second)).toBe(1);
-    // The retry of a failed registration still works, and consumes its row.
-    expect((await register(t.stack.url, second)).status).toBe(201);
-    expect(await pendingOf(second)).toBe(0);
+    // No pending row with the password hash, no user: the sealed details existed only in the request.
+    expect(await rowsOf(first)).toBe(0);
+    // The retry of a failed registration works, and creates the user once.
+    expect((await register(t.stack.url, first)).status).toBe(201);
+    expect(await t.stack.deps.models.User.countDocuments({ email: first })).toBe(1);
+    expect(await t.stack.deps.models.PendingRegistration.countDocuments({ email: first })).toBe(0);
   });
 });

@@ -5,10 +5,9 @@ import type { FieldCipher } from '../../adapters/crypto/field-cipher';
 import { registrationFingerprint, registrationUserId } from '../../adapters/crypto/onboarding-digests';
 import type { PasswordHasher } from '../../adapters/crypto/passwords';
 import { findUserByEmail } from '../../adapters/identity/find-user-by-email';
+import { sealRegistration } from '../../adapters/identity/sealed-registration';
 import type { Logger } from '../../adapters/logger';
 import type { Models } from '../../adapters/models';
-import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
-import { pendingRegistrationId } from '../../adapters/models/pending-registration';
 import type { UserDoc } from '../../adapters/models/user';
 import { startNotification } from '../../adapters/notifications/start-notification';
 import { failureOf } from '../../adapters/temporal/failure-of';
@@ -69,10 +68,10 @@ async function warnOwner(deps: RegisterDeps, ownerId: string): Promise<void> {
 }
 
 /**
- * Self-registration (docs/onboarding.md): claims the organization the request names, stores the
- * details (with the password hash) outside workflow history, starts or joins the onboarding with the
- * register update, and seals the date of birth onto the user it created. Safe to retry: the user id
- * and workflow id derive from the address, the pending details from the request's fingerprint.
+ * Self-registration (docs/onboarding.md): claims the organization the request names, seals the
+ * details (with the password hash) for the run's first activity, starts or joins the onboarding with
+ * the register update, and seals the date of birth onto the user it created. Safe to retry: the user
+ * id and workflow id derive from the address, the request's fingerprint makes a retry the same request.
  */
 export async function register(
   deps: RegisterDeps,
@@ -111,25 +110,19 @@ export async function register(
     policy.confirmAbandonAfterMs,
   );
   const requestFingerprint = registrationFingerprint(config, { ...body });
-  // The details (with the password hash) go to the database, not into workflow history: the
-  // workflow's first activity reads them by this id. A retry of the same request finds its own.
-  const pendingId = pendingRegistrationId(userId, requestFingerprint);
-  try {
-    await models.PendingRegistration.create({
-      _id: pendingId,
-      email: body.email,
-      passwordHash: await deps.passwords.hash(body.password),
-      firstName: body.firstName,
-      lastName: body.lastName,
-      phone: body.phone ?? null,
-      country: body.country ?? null,
-      org,
-      createdAt: new Date(),
-    });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-  }
-  const input: OnboardingInput = { userId, requestFingerprint, policy };
+  // The details (with the password hash) travel sealed with the PII field cipher, in the workflow
+  // input and the register update: only the run's first activity opens them, so nothing readable
+  // enters workflow history, and no row is written, read and deleted on the way (issue 23).
+  const sealedRegistration = sealRegistration(deps.cipher, userId, requestFingerprint, {
+    email: body.email,
+    passwordHash: await deps.passwords.hash(body.password),
+    firstName: body.firstName,
+    lastName: body.lastName,
+    phone: body.phone ?? null,
+    country: body.country ?? null,
+    org,
+  });
+  const input: OnboardingInput = { userId, requestFingerprint, sealedRegistration, policy };
   const start = new WithStartWorkflowOperation(ONBOARDING_WORKFLOW, {
     workflowId: onboardingWorkflowId(userId),
     taskQueue: taskQueues(config.TASK_QUEUE_PREFIX).onboarding,
@@ -142,16 +135,13 @@ export async function register(
   let result: RegisterResult;
   try {
     result = await temporal.workflow.executeUpdateWithStart(registerUpdate, {
-      args: [{ requestFingerprint }],
+      args: [{ requestFingerprint, sealedRegistration }],
       startWorkflowOperation: start,
     });
-    // The update answers after the user exists; a retry of a finished request re-wrote its details.
-    await models.PendingRegistration.deleteOne({ _id: pendingId });
   } catch (err) {
-    // Refused (e.g. EMAIL_TAKEN by another request): no run will ever read these details. On a
-    // timeout they stay, for the run that may still read them.
+    // Refused (e.g. EMAIL_TAKEN by another request). Not answered (Temporal out of reach, issue
+    // 22): nothing to clean up, the details existed only in the request; a retry sends them again.
     if (err instanceof WorkflowUpdateFailedError) {
-      await models.PendingRegistration.deleteOne({ _id: pendingId });
       // A refused registration gives back the invitation use it claimed.
       await releaseInvitation();
       const refused = failureOf(err)?.type;
@@ -159,11 +149,6 @@ export async function register(
         const owner = await findUserByEmail(models, config, body.email, { _id: 1 });
         if (owner) await warnOwner(deps, owner._id);
       }
-    } else {
-      // Not answered (Temporal out of reach, issue 22): this row may still be read by a run the
-      // request did reach, so it stays, but expires (PENDING_REGISTRATION_TTL_MS). Expired
-      // ones left by earlier failures go now; the API also sweeps them hourly (main.ts).
-      await models.PendingRegistration.sweepExpired(deps.now(), pendingId).catch(() => undefined);
     }
     throw err;
   }

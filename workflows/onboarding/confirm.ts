@@ -114,6 +114,7 @@ async function replaceRegistration(
   writer: UserWriter,
   c: Confirmation,
   requestFingerprint: string,
+  sealedRegistration: string | undefined,
 ): Promise<RegisterResult> {
   const { s } = run;
   const { policy } = run.input;
@@ -126,7 +127,7 @@ async function replaceRegistration(
     attemptsLeft: policy.codeMaxAttempts,
     resendsLeft: policy.codeMaxResends,
   });
-  const replaced = await writer.create(requestFingerprint);
+  const replaced = await writer.create(requestFingerprint, sealedRegistration);
   if (!replaced.ok) throw refusal(replaced.reason);
   c.currentFingerprint = requestFingerprint;
   s.tenantId = replaced.tenantId;
@@ -140,7 +141,7 @@ async function replaceRegistration(
 /** The user's actions on the registration: register (again), confirm the code, ask for a new one. */
 export function handleConfirmationUpdates(run: Run, writer: UserWriter, c: Confirmation) {
   const { s } = run;
-  setHandler(registerUpdate, async ({ requestFingerprint }) => {
+  setHandler(registerUpdate, async ({ requestFingerprint, sealedRegistration }) => {
     await condition(() => c.registration !== undefined);
     if (!c.registration!.ok) throw refusal(c.registration!.reason);
     if (requestFingerprint === c.currentFingerprint) return registered(run);
@@ -148,7 +149,7 @@ export function handleConfirmationUpdates(run: Run, writer: UserWriter, c: Confi
     // the newer registration replaces this one wholly (docs/onboarding.md, "Registering again").
     if (s.email.confirmedAt || s.step !== 'awaiting_confirmation')
       throw fail('EMAIL_TAKEN', 'This email is already registered');
-    const next = c.replacing.then(() => replaceRegistration(run, writer, c, requestFingerprint));
+    const next = c.replacing.then(() => replaceRegistration(run, writer, c, requestFingerprint, sealedRegistration));
     c.replacing = next.catch(() => undefined);
     return next;
   });

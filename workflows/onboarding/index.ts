@@ -44,9 +44,12 @@ export async function onboarding(input: OnboardingInput): Promise<{ outcome: Onb
   });
   setHandler(onboardingStateQuery, () => run.s);
 
-  // The user record, created by the workflow itself from the pending registration the API stored
-  // (the details and the password hash never pass through this history).
-  const created = input.reopened ? await writer.reopen() : await writer.create(input.requestFingerprint);
+  // The user record, created by the workflow itself from the registration the API sealed (or, in
+  // runs started before, stored as a pending registration): the details and the password hash
+  // never pass through this history in clear.
+  const created = input.reopened
+    ? await writer.reopen()
+    : await writer.create(input.requestFingerprint, input.sealedRegistration);
   settleRegistration(run, confirmation, created);
   if (!created.ok) return finish(run, writer, 'registration_failed');
 

@@ -28,9 +28,12 @@ export function createUserWriter(run: Run) {
   const account = createAccountWriter(local.users, userId, run.key);
 
   return {
-    /** The run's first step (and a replacing registration): the details come from the pending registration. */
-    create: (requestFingerprint: string): Promise<CreateUserResult> =>
-      serially(() => local.users.createOnboardingUser({ userId, requestFingerprint })),
+    /**
+     * The run's first step (and a replacing registration): the details come sealed with the request
+     * (opened only by the activity), or, for runs started before that, from the pending registration.
+     */
+    create: (requestFingerprint: string, sealedRegistration?: string): Promise<CreateUserResult> =>
+      serially(() => local.users.createOnboardingUser({ userId, requestFingerprint, sealedRegistration })),
 
     /** A reopened account's first step: reads the existing, confirmed user (writes nothing). */
     reopen: (): Promise<CreateUserResult> => remote.users.reopenOnboardingUser({ userId }),

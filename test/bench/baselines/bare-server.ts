@@ -2,12 +2,14 @@
 // code + plain inserts and `_id` reads on the same database, none of the project's machinery.
 import { randomUUID } from 'node:crypto';
 
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import express from 'express';
 import mongoose from 'mongoose';
 
 import { loadConfig } from '../../../adapters/config';
 import { createPasswordHasher } from '../../../adapters/crypto/passwords';
 import { createAccessTokens } from '../../../services/api/auth/access-tokens';
+import { BARE_TASK_QUEUE } from './bare-worker';
 
 async function main() {
   const config = loadConfig();
@@ -17,6 +19,8 @@ async function main() {
   const users = db.collection<{ _id: string; email: string; passwordHash: string; firstName: string; createdAt: Date }>(
     'users',
   );
+  // The one-workflow floor (bare-workflow.ts): a registration that must pass through one workflow.
+  const temporal = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }) });
   const app = express();
   app.use(express.json());
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
@@ -28,6 +32,27 @@ async function main() {
       passwordHash: await passwords.hash(req.body.password),
       firstName: req.body.firstName,
       createdAt: new Date(),
+    });
+    res.status(201).json({ success: true, data: { userId: _id } });
+  });
+  // The bare register plus one bare workflow started as the onboarding is (update-with-start whose
+  // update a local activity answers): what a registration through one workflow costs at least.
+  app.post('/register-workflow', async (req, res) => {
+    const _id = randomUUID();
+    await users.insertOne({
+      _id,
+      email: req.body.email,
+      passwordHash: await passwords.hash(req.body.password),
+      firstName: req.body.firstName,
+      createdAt: new Date(),
+    });
+    await temporal.workflow.executeUpdateWithStart('bareRegister', {
+      args: [1],
+      startWorkflowOperation: new WithStartWorkflowOperation('bareRegisterWorkflow', {
+        workflowId: `bare-register-${_id}`,
+        taskQueue: BARE_TASK_QUEUE,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
     });
     res.status(201).json({ success: true, data: { userId: _id } });
   });
@@ -57,7 +82,7 @@ async function main() {
   process.on('SIGTERM', () => {
     server.close();
     server.closeAllConnections();
-    void db.close().then(() => process.exit(0));
+    void Promise.all([db.close(), temporal.connection.close()]).then(() => process.exit(0));
   });
 }
 

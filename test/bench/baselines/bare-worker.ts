@@ -1,4 +1,5 @@
-// A default-options worker for the bare one-activity workflow, on the bench's Temporal server.
+// A default-options worker for the bare one-activity workflow and the bare one-local-activity
+// registration workflow (bare-workflow.ts), on the bench's Temporal server.
 import { NativeConnection, Worker } from '@temporalio/worker';
 
 export const BARE_TASK_QUEUE = 'bare-bench';
@@ -9,7 +10,7 @@ async function main() {
     connection,
     taskQueue: BARE_TASK_QUEUE,
     workflowsPath: require.resolve('./bare-workflow'),
-    activities: { bareActivity: async (n: number) => n },
+    activities: { bareActivity: async (n: number) => n, bareLocalActivity: async (n: number) => n },
   });
   await worker.run();
   await connection.close();

@@ -8,13 +8,16 @@ import { errorNotes, options, type Pair, pairRows } from '../scenario-kit';
 
 /**
  * POST /users/register under 8 and 32 keep-alive connections, interleaved round by round with a
- * bare Express + argon2id (same cost) + insert on the same database; then the time from each
- * accepted request to its confirmation code in the sandbox outbox (the code email must keep up).
+ * bare Express + argon2id (same cost) + insert on the same database, and with the one-workflow
+ * floor (that bare register plus one bare workflow started by update-with-start, its update
+ * answered by one local activity: baselines/bare-workflow.ts), the most a registration that must
+ * pass through one workflow can reach here; then the time from each accepted request to its
+ * confirmation code in the sandbox outbox (the code email must keep up).
  */
 export const scenario: Scenario = {
   name: 'register',
   description:
-    'POST /users/register at 8 and 32 connections vs bare Express + argon2id + insert; request → code in outbox',
+    'POST /users/register at 8 and 32 connections vs bare Express + argon2id + insert and vs the one-workflow floor; request → code in outbox',
   async run(infra, args) {
     const o = options(args, { seconds: '8', rounds: '3' });
     const connections = String(args.includes('--connections') ? args[args.indexOf('--connections') + 1] : '8,32')
@@ -27,6 +30,7 @@ export const scenario: Scenario = {
     let loadEndedAt = 0;
     for (const c of connections) {
       const rounds: Pair[] = [];
+      const floorRounds: Pair[] = [];
       for (let r = 0; r < o.rounds; r++) {
         const project: Outcome = await closedLoop({
           base: app.apiUrl,
@@ -50,10 +54,29 @@ export const scenario: Scenario = {
           expect: 201,
           next: () => ({ method: 'POST', path: '/register', body: JSON.stringify(registerBody(benchEmail('bare'))) }),
         });
+        const floor = await closedLoop({
+          base: app.bareUrl,
+          connections: c,
+          durationMs: o.seconds * 1000,
+          expect: 201,
+          next: () => ({
+            method: 'POST',
+            path: '/register-workflow',
+            body: JSON.stringify(registerBody(benchEmail('floor'))),
+          }),
+        });
         rounds.push({ project, baseline });
+        floorRounds.push({ project, baseline: floor });
       }
       rows.push(...pairRows(`${c} conn`, rounds));
+      rows.push(
+        ...pairRows(`${c} conn vs one-workflow floor`, floorRounds).map((row) => ({
+          ...row,
+          unit: row.unit?.replace('project/bare', 'project/floor'),
+        })),
+      );
       notes.push(...errorNotes(`${c} conn`, rounds));
+      notes.push(...errorNotes(`${c} conn one-workflow floor`, floorRounds).map((n) => n.replace('baseline', 'floor')));
     }
     // Every accepted registration's code email, from the sandbox outbox (bounded wait).
     const agent = new http.Agent({ keepAlive: true });
@@ -87,7 +110,10 @@ export const scenario: Scenario = {
     notes.push(
       `last code email landed ${Math.max(0, lastCodeAt - loadEndedAt)} ms after the last project load phase ended (backlog drain)`,
     );
-    notes.push(`cells: min / median / max over ${o.rounds} interleaved rounds of ${o.seconds} s per side`);
+    notes.push(
+      `cells: min / median / max over ${o.rounds} interleaved rounds of ${o.seconds} s per side (project, bare, floor)`,
+      'one-workflow floor: the bare register plus a bare workflow started by update-with-start whose update one local activity answers (goal: project ≥ 80 % of it)',
+    );
     if (delivered.size < accepted.size)
       throw new Error(`${accepted.size - delivered.size} code emails never reached the outbox`);
     return { name: 'register', rows, notes };

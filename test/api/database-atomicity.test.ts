@@ -159,4 +159,28 @@ describe('single-document writes are atomic on the test database', () => {
     }
     expect(deletedNewHolder).toBe(0);
   });
+  it('answers a filter of _id plus other fields exactly, by an _id seek on FerretDB (compare-and-set costs no scan)', async () => {
+    // infra/install-tools.js: FerretDB 1.24 pushed a filter down only when it was exactly {_id};
+    // {_id, rev} decoded every document. Our build narrows by the _id of any filter that names it
+    // once and filters the rest in Go, so the answers must be the same as MongoDB's.
+    const id = randomUUID();
+    await raw.insertOne({ _id: id, rev: 1, owner: 'a' });
+    expect(await raw.findOne({ _id: id, rev: 2 })).toBeNull();
+    expect((await raw.findOne({ _id: id, rev: 1, owner: 'a' }))?._id).toBe(id);
+    expect(await raw.countDocuments({ _id: id, rev: { $gte: 1 } })).toBe(1);
+    expect(await raw.countDocuments({ _id: id, $or: [{ rev: 5 }, { owner: 'b' }] })).toBe(0);
+    expect((await raw.updateOne({ _id: id, rev: 2 }, { $set: { rev: 3 } })).matchedCount).toBe(0);
+    const cas = await Promise.all(
+      Array.from({ length: 50 }, () => raw.findOneAndUpdate({ _id: id, rev: 1 }, { $set: { rev: 2 } })),
+    );
+    expect(cas.filter((r) => r !== null)).toHaveLength(1);
+    expect((await raw.deleteOne({ _id: id, owner: 'b' })).deletedCount).toBe(0);
+    expect((await raw.deleteOne({ _id: id, owner: 'a' })).deletedCount).toBe(1);
+
+    const explained = (await db.conn.db!.command({
+      explain: { find: 'atomicityProbe', filter: { _id: id, rev: 2 } },
+    })) as { filterPushdown?: boolean };
+    // Only FerretDB reports `filterPushdown`; MongoDB always seeks `_id` (its plan is IDHACK).
+    if ('filterPushdown' in explained) expect(explained.filterPushdown).toBe(true);
+  });
 });

@@ -9,8 +9,10 @@ import { isDuplicateKeyError } from './duplicate-key';
  * published applies an update as read-the-document, change it, write it back, without isolation:
  * measured, 10 concurrent `$set`s of ten DIFFERENT fields of one document kept 1–2 of them (177 of
  * 200 lost). Our build makes single-document writes atomic (infra/install-tools.js, issue 22), as
- * MongoDB's are; the lock is still what makes a decision read before a write (a compare-and-set,
- * "only raise the KYC level") hold until the write lands. The unique `_id` insert takes it; the
+ * MongoDB's are, so user records no longer take it (adapters/models/user-writes.ts writes a
+ * decision with a compare-and-set on `writeRev`, issue 23); it still makes a decision read before a
+ * write hold until the write lands where its callers use it (notification preferences, through
+ * locked-update.ts). The unique `_id` insert takes it; the
  * owner is a UUID per acquisition, so releasing or breaking by `{_id, owner}` never removes a
  * later holder's lock. Locks carry a lease: a process that dies holding one delays the next writer
  * by at most the lease, never forever. A live holder renews its lease while `fn` runs (up to

@@ -1,12 +1,10 @@
 import type { UpdateQuery } from 'mongoose';
 
-import { type DocumentLockModel, type LockOptions, withDocumentLock } from './document-lock';
-import { updateLocked, writeById } from './locked-update';
+import { DocumentBusyError } from './document-lock';
 import type { UserDoc, UserModel } from './user';
 
 export interface UserWriteModels {
   User: UserModel;
-  DocumentLock: DocumentLockModel;
 }
 
 /** What to write (a fixed update), or a function of the current record deciding it (null: write nothing). */
@@ -15,16 +13,34 @@ export type UserDecision = (current: UserDoc) => UpdateQuery<UserDoc> | null;
 
 interface WriteOptions {
   runValidators?: boolean;
-  lock?: LockOptions;
+  /** How long a decision keeps retrying against concurrent writers before RECORD_BUSY (DocumentBusyError). */
+  waitMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Every write bumps `writeRev`, so a decision can be written only over the record it was taken
+ * on. A record written before the field existed has none: `null` matches it (and only it) until
+ * its first write sets 1.
+ */
+function withRevBump(update: UserUpdate): UserUpdate {
+  return { ...update, $inc: { ...(update.$inc ?? {}), writeRev: 1 } };
 }
 
 /**
- * THE way to change a user record: every writer (API routes, activities, ops) goes through here,
- * so concurrent writers of different fields cannot erase each other on FerretDB (see
- * document-lock.ts), and a decision taken on `current` (a compare-and-set, "only raise the KYC
- * level") holds until the write lands. A fixed update is written without reading first and gives
- * the record after; a decision gives the record before and after. Null: no such user.
- * test/unit/user-writes-single-path.test.ts refuses direct user updates elsewhere.
+ * THE way to change a user record: every writer (API routes, activities, ops) goes through here
+ * (test/unit/user-writes-single-path.test.ts refuses direct user updates elsewhere), so every
+ * write bumps `writeRev`. The database applies each single-document write atomically (our
+ * FerretDB build, test/api/database-atomicity.test.ts), so:
+ * - a fixed update is one `findOneAndUpdate` by `_id` (1 round trip) and gives the record after;
+ * - a decision taken on `current` (a compare-and-set, "only raise the KYC level") reads the record,
+ *   decides, and writes with the filter `{ _id, writeRev: <as read> }` (2 round trips): if any
+ *   other write landed in between, the filter matches nothing and the decision is taken again on
+ *   the new record, so it holds until its write lands, as it did under the per-user write lock
+ *   this replaces. It gives the record before and after.
+ * Null: no such user. A decision still losing after `waitMs` (a record written without pause)
+ * throws DocumentBusyError, answered 503 RECORD_BUSY (an activity retries).
  */
 export function updateUser(
   models: UserWriteModels,
@@ -44,22 +60,26 @@ export async function updateUser(
   change: UserDecision | UserUpdate,
   opts: WriteOptions = {},
 ) {
+  const options = { new: true, lean: true, runValidators: opts.runValidators ?? false };
   if (typeof change !== 'function') {
-    const after = await withDocumentLock(
-      models.DocumentLock,
-      `user:${userId}`,
-      () => writeById<UserDoc>(models.User, userId, change, opts),
-      opts.lock,
-    );
+    const after = (await models.User.findOneAndUpdate({ _id: userId }, withRevBump(change), options)) as UserDoc | null;
     return after ? { after } : null;
   }
-  const { before, after } = await updateLocked<UserDoc>(
-    models.User,
-    models.DocumentLock,
-    'user',
-    userId,
-    (current) => change(current!),
-    opts,
-  );
-  return before && after ? { before, after } : null;
+  const giveUpAt = Date.now() + (opts.waitMs ?? 10_000);
+  for (let attempt = 0; ; attempt++) {
+    const before = (await models.User.findById(userId).lean()) as UserDoc | null;
+    if (!before) return null;
+    const update = change(before);
+    if (!update) return { before, after: before };
+    const after = (await models.User.findOneAndUpdate(
+      { _id: userId, writeRev: before.writeRev ?? null },
+      withRevBump(update),
+      options,
+    )) as UserDoc | null;
+    if (after) return { before, after };
+    // Another write landed since the read (or the user was deleted): decide again on what is there now.
+    if (Date.now() > giveUpAt) throw new DocumentBusyError(`user:${userId}`);
+    // Jittered and growing a little, so writers racing on one record spread out instead of colliding again.
+    await sleep(Math.random() * Math.min(20, 2 * (attempt + 1)));
+  }
 }

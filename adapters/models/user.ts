@@ -76,6 +76,11 @@ const userSchema = new Schema(
     /** The last status transition applied (its audit event id) and when: retries of it change nothing. */
     lastTransitionId: { type: String, default: null },
     lastTransitionAt: { type: Date, default: null },
+    /**
+     * Bumped by every write (adapters/models/user-writes.ts): a decision taken on the record is
+     * written only if this is still the value it read (compare-and-set, one write, no lock).
+     */
+    writeRev: { type: Number, default: 0 },
   },
   { collection: 'users', timestamps: true, versionKey: false, minimize: false },
 );

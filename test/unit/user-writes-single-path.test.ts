@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-// Every change of a user record goes through adapters/models/user-writes.ts (`updateUser`), and of
-// notification preferences through `updateLocked` (adapters/models/locked-update.ts): both hold the
-// document's write lock, because on FerretDB two unlocked updates of different fields of one
-// document erase each other. This check fails on a direct update anywhere else.
+// Every change of a user record goes through adapters/models/user-writes.ts (`updateUser`: every
+// write bumps `writeRev`, and a decision is written by compare-and-set on it), and of notification
+// preferences through `updateLocked` (adapters/models/locked-update.ts: the document's write lock).
+// A direct update elsewhere would not bump `writeRev`, so a decision taken before it could be
+// written over it. This check fails on a direct update anywhere else.
 const root = path.resolve(__dirname, '../..');
 const DIRECT_UPDATE =
   /\b(User|NotificationPreference)\s*\.\s*(updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|replaceOne|findOneAndReplace|bulkWrite)\s*\(/;

@@ -3,8 +3,9 @@ import path from 'node:path';
 
 // Every change of a user record goes through adapters/models/user-writes.ts (`updateUser`), and of
 // notification preferences through `updateLocked` (adapters/models/locked-update.ts): both hold the
-// document's write lock, because on FerretDB two unlocked updates of different fields of one
-// document erase each other. This check fails on a direct update anywhere else.
+// document's write lock, so a decision read before the write still holds when it lands (unpatched
+// FerretDB 1.24 also let two unlocked updates of different fields erase each other; our build makes
+// single-document writes atomic, infra/install-tools.js). This check fails on a direct update anywhere else.
 const root = path.resolve(__dirname, '../..');
 const DIRECT_UPDATE =
   /\b(User|NotificationPreference)\s*\.\s*(updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate|replaceOne|findOneAndReplace|bulkWrite)\s*\(/;

@@ -5,8 +5,9 @@ import { type Connection, type InferSchemaType, Schema } from 'mongoose';
 /**
  * Refresh tokens, stored only as SHA-256 digests. Each is usable once: refreshing issues its
  * successor in the same family; presenting a spent one again is theft. "Spent" is decided by the
- * unique `parentId` (a token has at most one successor), not by a compare-and-set update, because
- * FerretDB 1.x does not make findAndModify atomic under concurrency.
+ * unique `parentId` (a token has at most one successor), not by a compare-and-set update: FerretDB
+ * 1.24 as published did not make findAndModify atomic under concurrency (our build does,
+ * infra/install-tools.js), and a unique index holds on any database.
  */
 const refreshTokenSchema = new Schema(
   {

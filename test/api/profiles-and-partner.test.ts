@@ -70,8 +70,9 @@ describe('seed 000 profiles: PUT takes profile fields only; role and status have
   });
 
   it('concurrent writers of different fields of one user all land: self edits, admin edits and sign-ins at once', async () => {
-    // FerretDB rewrites the whole document on an update: without the per-user write lock,
-    // concurrent $sets of different fields erase each other (measured: 177 of 200 lost).
+    // Unpatched FerretDB 1.24 rewrote the whole document on an update, so concurrent $sets of
+    // different fields erased each other (measured: 177 of 200 lost). Our build makes single-document
+    // writes atomic (infra/install-tools.js) and user writes take a per-user lock: none may be lost.
     const { models, config } = stack.deps;
     const admin = await userWithToken(models, config, { userType: 'internal-admin', role: 'admin' });
     const subjects = await Promise.all(Array.from({ length: 8 }, () => userWithPassword(models, config)));
@@ -103,8 +104,8 @@ describe('seed 000 profiles: PUT takes profile fields only; role and status have
   });
 
   it('concurrent opt-outs of different channels all land (consent is never lost to a race)', async () => {
-    // Without the preferences' write lock, two opt-outs at once erased each other on FerretDB: a
-    // user who opted out of SMS kept receiving SMS.
+    // On unpatched FerretDB 1.24 (before the atomic-writes build and the preferences' write lock),
+    // two opt-outs at once erased each other: a user who opted out of SMS kept receiving SMS.
     const { models, config } = stack.deps;
     const users = await Promise.all(Array.from({ length: 6 }, () => userWithPassword(models, config)));
     const sessions = await Promise.all(

@@ -4,18 +4,15 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 
 import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { accountWorkflowId } from '../../domain/contracts/account.contract';
-import { caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
 import { createApp } from '../../services/api/app';
 import { apiWebhookSignals } from '../../services/api/webhooks/webhook-signals';
-import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
-import { userWithToken } from '../helpers/auth';
+import { casesApi, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
 import { TEST_SECRETS } from '../helpers/config';
 import { listen, request } from '../helpers/http';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
-import { startOnboardingStack } from '../helpers/onboarding-stack';
+import type { OnboardingStack } from '../helpers/onboarding-stack';
 
-type Stack = Awaited<ReturnType<typeof startOnboardingStack>>;
-type Headers = Record<string, string>;
+type Stack = OnboardingStack;
 
 /**
  * The cases issue 24 added after the first set (docs/operations.md): re-driving a stored webhook
@@ -25,40 +22,12 @@ type Headers = Record<string, string>;
 describe('cases: re-driving webhook events', () => {
   let t: Stack;
   const hooks = kycWebhooks(() => t);
+  const { staff, internalAdmin: admin, act, listedCase } = casesApi(() => t);
   beforeAll(async () => {
     // A pending signal becomes a case after one minute (the smallest setting): the test waits it out.
-    t = await startOnboardingStack({ config: { CASE_WEBHOOK_PENDING_MINUTES: '1' } });
-    await ensureCaseSweep(t.stack.deps.temporal, { ...t.stack.deps.config, CASE_SWEEP_INTERVAL_MS: 500 });
+    t = await startCasesStack({ config: { CASE_WEBHOOK_PENDING_MINUTES: '1' } });
   }, 120_000);
-  afterAll(async () => {
-    await t?.stack.deps.temporal.workflow
-      .getHandle(caseSweepWorkflowId(t.stack.deps.config.TASK_QUEUE_PREFIX))
-      .terminate('test over')
-      .catch(() => undefined);
-    await t?.close();
-  });
-
-  const admin = () =>
-    userWithToken(t.stack.deps.models, t.stack.deps.config, { userType: 'internal-admin', role: 'admin' });
-  const act = (headers: Headers, caseId: string, json: unknown, key = `key-${randomUUID()}`) =>
-    t.api(`/cases/${encodeURIComponent(caseId)}/actions`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': key },
-      json,
-    });
-  async function listedCase(headers: Headers, caseId: string, kind: string, timeoutMs = 30_000) {
-    await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
-    const page = await t.waitFor(
-      async () => {
-        await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
-        return t.api(`/cases?kind=${kind}&limit=100`, { headers });
-      },
-      (r) =>
-        r.status === 200 && r.json.data.items.some((c: { id: string; open: boolean }) => c.id === caseId && c.open),
-      timeoutMs,
-    );
-    return page.json.data.items.find((c: { id: string }) => c.id === caseId);
-  }
+  afterAll(() => stopCasesStack(t));
 
   it('webhook_pending: an acknowledged event never signalled is re-driven to the onboarding, once; other tenants refused', async () => {
     const u = await t.confirmedUser({ org_name: `Cases Org ${randomUUID().slice(0, 8)}` });
@@ -90,17 +59,15 @@ describe('cases: re-driving webhook events', () => {
     const caseId = `webhook_pending:${event._id}`;
     const a = await admin();
     // Older than CASE_WEBHOOK_PENDING_MINUTES (1) before the sweep calls it a case.
-    const listed = await listedCase(a.headers, caseId, 'webhook_pending', 100_000);
+    const listed = await listedCase(a.headers, caseId, 'webhook_pending', {
+      timeoutMs: 100_000,
+      sweepWhilePolling: true,
+    });
     expect(listed).toMatchObject({ tenantId: null, actions: ['redrive', 'dismiss'], why: { step: 'pending_signal' } });
 
     // Tenant staff never act on a tenant-less webhook case.
     const tenantId = (await t.stack.deps.models.User.findById(u.userId).lean())!.tenantId!;
-    const officer = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      tenantId,
-      userType: 'staff',
-      role: 'org-staff',
-      staffRole: 'COMPLIANCE_OFFICER',
-    });
+    const officer = await staff(tenantId, 'COMPLIANCE_OFFICER');
     expect((await act(officer.headers, caseId, { action: 'redrive' })).json.error.code).toBe('FORBIDDEN_TENANT');
 
     const key = `redrive-${randomUUID()}`;
@@ -116,7 +83,7 @@ describe('cases: re-driving webhook events', () => {
       () => t.stack.deps.models.User.findById(u.userId).lean(),
       (x) => x?.kyc?.veriff?.status === 'review',
     );
-    await listedCase(a.headers, `kyc_review:${u.userId}`, 'kyc_review');
+    await listedCase(a.headers, `kyc_review:${u.userId}`, 'kyc_review', { sweepWhilePolling: true });
     expect((await t.stack.deps.models.WebhookEvent.findById(event._id).lean())!.signaledAt).not.toBeNull();
     expect(await t.stack.deps.models.WebhookPendingSignal.findById(event._id).lean()).toBeNull();
 
@@ -140,7 +107,7 @@ describe('cases: re-driving webhook events', () => {
     );
     const caseId = `webhook_unroutable:${event!._id}`;
     const a = await admin();
-    await listedCase(a.headers, caseId, 'webhook_unroutable');
+    await listedCase(a.headers, caseId, 'webhook_unroutable', { sweepWhilePolling: true });
     const res = await act(a.headers, caseId, { action: 'redrive' });
     expect([res.status, res.json.error.code]).toEqual([409, 'WEBHOOK_STILL_UNROUTABLE']);
     await expect(t.stack.deps.temporal.workflow.getHandle(accountWorkflowId(nobody)).describe()).rejects.toBeInstanceOf(

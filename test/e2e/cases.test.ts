@@ -8,14 +8,14 @@ import { promisify } from 'node:util';
 import { caseSweepStateQuery, caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
-import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
+import { sweepCasesNow } from '../../services/common/case-sweep';
 import { userWithToken } from '../helpers/auth';
+import { casesApi, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
 import { TEST_OPS_TOKEN, TEST_SECRETS } from '../helpers/config';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
-import { startOnboardingStack } from '../helpers/onboarding-stack';
+import type { OnboardingStack } from '../helpers/onboarding-stack';
 
-type Stack = Awaited<ReturnType<typeof startOnboardingStack>>;
-type Headers = Record<string, string>;
+type Stack = OnboardingStack;
 
 /**
  * Cases end to end (docs/operations.md): made to happen through public surfaces (the sandbox's
@@ -25,48 +25,11 @@ type Headers = Record<string, string>;
 describe('cases: stuck work, listed and acted on', () => {
   let t: Stack;
   const hooks = kycWebhooks(() => t);
+  const { staff, internalAdmin, act, listedCase } = casesApi(() => t);
   beforeAll(async () => {
-    t = await startOnboardingStack();
-    await ensureCaseSweep(t.stack.deps.temporal, { ...t.stack.deps.config, CASE_SWEEP_INTERVAL_MS: 500 });
+    t = await startCasesStack();
   }, 120_000);
-  afterAll(async () => {
-    await t?.stack.deps.temporal.workflow
-      .getHandle(caseSweepWorkflowId(t.stack.deps.config.TASK_QUEUE_PREFIX))
-      .terminate('test over')
-      .catch(() => undefined);
-    await t?.close();
-  });
-
-  const staff = async (tenantId: string, staffRole: 'COMPLIANCE_OFFICER' | 'BANK_ADMIN' | 'AUDITOR') =>
-    userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      tenantId,
-      userType: 'staff',
-      role: 'org-staff',
-      staffRole,
-    });
-  const act = (headers: Headers, caseId: string, json: unknown, key = `key-${randomUUID()}`) =>
-    t.api(`/cases/${encodeURIComponent(caseId)}/actions`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': key },
-      json,
-    });
-
-  /** Lists as `headers` until the case is there and in the wanted state (the sweep runs every 500 ms). */
-  type Listed = { id: string; open: boolean; version: number; why: { attempts: number | null } };
-  async function listedCase(
-    headers: Headers,
-    caseId: string,
-    kind: string,
-    match: (c: Listed) => boolean = (c) => c.open,
-  ) {
-    await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
-    const page = await t.waitFor(
-      () => t.api(`/cases?kind=${kind}&limit=100`, { headers }),
-      (r) => r.status === 200 && r.json.data.items.some((c: Listed) => c.id === caseId && match(c)),
-      30_000,
-    );
-    return page.json.data.items.find((c: { id: string }) => c.id === caseId);
-  }
+  afterAll(() => stopCasesStack(t));
 
   it('Veriff review: the tenant officer rejects with a reason through the onboarding; repeated once, refused after, other tenants refused', async () => {
     const u = await t.confirmedUser({ org_name: `Cases Org ${randomUUID().slice(0, 8)}` });
@@ -182,10 +145,7 @@ describe('cases: stuck work, listed and acted on', () => {
   it('Veriff review: approve activates the user', async () => {
     const u = await t.confirmedUser({ org_name: `Cases Org ${randomUUID().slice(0, 8)}` });
     const tenantId = (await t.stack.deps.models.User.findById(u.userId).lean())!.tenantId!;
-    const admin = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      userType: 'internal-admin',
-      role: 'admin',
-    });
+    const admin = await internalAdmin();
     const session = (await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers })).json.data;
     await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'review' });
     const caseId = `kyc_review:${u.userId}`;
@@ -244,12 +204,9 @@ describe('cases: stuck work, listed and acted on', () => {
     // The workflow looked the number up again, as the officer's submission; it failed again, so the case is back.
     const failedAgain = await t.waitFor(readRequest, (r) => r.status === 'failed' && r.submissions === 2);
     expect(failedAgain.transitions.filter((x: { status: string }) => x.status === 'submitted')).toHaveLength(2);
-    const reopened = await listedCase(
-      officer.headers,
-      caseId,
-      'verification_failed',
-      (c) => c.open && c.why.attempts === 2,
-    );
+    const reopened = await listedCase(officer.headers, caseId, 'verification_failed', {
+      match: (c) => c.open && c.why.attempts === 2,
+    });
     expect(reopened.version).toBeGreaterThan(listed.version);
 
     // Extend: the workflow takes the new due date (the record and the answer show it); an earlier one is refused.
@@ -294,10 +251,7 @@ describe('cases: stuck work, listed and acted on', () => {
       (e) => e !== null,
     );
     const caseId = `webhook_unroutable:${event!._id}`;
-    const admin = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      userType: 'internal-admin',
-      role: 'admin',
-    });
+    const admin = await internalAdmin();
     const listed = await listedCase(admin.headers, caseId, 'webhook_unroutable');
     expect(listed).toMatchObject({
       tenantId: null,
@@ -331,10 +285,7 @@ describe('cases: stuck work, listed and acted on', () => {
     const session = (await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers })).json.data;
     await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'review' });
     const caseId = `kyc_review:${u.userId}`;
-    const admin = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      userType: 'internal-admin',
-      role: 'admin',
-    });
+    const admin = await internalAdmin();
     await listedCase(admin.headers, caseId, 'kyc_review');
 
     const root = path.resolve(__dirname, '..', '..');

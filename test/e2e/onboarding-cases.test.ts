@@ -3,13 +3,12 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { caseSweepStateQuery, caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
 import { onboardingStateQuery, onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { SA } from '../../domain/search-attributes';
-import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
-import { userWithToken } from '../helpers/auth';
+import { sweepCasesNow } from '../../services/common/case-sweep';
+import { casesApi, type ListedCase, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
-import { startOnboardingStack } from '../helpers/onboarding-stack';
+import type { OnboardingStack } from '../helpers/onboarding-stack';
 
-type Stack = Awaited<ReturnType<typeof startOnboardingStack>>;
-type Headers = Record<string, string>;
+type Stack = OnboardingStack;
 
 /**
  * The onboarding's side of cases (docs/operations.md): a late Veriff decision that disagrees with
@@ -19,46 +18,11 @@ type Headers = Record<string, string>;
 describe('onboarding cases: late Veriff decisions', () => {
   let t: Stack;
   const hooks = kycWebhooks(() => t);
+  const { staff, act, listedCase } = casesApi(() => t);
   beforeAll(async () => {
-    t = await startOnboardingStack();
-    await ensureCaseSweep(t.stack.deps.temporal, { ...t.stack.deps.config, CASE_SWEEP_INTERVAL_MS: 500 });
+    t = await startCasesStack();
   }, 120_000);
-  afterAll(async () => {
-    await t?.stack.deps.temporal.workflow
-      .getHandle(caseSweepWorkflowId(t.stack.deps.config.TASK_QUEUE_PREFIX))
-      .terminate('test over')
-      .catch(() => undefined);
-    await t?.close();
-  });
-
-  const staff = async (tenantId: string, staffRole: 'COMPLIANCE_OFFICER' | 'BANK_ADMIN') =>
-    userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      tenantId,
-      userType: 'staff',
-      role: 'org-staff',
-      staffRole,
-    });
-  const act = (headers: Headers, caseId: string, json: unknown, key = `key-${randomUUID()}`) =>
-    t.api(`/cases/${encodeURIComponent(caseId)}/actions`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': key },
-      json,
-    });
-  type Listed = { id: string; open: boolean };
-  async function listedCase(
-    headers: Headers,
-    caseId: string,
-    match: (c: Listed) => boolean = (c) => c.open,
-    kind = 'kyc_late_decision',
-  ) {
-    await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
-    const page = await t.waitFor(
-      () => t.api(`/cases?kind=${kind}&limit=100`, { headers }),
-      (r) => r.status === 200 && r.json.data.items.some((c: Listed) => c.id === caseId && match(c)),
-      30_000,
-    );
-    return page.json.data.items.find((c: Listed) => c.id === caseId);
-  }
+  afterAll(() => stopCasesStack(t));
 
   /** An onboarding of a tenant's user, ended active through Veriff and Bridge (signed webhooks). */
   async function activeTenantUser() {
@@ -110,7 +74,7 @@ describe('onboarding cases: late Veriff decisions', () => {
 
     expect((await lateDecline(u)).status).toBe(200);
     const caseId = `kyc_late_decision:${u.userId}`;
-    const listed = await listedCase(officer.headers, caseId);
+    const listed = await listedCase(officer.headers, caseId, 'kyc_late_decision');
     expect(listed).toMatchObject({
       kind: 'kyc_late_decision',
       tenantId: u.tenantId,
@@ -121,7 +85,7 @@ describe('onboarding cases: late Veriff decisions', () => {
 
     // Other tenants neither see nor act; a bank admin may not decide on identity.
     const theirs = await t.api('/cases?kind=kyc_late_decision', { headers: stranger.headers });
-    expect(theirs.json.data.items.map((c: Listed) => c.id)).not.toContain(caseId);
+    expect(theirs.json.data.items.map((c: ListedCase) => c.id)).not.toContain(caseId);
     expect((await act(stranger.headers, caseId, { action: 'reject', reason: 'x' })).json.error.code).toBe(
       'FORBIDDEN_TENANT',
     );
@@ -168,7 +132,7 @@ describe('onboarding cases: late Veriff decisions', () => {
     const officer = await staff(u.tenantId, 'COMPLIANCE_OFFICER');
     expect((await lateDecline(u)).status).toBe(200);
     const caseId = `kyc_late_decision:${u.userId}`;
-    await listedCase(officer.headers, caseId);
+    await listedCase(officer.headers, caseId, 'kyc_late_decision');
 
     expect((await act(officer.headers, caseId, { action: 'dismiss' })).json.error.code).toBe('REASON_REQUIRED');
     const dismissed = await act(officer.headers, caseId, { action: 'dismiss', reason: 'Re-review was a test run' });
@@ -199,7 +163,7 @@ describe('onboarding cases: late Veriff decisions', () => {
       (await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'resubmission_requested' })).status,
     ).toBe(200);
     const caseId = `kyc_resubmission:${u.userId}`;
-    const listed = await listedCase(bankAdmin.headers, caseId, (c) => c.open, 'kyc_resubmission');
+    const listed = await listedCase(bankAdmin.headers, caseId, 'kyc_resubmission');
     expect(listed).toMatchObject({
       why: { step: 'awaiting_kyc_submission' },
       actions: ['reject', 'extend_deadline', 'move_to_manual_review'],
@@ -257,7 +221,7 @@ describe('onboarding cases: late Veriff decisions', () => {
       (await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'resubmission_requested' })).status,
     ).toBe(200);
     const caseId = `kyc_resubmission:${u.userId}`;
-    await listedCase(officer.headers, caseId, (c) => c.open, 'kyc_resubmission');
+    await listedCase(officer.headers, caseId, 'kyc_resubmission');
 
     const moved = await act(officer.headers, caseId, {
       action: 'move_to_manual_review',
@@ -276,7 +240,7 @@ describe('onboarding cases: late Veriff decisions', () => {
 
     // The review case the product already has: the officer approves, the onboarding goes on.
     const reviewId = `kyc_review:${u.userId}`;
-    await listedCase(officer.headers, reviewId, (c) => c.open, 'kyc_review');
+    await listedCase(officer.headers, reviewId, 'kyc_review');
     const approved = await act(officer.headers, reviewId, { action: 'approve', reason: 'Checked by hand' });
     expect(approved.status).toBe(200);
     expect(approved.json.data.outcome).toMatchObject({ userStatus: 'active' });

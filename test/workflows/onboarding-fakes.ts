@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 
 import type { KycActivities } from '../../activities/kyc/create-kyc-activities';
 import type { CreateUserResult, UserActivities } from '../../activities/users/create-user-activities';
@@ -15,6 +16,7 @@ import {
   registerUpdate,
 } from '../../domain/contracts/onboarding.contract';
 import { onboarding } from '../../workflows/onboarding';
+import { workflowBundle } from '../helpers/temporal';
 
 export const HOUR = 3_600_000;
 
@@ -145,6 +147,39 @@ export function fakeActivities(clock?: () => Promise<number>) {
 }
 
 export type Fakes = ReturnType<typeof fakeActivities>;
+
+/**
+ * The onboarding's two workers on a time-skipping environment, with fresh fakes: the workflow and
+ * the user/notification activities on `<prefix>-onboarding` (the queue to start runs on), the KYC
+ * provider activities on `<prefix>-kyc-providers` (the queue the workflow derives from its own).
+ * `close()` stops both; the caller tears the environment down.
+ */
+export async function startOnboardingWorkers(env: TestWorkflowEnvironment, prefix: string) {
+  const fakes = fakeActivities(() => env.currentTimeMs());
+  const queue = `${prefix}-onboarding`;
+  const workers = [
+    await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: queue,
+      workflowBundle: await workflowBundle(),
+      activities: fakes.onboardingActivities,
+    }),
+    await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: `${prefix}-kyc-providers`,
+      activities: fakes.kycActivities,
+    }),
+  ];
+  const running = workers.map((w) => w.run());
+  return {
+    fakes,
+    queue,
+    async close() {
+      workers.forEach((w) => w.shutdown());
+      await Promise.allSettled(running);
+    },
+  };
+}
 
 /** Starts an onboarding run and waits for its registration to answer. */
 export async function startOnboarding(

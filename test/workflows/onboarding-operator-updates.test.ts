@@ -1,6 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 
 import {
   confirmEmailUpdate,
@@ -10,15 +9,15 @@ import {
   moveToManualReviewUpdate,
 } from '../../domain/contracts/onboarding.contract';
 import { SA } from '../../domain/search-attributes';
-import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import { createTimeSkippingEnv } from '../helpers/temporal';
 import {
   eventually,
   failureType,
-  fakeActivities,
   type Fakes,
   HOUR,
   register,
   startOnboarding,
+  startOnboardingWorkers,
   state,
 } from './onboarding-fakes';
 
@@ -28,31 +27,16 @@ import {
 describe('onboarding: operator updates (extend a deadline, manual review)', () => {
   let env: TestWorkflowEnvironment;
   let fakes: Fakes;
-  let workers: Worker[];
-  let running: Promise<void>[];
-  const queue = 'obext-onboarding';
+  let workers: Awaited<ReturnType<typeof startOnboardingWorkers>>;
+  let queue: string;
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    fakes = fakeActivities(() => env.currentTimeMs());
-    workers = [
-      await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: queue,
-        workflowBundle: await workflowBundle(),
-        activities: fakes.onboardingActivities,
-      }),
-      await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: 'obext-kyc-providers',
-        activities: fakes.kycActivities,
-      }),
-    ];
-    running = workers.map((w) => w.run());
+    workers = await startOnboardingWorkers(env, 'obext');
+    ({ fakes, queue } = workers);
   });
   afterAll(async () => {
-    workers?.forEach((w) => w.shutdown());
-    await Promise.allSettled(running ?? []);
+    await workers?.close();
     await env?.teardown();
   });
 

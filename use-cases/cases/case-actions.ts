@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
+import { executeUpdateSurvivingTaskFailures } from '../../adapters/temporal/execute-update';
 import type { CaseAction } from '../../domain/contracts/cases.contract';
 import {
   cancelVerificationSignal,
@@ -69,13 +70,18 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
     }
     case 'retry': {
       const handle = deps.temporal.workflow.getHandle(verificationRequestWorkflowId(c.subjectId));
-      const r = await handle.executeUpdate(retryLookupUpdate, { args: [{ actor: cmd.actor, reason: cmd.reason }] });
+      const r = await executeUpdateSurvivingTaskFailures(handle, retryLookupUpdate, {
+        actor: cmd.actor,
+        reason: cmd.reason,
+      });
       return { attempt: r.attempt, requestStatus: r.status };
     }
     case 'extend': {
       const handle = deps.temporal.workflow.getHandle(verificationRequestWorkflowId(c.subjectId));
-      const r = await handle.executeUpdate(extendDueAtUpdate, {
-        args: [{ actor: cmd.actor, reason: cmd.reason, dueAt: cmd.dueAt! }],
+      const r = await executeUpdateSurvivingTaskFailures(handle, extendDueAtUpdate, {
+        actor: cmd.actor,
+        reason: cmd.reason,
+        dueAt: cmd.dueAt!,
       });
       return { dueAt: r.dueAt };
     }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 
 import type { CaseDoc } from '../../adapters/models/case';
+import { executeUpdateSurvivingTaskFailures } from '../../adapters/temporal/execute-update';
 import {
   extendStepDeadlineUpdate,
   MAX_STEP_EXTENSION_HOURS,
@@ -39,9 +40,11 @@ export async function moveOnboardingToManualReview(
   cmd: { actor: string; reason: string | null },
 ): Promise<{ step: string; kycStatus: string }> {
   try {
-    return await deps.temporal.workflow
-      .getHandle(onboardingWorkflowId(c.ownerUserId ?? c.subjectId))
-      .executeUpdate(moveToManualReviewUpdate, { args: [{ actor: cmd.actor, reason: cmd.reason ?? '' }] });
+    return await executeUpdateSurvivingTaskFailures(
+      deps.temporal.workflow.getHandle(onboardingWorkflowId(c.ownerUserId ?? c.subjectId)),
+      moveToManualReviewUpdate,
+      { actor: cmd.actor, reason: cmd.reason ?? '' },
+    );
   } catch (err) {
     return refused(err);
   }
@@ -65,11 +68,11 @@ export async function extendOnboardingDeadline(
       `hours must be a whole number from 1 to ${MAX_STEP_EXTENSION_HOURS}`,
     );
   try {
-    return await deps.temporal.workflow
-      .getHandle(onboardingWorkflowId(c.ownerUserId ?? c.subjectId))
-      .executeUpdate(extendStepDeadlineUpdate, {
-        args: [{ step: c.why?.step as OnboardingStep, hours, actor: cmd.actor, reason: cmd.reason ?? '' }],
-      });
+    return await executeUpdateSurvivingTaskFailures(
+      deps.temporal.workflow.getHandle(onboardingWorkflowId(c.ownerUserId ?? c.subjectId)),
+      extendStepDeadlineUpdate,
+      { step: c.why?.step as OnboardingStep, hours, actor: cmd.actor, reason: cmd.reason ?? '' },
+    );
   } catch (err) {
     return refused(err);
   }

@@ -35,8 +35,9 @@ export async function updateNotificationPreferences(
 ): Promise<NotificationPreferences> {
   const { models } = deps;
   if (!(await models.User.exists({ _id: userId }))) throw notFound('User');
-  // Under the document's write lock: two concurrent opt-outs of different channels would
-  // otherwise erase each other on FerretDB, and the audit's from/to is read under the same lock.
+  // Under the document's write lock, so the audit's from/to is the state this change replaced.
+  // (Unpatched FerretDB 1.24 also let two concurrent opt-outs of different channels erase each
+  // other; our build makes single-document writes atomic, infra/install-tools.js.)
   const { before, after } = await updateLocked<NotificationPreferenceDoc>(
     models.NotificationPreference,
     models.DocumentLock,

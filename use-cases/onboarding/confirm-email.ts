@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 
 import { confirmationCodeDigest } from '../../adapters/crypto/onboarding-digests';
+import { executeUpdateSurvivingTaskFailures } from '../../adapters/temporal/execute-update';
 import { confirmEmailUpdate } from '../../domain/contracts/onboarding.contract';
 import { badRequest, conflict } from '../app-error';
 import { type EmailConfirmationDeps, onboardingHandle, ownRegistration } from './own-registration';
@@ -21,9 +22,11 @@ export async function confirmEmail(
   if (user.emailVerifiedAt) throw conflict('ALREADY_CONFIRMED', 'The email is already confirmed: sign in');
   const codeDigest = confirmationCodeDigest(deps.config, user._id, input.code);
   try {
-    const { confirmedAt } = await onboardingHandle(deps.temporal, user._id).executeUpdate(confirmEmailUpdate, {
-      args: [{ codeDigest }],
-    });
+    const { confirmedAt } = await executeUpdateSurvivingTaskFailures(
+      onboardingHandle(deps.temporal, user._id),
+      confirmEmailUpdate,
+      { codeDigest },
+    );
     return { userId: user._id, confirmedAt };
   } catch (err) {
     // The run ended unconfirmed (abandoned): nothing waits for a code here any more.

@@ -1,5 +1,6 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 
+import { executeUpdateSurvivingTaskFailures } from '../../adapters/temporal/execute-update';
 import {
   type BridgeLinkResult,
   createBridgeLinkUpdate,
@@ -16,7 +17,7 @@ import { onboardingHandle } from './own-registration';
 
 /** Starts (or resumes) the user's Veriff session. */
 export async function startKycSession(deps: { temporal: Client }, userId: string): Promise<KycSessionResult> {
-  return onboardingHandle(deps.temporal, userId).executeUpdate(createKycSessionUpdate);
+  return executeUpdateSurvivingTaskFailures(onboardingHandle(deps.temporal, userId), createKycSessionUpdate);
 }
 
 /**
@@ -31,7 +32,7 @@ export async function createBridgeLink(
 ): Promise<BridgeLinkResult> {
   const handle = onboardingHandle(deps.temporal, userId);
   const key = callerKey ?? `onboarding-run:${(await handle.describe()).runId}`;
-  return handle.executeUpdate(createBridgeLinkUpdate, { args: [{ idempotencyKey: `${userId}:${key}` }] });
+  return executeUpdateSurvivingTaskFailures(handle, createBridgeLinkUpdate, { idempotencyKey: `${userId}:${key}` });
 }
 
 /** Where the onboarding stands, live from its workflow; 404 when there is none. */

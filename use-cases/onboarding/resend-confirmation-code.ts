@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 
+import { executeUpdateSurvivingTaskFailures } from '../../adapters/temporal/execute-update';
 import { resendCodeUpdate } from '../../domain/contracts/onboarding.contract';
 import { conflict } from '../app-error';
 import { type EmailConfirmationDeps, onboardingHandle, ownRegistration } from './own-registration';
@@ -13,7 +14,7 @@ export async function resendConfirmationCode(deps: EmailConfirmationDeps, input:
   if (user?.emailVerifiedAt) throw conflict('ALREADY_CONFIRMED', 'The email is already confirmed: sign in');
   if (!user) return;
   try {
-    await onboardingHandle(deps.temporal, user._id).executeUpdate(resendCodeUpdate);
+    await executeUpdateSurvivingTaskFailures(onboardingHandle(deps.temporal, user._id), resendCodeUpdate);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }

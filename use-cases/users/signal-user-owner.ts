@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import {
   type Client,
   WithStartWorkflowOperation,
@@ -8,7 +6,7 @@ import {
 } from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 
-import { grpcStatus, grpcStatusOf } from '../../adapters/temporal/grpc-status';
+import { executeUpdateSurvivingTaskFailures } from '../../adapters/temporal/execute-update';
 import { ACCOUNT_WORKFLOW, type AccountInput, accountWorkflowId } from '../../domain/contracts/account.contract';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 
@@ -76,30 +74,6 @@ export async function signalUserOwner<A>(
   });
 }
 
-/**
- * An update the server dropped because the workflow task carrying it failed (FAILED_PRECONDITION,
- * "unexpected workflow task failure": e.g. the task timed out on a loaded worker while the run was
- * busy with another event). The update was never accepted, so sending it again — under the same
- * update id, which the server deduplicates — is safe, and the retried task usually succeeds.
- */
-const DROPPED_UPDATE_RETRIES = 3;
-
-async function executeUpdateSurvivingTaskFailures<A, R>(
-  run: WorkflowHandle,
-  update: UpdateDefinition<R, [A]>,
-  arg: A,
-): Promise<R> {
-  const updateId = randomUUID();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run.executeUpdate(update, { args: [arg], updateId });
-    } catch (err) {
-      if (attempt > DROPPED_UPDATE_RETRIES || grpcStatusOf(err) !== grpcStatus.FAILED_PRECONDITION) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
-}
-
 /** An update to the user's owner (update-with-start of the account workflow after the onboarding). */
 export async function updateUserOwner<A, R>(
   deps: UserOwnerDeps,
@@ -108,6 +82,7 @@ export async function updateUserOwner<A, R>(
   arg: A,
 ): Promise<R> {
   return toUserOwner(deps, userId, {
+    // A dropped update is sent again (execute-update.ts); update-with-start below makes a new run.
     onboarding: (run) => executeUpdateSurvivingTaskFailures(run, update, arg),
     account: (start) =>
       deps.temporal.workflow.executeUpdateWithStart(update, {

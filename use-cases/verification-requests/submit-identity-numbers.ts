@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { FieldCipher } from '../../adapters/crypto/field-cipher';
 import type { Models } from '../../adapters/models';
 import type { VerificationRequestDoc } from '../../adapters/models/verification-request';
+import { executeUpdateSurvivingTaskFailures } from '../../adapters/temporal/execute-update';
 import {
   IDENTITY_NUMBER_TYPES,
   type IdentityNumberType,
@@ -50,6 +51,6 @@ export async function submitIdentityNumbers(
   for (const t of given)
     sealed[t] = { sealed: deps.cipher.encrypt(submission[t]!, doc._id), last3: submission[t]!.slice(-3) };
   const handle = deps.temporal.workflow.getHandle(verificationRequestWorkflowId(doc._id));
-  const ack = await handle.executeUpdate(submitNumbersUpdate, { args: [sealed] });
+  const ack = await executeUpdateSurvivingTaskFailures(handle, submitNumbersUpdate, sealed);
   return { requestId: doc._id, status: ack.status, attempt: ack.attempt };
 }

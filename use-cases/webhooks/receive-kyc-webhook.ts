@@ -70,7 +70,8 @@ async function inboxThenSignal(
   const duplicate = inbox.status === 'rejected';
   if (duplicate) {
     // Counted by insert (webhookDeliveries `<event>#2`, `#3`, …; the first delivery is the inbox
-    // entry), not $inc: concurrent duplicates would lose increments. The next number is found by
+    // entry), not $inc: each delivery stays a record of its own (unpatched FerretDB 1.24 also lost
+    // concurrent $incs; our build does not, infra/install-tools.js). The next number is found by
     // `_id` reads, not a count, which FerretDB answers by scanning every event's repeats.
     const last = await highestSlot(models.WebhookDelivery, e.id, Number.MAX_SAFE_INTEGER, 2);
     await insertNextSlot(models.WebhookDelivery, e.id, {

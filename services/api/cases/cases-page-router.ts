@@ -1,31 +1,26 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
-import { Router } from 'express';
+import type { Router } from 'express';
 
-/** The page's three static files (services/api/cases/page/), read once when the router is built. */
-function readPage() {
-  const dir = path.join(__dirname, 'page');
-  const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
-  return { html: read('index.html'), js: read('cases.js'), css: read('cases.css') };
-}
+import { adminPageRouter } from '../admin-page/admin-page';
 
-/** `/admin/cases`: the backoffice page and its assets; data and actions go through the /cases API with the user's token. */
-export function casesPageRouter(): Router {
-  const page = readPage();
-  const router = Router();
-  // Scripts only from this origin: the page's script is its own file, never inline.
-  const csp =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
-  router.get('/admin/cases', (_req, res) => {
-    res.setHeader('Content-Security-Policy', csp);
-    res.type('html').send(page.html);
+/**
+ * Where the page's own files live (its `<main>`, script and stylesheet): next to this file, in the
+ * sources (tsx) and in `dist/` alike (`npm run build` copies them, infra/copy-assets.ts).
+ */
+export const CASES_PAGE_DIR = path.join(__dirname, 'page');
+
+/**
+ * `/admin/cases`: the backoffice page (the shared shell, stylesheet and sign-in, admin-page.ts)
+ * with its own files; data and actions go through the /cases API with the user's token.
+ */
+export function casesPageRouter(dir: string = CASES_PAGE_DIR): Router {
+  return adminPageRouter({
+    base: '/admin/cases',
+    title: 'Cases',
+    dir,
+    main: 'main.html',
+    js: { url: 'cases.js', file: 'cases.js' },
+    css: { url: 'cases.css', file: 'cases.css' },
   });
-  router.get('/admin/cases/cases.js', (_req, res) => {
-    res.type('application/javascript').send(page.js);
-  });
-  router.get('/admin/cases/cases.css', (_req, res) => {
-    res.type('text/css').send(page.css);
-  });
-  return router;
 }

@@ -29,8 +29,9 @@ export async function auditedUserUpdate(
   change: AuditedUserUpdate,
 ): Promise<UserDoc> {
   const stale = () => conflict('CONCURRENT_UPDATE', 'The user was changed at the same time; read it again and retry');
-  // The comparison runs on the locked record, so it is a real compare-and-set (a conditional
-  // update alone is not atomic on FerretDB).
+  // The comparison runs on the locked record (every user write takes that lock, user-writes.ts),
+  // so it is a real compare-and-set. (Unpatched FerretDB 1.24 did not apply a conditional update
+  // atomically; our build does, infra/install-tools.js.)
   const written = await updateUser(models, user._id, (current) => {
     const expected = { tokenVersion: user.tokenVersion, ...change.expect } as Record<string, unknown>;
     const matches = Object.entries(expected).every(

@@ -1,12 +1,20 @@
 // The analytics dashboard's script (/admin/analytics/app.js): signs in with the API, fetches the
 // analytics endpoints with the user's token and draws the charts as SVG. Plain browser JavaScript.
+/* global AdminPage */
 'use strict';
 (function () {
-  var TOKEN_KEY = 'analytics.accessToken';
   var $ = function (sel) {
     return document.querySelector(sel);
   };
-  var token = sessionStorage.getItem(TOKEN_KEY);
+  // Sign-in, the token and API calls are the shared sign-in.js's.
+  var page = AdminPage({
+    tokenKey: 'analytics.accessToken',
+    load: function () {
+      return load();
+    },
+  });
+  var api = page.api;
+  var signOut = page.signOut;
 
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
@@ -224,18 +232,6 @@
     },
   };
 
-  function api(path, init) {
-    init = init || {};
-    init.headers = Object.assign(
-      { 'content-type': 'application/json' },
-      token ? { authorization: 'Bearer ' + token } : {},
-    );
-    return fetch(path, init).then(function (r) {
-      return r.json().then(function (j) {
-        return { status: r.status, body: j };
-      });
-    });
-  }
   function query() {
     var f = new FormData($('#filters'));
     var q = [];
@@ -269,37 +265,9 @@
       document.body.setAttribute('data-loaded', 'true');
     });
   }
-  function signOut() {
-    token = null;
-    sessionStorage.removeItem(TOKEN_KEY);
-    show();
-  }
-  function show() {
-    $('#login').hidden = !!token;
-    $('#app').hidden = !token;
-    $('#logout').hidden = !token;
-    if (token) load();
-  }
-  $('#login').addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    var f = new FormData(ev.target);
-    api('/api/v1/auth/login', {
-      method: 'POST',
-      body: JSON.stringify({ email: f.get('email'), password: f.get('password') }),
-    }).then(function (r) {
-      if (!r.body.success) {
-        $('#login-error').textContent = r.body.error.message;
-        return;
-      }
-      token = r.body.data.accessToken;
-      sessionStorage.setItem(TOKEN_KEY, token);
-      show();
-    });
-  });
   $('#filters').addEventListener('submit', function (ev) {
     ev.preventDefault();
     load();
   });
-  $('#logout').addEventListener('click', signOut);
-  show();
+  page.start();
 })();

@@ -1,8 +1,8 @@
 // The cases backoffice page (/admin/cases): list → open → act → audit trail. Plain browser
 // JavaScript, no build step; every call goes to the documented /cases API with the user's token.
+/* global AdminPage */
 (function () {
   'use strict';
-  var TOKEN_KEY = 'cases.token';
   var KINDS = [
     'kyc_review',
     'kyc_resubmission',
@@ -14,7 +14,15 @@
     'notification_failed',
     'kyc_late_decision',
   ];
-  var token = sessionStorage.getItem(TOKEN_KEY);
+  // Sign-in, the token and API calls are the shared sign-in.js's.
+  var page = AdminPage({
+    tokenKey: 'cases.token',
+    load: function () {
+      return loadList();
+    },
+  });
+  var api = page.api;
+  var signOut = page.signOut;
   var current = null;
   var $ = function (sel) {
     return document.querySelector(sel);
@@ -27,20 +35,6 @@
       e.setAttribute(k, attrs[k]);
     });
     return e;
-  }
-
-  function api(path, init) {
-    init = init || {};
-    init.headers = Object.assign(
-      { 'content-type': 'application/json' },
-      init.headers || {},
-      token ? { authorization: 'Bearer ' + token } : {},
-    );
-    return fetch(path, init).then(function (r) {
-      return r.json().then(function (j) {
-        return { status: r.status, body: j };
-      });
-    });
   }
 
   function age(iso) {
@@ -194,40 +188,9 @@
     loadList();
   });
 
-  function signOut() {
-    token = null;
-    sessionStorage.removeItem(TOKEN_KEY);
-    show();
-  }
-  $('#logout').addEventListener('click', signOut);
-
-  function show() {
-    $('#login').hidden = !!token;
-    $('#app').hidden = !token;
-    $('#logout').hidden = !token;
-    if (token) loadList();
-  }
-
-  $('#login').addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    var f = new FormData(ev.target);
-    api('/api/v1/auth/login', {
-      method: 'POST',
-      body: JSON.stringify({ email: f.get('email'), password: f.get('password') }),
-    }).then(function (r) {
-      if (!r.body.success) {
-        $('#login-error').textContent = r.body.error.message;
-        return;
-      }
-      token = r.body.data.accessToken;
-      sessionStorage.setItem(TOKEN_KEY, token);
-      show();
-    });
-  });
-
   var kindSelect = $('#filters select[name=kind]');
   KINDS.forEach(function (k) {
     kindSelect.appendChild(el('option', k, { value: k }));
   });
-  show();
+  page.start();
 })();

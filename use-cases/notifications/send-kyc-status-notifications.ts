@@ -73,26 +73,29 @@ export async function sendKycStatusNotifications(
   if (missing.length) throw badRequest('UNKNOWN_USERS', 'Some users do not exist', { userIds: missing });
 
   const { event, data } = kycEvent(notice.status, notice.reason);
-  const requests: (NotificationRequest & { source: string })[] = userIds.map((userId) => ({
-    notificationId: notice.idempotencyKey ? idempotentId(service.name, notice.idempotencyKey, userId) : randomUUID(),
-    userId,
-    event,
-    data,
-    channels: notice.channels,
-    source: `service:${service.name}`,
-  }));
-  // What the caller is told must be readable at once: the pending record is written before the
-  // workflow starts (the workflow's own insert of the same id is then a no-op duplicate).
-  await insertPendingNotifications(deps.models, requests);
   // One durable batch for the whole fan-out (docs/notifications.md, "Bulk messages"): Temporal work
   // per page of recipients, not per message. A repeat with the same key and users is the same batch.
   const batchId = notice.idempotencyKey
     ? idempotentBatchId(service.name, notice.idempotencyKey, userIds)
     : randomUUID();
+  const requests: NotificationRequest[] = userIds.map((userId) => ({
+    notificationId: notice.idempotencyKey ? idempotentId(service.name, notice.idempotencyKey, userId) : randomUUID(),
+    userId,
+    event,
+    data,
+    channels: notice.channels,
+  }));
+  const source = `service:${service.name}`;
+  // What the caller is told must be readable at once: the pending record is written before the
+  // batch starts (the delivery's own insert of the same id is then a no-op duplicate).
+  await insertPendingNotifications(
+    deps.models,
+    requests.map((r) => ({ ...r, source, batchId })),
+  );
   const { pages } = await storeNotificationBatch(deps.models, {
     batchId,
-    source: `service:${service.name}`,
-    recipients: requests.map(({ source: _source, ...r }) => r),
+    source,
+    recipients: requests,
     pageSize: deps.config.NOTIFY_BATCH_PAGE_SIZE,
   });
   const queue = taskQueues(deps.config.TASK_QUEUE_PREFIX).notifications;

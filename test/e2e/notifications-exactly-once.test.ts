@@ -202,6 +202,8 @@ describe('notifications are sent exactly once', () => {
       const { user } = await userWithToken(n.stack.deps.models, n.stack.deps.config);
       const notificationId = await sendKyc(user._id, ['email']);
       expect((await completed(notificationId)).status).toBe('sent');
+      // The message completed inside the first attempt; the page's retry comes after its result was lost.
+      await eventually(async () => attemptsSeen.length >= 2 || undefined, 30_000, 'the page retried');
       expect(attemptsSeen).toEqual([1, 2]);
       expect(outbox.list({ to: user.email })).toHaveLength(1);
     } finally {

@@ -7,6 +7,7 @@ export { account } from './account';
 export { analyticsRoller } from './analytics-roller';
 export { caseSweep } from './case-sweep';
 export { notify } from './notify';
+export { notifyBatch } from './notify-batch';
 export { onboarding } from './onboarding';
 export { partnerKyc } from './partner-kyc';
 export { pipelineProbe } from './pipeline-probe';

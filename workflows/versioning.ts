@@ -4,6 +4,7 @@ import { account } from './account';
 import { analyticsRoller } from './analytics-roller';
 import { caseSweep } from './case-sweep';
 import { notify } from './notify';
+import { notifyBatch } from './notify-batch';
 import { onboarding } from './onboarding';
 import { partnerKyc } from './partner-kyc';
 import { pipelineProbe } from './pipeline-probe';
@@ -30,6 +31,8 @@ export const VERSIONING_BEHAVIORS = {
   verificationRequest: 'AUTO_UPGRADE',
   verificationSweep: 'AUTO_UPGRADE',
   notify: 'AUTO_UPGRADE',
+  // Passes of at most 200 pages through continue-as-new; a page's messages are idempotent in the ledger.
+  notifyBatch: 'AUTO_UPGRADE',
   analyticsRoller: 'AUTO_UPGRADE',
   partnerKyc: 'AUTO_UPGRADE',
   transactionHold: 'AUTO_UPGRADE',
@@ -46,6 +49,7 @@ const workflows: Record<HostedWorkflow, (...args: never[]) => Promise<unknown>> 
   verificationRequest,
   verificationSweep,
   notify,
+  notifyBatch,
   analyticsRoller,
   partnerKyc,
   transactionHold,

@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 
 import type { CaseKind } from '../../domain/contracts/cases.contract';
 import { notifyWorkflowId } from '../../domain/contracts/notify.contract';
+import { notifyBatchWorkflowId } from '../../domain/contracts/notify-batch.contract';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
 import type { Models } from '../models';
@@ -183,14 +184,15 @@ export const CASE_SOURCES: CaseSource[] = [
     kind: 'notification_failed',
     model: (m) => m.Notification,
     filter: () => ({ status: 'failed' }),
-    projection: { _id: 1, userId: 1, event: 1, completedAt: 1, updatedAt: 1 },
+    projection: { _id: 1, userId: 1, event: 1, completedAt: 1, updatedAt: 1, batchId: 1 },
     observe: (n) => ({
       kind: 'notification_failed',
       subjectType: 'notification',
       subjectId: n._id,
       tenantId: null, // filled from the user (withTenants)
       ownerUserId: n.userId,
-      workflowId: notifyWorkflowId(n._id),
+      // A bulk message has no run of its own: its batch's run is where it was delivered.
+      workflowId: n.batchId ? notifyBatchWorkflowId(n.batchId) : notifyWorkflowId(n._id),
       why: {
         step: 'failed',
         since: n.completedAt ?? n.updatedAt ?? null,

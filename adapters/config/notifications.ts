@@ -25,6 +25,11 @@ export const notificationsSchema = z.object({
    * confirmed it within this window (callbacks carry our delivery key).
    */
   NOTIFY_RECONCILE_WINDOW_MS: envPositiveInt.default(60_000),
-  /** Provider rate limit, enforced by Temporal on the notifications task queue. */
-  NOTIFY_MAX_ACTIVITIES_PER_SECOND: envPositiveInt.default(200),
+  /**
+   * Messages one batch page sends at once (each runs its channels in parallel). The provider rate
+   * limits below still meter the requests; this bounds the memory and database work in flight.
+   */
+  NOTIFY_BATCH_CONCURRENCY: envPositiveInt.default(32),
+  /** Recipients per stored batch page (one page = one activity, one heartbeat stream). */
+  NOTIFY_BATCH_PAGE_SIZE: envPositiveInt.default(100),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { envUrl } from './schema';
+import { envPositiveInt, envUrl } from './schema';
 
 /** Push: the project's sandbox or Firebase Cloud Messaging, used by the notifications worker. */
 export const pushSchema = z.object({
@@ -10,4 +10,6 @@ export const pushSchema = z.object({
   FCM_PROJECT_ID: z.string().min(1).default('kyc-orchestrator-sandbox'),
   /** Path to a service-account JSON for `fcm` (else Application Default Credentials). */
   FCM_SERVICE_ACCOUNT_PATH: z.string().min(1).optional(),
+  /** Push requests per second this worker sends to the project (a token bucket per FCM project; one per device). */
+  PUSH_MAX_REQUESTS_PER_SECOND: envPositiveInt.default(300),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { envUrl } from './schema';
+import { envPositiveInt, envUrl } from './schema';
 
 /** Twilio SMS: the notifications worker sends; the API verifies status callbacks (signed with the auth token). */
 export const twilioSchema = z.object({
@@ -14,4 +14,10 @@ export const twilioSchema = z.object({
     .string()
     .regex(/^\+[1-9][0-9]{6,14}$/, 'E.164 number')
     .default('+15005550006'),
+  /**
+   * Requests per second this worker sends to the Twilio account (a token bucket per account SID).
+   * Twilio limits an account's concurrent requests and queues per sender at its MPS; set this to
+   * your sender's MPS to avoid queueing there. Per worker: N workers send N×.
+   */
+  TWILIO_MAX_REQUESTS_PER_SECOND: envPositiveInt.default(150),
 });

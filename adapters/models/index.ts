@@ -11,6 +11,7 @@ import { deviceListVersionModel, userDevicesModel } from './device';
 import { documentLockModel } from './document-lock';
 import { kycCatalogModel } from './kyc-catalog';
 import { notificationModel } from './notification';
+import { notificationBatchModel, notificationBatchPageModel } from './notification-batch';
 import { notificationDeliveryModel } from './notification-delivery';
 import { notificationDeliveryEventModel } from './notification-delivery-event';
 import { notificationPreferenceModel } from './notification-preference';
@@ -48,6 +49,8 @@ export function createModels(conn: Connection) {
     KycCatalog: kycCatalogModel(conn),
     BridgeObjectOwner: bridgeObjectOwnerModel(conn),
     Notification: notificationModel(conn),
+    NotificationBatch: notificationBatchModel(conn),
+    NotificationBatchPage: notificationBatchPageModel(conn),
     NotificationDelivery: notificationDeliveryModel(conn),
     NotificationDeliveryEvent: notificationDeliveryEventModel(conn),
     NotificationPreference: notificationPreferenceModel(conn),

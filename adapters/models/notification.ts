@@ -12,6 +12,8 @@ const notificationSchema = new Schema(
     requestedChannels: { type: [{ type: String, enum: CHANNELS }], default: null },
     /** Who asked: `service:<name>`, `user:<id>` or `workflow`. */
     source: { type: String, required: true },
+    /** Set when a batch delivers it (`notify-batch-<batchId>`); absent: its own `notify-<id>` run. */
+    batchId: { type: String, default: null },
     status: { type: String, enum: ['pending', 'sent', 'failed'], default: 'pending', index: true },
     completedAt: { type: Date, default: null },
   },

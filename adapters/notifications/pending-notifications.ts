@@ -10,7 +10,7 @@ import { isDuplicateKeyError } from '../models/duplicate-key';
  */
 export async function insertPendingNotifications(
   models: Pick<Models, 'Notification'>,
-  requests: (NotificationRequest & { source: string })[],
+  requests: (NotificationRequest & { source: string; batchId?: string })[],
 ): Promise<void> {
   await forEachBounded(requests, 25, async (r) => {
     try {
@@ -20,6 +20,7 @@ export async function insertPendingNotifications(
         event: r.event,
         requestedChannels: r.channels ?? null,
         source: r.source,
+        batchId: r.batchId ?? null,
       });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;

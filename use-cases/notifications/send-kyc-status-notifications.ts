@@ -4,8 +4,8 @@ import type { Client } from '@temporalio/client';
 
 import { forEachBounded } from '../../adapters/bounded-parallel';
 import type { Models } from '../../adapters/models';
+import { startNotificationBatch, storeNotificationBatch } from '../../adapters/notifications/notification-batches';
 import { insertPendingNotifications } from '../../adapters/notifications/pending-notifications';
-import { startNotification } from '../../adapters/notifications/start-notification';
 import type { Channel, NotificationEvent, NotificationRequest } from '../../domain/contracts/notify.contract';
 import { taskQueues } from '../../domain/task-queues';
 import { badRequest } from '../app-error';
@@ -30,10 +30,18 @@ function kycEvent(status: KycStatus, reason?: string): { event: NotificationEven
   }
 }
 
+const uuidShaped = (h: string) =>
+  `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+
 /** Same key from the same service for the same user → same notification id → sent once. */
 function idempotentId(service: string, key: string, userId: string): string {
-  const h = createHash('sha256').update(`kyc\0${service}\0${key}\0${userId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return uuidShaped(createHash('sha256').update(`kyc\0${service}\0${key}\0${userId}`).digest('hex'));
+}
+
+/** Same key, service and recipients → same batch → started once; other recipients under the same key are a batch of their own. */
+function idempotentBatchId(service: string, key: string, userIds: string[]): string {
+  const h = createHash('sha256').update(`kyc-batch\0${service}\0${key}\0${[...userIds].sort().join('\0')}`);
+  return uuidShaped(h.digest('hex'));
 }
 
 export interface KycStatusNotice {
@@ -50,7 +58,7 @@ export interface KycStatusNotice {
  * nothing sent), and each gets one notification on their allowed channels. Returns the ids to poll.
  */
 export async function sendKycStatusNotifications(
-  deps: { models: Models; temporal: Client; config: { TASK_QUEUE_PREFIX: string } },
+  deps: { models: Models; temporal: Client; config: { TASK_QUEUE_PREFIX: string; NOTIFY_BATCH_PAGE_SIZE: number } },
   service: { name: string },
   notice: KycStatusNotice,
 ): Promise<{ userId: string; notificationId: string }[]> {
@@ -65,18 +73,32 @@ export async function sendKycStatusNotifications(
   if (missing.length) throw badRequest('UNKNOWN_USERS', 'Some users do not exist', { userIds: missing });
 
   const { event, data } = kycEvent(notice.status, notice.reason);
-  const requests: (NotificationRequest & { source: string })[] = userIds.map((userId) => ({
+  // One durable batch for the whole fan-out (docs/notifications.md, "Bulk messages"): Temporal work
+  // per page of recipients, not per message. A repeat with the same key and users is the same batch.
+  const batchId = notice.idempotencyKey
+    ? idempotentBatchId(service.name, notice.idempotencyKey, userIds)
+    : randomUUID();
+  const requests: NotificationRequest[] = userIds.map((userId) => ({
     notificationId: notice.idempotencyKey ? idempotentId(service.name, notice.idempotencyKey, userId) : randomUUID(),
     userId,
     event,
     data,
     channels: notice.channels,
-    source: `service:${service.name}`,
   }));
+  const source = `service:${service.name}`;
   // What the caller is told must be readable at once: the pending record is written before the
-  // workflow starts (the workflow's own insert of the same id is then a no-op duplicate).
-  await insertPendingNotifications(deps.models, requests);
+  // batch starts (the delivery's own insert of the same id is then a no-op duplicate).
+  await insertPendingNotifications(
+    deps.models,
+    requests.map((r) => ({ ...r, source, batchId })),
+  );
+  const { pages } = await storeNotificationBatch(deps.models, {
+    batchId,
+    source,
+    recipients: requests,
+    pageSize: deps.config.NOTIFY_BATCH_PAGE_SIZE,
+  });
   const queue = taskQueues(deps.config.TASK_QUEUE_PREFIX).notifications;
-  await forEachBounded(requests, 25, (r) => startNotification(deps.temporal, queue, r));
+  await startNotificationBatch(deps.temporal, queue, { batchId, pages });
   return requests.map((r) => ({ userId: r.userId, notificationId: r.notificationId }));
 }

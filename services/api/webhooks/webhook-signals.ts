@@ -72,10 +72,10 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
   /** Workflows whose earlier event is left to the sweeper: later ones wait for it there. */
   const held = new Set<string>();
   /** Recently delivered by this process (bounded): a redelivery right after sends nothing new. */
-  const recent = new Set<string>();
+  const recent = new Map<string, number>(); // event id → when its delivery finished (clockMs)
   const RECENT_LIMIT = 10_000;
-  /** Until the first sweep after a start has queued what a previous process left, fresh events wait in the database. */
-  let recovering = false;
+  /** While the first sweep after a start queues what a previous process left, fresh events wait here, behind it. */
+  let recovering: Array<{ id: string; delivery: WebhookSignalDelivery }> | null = null;
   let active = 0;
   let stopped = false;
   let recheck: NodeJS.Timeout | null = null;
@@ -113,8 +113,8 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
     sending.add(wf);
     deliver(item.id, item.delivery)
       .then(() => {
-        recent.add(item.id);
-        if (recent.size > RECENT_LIMIT) recent.delete(recent.values().next().value!);
+        recent.set(item.id, clockMs());
+        if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
       })
       .catch((err: unknown) => {
         hold(wf);
@@ -170,7 +170,10 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
    */
   function enqueue(id: string, delivery: WebhookSignalDelivery) {
     intake.note(clockMs());
-    if (recovering) return; // what the previous process left goes first (the next sweep takes this one)
+    if (recovering) {
+      recovering.push({ id, delivery }); // what the previous process left goes first
+      return;
+    }
     if (!enqueueItem(id, delivery)) return;
     // After the current I/O turn: the route's 200 is written before the signal's encoding starts.
     setImmediate(pump);
@@ -188,13 +191,17 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
    * a sweep is downstream work too.
    */
   async function sweep(olderThanMs: number, batch: number): Promise<number> {
-    if (deferring(clockMs())) return 0;
+    return deferring(clockMs()) ? 0 : queuePending(olderThanMs, batch);
+  }
+
+  async function queuePending(olderThanMs: number, batch: number): Promise<number> {
     const cutoff = new Date(now().getTime() - olderThanMs);
     let from: Date | null = null;
     let taken = 0;
     const seen = new Set<string>();
     const released = new Set<string>();
     for (;;) {
+      const listedAt = clockMs();
       const page: Array<{ _id: string; createdAt: Date; deliverySealed: string }> =
         await models.WebhookPendingSignal.find({
           createdAt: from ? { $lt: cutoff, $gte: from } : { $lt: cutoff },
@@ -223,6 +230,9 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
           held.delete(delivery.workflowId);
           released.add(delivery.workflowId);
         }
+        // Delivered by this process since the list was read: its entry was deleted meanwhile, not
+        // left behind (a repeat that wrote it again after an earlier delivery is re-driven).
+        if ((recent.get(p._id) ?? -Infinity) >= listedAt) continue;
         recent.delete(p._id);
         if (enqueueItem(p._id, delivery)) taken++;
         if (taken >= batch) break;
@@ -241,20 +251,23 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
     sweep,
     /**
      * After a start: queues everything a previous process left pending, oldest first, before any
-     * fresh event (which waits in the database for the next sweep meanwhile), so a restart does not
-     * let a run's new events overtake its old ones.
+     * fresh event (held meanwhile and queued after), so a restart does not let a run's new events
+     * overtake its old ones.
      */
     async recover(batch: number): Promise<number> {
-      recovering = true;
+      recovering = [];
       try {
         let total = 0;
         for (;;) {
-          const n = await sweep(0, batch);
+          const n = await queuePending(0, batch); // even while deferring: queued is not sent
           total += n;
           if (n < batch) return total;
         }
       } finally {
-        recovering = false;
+        const fresh = recovering;
+        recovering = null;
+        for (const e of fresh) enqueueItem(e.id, e.delivery); // a no-op for those the sweep took
+        setImmediate(pump);
       }
     },
     /** Webhooks held for the end of a burst, and whether the dispatcher is deferring now. */

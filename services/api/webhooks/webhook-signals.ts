@@ -20,7 +20,7 @@ export interface WebhookSignalsDeps {
   concurrency: number;
   queueLimit: number;
   /**
-   * Busy: more webhooks than this arrived in the last second. While busy the dispatcher starts no
+   * Busy: more webhook requests than this arrived in the last second. While busy the dispatcher starts no
    * signal (the ack path keeps the CPU); what it holds goes out once the intake falls below.
    * Default: never busy (tests); the API passes WEBHOOK_DEFER_ABOVE_PER_SECOND.
    */
@@ -169,7 +169,6 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
    * event waits for the sweeper or a stopped dispatcher leaves the event to the sweeper.
    */
   function enqueue(id: string, delivery: WebhookSignalDelivery) {
-    intake.note(clockMs());
     if (recovering) {
       recovering.push({ id, delivery }); // what the previous process left goes first
       return;
@@ -248,6 +247,8 @@ export function createWebhookSignals(deps: WebhookSignalsDeps) {
     /** The pending entry's sealed payload (the route inserts it beside the inbox entry). */
     seal,
     enqueue,
+    /** A webhook request arrived: the intake rate that decides deferral counts arrivals, not 200s. */
+    arrived: () => intake.note(clockMs()),
     sweep,
     /**
      * After a start: queues everything a previous process left pending, oldest first, before any

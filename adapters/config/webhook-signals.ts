@@ -18,4 +18,12 @@ export const webhookSignalsSchema = z.object({
   WEBHOOK_SWEEP_AFTER_SECONDS: envPositiveInt.default(30),
   /** Pending signals re-driven per sweep (the rest wait for the next one). */
   WEBHOOK_SWEEP_BATCH: envPositiveInt.default(500),
+  /**
+   * Busy: more webhooks than this per second reach this API process. While busy the dispatcher
+   * holds the signals (each costs ~10× the ack's CPU downstream) and sends them once the burst is
+   * over, so the 200s do not wait behind them (docs/webhooks.md, "Bursts").
+   */
+  WEBHOOK_DEFER_ABOVE_PER_SECOND: envPositiveInt.default(20),
+  /** A held signal is sent anyway once it has waited this long (an intake that never falls). */
+  WEBHOOK_DEFER_MAX_SECONDS: envPositiveInt.default(90),
 });

@@ -26,6 +26,11 @@ async function main() {
     afterMs: config.WEBHOOK_SWEEP_AFTER_SECONDS * 1000,
     batch: config.WEBHOOK_SWEEP_BATCH,
   });
+  // What a previous process left pending goes out first, oldest first (provider order per run).
+  webhookSignals
+    .recover(config.WEBHOOK_SWEEP_BATCH)
+    .then((n) => n && logger.info({ redriven: n }, 'webhook signals left by a previous process re-driven'))
+    .catch((err: unknown) => logger.warn({ err }, 'webhook recovery sweep failed; the sweeper retries'));
   // Registrations whose run never started keep a password hash: they expire after a day (issue 22).
   const pendingSweep = setInterval(() => {
     models.PendingRegistration.sweepExpired(new Date()).then(

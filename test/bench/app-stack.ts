@@ -76,6 +76,9 @@ async function start(infra: BenchInfra): Promise<AppStack> {
     RATE_LIMIT_REGISTER_PER_EMAIL: '100000000',
     RATE_LIMIT_RESEND_PER_IP: '100000000',
     RATE_LIMIT_RESEND_PER_EMAIL: '100000000',
+    RATE_LIMIT_CONFIRM_PER_IP: '100000000',
+    RATE_LIMIT_CONFIRM_PER_EMAIL: '100000000',
+    RATE_LIMIT_REFRESH_PER_IP: '100000000',
     BARE_PORT: String(barePort),
     BARE_MONGODB_URI: `${infra.mongodbUri}/bare_bench`,
     // As `npm start` runs them: the workers load one prebuilt bundle, no webpack in their processes.

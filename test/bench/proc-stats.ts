@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 
 // CPU and memory of a process tree, read from /proc (Linux): every managed child runs under the
 // watchdog (infra/watchdog.js), so the figures sum the watchdog's descendants.
@@ -36,6 +37,28 @@ export function rssBytes(pid: number): number {
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * Lowers the OS priority of a running process tree, every thread of it (Linux's setpriority on a
+ * process id changes only that thread; the task ids under /proc/<pid>/task are the rest).
+ */
+export function reniceTree(rootPid: number, niceness: number): void {
+  for (const pid of processTree(rootPid)) {
+    let tasks: number[] = [pid];
+    try {
+      tasks = fs.readdirSync(`/proc/${pid}/task`).map(Number);
+    } catch {
+      /* gone */
+    }
+    for (const tid of tasks) {
+      try {
+        os.setPriority(tid, niceness);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
   }
 }
 

@@ -14,6 +14,11 @@ export interface WebhookDispatcher {
   seal(id: string, delivery: WebhookSignalDelivery): string;
   /** Never throws: what it cannot send now the sweeper finds in webhookPendingSignals. */
   enqueue(id: string, delivery: WebhookSignalDelivery): void;
+  /**
+   * A webhook request arrived (before its signature check): the dispatcher's measure of a burst.
+   * Counted on arrival, not on the 200, so a saturated ack path does not look like a quiet one.
+   */
+  arrived?(): void;
 }
 
 export interface KycWebhookDeps {
@@ -96,6 +101,7 @@ export async function receiveVeriffWebhook(
   deps: KycWebhookDeps & { veriff: { apiKey: string; sharedSecret: string } },
   req: { body: Buffer; signature: string | undefined; client: string | undefined },
 ): Promise<KycWebhookResult> {
+  deps.dispatcher.arrived?.();
   const parsed = parseVeriffWebhook({
     body: req.body,
     headers: { signature: req.signature, client: req.client },
@@ -118,6 +124,7 @@ export async function receiveBridgeWebhook(
   deps: KycWebhookDeps & { bridge: { publicKeyPem: string; maxAgeMs: number } },
   req: { body: Buffer; signature: string | undefined },
 ): Promise<KycWebhookResult> {
+  deps.dispatcher.arrived?.();
   const parsed = parseBridgeWebhook({
     body: req.body,
     signatureHeader: req.signature,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { refreshCase } from '../../adapters/cases/case-store';
+import type { SourceContext } from '../../adapters/cases/case-sources';
+import { claimCase, refreshCase, releaseCase } from '../../adapters/cases/case-store';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
@@ -40,6 +41,12 @@ export type ActOnCaseDeps = ActionDeps & {
   config: CaseViewConfig & Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES' | 'CASE_WEBHOOK_PENDING_MINUTES'>;
   now?: () => Date;
 };
+
+/**
+ * How long one action holds its case: longer than any action takes (an update answers in seconds,
+ * cancel waits 15 s), so only a claim whose API died mid-action is ever taken over.
+ */
+const CLAIM_LEASE_MS = 5 * 60_000;
 
 const NEEDS_REASON: ActOnCaseInput['action'][] = [
   'reject',
@@ -118,6 +125,42 @@ export async function actOnCase(
     return replay((await deps.models.CaseAction.findById(claimId).lean())!, fingerprint);
   }
 
+  // One action per case at a time, whatever the key: a compare-and-set on the version read above.
+  // The loser gives its key back (it did nothing) and sees the case as it is now.
+  if (!(await claimCase(deps.models, c._id, c.version, claimId, actedSince, CLAIM_LEASE_MS))) {
+    await deps.models.CaseAction.deleteOne({ _id: claimId, state: 'running' });
+    const current = await findCase(deps.models, c._id);
+    throw new CaseCommandError(
+      409,
+      current.open && current.claim ? 'CASE_CLAIMED' : 'CASE_MOVED_ON',
+      current.open && current.claim
+        ? 'Another action on this case is being carried out'
+        : 'The case changed while you acted: see its current state',
+      { case: caseView(deps.config, current, now()) },
+    );
+  }
+  c = { ...c, version: c.version + 1 };
+  try {
+    return await actClaimed(deps, viewer, input, c, { claimId, actedSince, sourceCtx, now });
+  } finally {
+    await releaseCase(deps.models, c._id, claimId);
+  }
+}
+
+/** The action itself, once its case is claimed: act, audit, write the case as the subject now is. */
+async function actClaimed(
+  deps: ActOnCaseDeps,
+  viewer: CaseViewer,
+  input: ActOnCaseInput,
+  c: CaseDoc,
+  run: {
+    claimId: string;
+    actedSince: Date;
+    sourceCtx: () => SourceContext;
+    now: () => Date;
+  },
+): Promise<ActOnCaseResult> {
+  const { claimId, actedSince, sourceCtx, now } = run;
   let outcome: ActionOutcome;
   try {
     outcome =

@@ -179,7 +179,9 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         404: { description: 'NOT_FOUND' },
         409: {
           description:
-            'CASE_MOVED_ON (details.case is its current state), ACTION_IN_PROGRESS (same key, still running), ' +
+            'CASE_MOVED_ON (details.case is its current state), ' +
+            'CASE_CLAIMED (another action on the case, under another key, is being carried out; details.case is its current state), ' +
+            'ACTION_IN_PROGRESS (same key, still running), ' +
             'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS, NOTHING_TO_RETRY, ONBOARDING_CLOSED, ' +
             'WEBHOOK_STILL_UNROUTABLE (redrive: the event still names no existing user; nothing was started)',
         },

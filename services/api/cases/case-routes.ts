@@ -134,7 +134,7 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       summary: 'Act on a case through its owning workflow (audited, idempotent)',
       description:
         'approve/reject (kyc_review, kyc_late_decision; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
-        'retry/extend/cancel go to the verification request workflow; extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; ' +
+        'retry/extend/cancel/resend go to the verification request workflow (resend: a reminder now, through its sendReminderNow update); extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; ' +
         "redrive (webhook_unroutable, webhook_pending) sends the stored event again through the webhook intake's dispatch; " +
         'dismiss closes a case that has no workflow action. ' +
         'The same Idempotency-Key repeats the first answer (`replayed: true`). A case whose subject moved on is a 409 with its current state.',

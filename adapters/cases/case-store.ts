@@ -57,7 +57,15 @@ export async function markOpen(
   const reopened = await models.Case.updateOne(
     { _id, checkedAt: current.checkedAt },
     {
-      $set: { ...fields, open: true, openedAt: at, closedAt: null, resolution: null, checkedAt: at },
+      $set: {
+        ...fields,
+        open: true,
+        openedAt: at,
+        closedAt: null,
+        resolution: null,
+        checkedAt: at,
+        pendingApproval: null,
+      },
       $inc: { version: 1 },
     },
   );

@@ -46,6 +46,22 @@ const caseSchema = new Schema(
     claim: { type: String, default: null },
     /** When the claim was taken: a claim older than the lease (a crashed API) may be taken over. */
     claimedAt: { type: Date, default: null },
+    /**
+     * Four eyes (use-cases/cases/four-eyes.ts): the first officer's approve of a reversal, waiting for
+     * a second officer. Cleared when the case closes or reopens.
+     */
+    pendingApproval: {
+      type: new Schema(
+        {
+          actor: { type: String, required: true },
+          reason: { type: String, default: null },
+          requestId: { type: String, default: null },
+          at: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { collection: 'cases', versionKey: false, minimize: false },
 );

@@ -11,6 +11,7 @@ import { assertCanAct, assertCanRead, type CaseViewer } from './case-access';
 import { type ActionDeps, type ActionOutcome, runAction } from './case-actions';
 import { CaseCommandError } from './case-errors';
 import { actionsFor, type CaseView, caseView, type CaseViewConfig } from './case-view';
+import { type FourEyesStep, fourEyesStep } from './four-eyes';
 import { findCase } from './show-case';
 
 export interface ActOnCaseInput {
@@ -34,6 +35,8 @@ export interface ActOnCaseResult {
   case: CaseView;
   /** True when this answer is the stored one of an earlier command with the same key. */
   replayed: boolean;
+  /** Four eyes: this approve was recorded and waits for a second compliance officer. */
+  awaitingSecondOfficer?: boolean;
 }
 
 export type ActOnCaseDeps = ActionDeps & {
@@ -162,7 +165,10 @@ async function actClaimed(
 ): Promise<ActOnCaseResult> {
   const { claimId, actedSince, sourceCtx, now } = run;
   let outcome: ActionOutcome;
+  let fourEyes: FourEyesStep;
   try {
+    fourEyes = await fourEyesStep(deps.models, viewer, c, input.action);
+    if (fourEyes.step === 'request') return await requestSecondOfficer(deps, viewer, input, c, run);
     outcome =
       input.action === 'dismiss'
         ? { dismissed: true }
@@ -186,12 +192,14 @@ async function actClaimed(
     tenantId: c.tenantId ?? null,
     action: `case.${input.action}`,
     from: { kind: c.kind, version: c.version, subjectId: c.subjectId },
-    to: outcome,
+    to: fourEyes.step === 'confirm' ? { ...outcome, requestedBy: fourEyes.requestedBy } : outcome,
     reason: input.reason,
     requestId: input.requestId,
   }).catch((err: unknown) => {
     if (!isDuplicateKeyError(err)) throw err;
   });
+  if (fourEyes.step === 'confirm')
+    await deps.models.Case.updateOne({ _id: c._id, claim: claimId }, { $set: { pendingApproval: null } });
 
   const after =
     input.action === 'dismiss'
@@ -204,6 +212,44 @@ async function actClaimed(
     replayed: false,
   };
   await deps.models.CaseAction.updateOne({ _id: claimId }, { $set: { state: 'done', result } });
+  return result;
+}
+
+/**
+ * Four eyes, first officer: the approve is recorded on the case (pendingApproval) and audited as
+ * `case.approve_requested`; nothing changes for the person until another officer approves too.
+ */
+async function requestSecondOfficer(
+  deps: ActOnCaseDeps,
+  viewer: CaseViewer,
+  input: ActOnCaseInput,
+  c: CaseDoc,
+  run: { claimId: string; now: () => Date },
+): Promise<ActOnCaseResult> {
+  const at = run.now();
+  const pendingApproval = { actor: viewer.userId, reason: input.reason, requestId: input.requestId, at };
+  await deps.models.Case.updateOne({ _id: c._id, claim: run.claimId }, { $set: { pendingApproval } });
+  await deps.models.AuditEvent.create({
+    _id: `case-action:${run.claimId}`,
+    actor: viewer.userId,
+    subject: c._id,
+    tenantId: c.tenantId ?? null,
+    action: 'case.approve_requested',
+    from: { kind: c.kind, version: c.version, subjectId: c.subjectId },
+    to: { awaitingSecondOfficer: true },
+    reason: input.reason,
+    requestId: input.requestId,
+  }).catch((err: unknown) => {
+    if (!isDuplicateKeyError(err)) throw err;
+  });
+  const result: ActOnCaseResult = {
+    action: input.action,
+    outcome: { awaitingSecondOfficer: true },
+    case: caseView(deps.config, { ...c, pendingApproval }, at),
+    replayed: false,
+    awaitingSecondOfficer: true,
+  };
+  await deps.models.CaseAction.updateOne({ _id: run.claimId }, { $set: { state: 'done', result } });
   return result;
 }
 

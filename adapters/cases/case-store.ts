@@ -57,7 +57,15 @@ export async function markOpen(
   const reopened = await models.Case.updateOne(
     { _id, checkedAt: current.checkedAt },
     {
-      $set: { ...fields, open: true, openedAt: at, closedAt: null, resolution: null, checkedAt: at },
+      $set: {
+        ...fields,
+        open: true,
+        openedAt: at,
+        closedAt: null,
+        resolution: null,
+        checkedAt: at,
+        pendingApproval: null,
+      },
       $inc: { version: 1 },
     },
   );
@@ -164,6 +172,37 @@ async function closeByAction(models: Models, id: string, at: Date, resolution: s
     { _id: id, $or: [{ open: true }, { open: false, resolution: 'resolved', closedAt: { $gte: actedSince } }] },
     { $set: { open: false, closedAt: at, resolution, checkedAt: at }, $inc: { version: 1 } },
   );
+}
+
+/**
+ * Takes the case for one action: a compare-and-set on the version the action read (single-document
+ * updates are atomic, test/api/database-atomicity.test.ts), bumping it, so of two operators acting at
+ * once exactly one gets the case and the other's read is stale. A claim older than `leaseMs` (its
+ * API died mid-action) does not block. False: someone else acted or is acting.
+ */
+export async function claimCase(
+  models: CaseModels,
+  id: string,
+  version: number,
+  claim: string,
+  at: Date,
+  leaseMs: number,
+): Promise<boolean> {
+  const r = await models.Case.updateOne(
+    {
+      _id: id,
+      open: true,
+      version,
+      $or: [{ claim: null }, { claimedAt: { $lt: new Date(at.getTime() - leaseMs) } }],
+    },
+    { $set: { claim, claimedAt: at }, $inc: { version: 1 } },
+  );
+  return r.modifiedCount === 1;
+}
+
+/** Gives the case back after the action (done or failed); another action's claim is left alone. */
+export async function releaseCase(models: CaseModels, id: string, claim: string): Promise<void> {
+  await models.Case.updateOne({ _id: id, claim }, { $set: { claim: null, claimedAt: null } });
 }
 
 export function ageBucket(openedAt: Date, now: Date): AgeBucket {

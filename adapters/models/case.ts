@@ -39,6 +39,29 @@ const caseSchema = new Schema(
     checkedAt: { type: Date, required: true },
     /** Bumped by every change: what an action saw is compared with it (409 when it moved on). */
     version: { type: Number, default: 1 },
+    /**
+     * The action acting on the case now (`<caseId>:<idempotency key>`), set by a compare-and-set on
+     * `version` (adapters/cases/case-store.ts claimCase): one action at a time, whoever asks.
+     */
+    claim: { type: String, default: null },
+    /** When the claim was taken: a claim older than the lease (a crashed API) may be taken over. */
+    claimedAt: { type: Date, default: null },
+    /**
+     * Four eyes (use-cases/cases/four-eyes.ts): the first officer's approve of a reversal, waiting for
+     * a second officer. Cleared when the case closes or reopens.
+     */
+    pendingApproval: {
+      type: new Schema(
+        {
+          actor: { type: String, required: true },
+          reason: { type: String, default: null },
+          requestId: { type: String, default: null },
+          at: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { collection: 'cases', versionKey: false, minimize: false },
 );

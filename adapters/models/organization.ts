@@ -18,6 +18,17 @@ const organizationSchema = new Schema(
   { collection: 'organizations', timestamps: true, versionKey: false },
 );
 
+/** The tenant's case rules (`settings.cases`, set by its bank admin through PUT /cases/settings). */
+export interface TenantCaseSettings {
+  /** A reversal of a rejection (docs/operations.md) needs a second compliance officer to confirm it. */
+  fourEyesReversals: boolean;
+}
+
+export function caseSettingsOf(org: { settings?: unknown } | null | undefined): TenantCaseSettings {
+  const cases = (org?.settings as { cases?: Partial<TenantCaseSettings> } | undefined)?.cases;
+  return { fourEyesReversals: cases?.fourEyesReversals === true };
+}
+
 export type OrganizationDoc = InferSchemaType<typeof organizationSchema>;
 
 export function organizationModel(conn: Connection) {

@@ -30,6 +30,7 @@ export const CASE_ACTIONS = [
   'extend_deadline',
   'move_to_manual_review',
   'redrive',
+  'resend',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -39,7 +40,8 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   // extend_deadline: the onboarding's wait for the resubmission ends later (extendStepDeadline update);
   // move_to_manual_review: a person decides instead of another resubmission (a kyc_review case follows).
   kyc_resubmission: ['reject', 'extend_deadline', 'move_to_manual_review'],
-  verification_failed: ['retry', 'extend', 'cancel'],
+  // resend: the next reminder now (the request's sendReminderNow update), the ladder unchanged.
+  verification_failed: ['retry', 'extend', 'cancel', 'resend'],
   verification_overdue: ['extend', 'cancel'],
   verification_stuck: ['cancel'],
   webhook_unroutable: ['redrive'],

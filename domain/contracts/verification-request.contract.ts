@@ -78,6 +78,14 @@ export const retryLookupUpdate = defineUpdate<SubmitNumbersResult, [StaffCommand
 /** Move the due date later (ISO time); the reminder ladder stays as planned. Rejects VERIFICATION_REQUEST_CLOSED, INVALID_DUE_DATE. */
 export const extendDueAtUpdate = defineUpdate<{ dueAt: string }, [StaffCommand & { dueAt: string }]>('extendDueAt');
 
+/**
+ * Send the user a reminder now (a case's `resend`), on top of the planned ladder, which stays as
+ * planned. Rejects VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS (a lookup is running).
+ */
+export const sendReminderNowUpdate = defineUpdate<{ notificationId: string; remindersSent: number }, [StaffCommand]>(
+  'sendReminderNow',
+);
+
 // The submit update rejects with the failures of domain/failures/verification-request-failures.ts.
 
 export interface ReminderStep {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import { refreshCase } from '../../adapters/cases/case-store';
+import type { SourceContext } from '../../adapters/cases/case-sources';
+import { claimCase, refreshCase, releaseCase } from '../../adapters/cases/case-store';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
@@ -10,6 +11,7 @@ import { assertCanAct, assertCanRead, type CaseViewer } from './case-access';
 import { type ActionDeps, type ActionOutcome, runAction } from './case-actions';
 import { CaseCommandError } from './case-errors';
 import { actionsFor, type CaseView, caseView, type CaseViewConfig } from './case-view';
+import { type FourEyesStep, fourEyesStep } from './four-eyes';
 import { findCase } from './show-case';
 
 export interface ActOnCaseInput {
@@ -33,6 +35,8 @@ export interface ActOnCaseResult {
   case: CaseView;
   /** True when this answer is the stored one of an earlier command with the same key. */
   replayed: boolean;
+  /** Four eyes: this approve was recorded and waits for a second compliance officer. */
+  awaitingSecondOfficer?: boolean;
 }
 
 export type ActOnCaseDeps = ActionDeps & {
@@ -40,6 +44,12 @@ export type ActOnCaseDeps = ActionDeps & {
   config: CaseViewConfig & Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES' | 'CASE_WEBHOOK_PENDING_MINUTES'>;
   now?: () => Date;
 };
+
+/**
+ * How long one action holds its case: longer than any action takes (an update answers in seconds,
+ * cancel waits 15 s), so only a claim whose API died mid-action is ever taken over.
+ */
+const CLAIM_LEASE_MS = 5 * 60_000;
 
 const NEEDS_REASON: ActOnCaseInput['action'][] = [
   'reject',
@@ -118,8 +128,47 @@ export async function actOnCase(
     return replay((await deps.models.CaseAction.findById(claimId).lean())!, fingerprint);
   }
 
-  let outcome: ActionOutcome;
+  // One action per case at a time, whatever the key: a compare-and-set on the version read above.
+  // The loser gives its key back (it did nothing) and sees the case as it is now.
+  if (!(await claimCase(deps.models, c._id, c.version, claimId, actedSince, CLAIM_LEASE_MS))) {
+    await deps.models.CaseAction.deleteOne({ _id: claimId, state: 'running' });
+    const current = await findCase(deps.models, c._id);
+    throw new CaseCommandError(
+      409,
+      current.open && current.claim ? 'CASE_CLAIMED' : 'CASE_MOVED_ON',
+      current.open && current.claim
+        ? 'Another action on this case is being carried out'
+        : 'The case changed while you acted: see its current state',
+      { case: caseView(deps.config, current, now()) },
+    );
+  }
+  c = { ...c, version: c.version + 1 };
   try {
+    return await actClaimed(deps, viewer, input, c, { claimId, actedSince, sourceCtx, now });
+  } finally {
+    await releaseCase(deps.models, c._id, claimId);
+  }
+}
+
+/** The action itself, once its case is claimed: act, audit, write the case as the subject now is. */
+async function actClaimed(
+  deps: ActOnCaseDeps,
+  viewer: CaseViewer,
+  input: ActOnCaseInput,
+  c: CaseDoc,
+  run: {
+    claimId: string;
+    actedSince: Date;
+    sourceCtx: () => SourceContext;
+    now: () => Date;
+  },
+): Promise<ActOnCaseResult> {
+  const { claimId, actedSince, sourceCtx, now } = run;
+  let outcome: ActionOutcome;
+  let fourEyes: FourEyesStep;
+  try {
+    fourEyes = await fourEyesStep(deps.models, viewer, c, input.action);
+    if (fourEyes.step === 'request') return await requestSecondOfficer(deps, viewer, input, c, run);
     outcome =
       input.action === 'dismiss'
         ? { dismissed: true }
@@ -143,12 +192,14 @@ export async function actOnCase(
     tenantId: c.tenantId ?? null,
     action: `case.${input.action}`,
     from: { kind: c.kind, version: c.version, subjectId: c.subjectId },
-    to: outcome,
+    to: fourEyes.step === 'confirm' ? { ...outcome, requestedBy: fourEyes.requestedBy } : outcome,
     reason: input.reason,
     requestId: input.requestId,
   }).catch((err: unknown) => {
     if (!isDuplicateKeyError(err)) throw err;
   });
+  if (fourEyes.step === 'confirm')
+    await deps.models.Case.updateOne({ _id: c._id, claim: claimId }, { $set: { pendingApproval: null } });
 
   const after =
     input.action === 'dismiss'
@@ -161,6 +212,44 @@ export async function actOnCase(
     replayed: false,
   };
   await deps.models.CaseAction.updateOne({ _id: claimId }, { $set: { state: 'done', result } });
+  return result;
+}
+
+/**
+ * Four eyes, first officer: the approve is recorded on the case (pendingApproval) and audited as
+ * `case.approve_requested`; nothing changes for the person until another officer approves too.
+ */
+async function requestSecondOfficer(
+  deps: ActOnCaseDeps,
+  viewer: CaseViewer,
+  input: ActOnCaseInput,
+  c: CaseDoc,
+  run: { claimId: string; now: () => Date },
+): Promise<ActOnCaseResult> {
+  const at = run.now();
+  const pendingApproval = { actor: viewer.userId, reason: input.reason, requestId: input.requestId, at };
+  await deps.models.Case.updateOne({ _id: c._id, claim: run.claimId }, { $set: { pendingApproval } });
+  await deps.models.AuditEvent.create({
+    _id: `case-action:${run.claimId}`,
+    actor: viewer.userId,
+    subject: c._id,
+    tenantId: c.tenantId ?? null,
+    action: 'case.approve_requested',
+    from: { kind: c.kind, version: c.version, subjectId: c.subjectId },
+    to: { awaitingSecondOfficer: true },
+    reason: input.reason,
+    requestId: input.requestId,
+  }).catch((err: unknown) => {
+    if (!isDuplicateKeyError(err)) throw err;
+  });
+  const result: ActOnCaseResult = {
+    action: input.action,
+    outcome: { awaitingSecondOfficer: true },
+    case: caseView(deps.config, { ...c, pendingApproval }, at),
+    replayed: false,
+    awaitingSecondOfficer: true,
+  };
+  await deps.models.CaseAction.updateOne({ _id: run.claimId }, { $set: { state: 'done', result } });
   return result;
 }
 

@@ -8,6 +8,7 @@ import {
   cancelVerificationSignal,
   extendDueAtUpdate,
   retryLookupUpdate,
+  sendReminderNowUpdate,
   verificationRequestWorkflowId,
 } from '../../domain/contracts/verification-request.contract';
 import type { UserStatus } from '../../domain/vocabulary/users';
@@ -96,6 +97,12 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
         if (Date.now() > deadline) return { requestStatus: r?.status ?? null, pending: true };
         await new Promise((res) => setTimeout(res, 200));
       }
+    }
+    case 'resend': {
+      // A verification request: the next reminder now, sent by the request's run (sendReminderNow).
+      const handle = deps.temporal.workflow.getHandle(verificationRequestWorkflowId(c.subjectId));
+      const r = await handle.executeUpdate(sendReminderNowUpdate, { args: [{ actor: cmd.actor, reason: cmd.reason }] });
+      return { notificationId: r.notificationId, remindersSent: r.remindersSent };
     }
     case 'extend_deadline':
       return extendOnboardingDeadline(deps, c, cmd);

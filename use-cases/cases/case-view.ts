@@ -54,6 +54,15 @@ export function caseView(config: CaseViewConfig, c: CaseDoc, now: Date) {
       detail: c.why?.detail ?? null,
     },
     version: c.version,
+    /** Four eyes: an approve waiting for a second compliance officer (who asked, when). */
+    pendingApproval:
+      c.open && c.pendingApproval
+        ? {
+            requestedBy: c.pendingApproval.actor,
+            at: iso(c.pendingApproval.at)!,
+            reason: c.pendingApproval.reason ?? null,
+          }
+        : null,
     actions: c.open ? actionsFor(kind) : [],
   };
 }

@@ -1,11 +1,13 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 
 import type { VerificationActivities } from '../../activities/verification/create-verification-activities';
+import type { NotificationRequestActivities } from '../../domain/contracts/notify.contract';
 import {
   cancelVerificationSignal,
   extendDueAtUpdate,
   retryLookupUpdate,
   type SealedNumbers,
+  sendReminderNowUpdate,
   type StaffCommand,
   submitNumbersUpdate,
   type VerificationRequestInput,
@@ -17,6 +19,7 @@ import { activityProfiles } from '../activity-profiles';
 import type { RequestState } from './state';
 
 const db = proxyActivities<VerificationActivities>(activityProfiles.fast);
+const { requestNotification } = proxyActivities<NotificationRequestActivities>(activityProfiles.notification);
 
 const closedFailure = (message = 'The request is closed') =>
   VerificationRequestFailures.create('VERIFICATION_REQUEST_CLOSED', message);
@@ -66,6 +69,31 @@ export function installHandlers(s: RequestState, input: VerificationRequestInput
         assertCanTakeSubmission(s);
         if (s.status !== 'failed' || !s.lastNumbers)
           throw VerificationRequestFailures.create('NOTHING_TO_RETRY', 'No failed lookup to retry');
+      },
+    },
+  );
+  // Staff's "remind now" (a case's resend): the same reminder the ladder sends, through the same
+  // notification request, under its own id (`reminder.now.<n>`), so the ladder's own ids are untouched.
+  let sentNow = 0;
+  setHandler(
+    sendReminderNowUpdate,
+    async () => {
+      sentNow += 1;
+      const notificationId = `${workflowInfo().workflowId}.reminder.now.${sentNow}`;
+      await requestNotification({
+        notificationId,
+        userId: input.userId,
+        event: 'identity_number_reminder',
+        data: { requestId: input.requestId, types: input.types.join(','), dueAt: s.dueAtText },
+      });
+      s.remindersSent += 1;
+      return { notificationId, remindersSent: s.remindersSent };
+    },
+    {
+      validator: (_cmd: StaffCommand) => {
+        if (s.closed || s.cancel) throw closedFailure();
+        if (s.pending.length > 0 || s.status === 'submitted' || s.status === 'verifying')
+          throw VerificationRequestFailures.create('VERIFICATION_IN_PROGRESS', 'A submission is being verified');
       },
     },
   );

@@ -5,6 +5,7 @@ import { CASE_ACTIONS, CASE_KINDS } from '../../../domain/contracts/cases.contra
 import { MAX_STEP_EXTENSION_HOURS } from '../../../domain/contracts/onboarding.contract';
 import { actOnCase } from '../../../use-cases/cases/act-on-case';
 import { CaseCommandError } from '../../../use-cases/cases/case-errors';
+import { setCaseSettings, showCaseSettings } from '../../../use-cases/cases/case-settings';
 import { listCases } from '../../../use-cases/cases/list-cases';
 import { webhookRedriver } from '../../../use-cases/cases/redrive-webhook';
 import { showCase } from '../../../use-cases/cases/show-case';
@@ -39,6 +40,10 @@ const caseSchema = z
       detail: z.string().nullable(),
     }),
     version: z.number().int(),
+    pendingApproval: z
+      .object({ requestedBy: z.string(), at: z.string(), reason: z.string().nullable() })
+      .nullable()
+      .meta({ description: 'Four eyes: an approve of a reversal waiting for a second compliance officer' }),
     actions: z.array(z.string()).meta({ description: 'What can be done now (empty when closed)' }),
   })
   .meta({ id: 'Case' });
@@ -84,7 +89,62 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
   const forbidden = {
     403: { description: 'INSUFFICIENT_ROLE (not compliance staff), FORBIDDEN_TENANT (another tenant)' },
   };
+  const settingsSchema = z
+    .object({ tenantId: z.string(), fourEyesReversals: z.boolean() })
+    .meta({ id: 'TenantCaseSettings' });
   const routes = [
+    // Before /cases/:caseId, so `settings` is not read as a case id.
+    defineRoute({
+      method: 'get',
+      path: '/cases/settings',
+      summary: "The tenant's case rules (four eyes on reversals of a rejection)",
+      tags: ['Cases'],
+      security: ['bearer'],
+      before: [kit.requireUser],
+      request: {
+        query: z.object({ tenantId: z.uuid().optional().meta({ description: 'Internal admins: required' }) }),
+      },
+      responses: {
+        200: { description: 'The settings', data: settingsSchema },
+        404: { description: 'NOT_FOUND' },
+        ...forbidden,
+      },
+      handler: async ({ query, res }) => ({
+        data: await answering(() => showCaseSettings(useCaseDeps, getAuth(res), query.tenantId)),
+      }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/cases/settings',
+      summary: "Set the tenant's case rules (its BANK_ADMIN or an internal admin; audited)",
+      description:
+        'fourEyesReversals: an approve that reverses a rejection (the person is `rejected`, or their Veriff decision on record is `declined`) ' +
+        'needs a second COMPLIANCE_OFFICER: the first approve answers `awaitingSecondOfficer: true`, the same officer again is 403 SECOND_OFFICER_REQUIRED, another officer carries it out.',
+      tags: ['Cases'],
+      security: ['bearer'],
+      before: [kit.requireUser],
+      request: {
+        body: z.object({
+          tenantId: z.uuid().optional().meta({ description: 'Internal admins: required; staff: their own only' }),
+          fourEyesReversals: z.boolean(),
+        }),
+      },
+      responses: {
+        200: { description: 'The settings now', data: settingsSchema },
+        400: { description: 'VALIDATION_ERROR' },
+        404: { description: 'NOT_FOUND' },
+        403: { description: "INSUFFICIENT_ROLE (not the tenant's BANK_ADMIN), FORBIDDEN_TENANT (another tenant)" },
+      },
+      handler: async ({ body, req, res }) => ({
+        data: await answering(() =>
+          setCaseSettings(useCaseDeps, getAuth(res), {
+            tenantId: body.tenantId,
+            fourEyesReversals: body.fourEyesReversals,
+            requestId: String(req.id),
+          }),
+        ),
+      }),
+    }),
     defineRoute({
       method: 'get',
       path: '/cases',
@@ -134,7 +194,7 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       summary: 'Act on a case through its owning workflow (audited, idempotent)',
       description:
         'approve/reject (kyc_review, kyc_late_decision; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
-        'retry/extend/cancel go to the verification request workflow; extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; ' +
+        'retry/extend/cancel/resend go to the verification request workflow (resend: a reminder now, through its sendReminderNow update); extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; ' +
         "redrive (webhook_unroutable, webhook_pending) sends the stored event again through the webhook intake's dispatch; " +
         'dismiss closes a case that has no workflow action. ' +
         'The same Idempotency-Key repeats the first answer (`replayed: true`). A case whose subject moved on is a 409 with its current state.',
@@ -173,13 +233,19 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
             outcome: z.record(z.string(), z.unknown()),
             case: caseSchema,
             replayed: z.boolean(),
+            awaitingSecondOfficer: z.boolean().optional().meta({
+              description:
+                'Four eyes: this approve of a reversal was recorded (audit `case.approve_requested`); another COMPLIANCE_OFFICER of the tenant must approve too',
+            }),
           }),
         },
         400: { description: 'IDEMPOTENCY_KEY_REQUIRED, REASON_REQUIRED, INVALID_DUE_DATE, VALIDATION_ERROR' },
         404: { description: 'NOT_FOUND' },
         409: {
           description:
-            'CASE_MOVED_ON (details.case is its current state), ACTION_IN_PROGRESS (same key, still running), ' +
+            'CASE_MOVED_ON (details.case is its current state), ' +
+            'CASE_CLAIMED (another action on the case, under another key, is being carried out; details.case is its current state), ' +
+            'ACTION_IN_PROGRESS (same key, still running), ' +
             'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS, NOTHING_TO_RETRY, ONBOARDING_CLOSED, ' +
             'WEBHOOK_STILL_UNROUTABLE (redrive: the event still names no existing user; nothing was started)',
         },
@@ -187,7 +253,10 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
           description:
             'ACTION_NOT_ALLOWED (not offered for this kind), IDEMPOTENCY_KEY_REUSED (same key, other command)',
         },
-        ...forbidden,
+        403: {
+          description:
+            'INSUFFICIENT_ROLE, FORBIDDEN_TENANT, SECOND_OFFICER_REQUIRED (four eyes: the officer who asked for this approve may not confirm it)',
+        },
       },
       handler: async ({ params, headers, body, req, res }) => {
         const result = await answering(() =>

@@ -23,6 +23,7 @@ const ACTIONS = [
   'cancel',
   'extend_deadline',
   'move_to_manual_review',
+  'resend',
   'dismiss',
 ] as const;
 
@@ -33,7 +34,7 @@ const ACTIONS = [
 export const cases: OpsCommand = {
   usage:
     'list [--tenant <id>] [--kind <kind>] [--state open|closed] [--min-age-hours <n>] [--limit <n>] [--json] | show <caseId> | ' +
-    'act <caseId> --action <approve|reject|retry|extend|cancel|extend_deadline|move_to_manual_review|dismiss> --as <internal admin userId> [--reason <text>] [--due-at <iso>] [--hours <n>] ' +
+    'act <caseId> --action <approve|reject|retry|extend|cancel|extend_deadline|move_to_manual_review|resend|dismiss> --as <internal admin userId> [--reason <text>] [--due-at <iso>] [--hours <n>] ' +
     '[--key <idempotency key>] [--expected-version <n>] | sweep',
   positionals: true,
   options: {

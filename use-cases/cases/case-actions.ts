@@ -101,7 +101,10 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
     case 'resend': {
       // A verification request: the next reminder now, sent by the request's run (sendReminderNow).
       const handle = deps.temporal.workflow.getHandle(verificationRequestWorkflowId(c.subjectId));
-      const r = await handle.executeUpdate(sendReminderNowUpdate, { args: [{ actor: cmd.actor, reason: cmd.reason }] });
+      const r = await executeUpdateSurvivingTaskFailures(handle, sendReminderNowUpdate, {
+        actor: cmd.actor,
+        reason: cmd.reason,
+      });
       return { notificationId: r.notificationId, remindersSent: r.remindersSent };
     }
     case 'extend_deadline':

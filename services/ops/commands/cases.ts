@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { createTemporalClient } from '../../../adapters/temporal-client';
-import { CASE_KINDS, type CaseKind } from '../../../domain/contracts/cases.contract';
+import { CASE_ACTIONS, CASE_KINDS, type CaseKind } from '../../../domain/contracts/cases.contract';
 import { actOnCase, type ActOnCaseInput } from '../../../use-cases/cases/act-on-case';
 import type { CaseViewer } from '../../../use-cases/cases/case-access';
 import { CaseCommandError } from '../../../use-cases/cases/case-errors';
@@ -15,17 +15,8 @@ import { type OpsCommand, requireArg } from '../command';
 /** Reading needs no identity (the operator holds the database); acting is done as a named internal admin. */
 const OPERATOR: CaseViewer = { userId: 'ops-cli', tenantId: null, userType: 'internal-admin', staffRole: null };
 
-const ACTIONS = [
-  'approve',
-  'reject',
-  'retry',
-  'extend',
-  'cancel',
-  'extend_deadline',
-  'move_to_manual_review',
-  'resend',
-  'dismiss',
-] as const;
+/** Every action the API takes (POST /cases/{id}/actions), from the one list in the contract. */
+const ACTIONS = [...CASE_ACTIONS, 'dismiss'] as const;
 
 /**
  * `npm run ops -- cases list|show|act|sweep`: the same use cases as GET /cases, GET /cases/{id}
@@ -34,7 +25,7 @@ const ACTIONS = [
 export const cases: OpsCommand = {
   usage:
     'list [--tenant <id>] [--kind <kind>] [--state open|closed] [--min-age-hours <n>] [--limit <n>] [--json] | show <caseId> | ' +
-    'act <caseId> --action <approve|reject|retry|extend|cancel|extend_deadline|move_to_manual_review|resend|dismiss> --as <internal admin userId> [--reason <text>] [--due-at <iso>] [--hours <n>] ' +
+    `act <caseId> --action <${ACTIONS.join('|')}> --as <internal admin userId> [--reason <text>] [--due-at <iso>] [--hours <n>] ` +
     '[--key <idempotency key>] [--expected-version <n>] | sweep',
   positionals: true,
   options: {

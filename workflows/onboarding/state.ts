@@ -10,6 +10,7 @@ import type {
   VeriffEventSignal,
 } from '../../domain/contracts/onboarding.contract';
 import { SA } from '../../domain/search-attributes';
+import type { StepTimer } from './step-timer';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -43,6 +44,8 @@ export interface Run {
   /** Counts extensions, so a wait wakes and re-arms its timer when one arrives. */
   extensions: number;
   remindedEntry: number;
+  /** The step wait's one timer (./step-timer.ts), kept across the waits of a step. */
+  stepTimer: StepTimer | null;
   /** The KycStatus last upserted, and a decision's KycStatus held for the step it leads to. */
   shownKycStatus: string | null;
   heldKycStatus: string | null;
@@ -98,6 +101,7 @@ export function startRun(input: OnboardingInput): Run {
     extensionMs: 0,
     extensions: 0,
     remindedEntry: -1,
+    stepTimer: null,
     shownKycStatus: null,
     heldKycStatus: null,
   };

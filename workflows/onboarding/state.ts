@@ -9,6 +9,7 @@ import type {
   OnboardingStep,
   VeriffEventSignal,
 } from '../../domain/contracts/onboarding.contract';
+import type { BridgeKycState } from '../../domain/rules/onboarding/bridge';
 import { SA } from '../../domain/search-attributes';
 import type { StepTimer } from './step-timer';
 
@@ -46,6 +47,8 @@ export interface Run {
   remindedEntry: number;
   /** The step wait's one timer (./step-timer.ts), kept across the waits of a step. */
   stepTimer: StepTimer | null;
+  /** Bridge's state after the approving event, not yet written: the activation writes it (./end.ts). */
+  heldBridgeState: BridgeKycState | null;
   /** The KycStatus last upserted, and a decision's KycStatus held for the step it leads to. */
   shownKycStatus: string | null;
   heldKycStatus: string | null;
@@ -102,6 +105,7 @@ export function startRun(input: OnboardingInput): Run {
     extensions: 0,
     remindedEntry: -1,
     stepTimer: null,
+    heldBridgeState: null,
     shownKycStatus: null,
     heldKycStatus: null,
   };

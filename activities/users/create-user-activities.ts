@@ -10,6 +10,7 @@ import { pendingRegistrationId } from '../../adapters/models/pending-registratio
 import { updateUser } from '../../adapters/models/user-writes';
 import type { RegistrationDetails, RegistrationRefusal } from '../../domain/contracts/onboarding.contract';
 import { ActivityFailures } from '../../domain/failures/catalog';
+import type { BridgeKycState } from '../../domain/rules/onboarding/bridge';
 import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
 import { bridgeRequiredFor } from './bridge-policy';
 import {
@@ -281,8 +282,11 @@ export function createUserActivities({ config, models }: UserActivityDeps) {
       reason?: string | null;
       auditId: string;
       cause?: 'onboarding' | 'bridge';
+      /** Bridge's state from the run's last Bridge event, written with the status (one user write, not two). */
+      bridge?: BridgeKycState;
     }): Promise<void> {
       await applyStatusTransition(models, {
+        ...(input.bridge ? { bridge: input.bridge, bridgeMilestones: true } : {}),
         userId: input.userId,
         transitionId: input.auditId,
         to: input.status,

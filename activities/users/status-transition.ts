@@ -21,6 +21,11 @@ export interface StatusTransition {
   kycLevel?: KycLevel;
   /** Bridge's KYC state (with the event times applied), written together with the status. */
   bridge?: BridgeKycState;
+  /**
+   * The onboarding's own write of Bridge's state (its last event folded into the activation): sets the
+   * `termsAcceptedAt` funnel milestone as `recordKycState` would, the first time ToS is approved.
+   */
+  bridgeMilestones?: boolean;
 }
 
 export interface TransitionResult {
@@ -53,6 +58,7 @@ export async function applyStatusTransition(
     activatedAt: 1,
     lastTransitionId: 1,
     lastTransitionAt: 1,
+    termsAcceptedAt: 1,
   }).lean();
   if (!user) return null;
   const current = user.status as UserStatus;
@@ -60,7 +66,9 @@ export async function applyStatusTransition(
   if (user.lastTransitionId === t.transitionId)
     return { from: prior ? statusOf(prior.from) : current, to: current, changed: true };
 
-  const bridgeSet = t.bridge ? bridgeFields(t.bridge) : {};
+  const bridgeSet: Record<string, unknown> = t.bridge ? bridgeFields(t.bridge) : {};
+  if (t.bridgeMilestones && t.bridge?.tosStatus === 'approved' && !user.termsAcceptedAt)
+    bridgeSet.termsAcceptedAt = new Date();
   if (!prior && (t.to === null || t.to === current)) {
     // No status change: the KYC state alone (the Bridge times must still be remembered).
     const set = { ...bridgeSet, ...(t.kycLevel ? { kycLevel: t.kycLevel } : {}) };

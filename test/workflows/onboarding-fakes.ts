@@ -90,7 +90,8 @@ export function fakeActivities(clock?: () => Promise<number>) {
     async recordKycState({ userId, provider, state }) {
       rec(userId).kyc.push({ provider, state });
     },
-    async setUserStatus({ userId, status, kycLevel, reason }) {
+    async setUserStatus({ userId, status, kycLevel, reason, bridge }) {
+      if (bridge) rec(userId).kyc.push({ provider: 'bridge', state: { ...bridge } });
       rec(userId).statuses.push({ status, kycLevel, reason, at: await at() });
     },
     async transitionUserStatus({ userId, to, kycLevel, reason }) {

@@ -126,6 +126,7 @@ describe('onboarding workflow', () => {
         .slice(0, firstTaskEnd)
         .filter((e) => type(e) === 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES').length,
       patches: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length,
+      timersStarted: events.filter((e) => type(e) === 'EVENT_TYPE_TIMER_STARTED').length,
     };
   }
 
@@ -213,16 +214,28 @@ describe('onboarding workflow', () => {
     expect(activated.notificationId).toMatch(new RegExp(`^onboarding-${userId}\\.[0-9a-f-]+\\.activated$`));
     expect((await handle.describe()).typedSearchAttributes.get(SA.OnboardingStep)).toBe('active');
 
-    // No patch markers; the registration's task upserts once (tenant + step in one event); only the
-    // provider calls are activity tasks; one upsert per step and per KYC status change.
+    // Two patch markers (one-step-timer, fold-bridge-write); the registration's task upserts once
+    // (tenant + step in one event); only the provider calls are activity tasks; one upsert per step
+    // and per KYC status change.
     const shape = await historyShape(handle);
-    expect(shape.patches).toBe(0);
+    expect(shape.patches).toBe(2);
+    // One deadline timer per step entry (confirmation, KYC session, submission, decision, Bridge
+    // link, Bridge approval), not one per event: the two Bridge events share the approval's timer.
+    expect(shape.timersStarted).toBe(6);
     expect(shape.upsertsInFirstTask).toBe(1);
     expect(shape.activityTasks).toEqual(['createVeriffSession', 'createBridgeKycLink']);
     // 7 steps (confirmation, KYC session, submission, decision, Bridge link, Bridge approval,
     // active) + 2 Bridge status changes (under_review, approved; the ToS approval leaves KycStatus
-    // as it was).
-    expect(shape.upserts).toBe(9);
+    // as it was) + TemporalChangeVersion per patch.
+    expect(shape.upserts).toBe(11);
+    // Bridge's state: the link, the two events before the approval, and the approving event's
+    // state written with the activation (no write of its own).
+    expect(rec.kyc.filter((k) => k.provider === 'bridge').map((k) => k.state.kycStatus)).toEqual([
+      'not_started',
+      'under_review',
+      'under_review',
+      'approved',
+    ]);
     await record(handle, 'onboarding-active-with-bridge');
   });
 

@@ -1,4 +1,4 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 
 import type { KycActivities } from '../../activities/kyc/create-kyc-activities';
 import {
@@ -104,6 +104,11 @@ export function createBridgeStep(run: Run, writer: UserWriter, kyc: Pick<KycActi
       if (run.seenEvents.has(ev.eventId)) continue;
       run.seenEvents.add(ev.eventId);
       applyBridgeEvent(ev);
+      // The approving event's state rides on the activation's user write (one write, not two).
+      if (b.kycStatus === 'approved' && b.tosStatus === 'approved' && patched('fold-bridge-write')) {
+        run.heldBridgeState = { ...bridgeKyc };
+        break;
+      }
       // The event times go with the state, so the account workflow knows what is already applied.
       await writer.recordKycState('bridge', { ...bridgeKyc });
       if (BRIDGE_REJECTED_STATUSES.includes(b.kycStatus ?? ''))

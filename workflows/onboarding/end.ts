@@ -26,8 +26,14 @@ export async function reject(
 
 export async function activate(run: Run, writer: UserWriter): Promise<OnboardingOutcome> {
   const { s } = run;
-  if (!(await writer.setStatus('active', 'activated', { kycLevel: s.kycLevel, reason: 'onboarding completed' })))
+  const bridge = run.heldBridgeState ?? undefined;
+  run.heldBridgeState = null;
+  const extra = { kycLevel: s.kycLevel, reason: 'onboarding completed', ...(bridge ? { bridge } : {}) };
+  if (!(await writer.setStatus('active', 'activated', extra))) {
+    // An admin's change came first: Bridge's state is still the user's (the account workflow starts from it).
+    if (bridge) await writer.recordKycState('bridge', { ...bridge });
     return closedOutcome(run);
+  }
   // An admin's change applied right after the activation: no "activated" message, the run closes.
   if (run.adminClose) return closedOutcome(run);
   s.timestamps.activatedAt = iso(Date.now());

@@ -9,7 +9,9 @@ import type {
   OnboardingStep,
   VeriffEventSignal,
 } from '../../domain/contracts/onboarding.contract';
+import type { BridgeKycState } from '../../domain/rules/onboarding/bridge';
 import { SA } from '../../domain/search-attributes';
+import type { StepTimer } from './step-timer';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -43,6 +45,10 @@ export interface Run {
   /** Counts extensions, so a wait wakes and re-arms its timer when one arrives. */
   extensions: number;
   remindedEntry: number;
+  /** The step wait's one timer (./step-timer.ts), kept across the waits of a step. */
+  stepTimer: StepTimer | null;
+  /** Bridge's state after the approving event, not yet written: the activation writes it (./end.ts). */
+  heldBridgeState: BridgeKycState | null;
   /** The KycStatus last upserted, and a decision's KycStatus held for the step it leads to. */
   shownKycStatus: string | null;
   heldKycStatus: string | null;
@@ -98,6 +104,8 @@ export function startRun(input: OnboardingInput): Run {
     extensionMs: 0,
     extensions: 0,
     remindedEntry: -1,
+    stepTimer: null,
+    heldBridgeState: null,
     shownKycStatus: null,
     heldKycStatus: null,
   };

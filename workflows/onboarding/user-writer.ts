@@ -1,6 +1,7 @@
 import type { CreateUserResult } from '../../activities/users/create-user-activities';
 import type { StatusChangeRequest, StatusChangeResult } from '../../domain/contracts/account.contract';
 import type { BridgeEventSignal } from '../../domain/contracts/onboarding.contract';
+import type { BridgeKycState } from '../../domain/rules/onboarding/bridge';
 import type { KycLevel, UserStatus } from '../../domain/vocabulary/users';
 import { createAccountWriter, createSerial } from '../account-writer';
 import { local, remote } from './activities';
@@ -13,6 +14,8 @@ export interface StatusExtra {
   kycLevel?: KycLevel;
   reason?: string | null;
   cause?: 'bridge';
+  /** Bridge's state from the run's last Bridge event, written with the status (./bridge.ts). */
+  bridge?: BridgeKycState;
 }
 
 /**

@@ -1,8 +1,9 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 
 import { extended, kycStepDeadlines, nextWake, stepReminder } from '../../domain/rules/onboarding/step-deadlines';
 import { notify } from './activities';
 import { iso, type Run } from './state';
+import { stepTimerFor } from './step-timer';
 
 /** How a wait ended: what it waited for came, its time ran out, or an admin closed the onboarding. */
 export type Waited = 'done' | 'timeout' | 'closed';
@@ -18,7 +19,8 @@ export async function waitFor(run: Run, done: () => boolean, timeoutMs?: number)
 /**
  * Waits in a KYC step for `done`. Each entry into a step gets a reminder and then an end
  * (policy.kycStep*, domain/rules/onboarding/step-deadlines.ts); a step change restarts the clock.
- * 'timeout' means the step's time ran out (the run is abandoned).
+ * 'timeout' means the step's time ran out (the run is abandoned). Runs since `one-step-timer` keep
+ * one timer per wake across the waits of a step (./step-timer.ts); runs started before arm one per wait.
  */
 export async function waitInStep(run: Run, done: () => boolean): Promise<Waited> {
   const limits = kycStepDeadlines(run.input.policy);
@@ -28,11 +30,10 @@ export async function waitInStep(run: Run, done: () => boolean): Promise<Waited>
     const wake = nextWake(run.stepEnteredAtMs, extended(limits, run.extensionMs), run.remindedEntry === entry);
     run.s.nextReminderAt = wake.then === 'remind' ? iso(wake.at) : null;
     // An extension wakes the wait (done() stays false) so it re-arms with the later end.
-    const waited = await waitFor(
-      run,
-      () => done() || run.stepEntry !== entry || run.extensions !== extensions,
-      wake.at - Date.now(),
-    );
+    const woken = () => done() || run.stepEntry !== entry || run.extensions !== extensions;
+    const waited = patched('one-step-timer')
+      ? await waitForWake(run, woken, wake.at)
+      : await waitFor(run, woken, wake.at - Date.now());
     if (waited === 'closed') return waited;
     if (waited === 'done') {
       if (done()) return 'done';
@@ -43,4 +44,19 @@ export async function waitInStep(run: Run, done: () => boolean): Promise<Waited>
     const reminder = stepReminder(run.s.step, entry);
     await notify(run, reminder.key, reminder.event, reminder.data);
   }
+}
+
+/**
+ * As waitFor with a timeout, on the run's step timer for `at` instead of a timer of its own. A wait
+ * that is over before it blocks arms nothing (a timer started and cancelled in one activation never
+ * reaches the history, so runs before the patch paid nothing for it either).
+ */
+async function waitForWake(run: Run, woken: () => boolean, at: number): Promise<Waited> {
+  const pred = () => woken() || run.adminClose !== null;
+  if (!pred()) {
+    const timer = (run.stepTimer = stepTimerFor(run.stepTimer, at));
+    await condition(() => pred() || timer.fired);
+  }
+  if (run.adminClose) return 'closed';
+  return pred() ? 'done' : 'timeout';
 }

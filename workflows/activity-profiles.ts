@@ -54,6 +54,24 @@ export const activityProfiles = {
       nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
     },
   },
+  /**
+   * A whole single message in one activity (`deliverNotification`, notifications worker): the delivery
+   * core retries each channel in process (provider 5xx, timeouts, AWAITING_CONFIRMATION for up to the
+   * reconcile window + 2 min per channel; fallbacks one after another), so the bound leaves room for
+   * that. Heartbeats every 2 s: a dead worker is noticed in 10 s and the retry re-runs the core, whose
+   * ledger claim per message and channel makes a channel already sent a no-op.
+   */
+  message: {
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '10 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 30,
+      nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
+    },
+  },
 } satisfies Record<string, ActivityOptions>;
 
 /**

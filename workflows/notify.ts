@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 
 import type { NotificationActivities } from '../activities/notifications/create-notification-activities';
 import type { Channel, ChannelOutcome, NotificationRequest, NotifyResult } from '../domain/contracts/notify.contract';
@@ -14,6 +14,13 @@ const send = proxyActivities<Pick<NotificationActivities, 'sendEmail' | 'sendSms
   activityProfiles.channel,
 );
 
+// Since `notify-one-delivery`: the whole message is one activity on the notifications queue (plan,
+// channels, fallback, completion by the delivery core, as a batch page runs each message): 1 workflow
+// task fewer and no activity task per channel (docs/performance.md, notifications).
+const { deliverNotification } = proxyActivities<Pick<NotificationActivities, 'deliverNotification'>>(
+  activityProfiles.message,
+);
+
 const SENDERS: Record<Channel, (typeof send)['sendEmail']> = {
   email: send.sendEmail,
   sms: send.sendSms,
@@ -21,11 +28,13 @@ const SENDERS: Record<Channel, (typeof send)['sendEmail']> = {
 };
 
 /**
- * `notify-<notificationId>`: fan out to the selected channels in parallel, each an activity with
- * its own retries and a delivery record. If none got through, try the fallback channels one at a
- * time in the configured order. Permanent provider failures are recorded and never retried.
+ * `notify-<notificationId>`: fan out to the selected channels in parallel, each with its own retries
+ * and a delivery record. If none got through, try the fallback channels one at a time in the
+ * configured order. Permanent provider failures are recorded and never retried. New runs do it all
+ * in one activity; runs started before `notify-one-delivery` keep their step-per-activity shape.
  */
 export async function notify(req: NotificationRequest & { source?: string }): Promise<NotifyResult> {
+  if (patched('notify-one-delivery')) return deliverNotification(req);
   const plan = await booking.planNotification(req);
   const channels: Partial<Record<Channel, ChannelOutcome>> = {};
 

@@ -1,6 +1,11 @@
 import { heartbeat } from '@temporalio/activity';
 
-import type { ChannelSendInput, NotificationPlan, NotificationRequest } from '../../domain/contracts/notify.contract';
+import type {
+  ChannelSendInput,
+  NotificationPlan,
+  NotificationRequest,
+  NotifyResult,
+} from '../../domain/contracts/notify.contract';
 import { createDeliveryCore, type DeliveryCoreDeps } from './delivery-core';
 
 export type NotificationActivityDeps = DeliveryCoreDeps;
@@ -39,6 +44,15 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     sendSms: step('sms'),
     /** Every registered device; tokens the provider calls stale are removed. */
     sendPush: step('push'),
+    /**
+     * A whole message in one activity (the `notify` workflow since `notify-one-delivery`): plan, the
+     * channels in parallel with their retries, fallback, completion, as a batch page delivers each of
+     * its messages. A retried attempt runs it all again: the ledger finds the channels an earlier
+     * attempt sent and sends them nothing twice (delivery-ledger.ts).
+     */
+    deliverNotification(req: NotificationRequest & { source?: string }): Promise<NotifyResult> {
+      return withHeartbeat(() => core.deliver(req));
+    },
     async completeNotification(input: { notificationId: string; status: 'sent' | 'failed' }): Promise<void> {
       await core.complete(input);
     },

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 
 import type { NotificationActivities } from '../../activities/notifications/create-notification-activities';
-import type { Channel, ChannelSendInput, NotificationPlan } from '../../domain/contracts/notify.contract';
+import type { NotificationRequest, NotifyResult } from '../../domain/contracts/notify.contract';
 import { notify } from '../../workflows/notify';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
 
@@ -18,27 +18,37 @@ describe('notify workflow', () => {
   });
   afterAll(() => env?.teardown());
 
-  const permanent = (code: string) =>
-    ApplicationFailure.create({ type: 'PERMANENT_PROVIDER_ERROR', nonRetryable: true, message: code, details: [code] });
+  const result = (notificationId: string): NotifyResult => ({
+    notificationId,
+    status: 'sent',
+    channels: { email: 'sent', sms: 'failed', push: 'sent' },
+    fallbackUsed: [],
+  });
 
-  /** Activities with per-channel behaviour; `calls` records every attempt in order. */
-  function fakes(plan: NotificationPlan, behaviour: Partial<Record<Channel, (attempt: number) => void>>) {
-    const calls: string[] = [];
-    const attempts: Record<string, number> = {};
-    const sender = (channel: Channel) => async (input: ChannelSendInput) => {
-      attempts[channel] = (attempts[channel] ?? 0) + 1;
-      calls.push(`${channel}${input.fallbackFor ? `(fallback for ${input.fallbackFor.join('+')})` : ''}`);
-      behaviour[channel]?.(attempts[channel]);
-      return { providerMessageId: `${channel}-id`, alreadySent: false };
+  /**
+   * The workflow's one activity. Plan, fan-out, fallback and completion are the delivery core's, run
+   * whole inside it (test/e2e/notifications*.test.ts drive them through a real worker); runs from
+   * before `notify-one-delivery` (a step per activity) are covered by the recorded histories
+   * notify-fan-out and notify-fallback (test/replay). `calls` records every attempt.
+   */
+  function fakes(behaviour: (attempt: number) => void = () => undefined) {
+    const calls: NotificationRequest[] = [];
+    const unused = async () => {
+      throw new Error('a new run schedules no step activity');
     };
     const activities: NotificationActivities = {
-      planNotification: async () => plan,
-      sendEmail: sender('email'),
-      sendSms: sender('sms'),
-      sendPush: sender('push'),
-      completeNotification: async ({ status }) => void calls.push(`complete:${status}`),
+      planNotification: unused,
+      sendEmail: unused,
+      sendSms: unused,
+      sendPush: unused,
+      completeNotification: unused,
+      deliverNotification: async (req) => {
+        calls.push(req);
+        behaviour(calls.length);
+        return result(req.notificationId);
+      },
     };
-    return { activities, calls, attempts };
+    return { activities, calls };
   }
 
   /** RECORD_HISTORIES=1 saves the run `notify-<id>` as test/replay/histories/<name>.json. */
@@ -64,73 +74,36 @@ describe('notify workflow', () => {
     );
   }
 
-  it('fans out to every selected channel and does not fall back when one got through', async () => {
-    const f = fakes(
-      { selected: ['email', 'sms', 'push'], fallback: [] },
-      {
-        sms: () => {
-          throw permanent('TWILIO_21211');
-        },
-      },
+  it('delivers the whole message in one activity and returns its result', async () => {
+    const f = fakes();
+    expect(await run('one', f.activities)).toEqual(result('one'));
+    expect(f.calls).toEqual([{ notificationId: 'one', userId: 'u1', event: 'kyc_approved', data: {} }]);
+    const { events } = await env.client.workflow.getHandle('notify-one').fetchHistory();
+    const scheduled = (events ?? []).filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toEqual([
+      'deliverNotification',
+    ]);
+    // No local activity (plan/complete markers) and no step per channel: one activity task, 2 workflow tasks.
+    expect((events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toEqual(
+      [],
     );
-    const result = await run('fanout', f.activities);
-    expect(result).toEqual({
-      notificationId: 'fanout',
-      status: 'sent',
-      channels: { email: 'sent', sms: 'failed', push: 'sent' },
-      fallbackUsed: [],
+    expect((events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(2);
+    await record('one', 'notify-one-delivery');
+  });
+
+  it('re-runs the activity after a transient failure (a provider outage, a lost worker) until it succeeds', async () => {
+    const f = fakes((n) => {
+      if (n < 3) throw new Error('database unavailable');
     });
-    expect(f.attempts.sms).toBe(1); // permanent: not retried
-    await record('fanout', 'notify-fan-out');
+    expect(await run('transient', f.activities)).toEqual(result('transient'));
+    expect(f.calls).toHaveLength(3);
   });
 
-  it('retries a transient failure of one channel until it succeeds', async () => {
-    const f = fakes(
-      { selected: ['email'], fallback: ['sms'] },
-      {
-        email: (n) => {
-          if (n < 3) throw new Error('provider busy');
-        },
-      },
-    );
-    const result = await run('transient', f.activities);
-    expect(result.status).toBe('sent');
-    expect(f.attempts.email).toBe(3);
-    expect(f.calls).not.toContain('sms(fallback for email)');
-  });
-
-  it('falls back in the configured order, one channel at a time, until one succeeds', async () => {
-    const f = fakes(
-      { selected: ['push'], fallback: ['sms', 'email'] },
-      {
-        push: () => {
-          throw permanent('UNREGISTERED');
-        },
-        sms: () => {
-          throw permanent('TWILIO_21610');
-        },
-      },
-    );
-    const result = await run('fallback', f.activities);
-    expect(result).toMatchObject({
-      status: 'sent',
-      channels: { push: 'failed', sms: 'failed', email: 'sent' },
-      fallbackUsed: ['sms', 'email'],
+  it('does not retry a non-retryable failure', async () => {
+    const f = fakes(() => {
+      throw ApplicationFailure.create({ type: 'VALIDATION_ERROR', nonRetryable: true, message: 'bad request' });
     });
-    expect(f.calls).toEqual(['push', 'sms(fallback for push)', 'email(fallback for push)', 'complete:sent']);
-    await record('fallback', 'notify-fallback');
-  });
-
-  it('completes as failed when nothing can be delivered', async () => {
-    const f = fakes(
-      { selected: ['email'], fallback: [] },
-      {
-        email: () => {
-          throw permanent('UNSUBSCRIBED');
-        },
-      },
-    );
-    expect(await run('nothing', f.activities)).toMatchObject({ status: 'failed', channels: { email: 'failed' } });
-    expect(f.calls).toEqual(['email', 'complete:failed']);
+    await expect(run('final', f.activities)).rejects.toThrow();
+    expect(f.calls).toHaveLength(1);
   });
 });

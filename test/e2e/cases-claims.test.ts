@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import { caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
-import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
-import { userWithToken } from '../helpers/auth';
-import { startOnboardingStack } from '../helpers/onboarding-stack';
+import { sweepCasesNow } from '../../services/common/case-sweep';
+import { casesApi, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
+import type { OnboardingStack } from '../helpers/onboarding-stack';
 
-type Stack = Awaited<ReturnType<typeof startOnboardingStack>>;
-type Headers = Record<string, string>;
+type Stack = OnboardingStack;
 
 /**
  * One claim per case (issue 24): operators acting on one case at the same time with different
@@ -15,33 +13,15 @@ type Headers = Record<string, string>;
  */
 describe('cases: one action per case at a time', () => {
   let t: Stack;
+  const { staff, act } = casesApi(() => t);
   beforeAll(async () => {
-    t = await startOnboardingStack();
-    await ensureCaseSweep(t.stack.deps.temporal, { ...t.stack.deps.config, CASE_SWEEP_INTERVAL_MS: 500 });
+    t = await startCasesStack();
   }, 120_000);
-  afterAll(async () => {
-    await t?.stack.deps.temporal.workflow
-      .getHandle(caseSweepWorkflowId(t.stack.deps.config.TASK_QUEUE_PREFIX))
-      .terminate('test over')
-      .catch(() => undefined);
-    await t?.close();
-  });
+  afterAll(() => stopCasesStack(t));
 
   const CONCURRENT = 30;
 
-  const officer = (tenantId: string) =>
-    userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      tenantId,
-      userType: 'staff',
-      role: 'org-staff',
-      staffRole: 'COMPLIANCE_OFFICER',
-    });
-  const act = (headers: Headers, caseId: string, json: unknown) =>
-    t.api(`/cases/${encodeURIComponent(caseId)}/actions`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': `key-${randomUUID()}` },
-      json,
-    });
+  const officer = (tenantId: string) => staff(tenantId, 'COMPLIANCE_OFFICER');
 
   it(`${CONCURRENT} simultaneous decisions with different keys: one approve or reject happens, the rest are 409 with the current case`, async () => {
     const u = await t.confirmedUser({ org_name: `Claims Org ${randomUUID().slice(0, 8)}` });

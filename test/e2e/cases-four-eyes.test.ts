@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
-import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
-import { userWithToken } from '../helpers/auth';
+import { sweepCasesNow } from '../../services/common/case-sweep';
+import { casesApi, type Headers, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
-import { startOnboardingStack } from '../helpers/onboarding-stack';
+import type { OnboardingStack } from '../helpers/onboarding-stack';
 
-type Stack = Awaited<ReturnType<typeof startOnboardingStack>>;
-type Headers = Record<string, string>;
+type Stack = OnboardingStack;
 
 /**
  * Four eyes (issue 24, docs/operations.md): a tenant that requires it has a reversal of a rejection
@@ -18,31 +16,12 @@ type Headers = Record<string, string>;
 describe('cases: four eyes on reversals', () => {
   let t: Stack;
   const hooks = kycWebhooks(() => t);
+  const { staff, act } = casesApi(() => t);
   beforeAll(async () => {
-    t = await startOnboardingStack();
-    await ensureCaseSweep(t.stack.deps.temporal, { ...t.stack.deps.config, CASE_SWEEP_INTERVAL_MS: 500 });
+    t = await startCasesStack();
   }, 120_000);
-  afterAll(async () => {
-    await t?.stack.deps.temporal.workflow
-      .getHandle(caseSweepWorkflowId(t.stack.deps.config.TASK_QUEUE_PREFIX))
-      .terminate('test over')
-      .catch(() => undefined);
-    await t?.close();
-  });
+  afterAll(() => stopCasesStack(t));
 
-  const staff = (tenantId: string, staffRole: 'COMPLIANCE_OFFICER' | 'BANK_ADMIN') =>
-    userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      tenantId,
-      userType: 'staff',
-      role: 'org-staff',
-      staffRole,
-    });
-  const act = (headers: Headers, caseId: string, json: unknown, key = `key-${randomUUID()}`) =>
-    t.api(`/cases/${encodeURIComponent(caseId)}/actions`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': key },
-      json,
-    });
   async function openCase(headers: Headers, caseId: string) {
     return t.waitFor(
       async () => {

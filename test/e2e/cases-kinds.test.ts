@@ -1,16 +1,14 @@
 import { randomInt, randomUUID } from 'node:crypto';
 
-import { caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
 import {
   verificationRequestWorkflowId,
   verificationStateQuery,
 } from '../../domain/contracts/verification-request.contract';
-import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
 import { userWithToken } from '../helpers/auth';
-import { startOnboardingStack } from '../helpers/onboarding-stack';
+import { casesApi, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
+import type { OnboardingStack } from '../helpers/onboarding-stack';
 
-type Stack = Awaited<ReturnType<typeof startOnboardingStack>>;
-type Headers = Record<string, string>;
+type Stack = OnboardingStack;
 
 /**
  * Case kinds and actions issue 24 added last (docs/operations.md), each end to end: made to happen
@@ -19,49 +17,17 @@ type Headers = Record<string, string>;
  */
 describe('cases: the remaining kinds and actions', () => {
   let t: Stack;
+  const { staff, act, listedCase } = casesApi(() => t);
   beforeAll(async () => {
-    t = await startOnboardingStack();
-    await ensureCaseSweep(t.stack.deps.temporal, { ...t.stack.deps.config, CASE_SWEEP_INTERVAL_MS: 500 });
+    t = await startCasesStack();
   }, 120_000);
-  afterAll(async () => {
-    await t?.stack.deps.temporal.workflow
-      .getHandle(caseSweepWorkflowId(t.stack.deps.config.TASK_QUEUE_PREFIX))
-      .terminate('test over')
-      .catch(() => undefined);
-    await t?.close();
-  });
-
-  const staff = (tenantId: string, staffRole: 'COMPLIANCE_OFFICER' | 'BANK_ADMIN' = 'COMPLIANCE_OFFICER') =>
-    userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      tenantId,
-      userType: 'staff',
-      role: 'org-staff',
-      staffRole,
-    });
-  const act = (headers: Headers, caseId: string, json: unknown, key = `key-${randomUUID()}`) =>
-    t.api(`/cases/${encodeURIComponent(caseId)}/actions`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': key },
-      json,
-    });
-  async function listedCase(headers: Headers, caseId: string, kind: string) {
-    const page = await t.waitFor(
-      async () => {
-        await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
-        return t.api(`/cases?kind=${kind}&limit=100`, { headers });
-      },
-      (r) =>
-        r.status === 200 && r.json.data.items.some((c: { id: string; open: boolean }) => c.id === caseId && c.open),
-      30_000,
-    );
-    return page.json.data.items.find((c: { id: string }) => c.id === caseId);
-  }
+  afterAll(() => stopCasesStack(t));
 
   it('verification_failed → resend: the request run sends a reminder now, once per command; the case stays open', async () => {
     const org = await t.stack.deps.models.Organization.create({ name: 'Bank', slug: `bank-${randomInt(1e9)}` });
-    const officer = await staff(org._id);
+    const officer = await staff(org._id, 'COMPLIANCE_OFFICER');
     const otherOrg = await t.stack.deps.models.Organization.create({ name: 'Other', slug: `other-${randomInt(1e9)}` });
-    const stranger = await staff(otherOrg._id);
+    const stranger = await staff(otherOrg._id, 'COMPLIANCE_OFFICER');
     const user = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
       tenantId: org._id,
       firstName: 'Ada',
@@ -92,7 +58,7 @@ describe('cases: the remaining kinds and actions', () => {
     await t.waitFor(readRequest, (r) => r.status === 'failed');
 
     const caseId = `verification_failed:${requestId}`;
-    const listed = await listedCase(officer.headers, caseId, 'verification_failed');
+    const listed = await listedCase(officer.headers, caseId, 'verification_failed', { sweepWhilePolling: true });
     expect(listed.actions).toEqual(['retry', 'extend', 'cancel', 'resend']);
 
     const refused = await act(stranger.headers, caseId, { action: 'resend' });

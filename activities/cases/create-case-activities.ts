@@ -9,7 +9,13 @@ export function createCaseActivities({
   config,
 }: {
   models: Models;
-  config: Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES' | 'CASE_WEBHOOK_PENDING_MINUTES'>;
+  config: Pick<
+    Config,
+    | 'VERIFICATION_STUCK_AFTER_MINUTES'
+    | 'CASE_WEBHOOK_PENDING_MINUTES'
+    | 'PARTNER_KYC_HOLD_HOURS'
+    | 'CASE_HOLD_EXPIRING_HOURS'
+  >;
 }) {
   return {
     /** One pass over every case source: open what is stuck, resolve what cleared (idempotent). */
@@ -18,6 +24,8 @@ export function createCaseActivities({
         now: new Date(),
         stuckAfterMinutes: config.VERIFICATION_STUCK_AFTER_MINUTES,
         webhookPendingMinutes: config.CASE_WEBHOOK_PENDING_MINUTES,
+        holdHours: config.PARTNER_KYC_HOLD_HOURS,
+        holdExpiringHours: config.CASE_HOLD_EXPIRING_HOURS,
       });
     },
   };

@@ -9,6 +9,7 @@ import type { Models } from '../models';
 import type { CaseDoc } from '../models/case';
 import { overdueFilter, stuckFilter } from '../verification-queries';
 import { ONBOARDING_CASE_SOURCES } from './onboarding-sources';
+import { TRANSACTION_CASE_SOURCES } from './transaction-sources';
 
 /** What a source says about one subject that needs a person right now. */
 export interface CaseObservation {
@@ -31,6 +32,10 @@ export interface SourceContext {
   now: Date;
   stuckAfterMinutes: number;
   webhookPendingMinutes: number;
+  /** PARTNER_KYC_HOLD_HOURS: a hold's deadline is its transaction's recordedAt plus this. */
+  holdHours: number;
+  /** CASE_HOLD_EXPIRING_HOURS: a hold this close to its deadline is a case. */
+  holdExpiringHours: number;
 }
 
 /**
@@ -203,6 +208,7 @@ export const CASE_SOURCES: CaseSource[] = [
     }),
   },
   ...ONBOARDING_CASE_SOURCES,
+  ...TRANSACTION_CASE_SOURCES,
 ];
 
 export const sourceFor = (kind: CaseKind): CaseSource => CASE_SOURCES.find((s) => s.kind === kind)!;

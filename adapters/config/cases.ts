@@ -11,6 +11,11 @@ export const casesSchema = z.object({
   CASE_SWEEP_INTERVAL_MS: envPositiveInt.max(3_600_000).default(120_000),
   /** A webhook event acknowledged but not signalled for this long is a case (the API's sweeper gave up). */
   CASE_WEBHOOK_PENDING_MINUTES: envPositiveInt.default(10),
+  /**
+   * A transaction held for a step-up is a case once its deadline (recorded + PARTNER_KYC_HOLD_HOURS)
+   * is this close: a person can release or decline it before it is declined on its own.
+   */
+  CASE_HOLD_EXPIRING_HOURS: envPositiveInt.max(24 * 30).default(24),
   /** Base URL of the Temporal Web UI: each case links to its run there. */
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
 });

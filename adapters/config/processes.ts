@@ -59,7 +59,7 @@ export const PROCESS_SECTIONS = {
     'workerVersioning',
   ],
   sandbox: ['core', 'veriff', 'bridge', 'smileId', 'sendgrid', 'twilio', 'push', 'sandboxSigning', 'sandboxOutbox'],
-  ops: ['core', 'pii', 'codec', 'auth', 'verification', 'cases'],
+  ops: ['core', 'pii', 'codec', 'auth', 'verification', 'cases', 'partnerKyc'],
 } as const satisfies Record<string, readonly SectionName[]>;
 
 export type ProcessName = keyof typeof PROCESS_SECTIONS;

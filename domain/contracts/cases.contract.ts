@@ -18,6 +18,7 @@ export const CASE_KINDS = [
   'webhook_pending',
   'notification_failed',
   'kyc_late_decision',
+  'transaction_hold_expiring',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
@@ -49,6 +50,9 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   notification_failed: [],
   // A late Veriff decision against the status: approve/reject go through the status path; dismiss keeps it.
   kyc_late_decision: ['approve', 'reject'],
+  // A step-up hold near its deadline: approve releases the transaction now, reject declines it now
+  // (the hold's decideHold update). No extension: the deadline lives in the run's input only.
+  transaction_hold_expiring: ['approve', 'reject'],
 };
 
 export const AGE_BUCKETS = ['<1h', '1h-24h', '1d-7d', '>7d'] as const;

@@ -41,7 +41,14 @@ export interface ActOnCaseResult {
 
 export type ActOnCaseDeps = ActionDeps & {
   models: Models;
-  config: CaseViewConfig & Pick<Config, 'VERIFICATION_STUCK_AFTER_MINUTES' | 'CASE_WEBHOOK_PENDING_MINUTES'>;
+  config: CaseViewConfig &
+    Pick<
+      Config,
+      | 'VERIFICATION_STUCK_AFTER_MINUTES'
+      | 'CASE_WEBHOOK_PENDING_MINUTES'
+      | 'PARTNER_KYC_HOLD_HOURS'
+      | 'CASE_HOLD_EXPIRING_HOURS'
+    >;
   now?: () => Date;
 };
 
@@ -76,6 +83,8 @@ export async function actOnCase(
     now: now(),
     stuckAfterMinutes: deps.config.VERIFICATION_STUCK_AFTER_MINUTES,
     webhookPendingMinutes: deps.config.CASE_WEBHOOK_PENDING_MINUTES,
+    holdHours: deps.config.PARTNER_KYC_HOLD_HOURS,
+    holdExpiringHours: deps.config.CASE_HOLD_EXPIRING_HOURS,
   });
   assertCanRead(viewer);
   let c = await findCase(deps.models, input.caseId);

@@ -13,6 +13,7 @@ import {
 } from '../../domain/contracts/verification-request.contract';
 import type { UserStatus } from '../../domain/vocabulary/users';
 import { CaseCommandError } from './case-errors';
+import { decideHold } from './hold-actions';
 import { extendOnboardingDeadline, moveOnboardingToManualReview } from './onboarding-actions';
 
 /**
@@ -59,6 +60,7 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
   switch (cmd.action) {
     case 'approve':
     case 'reject': {
+      if (c.kind === 'transaction_hold_expiring') return decideHold(deps, c, { ...cmd, action: cmd.action });
       const to: UserStatus = cmd.action === 'approve' ? 'active' : 'rejected';
       const user = await deps.changeUserStatus({
         actorId: cmd.actor,

@@ -31,10 +31,11 @@ export type FourEyesStep =
 export async function fourEyesStep(
   models: Pick<Models, 'User' | 'Organization'>,
   viewer: CaseViewer,
-  c: Pick<CaseDoc, 'tenantId' | 'ownerUserId' | 'pendingApproval'>,
+  c: Pick<CaseDoc, 'tenantId' | 'ownerUserId' | 'pendingApproval'> & { kind?: string },
   action: string,
 ): Promise<FourEyesStep> {
-  if (action !== 'approve' || !c.tenantId) return { step: 'act' };
+  // Four eyes guards a person's rejection being reversed; releasing a held transaction is not one.
+  if (action !== 'approve' || !c.tenantId || c.kind === 'transaction_hold_expiring') return { step: 'act' };
   const org = await models.Organization.findById(c.tenantId, { settings: 1 }).lean();
   if (!caseSettingsOf(org).fourEyesReversals || !(await isReversal(models, c))) return { step: 'act' };
   const pending = c.pendingApproval;

@@ -194,6 +194,7 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
       summary: 'Act on a case through its owning workflow (audited, idempotent)',
       description:
         'approve/reject (kyc_review, kyc_late_decision; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
+        'approve/reject on transaction_hold_expiring release or decline the held transaction now, through its hold workflow (decideHold update); ' +
         'retry/extend/cancel/resend go to the verification request workflow (resend: a reminder now, through its sendReminderNow update); extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; ' +
         "redrive (webhook_unroutable, webhook_pending) sends the stored event again through the webhook intake's dispatch; " +
         'dismiss closes a case that has no workflow action. ' +

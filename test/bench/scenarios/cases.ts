@@ -51,6 +51,8 @@ export const casesScenario: Scenario = {
         now: new Date(),
         stuckAfterMinutes: config.VERIFICATION_STUCK_AFTER_MINUTES,
         webhookPendingMinutes: config.CASE_WEBHOOK_PENDING_MINUTES,
+        holdHours: config.PARTNER_KYC_HOLD_HOURS,
+        holdExpiringHours: config.CASE_HOLD_EXPIRING_HOURS,
       });
       let t = performance.now();
       const first = await sweepCases(models, ctx());

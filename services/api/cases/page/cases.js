@@ -13,6 +13,7 @@
     'webhook_pending',
     'notification_failed',
     'kyc_late_decision',
+    'transaction_hold_expiring',
   ];
   // Sign-in, the token and API calls are the shared sign-in.js's.
   var page = AdminPage({

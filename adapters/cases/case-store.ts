@@ -3,7 +3,8 @@ import type { Models } from '../models';
 import type { CaseDoc } from '../models/case';
 import { isDuplicateKeyError } from '../models/duplicate-key';
 import { caseQueueId, readCaseQueue, rebuildCaseQueues } from './case-queues';
-import { CASE_SOURCES, caseId, type CaseObservation, recheck, type SourceContext, withTenants } from './case-sources';
+import type { CaseObservation, SourceContext } from './case-source';
+import { CASE_SOURCES, caseId, recheck, withTenants } from './case-sources';
 
 type CaseModels = Pick<Models, 'Case'>;
 

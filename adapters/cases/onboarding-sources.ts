@@ -1,5 +1,5 @@
 import { accountWorkflowId } from '../../domain/contracts/account.contract';
-import type { CaseObservation, CaseSource } from './case-sources';
+import type { CaseObservation, CaseSource } from './case-source';
 
 /** Decisions that say the person is not (or no longer) verified (domain/rules/late-veriff-event.ts). */
 const NOT_VERIFIED = ['declined', 'resubmission_requested', 'expired', 'abandoned'];

@@ -1,5 +1,5 @@
 import { transactionHoldWorkflowId } from '../../domain/contracts/partner-kyc.contract';
-import type { CaseSource } from './case-sources';
+import type { CaseSource } from './case-source';
 
 const HOUR_MS = 3_600_000;
 

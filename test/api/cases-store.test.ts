@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { rebuildCaseQueues } from '../../adapters/cases/case-queues';
-import type { CaseObservation } from '../../adapters/cases/case-sources';
+import type { CaseObservation } from '../../adapters/cases/case-source';
 import { countOpenCases, markOpen, markResolved } from '../../adapters/cases/case-store';
 import type { CaseDoc } from '../../adapters/models/case';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { SourceContext } from '../../adapters/cases/case-sources';
+import type { SourceContext } from '../../adapters/cases/case-source';
 import { claimCase, refreshCase, releaseCase } from '../../adapters/cases/case-store';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';

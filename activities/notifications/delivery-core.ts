@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 
 import type { Config } from '../../adapters/config';
@@ -62,11 +63,28 @@ const isFinal = (err: unknown) => err instanceof ApplicationFailure && err.nonRe
  * Exactly once stays the ledger's (delivery-ledger.ts: the insert-first claim per message and
  * channel), so running a message again, after a crash or in a repeated batch, sends nothing twice.
  */
+/**
+ * A wait between retries that ends when the activity is cancelled (a worker shutting down cancels
+ * its running activities): a message waiting on a provider that is down must not hold the worker's
+ * shutdown for the whole retry bound. The attempt then fails as cancelled; the next attempt (another
+ * worker) resumes through the ledger, which skips the channels already sent. Outside an activity
+ * (tests of the core), a plain timer.
+ */
+function activitySleep(ms: number): Promise<void> {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    ctx = undefined;
+  }
+  return ctx ? ctx.sleep(ms) : new Promise<void>((r) => setTimeout(r, ms));
+}
+
 export function createDeliveryCore(deps: DeliveryCoreDeps) {
   const { models, channels, config } = deps;
   const ledger = { models, reconcileWindowMs: config.NOTIFY_RECONCILE_WINDOW_MS };
   const sendTime = createSendTimeData({ config, models });
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? activitySleep;
 
   async function readUser(userId: string) {
     const user = await models.User.findById(userId, { email: 1, phone: 1, firstName: 1, locale: 1 }).lean();

@@ -5,6 +5,7 @@ import { createLogger } from '../../adapters/logger';
 import { createTemporalClient } from '../../adapters/temporal-client';
 import { createApp } from '../../services/api/app';
 import type { ApiDeps } from '../../services/api/deps';
+import { apiWebhookSignals } from '../../services/api/webhooks/webhook-signals';
 import { createWorker, type WorkerProcessSpec } from '../../services/common/worker-runner';
 import { testConfig } from './config';
 import { createTestDatabase } from './database';
@@ -42,7 +43,11 @@ export async function startTestStack(
     workers.push(await createWorker(spec, deps, temporalConn.nativeConnection, overrides));
   }
   const running = workers.map((w) => w.run());
-  const app = createApp(deps);
+  // The API's webhook dispatcher, held here so close() stops it before the Temporal connection
+  // closes: a signal still in flight (or in the client's retry backoff) on a closed connection throws
+  // outside any promise. Apps a test builds from `deps` get their own, as before.
+  const webhookSignals = apiWebhookSignals(deps);
+  const app = createApp({ ...deps, webhookSignals });
   const server = await listen(app, opts.port);
   // Every response this API gives in a test is checked against its documented schema (helpers/http.ts).
   checkResponsesOf(server.url, app.locals.openApiRegistry);
@@ -53,6 +58,7 @@ export async function startTestStack(
     workers,
     async close() {
       await server.close();
+      await webhookSignals.stop();
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await Promise.allSettled(running);
       await deps.temporal.connection.close();

@@ -1,10 +1,9 @@
-import { createServer } from 'node:http';
-
 import { loadConfig } from '../../adapters/config';
 import { connectDatabase } from '../../adapters/database';
 import { createLogger } from '../../adapters/logger';
 import { createModels, ensureIndexes } from '../../adapters/models';
 import { createTemporalClient } from '../../adapters/temporal-client';
+import { createHttpServer } from '../common/http-server';
 import { createApp } from './app';
 import { apiWebhookSignals } from './webhooks/webhook-signals';
 import { startWebhookSweeper } from './webhooks/webhook-sweeper';
@@ -40,8 +39,7 @@ async function main() {
   }, 3_600_000).unref();
   const app = createApp({ config, logger, db, models, temporal, webhookSignals });
 
-  const server = createServer(app);
-  server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
 

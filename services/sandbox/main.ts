@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-
 import { loadConfig } from '../../adapters/config';
 import { createLogger } from '../../adapters/logger';
+import { createHttpServer } from '../common/http-server';
 import { createSandboxApp } from './app';
 import { Outbox } from './outbox';
 
@@ -12,7 +11,7 @@ async function main() {
   const outbox = new Outbox({ file: config.SANDBOX_OUTBOX_FILE });
   logger.info({ file: config.SANDBOX_OUTBOX_FILE ?? null, messages: outbox.count() }, 'sandbox outbox loaded');
   const { app } = createSandboxApp({ config, logger, outbox });
-  const server = createServer(app);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(config.SANDBOX_PORT, config.HOST, resolve));
   logger.info({ port: config.SANDBOX_PORT }, 'sandbox listening');
   const stop = () => server.close(() => process.exit(0));

@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Express } from 'express';
 
+import { createHttpServer } from '../../services/common/http-server';
 import { assertDocumentedResponse } from './response-conformance';
 
 export interface RunningServer {
@@ -11,9 +12,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `port` 0 = any free port; a fixed one when the URL must be known before the app is built. */
+/**
+ * `port` 0 = any free port; a fixed one when the URL must be known before the app is built. The
+ * server is built as the services build theirs: with Node's 5 s keep-alive default, a loaded
+ * machine let fetch reuse a socket the server was closing ("other side closed" in CI).
+ */
 export async function listen(app: Express, listenPort = 0): Promise<RunningServer> {
-  const server = createServer(app);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

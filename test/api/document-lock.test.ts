@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { LockLostError, withDocumentLock } from '../../adapters/models/document-lock';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { waitFor } from '../helpers/wait';
 
 /**
  * Issue 22 item 5: the app's write lock (adapters/models/document-lock.ts) had a fixed lease and
@@ -18,6 +19,12 @@ describe('document write locks', () => {
   });
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Until the first holder has the lock (a fixed pause lost that race on a loaded machine). */
+  const heldBySomeone = (key: string) =>
+    waitFor(
+      () => db.models.DocumentLock.findById(key).lean(),
+      (lock) => lock !== null,
+    );
   const probe = () => db.conn.db!.collection<{ _id: string; [field: string]: unknown }>('lockProbe');
 
   it('a holder that runs four times its lease keeps the lock: the next writer waits for it', async () => {
@@ -37,7 +44,7 @@ describe('document write locks', () => {
         { leaseMs: 300, waitMs: 5_000, maxHoldMs: 5_000 },
       );
     const first = run('first', 1_200);
-    await sleep(50);
+    await heldBySomeone(key);
     await Promise.all([first, run('second', 10)]);
     // Without renewal the second broke the lock after 300 ms and ran inside the first.
     expect(spans.second[0]).toBeGreaterThanOrEqual(spans.first[1]);
@@ -60,7 +67,7 @@ describe('document write locks', () => {
       },
       { leaseMs: 200, maxHoldMs: 0 },
     );
-    await sleep(50);
+    await heldBySomeone(key);
     const fast = withDocumentLock(
       locks,
       key,
@@ -102,7 +109,7 @@ describe('document write locks', () => {
       leaseMs: 200,
       maxHoldMs: 400,
     });
-    await sleep(30);
+    await heldBySomeone(key);
     const started = Date.now();
     await withDocumentLock(locks, key, async () => undefined, { leaseMs: 200, waitMs: 5_000 });
     // It got in after the last renewal's lease ran out: about maxHoldMs + leaseMs, not never.

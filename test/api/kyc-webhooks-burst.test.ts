@@ -3,48 +3,39 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import { signBridgeWebhook } from '../../adapters/providers/bridge/signature';
 import type { BridgeEventSignal } from '../../domain/contracts/onboarding.contract';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
-import { createApp } from '../../services/api/app';
-import { apiWebhookSignals, type WebhookSignals } from '../../services/api/webhooks/webhook-signals';
+import { apiWebhookSignals } from '../../services/api/webhooks/webhook-signals';
 import { startWebhookSweeper } from '../../services/api/webhooks/webhook-sweeper';
+import { apiInstances } from '../helpers/api-instances';
 import { TEST_BRIDGE_WEBHOOK_PRIVATE_KEY } from '../helpers/bridge-test-keys';
-import { listen, request, type RunningServer } from '../helpers/http';
+import { request } from '../helpers/http';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
 import { type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
-import { checkResponsesOf } from '../helpers/response-conformance';
 
 // A burst of webhooks is acknowledged first and signalled after (docs/webhooks.md, "Bursts"):
 // while the intake is above WEBHOOK_DEFER_ABOVE_PER_SECOND the dispatcher holds the signals, then
 // sends every one, each run's in the order received; a process stopped mid-backlog loses nothing.
 describe('KYC webhooks: a burst is acknowledged first, signalled after, in order', () => {
   let t: OnboardingStack;
-  const servers: RunningServer[] = [];
-  const dispatchers: WebhookSignals[] = [];
+  /** Other API instances on the same database and Temporal, each with the dispatcher given. */
+  const instances = apiInstances(() => t.stack.deps);
   beforeAll(async () => {
     t = await startOnboardingStack();
   });
   afterAll(async () => {
-    for (const s of servers) await s.close();
-    for (const d of dispatchers) await d.stop();
+    await instances.closeAll();
     await t?.close();
   });
 
   const { awaitingBridge } = kycWebhooks(() => t);
   /** A dispatcher that defers above 3 webhooks per second. */
-  const deferring = () => {
-    const d = apiWebhookSignals({
-      ...t.stack.deps,
-      config: { ...t.stack.deps.config, WEBHOOK_DEFER_ABOVE_PER_SECOND: 3, WEBHOOK_DEFER_MAX_SECONDS: 120 },
-    });
-    dispatchers.push(d);
-    return d;
-  };
-  async function instance(webhookSignals: WebhookSignals) {
-    const app = createApp({ ...t.stack.deps, webhookSignals });
-    const server = await listen(app);
-    checkResponsesOf(server.url, app.locals.openApiRegistry);
-    servers.push(server);
-    return server.url;
-  }
+  const deferring = () =>
+    instances.track(
+      apiWebhookSignals({
+        ...t.stack.deps,
+        config: { ...t.stack.deps.config, WEBHOOK_DEFER_ABOVE_PER_SECOND: 3, WEBHOOK_DEFER_MAX_SECONDS: 120 },
+      }),
+    );
+  const instance = instances.start;
   let clock = Date.now();
   /** One Bridge event (a newer provider time each), posted and acknowledged; its event id. */
   async function postBridge(base: string, kycLinkId: string, kyc: string) {

@@ -1,55 +1,30 @@
 import { Client, Connection } from '@temporalio/client';
 
 import { countWebhookDeliveries } from '../../adapters/models/webhook-delivery';
-import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
-import { createApp } from '../../services/api/app';
-import { apiWebhookSignals, type WebhookSignals } from '../../services/api/webhooks/webhook-signals';
+import { apiWebhookSignals } from '../../services/api/webhooks/webhook-signals';
 import { startWebhookSweeper } from '../../services/api/webhooks/webhook-sweeper';
-import { TEST_SECRETS } from '../helpers/config';
-import { listen, request, type RunningServer } from '../helpers/http';
+import { apiInstances, postVeriffTo } from '../helpers/api-instances';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
 import { type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
-import { checkResponsesOf } from '../helpers/response-conformance';
 
 // The webhook ack does not wait for the signal (docs/webhooks.md): these check that an acknowledged
 // webhook still reaches its workflow when the dispatcher never sent it (crash between the 200 and
 // the signal), and that concurrent repeats across API instances still have one effect.
 describe('KYC webhooks delivered after the ack', () => {
   let t: OnboardingStack;
-  const servers: RunningServer[] = [];
-  const dispatchers: WebhookSignals[] = [];
+  /** Other API instances on the same database and Temporal, each with the dispatcher given. */
+  const instances = apiInstances(() => t.stack.deps);
   beforeAll(async () => {
     t = await startOnboardingStack();
   });
   afterAll(async () => {
-    for (const s of servers) await s.close();
-    for (const d of dispatchers) await d.stop();
+    await instances.closeAll();
     await t?.close();
   });
 
   const { veriffEvent, withSession } = kycWebhooks(() => t);
-  /** Another API instance on the same database and Temporal, with the dispatcher given. */
-  async function instance(webhookSignals: WebhookSignals) {
-    dispatchers.push(webhookSignals);
-    const app = createApp({ ...t.stack.deps, webhookSignals });
-    const server = await listen(app);
-    checkResponsesOf(server.url, app.locals.openApiRegistry);
-    servers.push(server);
-    return server.url;
-  }
-  const postVeriffTo = (base: string, payload: unknown) => {
-    const body = JSON.stringify(payload);
-    return request(`${base}/users/webhook-kyc`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-auth-client': TEST_SECRETS.VERIFF_API_KEY,
-        'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body),
-      },
-      body,
-    });
-  };
+  const instance = instances.start;
   const signalsOf = async (userId: string) =>
     (await t.stack.deps.temporal.workflow.getHandle(onboardingWorkflowId(userId)).fetchHistory()).events!.filter(
       (e) => e.workflowExecutionSignaledEventAttributes,
@@ -68,8 +43,7 @@ describe('KYC webhooks delivered after the ack', () => {
     expect((await t.onboarding(userId, headers)).step).toBe('awaiting_kyc_submission');
 
     // A sweep only takes entries older than its age: a fresh one is still the dispatcher's.
-    const survivor = apiWebhookSignals(t.stack.deps);
-    dispatchers.push(survivor);
+    const survivor = instances.track(apiWebhookSignals(t.stack.deps));
     expect(await survivor.sweep(60_000, 100)).toBe(0);
     const sweeper = startWebhookSweeper({
       signals: survivor,
@@ -108,8 +82,7 @@ describe('KYC webhooks delivered after the ack', () => {
     } finally {
       await unreachable.connection.close().catch(() => undefined);
     }
-    const survivor = apiWebhookSignals(t.stack.deps);
-    dispatchers.push(survivor);
+    const survivor = instances.track(apiWebhookSignals(t.stack.deps));
     expect(await survivor.sweep(0, 100)).toBe(1);
     await t.waitFor(
       () => t.onboarding(userId, headers),

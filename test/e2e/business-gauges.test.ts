@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
 import { workflowTaskProblemQuery } from '../../adapters/business-gauges/workflow-task-problems';
-import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { taskQueues } from '../../domain/task-queues';
 import { createApp } from '../../services/api/app';
-import { apiWebhookSignals } from '../../services/api/webhooks/webhook-signals';
 import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
+import { postVeriffToCrashedInstance } from '../helpers/api-instances';
 import { userWithToken } from '../helpers/auth';
-import { TEST_SECRETS } from '../helpers/config';
 import { listen, request } from '../helpers/http';
 import { eventually, type NotificationsStack, startNotificationsStack } from '../helpers/notifications';
 
@@ -59,34 +57,18 @@ describe('business gauges on /metrics', () => {
   });
 
   it('count an acknowledged webhook whose signal never went out, its age, and the sweeper lag once it is overdue', async () => {
-    // This instance "crashes" between the 200 and the signal: its dispatcher is stopped (no sweeper runs in tests).
-    const crashed = apiWebhookSignals(n.stack.deps);
-    await crashed.stop();
-    const server = await listen(createApp({ ...n.stack.deps, webhookSignals: crashed }));
-    try {
-      const userId = randomUUID();
-      const body = JSON.stringify({
-        id: randomUUID(),
-        attemptId: 'att-1',
-        feature: 'selfid',
-        code: 7002,
-        action: 'submitted',
-        vendorData: userId,
-        endUserId: userId,
-      });
-      const res = await request(`${server.url}/users/webhook-kyc`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-auth-client': TEST_SECRETS.VERIFF_API_KEY,
-          'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body),
-        },
-        body,
-      });
-      expect(res.status).toBe(200);
-    } finally {
-      await server.close();
-    }
+    // An instance that "crashes" between the 200 and the signal acknowledges it and leaves it pending.
+    const userId = randomUUID();
+    const res = await postVeriffToCrashedInstance(n.stack.deps, {
+      id: randomUUID(),
+      attemptId: 'att-1',
+      feature: 'selfid',
+      code: 7002,
+      action: 'submitted',
+      vendorData: userId,
+      endUserId: userId,
+    });
+    expect(res.status).toBe(200);
     const fresh = await scrape();
     expect(fresh('kyc_webhook_pending_signals')).toBe(1);
     expect(fresh('kyc_webhook_pending_oldest_age_seconds')).toBeLessThan(2);

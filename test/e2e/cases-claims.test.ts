@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { sweepCasesNow } from '../../services/common/case-sweep';
-import { casesApi, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
+import { casesApi, openCase, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
 import type { OnboardingStack } from '../helpers/onboarding-stack';
 
 type Stack = OnboardingStack;
@@ -31,14 +30,7 @@ describe('cases: one action per case at a time', () => {
     expect((await t.ctl(`/veriff/sessions/${session.sessionId}/decision`, { status: 'review' })).status).toBe(200);
 
     const caseId = `kyc_review:${u.userId}`;
-    await t.waitFor(
-      async () => {
-        await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
-        return t.api(`/cases/${encodeURIComponent(caseId)}`, { headers: officers[0].headers });
-      },
-      (r) => r.status === 200 && r.json.data.open === true,
-      30_000,
-    );
+    await openCase(t, officers[0].headers, caseId);
 
     // Half approve, half reject: whichever wins, the other decision must not follow it.
     const answers = await Promise.all(

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { sweepCasesNow } from '../../services/common/case-sweep';
-import { casesApi, type Headers, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
+import { casesApi, openCase, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
 import type { OnboardingStack } from '../helpers/onboarding-stack';
 
@@ -21,17 +20,6 @@ describe('cases: four eyes on reversals', () => {
     t = await startCasesStack();
   }, 120_000);
   afterAll(() => stopCasesStack(t));
-
-  async function openCase(headers: Headers, caseId: string) {
-    return t.waitFor(
-      async () => {
-        await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
-        return t.api(`/cases/${encodeURIComponent(caseId)}`, { headers });
-      },
-      (r) => r.status === 200 && r.json.data.open === true,
-      30_000,
-    );
-  }
 
   it('the first officer’s approve waits, the same officer cannot confirm it, a second officer’s approve carries it out', async () => {
     const u = await t.confirmedUser({ org_name: `Four Eyes Org ${randomUUID().slice(0, 8)}` });
@@ -66,7 +54,7 @@ describe('cases: four eyes on reversals', () => {
     const sessionId = (await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers })).json.data
       .sessionId as string;
     expect((await t.ctl(`/veriff/sessions/${sessionId}/decision`, { status: 'review' })).status).toBe(200);
-    await openCase(first.headers, `kyc_review:${u.userId}`);
+    await openCase(t, first.headers, `kyc_review:${u.userId}`);
     const rejected = await act(first.headers, `kyc_review:${u.userId}`, { action: 'reject', reason: 'Blurry ID' });
     expect(rejected.status).toBe(200);
     expect((await t.stack.deps.models.User.findById(u.userId).lean())!.status).toBe('rejected');
@@ -77,7 +65,7 @@ describe('cases: four eyes on reversals', () => {
       200,
     );
     const caseId = `kyc_late_decision:${u.userId}`;
-    await openCase(first.headers, caseId);
+    await openCase(t, first.headers, caseId);
 
     const asked = await act(first.headers, caseId, { action: 'approve', reason: 'Veriff approved on re-review' });
     expect(asked.status).toBe(200);

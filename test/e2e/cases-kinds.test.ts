@@ -4,8 +4,7 @@ import {
   verificationRequestWorkflowId,
   verificationStateQuery,
 } from '../../domain/contracts/verification-request.contract';
-import { userWithToken } from '../helpers/auth';
-import { casesApi, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
+import { casesApi, failedVerificationCase, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
 import type { OnboardingStack } from '../helpers/onboarding-stack';
 
 type Stack = OnboardingStack;
@@ -24,40 +23,10 @@ describe('cases: the remaining kinds and actions', () => {
   afterAll(() => stopCasesStack(t));
 
   it('verification_failed → resend: the request run sends a reminder now, once per command; the case stays open', async () => {
-    const org = await t.stack.deps.models.Organization.create({ name: 'Bank', slug: `bank-${randomInt(1e9)}` });
-    const officer = await staff(org._id, 'COMPLIANCE_OFFICER');
+    const { org, officer, user, requestId, caseId } = await failedVerificationCase(t);
     const otherOrg = await t.stack.deps.models.Organization.create({ name: 'Other', slug: `other-${randomInt(1e9)}` });
     const stranger = await staff(otherOrg._id, 'COMPLIANCE_OFFICER');
-    const user = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      tenantId: org._id,
-      firstName: 'Ada',
-      lastName: 'Obi',
-    });
-    await t.api(`/users/${user.user._id}`, {
-      method: 'PUT',
-      headers: user.headers,
-      json: { dateOfBirth: '1991-03-12' },
-    });
-    const created = await t.api('/users/notifications/verification-request', {
-      method: 'POST',
-      headers: officer.headers,
-      json: { userId: user.user._id, types: ['bvn'] },
-    });
-    expect(created.status).toBe(202);
-    const { requestId } = created.json.data;
-    const readRequest = () =>
-      t.api(`/users/verification-requests/${requestId}`, { headers: user.headers }).then((r) => r.json.data);
-    await t.waitFor(readRequest, (r) => r.status === 'notified');
-    // The sandbox's "no match" number: the lookup fails and the user may submit again.
-    const submitted = await t.api('/users/verification-requests/submit', {
-      method: 'POST',
-      headers: user.headers,
-      json: { requestId, bvn: '22200000003' },
-    });
-    expect(submitted.status).toBe(202);
-    await t.waitFor(readRequest, (r) => r.status === 'failed');
 
-    const caseId = `verification_failed:${requestId}`;
     const listed = await listedCase(officer.headers, caseId, 'verification_failed', { sweepWhilePolling: true });
     expect(listed.actions).toEqual(['retry', 'extend', 'cancel', 'resend']);
 

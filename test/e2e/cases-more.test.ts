@@ -2,13 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { WorkflowNotFoundError } from '@temporalio/client';
 
-import { veriffSignature } from '../../adapters/providers/veriff/signature';
 import { accountWorkflowId } from '../../domain/contracts/account.contract';
-import { createApp } from '../../services/api/app';
-import { apiWebhookSignals } from '../../services/api/webhooks/webhook-signals';
+import { postVeriffToCrashedInstance } from '../helpers/api-instances';
 import { casesApi, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
-import { TEST_SECRETS } from '../helpers/config';
-import { listen, request } from '../helpers/http';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
 import type { OnboardingStack } from '../helpers/onboarding-stack';
 
@@ -32,26 +28,10 @@ describe('cases: re-driving webhook events', () => {
   it('webhook_pending: an acknowledged event never signalled is re-driven to the onboarding, once; other tenants refused', async () => {
     const u = await t.confirmedUser({ org_name: `Cases Org ${randomUUID().slice(0, 8)}` });
     const session = (await t.api(`/users/${u.userId}/kyc-session`, { method: 'POST', headers: u.headers })).json.data;
-    // This API instance "crashes" between the 200 and the signal: its dispatcher is stopped (no sweeper runs in tests).
-    const crashed = apiWebhookSignals(t.stack.deps);
-    await crashed.stop();
-    const server = await listen(createApp({ ...t.stack.deps, webhookSignals: crashed }));
+    // An API instance that "crashes" between the 200 and the signal acknowledges it and leaves it pending.
     const payload = hooks.veriffDecision(session.sessionId, u.userId, 'review');
-    const body = JSON.stringify(payload);
-    try {
-      const res = await request(`${server.url}/users/webhook-kyc`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-auth-client': TEST_SECRETS.VERIFF_API_KEY,
-          'x-hmac-signature': veriffSignature(TEST_SECRETS.VERIFF_SHARED_SECRET, body),
-        },
-        body,
-      });
-      expect(res.status).toBe(200);
-    } finally {
-      await server.close();
-    }
+    const res = await postVeriffToCrashedInstance(t.stack.deps, payload);
+    expect(res.status).toBe(200);
     const event = (await t.stack.deps.models.WebhookEvent.findOne({ workflowId: `onboarding-${u.userId}` })
       .sort({ receivedAt: -1 })
       .lean())!;

@@ -9,8 +9,7 @@ import { caseSweepStateQuery, caseSweepWorkflowId } from '../../domain/contracts
 import { onboardingWorkflowId } from '../../domain/contracts/onboarding.contract';
 import { verificationRequestWorkflowId } from '../../domain/contracts/verification-request.contract';
 import { sweepCasesNow } from '../../services/common/case-sweep';
-import { userWithToken } from '../helpers/auth';
-import { casesApi, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
+import { casesApi, failedVerificationCase, startCasesStack, stopCasesStack } from '../helpers/cases-stack';
 import { TEST_OPS_TOKEN, TEST_SECRETS } from '../helpers/config';
 import { kycWebhooks } from '../helpers/kyc-webhooks';
 import type { OnboardingStack } from '../helpers/onboarding-stack';
@@ -157,41 +156,7 @@ describe('cases: stuck work, listed and acted on', () => {
   }, 120_000);
 
   it('verification request failed: retry runs the lookup again as the officer, extend moves the due date, cancel closes it', async () => {
-    const org = await t.stack.deps.models.Organization.create({ name: 'Bank', slug: `bank-${randomInt(1e9)}` });
-    const officer = await staff(org._id, 'COMPLIANCE_OFFICER');
-    const user = await userWithToken(t.stack.deps.models, t.stack.deps.config, {
-      tenantId: org._id,
-      firstName: 'Ada',
-      lastName: 'Obi',
-    });
-    await t.api(`/users/${user.user._id}`, {
-      method: 'PUT',
-      headers: user.headers,
-      json: { dateOfBirth: '1991-03-12' },
-    });
-    const created = await t.api('/users/notifications/verification-request', {
-      method: 'POST',
-      headers: officer.headers,
-      json: { userId: user.user._id, types: ['bvn'] },
-    });
-    expect(created.status).toBe(202);
-    const { requestId } = created.json.data;
-    const readRequest = () =>
-      t.api(`/users/verification-requests/${requestId}`, { headers: user.headers }).then((r) => r.json.data);
-    await t.waitFor(readRequest, (r) => r.status === 'notified');
-    // The sandbox's "no match" number: the lookup fails and the user may submit again.
-    expect(
-      (
-        await t.api('/users/verification-requests/submit', {
-          method: 'POST',
-          headers: user.headers,
-          json: { requestId, bvn: '22200000003' },
-        })
-      ).status,
-    ).toBe(202);
-    await t.waitFor(readRequest, (r) => r.status === 'failed');
-
-    const caseId = `verification_failed:${requestId}`;
+    const { officer, requestId, caseId, readRequest } = await failedVerificationCase(t);
     const listed = await listedCase(officer.headers, caseId, 'verification_failed');
     expect(listed).toMatchObject({
       workflowId: verificationRequestWorkflowId(requestId),

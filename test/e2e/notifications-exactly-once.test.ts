@@ -128,6 +128,13 @@ describe('notifications are sent exactly once', () => {
       await replacement.stop();
     }
     expect(outbox.list({ to: phone })).toHaveLength(1);
+    // The sandbox sends Twilio's `sent` callback, then `delivered`: the first lets the retried
+    // activity reconcile and the notification complete, so `delivered` can land after it.
+    await eventually(
+      async () => (await readDelivery(n.stack.deps.models, key))?.status === 'delivered',
+      30_000,
+      'the delivered callback recorded',
+    );
     expect(await readDelivery(n.stack.deps.models, key)).toMatchObject({
       status: 'delivered',
       attempts: 1,

@@ -109,8 +109,12 @@ describe('onboarding journey end to end', () => {
     const desc = await handle.describe();
     expect(desc.typedSearchAttributes.get(SA.OnboardingStep)).toBe('active');
     expect(desc.typedSearchAttributes.get(SA.KycStatus)).toBe('bridge:approved');
-    // Every inbox entry reached the workflow exactly once.
-    const inbox = await t.stack.deps.models.WebhookEvent.find({ workflowId: onboardingWorkflowId(userId) }).lean();
+    // Every inbox entry reached the workflow exactly once. The dispatcher marks an entry signalled
+    // after its signal call returns, so the run can complete before the last mark is written.
+    const inbox = await t.waitFor(
+      () => t.stack.deps.models.WebhookEvent.find({ workflowId: onboardingWorkflowId(userId) }).lean(),
+      (entries) => entries.every((e) => e.signaledAt),
+    );
     expect(inbox).toHaveLength(6);
     expect(inbox.every((e) => e.signaledAt && e.deliveries === 1)).toBe(true);
     await saveHistory(userId, 'onboarding-active-with-bridge');

@@ -4,6 +4,7 @@ import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { TEST_OPS_TOKEN } from '../helpers/config';
 import { request } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
 
 // The foundation's proof of the chain: HTTP → workflow → activities on every worker → database → HTTP.
 describe('pipeline probe end to end', () => {
@@ -19,12 +20,12 @@ describe('pipeline probe end to end', () => {
     expect(started.status).toBe(202);
     const { probeId } = started.json.data;
 
-    let probe;
-    for (let i = 0; i < 100; i++) {
-      probe = (await request(`${stack.url}/ops/probes/${probeId}`, { headers: auth })).json.data;
-      if (probe.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Three workers' hops in turn: most of a minute on a loaded machine (10 s was too tight in CI).
+    const probe = await waitFor(
+      async () => (await request(`${stack.url}/ops/probes/${probeId}`, { headers: auth })).json.data,
+      (p) => p.status !== 'running',
+      45_000,
+    );
     expect(probe.status).toBe('completed');
     expect(probe.completedAt).not.toBeNull();
     const prefix = stack.deps.config.TASK_QUEUE_PREFIX;

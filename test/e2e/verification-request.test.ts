@@ -13,6 +13,7 @@ import { TEST_OPS_TOKEN, testConfig } from '../helpers/config';
 import { listen, request, type RunningServer } from '../helpers/http';
 import { withRecordedNotifications } from '../helpers/recorded-notifications';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
 
 /** Any 11 digits outside the simulator's special numbers verify as a full match. */
 const freshNumber = () => `${randomInt(3, 9)}${String(randomInt(0, 1e10)).padStart(10, '0')}`;
@@ -77,15 +78,14 @@ describe('BVN/NIN verification requests end to end', () => {
     api('/users/notifications/verification-request', { method: 'POST', headers, json });
   const submit = (headers: Record<string, string>, json: unknown) =>
     api('/users/verification-requests/submit', { method: 'POST', headers, json });
-  async function waitForStatus(headers: Record<string, string>, requestId: string, status: string) {
-    let body;
-    for (let i = 0; i < 150; i++) {
-      body = (await api(`/users/verification-requests/${requestId}`, { headers })).json?.data;
-      if (body?.status === status) return body;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`request stayed ${body?.status}, expected ${status}`);
-  }
+  // 30 s: the lookup goes through the workflow, the providers worker and the sandbox, on a machine
+  // the whole suite loads (15 s was tight).
+  const waitForStatus = (headers: Record<string, string>, requestId: string, status: string) =>
+    waitFor(
+      async () => (await api(`/users/verification-requests/${requestId}`, { headers })).json?.data,
+      (body) => body?.status === status,
+      30_000,
+    );
 
   it('creates, submits, verifies — and no plaintext number reaches MongoDB or Temporal history', async () => {
     const { officer, user } = await tenantWithPeople();
@@ -155,12 +155,16 @@ describe('BVN/NIN verification requests end to end', () => {
 
     // Operators find requests by search attributes (the README's queries): status, tenant, type, due date.
     const query = `WorkflowType = 'verificationRequest' AND TenantId = '${user.user.tenantId}' AND VerificationStatus = 'verified' AND VerificationType = 'bvn' AND DueAt > '${new Date().toISOString()}'`;
-    let found: string[] = [];
-    for (let i = 0; i < 50 && found.length === 0; i++) {
-      found = [];
-      for await (const wf of stack.deps.temporal.workflow.list({ query })) found.push(wf.workflowId);
-      if (!found.length) await new Promise((r) => setTimeout(r, 100));
-    }
+    // Visibility catches up asynchronously (5 s was tight under load).
+    const found = await waitFor(
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of stack.deps.temporal.workflow.list({ query })) ids.push(wf.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+      30_000,
+    );
     expect(found).toEqual([verificationRequestWorkflowId(requestId)]);
 
     const closed = await submit(user.headers, { requestId, bvn });

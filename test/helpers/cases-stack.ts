@@ -84,3 +84,52 @@ export function casesApi(t: () => OnboardingStack) {
   }
   return { staff, internalAdmin, act, listedCase };
 }
+
+/**
+ * Runs a sweep, then reads GET /cases/:id as `headers` (sweeping before each read) until the case
+ * is there and open (30 s). Answers that response.
+ */
+export function openCase(t: OnboardingStack, headers: Headers, caseId: string) {
+  return t.waitFor(
+    async () => {
+      await sweepCasesNow(t.stack.deps.temporal, t.stack.deps.config);
+      return t.api(`/cases/${encodeURIComponent(caseId)}`, { headers });
+    },
+    (r) => r.status === 200 && r.json.data.open === true,
+    30_000,
+  );
+}
+
+/**
+ * A `verification_failed` case made through the public surfaces: a new tenant ("Bank") with a
+ * compliance officer, a user of it with a date of birth, the officer's BVN request (answered 202 and
+ * notified), and the user's submission of the sandbox's "no match" number (answered 202), the request
+ * then failed. The case is not listed yet (`listedCase` runs the sweep). `readRequest()` reads the
+ * request as its user.
+ */
+export async function failedVerificationCase(t: OnboardingStack) {
+  const { models, config } = t.stack.deps;
+  const org = await models.Organization.create({ name: 'Bank', slug: `bank-${randomUUID().slice(0, 8)}` });
+  const officer = await casesApi(() => t).staff(org._id, 'COMPLIANCE_OFFICER');
+  const user = await userWithToken(models, config, { tenantId: org._id, firstName: 'Ada', lastName: 'Obi' });
+  await t.api(`/users/${user.user._id}`, { method: 'PUT', headers: user.headers, json: { dateOfBirth: '1991-03-12' } });
+  const created = await t.api('/users/notifications/verification-request', {
+    method: 'POST',
+    headers: officer.headers,
+    json: { userId: user.user._id, types: ['bvn'] },
+  });
+  expect(created.status).toBe(202);
+  const requestId: string = created.json.data.requestId;
+  const readRequest = () =>
+    t.api(`/users/verification-requests/${requestId}`, { headers: user.headers }).then((r) => r.json.data);
+  await t.waitFor(readRequest, (r) => r.status === 'notified');
+  // The sandbox's "no match" number: the lookup fails and the user may submit again.
+  const submitted = await t.api('/users/verification-requests/submit', {
+    method: 'POST',
+    headers: user.headers,
+    json: { requestId, bvn: '22200000003' },
+  });
+  expect(submitted.status).toBe(202);
+  await t.waitFor(readRequest, (r) => r.status === 'failed');
+  return { org, officer, user, requestId, caseId: `verification_failed:${requestId}`, readRequest };
+}

@@ -2,7 +2,12 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ActivityFailure as TemporalActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
 
 import { DocumentBusyError } from '../../adapters/models/document-lock';
-import { ActivityFailures, NON_RETRYABLE_FAILURE_TYPES, OnboardingFailures } from '../../domain/failures/catalog';
+import {
+  ActivityFailures,
+  NON_RETRYABLE_FAILURE_TYPES,
+  OnboardingFailures,
+  TransactionHoldFailures,
+} from '../../domain/failures/catalog';
 import { mapError } from '../../services/api/http/error-handler';
 import { catalogTypes, FAILURE_HTTP } from '../../services/api/http/failure-table';
 
@@ -35,6 +40,11 @@ describe('failure table (type → HTTP)', () => {
       updateFailed(OnboardingFailures.create('RESEND_LIMIT', 'moments ago', { retryAfterSeconds: 42 })),
     );
     expect(r).toMatchObject({ status: 429, code: 'RESEND_LIMIT', headers: { 'Retry-After': '42' } });
+  });
+
+  it('answers a settled hold (a case action on a transaction hold) as a case that moved on', () => {
+    const m = mapError(updateFailed(TransactionHoldFailures.create('HOLD_SETTLED', 'The hold is already settled')));
+    expect(m).toMatchObject({ status: 409, code: 'CASE_MOVED_ON', message: 'The hold is already settled' });
   });
 
   it('finds a provider failure under an activity failure', () => {

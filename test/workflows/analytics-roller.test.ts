@@ -9,6 +9,7 @@ import type { AnalyticsActivities } from '../../activities/analytics/create-anal
 import { analyticsRollerStateQuery, rebuildAnalyticsSignal } from '../../domain/contracts/analytics-roller.contract';
 import { analyticsRoller } from '../../workflows/analytics-roller';
 import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
 
 describe('analyticsRoller workflow', () => {
   let env: TestWorkflowEnvironment;
@@ -48,16 +49,23 @@ describe('analyticsRoller workflow', () => {
         args: [{ intervalMs: 60_000 }],
       });
       const state = () => handle.query(analyticsRollerStateQuery);
-      for (let i = 0; i < 50 && (await state()).folded < 7; i++) await new Promise((r) => setTimeout(r, 100));
+      // Real-time polls with room for a loaded machine (the time-skipping server does not skip here).
+      await waitFor(state, (st) => st.folded >= 7, 30_000);
+      // The empty third round comes after the second round's count is visible: wait for its call.
+      await waitFor(
+        () => calls.length,
+        (n) => n >= 3,
+        30_000,
+      );
       expect(await state()).toEqual({ rebuilds: 0, folded: 7, rebuildPending: false });
       // Two full rounds then an empty one: now it waits out the interval instead of spinning.
       expect(calls).toEqual(['fold', 'fold', 'fold']);
       await handle.signal(rebuildAnalyticsSignal);
-      for (let i = 0; i < 50 && (await state()).rebuilds < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(state, (st) => st.rebuilds >= 1, 30_000);
       expect((await state()).rebuilds).toBe(1);
       pending = [4];
       await env.sleep('61 seconds');
-      for (let i = 0; i < 50 && (await state()).folded < 11; i++) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(state, (st) => st.folded >= 11, 30_000);
       expect(await state()).toEqual({ rebuilds: 1, folded: 11, rebuildPending: false });
       expect(calls.slice(0, 4)).toEqual(['fold', 'fold', 'fold', 'rebuild']);
       if (process.env.RECORD_HISTORIES) {

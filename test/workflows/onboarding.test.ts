@@ -5,7 +5,6 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 
 import { changeUserStatusUpdate } from '../../domain/contracts/account.contract';
 import {
@@ -20,16 +19,16 @@ import {
 import { SA } from '../../domain/search-attributes';
 
 const { EventType } = temporal.api.enums.v1;
-import { createTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import { createTimeSkippingEnv } from '../helpers/temporal';
 import {
   eventually,
   failureType,
-  fakeActivities,
   type Fakes,
   HOUR,
   POLICY,
   register,
   startOnboarding,
+  startOnboardingWorkers,
   state,
 } from './onboarding-fakes';
 
@@ -38,31 +37,16 @@ import {
 describe('onboarding workflow', () => {
   let env: TestWorkflowEnvironment;
   let fakes: Fakes;
-  let workers: Worker[];
-  let running: Promise<void>[];
-  const queue = 'obwf-onboarding';
+  let workers: Awaited<ReturnType<typeof startOnboardingWorkers>>;
+  let queue: string;
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    fakes = fakeActivities(() => env.currentTimeMs());
-    workers = [
-      await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: queue,
-        workflowBundle: await workflowBundle(),
-        activities: fakes.onboardingActivities,
-      }),
-      await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: 'obwf-kyc-providers',
-        activities: fakes.kycActivities,
-      }),
-    ];
-    running = workers.map((w) => w.run());
+    workers = await startOnboardingWorkers(env, 'obwf');
+    ({ fakes, queue } = workers);
   });
   afterAll(async () => {
-    workers?.forEach((w) => w.shutdown());
-    await Promise.allSettled(running ?? []);
+    await workers?.close();
     await env?.teardown();
   });
 

@@ -21,6 +21,7 @@ import type { KycTier } from '../../domain/partner-kyc/types';
 import { partnerKyc } from '../../workflows/partner-kyc';
 import { transactionHold } from '../../workflows/transaction-hold';
 import { createTimeSkippingEnv, testDataConverter, workflowBundle } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
 
 const HOUR = 3_600_000;
 const APPROVED: CheckOutcome = { decision: 'approved', description: 'Exact Match', resultCode: '1012' };
@@ -134,7 +135,12 @@ describe('partner KYC workflows (time-skipping)', () => {
             signalArgs: [{ submissionId }],
           });
         await start('s1');
-        for (let i = 0; i < 200 && h.checked.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+        // s1 must be in its check before s2 and s3 arrive (5 s was tight on a loaded machine).
+        await waitFor(
+          () => h.checked.length,
+          (n) => n > 0,
+          30_000,
+        );
         await start('s2'); // superseded by s3 before it is checked
         await start('s3');
         release();

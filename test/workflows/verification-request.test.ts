@@ -24,11 +24,12 @@ import {
 import { VerificationRequestFailures } from '../../domain/failures/catalog';
 import { verificationRequest } from '../../workflows/verification-request';
 import { createTimeSkippingEnv, testDataConverter, workflowBundle } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
 
 const HOUR = 3_600_000;
+/** Real-time polls for what the fakes saw (5 s was tight on a loaded 2-core machine). */
 async function until(check: () => boolean) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!check()) throw new Error('condition not reached');
+  await waitFor(check, Boolean, 30_000);
 }
 const SEALED = { bvn: { sealed: 'v1.test1.iv.body', last3: '901' } };
 

@@ -108,6 +108,15 @@ export async function createWorker<P extends WorkerProcessName>(
   });
 }
 
+/** How long a stopping worker waits for its start-up task (ensuring Schedules) before closing. */
+const START_UP_TASK_GRACE_MS = 10_000;
+
+async function settledWithin(task: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([task, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** A worker process: config, database, Temporal connection, run until SIGINT/SIGTERM, close. */
 export async function runWorkerProcess<P extends WorkerProcessName>(spec: WorkerProcessSpec<P>): Promise<void> {
   // Every worker's sections include core, security and codec (processes.ts), so these keys exist.
@@ -122,9 +131,14 @@ export async function runWorkerProcess<P extends WorkerProcessName>(spec: Worker
   const version = worker.options.workerDeploymentOptions?.version;
   logger.info({ taskQueue: worker.options.taskQueue, deploymentVersion: version ?? 'unversioned' }, 'worker started');
   // Failing here must not stop the worker: the ops command can do the same later.
-  spec.onStart?.({ config, logger, models }).catch((err) => logger.warn({ err }, 'worker start-up task failed'));
+  const startUp = spec.onStart?.({ config, logger, models }).catch((err: unknown) => {
+    logger.warn({ err }, 'worker start-up task failed');
+  });
   // Runtime's default shutdown signals (SIGINT, SIGTERM) drain in-flight tasks before run() resolves.
   await worker.run();
+  // The start-up task may still be writing (its own Temporal client, the database): the database
+  // closes after it, bounded so a Temporal that never answers cannot hold the shutdown.
+  if (startUp) await settledWithin(startUp, START_UP_TASK_GRACE_MS);
   await connection.close();
   await db.close();
   logger.info('worker stopped');

@@ -44,8 +44,9 @@ export async function startTestStack(
   }
   const running = workers.map((w) => w.run());
   // The API's webhook dispatcher, held here so close() stops it before the Temporal connection
-  // closes: a signal still in flight (or in the client's retry backoff) on a closed connection throws
-  // outside any promise. Apps a test builds from `deps` get their own, as before.
+  // closes, the order the API's own shutdown keeps (stop intake, then close clients). Closing the
+  // client is safe with signals in flight anyway (adapters/temporal/draining-connection.ts). Apps a
+  // test builds from `deps` get their own, as before.
   const webhookSignals = apiWebhookSignals(deps);
   const app = createApp({ ...deps, webhookSignals });
   const server = await listen(app, opts.port);

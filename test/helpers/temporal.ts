@@ -1,10 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 import { parseKeyring } from '../../adapters/crypto/keyring';
 import { createDataConverter } from '../../adapters/data-converter';
+import { DrainingConnection } from '../../adapters/temporal/draining-connection';
 import { addSearchAttributes } from '../../adapters/temporal/search-attributes';
 import { paths } from '../../infra/tools-paths';
 import { TEST_SECRETS } from './config';
@@ -43,7 +44,8 @@ const noop = () => undefined;
 const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
 export async function connectTestTemporal(address = process.env.TEST_TEMPORAL_ADDRESS!) {
-  const connection = await Connection.connect({ address });
+  // Like the services' client: closing it with a call in retry backoff cannot throw from the timer.
+  const connection = await DrainingConnection.connectDraining({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   // Same payload encryption as the services, so this client can read what they wrote.
   const client = new Client({ connection, dataConverter: testDataConverter() });

@@ -1,7 +1,5 @@
-import { Connection } from '@temporalio/client';
-
 import { ensureSearchAttributes } from '../../../adapters/temporal/search-attributes';
-import { temporalConnectionOptions } from '../../../adapters/temporal-connection';
+import { connectTemporal } from '../../../adapters/temporal-client';
 import type { OpsCommand } from '../command';
 
 /** Registers the project's custom search attributes on a self-hosted cluster (idempotent). */
@@ -9,7 +7,8 @@ export const setupTemporal: OpsCommand = {
   usage: 'register custom search attributes on the configured Temporal namespace',
   options: {},
   async run({ config }) {
-    const connection = await Connection.connect(temporalConnectionOptions(config));
+    // Safe to close with a call still retrying (adapters/temporal/draining-connection.ts).
+    const connection = await connectTemporal(config);
     try {
       const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
       return added.length

@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+
 import { sweepCases } from '../../adapters/cases/case-store';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
@@ -26,6 +28,8 @@ export function createCaseActivities({
         webhookPendingMinutes: config.CASE_WEBHOOK_PENDING_MINUTES,
         holdHours: config.PARTNER_KYC_HOLD_HOURS,
         holdExpiringHours: config.CASE_HOLD_EXPIRING_HOURS,
+        // The worker's own client: the kinds found in Temporal's visibility store (workflow runs).
+        temporal: Context.current().client,
       });
     },
   };

@@ -85,6 +85,7 @@ export async function actOnCase(
     webhookPendingMinutes: deps.config.CASE_WEBHOOK_PENDING_MINUTES,
     holdHours: deps.config.PARTNER_KYC_HOLD_HOURS,
     holdExpiringHours: deps.config.CASE_HOLD_EXPIRING_HOURS,
+    temporal: deps.temporal,
   });
   assertCanRead(viewer);
   let c = await findCase(deps.models, input.caseId);

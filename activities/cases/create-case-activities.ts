@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 
 import { sweepCases } from '../../adapters/cases/case-store';
+import { onboardingOverdueLimits } from '../../adapters/cases/onboarding-overdue-source';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseSweepPassResult } from '../../domain/contracts/cases.contract';
@@ -17,6 +18,10 @@ export function createCaseActivities({
     | 'CASE_WEBHOOK_PENDING_MINUTES'
     | 'PARTNER_KYC_HOLD_HOURS'
     | 'CASE_HOLD_EXPIRING_HOURS'
+    | 'CONFIRM_REMINDER_AFTER_HOURS'
+    | 'KYC_STEP_REMINDER_AFTER_HOURS'
+    | 'CASE_ONBOARDING_OVERDUE_SECONDS'
+    | 'TASK_QUEUE_PREFIX'
   >;
 }) {
   return {
@@ -30,6 +35,7 @@ export function createCaseActivities({
         holdExpiringHours: config.CASE_HOLD_EXPIRING_HOURS,
         // The worker's own client: the kinds found in Temporal's visibility store (workflow runs).
         temporal: Context.current().client,
+        onboardingOverdue: onboardingOverdueLimits(config),
       });
     },
   };

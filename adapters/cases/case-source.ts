@@ -40,7 +40,7 @@ export interface SourceContext {
    */
   temporal?: Client;
   /** onboarding_overdue: how long each wait may last before it is overdue (adapters/cases/onboarding-overdue-source.ts). */
-  onboardingOverdue?: { confirmationAfterMs: number; kycStepAfterMs: number };
+  onboardingOverdue?: { taskQueue: string; confirmationAfterMs: number; kycStepAfterMs: number };
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { SourceContext } from '../../adapters/cases/case-source';
 import { claimCase, refreshCase, releaseCase } from '../../adapters/cases/case-store';
+import { onboardingOverdueLimits } from '../../adapters/cases/onboarding-overdue-source';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
@@ -48,6 +49,10 @@ export type ActOnCaseDeps = ActionDeps & {
       | 'CASE_WEBHOOK_PENDING_MINUTES'
       | 'PARTNER_KYC_HOLD_HOURS'
       | 'CASE_HOLD_EXPIRING_HOURS'
+      | 'CONFIRM_REMINDER_AFTER_HOURS'
+      | 'KYC_STEP_REMINDER_AFTER_HOURS'
+      | 'CASE_ONBOARDING_OVERDUE_SECONDS'
+      | 'TASK_QUEUE_PREFIX'
     >;
   now?: () => Date;
 };
@@ -86,6 +91,7 @@ export async function actOnCase(
     holdHours: deps.config.PARTNER_KYC_HOLD_HOURS,
     holdExpiringHours: deps.config.CASE_HOLD_EXPIRING_HOURS,
     temporal: deps.temporal,
+    onboardingOverdue: onboardingOverdueLimits(deps.config),
   });
   assertCanRead(viewer);
   let c = await findCase(deps.models, input.caseId);

@@ -5,6 +5,7 @@ import { onboardingOverdueLimits } from '../../adapters/cases/onboarding-overdue
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseSweepPassResult } from '../../domain/contracts/cases.contract';
+import { taskQueues } from '../../domain/task-queues';
 
 /** The case sweep's one step (workflows/case-sweep.ts). */
 export function createCaseActivities({
@@ -36,6 +37,7 @@ export function createCaseActivities({
         // The worker's own client: the kinds found in Temporal's visibility store (workflow runs).
         temporal: Context.current().client,
         onboardingOverdue: onboardingOverdueLimits(config),
+        taskQueues: Object.values(taskQueues(config.TASK_QUEUE_PREFIX)),
       });
     },
   };

@@ -39,6 +39,11 @@ export interface SourceContext {
    * leaves those kinds' cases as they are (neither opened nor resolved).
    */
   temporal?: Client;
+  /**
+   * This deployment's task queues (TASK_QUEUE_PREFIX): workflow_task_failing reads only runs on them,
+   * so deployments (or parallel test files) sharing a namespace each see their own. Absent: every run.
+   */
+  taskQueues?: string[];
   /** onboarding_overdue: how long each wait may last before it is overdue (adapters/cases/onboarding-overdue-source.ts). */
   onboardingOverdue?: { taskQueue: string; confirmationAfterMs: number; kycStepAfterMs: number };
 }

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 
 import { WORKFLOW_TASK_PROBLEMS, workflowTaskProblemQuery } from '../business-gauges/workflow-task-problems';
-import type { CaseObservation, VisibilityCaseSource } from './case-source';
+import type { CaseObservation, SourceContext, VisibilityCaseSource } from './case-source';
 
 /** Runs read per pass: each costs a describe and one page of history; more wait for the next pass. */
 const SCAN_LIMIT = 100;
@@ -40,7 +40,7 @@ async function lastTaskFailure(temporal: Client, workflowId: string, runId: stri
  * One run, read now: a case while it is running and Temporal flags its workflow tasks as failing or
  * timing out. Why: the failure message of its history and the attempts of the task now pending.
  */
-async function observeRun(temporal: Client, subjectId: string): Promise<CaseObservation | null> {
+async function observeRun(temporal: Client, subjectId: string, ctx: SourceContext): Promise<CaseObservation | null> {
   const { workflowId, runId } = parseSubject(subjectId);
   let desc;
   try {
@@ -51,6 +51,7 @@ async function observeRun(temporal: Client, subjectId: string): Promise<CaseObse
   }
   const problems = problemsOf(desc.searchAttributes as Record<string, unknown>);
   if (desc.status.name !== 'RUNNING' || problems.length === 0) return null;
+  if (ctx.taskQueues && !ctx.taskQueues.includes(desc.taskQueue)) return null;
   const pending = desc.raw.pendingWorkflowTask;
   const sinceMs = optionalTsToMs(pending?.originalScheduledTime) ?? null;
   const message = await lastTaskFailure(temporal, workflowId, runId);
@@ -72,8 +73,11 @@ async function observeRun(temporal: Client, subjectId: string): Promise<CaseObse
   };
 }
 
-const observeAll = async (temporal: Client, ids: string[]) =>
-  (await Promise.all(ids.map((id) => observeRun(temporal, id)))).filter((o): o is CaseObservation => o !== null);
+const observeAll = async (temporal: Client, ids: string[], ctx: SourceContext) =>
+  (await Promise.all(ids.map((id) => observeRun(temporal, id, ctx)))).filter((o): o is CaseObservation => o !== null);
+
+const onQueues = (queues: string[] | undefined) =>
+  queues ? ` AND TaskQueue IN (${queues.map((q) => `'${q}'`).join(', ')})` : '';
 
 /**
  * Runs whose workflow tasks keep failing (the same visibility query as the `kyc_workflow_task_problems`
@@ -82,18 +86,18 @@ const observeAll = async (temporal: Client, ids: string[]) =>
  */
 export const WORKFLOW_TASK_CASE_SOURCE: VisibilityCaseSource = {
   kind: 'workflow_task_failing',
-  async scan(temporal) {
+  async scan(temporal, ctx) {
     const ids = new Set<string>();
     for (const category of WORKFLOW_TASK_PROBLEMS) {
       for await (const wf of temporal.workflow.list({
-        query: workflowTaskProblemQuery(category),
+        query: workflowTaskProblemQuery(category) + onQueues(ctx.taskQueues),
         pageSize: SCAN_LIMIT,
       })) {
         ids.add(runSubjectId(wf.workflowId, wf.runId));
         if (ids.size >= SCAN_LIMIT) break;
       }
     }
-    return observeAll(temporal, [...ids]);
+    return observeAll(temporal, [...ids], ctx);
   },
-  recheck: (temporal, subjectIds) => observeAll(temporal, subjectIds),
+  recheck: (temporal, subjectIds, ctx) => observeAll(temporal, subjectIds, ctx),
 };

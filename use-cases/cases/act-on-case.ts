@@ -8,6 +8,7 @@ import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import type { CaseAction, CaseKind } from '../../domain/contracts/cases.contract';
+import { taskQueues } from '../../domain/task-queues';
 import { assertCanAct, assertCanRead, type CaseViewer } from './case-access';
 import { type ActionDeps, type ActionOutcome, runAction } from './case-actions';
 import { CaseCommandError } from './case-errors';
@@ -92,6 +93,7 @@ export async function actOnCase(
     holdExpiringHours: deps.config.CASE_HOLD_EXPIRING_HOURS,
     temporal: deps.temporal,
     onboardingOverdue: onboardingOverdueLimits(deps.config),
+    taskQueues: Object.values(taskQueues(deps.config.TASK_QUEUE_PREFIX)),
   });
   assertCanRead(viewer);
   let c = await findCase(deps.models, input.caseId);

@@ -1,7 +1,11 @@
+import { Context } from '@temporalio/activity';
+
 import { sweepCases } from '../../adapters/cases/case-store';
+import { onboardingOverdueLimits } from '../../adapters/cases/onboarding-overdue-source';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseSweepPassResult } from '../../domain/contracts/cases.contract';
+import { taskQueues } from '../../domain/task-queues';
 
 /** The case sweep's one step (workflows/case-sweep.ts). */
 export function createCaseActivities({
@@ -15,6 +19,10 @@ export function createCaseActivities({
     | 'CASE_WEBHOOK_PENDING_MINUTES'
     | 'PARTNER_KYC_HOLD_HOURS'
     | 'CASE_HOLD_EXPIRING_HOURS'
+    | 'CONFIRM_REMINDER_AFTER_HOURS'
+    | 'KYC_STEP_REMINDER_AFTER_HOURS'
+    | 'CASE_ONBOARDING_OVERDUE_SECONDS'
+    | 'TASK_QUEUE_PREFIX'
   >;
 }) {
   return {
@@ -26,6 +34,10 @@ export function createCaseActivities({
         webhookPendingMinutes: config.CASE_WEBHOOK_PENDING_MINUTES,
         holdHours: config.PARTNER_KYC_HOLD_HOURS,
         holdExpiringHours: config.CASE_HOLD_EXPIRING_HOURS,
+        // The worker's own client: the kinds found in Temporal's visibility store (workflow runs).
+        temporal: Context.current().client,
+        onboardingOverdue: onboardingOverdueLimits(config),
+        taskQueues: Object.values(taskQueues(config.TASK_QUEUE_PREFIX)),
       });
     },
   };

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Model } from 'mongoose';
 
 import type { CaseKind } from '../../domain/contracts/cases.contract';
@@ -33,6 +34,18 @@ export interface SourceContext {
   holdHours: number;
   /** CASE_HOLD_EXPIRING_HOURS: a hold this close to its deadline is a case. */
   holdExpiringHours: number;
+  /**
+   * Temporal, for the kinds found in its visibility store (VisibilityCaseSource). A pass without it
+   * leaves those kinds' cases as they are (neither opened nor resolved).
+   */
+  temporal?: Client;
+  /**
+   * This deployment's task queues (TASK_QUEUE_PREFIX): workflow_task_failing reads only runs on them,
+   * so deployments (or parallel test files) sharing a namespace each see their own. Absent: every run.
+   */
+  taskQueues?: string[];
+  /** onboarding_overdue: how long each wait may last before it is overdue (adapters/cases/onboarding-overdue-source.ts). */
+  onboardingOverdue?: { taskQueue: string; confirmationAfterMs: number; kycStepAfterMs: number };
 }
 
 /**
@@ -46,4 +59,16 @@ export interface CaseSource {
   filter: (ctx: SourceContext) => Record<string, unknown>;
   projection: Record<string, 1>;
   observe: (doc: any, ctx: SourceContext) => CaseObservation; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * A kind whose subjects are workflow runs, found by a visibility query on Temporal (its durable
+ * store of running workflows and their search attributes) instead of the database: `scan` lists
+ * what the query finds, `recheck` re-reads given subjects one by one (a describe each), so the
+ * sweep and an action's "is it still stuck?" use one definition.
+ */
+export interface VisibilityCaseSource {
+  kind: CaseKind;
+  scan: (temporal: Client, ctx: SourceContext) => Promise<CaseObservation[]>;
+  recheck: (temporal: Client, subjectIds: string[], ctx: SourceContext) => Promise<CaseObservation[]>;
 }

@@ -8,6 +8,7 @@ import { overdueFilter, stuckFilter } from '../verification-queries';
 import type { CaseObservation, CaseSource, SourceContext } from './case-source';
 import { ONBOARDING_CASE_SOURCES } from './onboarding-sources';
 import { TRANSACTION_CASE_SOURCES } from './transaction-sources';
+import { VISIBILITY_CASE_SOURCES, visibilitySourceFor } from './visibility-sources';
 
 export const caseId = (kind: CaseKind, subjectId: string) => `${kind}:${subjectId}`;
 
@@ -171,6 +172,9 @@ export const CASE_SOURCES: CaseSource[] = [
 
 export const sourceFor = (kind: CaseKind): CaseSource => CASE_SOURCES.find((s) => s.kind === kind)!;
 
+/** Every kind a source finds, the database's and Temporal's. */
+export const SOURCED_KINDS: CaseKind[] = [...CASE_SOURCES, ...VISIBILITY_CASE_SOURCES].map((s) => s.kind);
+
 /** Observations whose tenant comes from their owner (notifications): one read of the owners. */
 export async function withTenants(models: Pick<Models, 'User'>, obs: CaseObservation[]): Promise<CaseObservation[]> {
   const need = [
@@ -191,8 +195,13 @@ export async function recheck(
   subjectIds: string[],
   ctx: SourceContext,
 ): Promise<CaseObservation[]> {
-  const src = sourceFor(kind);
   if (subjectIds.length === 0) return [];
+  const visible = visibilitySourceFor(kind);
+  if (visible) {
+    if (!ctx.temporal) throw new Error(`Re-checking ${kind} cases needs a Temporal client`);
+    return visible.recheck(ctx.temporal, subjectIds, ctx);
+  }
+  const src = sourceFor(kind);
   const docs = await src
     .model(models)
     .find({ ...src.filter(ctx), _id: { $in: subjectIds } }, src.projection)

@@ -4,7 +4,8 @@ import type { CaseDoc } from '../models/case';
 import { isDuplicateKeyError } from '../models/duplicate-key';
 import { caseQueueId, readCaseQueue, rebuildCaseQueues } from './case-queues';
 import type { CaseObservation, SourceContext } from './case-source';
-import { CASE_SOURCES, caseId, recheck, withTenants } from './case-sources';
+import { CASE_SOURCES, caseId, recheck, SOURCED_KINDS, withTenants } from './case-sources';
+import { VISIBILITY_CASE_SOURCES } from './visibility-sources';
 
 type CaseModels = Pick<Models, 'Case'>;
 
@@ -104,12 +105,25 @@ export async function sweepCases(
   let opened = 0;
   let resolved = 0;
   const at = ctx.now;
-  for (const src of CASE_SOURCES) {
-    const docs = await src.model(models).find(src.filter(ctx), src.projection).limit(SCAN_LIMIT).lean();
-    const found = await withTenants(
-      models,
-      docs.map((d) => src.observe(d, ctx)),
-    );
+  const { temporal } = ctx;
+  const sources = [
+    ...CASE_SOURCES.map((src) => ({
+      kind: src.kind,
+      scan: async () => {
+        const docs = await src.model(models).find(src.filter(ctx), src.projection).limit(SCAN_LIMIT).lean();
+        return withTenants(
+          models,
+          docs.map((d) => src.observe(d, ctx)),
+        );
+      },
+    })),
+    // Without a client the visibility kinds are skipped whole: their open cases stay as they are.
+    ...(temporal
+      ? VISIBILITY_CASE_SOURCES.map((src) => ({ kind: src.kind, scan: () => src.scan(temporal, ctx) }))
+      : []),
+  ];
+  for (const src of sources) {
+    const found = await src.scan();
     const openCases = (await models.Case.find({ open: true, kind: src.kind }).lean()) as CaseDoc[];
     const openById = new Map(openCases.map((c) => [c._id, c]));
     const seen = new Set<string>();
@@ -219,7 +233,7 @@ export async function countOpenCases(
   models: Pick<Models, 'CaseQueue'>,
   now = new Date(),
 ): Promise<{ kind: CaseKind; ageBucket: AgeBucket; count: number }[]> {
-  const kinds = CASE_SOURCES.map((s) => s.kind);
+  const kinds = SOURCED_KINDS;
   const queues = await Promise.all(kinds.map((kind) => readCaseQueue(models, caseQueueId('*', kind))));
   return kinds.flatMap((kind, i) => {
     const counts = new Map<AgeBucket, number>(AGE_BUCKETS.map((b) => [b, 0]));

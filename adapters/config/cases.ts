@@ -16,6 +16,11 @@ export const casesSchema = z.object({
    * is this close: a person can release or decline it before it is declined on its own.
    */
   CASE_HOLD_EXPIRING_HOURS: envPositiveInt.max(24 * 30).default(24),
+  /**
+   * onboarding_overdue: an onboarding waiting in one step this long is a case, whatever the step's
+   * reminder time (unset: the reminder time, CONFIRM_REMINDER_AFTER_HOURS / KYC_STEP_REMINDER_AFTER_HOURS).
+   */
+  CASE_ONBOARDING_OVERDUE_SECONDS: envPositiveInt.optional(),
   /** Base URL of the Temporal Web UI: each case links to its run there. */
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
 });

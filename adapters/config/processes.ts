@@ -12,7 +12,8 @@ import type { SectionName } from './sections';
  * - onboarding-worker and notifications-worker also read workerVersioning: they host workflows, the kyc
  *   worker runs activities only and stays unversioned (docs/architecture.md, "Versioning").
  * - sandbox: plays every provider locally, so it holds their keys and the signing halves.
- * - ops: the operator CLI (database, Temporal, field cipher for PII it writes).
+ * - ops: the operator CLI (database, Temporal, field cipher for PII it writes; the onboarding's
+ *   reminder times, which say when an onboarding_overdue case still stands).
  */
 export const PROCESS_SECTIONS = {
   api: [
@@ -59,7 +60,7 @@ export const PROCESS_SECTIONS = {
     'workerVersioning',
   ],
   sandbox: ['core', 'veriff', 'bridge', 'smileId', 'sendgrid', 'twilio', 'push', 'sandboxSigning', 'sandboxOutbox'],
-  ops: ['core', 'pii', 'codec', 'auth', 'verification', 'cases', 'partnerKyc'],
+  ops: ['core', 'pii', 'codec', 'auth', 'onboarding', 'verification', 'cases', 'partnerKyc'],
 } as const satisfies Record<string, readonly SectionName[]>;
 
 export type ProcessName = keyof typeof PROCESS_SECTIONS;

@@ -15,7 +15,7 @@ const caseSchema = new Schema(
     kind: { type: String, enum: CASE_KINDS, required: true },
     subjectType: {
       type: String,
-      enum: ['user', 'verificationRequest', 'webhookEvent', 'notification', 'transaction'],
+      enum: ['user', 'verificationRequest', 'webhookEvent', 'notification', 'transaction', 'workflowRun'],
       required: true,
     },
     subjectId: { type: String, required: true },

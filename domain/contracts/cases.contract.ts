@@ -19,6 +19,9 @@ export const CASE_KINDS = [
   'notification_failed',
   'kyc_late_decision',
   'transaction_hold_expiring',
+  // Found in Temporal's visibility store, not the database (adapters/cases/visibility-sources.ts).
+  'onboarding_overdue',
+  'workflow_task_failing',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
@@ -53,6 +56,12 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   // A step-up hold near its deadline: approve releases the transaction now, reject declines it now
   // (the hold's decideHold update). No extension: the deadline lives in the run's input only.
   transaction_hold_expiring: ['approve', 'reject'],
+  // An onboarding waiting in one step past its reminder: resend (the code on email confirmation, else
+  // the step's reminder), extend_deadline (extendStepDeadline), cancel (abandonOnboarding).
+  onboarding_overdue: ['resend', 'extend_deadline', 'cancel'],
+  // A run whose workflow tasks fail: its fix is a deploy or a reset, not a product action. Dismiss
+  // only (use-cases/cases/case-view.ts, DISMISSIBLE); the case closes itself when the tasks succeed.
+  workflow_task_failing: [],
 };
 
 export const AGE_BUCKETS = ['<1h', '1h-24h', '1d-7d', '>7d'] as const;

@@ -200,6 +200,28 @@ export const moveToManualReviewUpdate = defineUpdate<
   { step: OnboardingStep; kycStatus: string },
   [{ actor: string; reason: string }]
 >('moveToManualReview');
+/** An operator's request on the step the case showed (`step`: another one is WRONG_STEP, the onboarding moved on). */
+export interface OperatorStepRequest {
+  step: OnboardingStep;
+  actor: string;
+  reason: string | null;
+}
+/**
+ * The current KYC step's reminder now (cases' `resend` on onboarding_overdue), under its own
+ * notification id `<run>.operator-reminder.<step>.<entry>.<n>`; the planned reminder and end stay.
+ */
+export const sendStepReminderNowUpdate = defineUpdate<
+  { step: OnboardingStep; notificationId: string },
+  [OperatorStepRequest]
+>('sendStepReminderNow');
+/**
+ * An operator abandons the onboarding waiting in `step` (cases' `cancel` on onboarding_overdue): the
+ * wait ends as its deadline would have ended it (outcome `abandoned`). Answers once the run has ended.
+ */
+export const abandonOnboardingUpdate = defineUpdate<
+  { step: OnboardingStep; outcome: OnboardingOutcome },
+  [OperatorStepRequest & { reason: string }]
+>('abandonOnboarding');
 export const veriffEventSignal = defineSignal<[VeriffEventSignal]>('veriffEvent');
 export const bridgeEventSignal = defineSignal<[BridgeEventSignal]>('bridgeEvent');
 export const onboardingStateQuery = defineQuery<OnboardingState>('onboardingState');

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 
 import type { SourceContext } from '../../adapters/cases/case-source';
 import { claimCase, refreshCase, releaseCase } from '../../adapters/cases/case-store';
+import { onboardingOverdueLimits } from '../../adapters/cases/onboarding-overdue-source';
 import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import type { CaseAction, CaseKind } from '../../domain/contracts/cases.contract';
+import { taskQueues } from '../../domain/task-queues';
 import { assertCanAct, assertCanRead, type CaseViewer } from './case-access';
 import { type ActionDeps, type ActionOutcome, runAction } from './case-actions';
 import { CaseCommandError } from './case-errors';
@@ -48,6 +50,10 @@ export type ActOnCaseDeps = ActionDeps & {
       | 'CASE_WEBHOOK_PENDING_MINUTES'
       | 'PARTNER_KYC_HOLD_HOURS'
       | 'CASE_HOLD_EXPIRING_HOURS'
+      | 'CONFIRM_REMINDER_AFTER_HOURS'
+      | 'KYC_STEP_REMINDER_AFTER_HOURS'
+      | 'CASE_ONBOARDING_OVERDUE_SECONDS'
+      | 'TASK_QUEUE_PREFIX'
     >;
   now?: () => Date;
 };
@@ -85,6 +91,9 @@ export async function actOnCase(
     webhookPendingMinutes: deps.config.CASE_WEBHOOK_PENDING_MINUTES,
     holdHours: deps.config.PARTNER_KYC_HOLD_HOURS,
     holdExpiringHours: deps.config.CASE_HOLD_EXPIRING_HOURS,
+    temporal: deps.temporal,
+    onboardingOverdue: onboardingOverdueLimits(deps.config),
+    taskQueues: Object.values(taskQueues(deps.config.TASK_QUEUE_PREFIX)),
   });
   assertCanRead(viewer);
   let c = await findCase(deps.models, input.caseId);

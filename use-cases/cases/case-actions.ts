@@ -15,6 +15,7 @@ import type { UserStatus } from '../../domain/vocabulary/users';
 import { CaseCommandError } from './case-errors';
 import { decideHold } from './hold-actions';
 import { extendOnboardingDeadline, moveOnboardingToManualReview } from './onboarding-actions';
+import { abandonOverdueOnboarding, resendForOverdueOnboarding } from './overdue-onboarding-actions';
 
 /**
  * The admin status change (services/api/users/change-user-status.ts): it asks the onboarding run
@@ -89,6 +90,7 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
       return { dueAt: r.dueAt };
     }
     case 'cancel': {
+      if (c.kind === 'onboarding_overdue') return abandonOverdueOnboarding(deps, c, cmd);
       await deps.temporal.workflow
         .getHandle(verificationRequestWorkflowId(c.subjectId))
         .signal(cancelVerificationSignal, { actor: cmd.actor, reason: cmd.reason ?? undefined });
@@ -101,6 +103,7 @@ export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand
       }
     }
     case 'resend': {
+      if (c.kind === 'onboarding_overdue') return resendForOverdueOnboarding(deps, c, cmd);
       // A verification request: the next reminder now, sent by the request's run (sendReminderNow).
       const handle = deps.temporal.workflow.getHandle(verificationRequestWorkflowId(c.subjectId));
       const r = await executeUpdateSurvivingTaskFailures(handle, sendReminderNowUpdate, {

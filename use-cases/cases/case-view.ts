@@ -14,6 +14,7 @@ export const DISMISSIBLE: CaseKind[] = [
   'webhook_pending',
   'notification_failed',
   'kyc_late_decision',
+  'workflow_task_failing',
 ];
 
 export const actionsFor = (kind: CaseKind) => [

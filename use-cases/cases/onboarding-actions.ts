@@ -19,7 +19,7 @@ const failureOf = (err: unknown) =>
     : null;
 
 /** The run's refusal, as the case API answers it: another step is a case that moved on. */
-function refused(err: unknown): never {
+export function refused(err: unknown): never {
   const f = failureOf(err);
   if (f?.type === 'WRONG_STEP')
     throw new CaseCommandError(409, 'CASE_MOVED_ON', f.message ?? 'The onboarding moved on', {

@@ -1,9 +1,13 @@
-import { setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 
 import {
+  abandonOnboardingUpdate,
   type ExtendStepDeadlineRequest,
   extendStepDeadlineUpdate,
   MAX_STEP_EXTENSION_HOURS,
+  type OnboardingStep,
+  type OperatorStepRequest,
+  sendStepReminderNowUpdate,
 } from '../../domain/contracts/onboarding.contract';
 import { ActivityFailures } from '../../domain/failures/catalog';
 import { OnboardingFailures } from '../../domain/failures/onboarding-failures';
@@ -12,9 +16,12 @@ import {
   extended,
   isExtendableStep,
   kycStepDeadlines,
+  STEP_REMINDERS,
+  stepReminder,
 } from '../../domain/rules/onboarding/step-deadlines';
+import { notify } from './activities';
 import type { Confirmation } from './confirm';
-import { iso, type Run } from './state';
+import { closing, iso, type Run } from './state';
 
 const HOUR_MS = 3_600_000;
 
@@ -45,14 +52,60 @@ export function handleOperatorUpdates(run: Run, c: Confirmation) {
             'VALIDATION_ERROR',
             `hours must be a whole number from 1 to ${MAX_STEP_EXTENSION_HOURS}`,
           );
-        if (!req.actor || !req.reason)
-          throw ActivityFailures.create('VALIDATION_ERROR', 'actor and reason are required');
-        // The step the operator saw, still waiting: anything else has moved on.
-        if (s.outcome !== null || run.adminClose !== null || s.step !== req.step || !isExtendableStep(s.step)) {
-          throw OnboardingFailures.create('WRONG_STEP', `The onboarding is at ${s.step}, not waiting in ${req.step}`, {
-            step: s.step,
-          });
-        }
+        needsActor(req, true);
+        stillWaitingIn(req.step, isExtendableStep);
+      },
+    },
+  );
+
+  /** The step the operator saw, still waiting (and nobody closing it): anything else has moved on. */
+  function stillWaitingIn(step: OnboardingStep, allowed: (step: OnboardingStep) => boolean) {
+    if (s.outcome !== null || closing(run) || s.step !== step || !allowed(s.step)) {
+      throw OnboardingFailures.create('WRONG_STEP', `The onboarding is at ${s.step}, not waiting in ${step}`, {
+        step: s.step,
+      });
+    }
+  }
+  const needsActor = (req: OperatorStepRequest, reasonRequired: boolean) => {
+    if (!req?.actor || (reasonRequired && !req.reason))
+      throw ActivityFailures.create(
+        'VALIDATION_ERROR',
+        reasonRequired ? 'actor and reason are required' : 'actor is required',
+      );
+  };
+
+  // The KYC step's reminder now, under an id of its own (a repeat of the case action is one update,
+  // the case's idempotency key); the planned reminder of this entry still goes out when it is due.
+  setHandler(
+    sendStepReminderNowUpdate,
+    async () => {
+      const step = s.step;
+      const reminder = stepReminder(step, run.stepEntry);
+      const key = `operator-reminder.${step}.${run.stepEntry}.${++run.operatorReminders}`;
+      await notify(run, key, reminder.event, reminder.data);
+      return { step, notificationId: run.key(key) };
+    },
+    {
+      validator: (req: OperatorStepRequest) => {
+        needsActor(req, false);
+        stillWaitingIn(req.step, (step) => step in STEP_REMINDERS);
+      },
+    },
+  );
+
+  // The operator's abandon: every wait returns 'closed' and the run ends `abandoned` (state.ts,
+  // closedOutcome), as the deadline would have ended it. Answers with the outcome once the run ends.
+  setHandler(
+    abandonOnboardingUpdate,
+    async (req) => {
+      run.abandonedBy = { actor: req.actor, reason: req.reason };
+      await condition(() => s.outcome !== null);
+      return { step: req.step, outcome: s.outcome! };
+    },
+    {
+      validator: (req) => {
+        needsActor(req, true);
+        stillWaitingIn(req.step, isExtendableStep);
       },
     },
   );

@@ -37,6 +37,10 @@ export interface Run {
   readonly seenEvents: Set<string>;
   /** Set by the admin update when its change ends the onboarding; every wait and write checks it. */
   adminClose: AdminClose | null;
+  /** Set by an operator's abandonOnboarding update: every wait ends as if its deadline had passed. */
+  abandonedBy: { actor: string; reason: string } | null;
+  /** Reminders an operator asked for (sendStepReminderNow): each has its own notification id. */
+  operatorReminders: number;
   /** Each entry into a step counts: deadlines run from the entry, a reminder goes out once per entry. */
   stepEntry: number;
   stepEnteredAtMs: number;
@@ -99,6 +103,8 @@ export function startRun(input: OnboardingInput): Run {
     bridgeQueue: [],
     seenEvents: new Set(),
     adminClose: null,
+    abandonedBy: null,
+    operatorReminders: 0,
     stepEntry: 0,
     stepEnteredAtMs: startedAt,
     extensionMs: 0,
@@ -150,6 +156,12 @@ export function holdKycStatus(run: Run, kycStatus: string) {
   run.heldKycStatus = kycStatus;
 }
 
-/** How a run the admin closed ends: an admin activation completes it, anything else closes it. */
+/**
+ * How a run the admin closed ends: an admin activation completes it, anything else closes it; an
+ * operator's abandon (no admin change) ends it abandoned, as its deadline would have.
+ */
 export const closedOutcome = (run: Run): OnboardingOutcome =>
-  run.adminClose?.status === 'active' ? 'active' : 'closed_by_admin';
+  run.adminClose?.status === 'active' ? 'active' : !run.adminClose && run.abandonedBy ? 'abandoned' : 'closed_by_admin';
+
+/** A wait ends early: an admin closed the onboarding, or an operator abandoned it. */
+export const closing = (run: Run) => run.adminClose !== null || run.abandonedBy !== null;

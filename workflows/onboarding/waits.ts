@@ -2,17 +2,17 @@ import { condition, patched } from '@temporalio/workflow';
 
 import { extended, kycStepDeadlines, nextWake, stepReminder } from '../../domain/rules/onboarding/step-deadlines';
 import { notify } from './activities';
-import { iso, type Run } from './state';
+import { closing, iso, type Run } from './state';
 import { stepTimerFor } from './step-timer';
 
 /** How a wait ended: what it waited for came, its time ran out, or an admin closed the onboarding. */
 export type Waited = 'done' | 'timeout' | 'closed';
 
-/** Waits for `done` (at most `timeoutMs`); an admin's close wakes it early and wins over `done`. */
+/** Waits for `done` (at most `timeoutMs`); an admin's close or an operator's abandon wakes it early and wins over `done`. */
 export async function waitFor(run: Run, done: () => boolean, timeoutMs?: number): Promise<Waited> {
-  const pred = () => done() || run.adminClose !== null;
+  const pred = () => done() || closing(run);
   const ok = timeoutMs === undefined ? (await condition(pred), true) : await condition(pred, Math.max(timeoutMs, 1));
-  if (run.adminClose) return 'closed';
+  if (closing(run)) return 'closed';
   return ok ? 'done' : 'timeout';
 }
 
@@ -52,11 +52,11 @@ export async function waitInStep(run: Run, done: () => boolean): Promise<Waited>
  * reaches the history, so runs before the patch paid nothing for it either).
  */
 async function waitForWake(run: Run, woken: () => boolean, at: number): Promise<Waited> {
-  const pred = () => woken() || run.adminClose !== null;
+  const pred = () => woken() || closing(run);
   if (!pred()) {
     const timer = (run.stepTimer = stepTimerFor(run.stepTimer, at));
     await condition(() => pred() || timer.fired);
   }
-  if (run.adminClose) return 'closed';
+  if (closing(run)) return 'closed';
   return pred() ? 'done' : 'timeout';
 }

@@ -196,8 +196,9 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         'approve/reject (kyc_review, kyc_late_decision; reject also kyc_resubmission) change the user status through the onboarding or account workflow; ' +
         'approve/reject on transaction_hold_expiring release or decline the held transaction now, through its hold workflow (decideHold update); ' +
         'retry/extend/cancel/resend go to the verification request workflow (resend: a reminder now, through its sendReminderNow update); extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; ' +
+        'on onboarding_overdue, resend (a new confirmation code, or the KYC step reminder now), extend_deadline and cancel (the onboarding is abandoned) go to the onboarding workflow (resendCode, sendStepReminderNow, extendStepDeadline, abandonOnboarding updates); ' +
         "redrive (webhook_unroutable, webhook_pending) sends the stored event again through the webhook intake's dispatch; " +
-        'dismiss closes a case that has no workflow action. ' +
+        'dismiss closes a case that has no workflow action (webhook_*, notification_failed, kyc_late_decision, workflow_task_failing: a failing run is fixed by a deploy, not by the product). ' +
         'The same Idempotency-Key repeats the first answer (`replayed: true`). A case whose subject moved on is a 409 with its current state.',
       tags: ['Cases'],
       security: ['bearer'],
@@ -248,6 +249,7 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
             'CASE_CLAIMED (another action on the case, under another key, is being carried out; details.case is its current state), ' +
             'ACTION_IN_PROGRESS (same key, still running), ' +
             'VERIFICATION_REQUEST_CLOSED, VERIFICATION_IN_PROGRESS, NOTHING_TO_RETRY, ONBOARDING_CLOSED, ' +
+            'RESEND_LIMIT (onboarding_overdue resend: no more codes, or the cooldown; details.retryAfterSeconds), ' +
             'WEBHOOK_STILL_UNROUTABLE (redrive: the event still names no existing user; nothing was started)',
         },
         422: {

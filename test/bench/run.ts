@@ -17,7 +17,7 @@ import { closeJourneyClient } from './journey-steps';
 import type { BenchInfra, BenchRow, Scenario, ScenarioResult } from './scenario';
 
 /** Run order when all are asked for; a scenario not listed here (added later) runs after these. */
-const ORDER = ['register', 'login', 'webhook-ack', 'journey', 'cpu', 'memory', 'notifications'];
+const ORDER = ['register', 'login', 'webhook-ack', 'journey', 'cpu', 'memory', 'notifications', 'reminders'];
 const SCENARIO_DIR = path.join(__dirname, 'scenarios');
 
 async function discover(): Promise<Map<string, Scenario>> {

@@ -2,24 +2,27 @@ import { randomInt } from 'node:crypto';
 
 import { verificationSweepScheduleId } from '../../domain/contracts/verification-sweep.contract';
 import { ensureSchedules } from '../../services/common/schedules';
+import { notificationsWorkerSpec } from '../../services/notifications-worker/spec';
 import { onboardingWorkerSpec } from '../../services/onboarding-worker/spec';
 import { userWithToken } from '../helpers/auth';
-import { withRecordedNotifications } from '../helpers/recorded-notifications';
-import { startTestStack, type TestStack } from '../helpers/stack';
-import { waitFor } from '../helpers/wait';
+import { eventually, type NotificationsStack, startNotificationsStack } from '../helpers/notifications';
+import type { TestStack } from '../helpers/stack';
 
+// The digests go out as one notify batch (patched 'digests-by-batch'): the notifications worker runs
+// it and the sandbox's outbox is where a digest is seen, with its ledger record.
 describe('daily verification sweep (Temporal Schedule)', () => {
+  let n: NotificationsStack;
   let stack: TestStack;
-  const { spec, sent } = withRecordedNotifications(onboardingWorkerSpec);
   beforeAll(async () => {
-    stack = await startTestStack({ workers: [spec] });
+    n = await startNotificationsStack({ workers: [onboardingWorkerSpec, notificationsWorkerSpec] });
+    stack = n.stack;
   });
   afterAll(async () => {
     await stack.deps.temporal.schedule
       .getHandle(verificationSweepScheduleId(stack.deps.config.TASK_QUEUE_PREFIX))
       .delete()
       .catch(() => undefined);
-    await stack?.close();
+    await n?.close();
   });
 
   it('is created idempotently and digests overdue and stuck requests to compliance officers', async () => {
@@ -31,7 +34,7 @@ describe('daily verification sweep (Temporal Schedule)', () => {
       role: 'org-staff',
       staffRole: 'COMPLIANCE_OFFICER',
     });
-    await userWithToken(models, config, {
+    const analyst = await userWithToken(models, config, {
       tenantId: org._id,
       userType: 'staff',
       role: 'org-staff',
@@ -69,19 +72,27 @@ describe('daily verification sweep (Temporal Schedule)', () => {
     expect(described.action).toMatchObject({ workflowType: 'verificationSweep' });
 
     await handle.trigger();
-    // A triggered schedule starts the sweep, which reads and then digests: 10 s was too tight for a
-    // loaded 2-core machine running the whole suite.
-    const digests = await waitFor(
-      () => sent.filter((n) => n.event === 'compliance_digest'),
-      (d) => d.length > 0,
+    // A triggered schedule starts the sweep, which reads, digests and starts the batch: a loaded
+    // 2-core machine running the whole suite needs more than 10 s.
+    const mails = await eventually(
+      async () => {
+        const m = n.outbox.list({ to: officer.user.email });
+        return m.length ? m : undefined;
+      },
       45_000,
+      'the compliance digest email',
     );
+    expect(mails).toEqual([
+      expect.objectContaining({
+        channel: 'email',
+        subject: 'Compliance digest: 1 overdue, 1 stuck verification requests',
+      }),
+    ]);
+    // One message to the officer, none to the analyst; its ledger record carries the pass's id and the tenant.
+    const digests = await models.Notification.find({ userId: officer.user._id, event: 'compliance_digest' }).lean();
     expect(digests).toHaveLength(1);
-    expect(digests[0]).toMatchObject({
-      userId: officer.user._id,
-      channels: ['email'],
-      data: { overdue: '1', stuck: '1' },
-    });
-    expect(digests[0].notificationId).toContain(org._id);
+    expect(digests[0]).toMatchObject({ userId: officer.user._id, requestedChannels: ['email'] });
+    expect(String(digests[0]._id)).toContain(org._id);
+    expect(await models.Notification.countDocuments({ userId: analyst.user._id })).toBe(0);
   });
 });

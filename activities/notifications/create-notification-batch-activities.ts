@@ -9,11 +9,14 @@ import type { NotificationRequest } from '../../domain/contracts/notify.contract
 import type { BatchPageInput, BatchPageResult } from '../../domain/contracts/notify-batch.contract';
 import { ActivityFailures } from '../../domain/failures/catalog';
 import type { DeliveryCore } from './delivery-core';
+import type { InFlightLimit } from './in-flight-limit';
 
 export interface BatchActivityDeps {
   config: Pick<Config, 'NOTIFY_BATCH_CONCURRENCY'>;
   models: Pick<Models, 'NotificationBatchPage' | 'Notification'>;
   core: Pick<DeliveryCore, 'deliver'>;
+  /** The worker's bound on messages in flight across all its pages (NOTIFY_WORKER_MAX_IN_FLIGHT). */
+  inFlight?: InFlightLimit;
 }
 
 /** Heartbeat details of a page: how many of its messages, from the first, are finished. */
@@ -30,7 +33,8 @@ interface PageProgress {
  * retried attempt (worker killed, heartbeat timed out) resumes there. Messages after that point that
  * the dead attempt had finished run again, and the ledger makes each of their sends a no-op.
  */
-export function createNotificationBatchActivities({ config, models, core }: BatchActivityDeps) {
+export function createNotificationBatchActivities({ config, models, core, inFlight }: BatchActivityDeps) {
+  const limited = <T>(fn: () => Promise<T>) => (inFlight ? inFlight.run(fn) : fn());
   return {
     async deliverNotificationPage(input: BatchPageInput): Promise<BatchPageResult> {
       const ctx = Context.current();
@@ -67,7 +71,7 @@ export function createNotificationBatchActivities({ config, models, core }: Batc
           requests.map((req, i) => ({ req, i })),
           config.NOTIFY_BATCH_CONCURRENCY,
           async ({ req, i }) => {
-            outcomes[i] = (await core.deliver(req, { recorded: true })).status;
+            outcomes[i] = (await limited(() => core.deliver(req, { recorded: true }))).status;
             for (; next < outcomes.length && outcomes[next]; next++) prefix[outcomes[next]!] += 1;
             prefix.done = resumed.done + next;
             // The SDK throttles heartbeats (to 80 % of the heartbeat timeout): a server write every few

@@ -144,7 +144,7 @@ export const scenario: Scenario = {
         ],
         notes: [
           'no bare baseline: the journey scenario carries the bare-workflow comparison on the same server',
-          `NOTIFY_BATCH_CONCURRENCY=${app.env.NOTIFY_BATCH_CONCURRENCY ?? 'default'}, WORKER_V8_FLAGS=${app.env.WORKER_V8_FLAGS ?? 'default'}`,
+          `NOTIFY_BATCH_CONCURRENCY=${app.env.NOTIFY_BATCH_CONCURRENCY ?? 'default'}, NOTIFY_WORKER_MAX_IN_FLIGHT=${app.env.NOTIFY_WORKER_MAX_IN_FLIGHT ?? 'default'}, WORKER_V8_FLAGS=${app.env.WORKER_V8_FLAGS ?? 'default'}`,
         ],
       };
     } finally {

@@ -55,18 +55,17 @@ export function createNotificationBatchActivities({ config, models, core, inFlig
         channels: r.channels?.length ? r.channels : undefined,
         source,
       }));
-      // The page's notification records in one bulk insert (duplicates, e.g. the API's `pending`
-      // records, are no-ops), instead of one insert per message in the plan: one write round trip
-      // per page, not per recipient (docs/performance.md, notifications pass 2).
-      await insertPendingNotifications(
-        models,
-        requests.map((r) => ({ ...r, batchId: input.batchId })),
-      );
-
       // A message awaiting a provider callback can hold the page for a minute: the heartbeat goes on
       // meanwhile, so only a dead worker (not a slow message) times the page out.
       const beat = setInterval(() => ctx.heartbeat(prefix), 2_000);
       try {
+        // The page's notification records in one bulk insert (duplicates, e.g. the API's `pending`
+        // records, are no-ops), instead of one insert per message in the plan: one write round trip
+        // per page, not per recipient (docs/performance.md, notifications pass 2).
+        await insertPendingNotifications(
+          models,
+          requests.map((r) => ({ ...r, batchId: input.batchId })),
+        );
         await forEachBounded(
           requests.map((req, i) => ({ req, i })),
           config.NOTIFY_BATCH_CONCURRENCY,

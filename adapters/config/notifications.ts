@@ -36,7 +36,7 @@ export const notificationsSchema = z.object({
    * pages × NOTIFY_BATCH_CONCURRENCY and the worker's heap (WORKER_V8_FLAGS, 160 MiB old space)
    * overflowed under load (docs/performance.md, notifications pass 2).
    */
-  NOTIFY_WORKER_MAX_IN_FLIGHT: envPositiveInt.default(64),
+  NOTIFY_WORKER_MAX_IN_FLIGHT: envPositiveInt.default(128),
   /** Recipients per stored batch page (one page = one activity, one heartbeat stream). */
   NOTIFY_BATCH_PAGE_SIZE: envPositiveInt.default(100),
 });

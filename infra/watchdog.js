@@ -24,7 +24,9 @@ child.on('error', (err) => {
   process.stderr.write(`cannot start ${cmd}: ${err.message}\n`);
   process.exit(127);
 });
+// A child killed by a signal exits as a shell reports it, 128 + the signal's number (134: SIGABRT,
+// which is how V8 ends a process past its heap limit; 137: SIGKILL), so the signal can be told apart.
 child.on('exit', (code, signal) => {
   clearInterval(timer);
-  process.exit(code ?? (signal ? 128 : 0));
+  process.exit(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 0) : 0));
 });

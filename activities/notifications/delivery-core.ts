@@ -193,9 +193,14 @@ export function createDeliveryCore(deps: DeliveryCoreDeps) {
 
   const senders = { email: sendEmail, sms: sendSms, push: sendPush };
 
-  /** Records the notification and decides the channels: consent, contact details, devices. */
+  /**
+   * Records the notification and decides the channels: consent, contact details, devices.
+   * `recorded`: the caller already inserted the notification's record (a batch page inserts its
+   * whole page in one bulk write), so the per-message insert is left out.
+   */
   async function plan(
     req: NotificationRequest & { source?: string },
+    opts: { recorded?: boolean } = {},
   ): Promise<{ plan: NotificationPlan; recipient: Recipient }> {
     try {
       validatePlaceholders(req.event, req.data);
@@ -209,13 +214,15 @@ export function createDeliveryCore(deps: DeliveryCoreDeps) {
       models.NotificationPreference.findById(req.userId).lean(),
       readUserDevices(models, req.userId),
       // Insert, not upsert: a retry (or the API's `pending` record) is a duplicate, and that is fine.
-      models.Notification.create({
-        _id: req.notificationId,
-        userId: req.userId,
-        event: req.event,
-        requestedChannels: req.channels ?? null,
-        source: req.source ?? 'workflow',
-      }).catch(ignoreDuplicate),
+      opts.recorded
+        ? undefined
+        : models.Notification.create({
+            _id: req.notificationId,
+            userId: req.userId,
+            event: req.event,
+            requestedChannels: req.channels ?? null,
+            source: req.source ?? 'workflow',
+          }).catch(ignoreDuplicate),
     ]);
     const transactional = TRANSACTIONAL_EVENTS.includes(req.event);
     const reachable: Record<Channel, boolean> = {
@@ -261,10 +268,13 @@ export function createDeliveryCore(deps: DeliveryCoreDeps) {
    * A whole message: plan, the selected channels in parallel, the fallback channels one at a time
    * if none got through, completion. The same rules and records as the `notify` workflow.
    */
-  async function deliver(req: NotificationRequest & { source?: string }): Promise<NotifyResult> {
+  async function deliver(
+    req: NotificationRequest & { source?: string },
+    opts: { recorded?: boolean } = {},
+  ): Promise<NotifyResult> {
     let planned: Awaited<ReturnType<typeof plan>>;
     try {
-      planned = await plan(req);
+      planned = await plan(req, opts);
     } catch (err) {
       if (!isFinal(err)) throw err;
       // An invalid request or a user who is gone: nothing to send, recorded as failed.

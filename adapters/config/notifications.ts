@@ -30,6 +30,13 @@ export const notificationsSchema = z.object({
    * limits below still meter the requests; this bounds the memory and database work in flight.
    */
   NOTIFY_BATCH_CONCURRENCY: envPositiveInt.default(32),
+  /**
+   * Messages of all batch pages one notifications worker sends at once. Pages of several batches run
+   * together (each bulk request is a batch), so without this bound the messages in flight were
+   * pages × NOTIFY_BATCH_CONCURRENCY and the worker's heap (WORKER_V8_FLAGS, 160 MiB old space)
+   * overflowed under load (docs/performance.md, notifications pass 2).
+   */
+  NOTIFY_WORKER_MAX_IN_FLIGHT: envPositiveInt.default(128),
   /** Recipients per stored batch page (one page = one activity, one heartbeat stream). */
   NOTIFY_BATCH_PAGE_SIZE: envPositiveInt.default(100),
 });

@@ -4,6 +4,7 @@ import { createTwilioSmsChannel } from '../../activities/notifications/channels/
 import { createNotificationActivities } from '../../activities/notifications/create-notification-activities';
 import { createNotificationBatchActivities } from '../../activities/notifications/create-notification-batch-activities';
 import { createDeliveryCore } from '../../activities/notifications/delivery-core';
+import { InFlightLimit } from '../../activities/notifications/in-flight-limit';
 import { createSystemActivities } from '../../activities/system/create-system-activities';
 import { rateLimitedChannels } from '../../adapters/notifications/rate-limited-channels';
 import type { WorkerProcessSpec } from '../common/worker-runner';
@@ -31,7 +32,13 @@ export const notificationsWorkerSpec: WorkerProcessSpec<'notifications-worker'> 
     return {
       ...createSystemActivities({ models }),
       ...createNotificationActivities(deps),
-      ...createNotificationBatchActivities({ config, models, core: createDeliveryCore(deps) }),
+      ...createNotificationBatchActivities({
+        config,
+        models,
+        core: createDeliveryCore(deps),
+        // One bound for every page this process runs, whatever the number of batches.
+        inFlight: new InFlightLimit(config.NOTIFY_WORKER_MAX_IN_FLIGHT),
+      }),
     };
   },
 };

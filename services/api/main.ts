@@ -1,9 +1,9 @@
 import { loadConfig } from '../../adapters/config';
 import { connectDatabase } from '../../adapters/database';
+import { createHttpServer } from '../../adapters/http-server';
 import { createLogger } from '../../adapters/logger';
 import { createModels, ensureIndexes } from '../../adapters/models';
 import { createTemporalClient } from '../../adapters/temporal-client';
-import { createHttpServer } from '../common/http-server';
 import { createApp } from './app';
 import { apiWebhookSignals } from './webhooks/webhook-signals';
 import { startWebhookSweeper } from './webhooks/webhook-sweeper';

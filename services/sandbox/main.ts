@@ -1,6 +1,6 @@
 import { loadConfig } from '../../adapters/config';
+import { createHttpServer } from '../../adapters/http-server';
 import { createLogger } from '../../adapters/logger';
-import { createHttpServer } from '../common/http-server';
 import { createSandboxApp } from './app';
 import { Outbox } from './outbox';
 

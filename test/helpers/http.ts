@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { Express } from 'express';
 
-import { createHttpServer } from '../../services/common/http-server';
+import { createHttpServer } from '../../adapters/http-server';
 import { assertDocumentedResponse } from './response-conformance';
 
 export interface RunningServer {

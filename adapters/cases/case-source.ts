@@ -33,6 +33,8 @@ export interface SourceContext {
   holdHours: number;
   /** CASE_HOLD_EXPIRING_HOURS: a hold this close to its deadline is a case. */
   holdExpiringHours: number;
+  /** CASE_PARTNER_KYC_PENDING_MINUTES: a partner-KYC check pending this long is a case. */
+  partnerKycPendingMinutes: number;
 }
 
 /**

@@ -16,6 +16,11 @@ export const casesSchema = z.object({
    * is this close: a person can release or decline it before it is declined on its own.
    */
   CASE_HOLD_EXPIRING_HOURS: envPositiveInt.max(24 * 30).default(24),
+  /**
+   * A partner-KYC check still pending this long after it began is a case (a document job the
+   * provider has not finished, or a provider down through the activity's retries).
+   */
+  CASE_PARTNER_KYC_PENDING_MINUTES: envPositiveInt.max(7 * 24 * 60).default(60),
   /** Base URL of the Temporal Web UI: each case links to its run there. */
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
 });

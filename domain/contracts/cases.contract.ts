@@ -19,6 +19,9 @@ export const CASE_KINDS = [
   'notification_failed',
   'kyc_late_decision',
   'transaction_hold_expiring',
+  'partner_kyc_rejected',
+  'partner_kyc_pending',
+  'partner_kyc_review',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
@@ -53,6 +56,13 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   // A step-up hold near its deadline: approve releases the transaction now, reject declines it now
   // (the hold's decideHold update). No extension: the deadline lives in the run's input only.
   transaction_hold_expiring: ['approve', 'reject'],
+  // Partner KYC (use-cases/cases/partner-kyc-actions.ts), each through the check's run (decidePartnerKyc,
+  // retryPartnerKyc, movePartnerKycToManualReview, cancelPartnerKyc updates). approve on a rejected
+  // check is a manual override: a reversal of a rejection, so the tenant's four-eyes rule applies.
+  partner_kyc_rejected: ['approve', 'reject', 'retry'],
+  partner_kyc_pending: ['retry', 'move_to_manual_review', 'cancel'],
+  // A pending check an operator moved to manual review: a person decides it.
+  partner_kyc_review: ['approve', 'reject', 'cancel'],
 };
 
 export const AGE_BUCKETS = ['<1h', '1h-24h', '1d-7d', '>7d'] as const;

@@ -48,6 +48,7 @@ export type ActOnCaseDeps = ActionDeps & {
       | 'CASE_WEBHOOK_PENDING_MINUTES'
       | 'PARTNER_KYC_HOLD_HOURS'
       | 'CASE_HOLD_EXPIRING_HOURS'
+      | 'CASE_PARTNER_KYC_PENDING_MINUTES'
     >;
   now?: () => Date;
 };
@@ -85,6 +86,7 @@ export async function actOnCase(
     webhookPendingMinutes: deps.config.CASE_WEBHOOK_PENDING_MINUTES,
     holdHours: deps.config.PARTNER_KYC_HOLD_HOURS,
     holdExpiringHours: deps.config.CASE_HOLD_EXPIRING_HOURS,
+    partnerKycPendingMinutes: deps.config.CASE_PARTNER_KYC_PENDING_MINUTES,
   });
   assertCanRead(viewer);
   let c = await findCase(deps.models, input.caseId);

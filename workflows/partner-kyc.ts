@@ -102,7 +102,7 @@ export async function partnerKyc(input: PartnerKycInput): Promise<PartnerKycResu
   setHandler(
     decidePartnerKycUpdate,
     async (cmd): Promise<{ kycStatus: PartnerKycStatus }> => {
-      if (current !== null) {
+      if (current !== null && phase === 'manual_review') {
         // Manual review: the loop records the decision; answer once it has.
         const n = settled;
         manualDecision = cmd;
@@ -111,6 +111,8 @@ export async function partnerKyc(input: PartnerKycInput): Promise<PartnerKycResu
       }
       deciding = true;
       try {
+        // An outcome being recorded (its notification under way) finishes first.
+        await condition(() => current === null);
         return { kycStatus: await decide(cmd.submissionId, cmd, false) };
       } finally {
         deciding = false;
@@ -124,7 +126,8 @@ export async function partnerKyc(input: PartnerKycInput): Promise<PartnerKycResu
         if (typeof cmd.submissionId !== 'string' || !cmd.submissionId)
           throw fail('VALIDATION_ERROR', 'submissionId is required');
         if (deciding || waiting !== null) throw fail('CHECK_IN_PROGRESS', 'Another command or check is under way');
-        if (current !== null && (phase !== 'manual_review' || manualDecision !== null || interrupt?.kind === 'cancel'))
+        const inReview = phase === 'manual_review' && manualDecision === null && interrupt?.kind !== 'cancel';
+        if (current !== null && phase !== 'recording' && !inReview)
           throw fail('CHECK_IN_PROGRESS', 'A check of this document is under way: it has not been decided yet');
       },
     },
@@ -138,6 +141,9 @@ export async function partnerKyc(input: PartnerKycInput): Promise<PartnerKycResu
         interrupt = { kind: 'retry', by: cmd };
         running?.cancel();
       } else {
+        deciding = true;
+        await condition(() => current === null); // an outcome being recorded finishes first
+        deciding = false;
         touched.add(cmd.submissionId);
         waiting = cmd.submissionId;
       }
@@ -151,7 +157,7 @@ export async function partnerKyc(input: PartnerKycInput): Promise<PartnerKycResu
         if (cmd.expect === 'rejected') {
           if (typeof cmd.submissionId !== 'string' || !cmd.submissionId)
             throw fail('VALIDATION_ERROR', 'submissionId is required');
-          if (current !== null || deciding || waiting !== null)
+          if ((current !== null && phase !== 'recording') || deciding || waiting !== null)
             throw fail('CHECK_IN_PROGRESS', 'A check of this document is under way already');
         } else if (cmd.expect === 'pending') {
           if (!pendingCheck()) throw fail('NOT_PENDING', 'No check of this document is waiting for the provider');

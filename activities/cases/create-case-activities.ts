@@ -6,8 +6,9 @@ import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseSweepPassResult } from '../../domain/contracts/cases.contract';
 import { taskQueues } from '../../domain/task-queues';
+import { createPartnerKycCaseActivities } from './partner-kyc-case-activities';
 
-/** The case sweep's one step (workflows/case-sweep.ts). */
+/** The case sweep's one step (workflows/case-sweep.ts), and what case actions have runs do (partner KYC). */
 export function createCaseActivities({
   models,
   config,
@@ -23,6 +24,7 @@ export function createCaseActivities({
     | 'KYC_STEP_REMINDER_AFTER_HOURS'
     | 'CASE_ONBOARDING_OVERDUE_SECONDS'
     | 'TASK_QUEUE_PREFIX'
+    | 'CASE_PARTNER_KYC_PENDING_MINUTES'
   >;
 }) {
   return {
@@ -38,8 +40,10 @@ export function createCaseActivities({
         temporal: Context.current().client,
         onboardingOverdue: onboardingOverdueLimits(config),
         taskQueues: Object.values(taskQueues(config.TASK_QUEUE_PREFIX)),
+        partnerKycPendingMinutes: config.CASE_PARTNER_KYC_PENDING_MINUTES,
       });
     },
+    ...createPartnerKycCaseActivities({ models }),
   };
 }
 

@@ -50,7 +50,11 @@ export function createPartnerKycActivities({ models }: Deps): PartnerKycActiviti
           'kyc.partner.statusDescription': 'Verification in progress',
           'kyc.partner.documentId': s.documentId,
           'kyc.partner.updatedAt': new Date(),
+          // An operator's word on the previous check (activities/cases/partner-kyc-case-activities.ts) ends here.
+          'kyc.partner.review': null,
         },
+        // Checks begun per document (a case's `attempts`; an operator's retry begins one too).
+        $inc: { [`kyc.partner.checks.${s.documentId}`]: 1 },
       });
       await noteAnalyticsChange(models, 'user', s.userId);
       return { documentType: s.documentType as 'basic' | 'advanced' };

@@ -46,6 +46,8 @@ export interface SourceContext {
   taskQueues?: string[];
   /** onboarding_overdue: how long each wait may last before it is overdue (adapters/cases/onboarding-overdue-source.ts). */
   onboardingOverdue?: { taskQueue: string; confirmationAfterMs: number; kycStepAfterMs: number };
+  /** CASE_PARTNER_KYC_PENDING_MINUTES: a partner-KYC check pending this long is a case. */
+  partnerKycPendingMinutes: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Models } from '../models';
 import { overdueFilter, stuckFilter } from '../verification-queries';
 import type { CaseObservation, CaseSource, SourceContext } from './case-source';
 import { ONBOARDING_CASE_SOURCES } from './onboarding-sources';
+import { PARTNER_KYC_CASE_SOURCES } from './partner-kyc-sources';
 import { TRANSACTION_CASE_SOURCES } from './transaction-sources';
 import { VISIBILITY_CASE_SOURCES, visibilitySourceFor } from './visibility-sources';
 
@@ -168,6 +169,7 @@ export const CASE_SOURCES: CaseSource[] = [
   },
   ...ONBOARDING_CASE_SOURCES,
   ...TRANSACTION_CASE_SOURCES,
+  ...PARTNER_KYC_CASE_SOURCES,
 ];
 
 export const sourceFor = (kind: CaseKind): CaseSource => CASE_SOURCES.find((s) => s.kind === kind)!;

@@ -74,7 +74,15 @@ export async function markOpen(
   return reopened.modifiedCount === 1 ? 'opened' : 'kept';
 }
 
-/** Closes an open case whose condition cleared (read at `at`), with the same compare-and-set. */
+/** A claim this old belongs to an API that died mid-action (act-on-case.ts takes it over after as long). */
+const STALE_CLAIM_MS = 5 * 60_000;
+
+/**
+ * Closes an open case whose condition cleared (read at `at`), with the same compare-and-set. A case
+ * an action has claimed is left to that action, which closes it as `action:<name>` itself: a sweep
+ * pass that began before the action (its `at` is older than the action's start) and reads the
+ * subject after the action changed it would otherwise close it as plain `resolved`.
+ */
 export async function markResolved(
   models: CaseModels,
   current: Pick<CaseDoc, '_id' | 'checkedAt' | 'open'>,
@@ -83,7 +91,12 @@ export async function markResolved(
 ): Promise<boolean> {
   if (!current.open || current.checkedAt.getTime() >= at.getTime()) return false;
   const r = await models.Case.updateOne(
-    { _id: current._id, checkedAt: current.checkedAt, open: true },
+    {
+      _id: current._id,
+      checkedAt: current.checkedAt,
+      open: true,
+      $or: [{ claim: null }, { claimedAt: { $lt: new Date(at.getTime() - STALE_CLAIM_MS) } }],
+    },
     { $set: { open: false, closedAt: at, resolution, checkedAt: at }, $inc: { version: 1 } },
   );
   return r.modifiedCount === 1;

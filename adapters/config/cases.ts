@@ -21,6 +21,11 @@ export const casesSchema = z.object({
    * reminder time (unset: the reminder time, CONFIRM_REMINDER_AFTER_HOURS / KYC_STEP_REMINDER_AFTER_HOURS).
    */
   CASE_ONBOARDING_OVERDUE_SECONDS: envPositiveInt.optional(),
+  /**
+   * A partner-KYC check still pending this long after it began is a case (a document job the
+   * provider has not finished, or a provider down through the activity's retries).
+   */
+  CASE_PARTNER_KYC_PENDING_MINUTES: envPositiveInt.max(7 * 24 * 60).default(60),
   /** Base URL of the Temporal Web UI: each case links to its run there. */
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
 });

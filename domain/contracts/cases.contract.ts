@@ -22,6 +22,9 @@ export const CASE_KINDS = [
   // Found in Temporal's visibility store, not the database (adapters/cases/visibility-sources.ts).
   'onboarding_overdue',
   'workflow_task_failing',
+  'partner_kyc_rejected',
+  'partner_kyc_pending',
+  'partner_kyc_review',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
@@ -62,6 +65,13 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   // A run whose workflow tasks fail: its fix is a deploy or a reset, not a product action. Dismiss
   // only (use-cases/cases/case-view.ts, DISMISSIBLE); the case closes itself when the tasks succeed.
   workflow_task_failing: [],
+  // Partner KYC (use-cases/cases/partner-kyc-actions.ts), each through the check's run (decidePartnerKyc,
+  // retryPartnerKyc, movePartnerKycToManualReview, cancelPartnerKyc updates). approve on a rejected
+  // check is a manual override: a reversal of a rejection, so the tenant's four-eyes rule applies.
+  partner_kyc_rejected: ['approve', 'reject', 'retry'],
+  partner_kyc_pending: ['retry', 'move_to_manual_review', 'cancel'],
+  // A pending check an operator moved to manual review: a person decides it.
+  partner_kyc_review: ['approve', 'reject', 'cancel'],
 };
 
 export const AGE_BUCKETS = ['<1h', '1h-24h', '1d-7d', '>7d'] as const;

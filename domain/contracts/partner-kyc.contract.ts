@@ -2,8 +2,9 @@
 // document, and one hold per step-up transaction. Pure types and message definitions: safe inside
 // the workflow sandbox. Payloads carry ids only — the user's fields live sealed in the
 // partnerKycSubmissions record — so no PII and no images reach workflow history.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
+import { defineFailures, failure } from '../failures/define-failures';
 import type { KycTier } from '../partner-kyc/types';
 
 export const PARTNER_KYC_WORKFLOW = 'partnerKyc';
@@ -86,3 +87,79 @@ export interface TransactionHoldResult {
   outcome: 'released' | 'declined';
 }
 export const tierPassedSignal = defineSignal<[{ tier: KycTier }]>('tierPassed');
+
+// Operator commands on a partner-KYC check (the `partner_kyc_rejected` / `partner_kyc_pending` /
+// `partner_kyc_review` cases, docs/operations.md). Updates on the check's run: its handlers and
+// validators add no command until one is sent, so histories recorded before them replay unchanged.
+
+/** What an operator said about a check, kept on the user as `kyc.partner.review` (null once a new check begins). */
+export const PARTNER_KYC_REVIEWS = ['approved', 'rejection_confirmed', 'cancelled', 'manual_review'] as const;
+export type PartnerKycReview = (typeof PARTNER_KYC_REVIEWS)[number];
+
+interface OperatorCommand {
+  actor: string;
+  reason: string | null;
+}
+
+/**
+ * approve: a manual override of the provider's rejection (or a manual review's "yes"): the check is
+ * recorded approved and the tier passes. reject: the rejection is confirmed (or a manual review's "no").
+ * `submissionId`: the rejected check (a run that completed meanwhile is started again for it).
+ */
+export interface DecidePartnerKycCommand extends OperatorCommand {
+  decision: 'approve' | 'reject';
+  submissionId: string;
+}
+export const decidePartnerKycUpdate = defineUpdate<{ kycStatus: PartnerKycStatus }, [DecidePartnerKycCommand]>(
+  'decidePartnerKyc',
+);
+
+/**
+ * The provider step again. `expect: 'rejected'`: a rejected check is checked again (no check may be
+ * running); `expect: 'pending'`: the running check is interrupted and starts over now (its backoff
+ * ends). Answers once the new check has begun.
+ */
+export interface RetryPartnerKycCommand extends OperatorCommand {
+  expect: 'rejected' | 'pending';
+  submissionId: string;
+}
+export const retryPartnerKycUpdate = defineUpdate<
+  { kycStatus: PartnerKycStatus; checks: number },
+  [RetryPartnerKycCommand]
+>('retryPartnerKyc');
+
+/** A pending check stops waiting for the provider: a person decides it (decidePartnerKyc). */
+export const movePartnerKycToManualReviewUpdate = defineUpdate<{ kycStatus: PartnerKycStatus }, [OperatorCommand]>(
+  'movePartnerKycToManualReview',
+);
+
+/** A pending check (or one in manual review) ends without a decision: recorded rejected as `Cancelled`. */
+export const cancelPartnerKycUpdate = defineUpdate<{ kycStatus: PartnerKycStatus }, [OperatorCommand]>(
+  'cancelPartnerKyc',
+);
+
+export const PartnerKycCommandFailures = defineFailures({
+  /** A check is running (or in manual review): the rejection an operator saw has moved on. */
+  CHECK_IN_PROGRESS: failure(),
+  /** No check is running (it ended, or is in manual review): nothing pending to retry, review or cancel. */
+  NOT_PENDING: failure(),
+  /** A decision outside manual review of a check that is not rejected-and-idle. */
+  NOT_IN_REVIEW: failure(),
+  /** The command is malformed. */
+  VALIDATION_ERROR: failure(),
+});
+
+/** Activities on the onboarding worker for operator commands (activities/cases/partner-kyc-case-activities.ts). */
+export interface PartnerKycCaseActivities {
+  /**
+   * Audits an operator's word on a check (actor, reason) and then keeps it on the user as
+   * `kyc.partner.review` (audit first, like every decision here). `at` makes the audit id.
+   */
+  recordPartnerKycReview(input: {
+    submissionId: string;
+    review: PartnerKycReview;
+    actor: string;
+    reason: string | null;
+    at: number;
+  }): Promise<void>;
+}

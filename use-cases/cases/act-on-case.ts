@@ -54,6 +54,7 @@ export type ActOnCaseDeps = ActionDeps & {
       | 'KYC_STEP_REMINDER_AFTER_HOURS'
       | 'CASE_ONBOARDING_OVERDUE_SECONDS'
       | 'TASK_QUEUE_PREFIX'
+      | 'CASE_PARTNER_KYC_PENDING_MINUTES'
     >;
   now?: () => Date;
 };
@@ -94,6 +95,7 @@ export async function actOnCase(
     temporal: deps.temporal,
     onboardingOverdue: onboardingOverdueLimits(deps.config),
     taskQueues: Object.values(taskQueues(deps.config.TASK_QUEUE_PREFIX)),
+    partnerKycPendingMinutes: deps.config.CASE_PARTNER_KYC_PENDING_MINUTES,
   });
   assertCanRead(viewer);
   let c = await findCase(deps.models, input.caseId);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 
+import type { Config } from '../../adapters/config';
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
 import { executeUpdateSurvivingTaskFailures } from '../../adapters/temporal/execute-update';
@@ -16,6 +17,7 @@ import { CaseCommandError } from './case-errors';
 import { decideHold } from './hold-actions';
 import { extendOnboardingDeadline, moveOnboardingToManualReview } from './onboarding-actions';
 import { abandonOverdueOnboarding, resendForOverdueOnboarding } from './overdue-onboarding-actions';
+import { runPartnerKycAction } from './partner-kyc-actions';
 
 /**
  * The admin status change (services/api/users/change-user-status.ts): it asks the onboarding run
@@ -36,6 +38,8 @@ export interface ActionDeps {
   changeUserStatus: ChangeUserStatus;
   /** Re-drives a stored webhook event through the intake's dispatch (redrive-webhook.ts). */
   redriveWebhook: (eventId: string) => Promise<ActionOutcome>;
+  /** Partner-KYC actions may start the check's run again (use-cases/cases/partner-kyc-actions.ts). */
+  config: Pick<Config, 'PARTNER_KYC_IDLE_MINUTES' | 'TASK_QUEUE_PREFIX'>;
 }
 
 export interface ActionCommand {
@@ -58,6 +62,7 @@ const CANCEL_WAIT_MS = 15_000;
  * (then the record is read until the run shows it). Never a direct write to the subject.
  */
 export async function runAction(deps: ActionDeps, c: CaseDoc, cmd: ActionCommand): Promise<ActionOutcome> {
+  if (c.kind.startsWith('partner_kyc_')) return runPartnerKycAction(deps, c, cmd);
   switch (cmd.action) {
     case 'approve':
     case 'reject': {

@@ -37,7 +37,9 @@ export async function fourEyesStep(
   // Four eyes guards a person's rejection being reversed; releasing a held transaction is not one.
   if (action !== 'approve' || !c.tenantId || c.kind === 'transaction_hold_expiring') return { step: 'act' };
   const org = await models.Organization.findById(c.tenantId, { settings: 1 }).lean();
-  if (!caseSettingsOf(org).fourEyesReversals || !(await isReversal(models, c))) return { step: 'act' };
+  // Approving a partner KYC check the provider rejected overrides that rejection: always a reversal.
+  const reversal = c.kind === 'partner_kyc_rejected' || (await isReversal(models, c));
+  if (!caseSettingsOf(org).fourEyesReversals || !reversal) return { step: 'act' };
   const pending = c.pendingApproval;
   if (!pending) return { step: 'request' };
   if (pending.actor === viewer.userId)

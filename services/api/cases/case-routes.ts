@@ -197,6 +197,7 @@ export function caseRoutes(deps: ApiDeps, registry: OpenAPIRegistry, kit: AuthKi
         'approve/reject on transaction_hold_expiring release or decline the held transaction now, through its hold workflow (decideHold update); ' +
         'retry/extend/cancel/resend go to the verification request workflow (resend: a reminder now, through its sendReminderNow update); extend_deadline and move_to_manual_review (kyc_resubmission) go to the onboarding workflow; ' +
         'on onboarding_overdue, resend (a new confirmation code, or the KYC step reminder now), extend_deadline and cancel (the onboarding is abandoned) go to the onboarding workflow (resendCode, sendStepReminderNow, extendStepDeadline, abandonOnboarding updates); ' +
+        'on partner_kyc_rejected/_pending/_review, approve (a manual override; four eyes when the tenant asks), reject, retry (the provider step again), move_to_manual_review and cancel go to the partner KYC check workflow (decidePartnerKyc, retryPartnerKyc, movePartnerKycToManualReview, cancelPartnerKyc updates); ' +
         "redrive (webhook_unroutable, webhook_pending) sends the stored event again through the webhook intake's dispatch; " +
         'dismiss closes a case that has no workflow action (webhook_*, notification_failed, kyc_late_decision, workflow_task_failing: a failing run is fixed by a deploy, not by the product). ' +
         'The same Idempotency-Key repeats the first answer (`replayed: true`). A case whose subject moved on is a 409 with its current state.',

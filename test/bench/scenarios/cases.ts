@@ -53,6 +53,7 @@ export const casesScenario: Scenario = {
         webhookPendingMinutes: config.CASE_WEBHOOK_PENDING_MINUTES,
         holdHours: config.PARTNER_KYC_HOLD_HOURS,
         holdExpiringHours: config.CASE_HOLD_EXPIRING_HOURS,
+        partnerKycPendingMinutes: config.CASE_PARTNER_KYC_PENDING_MINUTES,
       });
       let t = performance.now();
       const first = await sweepCases(models, ctx());

@@ -14,6 +14,11 @@
     'notification_failed',
     'kyc_late_decision',
     'transaction_hold_expiring',
+    'onboarding_overdue',
+    'workflow_task_failing',
+    'partner_kyc_rejected',
+    'partner_kyc_pending',
+    'partner_kyc_review',
   ];
   // Sign-in, the token and API calls are the shared sign-in.js's.
   var page = AdminPage({

@@ -94,8 +94,9 @@ describe('dev stack: a killed worker comes back', () => {
     const answers = await Promise.all([...inFlight, ...duringOutage]);
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
     expect(worker.restarts()).toBe(1);
+    // 137 = 128 + SIGKILL's 9: the watchdog names the signal that killed the child.
     expect(supervisorLines[0]).toMatch(
-      /^onboarding-worker exited unexpectedly \(code 128\); restarting in 0\.5 s \(restart #1\)$/,
+      /^onboarding-worker exited unexpectedly \(code 137\); restarting in 0\.5 s \(restart #1\)$/,
     );
     expect(supervisorLines[1]).toMatch(/^onboarding-worker restarted \(pid \d+\)$/);
     expect(workerPid()).not.toBe(firstPid);

@@ -6,7 +6,6 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 
 import type { NotificationRequest } from '../../domain/contracts/notify.contract';
 import {
@@ -23,7 +22,8 @@ import {
   submitDocumentSignal,
 } from '../../domain/contracts/partner-kyc.contract';
 import { partnerKyc } from '../../workflows/partner-kyc';
-import { createTimeSkippingEnv, testDataConverter, workflowBundle } from '../helpers/temporal';
+import { createTimeSkippingEnv, testDataConverter } from '../helpers/temporal';
+import { runPartnerKycWorkers } from './partner-kyc-workers';
 
 const NO_MATCH: CheckOutcome = { decision: 'rejected', description: 'No Match', resultCode: '1012' };
 const officer = { actor: 'officer-1', reason: 'checked by hand' };
@@ -84,28 +84,12 @@ describe('partner KYC workflow: operator commands (time-skipping)', () => {
         throw ApplicationFailure.create({ type: 'DOCUMENT_JOB_PENDING', message: 'not complete yet' });
       },
     };
-    const dataConverter = testDataConverter();
-    const onboarding = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: `${prefix}onboarding`,
-      workflowBundle: await workflowBundle(),
-      activities: {
-        ...db,
-        ...cases,
-        requestNotification: async (req: NotificationRequest) => (
-          h.notifications.push(req),
-          { notificationId: req.notificationId }
-        ),
-      },
-      dataConverter,
-    });
-    const kyc = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: `${prefix}kyc-providers`,
-      activities: provider,
-      dataConverter,
-    });
-    return kyc.runUntil(onboarding.runUntil(() => body(h, prefix)));
+    return runPartnerKycWorkers(
+      env,
+      prefix,
+      { activities: { ...db, ...cases }, provider, notifications: h.notifications },
+      () => body(h, prefix),
+    );
   }
 
   const begin = (prefix: string, documentId: string, submissionId: string, idleMinutes = 30) =>

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 
 import type { NotificationRequest } from '../../domain/contracts/notify.contract';
 import {
@@ -20,8 +19,9 @@ import {
 import type { KycTier } from '../../domain/partner-kyc/types';
 import { partnerKyc } from '../../workflows/partner-kyc';
 import { transactionHold } from '../../workflows/transaction-hold';
-import { createTimeSkippingEnv, testDataConverter, workflowBundle } from '../helpers/temporal';
+import { createTimeSkippingEnv, testDataConverter } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
+import { runPartnerKycWorkers } from './partner-kyc-workers';
 
 const HOUR = 3_600_000;
 const APPROVED: CheckOutcome = { decision: 'approved', description: 'Exact Match', resultCode: '1012' };
@@ -91,27 +91,9 @@ describe('partner KYC workflows (time-skipping)', () => {
         return { decision: 'approved', description: 'Document Verified', resultCode: '0810' };
       },
     };
-    const dataConverter = testDataConverter();
-    const onboarding = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: `${prefix}onboarding`,
-      workflowBundle: await workflowBundle(),
-      activities: {
-        ...db,
-        requestNotification: async (req: NotificationRequest) => (
-          h.notifications.push(req),
-          { notificationId: req.notificationId }
-        ),
-      },
-      dataConverter,
-    });
-    const kyc = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: `${prefix}kyc-providers`,
-      activities: provider,
-      dataConverter,
-    });
-    return kyc.runUntil(onboarding.runUntil(() => body(h, prefix)));
+    return runPartnerKycWorkers(env, prefix, { activities: db, provider, notifications: h.notifications }, () =>
+      body(h, prefix),
+    );
   }
 
   it('partnerKyc: submissions during a check queue (latest wins), each outcome recorded and notified; completes when idle', async () => {

@@ -2,13 +2,11 @@ import { createHash } from 'node:crypto';
 
 import type { SourceContext } from '../../adapters/cases/case-source';
 import { claimCase, refreshCase, releaseCase } from '../../adapters/cases/case-store';
-import { onboardingOverdueLimits } from '../../adapters/cases/onboarding-overdue-source';
-import type { Config } from '../../adapters/config';
+import { type CaseSourceConfig, caseSourceContext } from '../../adapters/cases/source-context';
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
 import type { CaseAction, CaseKind } from '../../domain/contracts/cases.contract';
-import { taskQueues } from '../../domain/task-queues';
 import { assertCanAct, assertCanRead, type CaseViewer } from './case-access';
 import { type ActionDeps, type ActionOutcome, runAction } from './case-actions';
 import { CaseCommandError } from './case-errors';
@@ -43,19 +41,7 @@ export interface ActOnCaseResult {
 
 export type ActOnCaseDeps = ActionDeps & {
   models: Models;
-  config: CaseViewConfig &
-    Pick<
-      Config,
-      | 'VERIFICATION_STUCK_AFTER_MINUTES'
-      | 'CASE_WEBHOOK_PENDING_MINUTES'
-      | 'PARTNER_KYC_HOLD_HOURS'
-      | 'CASE_HOLD_EXPIRING_HOURS'
-      | 'CONFIRM_REMINDER_AFTER_HOURS'
-      | 'KYC_STEP_REMINDER_AFTER_HOURS'
-      | 'CASE_ONBOARDING_OVERDUE_SECONDS'
-      | 'TASK_QUEUE_PREFIX'
-      | 'CASE_PARTNER_KYC_PENDING_MINUTES'
-    >;
+  config: CaseViewConfig & CaseSourceConfig;
   now?: () => Date;
 };
 
@@ -86,17 +72,7 @@ export async function actOnCase(
   input: ActOnCaseInput,
 ): Promise<ActOnCaseResult> {
   const now = () => deps.now?.() ?? new Date();
-  const sourceCtx = () => ({
-    now: now(),
-    stuckAfterMinutes: deps.config.VERIFICATION_STUCK_AFTER_MINUTES,
-    webhookPendingMinutes: deps.config.CASE_WEBHOOK_PENDING_MINUTES,
-    holdHours: deps.config.PARTNER_KYC_HOLD_HOURS,
-    holdExpiringHours: deps.config.CASE_HOLD_EXPIRING_HOURS,
-    temporal: deps.temporal,
-    onboardingOverdue: onboardingOverdueLimits(deps.config),
-    taskQueues: Object.values(taskQueues(deps.config.TASK_QUEUE_PREFIX)),
-    partnerKycPendingMinutes: deps.config.CASE_PARTNER_KYC_PENDING_MINUTES,
-  });
+  const sourceCtx = () => caseSourceContext(deps.config, now(), deps.temporal);
   assertCanRead(viewer);
   let c = await findCase(deps.models, input.caseId);
   assertCanAct(viewer, c, input.action);

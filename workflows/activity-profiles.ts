@@ -6,6 +6,15 @@ import { NON_RETRYABLE_FAILURE_TYPES } from '../domain/failures/catalog';
 // domain/failures/activity-failures.ts; the catalog says which of them are never retried.
 const NON_RETRYABLE_DOMAIN_ERRORS = NON_RETRYABLE_FAILURE_TYPES;
 
+/** A provider send, whether one channel or a whole message: 30 tries, backing off to a minute. */
+const PROVIDER_SEND_RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 30,
+  nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
+} as const;
+
 export const activityProfiles = {
   /** Database work inside our own service: quick, retried briefly. */
   fast: {
@@ -46,13 +55,7 @@ export const activityProfiles = {
   channel: {
     startToCloseTimeout: '30 seconds',
     heartbeatTimeout: '5 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 30,
-      nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
-    },
+    retry: PROVIDER_SEND_RETRY,
   },
   /**
    * A whole single message in one activity (`deliverNotification`, notifications worker): the delivery
@@ -64,13 +67,7 @@ export const activityProfiles = {
   message: {
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '10 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 30,
-      nonRetryableErrorTypes: NON_RETRYABLE_DOMAIN_ERRORS,
-    },
+    retry: PROVIDER_SEND_RETRY,
   },
 } satisfies Record<string, ActivityOptions>;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type Browser, chromium } from 'playwright-core';
 
-import { caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
+import { CASE_KINDS, caseSweepWorkflowId } from '../../domain/contracts/cases.contract';
 import { ensureCaseSweep, sweepCasesNow } from '../../services/common/case-sweep';
 import { ensureChromium } from '../helpers/chromium';
 import { staffFields, TEST_PASSWORD, userWithPassword } from '../helpers/identity';
@@ -58,6 +58,13 @@ describe('cases page in headless Chromium', () => {
     await page.fill('input[name=password]', TEST_PASSWORD);
     await page.click('#login button[type=submit]');
     await page.waitForSelector('body[data-loaded=true]', { timeout: 60_000 });
+
+    // The kind filter offers every kind the API knows (read from /openapi.json, not a copy).
+    await page.waitForSelector('#filters select[name=kind] option[value=kyc_review]', { state: 'attached' });
+    const offered = await page.$$eval('#filters select[name=kind] option', (os) =>
+      os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+    );
+    expect(offered).toEqual([...CASE_KINDS]);
 
     // Filter by kind, then open the case from the list.
     await page.selectOption('#filters select[name=kind]', 'kyc_review');

@@ -3,23 +3,6 @@
 /* global AdminPage */
 (function () {
   'use strict';
-  var KINDS = [
-    'kyc_review',
-    'kyc_resubmission',
-    'verification_failed',
-    'verification_overdue',
-    'verification_stuck',
-    'webhook_unroutable',
-    'webhook_pending',
-    'notification_failed',
-    'kyc_late_decision',
-    'transaction_hold_expiring',
-    'onboarding_overdue',
-    'workflow_task_failing',
-    'partner_kyc_rejected',
-    'partner_kyc_pending',
-    'partner_kyc_review',
-  ];
   // Sign-in, the token and API calls are the shared sign-in.js's.
   var page = AdminPage({
     tokenKey: 'cases.token',
@@ -194,9 +177,24 @@
     loadList();
   });
 
+  // The kinds come from the API's own contract (the `kind` filter's enum in /openapi.json), so the
+  // page lists every kind the API knows without a copy of the list to keep in step.
   var kindSelect = $('#filters select[name=kind]');
-  KINDS.forEach(function (k) {
-    kindSelect.appendChild(el('option', k, { value: k }));
-  });
+  fetch('/openapi.json')
+    .then(function (r) {
+      return r.ok ? r.json() : null;
+    })
+    .then(function (doc) {
+      var params = (doc && doc.paths && doc.paths['/cases'] && doc.paths['/cases'].get.parameters) || [];
+      var kind = params.filter(function (p) {
+        return p.name === 'kind';
+      })[0];
+      ((kind && kind.schema && kind.schema.enum) || []).forEach(function (k) {
+        kindSelect.appendChild(el('option', k, { value: k }));
+      });
+    })
+    .catch(function () {
+      /* the filter stays at "all kinds" */
+    });
   page.start();
 })();

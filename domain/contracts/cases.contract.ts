@@ -63,7 +63,7 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   // the step's reminder), extend_deadline (extendStepDeadline), cancel (abandonOnboarding).
   onboarding_overdue: ['resend', 'extend_deadline', 'cancel'],
   // A run whose workflow tasks fail: its fix is a deploy or a reset, not a product action. Dismiss
-  // only (use-cases/cases/case-view.ts, DISMISSIBLE); the case closes itself when the tasks succeed.
+  // only (DISMISSIBLE below); the case closes itself when the tasks succeed.
   workflow_task_failing: [],
   // Partner KYC (use-cases/cases/partner-kyc-actions.ts), each through the check's run (decidePartnerKyc,
   // retryPartnerKyc, movePartnerKycToManualReview, cancelPartnerKyc updates). approve on a rejected
@@ -73,6 +73,24 @@ export const ACTIONS_BY_KIND: Record<CaseKind, readonly CaseAction[]> = {
   // A pending check an operator moved to manual review: a person decides it.
   partner_kyc_review: ['approve', 'reject', 'cancel'],
 };
+
+/**
+ * Kinds an operator may dismiss, with a reason: those with no workflow action, and a late Veriff
+ * decision the operator reads as no reason to change the status (keeping it is a decision too).
+ */
+export const DISMISSIBLE: readonly CaseKind[] = [
+  'webhook_unroutable',
+  'webhook_pending',
+  'notification_failed',
+  'kyc_late_decision',
+  'workflow_task_failing',
+];
+
+/** What an open case of `kind` offers: its workflow actions, and `dismiss` where the kind allows it. */
+export const actionsFor = (kind: CaseKind): (CaseAction | 'dismiss')[] => [
+  ...ACTIONS_BY_KIND[kind],
+  ...(DISMISSIBLE.includes(kind) ? (['dismiss'] as const) : []),
+];
 
 export const AGE_BUCKETS = ['<1h', '1h-24h', '1d-7d', '>7d'] as const;
 export type AgeBucket = (typeof AGE_BUCKETS)[number];

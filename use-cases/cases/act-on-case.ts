@@ -6,11 +6,11 @@ import { type CaseSourceConfig, caseSourceContext } from '../../adapters/cases/s
 import type { Models } from '../../adapters/models';
 import type { CaseDoc } from '../../adapters/models/case';
 import { isDuplicateKeyError } from '../../adapters/models/duplicate-key';
-import type { CaseAction, CaseKind } from '../../domain/contracts/cases.contract';
+import { actionsFor, type CaseAction, type CaseKind } from '../../domain/contracts/cases.contract';
 import { assertCanAct, assertCanRead, type CaseViewer } from './case-access';
 import { type ActionDeps, type ActionOutcome, runAction } from './case-actions';
 import { CaseCommandError } from './case-errors';
-import { actionsFor, type CaseView, caseView, type CaseViewConfig } from './case-view';
+import { type CaseView, caseView, type CaseViewConfig } from './case-view';
 import { type FourEyesStep, fourEyesStep } from './four-eyes';
 import { findCase } from './show-case';
 
@@ -84,7 +84,7 @@ export async function actOnCase(
   const prior = await deps.models.CaseAction.findById(claimId).lean();
   if (prior) return replay(prior, fingerprint);
 
-  if (!actionsFor(c.kind as CaseKind).includes(input.action as never)) {
+  if (!actionsFor(c.kind as CaseKind).includes(input.action)) {
     throw new CaseCommandError(
       422,
       'ACTION_NOT_ALLOWED',

@@ -1,26 +1,9 @@
 import { ageBucket } from '../../adapters/cases/case-store';
 import type { Config } from '../../adapters/config';
 import type { CaseDoc } from '../../adapters/models/case';
-import { ACTIONS_BY_KIND, type CaseKind } from '../../domain/contracts/cases.contract';
+import { actionsFor, type CaseKind } from '../../domain/contracts/cases.contract';
 
 export type CaseViewConfig = Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
-
-/**
- * Kinds an operator may dismiss, with a reason: those with no workflow action, and a late Veriff
- * decision the operator reads as no reason to change the status (keeping it is a decision too).
- */
-export const DISMISSIBLE: CaseKind[] = [
-  'webhook_unroutable',
-  'webhook_pending',
-  'notification_failed',
-  'kyc_late_decision',
-  'workflow_task_failing',
-];
-
-export const actionsFor = (kind: CaseKind) => [
-  ...ACTIONS_BY_KIND[kind],
-  ...(DISMISSIBLE.includes(kind) ? (['dismiss'] as const) : []),
-];
 
 /** The run in the Temporal Web UI (its workflow id; the UI shows the latest run). */
 export const temporalUrl = (config: CaseViewConfig, workflowId: string | null) =>
